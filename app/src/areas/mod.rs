@@ -1,0 +1,106 @@
+//! The business areas of the side navigation, and the page of an area that
+//! has not landed yet.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::i18n::*;
+
+/// One area of the portal, in navigation order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    /// CRM: customers, leads, opportunities, activities, campaigns.
+    Customers,
+    /// Quotes, orders, shipments, invoices.
+    Sales,
+    /// Products, warehouses, stock.
+    Inventory,
+    /// Suppliers, purchase orders, replenishment.
+    Purchasing,
+    /// Tickets, returns, knowledge base.
+    Service,
+    /// Dashboards and reports.
+    Dashboards,
+    /// Users, roles, audit, integrations.
+    Admin,
+}
+
+impl Area {
+    /// Every area, in navigation order.
+    pub const ALL: [Area; 7] = [
+        Area::Customers,
+        Area::Sales,
+        Area::Inventory,
+        Area::Purchasing,
+        Area::Service,
+        Area::Dashboards,
+        Area::Admin,
+    ];
+
+    /// The area's URL.
+    pub fn href(self) -> &'static str {
+        match self {
+            Area::Customers => "/customers",
+            Area::Sales => "/sales",
+            Area::Inventory => "/inventory",
+            Area::Purchasing => "/purchasing",
+            Area::Service => "/service",
+            Area::Dashboards => "/dashboards",
+            Area::Admin => "/admin",
+        }
+    }
+
+    /// The area's name in the current language.
+    pub fn name(self, i18n: I18nContext<Locale>) -> &'static str {
+        match self {
+            Area::Customers => t_string!(i18n, nav.customers),
+            Area::Sales => t_string!(i18n, nav.sales),
+            Area::Inventory => t_string!(i18n, nav.inventory),
+            Area::Purchasing => t_string!(i18n, nav.purchasing),
+            Area::Service => t_string!(i18n, nav.service),
+            Area::Dashboards => t_string!(i18n, nav.dashboards),
+            Area::Admin => t_string!(i18n, nav.admin),
+        }
+    }
+
+    /// One sentence on what the area holds, in the current language.
+    pub fn summary(self, i18n: I18nContext<Locale>) -> &'static str {
+        match self {
+            Area::Customers => t_string!(i18n, areas.customers),
+            Area::Sales => t_string!(i18n, areas.sales),
+            Area::Inventory => t_string!(i18n, areas.inventory),
+            Area::Purchasing => t_string!(i18n, areas.purchasing),
+            Area::Service => t_string!(i18n, areas.service),
+            Area::Dashboards => t_string!(i18n, areas.dashboards),
+            Area::Admin => t_string!(i18n, areas.admin),
+        }
+    }
+}
+
+/// A card linking to an area, for the home page.
+#[component]
+pub fn AreaCard(area: Area) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="card card-link" href=area.href()>
+            <span class="card-title">{move || area.name(i18n)}</span>
+            <span class="muted">{move || area.summary(i18n)}</span>
+        </a>
+    }
+}
+
+/// The page of an area that is planned but not in this version.
+#[component]
+pub fn AreaPage(area: Area) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || area.name(i18n).to_owned()/>
+        <div class="page">
+            <header class="page-header">
+                <h1>{move || area.name(i18n)}</h1>
+                <p class="lead">{move || area.summary(i18n)}</p>
+            </header>
+            <p class="notice">{t!(i18n, area_page.not_ready)}</p>
+        </div>
+    }
+}

@@ -1,0 +1,43 @@
+//! The 404 page and the error page.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::i18n::*;
+
+/// Shown for any address no route matches; answers with HTTP 404.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, not_found.title).to_owned()/>
+        <div class="page status-page" data-testid="not-found">
+            <p class="status-code" aria-hidden="true">"404"</p>
+            <h1>{t!(i18n, not_found.title)}</h1>
+            <p class="lead">{t!(i18n, not_found.body)}</p>
+            <a class="btn btn-primary" href="/">{t!(i18n, not_found.home_link)}</a>
+        </div>
+    }
+}
+
+/// Shown when a page fails to render; answers with HTTP 500.
+#[component]
+pub fn ErrorPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, error_page.title).to_owned()/>
+        <div class="page status-page" role="alert" data-testid="error-page">
+            <h1>{t!(i18n, error_page.title)}</h1>
+            <p class="lead">{t!(i18n, error_page.body)}</p>
+            <a class="btn btn-primary" href="/">{t!(i18n, error_page.home_link)}</a>
+        </div>
+    }
+}

@@ -1,0 +1,18 @@
+//! Server functions of the home page.
+
+use leptos::prelude::*;
+
+use crate::{error::AppError, home::types::SystemStatusView};
+
+/// Checks the database and reports the system's status.
+#[server(endpoint = "system/status")]
+pub async fn system_status() -> Result<SystemStatusView, AppError> {
+    let state = crate::ssr::state()?;
+    let health = tandem_domain::services::system::health(&state.db).await;
+    Ok(SystemStatusView {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        engine: health.engine.to_owned(),
+        database_ok: health.database_ok,
+        checked_at: tandem_domain::services::system::now_rfc3339(),
+    })
+}

@@ -1,0 +1,41 @@
+//! The side navigation with the portal's areas.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::{areas::Area, i18n::*};
+
+/// The list of areas; on narrow screens it opens from the menu button.
+#[component]
+pub fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let current = move |href: &'static str| {
+        let path = location.pathname.get();
+        let active = if href == "/" { path == "/" } else { path.starts_with(href) };
+        active.then_some("page")
+    };
+    // Following a link on a phone closes the drawer again.
+    let close = move |_| nav_open.set(false);
+    view! {
+        <nav id="side-nav" class="side-nav" aria-label=move || t_string!(i18n, nav.label)>
+            <ul role="list">
+                <li>
+                    <a href="/" aria-current=move || current("/") on:click=close>{t!(i18n, nav.home)}</a>
+                </li>
+                {Area::ALL
+                    .into_iter()
+                    .map(|area| {
+                        view! {
+                            <li>
+                                <a href=area.href() aria-current=move || current(area.href()) on:click=close>
+                                    {move || area.name(i18n)}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}

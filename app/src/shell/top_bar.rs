@@ -1,0 +1,73 @@
+//! The top bar: product name, search, notifications, account and language.
+
+use leptos::prelude::*;
+
+use crate::i18n::*;
+
+/// The bar across the top of every page.
+#[component]
+pub fn TopBar(nav_open: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="top-bar">
+            <button
+                type="button"
+                class="btn btn-ghost nav-toggle"
+                aria-controls="side-nav"
+                aria-expanded=move || if nav_open.get() { "true" } else { "false" }
+                aria-label=move || if nav_open.get() { t_string!(i18n, nav.close) } else { t_string!(i18n, nav.open) }
+                data-testid="nav-toggle"
+                on:click=move |_| nav_open.update(|open| *open = !*open)
+            >
+                <span class="hamburger" aria-hidden="true"></span>
+                <span class="nav-toggle-text">{t!(i18n, nav.menu)}</span>
+            </button>
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"T"</span>
+                <span class="brand-name">{t!(i18n, app_name)}</span>
+            </a>
+            <form class="search" role="search" method="get" action="/search">
+                <label for="global-search" class="visually-hidden">{t!(i18n, topbar.search_label)}</label>
+                <input
+                    id="global-search"
+                    name="q"
+                    type="search"
+                    class="input"
+                    placeholder=move || t_string!(i18n, topbar.search_placeholder)
+                    disabled=true
+                />
+            </form>
+            <div class="top-actions">
+                <button type="button" class="btn btn-ghost icon-btn" aria-label=move || t_string!(i18n, topbar.notifications) title=move || t_string!(i18n, topbar.notifications_empty)>
+                    <span aria-hidden="true">"🔔"</span>
+                </button>
+                <LanguageSwitch/>
+                <span class="user-menu muted small" title=move || t_string!(i18n, topbar.account)>
+                    {t!(i18n, topbar.not_signed_in)}
+                </span>
+            </div>
+        </header>
+    }
+}
+
+/// Chooses the UI language; the choice is kept in a cookie by leptos_i18n.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let on_change = move |event| {
+        let locale = match event_target_value(&event).as_str() {
+            "zh" => Locale::zh,
+            _ => Locale::en,
+        };
+        i18n.set_locale(locale);
+    };
+    view! {
+        <div class="lang-switch">
+            <label for="language" class="visually-hidden">{t!(i18n, topbar.language)}</label>
+            <select id="language" class="select" data-testid="language" on:change=on_change>
+                <option value="en" selected=move || i18n.get_locale() == Locale::en>{t!(i18n, lang.en)}</option>
+                <option value="zh" selected=move || i18n.get_locale() == Locale::zh>{t!(i18n, lang.zh)}</option>
+            </select>
+        </div>
+    }
+}

@@ -1,0 +1,16 @@
+//! Tandem's schema, one file per change. Each migration declares its own
+//! identifiers and never imports entities; every `up` has a `down`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_app_meta;
+
+/// Applies Tandem's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_create_app_meta::Migration)]
+    }
+}

@@ -1,0 +1,123 @@
+//! Configuration by flags and environment variables (the README's table).
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The `tandem` command line.
+#[derive(Debug, Parser)]
+#[command(name = "tandem", version, about = "Tandem: ERP and CRM in one portal")]
+pub struct Cli {
+    /// Settings every subcommand shares.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do; `serve` (configured by the environment) when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The subcommand, with a bare `tandem` meaning `tandem serve`.
+    pub fn command_or_serve(&self) -> Result<Command, clap::Error> {
+        match &self.command {
+            Some(Command::Serve(args)) => Ok(Command::Serve(args.clone())),
+            Some(Command::Migrate) => Ok(Command::Migrate),
+            Some(Command::SeedDemo) => Ok(Command::SeedDemo),
+            None => {
+                // Re-parse as `tandem serve` so the environment fills its settings.
+                let cli = Self::try_parse_from(["tandem", "serve"])?;
+                cli.command_or_serve()
+            }
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create the demo data (idempotent) and exit.
+    SeedDemo,
+}
+
+/// Settings every subcommand shares.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The database: `sqlite://PATH?mode=rwc` (created when missing) or `postgres://USER:PASSWORD@HOST/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://./data/tandem.db?mode=rwc", global = true)]
+    pub database_url: String,
+    /// Maximum database connections (default: 1 on SQLite, 10 on PostgreSQL).
+    #[arg(long, env = "TANDEM_DB_POOL", global = true)]
+    pub db_pool: Option<u32>,
+    /// Log filter, in tracing's `EnvFilter` syntax (`info`, `tandem_server=debug,info`).
+    #[arg(long, env = "TANDEM_LOG", default_value = "info", global = true)]
+    pub log: String,
+    /// Log format.
+    #[arg(long, env = "TANDEM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Readable lines for a terminal.
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Settings of `tandem serve`.
+#[derive(Clone, Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "TANDEM_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// The portal's public base URL, as browsers reach it (default: derived from the address).
+    #[arg(long, env = "TANDEM_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    /// Mark cookies `Secure` (default: on when the public URL is https or TLS is configured).
+    #[arg(long, env = "TANDEM_COOKIE_SECURE")]
+    pub cookie_secure: Option<bool>,
+    /// PEM certificate chain, to serve HTTPS without a reverse proxy (needs --tls-key).
+    #[arg(long, env = "TANDEM_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "TANDEM_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Where the built front end (JS, WASM, CSS, public files) lives.
+    #[arg(long, env = "TANDEM_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Seconds a request may take before it is answered with 408.
+    #[arg(long, env = "TANDEM_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Create the demo data at start-up (idempotent).
+    #[arg(long, env = "TANDEM_SEED_DEMO", default_value_t = false)]
+    pub seed_demo: bool,
+}
+
+impl ServeArgs {
+    /// The public URL: the configured one, or one derived from the address.
+    pub fn public_url(&self) -> Result<url::Url, url::ParseError> {
+        if let Some(url) = &self.public_url {
+            return Ok(url.clone());
+        }
+        let scheme = if self.tls_cert.is_some() { "https" } else { "http" };
+        url::Url::parse(&format!("{scheme}://{}/", self.addr))
+    }
+
+    /// Whether cookies must carry `Secure`.
+    pub fn cookie_secure(&self) -> bool {
+        self.cookie_secure.unwrap_or_else(|| {
+            self.tls_cert.is_some()
+                || self.public_url.as_ref().is_some_and(|url| url.scheme() == "https")
+        })
+    }
+
+    /// The request timeout.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout.max(1))
+    }
+}

@@ -1,0 +1,9 @@
+//! The `tandem` server: configuration, start-up, the HTTP router, the
+//! command line. Only this crate reads the environment.
+
+pub mod cli;
+pub mod config;
+pub mod metrics;
+pub mod router;
+pub mod serve;
+pub mod telemetry;

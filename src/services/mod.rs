@@ -1,0 +1,6 @@
+//! Business operations, one module per area. Each takes a connection (or a
+//! transaction) so callers can compose them into one transaction.
+
+pub mod demo;
+pub mod meta;
+pub mod system;

@@ -1,0 +1,49 @@
+use tandem_domain::{
+    services::{demo, meta},
+    testing::TestDb,
+};
+
+use crate::TestResult;
+
+#[tokio::test]
+async fn seeding_twice_changes_nothing_the_second_time() -> TestResult {
+    let db = TestDb::new().await?;
+    let first = demo::seed(&db.conn).await?;
+    assert!(first.created);
+    let second = demo::seed(&db.conn).await?;
+    assert!(!second.created);
+    assert_eq!(first.seeded_at, second.seeded_at);
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_seeding_seeds_once() -> TestResult {
+    let db = TestDb::new().await?;
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let conn = db.conn.clone();
+            tokio::spawn(async move { demo::seed(&conn).await })
+        })
+        .collect();
+    let mut created = 0;
+    let mut stamps = Vec::new();
+    for run in runs {
+        let report = run.await??;
+        created += usize::from(report.created);
+        stamps.push(report.seeded_at);
+    }
+    assert_eq!(created, 1, "exactly one run seeds");
+    let stored = meta::get(&db.conn, demo::SEEDED_AT_KEY).await?.ok_or("not seeded")?;
+    assert!(stamps.iter().all(|s| *s == stored));
+    Ok(())
+}
+
+#[tokio::test]
+async fn meta_values_are_replaced_not_duplicated() -> TestResult {
+    let db = TestDb::new().await?;
+    meta::set(&db.conn, "setting", "one").await?;
+    meta::set(&db.conn, "setting", "two").await?;
+    assert_eq!(meta::get(&db.conn, "setting").await?.as_deref(), Some("two"));
+    assert_eq!(meta::get(&db.conn, "missing").await?, None);
+    Ok(())
+}
