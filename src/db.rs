@@ -72,7 +72,10 @@ pub async fn connect(url: &str, options: &DbOptions) -> Result<DatabaseConnectio
     }
 }
 
-async fn connect_sqlite(url: &str, options: &DbOptions) -> Result<DatabaseConnection, ConnectError> {
+async fn connect_sqlite(
+    url: &str,
+    options: &DbOptions,
+) -> Result<DatabaseConnection, ConnectError> {
     let connect_options = SqliteConnectOptions::from_str(url)
         .map_err(|err| ConnectError::BadUrl {
             url: redact(url),

@@ -22,8 +22,14 @@ pub struct TestDb {
 }
 
 enum Cleanup {
-    Sqlite(#[expect(dead_code, reason = "held so the directory lives as long as the test")] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Sqlite(
+        #[expect(dead_code, reason = "held so the directory lives as long as the test")]
+        tempfile::TempDir,
+    ),
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 /// Which engine the tests run on, for messages and engine-specific assertions.
@@ -55,7 +61,13 @@ impl TestDb {
         match std::env::var(PG_URL_VAR) {
             Ok(admin_url) => {
                 let name = format!("tandem_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = db::connect(&admin_url, &DbOptions { max_connections: Some(1) }).await?;
+                let admin = db::connect(
+                    &admin_url,
+                    &DbOptions {
+                        max_connections: Some(1),
+                    },
+                )
+                .await?;
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE {name}"))
                     .await?;
@@ -99,8 +111,13 @@ impl Drop for TestDb {
                     .enable_all()
                     .build()?;
                 runtime.block_on(async {
-                    let admin =
-                        db::connect(&admin_url, &DbOptions { max_connections: Some(1) }).await?;
+                    let admin = db::connect(
+                        &admin_url,
+                        &DbOptions {
+                            max_connections: Some(1),
+                        },
+                    )
+                    .await?;
                     admin
                         .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                         .await?;

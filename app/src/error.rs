@@ -4,7 +4,10 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use server_fn::{codec::JsonEncoding, error::FromServerFnError, ServerFnErrorErr};
+use server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
 
 /// What the browser learns about a failed server call.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -47,7 +50,10 @@ impl From<tandem_domain::Error> for AppError {
         let (status, wire) = match err {
             E::NotFound => (http::StatusCode::NOT_FOUND, Self::NotFound),
             E::Forbidden => (http::StatusCode::FORBIDDEN, Self::Forbidden),
-            E::Validation(fields) => (http::StatusCode::UNPROCESSABLE_ENTITY, Self::Validation(fields)),
+            E::Validation(fields) => (
+                http::StatusCode::UNPROCESSABLE_ENTITY,
+                Self::Validation(fields),
+            ),
             E::Conflict(message) => (http::StatusCode::CONFLICT, Self::Conflict(message)),
             E::Internal(cause) => {
                 tracing::error!(%cause, "internal error in a server function");

@@ -25,9 +25,11 @@ use leptos_router::{
 };
 
 use crate::{
-    areas::Area,
+    areas::{Area, AreaPage},
     components::{ErrorPage, NotFound},
+    home::HomePage,
     i18n::I18nContextProvider,
+    shell::AppShell,
 };
 
 /// The HTML document every page is rendered into.
@@ -62,20 +64,20 @@ pub fn App() -> impl IntoView {
                 if page.is_empty() { "Tandem".to_owned() } else { format!("{page} · Tandem") }
             }/>
             <Router>
-                <shell::AppShell>
+                <AppShell>
                     <ErrorBoundary fallback=|_errors| view! { <ErrorPage/> }>
                         <Routes fallback=NotFound>
-                            <Route path=path!("/") view=home::HomePage/>
-                            <Route path=path!("/customers") view=|| view! { <areas::AreaPage area=Area::Customers/> }/>
-                            <Route path=path!("/sales") view=|| view! { <areas::AreaPage area=Area::Sales/> }/>
-                            <Route path=path!("/inventory") view=|| view! { <areas::AreaPage area=Area::Inventory/> }/>
-                            <Route path=path!("/purchasing") view=|| view! { <areas::AreaPage area=Area::Purchasing/> }/>
-                            <Route path=path!("/service") view=|| view! { <areas::AreaPage area=Area::Service/> }/>
-                            <Route path=path!("/dashboards") view=|| view! { <areas::AreaPage area=Area::Dashboards/> }/>
-                            <Route path=path!("/admin") view=|| view! { <areas::AreaPage area=Area::Admin/> }/>
+                            <Route path=path!("/") view=HomePage/>
+                            <Route path=path!("/customers") view=|| view! { <AreaPage area=Area::Customers/> }/>
+                            <Route path=path!("/sales") view=|| view! { <AreaPage area=Area::Sales/> }/>
+                            <Route path=path!("/inventory") view=|| view! { <AreaPage area=Area::Inventory/> }/>
+                            <Route path=path!("/purchasing") view=|| view! { <AreaPage area=Area::Purchasing/> }/>
+                            <Route path=path!("/service") view=|| view! { <AreaPage area=Area::Service/> }/>
+                            <Route path=path!("/dashboards") view=|| view! { <AreaPage area=Area::Dashboards/> }/>
+                            <Route path=path!("/admin") view=|| view! { <AreaPage area=Area::Admin/> }/>
                         </Routes>
                     </ErrorBoundary>
-                </shell::AppShell>
+                </AppShell>
             </Router>
         </I18nContextProvider>
     }

@@ -8,7 +8,11 @@ fn keys(prefix: &str, value: &Value, out: &mut BTreeSet<String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
                 keys(&path, child, out);
             }
         }
@@ -32,8 +36,14 @@ fn english_and_chinese_have_the_same_keys() -> Result<(), Box<dyn std::error::Er
     let (zh, _) = load("zh")?;
     let missing_in_zh: Vec<_> = en.difference(&zh).collect();
     let missing_in_en: Vec<_> = zh.difference(&en).collect();
-    assert!(missing_in_zh.is_empty(), "keys missing in zh.json: {missing_in_zh:?}");
-    assert!(missing_in_en.is_empty(), "keys missing in en.json: {missing_in_en:?}");
+    assert!(
+        missing_in_zh.is_empty(),
+        "keys missing in zh.json: {missing_in_zh:?}"
+    );
+    assert!(
+        missing_in_en.is_empty(),
+        "keys missing in en.json: {missing_in_en:?}"
+    );
     Ok(())
 }
 
@@ -43,7 +53,10 @@ fn no_translation_is_empty() -> Result<(), Box<dyn std::error::Error>> {
         let (keys, value) = load(locale)?;
         for key in keys {
             let pointer = format!("/{}", key.replace('.', "/"));
-            let text = value.pointer(&pointer).and_then(Value::as_str).unwrap_or_default();
+            let text = value
+                .pointer(&pointer)
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             assert!(!text.trim().is_empty(), "{locale}.json: {key} is empty");
         }
     }
@@ -56,9 +69,16 @@ fn chinese_strings_are_translated_not_copied() -> Result<(), Box<dyn std::error:
     let same_on_purpose = ["app_name", "lang.en", "lang.zh"];
     let (keys, en) = load("en")?;
     let (_, zh) = load("zh")?;
-    for key in keys.iter().filter(|k| !same_on_purpose.contains(&k.as_str())) {
+    for key in keys
+        .iter()
+        .filter(|k| !same_on_purpose.contains(&k.as_str()))
+    {
         let pointer = format!("/{}", key.replace('.', "/"));
-        assert_ne!(en.pointer(&pointer), zh.pointer(&pointer), "zh.json: {key} is still English");
+        assert_ne!(
+            en.pointer(&pointer),
+            zh.pointer(&pointer),
+            "zh.json: {key} is still English"
+        );
     }
     Ok(())
 }

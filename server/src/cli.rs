@@ -31,7 +31,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if report.created {
                 say(&format!("demo data created ({})", report.seeded_at))?;
             } else {
-                say(&format!("demo data already present (seeded {})", report.seeded_at))?;
+                say(&format!(
+                    "demo data already present (seeded {})",
+                    report.seeded_at
+                ))?;
             }
         }
         Command::Serve(args) => {
@@ -48,7 +51,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Opens the database named by DATABASE_URL.
 async fn open(url: &str, pool: Option<u32>) -> anyhow::Result<Db> {
-    let db = db::connect(url, &DbOptions { max_connections: pool }).await?;
+    let db = db::connect(
+        url,
+        &DbOptions {
+            max_connections: pool,
+        },
+    )
+    .await?;
     tracing::info!(
         url = %db::redact(url),
         engine = tandem_domain::services::system::engine(&db),

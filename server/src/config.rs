@@ -23,11 +23,8 @@ impl Cli {
             Some(Command::Serve(args)) => Ok(Command::Serve(args.clone())),
             Some(Command::Migrate) => Ok(Command::Migrate),
             Some(Command::SeedDemo) => Ok(Command::SeedDemo),
-            None => {
-                // Re-parse as `tandem serve` so the environment fills its settings.
-                let cli = Self::try_parse_from(["tandem", "serve"])?;
-                cli.command_or_serve()
-            }
+            // The environment fills in `serve`'s settings.
+            None => ServeArgs::from_env().map(Command::Serve),
         }
     }
 }
@@ -47,7 +44,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// The database: `sqlite://PATH?mode=rwc` (created when missing) or `postgres://USER:PASSWORD@HOST/DB`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://./data/tandem.db?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://./data/tandem.db?mode=rwc",
+        global = true
+    )]
     pub database_url: String,
     /// Maximum database connections (default: 1 on SQLite, 10 on PostgreSQL).
     #[arg(long, env = "TANDEM_DB_POOL", global = true)]
@@ -99,12 +101,24 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// `serve`'s settings from the environment alone, as `tandem serve` would read them.
+    pub fn from_env() -> Result<Self, clap::Error> {
+        match Cli::try_parse_from(["tandem", "serve"])?.command {
+            Some(Command::Serve(args)) => Ok(args),
+            _ => Err(clap::Error::new(clap::error::ErrorKind::MissingSubcommand)),
+        }
+    }
+
     /// The public URL: the configured one, or one derived from the address.
     pub fn public_url(&self) -> Result<url::Url, url::ParseError> {
         if let Some(url) = &self.public_url {
             return Ok(url.clone());
         }
-        let scheme = if self.tls_cert.is_some() { "https" } else { "http" };
+        let scheme = if self.tls_cert.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         url::Url::parse(&format!("{scheme}://{}/", self.addr))
     }
 
@@ -112,7 +126,10 @@ impl ServeArgs {
     pub fn cookie_secure(&self) -> bool {
         self.cookie_secure.unwrap_or_else(|| {
             self.tls_cert.is_some()
-                || self.public_url.as_ref().is_some_and(|url| url.scheme() == "https")
+                || self
+                    .public_url
+                    .as_ref()
+                    .is_some_and(|url| url.scheme() == "https")
         })
     }
 

@@ -63,7 +63,10 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
     metrics::gauge!(POOL_SIZE).set(f64::from(pool.size));
     metrics::gauge!(POOL_IN_USE).set(f64::from(pool.in_use));
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         handle().render(),
     )
 }

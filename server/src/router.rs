@@ -11,7 +11,6 @@ use axum::{
     routing::get,
     Router,
 };
-use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tandem_app::{shell, ssr::AppState, App};
 use tower::ServiceBuilder;
@@ -48,19 +47,21 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                    let request_id = request
-                        .headers()
-                        .get(REQUEST_ID)
-                        .and_then(|value| value.to_str().ok())
-                        .unwrap_or("-");
-                    tracing::info_span!(
-                        "request",
-                        method = %request.method(),
-                        path = %request.uri().path(),
-                        request_id,
-                    )
-                }))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                        let request_id = request
+                            .headers()
+                            .get(REQUEST_ID)
+                            .and_then(|value| value.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!(
+                            "request",
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                            request_id,
+                        )
+                    }),
+                )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(middleware::from_fn(metrics::track))
                 .layer(CompressionLayer::new())

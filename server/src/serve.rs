@@ -45,7 +45,9 @@ pub async fn serve(db: Db, args: ServeArgs, started: Instant) -> anyhow::Result<
     listener
         .set_nonblocking(true)
         .context("cannot configure the listening socket")?;
-    let addr = listener.local_addr().context("cannot read the listening address")?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
     tracing::info!(
         %addr,
         public_url = %public_url,

@@ -12,14 +12,24 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout() -> TestR
     if db.conn.get_database_backend() != DatabaseBackend::Sqlite {
         return Ok(());
     }
-    let pragma = |sql: &str| {
-        Statement::from_string(DatabaseBackend::Sqlite, sql.to_owned())
-    };
-    let journal = db.conn.query_one(pragma("PRAGMA journal_mode")).await?.ok_or("no row")?;
+    let pragma = |sql: &str| Statement::from_string(DatabaseBackend::Sqlite, sql.to_owned());
+    let journal = db
+        .conn
+        .query_one(pragma("PRAGMA journal_mode"))
+        .await?
+        .ok_or("no row")?;
     assert_eq!(journal.try_get_by_index::<String>(0)?, "wal");
-    let fks = db.conn.query_one(pragma("PRAGMA foreign_keys")).await?.ok_or("no row")?;
+    let fks = db
+        .conn
+        .query_one(pragma("PRAGMA foreign_keys"))
+        .await?
+        .ok_or("no row")?;
     assert_eq!(fks.try_get_by_index::<i32>(0)?, 1);
-    let busy = db.conn.query_one(pragma("PRAGMA busy_timeout")).await?.ok_or("no row")?;
+    let busy = db
+        .conn
+        .query_one(pragma("PRAGMA busy_timeout"))
+        .await?
+        .ok_or("no row")?;
     assert!(busy.try_get_by_index::<i32>(0)? >= 5_000);
     Ok(())
 }

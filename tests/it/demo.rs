@@ -33,7 +33,9 @@ async fn concurrent_seeding_seeds_once() -> TestResult {
         stamps.push(report.seeded_at);
     }
     assert_eq!(created, 1, "exactly one run seeds");
-    let stored = meta::get(&db.conn, demo::SEEDED_AT_KEY).await?.ok_or("not seeded")?;
+    let stored = meta::get(&db.conn, demo::SEEDED_AT_KEY)
+        .await?
+        .ok_or("not seeded")?;
     assert!(stamps.iter().all(|s| *s == stored));
     Ok(())
 }
@@ -43,7 +45,10 @@ async fn meta_values_are_replaced_not_duplicated() -> TestResult {
     let db = TestDb::new().await?;
     meta::set(&db.conn, "setting", "one").await?;
     meta::set(&db.conn, "setting", "two").await?;
-    assert_eq!(meta::get(&db.conn, "setting").await?.as_deref(), Some("two"));
+    assert_eq!(
+        meta::get(&db.conn, "setting").await?.as_deref(),
+        Some("two")
+    );
     assert_eq!(meta::get(&db.conn, "missing").await?, None);
     Ok(())
 }

@@ -11,5 +11,8 @@ pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 #[test]
 fn engine_under_test_is_reported() {
     // Printed so a run's log shows which engine its numbers belong to.
-    eprintln!("domain tests engine: {}", tandem_domain::testing::engine_name());
+    eprintln!(
+        "domain tests engine: {}",
+        tandem_domain::testing::engine_name()
+    );
 }

@@ -11,7 +11,10 @@ async fn migrations_go_up_down_and_up_again() -> TestResult {
 
     Migrator::down(&db.conn, None).await?;
     let total = Migrator::migrations().len();
-    assert_eq!(Migrator::get_pending_migrations(&db.conn).await?.len(), total);
+    assert_eq!(
+        Migrator::get_pending_migrations(&db.conn).await?.len(),
+        total
+    );
 
     Migrator::up(&db.conn, None).await?;
     assert!(Migrator::get_pending_migrations(&db.conn).await?.is_empty());
@@ -26,6 +29,8 @@ async fn pending_migrations_are_listed_until_applied() -> TestResult {
     let pending = tandem_domain::db::pending_migrations(&db.conn).await?;
     assert_eq!(pending.len(), Migrator::migrations().len());
     tandem_domain::db::migrate(&db.conn).await?;
-    assert!(tandem_domain::db::pending_migrations(&db.conn).await?.is_empty());
+    assert!(tandem_domain::db::pending_migrations(&db.conn)
+        .await?
+        .is_empty());
     Ok(())
 }

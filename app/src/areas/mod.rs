@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use leptos_i18n::I18nContext;
+
 use crate::i18n::*;
 
 /// One area of the portal, in navigation order.

@@ -5,6 +5,7 @@ mod top_bar;
 
 use leptos::prelude::*;
 
+use self::{nav::SideNav, top_bar::TopBar};
 use crate::i18n::*;
 
 /// The layout every page lives in. The navigation collapses behind a menu
@@ -16,8 +17,8 @@ pub fn AppShell(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <div class="app" class:nav-open=move || nav_open.get()>
-            <top_bar::TopBar nav_open/>
-            <nav::SideNav nav_open/>
+            <TopBar nav_open/>
+            <SideNav nav_open/>
             <main id="main" class="app-main" tabindex="-1">
                 {children()}
             </main>

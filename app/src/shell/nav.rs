@@ -12,7 +12,11 @@ pub fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
     let location = use_location();
     let current = move |href: &'static str| {
         let path = location.pathname.get();
-        let active = if href == "/" { path == "/" } else { path.starts_with(href) };
+        let active = if href == "/" {
+            path == "/"
+        } else {
+            path.starts_with(href)
+        };
         active.then_some("page")
     };
     // Following a link on a phone closes the drawer again.

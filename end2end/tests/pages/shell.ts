@@ -1,0 +1,50 @@
+import { expect, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
+
+/** The base URL of the server global-setup.ts started. */
+export function baseUrl(): string {
+  const url = process.env.TANDEM_E2E_URL;
+  if (!url) throw new Error('TANDEM_E2E_URL is not set; global setup did not run');
+  return url;
+}
+
+/** The app shell around every page: top bar, navigation, language switch. */
+export class Shell {
+  readonly consoleErrors: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('console', (message: ConsoleMessage) => {
+      if (message.type() === 'error') this.consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => this.consoleErrors.push(String(error)));
+  }
+
+  /** Opens `path` and waits until the page is hydrated. */
+  async open(path: string): Promise<void> {
+    await this.page.goto(`${baseUrl()}${path}`);
+    await this.waitForHydration();
+  }
+
+  async waitForHydration(): Promise<void> {
+    await expect(this.page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+  }
+
+  get nav(): Locator {
+    return this.page.locator('#side-nav');
+  }
+
+  get navToggle(): Locator {
+    return this.page.getByTestId('nav-toggle');
+  }
+
+  get language(): Locator {
+    return this.page.getByTestId('language');
+  }
+
+  navLink(name: string): Locator {
+    return this.nav.getByRole('link', { name, exact: true });
+  }
+
+  async chooseLanguage(code: 'en' | 'zh'): Promise<void> {
+    await this.language.selectOption(code);
+  }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every Tandem test: lints, the Rust tests on SQLite, the same Rust
+# tests on PostgreSQL, and the browser tests. Installs what is missing first.
+# `make test` calls this; so does .ci/run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+LOGS="$(mktemp -d)"
+trap 'rm -rf "$LOGS"' EXIT
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# Sums the "test result: ok. N passed; M failed" lines of a cargo test log.
+count_rust() {
+  awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+       END { printf "%d %d\n", p, f }' "$1"
+}
+
+step "installing what is missing"
+scripts/install-tools.sh test
+
+step "format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p tandem-app --lib --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
+# The browser build must not pull in server-only crates.
+for crate in sea-orm sqlx argon2 tokio; do
+  if cargo tree -p tandem-app --features hydrate --target wasm32-unknown-unknown -e normal -i "$crate" >/dev/null 2>&1; then
+    echo "the browser build depends on $crate" >&2
+    exit 1
+  fi
+done
+
+step "Rust tests on SQLite"
+cargo test --workspace --locked 2>&1 | tee "$LOGS/sqlite.log"
+read -r sqlite_passed sqlite_failed < <(count_rust "$LOGS/sqlite.log")
+
+step "Rust tests on PostgreSQL"
+if [[ -z "${TANDEM_TEST_PG_URL:-}" ]]; then
+  TANDEM_TEST_PG_URL="$(scripts/start-postgres.sh)"
+fi
+export TANDEM_TEST_PG_URL
+cargo test --workspace --locked 2>&1 | tee "$LOGS/postgres.log"
+unset TANDEM_TEST_PG_URL
+read -r pg_passed pg_failed < <(count_rust "$LOGS/postgres.log")
+
+step "browser tests (Playwright with Debian's Chromium)"
+cargo leptos build
+PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" \
+  npx playwright test --config end2end/playwright.config.ts --reporter=list,json
+read -r e2e_passed e2e_failed < <(node -e '
+  const s = require(process.argv[1]).stats;
+  console.log(`${s.expected} ${s.unexpected + s.flaky}`);' "$LOGS/e2e.json")
+
+step "summary"
+echo "Rust on SQLite:     $sqlite_passed passed, $sqlite_failed failed"
+echo "Rust on PostgreSQL: $pg_passed passed, $pg_failed failed"
+echo "Browser:            $e2e_passed passed, $e2e_failed failed"
+total_passed=$((sqlite_passed + pg_passed + e2e_passed))
+total_failed=$((sqlite_failed + pg_failed + e2e_failed))
+echo "$total_passed passed, $total_failed failed"

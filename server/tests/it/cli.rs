@@ -1,0 +1,169 @@
+use std::{
+    io::{Read, Write},
+    net::{TcpListener, TcpStream},
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+use tandem_domain::testing::TestDb;
+
+use crate::TestResult;
+
+fn tandem() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    command
+        .env_remove("DATABASE_URL")
+        .env_remove("TANDEM_ADDR")
+        .env("TANDEM_LOG", "warn")
+        .stdin(Stdio::null());
+    command
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).trim().to_owned()
+}
+
+fn free_port() -> Result<u16, std::io::Error> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A minimal HTTP GET, so the test needs no client library.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+#[tokio::test]
+async fn an_unparsable_database_url_is_one_clear_line() -> TestResult {
+    let output = tandem()
+        .arg("migrate")
+        .env("DATABASE_URL", "nonsense://here")
+        .output()?;
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("DATABASE_URL"), "{message}");
+    assert!(!message.contains("panicked"), "{message}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_one_clear_line() -> TestResult {
+    let output = tandem()
+        .arg("migrate")
+        .env("DATABASE_URL", "postgres://tandem:pw@127.0.0.1:1/tandem")
+        .output()?;
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains("cannot connect to the database"),
+        "{message}"
+    );
+    assert!(
+        !message.contains(":pw@"),
+        "the password is never printed: {message}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_port_in_use_is_one_clear_line() -> TestResult {
+    let db = TestDb::empty().await?;
+    let taken = TcpListener::bind("127.0.0.1:0")?;
+    let addr = taken.local_addr()?;
+    let output = tandem()
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("TANDEM_ADDR", addr.to_string())
+        .output()?;
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains(&format!("cannot listen on {addr}")),
+        "{message}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn migrate_then_seed_demo_is_idempotent() -> TestResult {
+    let db = TestDb::empty().await?;
+    let migrate = tandem()
+        .arg("migrate")
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(migrate.status.success(), "{}", stderr(&migrate));
+    let first = tandem()
+        .arg("seed-demo")
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("demo data created"));
+    let second = tandem()
+        .arg("seed-demo")
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("already present"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn serve_migrates_answers_and_exits_zero_on_sigterm() -> TestResult {
+    let db = TestDb::empty().await?;
+    let port = free_port()?;
+    let mut child = tandem()
+        .env("DATABASE_URL", &db.url)
+        .env("TANDEM_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut ready = false;
+    while Instant::now() < deadline {
+        if http_get(port, "/readyz").is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if !ready {
+        child.kill()?;
+        return Err("tandem (no subcommand) did not become ready".into());
+    }
+    // Start-up applied the migrations.
+    assert!(tandem_domain::db::pending_migrations(&db.conn)
+        .await?
+        .is_empty());
+    let metrics = http_get(port, "/metrics").unwrap_or_default();
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
+
+    let killed = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()?;
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            assert!(status.success(), "exit status after SIGTERM: {status}");
+            break;
+        }
+        if Instant::now() > deadline {
+            child.kill()?;
+            return Err("tandem did not stop after SIGTERM".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}

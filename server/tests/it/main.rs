@@ -1,0 +1,8 @@
+//! The server's integration tests: the assembled router in-process, and the
+//! `tandem` binary as a user runs it.
+
+mod cli;
+mod router;
+
+/// What every test returns, so `?` works on any error.
+pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
