@@ -43,7 +43,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 let report = demo::seed(&db).await.context("cannot seed the demo data")?;
                 tracing::info!(created = report.created, seeded_at = %report.seeded_at, "demo data");
             }
-            serve::serve(db, args, started).await?;
+            serve::serve(db, *args, started).await?;
         }
     }
     Ok(())

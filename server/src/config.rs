@@ -24,7 +24,7 @@ impl Cli {
             Some(Command::Migrate) => Ok(Command::Migrate),
             Some(Command::SeedDemo) => Ok(Command::SeedDemo),
             // The environment fills in `serve`'s settings.
-            None => ServeArgs::from_env().map(Command::Serve),
+            None => ServeArgs::from_env().map(|args| Command::Serve(Box::new(args))),
         }
     }
 }
@@ -33,7 +33,7 @@ impl Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the portal (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Create the demo data (idempotent) and exit.
@@ -104,7 +104,7 @@ impl ServeArgs {
     /// `serve`'s settings from the environment alone, as `tandem serve` would read them.
     pub fn from_env() -> Result<Self, clap::Error> {
         match Cli::try_parse_from(["tandem", "serve"])?.command {
-            Some(Command::Serve(args)) => Ok(args),
+            Some(Command::Serve(args)) => Ok(*args),
             _ => Err(clap::Error::new(clap::error::ErrorKind::MissingSubcommand)),
         }
     }
