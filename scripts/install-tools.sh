@@ -75,12 +75,16 @@ install_wasm_bindgen() {
 }
 
 install_npm_packages() {
-  if [[ -d "$ROOT/node_modules" && "$ROOT/node_modules/.package-lock.json" -nt "$ROOT/package-lock.json" ]]; then
+  local stamp="$ROOT/node_modules/.tandem-lock-sha256"
+  local want
+  want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     log "npm packages present"
     return
   fi
-  log "installing npm packages"
+  log "installing npm packages (sass, binaryen's wasm-opt, Playwright; no browser download)"
   (cd "$ROOT" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  echo "$want" >"$stamp"
 }
 
 apt_updated=0

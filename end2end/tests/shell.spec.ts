@@ -102,6 +102,7 @@ test.describe('app shell', () => {
 
   test('an unknown address shows the styled 404 page with status 404', async ({ page }) => {
     const shell = new Shell(page);
+    shell.expectedMissing.push('/no-such-page');
     const response = await page.goto(`${baseUrl()}/no-such-page`);
     expect(response?.status()).toBe(404);
     await shell.waitForHydration();

@@ -10,10 +10,16 @@ export function baseUrl(): string {
 /** The app shell around every page: top bar, navigation, language switch. */
 export class Shell {
   readonly consoleErrors: string[] = [];
+  /** Paths the test visits knowing they answer 404. */
+  readonly expectedMissing: string[] = [];
 
   constructor(readonly page: Page) {
     page.on('console', (message: ConsoleMessage) => {
-      if (message.type() === 'error') this.consoleErrors.push(message.text());
+      if (message.type() !== 'error') return;
+      // A page that answers 404 on purpose logs its own status; that is not an error of the app.
+      const url = message.location().url;
+      if (this.expectedMissing.some((path) => url.endsWith(path))) return;
+      this.consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => this.consoleErrors.push(String(error)));
   }
