@@ -39,7 +39,9 @@ pub fn TopBar(nav_open: RwSignal<bool>) -> impl IntoView {
             </form>
             <div class="top-actions">
                 <button type="button" class="btn btn-ghost icon-btn" aria-label=move || t_string!(i18n, topbar.notifications) title=move || t_string!(i18n, topbar.notifications_empty)>
-                    <span aria-hidden="true">"🔔"</span>
+                    <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                        <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" fill="currentColor"/>
+                    </svg>
                 </button>
                 <LanguageSwitch/>
                 <span class="user-menu muted small" title=move || t_string!(i18n, topbar.account)>
