@@ -11,6 +11,9 @@ pub enum Error {
     /// The record does not exist (or the actor may not know it exists).
     #[error("not found")]
     NotFound,
+    /// Nobody is signed in, and the operation needs someone.
+    #[error("sign-in required")]
+    Unauthenticated,
     /// The actor lacks the permission for this operation.
     #[error("forbidden")]
     Forbidden,
@@ -20,6 +23,12 @@ pub enum Error {
     /// The operation conflicts with the current state (a refused transition, a duplicate).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Too many attempts; try again after the given number of seconds.
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the next attempt may succeed.
+        retry_after_secs: u64,
+    },
     /// A failure the user cannot fix (database down, a bug). Logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),

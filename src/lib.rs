@@ -5,6 +5,7 @@
 //! server functions, the REST API, the command line) pass a database
 //! connection (or a transaction) into plain async service functions.
 
+pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod error;

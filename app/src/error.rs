@@ -27,6 +27,9 @@ pub enum AppError {
     /// The request conflicts with the current state; the message is for the user.
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts; retry after this many seconds.
+    #[error("too many attempts")]
+    RateLimited(u64),
     /// A server-side failure; details are in the server log.
     #[error("internal error")]
     Internal,
@@ -48,6 +51,7 @@ impl From<tandem_domain::Error> for AppError {
     fn from(err: tandem_domain::Error) -> Self {
         use tandem_domain::Error as E;
         let (status, wire) = match err {
+            E::Unauthenticated => (http::StatusCode::UNAUTHORIZED, Self::Unauthorized),
             E::NotFound => (http::StatusCode::NOT_FOUND, Self::NotFound),
             E::Forbidden => (http::StatusCode::FORBIDDEN, Self::Forbidden),
             E::Validation(fields) => (
@@ -55,6 +59,10 @@ impl From<tandem_domain::Error> for AppError {
                 Self::Validation(fields),
             ),
             E::Conflict(message) => (http::StatusCode::CONFLICT, Self::Conflict(message)),
+            E::RateLimited { retry_after_secs } => (
+                http::StatusCode::TOO_MANY_REQUESTS,
+                Self::RateLimited(retry_after_secs),
+            ),
             E::Internal(cause) => {
                 tracing::error!(%cause, "internal error in a server function");
                 (http::StatusCode::INTERNAL_SERVER_ERROR, Self::Internal)

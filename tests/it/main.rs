@@ -1,9 +1,12 @@
 //! The domain's integration tests: one binary, one fresh database per test,
 //! on SQLite by default or PostgreSQL when `TANDEM_TEST_PG_URL` is set.
 
+mod access;
 mod database;
 mod demo;
+mod login;
 mod migrations;
+mod support;
 
 /// What every test returns, so `?` works on any error.
 pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;

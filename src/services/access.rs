@@ -1,0 +1,508 @@
+//! Roles, their permissions, and resolving the actor of a request. Every
+//! change that could lock administrators out is checked in its transaction.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+
+use crate::{
+    auth::{builtin::BuiltinRole, policy, Actor, Permission, RequestMeta},
+    entities::{role_permissions, roles, user_roles, users},
+    services::{
+        audit::{self, Entry, Who},
+        meta,
+    },
+    Error, Result,
+};
+
+/// The `app_meta` row whose lock serialises changes to access on PostgreSQL.
+const GUARD_KEY: &str = "access.guard";
+/// Set once the built-in roles have been created, so deleting one sticks.
+const BUILTINS_KEY: &str = "access.builtin_roles_created";
+
+/// Creates the built-in roles on first start (once; later edits are kept).
+pub async fn ensure_builtin_roles(db: &DatabaseConnection) -> Result<()> {
+    let txn = db.begin().await?;
+    meta::insert_if_absent(&txn, GUARD_KEY, "1").await?;
+    if meta::insert_if_absent(&txn, BUILTINS_KEY, &Utc::now().to_rfc3339()).await? {
+        for role in BuiltinRole::ALL {
+            let permissions = role.permissions();
+            let id = insert_role(&txn, role.name(), role.description(), Some(role.key())).await?;
+            replace_permissions(&txn, id, &permissions).await?;
+            audit::record(
+                &txn,
+                Who::System,
+                Entry::new("role.created", "role", Some(id.to_string())).after(json!({
+                    "name": role.name(),
+                    "permissions": codes(&permissions),
+                })),
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The role id of a built-in role, if it still exists.
+pub async fn builtin_role_id(db: &impl ConnectionTrait, role: BuiltinRole) -> Result<Option<i64>> {
+    Ok(roles::Entity::find()
+        .filter(roles::Column::Builtin.eq(role.key()))
+        .one(db)
+        .await?
+        .map(|r| r.id))
+}
+
+/// Takes the access lock for the rest of the transaction (PostgreSQL; on
+/// SQLite the single writer already serialises transactions).
+pub(crate) async fn lock_access(txn: &impl ConnectionTrait) -> Result<()> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        txn.execute_unprepared(&format!(
+            "SELECT value FROM app_meta WHERE key = '{GUARD_KEY}' FOR UPDATE"
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Refuses the transaction's change if it leaves no active user who holds
+/// both `admin.users` and `admin.roles`.
+pub(crate) async fn ensure_an_administrator_remains(txn: &impl ConnectionTrait) -> Result<()> {
+    let needed = [Permission::AdminUsers, Permission::AdminRoles];
+    let grants = role_permissions::Entity::find()
+        .filter(role_permissions::Column::Permission.is_in(needed.map(|p| p.code())))
+        .all(txn)
+        .await?;
+    let mut by_role: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    for grant in grants {
+        by_role
+            .entry(grant.role_id)
+            .or_default()
+            .insert(grant.permission);
+    }
+    let holders = user_roles::Entity::find()
+        .filter(user_roles::Column::RoleId.is_in(by_role.keys().copied()))
+        .all(txn)
+        .await?;
+    let mut by_user: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    for holder in holders {
+        if let Some(perms) = by_role.get(&holder.role_id) {
+            by_user
+                .entry(holder.user_id)
+                .or_default()
+                .extend(perms.iter().cloned());
+        }
+    }
+    let admins: Vec<i64> = by_user
+        .into_iter()
+        .filter(|(_, perms)| perms.len() == needed.len())
+        .map(|(user, _)| user)
+        .collect();
+    let active = users::Entity::find()
+        .filter(users::Column::Id.is_in(admins))
+        .filter(users::Column::Active.eq(true))
+        .one(txn)
+        .await?;
+    if active.is_none() {
+        return Err(Error::Conflict(
+            "This change would leave no active user who can administer users and roles.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The actor for a signed-in user id, or `None` when the user no longer
+/// exists or is deactivated. Permissions are read afresh every time, so a
+/// role change applies on the user's next request.
+pub async fn resolve_actor(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    meta: RequestMeta,
+) -> Result<Option<Actor>> {
+    let Some(user) = users::Entity::find_by_id(user_id).one(db).await? else {
+        return Ok(None);
+    };
+    if !user.active {
+        return Ok(None);
+    }
+    let role_ids: Vec<i64> = user_roles::Entity::find()
+        .filter(user_roles::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|ur| ur.role_id)
+        .collect();
+    let permissions = role_permissions::Entity::find()
+        .filter(role_permissions::Column::RoleId.is_in(role_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|rp| Permission::from_code(&rp.permission))
+        .collect();
+    Ok(Some(Actor {
+        user_id,
+        email: user.email,
+        name: user.name,
+        role_ids,
+        permissions,
+        meta,
+    }))
+}
+
+/// A role in the roles list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleSummary {
+    /// Key.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// The built-in role it was created as.
+    pub builtin: Option<String>,
+    /// Granted permissions, in catalogue order.
+    pub permissions: Vec<Permission>,
+    /// Users holding it.
+    pub user_count: u64,
+}
+
+/// A user holding a role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleHolder {
+    /// The user's id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Whether the user is active.
+    pub active: bool,
+}
+
+/// Every role, by name. Needs `admin.roles` or `admin.users` (to assign roles).
+pub async fn list_roles(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+) -> Result<Vec<RoleSummary>> {
+    let actor = policy::require_signed_in(actor)?;
+    if !actor.has(Permission::AdminRoles) && !actor.has(Permission::AdminUsers) {
+        return Err(Error::Forbidden);
+    }
+    let all = roles::Entity::find()
+        .order_by_asc(roles::Column::NameKey)
+        .all(db)
+        .await?;
+    let mut grants: BTreeMap<i64, Vec<Permission>> = BTreeMap::new();
+    for rp in role_permissions::Entity::find().all(db).await? {
+        if let Some(p) = Permission::from_code(&rp.permission) {
+            grants.entry(rp.role_id).or_default().push(p);
+        }
+    }
+    let mut counts: HashMap<i64, u64> = HashMap::new();
+    for ur in user_roles::Entity::find().all(db).await? {
+        *counts.entry(ur.role_id).or_default() += 1;
+    }
+    Ok(all
+        .into_iter()
+        .map(|role| {
+            let mut permissions = grants.remove(&role.id).unwrap_or_default();
+            permissions.sort();
+            RoleSummary {
+                user_count: counts.get(&role.id).copied().unwrap_or(0),
+                id: role.id,
+                name: role.name,
+                description: role.description,
+                builtin: role.builtin,
+                permissions,
+            }
+        })
+        .collect())
+}
+
+/// One role with its holders. Needs `admin.roles`.
+pub async fn get_role(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    role_id: i64,
+) -> Result<(RoleSummary, Vec<RoleHolder>)> {
+    policy::require(actor, Permission::AdminRoles)?;
+    let role = list_roles(db, actor)
+        .await?
+        .into_iter()
+        .find(|r| r.id == role_id)
+        .ok_or(Error::NotFound)?;
+    let holder_ids: Vec<i64> = user_roles::Entity::find()
+        .filter(user_roles::Column::RoleId.eq(role_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|ur| ur.user_id)
+        .collect();
+    let holders = users::Entity::find()
+        .filter(users::Column::Id.is_in(holder_ids))
+        .order_by_asc(users::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| RoleHolder {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            active: u.active,
+        })
+        .collect();
+    Ok((role, holders))
+}
+
+/// Input for creating or renaming a role.
+#[derive(Clone, Debug, Default)]
+pub struct RoleInput {
+    /// Name (unique, case-insensitively).
+    pub name: String,
+    /// What the role is for.
+    pub description: String,
+}
+
+fn validate_role(input: &RoleInput) -> Result<(String, String)> {
+    let name = input.name.trim().to_owned();
+    let description = input.description.trim().to_owned();
+    if name.is_empty() {
+        return Err(Error::field("name", "Enter a name."));
+    }
+    if name.chars().count() > 100 {
+        return Err(Error::field("name", "Use at most 100 characters."));
+    }
+    if description.chars().count() > 500 {
+        return Err(Error::field("description", "Use at most 500 characters."));
+    }
+    Ok((name, description))
+}
+
+async fn name_taken(db: &impl ConnectionTrait, name: &str, except: Option<i64>) -> Result<bool> {
+    let mut query = roles::Entity::find().filter(roles::Column::NameKey.eq(name.to_lowercase()));
+    if let Some(id) = except {
+        query = query.filter(roles::Column::Id.ne(id));
+    }
+    Ok(query.one(db).await?.is_some())
+}
+
+async fn insert_role(
+    db: &impl ConnectionTrait,
+    name: &str,
+    description: &str,
+    builtin: Option<&str>,
+) -> Result<i64> {
+    let now = Utc::now();
+    let role = roles::ActiveModel {
+        name: Set(name.to_owned()),
+        name_key: Set(name.to_lowercase()),
+        description: Set(description.to_owned()),
+        builtin: Set(builtin.map(str::to_owned)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Ok(roles::Entity::insert(role).exec(db).await?.last_insert_id)
+}
+
+async fn replace_permissions(
+    db: &impl ConnectionTrait,
+    role_id: i64,
+    permissions: &[Permission],
+) -> Result<()> {
+    role_permissions::Entity::delete_many()
+        .filter(role_permissions::Column::RoleId.eq(role_id))
+        .exec(db)
+        .await?;
+    let now = Utc::now();
+    let unique: BTreeSet<Permission> = permissions.iter().copied().collect();
+    if unique.is_empty() {
+        return Ok(());
+    }
+    role_permissions::Entity::insert_many(unique.into_iter().map(|p| {
+        role_permissions::ActiveModel {
+            role_id: Set(role_id),
+            permission: Set(p.code().to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+    }))
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+fn codes(permissions: &[Permission]) -> Vec<&'static str> {
+    let mut codes: Vec<_> = permissions.iter().map(|p| p.code()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// Parses permission codes from a form; an unknown code is a field error.
+pub fn parse_permissions(codes: &[String]) -> Result<Vec<Permission>> {
+    codes
+        .iter()
+        .map(|code| {
+            Permission::from_code(code)
+                .ok_or_else(|| Error::field("permissions", format!("Unknown permission {code:?}.")))
+        })
+        .collect()
+}
+
+/// Creates a role with permissions. Needs `admin.roles`.
+pub async fn create_role(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    input: &RoleInput,
+    permissions: &[Permission],
+) -> Result<i64> {
+    let actor = policy::require(actor, Permission::AdminRoles)?;
+    let (name, description) = validate_role(input)?;
+    let txn = db.begin().await?;
+    lock_access(&txn).await?;
+    if name_taken(&txn, &name, None).await? {
+        return Err(Error::field(
+            "name",
+            "A role with this name already exists.",
+        ));
+    }
+    let id = insert_role(&txn, &name, &description, None).await?;
+    replace_permissions(&txn, id, permissions).await?;
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new("role.created", "role", Some(id.to_string())).after(
+            json!({ "name": name, "description": description, "permissions": codes(permissions) }),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Renames a role or changes its description. Needs `admin.roles`.
+pub async fn update_role(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    role_id: i64,
+    input: &RoleInput,
+) -> Result<()> {
+    let actor = policy::require(actor, Permission::AdminRoles)?;
+    let (name, description) = validate_role(input)?;
+    let txn = db.begin().await?;
+    let role = roles::Entity::find_by_id(role_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if name_taken(&txn, &name, Some(role_id)).await? {
+        return Err(Error::field(
+            "name",
+            "A role with this name already exists.",
+        ));
+    }
+    let before = json!({ "name": role.name, "description": role.description });
+    let mut active: roles::ActiveModel = role.into();
+    active.name = Set(name.clone());
+    active.name_key = Set(name.to_lowercase());
+    active.description = Set(description.clone());
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new("role.updated", "role", Some(role_id.to_string()))
+            .before(before)
+            .after(json!({ "name": name, "description": description })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Replaces a role's permissions. Needs `admin.roles`; refused if no
+/// administrator would remain.
+pub async fn set_role_permissions(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    role_id: i64,
+    permissions: &[Permission],
+) -> Result<()> {
+    let actor = policy::require(actor, Permission::AdminRoles)?;
+    let txn = db.begin().await?;
+    lock_access(&txn).await?;
+    roles::Entity::find_by_id(role_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let before: Vec<Permission> = role_permissions::Entity::find()
+        .filter(role_permissions::Column::RoleId.eq(role_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter_map(|rp| Permission::from_code(&rp.permission))
+        .collect();
+    replace_permissions(&txn, role_id, permissions).await?;
+    ensure_an_administrator_remains(&txn).await?;
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new(
+            "role.permissions_changed",
+            "role",
+            Some(role_id.to_string()),
+        )
+        .before(json!({ "permissions": codes(&before) }))
+        .after(json!({ "permissions": codes(permissions) })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes a role (its holders lose it). Needs `admin.roles`; refused if no
+/// administrator would remain.
+pub async fn delete_role(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    role_id: i64,
+) -> Result<()> {
+    let actor = policy::require(actor, Permission::AdminRoles)?;
+    let txn = db.begin().await?;
+    lock_access(&txn).await?;
+    let role = roles::Entity::find_by_id(role_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let holders = user_roles::Entity::find()
+        .filter(user_roles::Column::RoleId.eq(role_id))
+        .all(&txn)
+        .await?
+        .len();
+    // Children first: SQLite enforces the foreign keys, but be explicit on both engines.
+    user_roles::Entity::delete_many()
+        .filter(user_roles::Column::RoleId.eq(role_id))
+        .exec(&txn)
+        .await?;
+    role_permissions::Entity::delete_many()
+        .filter(role_permissions::Column::RoleId.eq(role_id))
+        .exec(&txn)
+        .await?;
+    roles::Entity::delete_by_id(role_id).exec(&txn).await?;
+    ensure_an_administrator_remains(&txn).await?;
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new("role.deleted", "role", Some(role_id.to_string())).before(
+            json!({ "name": role.name, "description": role.description, "holders": holders }),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

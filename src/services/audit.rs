@@ -1,0 +1,173 @@
+//! The audit trail: every mutating service records who did what, when,
+//! from where, and the record before and after, inside its own transaction.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::Value;
+
+use crate::{
+    auth::{policy, Actor, Permission, RequestMeta},
+    entities::audit_events,
+    Result,
+};
+
+/// Who caused an audited event.
+#[derive(Clone, Copy, Debug)]
+pub enum Who<'a> {
+    /// A signed-in user.
+    Actor(&'a Actor),
+    /// Someone not signed in (a failed sign-in), labelled by what they typed.
+    Anonymous(&'a RequestMeta, &'a str),
+    /// Tandem itself (start-up, jobs, the command line).
+    System,
+}
+
+/// One event to record.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// What happened (`user.created`).
+    pub action: &'static str,
+    /// The kind of record (`user`).
+    pub entity: &'static str,
+    /// The record's id.
+    pub entity_id: Option<String>,
+    /// The record before the change.
+    pub before: Option<Value>,
+    /// The record after the change.
+    pub after: Option<Value>,
+}
+
+impl Entry {
+    /// An entry with no before/after.
+    pub fn new(action: &'static str, entity: &'static str, entity_id: Option<String>) -> Self {
+        Self {
+            action,
+            entity,
+            entity_id,
+            before: None,
+            after: None,
+        }
+    }
+
+    /// Adds the record before the change.
+    pub fn before(mut self, value: Value) -> Self {
+        self.before = Some(value);
+        self
+    }
+
+    /// Adds the record after the change.
+    pub fn after(mut self, value: Value) -> Self {
+        self.after = Some(value);
+        self
+    }
+}
+
+/// Writes one audit event. Call it with the transaction of the change.
+pub async fn record(db: &impl ConnectionTrait, who: Who<'_>, entry: Entry) -> Result<()> {
+    let now = Utc::now();
+    let (user_id, label, meta) = match who {
+        Who::Actor(actor) => (Some(actor.user_id), actor.email.clone(), Some(&actor.meta)),
+        Who::Anonymous(meta, label) => (None, format!("anonymous ({label})"), Some(meta)),
+        Who::System => (None, "system".to_owned(), None),
+    };
+    let row = audit_events::ActiveModel {
+        occurred_at: Set(now),
+        actor_user_id: Set(user_id),
+        actor_label: Set(truncate(&label, 254)),
+        action: Set(entry.action.to_owned()),
+        entity: Set(entry.entity.to_owned()),
+        entity_id: Set(entry.entity_id),
+        before_json: Set(entry.before.map(|v| v.to_string())),
+        after_json: Set(entry.after.map(|v| v.to_string())),
+        client_addr: Set(meta.and_then(|m| m.client_addr.clone())),
+        user_agent: Set(meta.and_then(|m| m.user_agent.as_deref().map(|ua| truncate(ua, 500)))),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    audit_events::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+/// Filters for the audit log.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// Only events by this user.
+    pub actor_user_id: Option<i64>,
+    /// Only events on this kind of record.
+    pub entity: Option<String>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// From this time (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Before this time (exclusive).
+    pub until: Option<DateTime<Utc>>,
+    /// Page number, from 1.
+    pub page: u64,
+    /// Rows per page (capped at 200).
+    pub per_page: u64,
+}
+
+/// One page of a list.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    /// The rows.
+    pub items: Vec<T>,
+    /// Rows matching the filter.
+    pub total: u64,
+    /// This page's number, from 1.
+    pub page: u64,
+    /// Rows per page.
+    pub per_page: u64,
+}
+
+/// The audit log, newest first. Needs `admin.audit`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    filter: &AuditFilter,
+) -> Result<Page<audit_events::Model>> {
+    policy::require(actor, Permission::AdminAudit)?;
+    let mut condition = Condition::all();
+    if let Some(user) = filter.actor_user_id {
+        condition = condition.add(audit_events::Column::ActorUserId.eq(user));
+    }
+    if let Some(entity) = filter.entity.as_deref().filter(|e| !e.is_empty()) {
+        condition = condition.add(audit_events::Column::Entity.eq(entity));
+    }
+    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        condition = condition.add(audit_events::Column::Action.eq(action));
+    }
+    if let Some(from) = filter.from {
+        condition = condition.add(audit_events::Column::OccurredAt.gte(from));
+    }
+    if let Some(until) = filter.until {
+        condition = condition.add(audit_events::Column::OccurredAt.lt(until));
+    }
+    let per_page = filter.per_page.clamp(1, 200);
+    let page = filter.page.max(1);
+    let query = audit_events::Entity::find().filter(condition);
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_desc(audit_events::Column::OccurredAt)
+        .order_by_desc(audit_events::Column::Id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
