@@ -9,6 +9,7 @@ pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod messages;
 pub mod services;
 
 #[cfg(feature = "testing")]

@@ -9,7 +9,7 @@ use argon2::{
     Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version,
 };
 
-use crate::{Error, Result};
+use crate::{messages, Error, Result};
 
 /// OWASP's recommended argon2id minimum: 19 MiB memory, 2 passes, 1 lane.
 pub const MEMORY_KIB: u32 = 19 * 1024;
@@ -151,25 +151,16 @@ pub fn check_policy(password: &str, email: &str, field: &str) -> Result<()> {
     let email = email.trim().to_lowercase();
     let local = email.split('@').next().unwrap_or_default();
     if password.chars().count() < MIN_LENGTH {
-        return Err(Error::field(
-            field,
-            format!("Use at least {MIN_LENGTH} characters."),
-        ));
+        return Err(Error::field(field, messages::PASSWORD_TOO_SHORT));
     }
     if password.chars().count() > 1024 {
-        return Err(Error::field(field, "Use at most 1024 characters."));
+        return Err(Error::field(field, messages::MAX_1024));
     }
     if lower == email || (!local.is_empty() && lower == local) {
-        return Err(Error::field(
-            field,
-            "The password must not be your email address.",
-        ));
+        return Err(Error::field(field, messages::PASSWORD_IS_EMAIL));
     }
     if COMMON.contains(&lower.as_str()) {
-        return Err(Error::field(
-            field,
-            "This password is too common; choose another.",
-        ));
+        return Err(Error::field(field, messages::PASSWORD_COMMON));
     }
     Ok(())
 }

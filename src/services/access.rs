@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::{
     auth::{builtin::BuiltinRole, policy, Actor, Permission, RequestMeta},
     entities::{role_permissions, roles, user_roles, users},
+    messages,
     services::{
         audit::{self, Entry, Who},
         meta,
@@ -109,9 +110,7 @@ pub(crate) async fn ensure_an_administrator_remains(txn: &impl ConnectionTrait) 
         .one(txn)
         .await?;
     if active.is_none() {
-        return Err(Error::Conflict(
-            "This change would leave no active user who can administer users and roles.".into(),
-        ));
+        return Err(Error::Conflict(messages::LAST_ADMIN.into()));
     }
     Ok(())
 }
@@ -272,13 +271,13 @@ fn validate_role(input: &RoleInput) -> Result<(String, String)> {
     let name = input.name.trim().to_owned();
     let description = input.description.trim().to_owned();
     if name.is_empty() {
-        return Err(Error::field("name", "Enter a name."));
+        return Err(Error::field("name", messages::NAME_REQUIRED));
     }
     if name.chars().count() > 100 {
-        return Err(Error::field("name", "Use at most 100 characters."));
+        return Err(Error::field("name", messages::MAX_100));
     }
     if description.chars().count() > 500 {
-        return Err(Error::field("description", "Use at most 500 characters."));
+        return Err(Error::field("description", messages::MAX_500));
     }
     Ok((name, description))
 }
@@ -350,7 +349,7 @@ pub fn parse_permissions(codes: &[String]) -> Result<Vec<Permission>> {
         .iter()
         .map(|code| {
             Permission::from_code(code)
-                .ok_or_else(|| Error::field("permissions", format!("Unknown permission {code:?}.")))
+                .ok_or_else(|| Error::field("permissions", messages::UNKNOWN_PERMISSION))
         })
         .collect()
 }
@@ -367,10 +366,7 @@ pub async fn create_role(
     let txn = db.begin().await?;
     lock_access(&txn).await?;
     if name_taken(&txn, &name, None).await? {
-        return Err(Error::field(
-            "name",
-            "A role with this name already exists.",
-        ));
+        return Err(Error::field("name", messages::ROLE_NAME_TAKEN));
     }
     let id = insert_role(&txn, &name, &description, None).await?;
     replace_permissions(&txn, id, permissions).await?;
@@ -401,10 +397,7 @@ pub async fn update_role(
         .await?
         .ok_or(Error::NotFound)?;
     if name_taken(&txn, &name, Some(role_id)).await? {
-        return Err(Error::field(
-            "name",
-            "A role with this name already exists.",
-        ));
+        return Err(Error::field("name", messages::ROLE_NAME_TAKEN));
     }
     let before = json!({ "name": role.name, "description": role.description });
     let mut active: roles::ActiveModel = role.into();

@@ -19,6 +19,7 @@ use crate::{
         policy, Actor, RequestMeta,
     },
     entities::{login_throttles, sessions, users},
+    messages,
     services::{
         access,
         audit::{self, Entry, Who},
@@ -28,8 +29,7 @@ use crate::{
 };
 
 /// The one message for every failed sign-in, so it reveals nothing.
-pub const LOGIN_FAILED: &str =
-    "The email or password is wrong, or the account is locked for a while after repeated failures.";
+pub const LOGIN_FAILED: &str = messages::LOGIN_FAILED;
 
 /// How sign-in failures are limited.
 #[derive(Clone, Copy, Debug)]
@@ -287,15 +287,12 @@ pub async fn change_password(
     {
         return Err(Error::field(
             "current_password",
-            "The current password is wrong.",
+            messages::CURRENT_PASSWORD_WRONG,
         ));
     }
     password::check_policy(new, &user.email, "new_password")?;
     if new == current {
-        return Err(Error::field(
-            "new_password",
-            "Choose a password different from the current one.",
-        ));
+        return Err(Error::field("new_password", messages::PASSWORD_UNCHANGED));
     }
     let hash = password::hash(new.to_owned()).await?;
     let txn = db.begin().await?;
@@ -353,18 +350,11 @@ pub async fn create_admin(
         .await?
         .is_some()
     {
-        return Err(Error::field(
-            "email",
-            "A user with this email already exists.",
-        ));
+        return Err(Error::field("email", messages::EMAIL_TAKEN));
     }
     let admin_role = access::builtin_role_id(&txn, BuiltinRole::Admin)
         .await?
-        .ok_or_else(|| {
-            Error::Conflict(
-                "The built-in admin role was deleted; create the administrator in the UI.".into(),
-            )
-        })?;
+        .ok_or_else(|| Error::Conflict(messages::ADMIN_ROLE_MISSING.into()))?;
     let id = insert(&txn, &email, name, hash, &[admin_role]).await?;
     audit::record(
         &txn,

@@ -14,6 +14,7 @@ use serde_json::json;
 use crate::{
     auth::{password, policy, Actor, Permission},
     entities::{roles, sessions, user_roles, users},
+    messages,
     services::{
         access::{ensure_an_administrator_remains, lock_access},
         audit::{self, Entry, Page, Who},
@@ -102,20 +103,17 @@ pub fn validate_email(email: &str) -> Result<String> {
     if valid {
         Ok(email.to_owned())
     } else {
-        Err(Error::field(
-            "email",
-            "Enter an email address such as name@example.com.",
-        ))
+        Err(Error::field("email", messages::EMAIL_INVALID))
     }
 }
 
 fn validate_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(Error::field("name", "Enter a name."));
+        return Err(Error::field("name", messages::NAME_REQUIRED));
     }
     if name.chars().count() > 200 {
-        return Err(Error::field("name", "Use at most 200 characters."));
+        return Err(Error::field("name", messages::MAX_200));
     }
     Ok(name.to_owned())
 }
@@ -134,10 +132,7 @@ async fn check_roles_exist(
             .collect::<std::collections::BTreeSet<_>>()
             .len()
     {
-        return Err(Error::field(
-            "roles",
-            "One of the chosen roles no longer exists.",
-        ));
+        return Err(Error::field("roles", messages::ROLE_MISSING));
     }
     Ok(found.into_iter().map(|r| (r.id, r.name)).collect())
 }
@@ -370,10 +365,7 @@ pub async fn create(
     let txn = db.begin().await?;
     lock_access(&txn).await?;
     if email_taken(&txn, &email, None).await? {
-        return Err(Error::field(
-            "email",
-            "A user with this email already exists.",
-        ));
+        return Err(Error::field("email", messages::EMAIL_TAKEN));
     }
     check_roles_exist(&txn, &input.role_ids).await?;
     let id = insert(&txn, &email, &name, hash, &input.role_ids).await?;
@@ -403,10 +395,7 @@ pub async fn update(
     lock_access(&txn).await?;
     let before = load(&txn, user_id).await?;
     if email_taken(&txn, &email, Some(user_id)).await? {
-        return Err(Error::field(
-            "email",
-            "A user with this email already exists.",
-        ));
+        return Err(Error::field("email", messages::EMAIL_TAKEN));
     }
     check_roles_exist(&txn, &patch.role_ids).await?;
     let row = users::Entity::find_by_id(user_id)

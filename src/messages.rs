@@ -1,0 +1,65 @@
+//! Every message the domain shows to users, in one place, so the UI can
+//! offer each in every language it speaks (the app's test checks that each
+//! one has a translation).
+
+/// A role name is taken.
+pub const ROLE_NAME_TAKEN: &str = "A role with this name already exists.";
+/// An email is taken.
+pub const EMAIL_TAKEN: &str = "A user with this email already exists.";
+/// The new password equals the old.
+pub const PASSWORD_UNCHANGED: &str = "Choose a password different from the current one.";
+/// A name is required.
+pub const NAME_REQUIRED: &str = "Enter a name.";
+/// An email is malformed.
+pub const EMAIL_INVALID: &str = "Enter an email address such as name@example.com.";
+/// A chosen role vanished.
+pub const ROLE_MISSING: &str = "One of the chosen roles no longer exists.";
+/// The admin role is gone.
+pub const ADMIN_ROLE_MISSING: &str =
+    "The built-in admin role was deleted; create the administrator in the UI.";
+/// The current password is wrong.
+pub const CURRENT_PASSWORD_WRONG: &str = "The current password is wrong.";
+/// Any failed sign-in.
+pub const LOGIN_FAILED: &str =
+    "The email or password is wrong, or the account is locked for a while after repeated failures.";
+/// The password equals the email.
+pub const PASSWORD_IS_EMAIL: &str = "The password must not be your email address.";
+/// The last administrator would go.
+pub const LAST_ADMIN: &str =
+    "This change would leave no active user who can administer users and roles.";
+/// A common password.
+pub const PASSWORD_COMMON: &str = "This password is too common; choose another.";
+/// An unknown permission code.
+pub const UNKNOWN_PERMISSION: &str = "One of the permissions is not in the catalogue.";
+/// Too short a password.
+pub const PASSWORD_TOO_SHORT: &str = "Use at least 10 characters.";
+/// Too long a role name.
+pub const MAX_100: &str = "Use at most 100 characters.";
+/// Too long a password.
+pub const MAX_1024: &str = "Use at most 1024 characters.";
+/// Too long a user name.
+pub const MAX_200: &str = "Use at most 200 characters.";
+/// Too long a description.
+pub const MAX_500: &str = "Use at most 500 characters.";
+
+/// Every message above.
+pub const ALL: &[&str] = &[
+    ROLE_NAME_TAKEN,
+    EMAIL_TAKEN,
+    PASSWORD_UNCHANGED,
+    NAME_REQUIRED,
+    EMAIL_INVALID,
+    ROLE_MISSING,
+    ADMIN_ROLE_MISSING,
+    CURRENT_PASSWORD_WRONG,
+    LOGIN_FAILED,
+    PASSWORD_IS_EMAIL,
+    LAST_ADMIN,
+    PASSWORD_COMMON,
+    UNKNOWN_PERMISSION,
+    PASSWORD_TOO_SHORT,
+    MAX_100,
+    MAX_1024,
+    MAX_200,
+    MAX_500,
+];
