@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
+/** The first administrator's password for this run (admin@localhost). */
+export const ADMIN_PASSWORD = 'e2e-admin-pass-2026';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -53,9 +55,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       DATABASE_URL: `sqlite://${dataDir}/tandem.db?mode=rwc`,
       TANDEM_SITE_ROOT: path.join(root, 'target/site'),
       TANDEM_SEED_DEMO: 'true',
+      TANDEM_ADMIN_PASSWORD: ADMIN_PASSWORD,
       TANDEM_LOG: process.env.TANDEM_LOG ?? 'warn',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitUntilReady(url, child, 60_000);
   process.env.TANDEM_E2E_URL = url;

@@ -7,10 +7,15 @@
 
 #![recursion_limit = "256"]
 
+pub mod account;
+pub mod admin;
 pub mod areas;
+pub mod auth;
+pub mod authz;
 pub mod components;
 pub mod error;
 pub mod home;
+pub mod messages;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -25,7 +30,10 @@ use leptos_router::{
 };
 
 use crate::{
+    account::AccountPage,
+    admin::{AdminHome, AuditPage, NewUserPage, RoleEditPage, RolesPage, UserEditPage, UsersPage},
     areas::{Area, AreaPage},
+    auth::{provide_me, Guard, LoginPage, Need},
     components::{ErrorPage, NotFound},
     home::HomePage,
     i18n::I18nContextProvider,
@@ -57,7 +65,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_me();
     mark_hydrated();
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <I18nContextProvider>
             <Title formatter=|page: String| {
@@ -67,19 +78,49 @@ pub fn App() -> impl IntoView {
                 <AppShell>
                     <ErrorBoundary fallback=|_errors| view! { <ErrorPage/> }>
                         <Routes fallback=NotFound>
-                            <Route path=path!("/") view=HomePage/>
-                            <Route path=path!("/customers") view=|| view! { <AreaPage area=Area::Customers/> }/>
-                            <Route path=path!("/sales") view=|| view! { <AreaPage area=Area::Sales/> }/>
-                            <Route path=path!("/inventory") view=|| view! { <AreaPage area=Area::Inventory/> }/>
-                            <Route path=path!("/purchasing") view=|| view! { <AreaPage area=Area::Purchasing/> }/>
-                            <Route path=path!("/service") view=|| view! { <AreaPage area=Area::Service/> }/>
-                            <Route path=path!("/dashboards") view=|| view! { <AreaPage area=Area::Dashboards/> }/>
-                            <Route path=path!("/admin") view=|| view! { <AreaPage area=Area::Admin/> }/>
+                            <Route path=path!("/login") view=LoginPage/>
+                            <Route path=path!("/") view=|| view! { <Guard need=Need::SignedIn><HomePage/></Guard> }/>
+                            <Route path=path!("/account") view=|| view! { <Guard need=Need::SignedIn><AccountPage/></Guard> }/>
+                            <Route path=path!("/customers") view=|| area_route(Area::Customers)/>
+                            <Route path=path!("/sales") view=|| area_route(Area::Sales)/>
+                            <Route path=path!("/inventory") view=|| area_route(Area::Inventory)/>
+                            <Route path=path!("/purchasing") view=|| area_route(Area::Purchasing)/>
+                            <Route path=path!("/service") view=|| area_route(Area::Service)/>
+                            <Route path=path!("/dashboards") view=|| area_route(Area::Dashboards)/>
+                            <Route path=path!("/admin") view=|| view! { <Guard need=Area::Admin.need()><AdminHome/></Guard> }/>
+                            <Route path=path!("/admin/users") view=|| view! { <Guard need=Need::Permission("admin.users")><UsersPage/></Guard> }/>
+                            <Route path=path!("/admin/users/new") view=|| view! { <Guard need=Need::Permission("admin.users")><NewUserPage/></Guard> }/>
+                            <Route path=path!("/admin/users/:id") view=|| view! { <Guard need=Need::Permission("admin.users")><UserEditPage/></Guard> }/>
+                            <Route path=path!("/admin/roles") view=|| view! { <Guard need=Need::Permission("admin.roles")><RolesPage/></Guard> }/>
+                            <Route path=path!("/admin/roles/:id") view=|| view! { <Guard need=Need::Permission("admin.roles")><RoleEditPage/></Guard> }/>
+                            <Route path=path!("/admin/audit") view=|| view! { <Guard need=Need::Permission("admin.audit")><AuditPage/></Guard> }/>
                         </Routes>
                     </ErrorBoundary>
                 </AppShell>
             </Router>
         </I18nContextProvider>
+    }
+}
+
+/// An area's page, for users who may open it.
+fn area_route(area: Area) -> impl IntoView {
+    view! { <Guard need=area.need()><AreaPage area/></Guard> }
+}
+
+/// The page's Content-Security-Policy: only our own scripts, the inline
+/// hydration script by its per-request nonce, and WebAssembly.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
 }
 

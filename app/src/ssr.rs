@@ -1,8 +1,14 @@
-//! Server-only helpers: the state every server function and SSR render reads.
+//! Server-only helpers: the state every server function and SSR render
+//! reads, the request's actor, and the session.
 
 use axum::extract::FromRef;
 use leptos::prelude::*;
-use tandem_domain::Db;
+use tandem_domain::{
+    auth::{Actor, RequestMeta},
+    services::auth::LoginPolicy,
+    Db,
+};
+use tower_sessions::Session;
 
 use crate::error::AppError;
 
@@ -13,6 +19,10 @@ pub struct AppState {
     pub db: Db,
     /// Leptos' own settings (site root, output name).
     pub leptos_options: LeptosOptions,
+    /// Sign-in throttling and lockout.
+    pub login_policy: LoginPolicy,
+    /// A session ends this long after sign-in, however active.
+    pub session_absolute: chrono::Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -21,10 +31,56 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The keys Tandem keeps in a session.
+pub mod session_keys {
+    /// The signed-in user's id.
+    pub const USER_ID: &str = "tandem.user_id";
+    /// When the user signed in (Unix seconds), for the absolute timeout.
+    pub const SIGNED_IN_AT: &str = "tandem.signed_in_at";
+    /// The client address at sign-in.
+    pub const CLIENT_ADDR: &str = "tandem.client_addr";
+    /// The user agent at sign-in.
+    pub const USER_AGENT: &str = "tandem.user_agent";
+}
+
+/// The request's actor, put into the request by the server's middleware.
+#[derive(Clone, Debug, Default)]
+pub struct CurrentActor(pub Option<Actor>);
+
 /// The state, from the Leptos context the router provides.
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the Leptos context");
         AppError::Internal
     })
+}
+
+fn parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The signed-in actor of this request, if any.
+pub fn actor() -> Option<Actor> {
+    parts()?.extensions.get::<CurrentActor>()?.0.clone()
+}
+
+/// Where this request came from.
+pub fn request_meta() -> RequestMeta {
+    parts()
+        .and_then(|p| p.extensions.get::<RequestMeta>().cloned())
+        .unwrap_or_default()
+}
+
+/// This request's session.
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|err| {
+        tracing::error!(%err, "no session layer around the server function");
+        AppError::Internal
+    })
+}
+
+/// Logs a session store failure and hides it.
+pub fn session_error(err: tower_sessions::session::Error) -> AppError {
+    tracing::error!(%err, "session store failure");
+    AppError::Internal
 }

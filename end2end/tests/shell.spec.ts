@@ -2,13 +2,15 @@ import { expect, test } from '@playwright/test';
 import { baseUrl, Shell } from './pages/shell';
 
 test.describe('app shell', () => {
-  test('the home page is rendered on the server, before any script runs', async ({ browser }) => {
+  test('pages are rendered on the server, before any script runs', async ({ browser }) => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
+    // Anonymous visitors are sent to the sign-in page by the server itself.
     const response = await page.goto(`${baseUrl()}/`);
     expect(response?.status()).toBe(200);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to Tandem');
-    await expect(page.getByRole('navigation', { name: 'Main navigation' })).toBeVisible();
+    await expect(page).toHaveURL(/\/login\?next=\/$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
+    await expect(page.getByLabel('Email')).toBeVisible();
     await expect(page.getByRole('main')).toBeVisible();
     // Nothing hydrated without JavaScript.
     await expect(page.locator('html[data-hydrated]')).toHaveCount(0);
@@ -17,7 +19,8 @@ test.describe('app shell', () => {
 
   test('hydration makes the page interactive without a reload', async ({ page }) => {
     const shell = new Shell(page);
-    await shell.open('/');
+    await shell.signInAsAdmin();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to Tandem');
     // A value that survives only if the page is not reloaded.
     await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
     const status = page.getByTestId('system-status');
@@ -32,7 +35,7 @@ test.describe('app shell', () => {
 
   test('the language switch turns the shell into Chinese and back, and the choice persists', async ({ page }) => {
     const shell = new Shell(page);
-    await shell.open('/');
+    await shell.signInAsAdmin();
     await expect(shell.navLink('Customers')).toBeVisible();
 
     await shell.chooseLanguage('zh');
@@ -56,8 +59,8 @@ test.describe('app shell', () => {
     const context = await browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     const shell = new Shell(page);
-    await shell.open('/');
-    await expect(shell.navLink('客户')).toBeVisible();
+    await shell.open('/login');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('登录');
     await expect(shell.language).toHaveValue('zh');
     expect(shell.consoleErrors).toEqual([]);
     await context.close();
@@ -67,7 +70,7 @@ test.describe('app shell', () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
     const page = await context.newPage();
     const shell = new Shell(page);
-    await shell.open('/');
+    await shell.signInAsAdmin();
     await expect(shell.navToggle).toBeVisible();
     await expect(shell.navToggle).toHaveAttribute('aria-expanded', 'false');
     await expect(shell.nav).toBeHidden();
@@ -92,6 +95,7 @@ test.describe('app shell', () => {
   test('on a desktop the navigation is always visible and marks the current page', async ({ page }) => {
     await page.setViewportSize({ width: 1280, height: 800 });
     const shell = new Shell(page);
+    await shell.signInAsAdmin();
     await shell.open('/sales');
     await expect(shell.navToggle).toBeHidden();
     await expect(shell.nav).toBeVisible();
@@ -108,21 +112,19 @@ test.describe('app shell', () => {
     await shell.waitForHydration();
     await expect(page.getByTestId('not-found')).toBeVisible();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
-    await page.getByRole('link', { name: 'Go to the home page' }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to Tandem');
     expect(shell.consoleErrors).toEqual([]);
   });
 
   test('the skip link and every control are reachable by keyboard', async ({ page }) => {
     const shell = new Shell(page);
-    await shell.open('/');
+    await shell.signInAsAdmin();
     await page.keyboard.press('Tab');
     await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/#main$/);
     // Every form control in the shell has a label.
     const unlabelled = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('input, select, textarea'))
+      Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
         .filter((el) => !(el as HTMLInputElement).labels?.length)
         .map((el) => el.outerHTML),
     );

@@ -5,7 +5,7 @@ use std::{io::Write, time::Instant};
 use anyhow::Context;
 use tandem_domain::{
     db::{self, DbOptions},
-    services::demo,
+    services::{auth, demo},
     Db,
 };
 
@@ -37,8 +37,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ))?;
             }
         }
+        Command::CreateAdmin(args) => {
+            migrate(&db).await?;
+            let generated = auth::create_admin(&db, &args.email, &args.name, args.password.clone())
+                .await
+                .map_err(|err| {
+                    anyhow::anyhow!("cannot create the administrator: {}", describe(&err))
+                })?;
+            match generated {
+                Some(password) => say(&format!(
+                    "administrator {} created; password (shown once): {password}",
+                    args.email
+                ))?,
+                None => say(&format!("administrator {} created", args.email))?,
+            }
+        }
         Command::Serve(args) => {
             migrate(&db).await?;
+            let first = auth::ensure_first_admin(&db, args.admin_password.clone())
+                .await
+                .map_err(|err| {
+                    anyhow::anyhow!("cannot create the first administrator: {}", describe(&err))
+                })?;
+            if let Some(first) = first {
+                match first.generated_password {
+                    Some(password) => say(&format!(
+                        "First run: created administrator {} with password (shown once): {password}",
+                        first.email
+                    ))?,
+                    None => say(&format!(
+                        "First run: created administrator {} with the password from TANDEM_ADMIN_PASSWORD",
+                        first.email
+                    ))?,
+                }
+            }
             if args.seed_demo {
                 let report = demo::seed(&db).await.context("cannot seed the demo data")?;
                 tracing::info!(created = report.created, seeded_at = %report.seeded_at, "demo data");
@@ -76,6 +108,18 @@ async fn migrate(db: &Db) -> anyhow::Result<()> {
     }
     db::migrate(db).await.context("cannot apply migrations")?;
     Ok(())
+}
+
+/// A domain error as one line for the terminal.
+fn describe(err: &tandem_domain::Error) -> String {
+    match err {
+        tandem_domain::Error::Validation(fields) => fields
+            .iter()
+            .map(|(field, message)| format!("{field}: {message}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
 }
 
 /// A result line for the person at the terminal.

@@ -23,6 +23,7 @@ impl Cli {
             Some(Command::Serve(args)) => Ok(Command::Serve(args.clone())),
             Some(Command::Migrate) => Ok(Command::Migrate),
             Some(Command::SeedDemo) => Ok(Command::SeedDemo),
+            Some(Command::CreateAdmin(args)) => Ok(Command::CreateAdmin(args.clone())),
             // The environment fills in `serve`'s settings.
             None => ServeArgs::from_env().map(|args| Command::Serve(Box::new(args))),
         }
@@ -38,6 +39,22 @@ pub enum Command {
     Migrate,
     /// Create the demo data (idempotent) and exit.
     SeedDemo,
+    /// Create an administrator and exit (prints a generated password once).
+    CreateAdmin(CreateAdminArgs),
+}
+
+/// Settings of `tandem create-admin`.
+#[derive(Clone, Debug, Args)]
+pub struct CreateAdminArgs {
+    /// The administrator's email (their sign-in name).
+    #[arg(long)]
+    pub email: String,
+    /// Display name.
+    #[arg(long, default_value = "Administrator")]
+    pub name: String,
+    /// The password; generated and printed once when omitted.
+    #[arg(long, env = "TANDEM_ADMIN_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
 }
 
 /// Settings every subcommand shares.
@@ -98,6 +115,24 @@ pub struct ServeArgs {
     /// Create the demo data at start-up (idempotent).
     #[arg(long, env = "TANDEM_SEED_DEMO", default_value_t = false)]
     pub seed_demo: bool,
+    /// The first administrator's password (admin@localhost), used when no user exists yet.
+    #[arg(long, env = "TANDEM_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "TANDEM_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    pub session_idle_minutes: i64,
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(long, env = "TANDEM_SESSION_ABSOLUTE_HOURS", default_value_t = 168)]
+    pub session_absolute_hours: i64,
+    /// Consecutive failed sign-ins that lock an account.
+    #[arg(long, env = "TANDEM_LOCKOUT_THRESHOLD", default_value_t = 5)]
+    pub lockout_threshold: i32,
+    /// Minutes a locked account stays locked.
+    #[arg(long, env = "TANDEM_LOCKOUT_MINUTES", default_value_t = 15)]
+    pub lockout_minutes: i64,
+    /// Failed sign-ins from one client address within 15 minutes before it is refused for the rest of them.
+    #[arg(long, env = "TANDEM_ADDRESS_LOGIN_LIMIT", default_value_t = 30)]
+    pub address_login_limit: i32,
 }
 
 impl ServeArgs {
@@ -131,6 +166,16 @@ impl ServeArgs {
                     .as_ref()
                     .is_some_and(|url| url.scheme() == "https")
         })
+    }
+
+    /// Sign-in throttling and lockout.
+    pub fn login_policy(&self) -> tandem_domain::services::auth::LoginPolicy {
+        tandem_domain::services::auth::LoginPolicy {
+            lock_after: self.lockout_threshold.max(1),
+            lock_for: chrono::Duration::minutes(self.lockout_minutes.max(1)),
+            address_limit: self.address_login_limit.max(1),
+            address_window: chrono::Duration::minutes(15),
+        }
     }
 
     /// The request timeout.

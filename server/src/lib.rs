@@ -3,7 +3,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod jobs;
 pub mod metrics;
 pub mod router;
+pub mod security;
 pub mod serve;
+pub mod session;
 pub mod telemetry;

@@ -11,7 +11,9 @@ use axum::{
     routing::get,
     Router,
 };
+use leptos::nonce::provide_nonce;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_router::components::provide_server_redirect;
 use tandem_app::{shell, ssr::AppState, App};
 use tower::ServiceBuilder;
 use tower_http::{
@@ -20,8 +22,13 @@ use tower_http::{
     timeout::TimeoutLayer,
     trace::TraceLayer,
 };
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-use crate::metrics;
+use crate::{
+    metrics,
+    security::{self, AllowedOrigin},
+    session::{self, DbSessionStore},
+};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -30,6 +37,24 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub struct RouterConfig {
     /// How long a request may take before it is answered with 408.
     pub request_timeout: Duration,
+    /// The public origin (scheme://host[:port]) state-changing requests must come from.
+    pub public_origin: String,
+    /// Whether the session cookie is `Secure`.
+    pub cookie_secure: bool,
+    /// Inactivity after which a session ends.
+    pub session_idle: time::Duration,
+}
+
+impl RouterConfig {
+    /// Defaults for tests and tools: plain HTTP on localhost.
+    pub fn local() -> Self {
+        Self {
+            request_timeout: Duration::from_secs(30),
+            public_origin: "http://localhost".into(),
+            cookie_secure: false,
+            session_idle: time::Duration::hours(8),
+        }
+    }
 }
 
 /// Builds the whole router around `state`.
@@ -38,12 +63,31 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
     let _ = metrics::handle();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("tandem_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.cookie_secure)
+        .with_expiry(Expiry::OnInactivity(config.session_idle));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))
-        .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, page_context, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::resolve_actor,
+        ))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            AllowedOrigin(config.public_origin.clone()),
+            security::refuse_cross_origin,
+        ))
+        .layer(middleware::from_fn(security::headers))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -71,6 +115,13 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// Context for rendering a page: the CSP nonce, and `<Redirect>` answering
+/// with a real HTTP redirect.
+fn page_context() {
+    provide_nonce();
+    provide_server_redirect(leptos_axum::redirect);
 }
 
 /// `GET /healthz`: the process is alive.

@@ -31,15 +31,21 @@ pub async fn serve(db: Db, args: ServeArgs, started: Instant) -> anyhow::Result<
         .public_url()
         .context("TANDEM_PUBLIC_URL could not be derived from TANDEM_ADDR")?;
     let state = AppState {
-        db,
+        db: db.clone(),
         leptos_options: leptos_options(&args),
+        login_policy: args.login_policy(),
+        session_absolute: chrono::Duration::hours(args.session_absolute_hours.max(1)),
     };
     let app = router::build(
         state,
         &RouterConfig {
             request_timeout: args.request_timeout(),
+            public_origin: public_url.origin().ascii_serialization(),
+            cookie_secure: args.cookie_secure(),
+            session_idle: time::Duration::minutes(args.session_idle_minutes.max(1)),
         },
     );
+    crate::jobs::spawn(db);
     let listener = std::net::TcpListener::bind(args.addr)
         .with_context(|| format!("cannot listen on {} (TANDEM_ADDR)", args.addr))?;
     listener

@@ -101,8 +101,8 @@ fn truncate(text: &str, max: usize) -> String {
 /// Filters for the audit log.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
-    /// Only events by this user.
-    pub actor_user_id: Option<i64>,
+    /// Only events whose actor (email or label) contains this text.
+    pub actor: Option<String>,
     /// Only events on this kind of record.
     pub entity: Option<String>,
     /// Only this action.
@@ -138,8 +138,13 @@ pub async fn list(
 ) -> Result<Page<audit_events::Model>> {
     policy::require(actor, Permission::AdminAudit)?;
     let mut condition = Condition::all();
-    if let Some(user) = filter.actor_user_id {
-        condition = condition.add(audit_events::Column::ActorUserId.eq(user));
+    if let Some(actor) = filter
+        .actor
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        condition = condition.add(audit_events::Column::ActorLabel.contains(actor));
     }
     if let Some(entity) = filter.entity.as_deref().filter(|e| !e.is_empty()) {
         condition = condition.add(audit_events::Column::Entity.eq(entity));

@@ -3,7 +3,24 @@
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use crate::{services::meta, Error, Result};
+use crate::{
+    auth::{builtin::BuiltinRole, password},
+    services::{
+        access,
+        audit::{self, Entry, Who},
+        meta, users,
+    },
+    Error, Result,
+};
+
+/// The demo users: one per built-in role, `<role>@demo.tandem.test` with
+/// password `demo-<role>-pass` (documented in the README).
+pub fn demo_user(role: BuiltinRole) -> (String, String) {
+    (
+        format!("{}@demo.tandem.test", role.key()),
+        format!("demo-{}-pass", role.key()),
+    )
+}
 
 /// The `app_meta` key recording when demo data was first seeded.
 pub const SEEDED_AT_KEY: &str = "demo.seeded_at";
@@ -19,6 +36,12 @@ pub struct SeedReport {
 
 /// Seeds the demo data unless it is already present, in one transaction.
 pub async fn seed(db: &DatabaseConnection) -> Result<SeedReport> {
+    access::ensure_builtin_roles(db).await?;
+    // Hash outside the transaction: it is slow on purpose.
+    let mut hashes = Vec::new();
+    for role in BuiltinRole::ALL {
+        hashes.push((role, password::hash(demo_user(role).1).await?));
+    }
     let txn = db.begin().await?;
     let now = chrono::Utc::now().to_rfc3339();
     // Claiming the marker first makes concurrent runs safe: the losers see
@@ -32,6 +55,24 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedReport> {
             created: false,
             seeded_at,
         });
+    }
+    for (role, hash) in hashes {
+        let (email, _) = demo_user(role);
+        let Some(role_id) = access::builtin_role_id(&txn, role).await? else {
+            continue;
+        };
+        if users::exists(&txn, &email).await? {
+            continue;
+        }
+        let name = format!("Demo {}", role.name());
+        let id = users::insert(&txn, &email, &name, hash, &[role_id]).await?;
+        audit::record(
+            &txn,
+            Who::System,
+            Entry::new("user.created", "user", Some(id.to_string()))
+                .after(serde_json::json!({ "email": email, "name": name, "roles": [role.name()] })),
+        )
+        .await?;
     }
     // Later areas add their demo records here, inside this transaction.
     txn.commit().await?;

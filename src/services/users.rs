@@ -313,6 +313,11 @@ async fn load(db: &impl ConnectionTrait, user_id: i64) -> Result<UserInfo> {
     Ok(info(user, roles))
 }
 
+/// Whether a user with this email exists (no permission check; for seeding).
+pub(crate) async fn exists(db: &impl ConnectionTrait, email: &str) -> Result<bool> {
+    email_taken(db, email, None).await
+}
+
 /// Inserts a user without permission checks (first admin, demo data, the CLI).
 pub(crate) async fn insert(
     db: &impl ConnectionTrait,

@@ -52,6 +52,20 @@ impl Area {
         }
     }
 
+    /// What a user needs to see the area in the navigation and open it.
+    pub fn need(self) -> crate::auth::Need {
+        use crate::auth::Need;
+        match self {
+            Area::Customers => Need::Permission("customers.read"),
+            Area::Sales => Need::Permission("orders.read"),
+            Area::Inventory => Need::Permission("products.read"),
+            Area::Purchasing => Need::Permission("purchasing.read"),
+            Area::Service => Need::Permission("tickets.read"),
+            Area::Dashboards => Need::Permission("dashboards.view"),
+            Area::Admin => Need::AnyOf(crate::admin::ADMIN_CODES),
+        }
+    }
+
     /// The area's name in the current language.
     pub fn name(self, i18n: I18nContext<Locale>) -> &'static str {
         match self {

@@ -1,5 +1,6 @@
 //! Components shared by every page.
 
+pub mod forms;
 mod status_pages;
 
-pub use status_pages::{ErrorPage, NotFound};
+pub use status_pages::{ErrorPage, Forbidden, NotFound};

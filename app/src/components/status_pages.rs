@@ -24,6 +24,25 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// Shown to a signed-in user without the page's permission; answers with HTTP 403.
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FORBIDDEN);
+    }
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, forbidden.title).to_owned()/>
+        <div class="page status-page" data-testid="forbidden">
+            <p class="status-code" aria-hidden="true">"403"</p>
+            <h1>{t!(i18n, forbidden.title)}</h1>
+            <p class="lead">{t!(i18n, forbidden.body)}</p>
+            <a class="btn btn-primary" href="/">{t!(i18n, not_found.home_link)}</a>
+        </div>
+    }
+}
+
 /// Shown when a page fails to render; answers with HTTP 500.
 #[component]
 pub fn ErrorPage() -> impl IntoView {

@@ -4,10 +4,11 @@ use leptos::prelude::*;
 
 use crate::{error::AppError, home::types::SystemStatusView};
 
-/// Checks the database and reports the system's status.
+/// Checks the database and reports the system's status. Needs a signed-in user.
 #[server(endpoint = "system/status")]
 pub async fn system_status() -> Result<SystemStatusView, AppError> {
     let state = crate::ssr::state()?;
+    tandem_domain::auth::policy::require_signed_in(crate::ssr::actor().as_ref())?;
     let health = tandem_domain::services::system::health(&state.db).await;
     Ok(SystemStatusView {
         version: env!("CARGO_PKG_VERSION").to_owned(),

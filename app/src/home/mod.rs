@@ -8,6 +8,7 @@ use leptos_meta::Title;
 
 use crate::{
     areas::{Area, AreaCard},
+    auth::use_me,
     i18n::*,
 };
 
@@ -26,7 +27,11 @@ pub fn HomePage() -> impl IntoView {
                 <section aria-labelledby="areas-title">
                     <h2 id="areas-title">{t!(i18n, home.areas_title)}</h2>
                     <ul class="card-grid" role="list">
-                        {Area::ALL.into_iter().map(|area| view! { <li><AreaCard area/></li> }).collect_view()}
+                        {Area::ALL
+                            .into_iter()
+                            .filter(|area| use_me().is_some_and(|me| area.need().met_by(&me)))
+                            .map(|area| view! { <li><AreaCard area/></li> })
+                            .collect_view()}
                     </ul>
                 </section>
                 <SystemStatus/>

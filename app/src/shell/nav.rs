@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::{areas::Area, i18n::*};
+use crate::{areas::Area, auth::use_me, i18n::*};
 
 /// The list of areas; on narrow screens it opens from the menu button.
 #[component]
@@ -29,6 +29,7 @@ pub fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
                 </li>
                 {Area::ALL
                     .into_iter()
+                    .filter(|area| use_me().is_some_and(|me| area.need().met_by(&me)))
                     .map(|area| {
                         view! {
                             <li>

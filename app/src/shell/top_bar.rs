@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::*;
+use crate::{auth::use_me, i18n::*};
 
 /// The bar across the top of every page.
 #[component]
@@ -44,11 +44,33 @@ pub fn TopBar(nav_open: RwSignal<bool>) -> impl IntoView {
                     </svg>
                 </button>
                 <LanguageSwitch/>
-                <span class="user-menu muted small" title=move || t_string!(i18n, topbar.account)>
-                    {t!(i18n, topbar.not_signed_in)}
-                </span>
+                <UserMenu/>
             </div>
         </header>
+    }
+}
+
+/// The signed-in user's name with links to their account and to sign out.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let logout = ServerAction::<crate::auth::api::Logout>::new();
+    Effect::new(move |_| {
+        if logout.value().get().is_some() {
+            let _ = window().location().set_href("/login");
+        }
+    });
+    match use_me() {
+        None => view! { <a class="btn btn-ghost user-menu" href="/login">{t!(i18n, login.submit)}</a> }.into_any(),
+        Some(me) => view! {
+            <div class="user-menu">
+                <a class="btn btn-ghost" href="/account" data-testid="account-link" title=move || t_string!(i18n, topbar.account)>{me.name}</a>
+                <button type="button" class="btn btn-ghost" data-testid="logout" on:click=move |_| { logout.dispatch(crate::auth::api::Logout {}); }>
+                    {t!(i18n, topbar.logout)}
+                </button>
+            </div>
+        }
+        .into_any(),
     }
 }
 

@@ -1,4 +1,5 @@
 import { expect, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
+import { ADMIN_PASSWORD } from '../../global-setup';
 
 /** The base URL of the server global-setup.ts started. */
 export function baseUrl(): string {
@@ -22,6 +23,26 @@ export class Shell {
       this.consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => this.consoleErrors.push(String(error)));
+  }
+
+  /** Signs in through the login page and waits for the home page. */
+  async signIn(email: string, password: string): Promise<void> {
+    await this.open('/login');
+    await this.page.getByLabel('Email').fill(email);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(this.page.getByTestId('logout')).toBeVisible();
+    await this.waitForHydration();
+  }
+
+  async signInAsAdmin(): Promise<void> {
+    await this.signIn('admin@localhost', ADMIN_PASSWORD);
+  }
+
+  async signOut(): Promise<void> {
+    await this.page.getByTestId('logout').click();
+    await expect(this.page).toHaveURL(/\/login/);
+    await this.waitForHydration();
   }
 
   /** Opens `path` and waits until the page is hydrated. */

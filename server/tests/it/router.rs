@@ -1,91 +1,56 @@
-use std::time::Duration;
-
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
-    Router,
 };
 use http_body_util::BodyExt;
-use tandem_app::ssr::AppState;
-use tandem_domain::testing::TestDb;
-use tandem_server::{
-    config::ServeArgs,
-    router::{self, RouterConfig},
-    serve,
-};
 use tower::ServiceExt;
 
-use crate::TestResult;
-
-async fn app() -> Result<(Router, TestDb), Box<dyn std::error::Error + Send + Sync>> {
-    let db = TestDb::new().await?;
-    let args = ServeArgs::from_env()?;
-    let state = AppState {
-        db: db.conn.clone(),
-        leptos_options: serve::leptos_options(&args),
-    };
-    let router = router::build(
-        state,
-        &RouterConfig {
-            request_timeout: Duration::from_secs(30),
-        },
-    );
-    Ok((router, db))
-}
-
-async fn get(
-    router: &Router,
-    path: &str,
-    headers: &[(&str, &str)],
-) -> Result<(StatusCode, http::HeaderMap, String), Box<dyn std::error::Error + Send + Sync>> {
-    let mut request = Request::get(path);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = router.clone().oneshot(request.body(Body::empty())?).await?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await?.to_bytes();
-    Ok((
-        status,
-        headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    ))
-}
+use crate::{
+    support::{TestApp, ADMIN_EMAIL, PASSWORD},
+    TestResult,
+};
 
 #[tokio::test]
 async fn healthz_and_readyz_answer() -> TestResult {
-    let (router, _db) = app().await?;
-    let (status, _, body) = get(&router, "/healthz", &[]).await?;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
-    let (status, _, body) = get(&router, "/readyz", &[]).await?;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "ready"));
+    let app = TestApp::new().await?;
+    let health = app.get("/healthz", None).await?;
+    assert_eq!(
+        (health.status, health.body.as_str()),
+        (StatusCode::OK, "ok")
+    );
+    let ready = app.get("/readyz", None).await?;
+    assert_eq!(
+        (ready.status, ready.body.as_str()),
+        (StatusCode::OK, "ready")
+    );
     Ok(())
 }
 
 #[tokio::test]
 async fn readyz_reports_503_when_the_database_is_gone() -> TestResult {
-    let (router, db) = app().await?;
+    let app = TestApp::new().await?;
     // Closing any handle closes the shared pool.
-    db.conn.clone().close().await?;
-    let (status, _, _) = get(&router, "/readyz", &[]).await?;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    app.db.conn.clone().close().await?;
+    assert_eq!(
+        app.get("/readyz", None).await?.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
     // Liveness does not depend on the database.
-    let (status, _, _) = get(&router, "/healthz", &[]).await?;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.get("/healthz", None).await?.status, StatusCode::OK);
     Ok(())
 }
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_status_with_latency_and_pool() -> TestResult {
-    let (router, _db) = app().await?;
-    get(&router, "/healthz", &[]).await?;
-    get(&router, "/no-such-page", &[]).await?;
-    let (status, headers, body) = get(&router, "/metrics", &[]).await?;
-    assert_eq!(status, StatusCode::OK);
-    assert!(headers[header::CONTENT_TYPE]
+    let app = TestApp::new().await?;
+    app.get("/healthz", None).await?;
+    app.get("/no-such-page", None).await?;
+    let metrics = app.get("/metrics", None).await?;
+    assert_eq!(metrics.status, StatusCode::OK);
+    assert!(metrics.headers[header::CONTENT_TYPE]
         .to_str()?
         .starts_with("text/plain"));
+    let body = metrics.body;
     assert!(
         body.lines().any(|l| l.starts_with("http_requests_total{")
             && l.contains(r#"route="/healthz""#)
@@ -107,20 +72,20 @@ async fn metrics_count_requests_by_route_and_status_with_latency_and_pool() -> T
 }
 
 #[tokio::test]
-async fn the_home_page_is_rendered_on_the_server_in_english() -> TestResult {
-    let (router, _db) = app().await?;
-    let (status, headers, body) =
-        get(&router, "/", &[("accept-language", "en-GB,en;q=0.8")]).await?;
-    assert_eq!(status, StatusCode::OK);
+async fn the_home_page_is_rendered_on_the_server_for_a_signed_in_user() -> TestResult {
+    let app = TestApp::new().await?;
+    let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    let page = app.get("/", Some(&cookie)).await?;
+    assert_eq!(page.status, StatusCode::OK);
     assert!(
-        headers.contains_key("x-request-id"),
+        page.headers.contains_key("x-request-id"),
         "every response carries a request id"
     );
-    assert!(body.contains("Welcome to Tandem"), "{body}");
-    assert!(body.contains(r#"id="side-nav""#));
-    assert!(body.contains("<main"));
+    assert!(page.body.contains("Welcome to Tandem"), "{}", page.body);
+    assert!(page.body.contains(r#"id="side-nav""#));
+    assert!(page.body.contains("<main"));
     assert!(
-        body.contains("/pkg/tandem.js"),
+        page.body.contains("/pkg/tandem.js"),
         "the page loads its hydration script"
     );
     Ok(())
@@ -128,37 +93,47 @@ async fn the_home_page_is_rendered_on_the_server_in_english() -> TestResult {
 
 #[tokio::test]
 async fn accept_language_chinese_renders_the_chinese_shell() -> TestResult {
-    let (router, _db) = app().await?;
-    let (status, _, body) = get(&router, "/", &[("accept-language", "zh-CN,zh;q=0.9")]).await?;
-    assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("欢迎使用 Tandem"), "{body}");
-    assert!(body.contains("客户"));
+    let app = TestApp::new().await?;
+    let request = Request::get("/login")
+        .header(header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9")
+        .body(Body::empty())?;
+    let response = app.router.clone().oneshot(request).await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body =
+        String::from_utf8_lossy(&response.into_body().collect().await?.to_bytes()).into_owned();
+    assert!(body.contains("电子邮件"), "{body}");
+    assert!(body.contains(r#"lang="zh""#), "{body}");
     Ok(())
 }
 
 #[tokio::test]
 async fn an_unknown_page_is_a_styled_404() -> TestResult {
-    let (router, _db) = app().await?;
-    let (status, _, body) = get(&router, "/definitely/not/here", &[]).await?;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body.contains("Page not found"), "{body}");
+    let app = TestApp::new().await?;
+    let page = app.get("/definitely/not/here", None).await?;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Page not found"), "{}", page.body);
     assert!(
-        body.contains(r#"id="side-nav""#),
+        page.body.contains("top-bar"),
         "the 404 page keeps the shell"
     );
     Ok(())
 }
 
 #[tokio::test]
-async fn the_status_server_function_answers_json() -> TestResult {
-    let (router, _db) = app().await?;
-    let request = Request::post("/api/system/status")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::empty())?;
-    let response = router.clone().oneshot(request).await?;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body = response.into_body().collect().await?.to_bytes();
-    let value: serde_json::Value = serde_json::from_slice(&body)?;
+async fn the_status_server_function_answers_json_to_a_signed_in_user() -> TestResult {
+    let app = TestApp::new().await?;
+    let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    let reply = app
+        .send(
+            "POST",
+            "/api/system/status",
+            Some(&cookie),
+            Some("application/x-www-form-urlencoded"),
+            "",
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::OK);
+    let value: serde_json::Value = serde_json::from_str(&reply.body)?;
     assert_eq!(value["database_ok"], true);
     assert_eq!(value["engine"], tandem_domain::testing::engine_name());
     Ok(())
@@ -166,11 +141,15 @@ async fn the_status_server_function_answers_json() -> TestResult {
 
 #[tokio::test]
 async fn responses_are_compressed_when_the_client_accepts_it() -> TestResult {
-    let (router, _db) = app().await?;
-    let (status, headers, _) = get(&router, "/", &[("accept-encoding", "gzip")]).await?;
-    assert_eq!(status, StatusCode::OK);
+    let app = TestApp::new().await?;
+    let request = Request::get("/login")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())?;
+    let response = app.router.clone().oneshot(request).await?;
+    assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
-        headers
+        response
+            .headers()
             .get(header::CONTENT_ENCODING)
             .map(|v| v.to_str())
             .transpose()?,

@@ -1,0 +1,59 @@
+//! Server functions of the account page: one's own password and sessions.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+use super::types::SessionView;
+use crate::error::AppError;
+
+/// Changes the signed-in user's password; their other sessions end.
+#[server(endpoint = "account/password", input = Json)]
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    let session = crate::ssr::session().await?;
+    let keep = session.id().map(|id| id.to_string());
+    Ok(tandem_domain::services::auth::change_password(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        &current,
+        &new,
+        keep.as_deref(),
+    )
+    .await?)
+}
+
+/// The signed-in user's sessions.
+#[server(endpoint = "account/sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
+    let state = crate::ssr::state()?;
+    let current = crate::ssr::session().await?.id().map(|id| id.to_string());
+    let sessions = tandem_domain::services::sessions::list_mine(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        current.as_deref(),
+    )
+    .await?;
+    Ok(sessions
+        .into_iter()
+        .map(|s| SessionView {
+            handle: s.handle,
+            current: s.current,
+            created_at: s.created_at.to_rfc3339(),
+            last_seen_at: s.last_seen_at.to_rfc3339(),
+            client_addr: s.client_addr,
+            user_agent: s.user_agent,
+        })
+        .collect())
+}
+
+/// Ends one of the signed-in user's other sessions.
+#[server(endpoint = "account/sessions/end", input = Json)]
+pub async fn end_session(handle: String) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::sessions::end_mine(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        &handle,
+    )
+    .await?)
+}

@@ -1,0 +1,304 @@
+//! Server functions of user, role and audit administration. Each gets the
+//! actor and calls one domain service, which checks the permission.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+use super::types::{
+    AuditEventView, AuditQuery, Created, PageView, PermissionView, RoleDetail, RoleInput, RoleView,
+    UserInput, UserSummary,
+};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod convert {
+    use tandem_domain::services::{access, audit, users};
+
+    use super::*;
+
+    pub fn user(u: users::UserInfo) -> UserSummary {
+        UserSummary {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            active: u.active,
+            locked: u.locked_until.is_some(),
+            roles: u.roles,
+            last_login_at: u.last_login_at.map(|t| t.to_rfc3339()),
+            created_at: u.created_at.to_rfc3339(),
+        }
+    }
+
+    pub fn role(r: access::RoleSummary) -> RoleView {
+        RoleView {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            builtin: r.builtin,
+            permissions: r.permissions.iter().map(|p| p.code().to_owned()).collect(),
+            user_count: r.user_count,
+        }
+    }
+
+    pub fn event(e: tandem_domain::entities::audit_events::Model) -> AuditEventView {
+        AuditEventView {
+            id: e.id,
+            occurred_at: e.occurred_at.to_rfc3339(),
+            actor: e.actor_label,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            before: e.before_json,
+            after: e.after_json,
+            client_addr: e.client_addr,
+        }
+    }
+
+    pub fn page<T, U>(page: audit::Page<T>, f: impl Fn(T) -> U) -> PageView<U> {
+        PageView {
+            items: page.items.into_iter().map(f).collect(),
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        }
+    }
+
+    pub fn date(
+        text: Option<&str>,
+        field: &str,
+        end_of_day: bool,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+        let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+            return Ok(None);
+        };
+        let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            AppError::Validation([(field.to_owned(), "YYYY-MM-DD".to_owned())].into())
+        })?;
+        let day = if end_of_day {
+            day.succ_opt().unwrap_or(day)
+        } else {
+            day
+        };
+        Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
+    }
+}
+
+/// Users matching a filter, a page at a time. Needs `admin.users`.
+#[server(endpoint = "admin/users/list")]
+pub async fn list_users(
+    search: Option<String>,
+    role_id: Option<i64>,
+    active: Option<bool>,
+    page: u64,
+) -> Result<PageView<UserSummary>, AppError> {
+    let state = crate::ssr::state()?;
+    let filter = tandem_domain::services::users::UserFilter {
+        search,
+        role_id,
+        active,
+        page,
+        per_page: 25,
+    };
+    let found =
+        tandem_domain::services::users::list(&state.db, crate::ssr::actor().as_ref(), &filter)
+            .await?;
+    Ok(convert::page(found, convert::user))
+}
+
+/// One user. Needs `admin.users`.
+#[server(endpoint = "admin/users/get")]
+pub async fn get_user(id: i64) -> Result<UserSummary, AppError> {
+    let state = crate::ssr::state()?;
+    let user =
+        tandem_domain::services::users::get(&state.db, crate::ssr::actor().as_ref(), id).await?;
+    Ok(convert::user(user))
+}
+
+/// Creates a user; an empty password is generated and returned once. Needs `admin.users`.
+#[server(endpoint = "admin/users/create", input = Json)]
+pub async fn create_user(input: UserInput) -> Result<Created, AppError> {
+    let state = crate::ssr::state()?;
+    let new = tandem_domain::services::users::NewUser {
+        email: input.email,
+        name: input.name,
+        password: input.password,
+        role_ids: input.role_ids,
+    };
+    let (id, generated_password) =
+        tandem_domain::services::users::create(&state.db, crate::ssr::actor().as_ref(), &new)
+            .await?;
+    Ok(Created {
+        id,
+        generated_password,
+    })
+}
+
+/// Edits a user's email, name and roles. Needs `admin.users`.
+#[server(endpoint = "admin/users/update", input = Json)]
+pub async fn update_user(id: i64, input: UserInput) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    let patch = tandem_domain::services::users::UserPatch {
+        email: input.email,
+        name: input.name,
+        role_ids: input.role_ids,
+    };
+    Ok(
+        tandem_domain::services::users::update(&state.db, crate::ssr::actor().as_ref(), id, &patch)
+            .await?,
+    )
+}
+
+/// Deactivates or reactivates a user. Needs `admin.users`.
+#[server(endpoint = "admin/users/set_active", input = Json)]
+pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::users::set_active(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        id,
+        active,
+    )
+    .await?)
+}
+
+/// Resets a user's password (generated when empty, returned once). Needs `admin.users`.
+#[server(endpoint = "admin/users/reset_password", input = Json)]
+pub async fn reset_user_password(id: i64, password: Option<String>) -> Result<Created, AppError> {
+    let state = crate::ssr::state()?;
+    let generated_password = tandem_domain::services::users::reset_password(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        id,
+        password,
+    )
+    .await?;
+    Ok(Created {
+        id,
+        generated_password,
+    })
+}
+
+/// Every role. Needs `admin.roles` or `admin.users`.
+#[server(endpoint = "admin/roles/list")]
+pub async fn list_roles() -> Result<Vec<RoleView>, AppError> {
+    let state = crate::ssr::state()?;
+    let roles =
+        tandem_domain::services::access::list_roles(&state.db, crate::ssr::actor().as_ref())
+            .await?;
+    Ok(roles.into_iter().map(convert::role).collect())
+}
+
+/// One role with its holders. Needs `admin.roles`.
+#[server(endpoint = "admin/roles/get")]
+pub async fn get_role(id: i64) -> Result<RoleDetail, AppError> {
+    let state = crate::ssr::state()?;
+    let (role, holders) =
+        tandem_domain::services::access::get_role(&state.db, crate::ssr::actor().as_ref(), id)
+            .await?;
+    Ok(RoleDetail {
+        role: convert::role(role),
+        holders: holders
+            .into_iter()
+            .map(|h| super::types::HolderView {
+                id: h.id,
+                name: h.name,
+                email: h.email,
+                active: h.active,
+            })
+            .collect(),
+    })
+}
+
+/// Creates a role with permissions. Needs `admin.roles`.
+#[server(endpoint = "admin/roles/create", input = Json)]
+pub async fn create_role(input: RoleInput, permissions: Vec<String>) -> Result<i64, AppError> {
+    let state = crate::ssr::state()?;
+    let permissions = tandem_domain::services::access::parse_permissions(&permissions)?;
+    let input = tandem_domain::services::access::RoleInput {
+        name: input.name,
+        description: input.description,
+    };
+    Ok(tandem_domain::services::access::create_role(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        &input,
+        &permissions,
+    )
+    .await?)
+}
+
+/// Renames a role. Needs `admin.roles`.
+#[server(endpoint = "admin/roles/update", input = Json)]
+pub async fn update_role(id: i64, input: RoleInput) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    let input = tandem_domain::services::access::RoleInput {
+        name: input.name,
+        description: input.description,
+    };
+    Ok(tandem_domain::services::access::update_role(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        id,
+        &input,
+    )
+    .await?)
+}
+
+/// Replaces a role's permissions. Needs `admin.roles`.
+#[server(endpoint = "admin/roles/set_permissions", input = Json)]
+pub async fn set_role_permissions(id: i64, permissions: Vec<String>) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    let permissions = tandem_domain::services::access::parse_permissions(&permissions)?;
+    Ok(tandem_domain::services::access::set_role_permissions(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        id,
+        &permissions,
+    )
+    .await?)
+}
+
+/// Deletes a role. Needs `admin.roles`.
+#[server(endpoint = "admin/roles/delete", input = Json)]
+pub async fn delete_role(id: i64) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    Ok(
+        tandem_domain::services::access::delete_role(&state.db, crate::ssr::actor().as_ref(), id)
+            .await?,
+    )
+}
+
+/// The permission catalogue. Needs `admin.roles`.
+#[server(endpoint = "admin/permissions")]
+pub async fn permission_catalogue() -> Result<Vec<PermissionView>, AppError> {
+    use tandem_domain::auth::{policy, Permission};
+    policy::require(crate::ssr::actor().as_ref(), Permission::AdminRoles)?;
+    Ok(Permission::ALL
+        .iter()
+        .map(|p| PermissionView {
+            code: p.code().to_owned(),
+            area: p.area().key().to_owned(),
+            description_en: p.description_en().to_owned(),
+            description_zh: p.description_zh().to_owned(),
+        })
+        .collect())
+}
+
+/// The audit log. Needs `admin.audit`.
+#[server(endpoint = "admin/audit", input = Json)]
+pub async fn list_audit(query: AuditQuery) -> Result<PageView<AuditEventView>, AppError> {
+    let state = crate::ssr::state()?;
+    let filter = tandem_domain::services::audit::AuditFilter {
+        actor: query.actor,
+        entity: query.entity,
+        action: query.action,
+        from: convert::date(query.from.as_deref(), "from", false)?,
+        until: convert::date(query.until.as_deref(), "until", true)?,
+        page: query.page,
+        per_page: 50,
+    };
+    let found =
+        tandem_domain::services::audit::list(&state.db, crate::ssr::actor().as_ref(), &filter)
+            .await?;
+    Ok(convert::page(found, convert::event))
+}

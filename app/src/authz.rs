@@ -1,0 +1,158 @@
+//! Every server function and what it requires. The server's tests call each
+//! one anonymously and as every built-in role and compare the outcome with
+//! this table; a server function missing from it fails those tests.
+
+/// What a caller needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// A signed-in user holding this permission.
+    Permission(&'static str),
+    /// A signed-in user holding any of these permissions.
+    AnyOf(&'static [&'static str]),
+}
+
+/// One server function: its path, what it requires, and a sample body (JSON
+/// for `input = Json` functions, form-encoded otherwise) that passes
+/// argument decoding without changing anything that other calls rely on.
+#[derive(Clone, Copy, Debug)]
+pub struct ServerFnSpec {
+    /// The URL path.
+    pub path: &'static str,
+    /// What a caller needs.
+    pub access: Access,
+    /// The body's content type.
+    pub content_type: &'static str,
+    /// A sample body.
+    pub sample: &'static str,
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const JSON: &str = "application/json";
+
+/// Every server function of the app.
+pub const SERVER_FNS: &[ServerFnSpec] = &[
+    ServerFnSpec {
+        path: "/api/auth/login",
+        access: Access::Public,
+        content_type: FORM,
+        sample: "email=nobody%40example.com&password=wrong-password",
+    },
+    ServerFnSpec {
+        path: "/api/auth/logout",
+        access: Access::SignedIn,
+        content_type: FORM,
+        sample: "",
+    },
+    ServerFnSpec {
+        path: "/api/system/status",
+        access: Access::SignedIn,
+        content_type: FORM,
+        sample: "",
+    },
+    ServerFnSpec {
+        path: "/api/account/password",
+        access: Access::SignedIn,
+        content_type: JSON,
+        sample: r#"{"current":"wrong-current-password","new":"another-password-1"}"#,
+    },
+    ServerFnSpec {
+        path: "/api/account/sessions",
+        access: Access::SignedIn,
+        content_type: FORM,
+        sample: "",
+    },
+    ServerFnSpec {
+        path: "/api/account/sessions/end",
+        access: Access::SignedIn,
+        content_type: JSON,
+        sample: r#"{"handle":"no-such-session"}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/users/list",
+        access: Access::Permission("admin.users"),
+        content_type: FORM,
+        sample: "page=1",
+    },
+    ServerFnSpec {
+        path: "/api/admin/users/get",
+        access: Access::Permission("admin.users"),
+        content_type: FORM,
+        sample: "id=999999",
+    },
+    ServerFnSpec {
+        path: "/api/admin/users/create",
+        access: Access::Permission("admin.users"),
+        content_type: JSON,
+        sample: r#"{"input":{"email":"not-an-email","name":"","password":null,"role_ids":[]}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/users/update",
+        access: Access::Permission("admin.users"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"input":{"email":"x@example.com","name":"X","password":null,"role_ids":[]}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/users/set_active",
+        access: Access::Permission("admin.users"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"active":false}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/users/reset_password",
+        access: Access::Permission("admin.users"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"password":null}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/roles/list",
+        access: Access::AnyOf(&["admin.roles", "admin.users"]),
+        content_type: FORM,
+        sample: "",
+    },
+    ServerFnSpec {
+        path: "/api/admin/roles/get",
+        access: Access::Permission("admin.roles"),
+        content_type: FORM,
+        sample: "id=999999",
+    },
+    ServerFnSpec {
+        path: "/api/admin/roles/create",
+        access: Access::Permission("admin.roles"),
+        content_type: JSON,
+        sample: r#"{"input":{"name":"","description":""},"permissions":[]}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/roles/update",
+        access: Access::Permission("admin.roles"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"input":{"name":"X","description":""}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/roles/set_permissions",
+        access: Access::Permission("admin.roles"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"permissions":[]}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/roles/delete",
+        access: Access::Permission("admin.roles"),
+        content_type: JSON,
+        sample: r#"{"id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/permissions",
+        access: Access::Permission("admin.roles"),
+        content_type: FORM,
+        sample: "",
+    },
+    ServerFnSpec {
+        path: "/api/admin/audit",
+        access: Access::Permission("admin.audit"),
+        content_type: JSON,
+        sample: r#"{"query":{"actor":null,"entity":null,"action":null,"from":null,"until":null,"page":1}}"#,
+    },
+];

@@ -1,0 +1,142 @@
+//! The authorization matrix: every server function, called anonymously and
+//! as each built-in role, answers as the catalogue says.
+
+use axum::http::StatusCode;
+use tandem_app::authz::{Access, SERVER_FNS};
+use tandem_domain::auth::builtin::BuiltinRole;
+
+use crate::{support::TestApp, TestResult};
+
+#[test]
+fn every_registered_server_function_declares_its_access() {
+    let declared: Vec<&str> = SERVER_FNS.iter().map(|f| f.path).collect();
+    let registered: Vec<String> = server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    assert!(!registered.is_empty(), "no server functions registered");
+    for path in &registered {
+        assert!(
+            declared.contains(&path.as_str()),
+            "server function {path} has no entry in tandem_app::authz::SERVER_FNS"
+        );
+    }
+    for path in &declared {
+        assert!(
+            registered.iter().any(|r| r == path),
+            "SERVER_FNS lists {path}, which is not a server function"
+        );
+    }
+}
+
+fn allowed(access: Access, role: BuiltinRole) -> bool {
+    let permissions = role.permissions();
+    let has = |code: &str| permissions.iter().any(|p| p.code() == code);
+    match access {
+        Access::Public | Access::SignedIn => true,
+        Access::Permission(code) => has(code),
+        Access::AnyOf(codes) => codes.iter().any(|c| has(c)),
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_answers_each_role_as_the_catalogue_says() -> TestResult {
+    let app = TestApp::new().await?;
+    let mut failures = Vec::new();
+    for spec in SERVER_FNS {
+        let anonymous = app
+            .send(
+                "POST",
+                spec.path,
+                None,
+                Some(spec.content_type),
+                spec.sample,
+            )
+            .await?;
+        let expected_anonymous = if spec.access == Access::Public {
+            "allowed"
+        } else {
+            "401"
+        };
+        let got = match anonymous.status {
+            StatusCode::UNAUTHORIZED => "401",
+            StatusCode::FORBIDDEN => "403",
+            _ => "allowed",
+        };
+        if got != expected_anonymous {
+            failures.push(format!(
+                "{} anonymous: expected {expected_anonymous}, got {} {}",
+                spec.path, anonymous.status, anonymous.body
+            ));
+        }
+        for role in BuiltinRole::ALL {
+            // A fresh session per call: logout ends the one it is given.
+            let cookie = app.login_as(role).await?;
+            let reply = app
+                .send(
+                    "POST",
+                    spec.path,
+                    Some(&cookie),
+                    Some(spec.content_type),
+                    spec.sample,
+                )
+                .await?;
+            let expected = if allowed(spec.access, role) {
+                "allowed"
+            } else {
+                "403"
+            };
+            let got = match reply.status {
+                StatusCode::UNAUTHORIZED => "401",
+                StatusCode::FORBIDDEN => "403",
+                status if status.is_server_error() => "5xx",
+                _ => "allowed",
+            };
+            if got != expected {
+                failures.push(format!(
+                    "{} as {}: expected {expected}, got {} {}",
+                    spec.path,
+                    role.key(),
+                    reply.status,
+                    reply.body
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization matrix mismatches:\n{}",
+        failures.join("\n")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn pages_redirect_anonymous_visitors_and_forbid_the_unpermitted() -> TestResult {
+    let app = TestApp::new().await?;
+    let anonymous = app.get("/admin/users?page=2", None).await?;
+    assert!(anonymous.status.is_redirection(), "{}", anonymous.status);
+    let location = anonymous
+        .headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert_eq!(location, "/login?next=/admin/users%3Fpage%3D2");
+
+    let sales = app.login_as(BuiltinRole::Sales).await?;
+    let forbidden = app.get("/admin/users", Some(&sales)).await?;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    assert!(forbidden.body.contains("Not permitted"));
+    let allowed = app.get("/customers", Some(&sales)).await?;
+    assert_eq!(allowed.status, StatusCode::OK);
+    // The navigation shows only what the role may open.
+    assert!(allowed.body.contains(r#"href="/customers""#));
+    assert!(!allowed.body.contains(r#"href="/admin""#));
+
+    let admin = app
+        .login(crate::support::ADMIN_EMAIL, crate::support::PASSWORD)
+        .await?;
+    let page = app.get("/admin/users", Some(&admin)).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"href="/admin""#));
+    Ok(())
+}

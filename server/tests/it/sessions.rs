@@ -1,0 +1,244 @@
+//! Sessions, sign-in and sign-out, CSRF and security headers, over HTTP.
+
+use axum::http::StatusCode;
+use tandem_domain::{
+    auth::builtin::BuiltinRole,
+    services::{access, users},
+};
+
+use crate::{
+    support::{TestApp, ADMIN_EMAIL, PASSWORD},
+    TestResult,
+};
+
+const STATUS: &str = "/api/system/status";
+const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
+
+#[tokio::test]
+async fn signing_in_issues_a_new_session_id() -> TestResult {
+    let app = TestApp::new().await?;
+    // A session that exists before sign-in (the visitor changed language, say).
+    let before = app
+        .send(
+            "POST",
+            "/api/auth/login",
+            None,
+            FORM,
+            "email=x%40example.com&password=wrong-password",
+        )
+        .await?;
+    assert_eq!(before.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fixed = "tandem_session=attacker-chosen-value";
+    let reply = app
+        .send(
+            "POST",
+            "/api/auth/login",
+            Some(fixed),
+            FORM,
+            &format!(
+                "email={}&password={PASSWORD}",
+                ADMIN_EMAIL.replace('@', "%40")
+            ),
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::OK);
+    let cookie = reply.session_cookie().ok_or("no cookie")?;
+    assert_ne!(cookie, fixed);
+    let set_cookie = reply
+        .headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(set_cookie.contains("httponly"), "{set_cookie}");
+    assert!(set_cookie.contains("samesite=lax"), "{set_cookie}");
+    assert_eq!(
+        app.send("POST", STATUS, Some(&cookie), FORM, "")
+            .await?
+            .status,
+        StatusCode::OK
+    );
+    // Two sign-ins give two different sessions.
+    let second = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    assert_ne!(second, cookie);
+    Ok(())
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_emails_get_the_same_answer() -> TestResult {
+    let app = TestApp::new().await?;
+    let unknown = app
+        .send(
+            "POST",
+            "/api/auth/login",
+            None,
+            FORM,
+            "email=ghost%40example.com&password=whatever-12345",
+        )
+        .await?;
+    let wrong = app
+        .send(
+            "POST",
+            "/api/auth/login",
+            None,
+            FORM,
+            &format!(
+                "email={}&password=whatever-12345",
+                ADMIN_EMAIL.replace('@', "%40")
+            ),
+        )
+        .await?;
+    assert_eq!(unknown.status, wrong.status);
+    assert_eq!(unknown.body, wrong.body);
+    Ok(())
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_on_the_server() -> TestResult {
+    let app = TestApp::new().await?;
+    let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    assert_eq!(
+        app.send("POST", "/api/auth/logout", Some(&cookie), FORM, "")
+            .await?
+            .status,
+        StatusCode::OK
+    );
+    // Replaying the old cookie does not work: the session is gone from the database.
+    assert_eq!(
+        app.send("POST", STATUS, Some(&cookie), FORM, "")
+            .await?
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn deactivation_and_role_changes_apply_on_the_next_request() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin = app.admin().await?;
+    let sales = app.login_as(BuiltinRole::Sales).await?;
+    let roles = app
+        .send("POST", "/api/admin/roles/list", Some(&sales), FORM, "")
+        .await?;
+    assert_eq!(roles.status, StatusCode::FORBIDDEN);
+    let (email, _) = tandem_domain::services::demo::demo_user(BuiltinRole::Sales);
+    let page = users::list(
+        &app.db.conn,
+        Some(&admin),
+        &users::UserFilter {
+            search: Some(email.clone()),
+            per_page: 5,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let user = page.items.first().ok_or("no demo sales user")?;
+    let admin_role = access::builtin_role_id(&app.db.conn, BuiltinRole::Admin)
+        .await?
+        .ok_or("no admin role")?;
+    users::update(
+        &app.db.conn,
+        Some(&admin),
+        user.id,
+        &users::UserPatch {
+            email: email.clone(),
+            name: user.name.clone(),
+            role_ids: vec![admin_role],
+        },
+    )
+    .await?;
+    assert_eq!(
+        app.send("POST", "/api/admin/roles/list", Some(&sales), FORM, "")
+            .await?
+            .status,
+        StatusCode::OK
+    );
+    users::set_active(&app.db.conn, Some(&admin), user.id, false).await?;
+    assert_eq!(
+        app.send("POST", STATUS, Some(&sales), FORM, "")
+            .await?
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn state_changing_requests_from_another_origin_are_refused() -> TestResult {
+    let app = TestApp::new().await?;
+    let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    let request = axum::http::Request::post(STATUS)
+        .header("host", "localhost")
+        .header("origin", "https://evil.example")
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::empty())?;
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request).await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // No Origin and no Referer: refused too.
+    let request = axum::http::Request::post(STATUS)
+        .header("host", "localhost")
+        .header("cookie", &cookie)
+        .body(axum::body::Body::empty())?;
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request).await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    Ok(())
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_nonce_based_csp() -> TestResult {
+    let app = TestApp::new().await?;
+    let page = app.get("/login", None).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    let header = |name: &str| {
+        page.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert!(!header("referrer-policy").is_empty());
+    let csp = header("content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("'nonce-"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // The nonce in the header is the one on the page's inline script.
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .ok_or("no nonce")?;
+    assert!(
+        page.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn user_supplied_names_are_rendered_as_text() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin = app.admin().await?;
+    users::create(
+        &app.db.conn,
+        Some(&admin),
+        &users::NewUser {
+            email: "xss@example.com".into(),
+            name: "<script>alert(1)</script>".into(),
+            password: Some(PASSWORD.into()),
+            role_ids: vec![],
+        },
+    )
+    .await?;
+    let cookie = app.login("xss@example.com", PASSWORD).await?;
+    let page = app.get("/account", Some(&cookie)).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("<script>alert(1)</script>"),
+        "the name is escaped"
+    );
+    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! An in-process app with a fresh database, an administrator, and helpers
+//! to sign in and call it like a browser on the same origin.
+
+use axum::{
+    body::Body,
+    http::{header, HeaderMap, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use tandem_app::ssr::AppState;
+use tandem_domain::{
+    auth::builtin::BuiltinRole,
+    services::{access, auth, demo},
+    testing::TestDb,
+};
+use tandem_server::{
+    config::ServeArgs,
+    router::{self, RouterConfig},
+    serve,
+};
+use tower::ServiceExt;
+
+pub type BoxResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+pub const ADMIN_EMAIL: &str = "root@example.com";
+pub const PASSWORD: &str = "blue-kettle-sings-42";
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The session cookie this response sets, as `name=value`.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("tandem_session="))
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned)
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: TestDb,
+}
+
+impl TestApp {
+    /// A fresh app with built-in roles, an administrator and the demo users.
+    pub async fn new() -> BoxResult<Self> {
+        let db = TestDb::new().await?;
+        auth::create_admin(&db.conn, ADMIN_EMAIL, "Root", Some(PASSWORD.into())).await?;
+        demo::seed(&db.conn).await?;
+        let args = ServeArgs::from_env()?;
+        let state = AppState {
+            db: db.conn.clone(),
+            leptos_options: serve::leptos_options(&args),
+            login_policy: Default::default(),
+            session_absolute: chrono::Duration::days(7),
+        };
+        let router = router::build(state, &RouterConfig::local());
+        Ok(Self { router, db })
+    }
+
+    /// Sends a request as a same-origin browser would.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> BoxResult<Reply> {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .header(header::ACCEPT_LANGUAGE, "en");
+        if method == "GET" {
+            request = request.header(header::ACCEPT, "text/html,application/xhtml+xml");
+        }
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::from(body.to_owned()))?)
+            .await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await?.to_bytes();
+        Ok(Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        })
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> BoxResult<Reply> {
+        self.send("GET", path, cookie, None, "").await
+    }
+
+    /// Signs in through the login server function; returns the session cookie.
+    pub async fn login(&self, email: &str, password: &str) -> BoxResult<String> {
+        let body = format!("email={}&password={}", email.replace('@', "%40"), password);
+        let reply = self
+            .send(
+                "POST",
+                "/api/auth/login",
+                None,
+                Some("application/x-www-form-urlencoded"),
+                &body,
+            )
+            .await?;
+        if reply.status != StatusCode::OK {
+            return Err(format!("login as {email} failed: {} {}", reply.status, reply.body).into());
+        }
+        Ok(reply
+            .session_cookie()
+            .ok_or("no session cookie after login")?)
+    }
+
+    /// Signs in as the demo user of a built-in role.
+    pub async fn login_as(&self, role: BuiltinRole) -> BoxResult<String> {
+        let (email, password) = demo::demo_user(role);
+        self.login(&email, &password).await
+    }
+
+    /// The administrator actor, for calling services directly.
+    pub async fn admin(&self) -> BoxResult<tandem_domain::auth::Actor> {
+        let id = auth::login(
+            &self.db.conn,
+            ADMIN_EMAIL,
+            PASSWORD,
+            &Default::default(),
+            &Default::default(),
+        )
+        .await?;
+        Ok(access::resolve_actor(&self.db.conn, id, Default::default())
+            .await?
+            .ok_or("admin inactive")?)
+    }
+}
