@@ -190,7 +190,7 @@ async fn roles_of(
         }
     }
     for roles in out.values_mut() {
-        roles.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+        roles.sort_by_key(|role| role.1.to_lowercase());
     }
     Ok(out)
 }
@@ -233,11 +233,8 @@ pub async fn list(
     {
         let pattern = format!(
             "%{}%",
-            search
-                .to_lowercase()
-                .replace('\\', "")
-                .replace('%', "")
-                .replace('_', "")
+            // LIKE wildcards typed by the user are dropped, not interpreted.
+            search.to_lowercase().replace(['\\', '%', '_'], "")
         );
         condition = condition.add(
             Condition::any()

@@ -21,7 +21,7 @@ pub fn AuditPage() -> impl IntoView {
         until: param("until"),
         page: param("page").and_then(|p| p.parse().ok()).unwrap_or(1),
     };
-    let events = Resource::new(current, |query| api::list_audit(query));
+    let events = Resource::new(current, api::list_audit);
     let link = move |page: u64| {
         let q = current();
         let mut parts = vec![format!("page={page}")];
