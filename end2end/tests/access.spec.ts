@@ -47,7 +47,7 @@ test.describe('identity and access', () => {
 
     // The new user sees only the permitted area.
     await shell.signIn(email, password);
-    await expect(page.getByTestId('account-link')).toHaveText(name);
+    await expect(shell.accountLink).toHaveText(name);
     await expect(shell.navLink('Customers')).toBeVisible();
     for (const hidden of ['Sales', 'Inventory', 'Purchasing', 'Service', 'Dashboards', 'Admin']) {
       await expect(shell.navLink(hidden)).toHaveCount(0);

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use super::top_bar::{LanguageSwitch, UserMenu};
 use crate::{areas::Area, auth::use_me, i18n::*};
 
 /// The list of areas; on narrow screens it opens from the menu button.
@@ -41,6 +42,11 @@ pub fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
+            // On phones the top bar has no room for these; the drawer has.
+            <div class="nav-extras">
+                <LanguageSwitch id="language-mobile"/>
+                <UserMenu/>
+            </div>
         </nav>
     }
 }

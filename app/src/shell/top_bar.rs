@@ -43,7 +43,7 @@ pub fn TopBar(nav_open: RwSignal<bool>) -> impl IntoView {
                         <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" fill="currentColor"/>
                     </svg>
                 </button>
-                <LanguageSwitch/>
+                <LanguageSwitch id="language"/>
                 <UserMenu/>
             </div>
         </header>
@@ -52,7 +52,7 @@ pub fn TopBar(nav_open: RwSignal<bool>) -> impl IntoView {
 
 /// The signed-in user's name with links to their account and to sign out.
 #[component]
-fn UserMenu() -> impl IntoView {
+pub(super) fn UserMenu() -> impl IntoView {
     let i18n = use_i18n();
     let logout = ServerAction::<crate::auth::api::Logout>::new();
     Effect::new(move |_| {
@@ -76,7 +76,7 @@ fn UserMenu() -> impl IntoView {
 
 /// Chooses the UI language; the choice is kept in a cookie by leptos_i18n.
 #[component]
-fn LanguageSwitch() -> impl IntoView {
+pub(super) fn LanguageSwitch(id: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let on_change = move |event| {
         let locale = match event_target_value(&event).as_str() {
@@ -87,8 +87,8 @@ fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <div class="lang-switch">
-            <label for="language" class="visually-hidden">{t!(i18n, topbar.language)}</label>
-            <select id="language" class="select" data-testid="language" on:change=on_change>
+            <label for=id class="visually-hidden">{t!(i18n, topbar.language)}</label>
+            <select id=id class="select" data-testid=id on:change=on_change>
                 <option value="en" selected=move || i18n.get_locale() == Locale::en>{t!(i18n, lang.en)}</option>
                 <option value="zh" selected=move || i18n.get_locale() == Locale::zh>{t!(i18n, lang.zh)}</option>
             </select>

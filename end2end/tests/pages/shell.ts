@@ -31,8 +31,10 @@ export class Shell {
     await this.page.getByLabel('Email').fill(email);
     await this.page.getByLabel('Password').fill(password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(this.page.getByTestId('logout')).toBeVisible();
+    // The app loads the next page in full once the session exists.
+    await this.page.waitForURL((url) => !url.pathname.startsWith('/login'));
     await this.waitForHydration();
+    await expect(this.page.getByTestId('logout')).toHaveCount(2);
   }
 
   async signInAsAdmin(): Promise<void> {
@@ -40,7 +42,7 @@ export class Shell {
   }
 
   async signOut(): Promise<void> {
-    await this.page.getByTestId('logout').click();
+    await this.logoutButton.click();
     await expect(this.page).toHaveURL(/\/login/);
     await this.waitForHydration();
   }
@@ -53,6 +55,15 @@ export class Shell {
 
   async waitForHydration(): Promise<void> {
     await expect(this.page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+  }
+
+  /** The sign-out button that is visible at this width (top bar or drawer). */
+  get logoutButton(): Locator {
+    return this.page.getByTestId('logout').filter({ visible: true });
+  }
+
+  get accountLink(): Locator {
+    return this.page.getByTestId('account-link').filter({ visible: true });
   }
 
   get nav(): Locator {
