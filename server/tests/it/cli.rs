@@ -167,3 +167,44 @@ async fn serve_migrates_answers_and_exits_zero_on_sigterm() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn create_admin_prints_a_generated_password_once_and_refuses_a_duplicate() -> TestResult {
+    let db = TestDb::empty().await?;
+    let created = tandem()
+        .args(["create-admin", "--email", "ops@example.com"])
+        .env("DATABASE_URL", &db.url)
+        .env_remove("TANDEM_ADMIN_PASSWORD")
+        .output()?;
+    assert!(created.status.success(), "{}", stderr(&created));
+    let stdout = String::from_utf8_lossy(&created.stdout).into_owned();
+    let password = stdout
+        .rsplit(": ")
+        .next()
+        .map(str::trim)
+        .ok_or("no password printed")?;
+    assert_eq!(password.len(), 16, "{stdout}");
+    let id = tandem_domain::services::auth::login(
+        &db.conn,
+        "ops@example.com",
+        password,
+        &Default::default(),
+        &Default::default(),
+    )
+    .await?;
+    let actor = tandem_domain::services::access::resolve_actor(&db.conn, id, Default::default())
+        .await?
+        .ok_or("inactive")?;
+    assert!(actor.has(tandem_domain::auth::Permission::AdminRoles));
+    let again = tandem()
+        .args(["create-admin", "--email", "OPS@example.com"])
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    Ok(())
+}

@@ -242,3 +242,26 @@ async fn user_supplied_names_are_rendered_as_text() -> TestResult {
     assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_session_older_than_its_absolute_lifetime_ends() -> TestResult {
+    // A lifetime already over when the session starts: the next request finds it expired.
+    let app = TestApp::with_absolute_lifetime(chrono::Duration::seconds(-1)).await?;
+    let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    assert_eq!(
+        app.send("POST", STATUS, Some(&cookie), FORM, "")
+            .await?
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A normal lifetime keeps the session.
+    let app = TestApp::new().await?;
+    let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    assert_eq!(
+        app.send("POST", STATUS, Some(&cookie), FORM, "")
+            .await?
+            .status,
+        StatusCode::OK
+    );
+    Ok(())
+}

@@ -53,6 +53,11 @@ pub struct TestApp {
 impl TestApp {
     /// A fresh app with built-in roles, an administrator and the demo users.
     pub async fn new() -> BoxResult<Self> {
+        Self::with_absolute_lifetime(chrono::Duration::days(7)).await
+    }
+
+    /// The same, with a chosen absolute session lifetime.
+    pub async fn with_absolute_lifetime(session_absolute: chrono::Duration) -> BoxResult<Self> {
         let db = TestDb::new().await?;
         auth::create_admin(&db.conn, ADMIN_EMAIL, "Root", Some(PASSWORD.into())).await?;
         demo::seed(&db.conn).await?;
@@ -61,7 +66,7 @@ impl TestApp {
             db: db.conn.clone(),
             leptos_options: serve::leptos_options(&args),
             login_policy: Default::default(),
-            session_absolute: chrono::Duration::days(7),
+            session_absolute,
         };
         let router = router::build(state, &RouterConfig::local());
         Ok(Self { router, db })
