@@ -29,7 +29,7 @@ for run in $(seq 1 "$RUNS"); do
   dir="$(mktemp -d)"
   start="$(date +%s%N)"
   TANDEM_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$dir/t.db?mode=rwc" TANDEM_SITE_ROOT="$SITE" \
-    TANDEM_LOG=warn "$BIN" serve &
+    TANDEM_LOG=warn "$BIN" serve >/dev/null &
   pid=$!
   until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.005; done
   end="$(date +%s%N)"

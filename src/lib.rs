@@ -15,7 +15,7 @@ pub mod services;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use error::{Error, Result};
+pub use error::{Error, FieldErrors, Result};
 
 /// The database connection pool every service is given.
 pub use sea_orm::DatabaseConnection as Db;

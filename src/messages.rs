@@ -42,6 +42,25 @@ pub const MAX_200: &str = "Use at most 200 characters.";
 /// Too long a description.
 pub const MAX_500: &str = "Use at most 500 characters.";
 
+/// An unknown customer kind.
+pub const CUSTOMER_KIND: &str = "Choose company or person.";
+/// A malformed phone number.
+pub const PHONE_INVALID: &str = "Enter a phone number with 6 to 15 digits, such as +49 30 1234567.";
+/// Too long a short text.
+pub const MAX_60: &str = "Use at most 60 characters.";
+/// A malformed currency.
+pub const CURRENCY_INVALID: &str = "Enter a three-letter currency code such as EUR.";
+/// A negative amount.
+pub const NOT_NEGATIVE: &str = "Enter zero or more.";
+/// Payment terms out of range.
+pub const TERMS_RANGE: &str = "Enter between 0 and 365 days.";
+/// A malformed tag.
+pub const TAG_INVALID: &str = "Tags are at most 40 characters and contain no commas.";
+/// An unknown or inactive owner.
+pub const OWNER_INVALID: &str = "Choose an active user as the owner.";
+/// Contacts on a person.
+pub const CONTACTS_COMPANY_ONLY: &str = "Only companies have contacts.";
+
 /// Every message above.
 pub const ALL: &[&str] = &[
     ROLE_NAME_TAKEN,

@@ -26,6 +26,15 @@ pub const TRANSLATIONS: &[(&str, &str)] = &[
     ("Use at most 1024 characters.", "最多使用 1024 个字符。"),
     ("Use at most 200 characters.", "最多使用 200 个字符。"),
     ("Use at most 500 characters.", "最多使用 500 个字符。"),
+    ("Choose company or person.", "请选择公司或个人。"),
+    ("Enter a phone number with 6 to 15 digits, such as +49 30 1234567.", "请输入 6 到 15 位数字的电话号码，例如 +86 10 12345678。"),
+    ("Use at most 60 characters.", "最多使用 60 个字符。"),
+    ("Enter a three-letter currency code such as EUR.", "请输入三个字母的货币代码，例如 CNY。"),
+    ("Enter zero or more.", "请输入零或更大的数。"),
+    ("Enter between 0 and 365 days.", "请输入 0 到 365 天。"),
+    ("Tags are at most 40 characters and contain no commas.", "标签最多 40 个字符，且不能包含逗号。"),
+    ("Choose an active user as the owner.", "请选择一个在职用户作为负责人。"),
+    ("Only companies have contacts.", "只有公司才有联系人。"),
 ];
 
 /// `message` in `locale` (unchanged when no translation is known).

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_app_meta;
 mod m20261128_000002_create_access;
+mod m20261128_000003_create_crm_customers;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_create_app_meta::Migration),
             Box::new(m20261128_000002_create_access::Migration),
+            Box::new(m20261128_000003_create_crm_customers::Migration),
         ]
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod app_meta;
 pub mod audit_events;
+pub mod contacts;
+pub mod customers;
 pub mod login_throttles;
 pub mod role_permissions;
 pub mod roles;

@@ -21,6 +21,8 @@ pub enum Who<'a> {
     Actor(&'a Actor),
     /// Someone not signed in (a failed sign-in), labelled by what they typed.
     Anonymous(&'a RequestMeta, &'a str),
+    /// A user in the act of signing in: their id and email, not yet an actor.
+    SigningIn(&'a RequestMeta, i64, &'a str),
     /// Tandem itself (start-up, jobs, the command line).
     System,
 }
@@ -71,6 +73,7 @@ pub async fn record(db: &impl ConnectionTrait, who: Who<'_>, entry: Entry) -> Re
     let (user_id, label, meta) = match who {
         Who::Actor(actor) => (Some(actor.user_id), actor.email.clone(), Some(&actor.meta)),
         Who::Anonymous(meta, label) => (None, format!("anonymous ({label})"), Some(meta)),
+        Who::SigningIn(meta, user_id, email) => (Some(user_id), email.to_owned(), Some(meta)),
         Who::System => (None, "system".to_owned(), None),
     };
     let row = audit_events::ActiveModel {

@@ -244,14 +244,14 @@ async fn succeed(
         // The lock had expired; record that it is over.
         audit::record(
             &txn,
-            Who::Anonymous(meta, &email),
+            Who::SigningIn(meta, user_id, &email),
             Entry::new("user.unlocked", "user", Some(user_id.to_string())),
         )
         .await?;
     }
     audit::record(
         &txn,
-        Who::Anonymous(meta, &email),
+        Who::SigningIn(meta, user_id, &email),
         Entry::new("login.succeeded", "user", Some(user_id.to_string())),
     )
     .await?;

@@ -4,8 +4,10 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod customers;
 pub mod demo;
 pub mod meta;
+pub mod normalize;
 pub mod sessions;
 pub mod system;
 pub mod users;

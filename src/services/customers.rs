@@ -1,0 +1,648 @@
+//! Customers (companies and people) and the contacts of companies: create,
+//! edit, archive, list within the actor's record scope, and find likely
+//! duplicates before saving. Every change is audited.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use serde_json::json;
+
+use crate::{
+    auth::{policy, Actor, Permission, Scope},
+    entities::{contacts, customers, users},
+    services::{
+        audit::{self, Entry, Page, Who},
+        normalize::{self, name_key, normalize_phone, phone_key, tax_key},
+        users::validate_email,
+    },
+    Error, FieldErrors, Result,
+};
+
+/// What a customer form sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerInput {
+    /// `company` or `person`.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+    /// Postal address.
+    pub address: String,
+    /// Tax id.
+    pub tax_id: String,
+    /// Segment.
+    pub segment: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Owning sales user (defaults to the actor).
+    pub owner_id: Option<i64>,
+    /// Credit limit in minor units.
+    pub credit_limit_minor: i64,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// Payment terms in days.
+    pub payment_terms_days: i32,
+    /// Notes.
+    pub notes: String,
+}
+
+/// A validated customer, with its normalised keys.
+#[derive(Clone, Debug)]
+struct Valid {
+    kind: &'static str,
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    address: String,
+    tax_id: Option<String>,
+    segment: String,
+    tags: String,
+    credit_limit_minor: i64,
+    currency: String,
+    payment_terms_days: i32,
+    notes: String,
+}
+
+fn optional(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// Checks every field and reports all problems at once.
+fn validate(input: &CustomerInput) -> Result<Valid> {
+    let mut errors = FieldErrors::new();
+    let kind = match input.kind.trim() {
+        "company" => "company",
+        "person" => "person",
+        _ => {
+            errors.insert("kind".into(), crate::messages::CUSTOMER_KIND.into());
+            "company"
+        }
+    };
+    let name = input.name.trim().to_owned();
+    if name.is_empty() {
+        errors.insert("name".into(), crate::messages::NAME_REQUIRED.into());
+    } else if name.chars().count() > 200 {
+        errors.insert("name".into(), crate::messages::MAX_200.into());
+    }
+    let email = match optional(&input.email) {
+        Some(email) => match validate_email(&email) {
+            Ok(email) => Some(email),
+            Err(_) => {
+                errors.insert("email".into(), crate::messages::EMAIL_INVALID.into());
+                None
+            }
+        },
+        None => None,
+    };
+    let phone = match optional(&input.phone) {
+        Some(phone) => match normalize_phone(&phone) {
+            Some(phone) => Some(phone),
+            None => {
+                errors.insert("phone".into(), crate::messages::PHONE_INVALID.into());
+                None
+            }
+        },
+        None => None,
+    };
+    let tax_id = optional(&input.tax_id);
+    if tax_id.as_ref().is_some_and(|t| t.chars().count() > 60) {
+        errors.insert("tax_id".into(), crate::messages::MAX_60.into());
+    }
+    let currency = input.currency.trim().to_uppercase();
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        errors.insert("currency".into(), crate::messages::CURRENCY_INVALID.into());
+    }
+    if input.credit_limit_minor < 0 {
+        errors.insert("credit_limit".into(), crate::messages::NOT_NEGATIVE.into());
+    }
+    if !(0..=365).contains(&input.payment_terms_days) {
+        errors.insert(
+            "payment_terms_days".into(),
+            crate::messages::TERMS_RANGE.into(),
+        );
+    }
+    if input.segment.trim().chars().count() > 60 {
+        errors.insert("segment".into(), crate::messages::MAX_60.into());
+    }
+    let mut tags: Vec<String> = input
+        .tags
+        .iter()
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    if tags
+        .iter()
+        .any(|t| t.contains(',') || t.chars().count() > 40)
+    {
+        errors.insert("tags".into(), crate::messages::TAG_INVALID.into());
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    Ok(Valid {
+        kind,
+        name,
+        email,
+        phone,
+        address: input.address.trim().to_owned(),
+        tax_id,
+        segment: input.segment.trim().to_owned(),
+        tags: tags.join(","),
+        credit_limit_minor: input.credit_limit_minor,
+        currency,
+        payment_terms_days: input.payment_terms_days,
+        notes: input.notes.trim().to_owned(),
+    })
+}
+
+fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
+    policy::scope(
+        actor,
+        Permission::CustomersRead,
+        Permission::CustomersReadAll,
+    )
+}
+
+fn in_scope(scope: Scope) -> Condition {
+    match scope {
+        Scope::All => Condition::all(),
+        Scope::Own(user) => Condition::all().add(customers::Column::OwnerId.eq(user)),
+    }
+}
+
+fn snapshot(c: &customers::Model) -> serde_json::Value {
+    json!({
+        "code": c.code, "kind": c.kind, "name": c.name, "email": c.email, "phone": c.phone,
+        "address": c.address, "tax_id": c.tax_id, "segment": c.segment, "tags": c.tags,
+        "owner_id": c.owner_id, "credit_limit_minor": c.credit_limit_minor, "currency": c.currency,
+        "payment_terms_days": c.payment_terms_days, "archived": c.archived,
+    })
+}
+
+async fn check_owner(db: &impl ConnectionTrait, owner: Option<i64>) -> Result<()> {
+    if let Some(owner) = owner {
+        let exists = users::Entity::find_by_id(owner)
+            .one(db)
+            .await?
+            .is_some_and(|u| u.active);
+        if !exists {
+            return Err(Error::field("owner_id", crate::messages::OWNER_INVALID));
+        }
+    }
+    Ok(())
+}
+
+/// A likely duplicate of the customer being entered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Duplicate {
+    /// The existing customer.
+    pub id: i64,
+    /// Its code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Why it matches: `email`, `phone`, `tax_id`, `name`.
+    pub reasons: Vec<&'static str>,
+}
+
+/// Existing customers (within the actor's scope, archived included) that
+/// share the input's email, phone or tax id, or have a very similar name.
+pub async fn find_duplicates(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    input: &CustomerInput,
+    except: Option<i64>,
+) -> Result<Vec<Duplicate>> {
+    let scope = scope_of(actor)?;
+    let email_key = optional(&input.email).map(|e| e.to_lowercase());
+    let phone = optional(&input.phone)
+        .and_then(|p| normalize_phone(&p))
+        .map(|p| phone_key(&p));
+    let tax = optional(&input.tax_id)
+        .map(|t| tax_key(&t))
+        .filter(|t| !t.is_empty());
+    let key = name_key(&input.name);
+    let mut any = Condition::any();
+    if let Some(e) = &email_key {
+        any = any.add(customers::Column::EmailKey.eq(e.clone()));
+    }
+    if let Some(p) = &phone {
+        any = any.add(customers::Column::PhoneKey.eq(p.clone()));
+    }
+    if let Some(t) = &tax {
+        any = any.add(customers::Column::TaxKey.eq(t.clone()));
+    }
+    // Candidates for a similar name share its first three characters.
+    let prefix: String = key.chars().take(3).collect();
+    if !prefix.is_empty() {
+        any = any.add(customers::Column::NameKey.starts_with(prefix));
+    }
+    let mut query = customers::Entity::find()
+        .filter(in_scope(scope))
+        .filter(any);
+    if let Some(id) = except {
+        query = query.filter(customers::Column::Id.ne(id));
+    }
+    let candidates = query.limit(200).all(db).await?;
+    let mut found: Vec<Duplicate> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let mut reasons = Vec::new();
+            if email_key.is_some() && c.email_key == email_key {
+                reasons.push("email");
+            }
+            if phone.is_some() && c.phone_key == phone {
+                reasons.push("phone");
+            }
+            if tax.is_some() && c.tax_key == tax {
+                reasons.push("tax_id");
+            }
+            if normalize::similarity(&key, &c.name_key) >= normalize::SIMILAR {
+                reasons.push("name");
+            }
+            (!reasons.is_empty()).then_some(Duplicate {
+                id: c.id,
+                code: c.code,
+                name: c.name,
+                reasons,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.reasons
+            .len()
+            .cmp(&a.reasons.len())
+            .then(a.name.cmp(&b.name))
+    });
+    found.truncate(10);
+    Ok(found)
+}
+
+/// Creates a customer owned by `input.owner_id` (or the actor). Needs
+/// `customers.write`; assigning another owner needs `customers.read_all`.
+/// The code is `CUS-` and the id, unique under concurrency.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    input: &CustomerInput,
+) -> Result<customers::Model> {
+    let actor = policy::require(actor, Permission::CustomersWrite)?;
+    let valid = validate(input)?;
+    let owner = input.owner_id.unwrap_or(actor.user_id);
+    if owner != actor.user_id && !actor.has(Permission::CustomersReadAll) {
+        return Err(Error::Forbidden);
+    }
+    let txn = db.begin().await?;
+    check_owner(&txn, Some(owner)).await?;
+    let now = Utc::now();
+    let placeholder = format!(
+        "TMP-{}-{}",
+        actor.user_id,
+        now.timestamp_nanos_opt().unwrap_or_default()
+    );
+    let row = customers::ActiveModel {
+        code: Set(placeholder),
+        owner_id: Set(Some(owner)),
+        archived: Set(false),
+        created_at: Set(now),
+        ..apply(<customers::ActiveModel as Default>::default(), &valid, now)
+    };
+    let id = customers::Entity::insert(row)
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+    let mut model: customers::ActiveModel = customers::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?
+        .into();
+    model.code = Set(format!("CUS-{id:06}"));
+    let created = model.update(&txn).await?;
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new("customer.created", "customer", Some(id.to_string())).after(snapshot(&created)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+fn apply(
+    mut model: customers::ActiveModel,
+    valid: &Valid,
+    now: chrono::DateTime<Utc>,
+) -> customers::ActiveModel {
+    model.kind = Set(valid.kind.to_owned());
+    model.name = Set(valid.name.clone());
+    model.name_key = Set(name_key(&valid.name));
+    model.email = Set(valid.email.clone());
+    model.email_key = Set(valid.email.as_ref().map(|e| e.to_lowercase()));
+    model.phone = Set(valid.phone.clone());
+    model.phone_key = Set(valid.phone.as_deref().map(phone_key));
+    model.address = Set(valid.address.clone());
+    model.tax_id = Set(valid.tax_id.clone());
+    model.tax_key = Set(valid.tax_id.as_deref().map(tax_key));
+    model.segment = Set(valid.segment.clone());
+    model.tags = Set(valid.tags.clone());
+    model.credit_limit_minor = Set(valid.credit_limit_minor);
+    model.currency = Set(valid.currency.clone());
+    model.payment_terms_days = Set(valid.payment_terms_days);
+    model.notes = Set(valid.notes.clone());
+    model.updated_at = Set(now);
+    model
+}
+
+/// One customer within the actor's scope (out of scope is "not found").
+pub async fn get(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    id: i64,
+) -> Result<customers::Model> {
+    let scope = scope_of(actor)?;
+    customers::Entity::find_by_id(id)
+        .filter(in_scope(scope))
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// Edits a customer. Needs `customers.write` and the customer in scope.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    id: i64,
+    input: &CustomerInput,
+) -> Result<customers::Model> {
+    let actor = policy::require(actor, Permission::CustomersWrite)?;
+    let valid = validate(input)?;
+    let txn = db.begin().await?;
+    let before = get(&txn, Some(actor), id).await?;
+    let owner = input.owner_id.or(before.owner_id);
+    if owner != before.owner_id && !actor.has(Permission::CustomersReadAll) {
+        return Err(Error::Forbidden);
+    }
+    check_owner(&txn, owner).await?;
+    let mut model = apply(before.clone().into(), &valid, Utc::now());
+    model.owner_id = Set(owner);
+    let after = model.update(&txn).await?;
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new("customer.updated", "customer", Some(id.to_string()))
+            .before(snapshot(&before))
+            .after(snapshot(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Archives or restores a customer. Needs `customers.archive` and the customer in scope.
+pub async fn set_archived(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    id: i64,
+    archived: bool,
+) -> Result<()> {
+    let actor = policy::require(actor, Permission::CustomersArchive)?;
+    let txn = db.begin().await?;
+    let before = get(&txn, Some(actor), id).await?;
+    if before.archived == archived {
+        return Ok(());
+    }
+    let mut model: customers::ActiveModel = before.into();
+    model.archived = Set(archived);
+    model.updated_at = Set(Utc::now());
+    model.update(&txn).await?;
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new(
+            if archived {
+                "customer.archived"
+            } else {
+                "customer.restored"
+            },
+            "customer",
+            Some(id.to_string()),
+        )
+        .before(json!({ "archived": !archived }))
+        .after(json!({ "archived": archived })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Filters for the customers list.
+#[derive(Clone, Debug, Default)]
+pub struct CustomerFilter {
+    /// Part of the name, code, email or phone.
+    pub search: Option<String>,
+    /// Include archived customers.
+    pub include_archived: bool,
+    /// Only this segment.
+    pub segment: Option<String>,
+    /// Only customers of this owner.
+    pub owner_id: Option<i64>,
+    /// Page, from 1.
+    pub page: u64,
+    /// Rows per page (capped at 100).
+    pub per_page: u64,
+}
+
+/// Customers in the actor's scope matching the filter, by name.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    filter: &CustomerFilter,
+) -> Result<Page<customers::Model>> {
+    let scope = scope_of(actor)?;
+    let mut condition = in_scope(scope);
+    if !filter.include_archived {
+        condition = condition.add(customers::Column::Archived.eq(false));
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let text = search.to_lowercase().replace(['\\', '%', '_'], "");
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        let mut any = Condition::any()
+            .add(customers::Column::NameKey.contains(name_key(&text)))
+            .add(customers::Column::Code.contains(search.to_uppercase()))
+            .add(customers::Column::EmailKey.contains(text.clone()));
+        if digits.len() >= 3 {
+            any = any.add(customers::Column::PhoneKey.contains(digits));
+        }
+        condition = condition.add(any);
+    }
+    if let Some(segment) = filter.segment.as_deref().filter(|s| !s.is_empty()) {
+        condition = condition.add(customers::Column::Segment.eq(segment));
+    }
+    if let Some(owner) = filter.owner_id {
+        condition = condition.add(customers::Column::OwnerId.eq(owner));
+    }
+    let per_page = filter.per_page.clamp(1, 100);
+    let page = filter.page.max(1);
+    let query = customers::Entity::find().filter(condition);
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_asc(customers::Column::NameKey)
+        .order_by_asc(customers::Column::Id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// What a contact form sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContactInput {
+    /// Name.
+    pub name: String,
+    /// Job title.
+    pub title: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+}
+
+fn validate_contact(
+    input: &ContactInput,
+) -> Result<(String, String, Option<String>, Option<String>)> {
+    let mut errors = FieldErrors::new();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() {
+        errors.insert("name".into(), crate::messages::NAME_REQUIRED.into());
+    }
+    let email = optional(&input.email).and_then(|e| match validate_email(&e) {
+        Ok(e) => Some(e),
+        Err(_) => {
+            errors.insert("email".into(), crate::messages::EMAIL_INVALID.into());
+            None
+        }
+    });
+    let phone = optional(&input.phone).and_then(|p| match normalize_phone(&p) {
+        Some(p) => Some(p),
+        None => {
+            errors.insert("phone".into(), crate::messages::PHONE_INVALID.into());
+            None
+        }
+    });
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    Ok((name, input.title.trim().to_owned(), email, phone))
+}
+
+/// The contacts of a customer in scope, by name.
+pub async fn contacts_of(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    customer_id: i64,
+) -> Result<Vec<contacts::Model>> {
+    get(db, actor, customer_id).await?;
+    Ok(contacts::Entity::find()
+        .filter(contacts::Column::CustomerId.eq(customer_id))
+        .order_by_asc(contacts::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// Adds a contact to a company customer. Needs `customers.write`.
+pub async fn add_contact(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    customer_id: i64,
+    input: &ContactInput,
+) -> Result<contacts::Model> {
+    let actor = policy::require(actor, Permission::CustomersWrite)?;
+    let (name, title, email, phone) = validate_contact(input)?;
+    let txn = db.begin().await?;
+    let customer = get(&txn, Some(actor), customer_id).await?;
+    if customer.kind != "company" {
+        return Err(Error::field(
+            "customer",
+            crate::messages::CONTACTS_COMPANY_ONLY,
+        ));
+    }
+    let now = Utc::now();
+    let row = contacts::ActiveModel {
+        customer_id: Set(customer_id),
+        name: Set(name),
+        title: Set(title),
+        email: Set(email),
+        phone: Set(phone),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let id = contacts::Entity::insert(row)
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+    let created = contacts::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new("contact.created", "customer", Some(customer_id.to_string()))
+            .after(json!({ "contact_id": id, "name": created.name, "email": created.email, "phone": created.phone })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Removes a contact. Needs `customers.write`.
+pub async fn remove_contact(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    contact_id: i64,
+) -> Result<()> {
+    let actor = policy::require(actor, Permission::CustomersWrite)?;
+    let txn = db.begin().await?;
+    let contact = contacts::Entity::find_by_id(contact_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    get(&txn, Some(actor), contact.customer_id).await?;
+    contacts::Entity::delete_by_id(contact_id)
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new(
+            "contact.removed",
+            "customer",
+            Some(contact.customer_id.to_string()),
+        )
+        .before(json!({ "contact_id": contact_id, "name": contact.name, "email": contact.email })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
