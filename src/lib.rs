@@ -10,6 +10,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod messages;
+pub mod money;
 pub mod services;
 
 #[cfg(feature = "testing")]

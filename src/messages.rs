@@ -61,6 +61,9 @@ pub const OWNER_INVALID: &str = "Choose an active user as the owner.";
 /// Contacts on a person.
 pub const CONTACTS_COMPANY_ONLY: &str = "Only companies have contacts.";
 
+/// A malformed amount.
+pub const AMOUNT_INVALID: &str = "Enter an amount such as 1234.50.";
+
 /// Every message above.
 pub const ALL: &[&str] = &[
     ROLE_NAME_TAKEN,

@@ -155,4 +155,58 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         content_type: JSON,
         sample: r#"{"query":{"actor":null,"entity":null,"action":null,"from":null,"until":null,"page":1}}"#,
     },
+    ServerFnSpec {
+        path: "/api/customers/list",
+        access: Access::Permission("customers.read"),
+        content_type: FORM,
+        sample: "include_archived=false&page=1",
+    },
+    ServerFnSpec {
+        path: "/api/customers/get",
+        access: Access::Permission("customers.read"),
+        content_type: FORM,
+        sample: "id=999999",
+    },
+    ServerFnSpec {
+        path: "/api/customers/duplicates",
+        access: Access::Permission("customers.read"),
+        content_type: JSON,
+        sample: r#"{"form":{"kind":"company","name":"Acme","email":"","phone":"","address":"","tax_id":"","segment":"","tags":"","credit_limit":"","currency":"EUR","payment_terms_days":30,"notes":""},"except":null}"#,
+    },
+    ServerFnSpec {
+        path: "/api/customers/create",
+        access: Access::Permission("customers.write"),
+        content_type: JSON,
+        sample: r#"{"form":{"kind":"","name":"","email":"","phone":"","address":"","tax_id":"","segment":"","tags":"","credit_limit":"","currency":"","payment_terms_days":-1,"notes":""}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/customers/update",
+        access: Access::Permission("customers.write"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"form":{"kind":"company","name":"X","email":"","phone":"","address":"","tax_id":"","segment":"","tags":"","credit_limit":"","currency":"EUR","payment_terms_days":30,"notes":""}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/customers/archive",
+        access: Access::Permission("customers.archive"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"archived":true}"#,
+    },
+    ServerFnSpec {
+        path: "/api/customers/contacts",
+        access: Access::Permission("customers.read"),
+        content_type: FORM,
+        sample: "customer_id=999999",
+    },
+    ServerFnSpec {
+        path: "/api/customers/contacts/add",
+        access: Access::Permission("customers.write"),
+        content_type: JSON,
+        sample: r#"{"customer_id":999999,"form":{"name":"","title":"","email":"","phone":""}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/customers/contacts/remove",
+        access: Access::Permission("customers.write"),
+        content_type: JSON,
+        sample: r#"{"contact_id":999999}"#,
+    },
 ];

@@ -13,6 +13,7 @@ pub mod areas;
 pub mod auth;
 pub mod authz;
 pub mod components;
+pub mod customers;
 pub mod error;
 pub mod home;
 pub mod messages;
@@ -35,6 +36,7 @@ use crate::{
     areas::{Area, AreaPage},
     auth::{provide_me, Guard, LoginPage, Need},
     components::{ErrorPage, NotFound},
+    customers::{CustomerPage, CustomersPage, EditCustomerPage, NewCustomerPage},
     home::HomePage,
     i18n::I18nContextProvider,
     shell::AppShell,
@@ -81,7 +83,10 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/login") view=LoginPage/>
                             <Route path=path!("/") view=|| view! { <Guard need=Need::SignedIn><HomePage/></Guard> }/>
                             <Route path=path!("/account") view=|| view! { <Guard need=Need::SignedIn><AccountPage/></Guard> }/>
-                            <Route path=path!("/customers") view=|| area_route(Area::Customers)/>
+                            <Route path=path!("/customers") view=|| view! { <Guard need=Area::Customers.need()><CustomersPage/></Guard> }/>
+                            <Route path=path!("/customers/new") view=|| view! { <Guard need=Need::Permission("customers.write")><NewCustomerPage/></Guard> }/>
+                            <Route path=path!("/customers/:id") view=|| view! { <Guard need=Area::Customers.need()><CustomerPage/></Guard> }/>
+                            <Route path=path!("/customers/:id/edit") view=|| view! { <Guard need=Need::Permission("customers.write")><EditCustomerPage/></Guard> }/>
                             <Route path=path!("/sales") view=|| area_route(Area::Sales)/>
                             <Route path=path!("/inventory") view=|| area_route(Area::Inventory)/>
                             <Route path=path!("/purchasing") view=|| area_route(Area::Purchasing)/>

@@ -35,6 +35,7 @@ pub const TRANSLATIONS: &[(&str, &str)] = &[
     ("Tags are at most 40 characters and contain no commas.", "标签最多 40 个字符，且不能包含逗号。"),
     ("Choose an active user as the owner.", "请选择一个在职用户作为负责人。"),
     ("Only companies have contacts.", "只有公司才有联系人。"),
+    ("Enter an amount such as 1234.50.", "请输入金额，例如 1234.50。"),
 ];
 
 /// `message` in `locale` (unchanged when no translation is known).

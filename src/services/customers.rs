@@ -646,3 +646,17 @@ pub async fn remove_contact(
     txn.commit().await?;
     Ok(())
 }
+
+/// The name of a customer's owner, for display.
+pub async fn owner_name(
+    db: &impl ConnectionTrait,
+    customer: &customers::Model,
+) -> Result<Option<String>> {
+    let Some(owner) = customer.owner_id else {
+        return Ok(None);
+    };
+    Ok(users::Entity::find_by_id(owner)
+        .one(db)
+        .await?
+        .map(|u| u.name))
+}

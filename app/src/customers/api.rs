@@ -1,0 +1,230 @@
+//! Server functions of the customers area; the domain checks permissions
+//! and record scope.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+use super::types::{
+    ContactForm, ContactView, CustomerForm, CustomerSummary, CustomerView, DuplicateView,
+};
+use crate::{admin::types::PageView, error::AppError};
+
+#[cfg(feature = "ssr")]
+mod convert {
+    use tandem_domain::{
+        entities::{contacts, customers},
+        services::customers::{ContactInput, CustomerInput},
+    };
+
+    use super::*;
+
+    pub fn summary(c: &customers::Model) -> CustomerSummary {
+        CustomerSummary {
+            id: c.id,
+            code: c.code.clone(),
+            kind: c.kind.clone(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            segment: c.segment.clone(),
+            archived: c.archived,
+        }
+    }
+
+    pub fn input(form: CustomerForm) -> Result<CustomerInput, AppError> {
+        let credit_limit_minor =
+            tandem_domain::money::parse_minor(&form.credit_limit, "credit_limit")?;
+        Ok(CustomerInput {
+            kind: form.kind,
+            name: form.name,
+            email: form.email,
+            phone: form.phone,
+            address: form.address,
+            tax_id: form.tax_id,
+            segment: form.segment,
+            tags: form.tags.split(',').map(str::to_owned).collect(),
+            owner_id: None,
+            credit_limit_minor,
+            currency: form.currency,
+            payment_terms_days: form.payment_terms_days,
+            notes: form.notes,
+        })
+    }
+
+    pub fn contact(c: contacts::Model) -> ContactView {
+        ContactView {
+            id: c.id,
+            name: c.name,
+            title: c.title,
+            email: c.email,
+            phone: c.phone,
+        }
+    }
+
+    pub fn contact_input(form: ContactForm) -> ContactInput {
+        ContactInput {
+            name: form.name,
+            title: form.title,
+            email: form.email,
+            phone: form.phone,
+        }
+    }
+}
+
+/// Customers in the caller's scope. Needs `customers.read`.
+#[server(endpoint = "customers/list")]
+pub async fn list_customers(
+    search: Option<String>,
+    include_archived: bool,
+    page: u64,
+) -> Result<PageView<CustomerSummary>, AppError> {
+    use tandem_domain::services::customers;
+    let state = crate::ssr::state()?;
+    let filter = customers::CustomerFilter {
+        search,
+        include_archived,
+        page,
+        per_page: 25,
+        ..Default::default()
+    };
+    let found = customers::list(&state.db, crate::ssr::actor().as_ref(), &filter).await?;
+    Ok(PageView {
+        items: found.items.iter().map(convert::summary).collect(),
+        total: found.total,
+        page: found.page,
+        per_page: found.per_page,
+    })
+}
+
+/// One customer. Needs `customers.read` and the customer in scope.
+#[server(endpoint = "customers/get")]
+pub async fn get_customer(id: i64) -> Result<CustomerView, AppError> {
+    use tandem_domain::{auth::Permission, services::customers};
+    let state = crate::ssr::state()?;
+    let actor = crate::ssr::actor();
+    let c = customers::get(&state.db, actor.as_ref(), id).await?;
+    let owner = customers::owner_name(&state.db, &c).await?;
+    let can = |p: Permission| actor.as_ref().is_some_and(|a| a.has(p));
+    Ok(CustomerView {
+        summary: convert::summary(&c),
+        address: c.address,
+        tax_id: c.tax_id,
+        tags: c
+            .tags
+            .split(',')
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        owner,
+        credit_limit: tandem_domain::money::format_minor(c.credit_limit_minor),
+        currency: c.currency,
+        payment_terms_days: c.payment_terms_days,
+        notes: c.notes,
+        can_write: can(Permission::CustomersWrite),
+        can_archive: can(Permission::CustomersArchive),
+    })
+}
+
+/// Likely duplicates of what is being entered. Needs `customers.read`.
+#[server(endpoint = "customers/duplicates", input = Json)]
+pub async fn find_duplicates(
+    form: CustomerForm,
+    except: Option<i64>,
+) -> Result<Vec<DuplicateView>, AppError> {
+    let state = crate::ssr::state()?;
+    let input = convert::input(CustomerForm {
+        credit_limit: String::new(),
+        ..form
+    })?;
+    let found = tandem_domain::services::customers::find_duplicates(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        &input,
+        except,
+    )
+    .await?;
+    Ok(found
+        .into_iter()
+        .map(|d| DuplicateView {
+            id: d.id,
+            code: d.code,
+            name: d.name,
+            reasons: d.reasons.iter().map(|r| (*r).to_owned()).collect(),
+        })
+        .collect())
+}
+
+/// Creates a customer owned by the caller. Needs `customers.write`.
+#[server(endpoint = "customers/create", input = Json)]
+pub async fn create_customer(form: CustomerForm) -> Result<i64, AppError> {
+    let state = crate::ssr::state()?;
+    let input = convert::input(form)?;
+    Ok(
+        tandem_domain::services::customers::create(&state.db, crate::ssr::actor().as_ref(), &input)
+            .await?
+            .id,
+    )
+}
+
+/// Edits a customer. Needs `customers.write` and the customer in scope.
+#[server(endpoint = "customers/update", input = Json)]
+pub async fn update_customer(id: i64, form: CustomerForm) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    let input = convert::input(form)?;
+    tandem_domain::services::customers::update(&state.db, crate::ssr::actor().as_ref(), id, &input)
+        .await?;
+    Ok(())
+}
+
+/// Archives or restores a customer. Needs `customers.archive`.
+#[server(endpoint = "customers/archive", input = Json)]
+pub async fn archive_customer(id: i64, archived: bool) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::customers::set_archived(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        id,
+        archived,
+    )
+    .await?)
+}
+
+/// A customer's contacts. Needs `customers.read` and the customer in scope.
+#[server(endpoint = "customers/contacts")]
+pub async fn list_contacts(customer_id: i64) -> Result<Vec<ContactView>, AppError> {
+    let state = crate::ssr::state()?;
+    let found = tandem_domain::services::customers::contacts_of(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        customer_id,
+    )
+    .await?;
+    Ok(found.into_iter().map(convert::contact).collect())
+}
+
+/// Adds a contact to a company. Needs `customers.write`.
+#[server(endpoint = "customers/contacts/add", input = Json)]
+pub async fn add_contact(customer_id: i64, form: ContactForm) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    let input = convert::contact_input(form);
+    tandem_domain::services::customers::add_contact(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        customer_id,
+        &input,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes a contact. Needs `customers.write`.
+#[server(endpoint = "customers/contacts/remove", input = Json)]
+pub async fn remove_contact(contact_id: i64) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::customers::remove_contact(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        contact_id,
+    )
+    .await?)
+}
