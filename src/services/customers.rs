@@ -164,6 +164,11 @@ fn validate(input: &CustomerInput) -> Result<Valid> {
     })
 }
 
+/// Checks a customer's fields without saving, reporting every problem.
+pub fn check(input: &CustomerInput) -> Result<()> {
+    validate(input).map(|_| ())
+}
+
 fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
     policy::scope(
         actor,

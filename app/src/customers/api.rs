@@ -31,10 +31,11 @@ mod convert {
         }
     }
 
+    /// The domain input; an unreadable amount is reported together with
+    /// every other field error, not on its own.
     pub fn input(form: CustomerForm) -> Result<CustomerInput, AppError> {
-        let credit_limit_minor =
-            tandem_domain::money::parse_minor(&form.credit_limit, "credit_limit")?;
-        Ok(CustomerInput {
+        let parsed = tandem_domain::money::parse_minor(&form.credit_limit, "credit_limit");
+        let input = CustomerInput {
             kind: form.kind,
             name: form.name,
             email: form.email,
@@ -44,11 +45,23 @@ mod convert {
             segment: form.segment,
             tags: form.tags.split(',').map(str::to_owned).collect(),
             owner_id: None,
-            credit_limit_minor,
+            credit_limit_minor: *parsed.as_ref().unwrap_or(&0),
             currency: form.currency,
             payment_terms_days: form.payment_terms_days,
             notes: form.notes,
-        })
+        };
+        match parsed {
+            Ok(_) => Ok(input),
+            Err(tandem_domain::Error::Validation(mut fields)) => {
+                if let Err(tandem_domain::Error::Validation(more)) =
+                    tandem_domain::services::customers::check(&input)
+                {
+                    fields.extend(more);
+                }
+                Err(AppError::from(tandem_domain::Error::Validation(fields)))
+            }
+            Err(other) => Err(other.into()),
+        }
     }
 
     pub fn contact(c: contacts::Model) -> ContactView {

@@ -128,7 +128,7 @@ fn Contacts(customer_id: i64, can_write: bool) -> impl IntoView {
                 }))}
             </Transition>
             {can_write.then(|| view! {
-                <form on:submit=submit>
+                <form novalidate on:submit=submit>
                     <h3 class="card-title">{t!(i18n, crm.add_contact)}</h3>
                     <div class="field">
                         <label for="contact-name">{t!(i18n, admin.name)}</label>

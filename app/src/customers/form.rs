@@ -146,7 +146,7 @@ pub fn NewCustomerPage() -> impl IntoView {
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.new_customer)}</h1></header>
             <div class="grid grid-main-side">
-                <form class="card" on:submit=submit>
+                <form class="card" novalidate on:submit=submit>
                     <CustomerFields form errors/>
                     <FormErrors errors field="form"/>
                     <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t!(i18n, crm.save_customer)}</button>
@@ -212,7 +212,7 @@ pub fn EditCustomerPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || loaded.get().map(|result| result.map(|_| view! {
                     <div class="grid grid-main-side">
-                        <form class="card" on:submit=submit>
+                        <form class="card" novalidate on:submit=submit>
                             <CustomerFields form errors/>
                             <FormErrors errors field="form"/>
                             <button type="submit" class="btn btn-primary" disabled=move || update.pending().get()>{t!(i18n, crm.save_customer)}</button>
