@@ -55,7 +55,7 @@ pub fn format_minor(minor: i64) -> String {
     let fraction = abs % scale.unsigned_abs();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
