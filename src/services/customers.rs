@@ -308,38 +308,76 @@ pub async fn create(
     }
     let txn = db.begin().await?;
     check_owner(&txn, Some(owner)).await?;
+    let created = insert(&txn, &valid, owner, Who::Actor(actor)).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Inserts a validated customer, gives it its code and audits it, inside
+/// the caller's transaction.
+async fn insert(
+    txn: &impl ConnectionTrait,
+    valid: &Valid,
+    owner: i64,
+    who: Who<'_>,
+) -> Result<customers::Model> {
     let now = Utc::now();
-    let placeholder = format!(
-        "TMP-{}-{}",
-        actor.user_id,
-        now.timestamp_nanos_opt().unwrap_or_default()
-    );
+    // A unique placeholder until the id is known; the code is derived from the id.
+    let placeholder = format!("TMP-{}", uuid::Uuid::new_v4().simple());
     let row = customers::ActiveModel {
         code: Set(placeholder),
         owner_id: Set(Some(owner)),
         archived: Set(false),
         created_at: Set(now),
-        ..apply(<customers::ActiveModel as Default>::default(), &valid, now)
+        ..apply(<customers::ActiveModel as Default>::default(), valid, now)
     };
     let id = customers::Entity::insert(row)
-        .exec(&txn)
+        .exec(txn)
         .await?
         .last_insert_id;
     let mut model: customers::ActiveModel = customers::Entity::find_by_id(id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(Error::NotFound)?
         .into();
     model.code = Set(format!("CUS-{id:06}"));
-    let created = model.update(&txn).await?;
+    let created = model.update(txn).await?;
     audit::record(
-        &txn,
-        Who::Actor(actor),
+        txn,
+        who,
         Entry::new("customer.created", "customer", Some(id.to_string())).after(snapshot(&created)),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
+}
+
+/// Creates demo customers for `owner` (no permission check; `seed-demo` only).
+pub(crate) async fn insert_demo(
+    txn: &impl ConnectionTrait,
+    owner: i64,
+    input: &CustomerInput,
+    contacts: &[ContactInput],
+) -> Result<()> {
+    let valid = validate(input)?;
+    let created = insert(txn, &valid, owner, Who::System).await?;
+    let now = Utc::now();
+    for contact in contacts {
+        let (name, title, email, phone) = validate_contact(contact)?;
+        let row = contacts::ActiveModel {
+            customer_id: Set(created.id),
+            name: Set(name),
+            title: Set(title),
+            email: Set(email),
+            phone: Set(phone),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        contacts::Entity::insert(row)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 fn apply(

@@ -74,10 +74,104 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedReport> {
         )
         .await?;
     }
+    seed_customers(&txn).await?;
     // Later areas add their demo records here, inside this transaction.
     txn.commit().await?;
     Ok(SeedReport {
         created: true,
         seeded_at: now,
     })
+}
+
+/// A few customers for the demo sales user (and one for the manager), with contacts.
+async fn seed_customers(txn: &impl sea_orm::ConnectionTrait) -> Result<()> {
+    use crate::services::customers::{insert_demo, ContactInput, CustomerInput};
+    let sales = users::id_by_email(txn, &demo_user(BuiltinRole::Sales).0).await?;
+    let manager = users::id_by_email(txn, &demo_user(BuiltinRole::Manager).0).await?;
+    let (Some(sales), Some(manager)) = (sales, manager) else {
+        return Ok(());
+    };
+    let company = |name: &str, email: &str, phone: &str, segment: &str, limit: i64| CustomerInput {
+        kind: "company".into(),
+        name: name.into(),
+        email: email.into(),
+        phone: phone.into(),
+        segment: segment.into(),
+        credit_limit_minor: limit,
+        currency: "EUR".into(),
+        payment_terms_days: 30,
+        ..Default::default()
+    };
+    let contact = |name: &str, title: &str, email: &str| ContactInput {
+        name: name.into(),
+        title: title.into(),
+        email: email.into(),
+        phone: String::new(),
+    };
+    let customers: [(i64, CustomerInput, Vec<ContactInput>); 4] = [
+        (
+            sales,
+            CustomerInput {
+                address: "Friedrichstr. 10\n10117 Berlin".into(),
+                tax_id: "DE123456789".into(),
+                tags: vec!["wholesale".into()],
+                ..company(
+                    "Acme Trading GmbH",
+                    "orders@acme.example",
+                    "+49 30 1234567",
+                    "wholesale",
+                    5_000_000,
+                )
+            },
+            vec![
+                contact("Chris Buyer", "Purchasing", "chris@acme.example"),
+                contact("Dana Books", "Accounts payable", "ap@acme.example"),
+            ],
+        ),
+        (
+            sales,
+            company(
+                "Globex Retail Ltd",
+                "hello@globex.example",
+                "+44 20 7946 0000",
+                "retail",
+                1_500_000,
+            ),
+            vec![contact("Sam Store", "Store manager", "sam@globex.example")],
+        ),
+        (
+            sales,
+            CustomerInput {
+                kind: "person".into(),
+                payment_terms_days: 0,
+                ..company(
+                    "Lee Wang",
+                    "lee.wang@example.com",
+                    "+86 10 1234 5678",
+                    "consumer",
+                    0,
+                )
+            },
+            vec![],
+        ),
+        (
+            manager,
+            company(
+                "Initech Manufacturing",
+                "purchasing@initech.example",
+                "+1 512 555 0100",
+                "industry",
+                10_000_000,
+            ),
+            vec![contact(
+                "Bill Lumbergh",
+                "Operations",
+                "bill@initech.example",
+            )],
+        ),
+    ];
+    for (owner, input, contacts) in customers {
+        insert_demo(txn, owner, &input, &contacts).await?;
+    }
+    Ok(())
 }

@@ -315,6 +315,15 @@ pub(crate) async fn exists(db: &impl ConnectionTrait, email: &str) -> Result<boo
     email_taken(db, email, None).await
 }
 
+/// The id of the user with this email, if any (no permission check; for seeding).
+pub(crate) async fn id_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<i64>> {
+    Ok(users::Entity::find()
+        .filter(users::Column::EmailKey.eq(email_key(email)))
+        .one(db)
+        .await?
+        .map(|u| u.id))
+}
+
 /// Inserts a user without permission checks (first admin, demo data, the CLI).
 pub(crate) async fn insert(
     db: &impl ConnectionTrait,

@@ -52,3 +52,69 @@ async fn meta_values_are_replaced_not_duplicated() -> TestResult {
     assert_eq!(meta::get(&db.conn, "missing").await?, None);
     Ok(())
 }
+
+#[tokio::test]
+async fn demo_data_gives_each_role_a_user_and_sales_some_customers() -> TestResult {
+    use tandem_domain::{
+        auth::builtin::BuiltinRole,
+        services::{access, auth, customers},
+    };
+    let db = TestDb::new().await?;
+    demo::seed(&db.conn).await?;
+    let (email, password) = demo::demo_user(BuiltinRole::Sales);
+    let id = auth::login(
+        &db.conn,
+        &email,
+        &password,
+        &Default::default(),
+        &Default::default(),
+    )
+    .await?;
+    let sales = access::resolve_actor(&db.conn, id, Default::default())
+        .await?
+        .ok_or("inactive")?;
+    let filter = customers::CustomerFilter {
+        per_page: 50,
+        ..Default::default()
+    };
+    let mine = customers::list(&db.conn, Some(&sales), &filter).await?;
+    assert_eq!(mine.total, 3, "the sales user owns three demo customers");
+    let (email, password) = demo::demo_user(BuiltinRole::Manager);
+    let id = auth::login(
+        &db.conn,
+        &email,
+        &password,
+        &Default::default(),
+        &Default::default(),
+    )
+    .await?;
+    let manager = access::resolve_actor(&db.conn, id, Default::default())
+        .await?
+        .ok_or("inactive")?;
+    assert_eq!(
+        customers::list(&db.conn, Some(&manager), &filter)
+            .await?
+            .total,
+        4
+    );
+    let acme = mine
+        .items
+        .iter()
+        .find(|c| c.name == "Acme Trading GmbH")
+        .ok_or("no Acme")?;
+    assert_eq!(
+        customers::contacts_of(&db.conn, Some(&sales), acme.id)
+            .await?
+            .len(),
+        2
+    );
+    // Seeding again adds nothing.
+    demo::seed(&db.conn).await?;
+    assert_eq!(
+        customers::list(&db.conn, Some(&manager), &filter)
+            .await?
+            .total,
+        4
+    );
+    Ok(())
+}
