@@ -343,6 +343,12 @@ fn codes(permissions: &[Permission]) -> Vec<&'static str> {
     codes
 }
 
+/// The permission catalogue, for the permission matrix. Needs `admin.roles`.
+pub fn permission_catalogue(actor: Option<&Actor>) -> Result<&'static [Permission]> {
+    policy::require(actor, Permission::AdminRoles)?;
+    Ok(Permission::ALL)
+}
+
 /// Parses permission codes from a form; an unknown code is a field error.
 pub fn parse_permissions(codes: &[String]) -> Result<Vec<Permission>> {
     codes

@@ -3,14 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::Value;
 
 use crate::{
     auth::{policy, Actor, Permission, RequestMeta},
     entities::audit_events,
+    services::page::{paginate, Page},
     Result,
 };
 
@@ -120,19 +120,6 @@ pub struct AuditFilter {
     pub per_page: u64,
 }
 
-/// One page of a list.
-#[derive(Clone, Debug)]
-pub struct Page<T> {
-    /// The rows.
-    pub items: Vec<T>,
-    /// Rows matching the filter.
-    pub total: u64,
-    /// This page's number, from 1.
-    pub page: u64,
-    /// Rows per page.
-    pub per_page: u64,
-}
-
 /// The audit log, newest first. Needs `admin.audit`.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -161,21 +148,9 @@ pub async fn list(
     if let Some(until) = filter.until {
         condition = condition.add(audit_events::Column::OccurredAt.lt(until));
     }
-    let per_page = filter.per_page.clamp(1, 200);
-    let page = filter.page.max(1);
-    let query = audit_events::Entity::find().filter(condition);
-    let total = query.clone().count(db).await?;
-    let items = query
+    let query = audit_events::Entity::find()
+        .filter(condition)
         .order_by_desc(audit_events::Column::OccurredAt)
-        .order_by_desc(audit_events::Column::Id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+        .order_by_desc(audit_events::Column::Id);
+    paginate(db, query, filter.page, filter.per_page, 200).await
 }

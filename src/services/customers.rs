@@ -5,8 +5,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::json;
 
@@ -14,8 +13,9 @@ use crate::{
     auth::{policy, Actor, Permission, Scope},
     entities::{contacts, customers, users},
     services::{
-        audit::{self, Entry, Page, Who},
+        audit::{self, Entry, Who},
         normalize::{self, name_key, normalize_phone, phone_key, tax_key},
+        page::{paginate, Page},
         users::validate_email,
     },
     Error, FieldErrors, Result,
@@ -405,6 +405,23 @@ fn apply(
     model
 }
 
+/// What the actor may do to customers in scope, for the UI's buttons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Abilities {
+    /// Edit customers and their contacts.
+    pub write: bool,
+    /// Archive and restore customers.
+    pub archive: bool,
+}
+
+/// The actor's abilities on customers, from the same policy the writes use.
+pub fn abilities(actor: Option<&Actor>) -> Abilities {
+    Abilities {
+        write: policy::require(actor, Permission::CustomersWrite).is_ok(),
+        archive: policy::require(actor, Permission::CustomersArchive).is_ok(),
+    }
+}
+
 /// One customer within the actor's scope (out of scope is "not found").
 pub async fn get(
     db: &impl ConnectionTrait,
@@ -538,23 +555,11 @@ pub async fn list(
     if let Some(owner) = filter.owner_id {
         condition = condition.add(customers::Column::OwnerId.eq(owner));
     }
-    let per_page = filter.per_page.clamp(1, 100);
-    let page = filter.page.max(1);
-    let query = customers::Entity::find().filter(condition);
-    let total = query.clone().count(db).await?;
-    let items = query
+    let query = customers::Entity::find()
+        .filter(condition)
         .order_by_asc(customers::Column::NameKey)
-        .order_by_asc(customers::Column::Id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+        .order_by_asc(customers::Column::Id);
+    paginate(db, query, filter.page, filter.per_page, 100).await
 }
 
 /// What a contact form sends.

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod demo;
 pub mod meta;
 pub mod normalize;
+pub mod page;
 pub mod sessions;
 pub mod system;
 pub mod users;

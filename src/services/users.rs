@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde_json::json;
 
@@ -17,7 +16,8 @@ use crate::{
     messages,
     services::{
         access::{ensure_an_administrator_remains, lock_access},
-        audit::{self, Entry, Page, Who},
+        audit::{self, Entry, Who},
+        page::{paginate, Page},
     },
     Error, Result,
 };
@@ -260,32 +260,17 @@ pub async fn list(
             .collect();
         condition = condition.add(users::Column::Id.is_in(holders));
     }
-    let per_page = filter.per_page.clamp(1, 100);
-    let page = filter.page.max(1);
-    let query = users::Entity::find().filter(condition);
-    let total = query.clone().count(db).await?;
-    let rows = query
+    let query = users::Entity::find()
+        .filter(condition)
         .order_by_asc(users::Column::Name)
-        .order_by_asc(users::Column::Id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
-    let ids: Vec<i64> = rows.iter().map(|u| u.id).collect();
+        .order_by_asc(users::Column::Id);
+    let found = paginate(db, query, filter.page, filter.per_page, 100).await?;
+    let ids: Vec<i64> = found.items.iter().map(|u| u.id).collect();
     let mut roles = roles_of(db, &ids).await?;
-    let items = rows
-        .into_iter()
-        .map(|u| {
-            let held = roles.remove(&u.id).unwrap_or_default();
-            info(u, held)
-        })
-        .collect();
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    Ok(found.map(|u| {
+        let held = roles.remove(&u.id).unwrap_or_default();
+        info(u, held)
+    }))
 }
 
 /// One user. Needs `admin.users`.

@@ -12,7 +12,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::services::{access, audit, users};
+    use tandem_domain::services::{access, users};
 
     use super::*;
 
@@ -51,15 +51,6 @@ mod convert {
             before: e.before_json,
             after: e.after_json,
             client_addr: e.client_addr,
-        }
-    }
-
-    pub fn page<T, U>(page: audit::Page<T>, f: impl Fn(T) -> U) -> PageView<U> {
-        PageView {
-            items: page.items.into_iter().map(f).collect(),
-            total: page.total,
-            page: page.page,
-            per_page: page.per_page,
         }
     }
 
@@ -102,7 +93,7 @@ pub async fn list_users(
     let found =
         tandem_domain::services::users::list(&state.db, crate::ssr::actor().as_ref(), &filter)
             .await?;
-    Ok(convert::page(found, convert::user))
+    Ok(PageView::from_page(found, convert::user))
 }
 
 /// One user. Needs `admin.users`.
@@ -271,9 +262,9 @@ pub async fn delete_role(id: i64) -> Result<(), AppError> {
 /// The permission catalogue. Needs `admin.roles`.
 #[server(endpoint = "admin/permissions")]
 pub async fn permission_catalogue() -> Result<Vec<PermissionView>, AppError> {
-    use tandem_domain::auth::{policy, Permission};
-    policy::require(crate::ssr::actor().as_ref(), Permission::AdminRoles)?;
-    Ok(Permission::ALL
+    let catalogue =
+        tandem_domain::services::access::permission_catalogue(crate::ssr::actor().as_ref())?;
+    Ok(catalogue
         .iter()
         .map(|p| PermissionView {
             code: p.code().to_owned(),
@@ -300,5 +291,5 @@ pub async fn list_audit(query: AuditQuery) -> Result<PageView<AuditEventView>, A
     let found =
         tandem_domain::services::audit::list(&state.db, crate::ssr::actor().as_ref(), &filter)
             .await?;
-    Ok(convert::page(found, convert::event))
+    Ok(PageView::from_page(found, convert::event))
 }

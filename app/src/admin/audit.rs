@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::{api, types::AuditQuery, AdminTabs};
-use crate::{account::short_time, i18n::*};
+use crate::{account::short_time, components::Pager, i18n::*};
 
 /// The audit log.
 #[component]
@@ -101,11 +101,7 @@ pub fn AuditPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <nav class="pager" aria-label=move || t_string!(i18n, common.pages)>
-                            {(page > 1).then(|| view! { <a class="btn btn-secondary" href=link(page - 1)>{t!(i18n, common.previous)}</a> })}
-                            <span class="muted">{page} " / " {pages}</span>
-                            {(page < pages).then(|| view! { <a class="btn btn-secondary" href=link(page + 1)>{t!(i18n, common.next)}</a> })}
-                        </nav>
+                        <Pager page=page pages link=move |target: u64| link(target)/>
                     }
                 }))}
             </Transition>

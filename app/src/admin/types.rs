@@ -37,6 +37,21 @@ pub struct PageView<T> {
 }
 
 impl<T> PageView<T> {
+    /// A domain page with each row converted to its wire type.
+    #[cfg(feature = "ssr")]
+    pub fn from_page<U>(
+        page: tandem_domain::services::page::Page<U>,
+        f: impl FnMut(U) -> T,
+    ) -> Self {
+        let page = page.map(f);
+        Self {
+            items: page.items,
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        }
+    }
+
     /// The number of pages.
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.per_page.max(1)).max(1)

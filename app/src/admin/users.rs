@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::{api, AdminTabs, UserState};
-use crate::{account::short_time, i18n::*};
+use crate::{account::short_time, components::Pager, i18n::*};
 
 /// The users list.
 #[component]
@@ -102,11 +102,7 @@ pub fn UsersPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <nav class="pager" aria-label=move || t_string!(i18n, common.pages)>
-                            {(current > 1).then(|| view! { <a class="btn btn-secondary" href=link(current - 1)>{t!(i18n, common.previous)}</a> })}
-                            <span class="muted">{current} " / " {pages}</span>
-                            {(current < pages).then(|| view! { <a class="btn btn-secondary" href=link(current + 1)>{t!(i18n, common.next)}</a> })}
-                        </nav>
+                        <Pager page=current pages link=move |target: u64| link(target)/>
                     }
                 }))}
             </Transition>

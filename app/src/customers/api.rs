@@ -101,23 +101,18 @@ pub async fn list_customers(
         ..Default::default()
     };
     let found = customers::list(&state.db, crate::ssr::actor().as_ref(), &filter).await?;
-    Ok(PageView {
-        items: found.items.iter().map(convert::summary).collect(),
-        total: found.total,
-        page: found.page,
-        per_page: found.per_page,
-    })
+    Ok(PageView::from_page(found, |c| convert::summary(&c)))
 }
 
 /// One customer. Needs `customers.read` and the customer in scope.
 #[server(endpoint = "customers/get")]
 pub async fn get_customer(id: i64) -> Result<CustomerView, AppError> {
-    use tandem_domain::{auth::Permission, services::customers};
+    use tandem_domain::services::customers;
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let c = customers::get(&state.db, actor.as_ref(), id).await?;
     let owner = customers::owner_name(&state.db, &c).await?;
-    let can = |p: Permission| actor.as_ref().is_some_and(|a| a.has(p));
+    let abilities = customers::abilities(actor.as_ref());
     Ok(CustomerView {
         summary: convert::summary(&c),
         address: c.address,
@@ -133,8 +128,8 @@ pub async fn get_customer(id: i64) -> Result<CustomerView, AppError> {
         currency: c.currency,
         payment_terms_days: c.payment_terms_days,
         notes: c.notes,
-        can_write: can(Permission::CustomersWrite),
-        can_archive: can(Permission::CustomersArchive),
+        can_write: abilities.write,
+        can_archive: abilities.archive,
     })
 }
 

@@ -13,7 +13,7 @@ use leptos_router::{components::Form, hooks::use_query_map};
 pub use detail::CustomerPage;
 pub use form::{EditCustomerPage, NewCustomerPage};
 
-use crate::{auth::use_me, i18n::*};
+use crate::{auth::use_me, components::Pager, i18n::*};
 
 /// `/customers`: search and page through the customers in the user's scope.
 #[component]
@@ -92,11 +92,7 @@ pub fn CustomersPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <nav class="pager" aria-label=move || t_string!(i18n, common.pages)>
-                            {(current > 1).then(|| view! { <a class="btn btn-secondary" href=link(current - 1)>{t!(i18n, common.previous)}</a> })}
-                            <span class="muted">{current} " / " {pages}</span>
-                            {(current < pages).then(|| view! { <a class="btn btn-secondary" href=link(current + 1)>{t!(i18n, common.next)}</a> })}
-                        </nav>
+                        <Pager page=current pages link=move |target: u64| link(target)/>
                     }
                 }))}
             </Transition>
