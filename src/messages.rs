@@ -64,6 +64,61 @@ pub const CONTACTS_COMPANY_ONLY: &str = "Only companies have contacts.";
 /// A malformed amount.
 pub const AMOUNT_INVALID: &str = "Enter an amount such as 1234.50.";
 
+/// A value is not allowed here.
+pub const STATUS_INVALID: &str = "Choose one of the offered values.";
+/// An unknown lead source.
+pub const SOURCE_INVALID: &str = "Choose web, referral, campaign, event or other.";
+/// The campaign does not exist.
+pub const CAMPAIGN_MISSING: &str = "Choose an existing campaign.";
+/// Only new leads can be qualified.
+pub const LEAD_NOT_NEW: &str = "Only a new lead can be qualified.";
+/// The lead is already converted or disqualified.
+pub const LEAD_CLOSED: &str = "This lead is already converted or disqualified.";
+/// Convert needs a qualified lead.
+pub const LEAD_NOT_QUALIFIED: &str = "Qualify the lead before converting it.";
+/// A reason is required.
+pub const REASON_REQUIRED: &str = "Enter a reason.";
+/// A title is required.
+pub const TITLE_REQUIRED: &str = "Enter a title.";
+/// A date is malformed.
+pub const DATE_INVALID: &str = "Enter a date such as 2026-12-31.";
+/// Probability out of range.
+pub const PROBABILITY_RANGE: &str = "Enter a probability between 0 and 100.";
+/// The stage does not exist.
+pub const STAGE_MISSING: &str = "Choose an existing stage.";
+/// Someone else moved the card.
+pub const STAGE_CHANGED: &str =
+    "Someone else moved this opportunity meanwhile; the board has been refreshed.";
+/// A stage cannot be both.
+pub const STAGE_WON_AND_LOST: &str = "A stage cannot be both won and lost.";
+/// Stage in use.
+pub const STAGE_IN_USE: &str = "Opportunities are in this stage; move them before deleting it.";
+/// The last open stage.
+pub const STAGE_LAST_OPEN: &str = "The pipeline needs at least one open stage.";
+/// Contact of another customer.
+pub const CONTACT_MISMATCH: &str = "Choose a contact of this customer.";
+/// Opportunity of another customer.
+pub const OPPORTUNITY_MISMATCH: &str = "Choose an opportunity of this customer.";
+/// The customer does not exist or is out of scope.
+pub const CUSTOMER_MISSING: &str = "Choose an existing customer.";
+/// Unknown activity kind.
+pub const ACTIVITY_KIND: &str = "Choose call, email, meeting, task or note.";
+/// Unknown channel.
+pub const CHANNEL_INVALID: &str = "Choose email, web, event, social, print or other.";
+/// End before start.
+pub const DATES_ORDER: &str = "The end date must not be before the start date.";
+/// Merge into itself.
+pub const MERGE_SAME: &str = "Choose two different customers.";
+/// Already merged.
+pub const MERGE_MERGED: &str = "This customer was already merged into another.";
+/// Nothing selected.
+pub const SELECT_SOME: &str = "Select at least one row.";
+/// Too many rows selected.
+pub const TOO_MANY: &str = "Select at most 500 rows at a time.";
+
+/// Too long a body.
+pub const TOO_LONG: &str = "Use at most 10,000 characters.";
+
 /// Every message above.
 pub const ALL: &[&str] = &[
     ROLE_NAME_TAKEN,
@@ -84,4 +139,40 @@ pub const ALL: &[&str] = &[
     MAX_1024,
     MAX_200,
     MAX_500,
+    CUSTOMER_KIND,
+    PHONE_INVALID,
+    MAX_60,
+    CURRENCY_INVALID,
+    NOT_NEGATIVE,
+    TERMS_RANGE,
+    TAG_INVALID,
+    OWNER_INVALID,
+    CONTACTS_COMPANY_ONLY,
+    AMOUNT_INVALID,
+    STATUS_INVALID,
+    SOURCE_INVALID,
+    CAMPAIGN_MISSING,
+    LEAD_NOT_NEW,
+    LEAD_CLOSED,
+    LEAD_NOT_QUALIFIED,
+    REASON_REQUIRED,
+    TITLE_REQUIRED,
+    DATE_INVALID,
+    PROBABILITY_RANGE,
+    STAGE_MISSING,
+    STAGE_CHANGED,
+    STAGE_WON_AND_LOST,
+    STAGE_IN_USE,
+    STAGE_LAST_OPEN,
+    CONTACT_MISMATCH,
+    OPPORTUNITY_MISMATCH,
+    CUSTOMER_MISSING,
+    ACTIVITY_KIND,
+    CHANNEL_INVALID,
+    DATES_ORDER,
+    MERGE_SAME,
+    MERGE_MERGED,
+    SELECT_SOME,
+    TOO_MANY,
+    TOO_LONG,
 ];

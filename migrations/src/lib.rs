@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_app_meta;
 mod m20261128_000002_create_access;
 mod m20261128_000003_create_crm_customers;
+mod m20261129_000004_create_crm_pipeline;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_app_meta::Migration),
             Box::new(m20261128_000002_create_access::Migration),
             Box::new(m20261128_000003_create_crm_customers::Migration),
+            Box::new(m20261129_000004_create_crm_pipeline::Migration),
         ]
     }
 }

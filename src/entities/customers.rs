@@ -51,6 +51,8 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     /// Updated (UTC).
     pub updated_at: ChronoDateTimeUtc,
+    /// The customer this one was merged into.
+    pub merged_into_id: Option<i64>,
 }
 
 /// Relations are queried explicitly.

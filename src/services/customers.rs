@@ -16,6 +16,8 @@ use crate::{
         audit::{self, Entry, Who},
         normalize::{self, name_key, normalize_phone, phone_key, tax_key},
         page::{paginate, Page},
+        scope,
+        timeline::{self, Event},
         users::validate_email,
     },
     Error, FieldErrors, Result,
@@ -178,10 +180,7 @@ fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
 }
 
 fn in_scope(scope: Scope) -> Condition {
-    match scope {
-        Scope::All => Condition::all(),
-        Scope::Own(user) => Condition::all().add(customers::Column::OwnerId.eq(user)),
-    }
+    scope::owned(scope, customers::Column::OwnerId)
 }
 
 fn snapshot(c: &customers::Model) -> serde_json::Value {
@@ -313,6 +312,19 @@ pub async fn create(
     Ok(created)
 }
 
+/// Validates and inserts a customer for `owner` inside the caller's
+/// transaction (lead conversion); the caller has checked permissions.
+pub(crate) async fn insert_checked(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    input: &CustomerInput,
+    owner: i64,
+) -> Result<customers::Model> {
+    let valid = validate(input)?;
+    check_owner(txn, Some(owner)).await?;
+    insert(txn, &valid, owner, Who::Actor(actor)).await
+}
+
 /// Inserts a validated customer, gives it its code and audits it, inside
 /// the caller's transaction.
 async fn insert(
@@ -408,6 +420,10 @@ fn apply(
 /// What the actor may do to customers in scope, for the UI's buttons.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Abilities {
+    /// See customers at all.
+    pub read: bool,
+    /// Merge duplicates.
+    pub merge: bool,
     /// Edit customers and their contacts.
     pub write: bool,
     /// Archive and restore customers.
@@ -417,6 +433,8 @@ pub struct Abilities {
 /// The actor's abilities on customers, from the same policy the writes use.
 pub fn abilities(actor: Option<&Actor>) -> Abilities {
     Abilities {
+        read: scope_of(actor).is_ok(),
+        merge: policy::require(actor, Permission::CustomersMerge).is_ok(),
         write: policy::require(actor, Permission::CustomersWrite).is_ok(),
         archive: policy::require(actor, Permission::CustomersArchive).is_ok(),
     }
@@ -515,6 +533,10 @@ pub struct CustomerFilter {
     pub segment: Option<String>,
     /// Only customers of this owner.
     pub owner_id: Option<i64>,
+    /// Only customers with this tag.
+    pub tag: Option<String>,
+    /// `name` (default), `-name`, `code`, `-created`, `created`.
+    pub sort: String,
     /// Page, from 1.
     pub page: u64,
     /// Rows per page (capped at 100).
@@ -532,20 +554,16 @@ pub async fn list(
     if !filter.include_archived {
         condition = condition.add(customers::Column::Archived.eq(false));
     }
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let text = search.to_lowercase().replace(['\\', '%', '_'], "");
+    if let Some(text) = scope::search_text(filter.search.as_deref()) {
+        // Prefixes, as index ranges: the name (normalised), the code, the
+        // email and the phone's digits.
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
         let mut any = Condition::any()
-            .add(customers::Column::NameKey.contains(name_key(&text)))
-            .add(customers::Column::Code.contains(search.to_uppercase()))
-            .add(customers::Column::EmailKey.contains(text.clone()));
+            .add(scope::prefix(customers::Column::NameKey, &name_key(&text)))
+            .add(scope::prefix(customers::Column::Code, &text.to_uppercase()))
+            .add(scope::prefix(customers::Column::EmailKey, &text));
         if digits.len() >= 3 {
-            any = any.add(customers::Column::PhoneKey.contains(digits));
+            any = any.add(scope::prefix(customers::Column::PhoneKey, &digits));
         }
         condition = condition.add(any);
     }
@@ -555,10 +573,29 @@ pub async fn list(
     if let Some(owner) = filter.owner_id {
         condition = condition.add(customers::Column::OwnerId.eq(owner));
     }
-    let query = customers::Entity::find()
-        .filter(condition)
-        .order_by_asc(customers::Column::NameKey)
-        .order_by_asc(customers::Column::Id);
+    if let Some(tag) = filter
+        .tag
+        .as_deref()
+        .map(|t| t.trim().to_lowercase().replace(['\\', '%', '_', ','], ""))
+        .filter(|t| !t.is_empty())
+    {
+        condition = condition.add(
+            Condition::any()
+                .add(customers::Column::Tags.eq(tag.clone()))
+                .add(customers::Column::Tags.starts_with(format!("{tag},")))
+                .add(customers::Column::Tags.ends_with(format!(",{tag}")))
+                .add(customers::Column::Tags.contains(format!(",{tag},"))),
+        );
+    }
+    use customers::Column as C;
+    let query = customers::Entity::find().filter(condition);
+    let query = match filter.sort.as_str() {
+        "-name" => query.order_by_desc(C::NameKey).order_by_desc(C::Id),
+        "code" => query.order_by_asc(C::Code),
+        "created" => query.order_by_asc(C::CreatedAt).order_by_asc(C::Id),
+        "-created" => query.order_by_desc(C::CreatedAt).order_by_desc(C::Id),
+        _ => query.order_by_asc(C::NameKey).order_by_asc(C::Id),
+    };
     paginate(db, query, filter.page, filter.per_page, 100).await
 }
 
@@ -625,9 +662,23 @@ pub async fn add_contact(
     input: &ContactInput,
 ) -> Result<contacts::Model> {
     let actor = policy::require(actor, Permission::CustomersWrite)?;
-    let (name, title, email, phone) = validate_contact(input)?;
+    validate_contact(input)?;
     let txn = db.begin().await?;
-    let customer = get(&txn, Some(actor), customer_id).await?;
+    let created = insert_contact(&txn, actor, customer_id, input).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Inserts a contact of a company in the actor's scope, inside the
+/// caller's transaction, audited.
+pub(crate) async fn insert_contact(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    customer_id: i64,
+    input: &ContactInput,
+) -> Result<contacts::Model> {
+    let (name, title, email, phone) = validate_contact(input)?;
+    let customer = get(txn, Some(actor), customer_id).await?;
     if customer.kind != "company" {
         return Err(Error::field(
             "customer",
@@ -646,21 +697,20 @@ pub async fn add_contact(
         ..Default::default()
     };
     let id = contacts::Entity::insert(row)
-        .exec(&txn)
+        .exec(txn)
         .await?
         .last_insert_id;
     let created = contacts::Entity::find_by_id(id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(Error::NotFound)?;
     audit::record(
-        &txn,
+        txn,
         Who::Actor(actor),
         Entry::new("contact.created", "customer", Some(customer_id.to_string()))
             .after(json!({ "contact_id": id, "name": created.name, "email": created.email, "phone": created.phone })),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -707,4 +757,330 @@ pub async fn owner_name(
         .one(db)
         .await?
         .map(|u| u.name))
+}
+
+/// Rejects an empty or oversized bulk selection.
+pub fn check_selection(ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Err(Error::field("selection", crate::messages::SELECT_SOME));
+    }
+    if ids.len() > 500 {
+        return Err(Error::field("selection", crate::messages::TOO_MANY));
+    }
+    Ok(())
+}
+
+/// What a bulk action on customers does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bulk {
+    /// Give them to this owner (needs `customers.read_all`).
+    Reassign(i64),
+    /// Add this tag.
+    AddTag(String),
+    /// Archive them (needs `customers.archive`).
+    Archive,
+}
+
+/// Applies a bulk action to customers in the actor's scope, all or none,
+/// each change audited. Returns how many changed.
+pub async fn bulk(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    ids: &[i64],
+    action: &Bulk,
+) -> Result<u64> {
+    let actor = policy::require(actor, Permission::CustomersWrite)?;
+    check_selection(ids)?;
+    let txn = db.begin().await?;
+    let owner = match action {
+        Bulk::Reassign(owner) => {
+            Some(scope::assignee(&txn, actor, Some(*owner), Permission::CustomersReadAll).await?)
+        }
+        Bulk::Archive => {
+            policy::require(Some(actor), Permission::CustomersArchive)?;
+            None
+        }
+        Bulk::AddTag(tag) => {
+            let tag = tag.trim();
+            if tag.is_empty() || tag.contains(',') || tag.chars().count() > 40 {
+                return Err(Error::field("tag", crate::messages::TAG_INVALID));
+            }
+            None
+        }
+    };
+    let mut changed = 0;
+    let now = Utc::now();
+    for id in ids {
+        let before = get(&txn, Some(actor), *id).await?;
+        let mut model: customers::ActiveModel = before.clone().into();
+        let (verb, from, to) = match action {
+            Bulk::Reassign(_) => {
+                if before.owner_id == owner {
+                    continue;
+                }
+                model.owner_id = Set(owner);
+                (
+                    "customer.reassigned",
+                    json!({ "owner_id": before.owner_id }),
+                    json!({ "owner_id": owner }),
+                )
+            }
+            Bulk::AddTag(tag) => {
+                let tag = tag.trim().to_lowercase();
+                let mut tags: Vec<String> = before
+                    .tags
+                    .split(',')
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if tags.contains(&tag) {
+                    continue;
+                }
+                tags.push(tag);
+                tags.sort();
+                let joined = tags.join(",");
+                model.tags = Set(joined.clone());
+                (
+                    "customer.tagged",
+                    json!({ "tags": before.tags }),
+                    json!({ "tags": joined }),
+                )
+            }
+            Bulk::Archive => {
+                if before.archived {
+                    continue;
+                }
+                model.archived = Set(true);
+                (
+                    "customer.archived",
+                    json!({ "archived": false }),
+                    json!({ "archived": true }),
+                )
+            }
+        };
+        model.updated_at = Set(now);
+        model.update(&txn).await?;
+        audit::record(
+            &txn,
+            Who::Actor(actor),
+            Entry::new(verb, "customer", Some(id.to_string()))
+                .before(from)
+                .after(to),
+        )
+        .await?;
+        changed += 1;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Every table that points at a customer, as (table, column). Merging moves
+/// each of their rows to the survivor; a module that adds a table referring
+/// to customers (orders, invoices, tickets) adds it here.
+pub const CUSTOMER_REFERENCES: &[(&str, &str)] = &[
+    ("contacts", "customer_id"),
+    ("opportunities", "customer_id"),
+    ("activities", "customer_id"),
+    ("leads", "customer_id"),
+    ("timeline_events", "customer_id"),
+];
+
+/// What a merge moved, per referring table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// (table, ids of the rows moved to the survivor).
+    pub moved: Vec<(String, Vec<i64>)>,
+}
+
+/// Merges `duplicate` into `survivor`: every row of every table in
+/// [`CUSTOMER_REFERENCES`] moves to the survivor, the survivor keeps its
+/// own facts and gains the duplicate's missing ones (email, phone, tax id,
+/// address) and tags, and the duplicate is archived and marked as merged.
+/// One transaction, audited with the ids of everything that moved.
+pub async fn merge(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    survivor: i64,
+    duplicate: i64,
+) -> Result<Merged> {
+    use sea_orm::{
+        sea_query::{Alias, Expr, Query},
+        FromQueryResult, StatementBuilder,
+    };
+    let actor = policy::require(actor, Permission::CustomersMerge)?;
+    if survivor == duplicate {
+        return Err(Error::field("duplicate", crate::messages::MERGE_SAME));
+    }
+    let txn = db.begin().await?;
+    let keep = get(&txn, Some(actor), survivor).await?;
+    let gone = get(&txn, Some(actor), duplicate).await?;
+    if keep.merged_into_id.is_some() || gone.merged_into_id.is_some() {
+        return Err(Error::Conflict(crate::messages::MERGE_MERGED.into()));
+    }
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+    }
+    let backend = txn.get_database_backend();
+    let mut merged = Merged::default();
+    for (table, column) in CUSTOMER_REFERENCES {
+        let select = Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new(*table))
+            .and_where(Expr::col(Alias::new(*column)).eq(duplicate))
+            .to_owned();
+        let ids: Vec<i64> = Row::find_by_statement(StatementBuilder::build(&select, &backend))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let update = Query::update()
+            .table(Alias::new(*table))
+            .value(Alias::new(*column), survivor)
+            .and_where(Expr::col(Alias::new(*column)).eq(duplicate))
+            .to_owned();
+        txn.execute(StatementBuilder::build(&update, &backend))
+            .await?;
+        merged.moved.push(((*table).to_owned(), ids));
+    }
+    let mut tags: Vec<&str> = keep
+        .tags
+        .split(',')
+        .chain(gone.tags.split(','))
+        .filter(|t| !t.is_empty())
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    let now = Utc::now();
+    let mut model: customers::ActiveModel = keep.clone().into();
+    if keep.email.is_none() && gone.email.is_some() {
+        model.email = Set(gone.email.clone());
+        model.email_key = Set(gone.email_key.clone());
+    }
+    if keep.phone.is_none() && gone.phone.is_some() {
+        model.phone = Set(gone.phone.clone());
+        model.phone_key = Set(gone.phone_key.clone());
+    }
+    if keep.tax_id.is_none() && gone.tax_id.is_some() {
+        model.tax_id = Set(gone.tax_id.clone());
+        model.tax_key = Set(gone.tax_key.clone());
+    }
+    if keep.address.is_empty() {
+        model.address = Set(gone.address.clone());
+    }
+    model.tags = Set(tags.join(","));
+    model.updated_at = Set(now);
+    let after = model.update(&txn).await?;
+    let mut loser: customers::ActiveModel = gone.clone().into();
+    loser.archived = Set(true);
+    loser.merged_into_id = Set(Some(survivor));
+    loser.updated_at = Set(now);
+    loser.update(&txn).await?;
+    let moved: serde_json::Map<String, serde_json::Value> = merged
+        .moved
+        .iter()
+        .map(|(t, ids)| (t.clone(), json!(ids)))
+        .collect();
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new("customer.merged", "customer", Some(survivor.to_string()))
+            .before(json!({ "survivor": snapshot(&keep), "duplicate": snapshot(&gone), "duplicate_id": duplicate }))
+            .after(json!({ "survivor": snapshot(&after), "moved": moved })),
+    )
+    .await?;
+    timeline::append(
+        &txn,
+        Some(actor.user_id),
+        Event {
+            customer_id: survivor,
+            kind: "customer.merged",
+            summary: format!("{} ({})", gone.name, gone.code),
+            link: format!("/customers/{duplicate}"),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(merged)
+}
+
+/// The figures in a customer page's header, each within the viewer's scope
+/// of its area (a figure the viewer may not see is `None`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Overview {
+    /// Contacts.
+    pub contacts: u64,
+    /// Open opportunities.
+    pub open_opportunities: Option<u64>,
+    /// Σ amount of open opportunities, minor units.
+    pub pipeline_minor: Option<i64>,
+    /// Σ amount of won opportunities, minor units.
+    pub won_minor: Option<i64>,
+    /// Open activities.
+    pub open_activities: Option<u64>,
+}
+
+/// The customer page's header figures.
+pub async fn overview(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    id: i64,
+) -> Result<Overview> {
+    use sea_orm::PaginatorTrait;
+
+    use crate::entities::{activities, opportunities};
+    get(db, actor, id).await?;
+    let contacts = contacts::Entity::find()
+        .filter(contacts::Column::CustomerId.eq(id))
+        .count(db)
+        .await?;
+    let mut out = Overview {
+        contacts,
+        ..Default::default()
+    };
+    if let Ok(scope) = crate::services::opportunities::scope_of(actor) {
+        let stages = crate::services::pipeline::all(db).await?;
+        let rows: Vec<(i64, i64)> = opportunities::Entity::find()
+            .select_only()
+            .column(opportunities::Column::StageId)
+            .column(opportunities::Column::AmountMinor)
+            .filter(opportunities::Column::CustomerId.eq(id))
+            .filter(scope::owned(scope, opportunities::Column::OwnerId))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let (mut open, mut pipeline, mut won) = (0, 0, 0);
+        for (stage, amount) in rows {
+            match stages.iter().find(|s| s.id == stage) {
+                Some(s) if s.is_won => won += amount,
+                Some(s) if s.is_lost => {}
+                _ => {
+                    open += 1;
+                    pipeline += amount;
+                }
+            }
+        }
+        out.open_opportunities = Some(open);
+        out.pipeline_minor = Some(pipeline);
+        out.won_minor = Some(won);
+    }
+    if let Ok(scope) = policy::scope(
+        actor,
+        Permission::ActivitiesRead,
+        Permission::ActivitiesReadAll,
+    ) {
+        out.open_activities = Some(
+            activities::Entity::find()
+                .filter(activities::Column::CustomerId.eq(id))
+                .filter(activities::Column::DoneAt.is_null())
+                .filter(scope::owned(scope, activities::Column::OwnerId))
+                .count(db)
+                .await?,
+        );
+    }
+    Ok(out)
 }

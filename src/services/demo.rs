@@ -22,6 +22,13 @@ pub fn demo_user(role: BuiltinRole) -> (String, String) {
     )
 }
 
+/// More demo sales users (password `demo-sales-pass`), so that record
+/// scope and the team forecast have someone to tell apart.
+pub const EXTRA_SALES: &[(&str, &str)] = &[
+    ("mei@demo.tandem.test", "Mei Chen"),
+    ("omar@demo.tandem.test", "Omar Haddad"),
+];
+
 /// The `app_meta` key recording when demo data was first seeded.
 pub const SEEDED_AT_KEY: &str = "demo.seeded_at";
 
@@ -42,6 +49,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedReport> {
     for role in BuiltinRole::ALL {
         hashes.push((role, password::hash(demo_user(role).1).await?));
     }
+    let sales_hash = password::hash(demo_user(BuiltinRole::Sales).1).await?;
     let txn = db.begin().await?;
     let now = chrono::Utc::now().to_rfc3339();
     // Claiming the marker first makes concurrent runs safe: the losers see
@@ -74,13 +82,69 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedReport> {
         )
         .await?;
     }
+    if let Some(sales_role) = access::builtin_role_id(&txn, BuiltinRole::Sales).await? {
+        for (email, name) in EXTRA_SALES {
+            if users::exists(&txn, email).await? {
+                continue;
+            }
+            let id = users::insert(&txn, email, name, sales_hash.clone(), &[sales_role]).await?;
+            audit::record(
+                &txn,
+                Who::System,
+                Entry::new("user.created", "user", Some(id.to_string()))
+                    .after(serde_json::json!({ "email": email, "name": name, "roles": ["Sales"] })),
+            )
+            .await?;
+        }
+    }
     seed_customers(&txn).await?;
+    seed_crm(&txn).await?;
     // Later areas add their demo records here, inside this transaction.
     txn.commit().await?;
     Ok(SeedReport {
         created: true,
         seeded_at: now,
     })
+}
+
+/// Teams and the generated CRM: 196 more customers (200 in all), 150
+/// leads, 120 opportunities and activities, over the demo sales users.
+async fn seed_crm(txn: &impl sea_orm::ConnectionTrait) -> Result<()> {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+
+    use crate::entities::{team_members, teams};
+    let mut owners = Vec::new();
+    if let Some(id) = users::id_by_email(txn, &demo_user(BuiltinRole::Sales).0).await? {
+        owners.push(id);
+    }
+    for (email, _) in EXTRA_SALES {
+        if let Some(id) = users::id_by_email(txn, email).await? {
+            owners.push(id);
+        }
+    }
+    let now = chrono::Utc::now();
+    for (team, members) in [
+        ("North", &owners[..owners.len().min(2)]),
+        ("South", &owners[owners.len().min(2)..]),
+    ] {
+        let id = teams::Entity::insert(teams::ActiveModel {
+            name: Set(team.into()),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .exec(txn)
+        .await?
+        .last_insert_id;
+        for user in members {
+            team_members::Entity::insert(team_members::ActiveModel {
+                user_id: Set(*user),
+                team_id: Set(id),
+            })
+            .exec_without_returning(txn)
+            .await?;
+        }
+    }
+    crate::services::demo_crm::seed_demo(txn, &owners, 196, now).await
 }
 
 /// A few customers for the demo sales user (and one for the manager), with contacts.

@@ -2,13 +2,21 @@
 //! transaction) so callers can compose them into one transaction.
 
 pub mod access;
+pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod campaigns;
 pub mod customers;
 pub mod demo;
+pub mod demo_crm;
+pub mod leads;
 pub mod meta;
 pub mod normalize;
+pub mod opportunities;
 pub mod page;
+pub mod pipeline;
+pub mod scope;
 pub mod sessions;
 pub mod system;
+pub mod timeline;
 pub mod users;
