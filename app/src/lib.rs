@@ -13,6 +13,7 @@ pub mod areas;
 pub mod auth;
 pub mod authz;
 pub mod components;
+pub mod crm;
 pub mod customers;
 pub mod error;
 pub mod home;
@@ -36,6 +37,15 @@ use crate::{
     areas::{Area, AreaPage},
     auth::{provide_me, Guard, LoginPage, Need},
     components::{ErrorPage, NotFound},
+    crm::{
+        activities::ActivitiesPage,
+        campaigns::CampaignsPage,
+        leads::{LeadPage, LeadsPage, NewLeadPage},
+        opportunities::{
+            BoardPage, ForecastPage, NewOpportunityPage, OpportunityListPage, OpportunityPage,
+            StagesPage,
+        },
+    },
     customers::{CustomerPage, CustomersPage, EditCustomerPage, NewCustomerPage},
     home::HomePage,
     i18n::I18nContextProvider,
@@ -69,6 +79,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_me();
     mark_hydrated();
+    remember_time_zone();
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     view! {
@@ -87,6 +98,17 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/customers/new") view=|| view! { <Guard need=Need::Permission("customers.write")><NewCustomerPage/></Guard> }/>
                             <Route path=path!("/customers/:id") view=|| view! { <Guard need=Area::Customers.need()><CustomerPage/></Guard> }/>
                             <Route path=path!("/customers/:id/edit") view=|| view! { <Guard need=Need::Permission("customers.write")><EditCustomerPage/></Guard> }/>
+                            <Route path=path!("/leads") view=|| view! { <Guard need=Need::Permission("leads.read")><LeadsPage/></Guard> }/>
+                            <Route path=path!("/leads/new") view=|| view! { <Guard need=Need::Permission("leads.write")><NewLeadPage/></Guard> }/>
+                            <Route path=path!("/leads/:id") view=|| view! { <Guard need=Need::Permission("leads.read")><LeadPage/></Guard> }/>
+                            <Route path=path!("/opportunities") view=|| view! { <Guard need=Need::Permission("opportunities.read")><BoardPage/></Guard> }/>
+                            <Route path=path!("/opportunities/list") view=|| view! { <Guard need=Need::Permission("opportunities.read")><OpportunityListPage/></Guard> }/>
+                            <Route path=path!("/opportunities/forecast") view=|| view! { <Guard need=Need::Permission("opportunities.read")><ForecastPage/></Guard> }/>
+                            <Route path=path!("/opportunities/stages") view=|| view! { <Guard need=Need::Permission("opportunities.configure")><StagesPage/></Guard> }/>
+                            <Route path=path!("/opportunities/new") view=|| view! { <Guard need=Need::Permission("opportunities.write")><NewOpportunityPage/></Guard> }/>
+                            <Route path=path!("/opportunities/:id") view=|| view! { <Guard need=Need::Permission("opportunities.read")><OpportunityPage/></Guard> }/>
+                            <Route path=path!("/activities") view=|| view! { <Guard need=Need::Permission("activities.read")><ActivitiesPage/></Guard> }/>
+                            <Route path=path!("/campaigns") view=|| view! { <Guard need=Need::Permission("campaigns.read")><CampaignsPage/></Guard> }/>
                             <Route path=path!("/sales") view=|| area_route(Area::Sales)/>
                             <Route path=path!("/inventory") view=|| area_route(Area::Inventory)/>
                             <Route path=path!("/purchasing") view=|| area_route(Area::Purchasing)/>
@@ -136,6 +158,21 @@ fn mark_hydrated() {
         if let Some(root) = document().document_element() {
             // Only a marker for tests; failing to set it changes nothing for users.
             let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+/// Keeps the browser's time-zone offset in a cookie so the server formats
+/// times and finds "today" in the user's zone. Effects never run on the server.
+fn remember_time_zone() {
+    Effect::new(move |_| {
+        use wasm_bindgen::JsCast;
+        let minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+        if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+            // Only a display preference; failing to store it leaves UTC.
+            let _ = doc.set_cookie(&format!(
+                "tz={minutes}; path=/; max-age=31536000; samesite=lax"
+            ));
         }
     });
 }

@@ -84,3 +84,42 @@ pub fn session_error(err: tower_sessions::session::Error) -> AppError {
     tracing::error!(%err, "session store failure");
     AppError::Internal
 }
+
+/// The browser's time zone as minutes east of UTC, from the `tz` cookie the
+/// page sets once hydrated (UTC until then).
+pub fn tz_offset() -> i32 {
+    parts()
+        .and_then(|p| {
+            p.headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .filter_map(|kv| kv.trim().strip_prefix("tz="))
+                .find_map(|v| v.parse::<i32>().ok())
+        })
+        .filter(|m| (-14 * 60..=14 * 60).contains(m))
+        .unwrap_or(0)
+}
+
+/// A UTC time as the user's local `2026-11-29 14:05`.
+pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    let offset = chrono::FixedOffset::east_opt(tz_offset() * 60)
+        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+    at.with_timezone(&offset)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A `datetime-local` input (`2026-11-29T14:05`) in the user's zone, as UTC.
+pub fn parse_local(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let naive = chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    let offset = chrono::FixedOffset::east_opt(tz_offset() * 60)?;
+    offset
+        .from_local_datetime(&naive)
+        .single()
+        .map(|d| d.with_timezone(&chrono::Utc))
+}

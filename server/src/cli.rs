@@ -5,7 +5,7 @@ use std::{io::Write, time::Instant};
 use anyhow::Context;
 use tandem_domain::{
     db::{self, DbOptions},
-    services::{auth, demo},
+    services::{auth, demo, demo_crm},
     Db,
 };
 
@@ -36,6 +36,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     report.seeded_at
                 ))?;
             }
+        }
+        Command::SeedVolume(args) => {
+            migrate(&db).await?;
+            demo::seed(&db).await.context("cannot seed the demo data")?;
+            let owners = demo::sales_user_ids(&db)
+                .await
+                .context("cannot find the demo sales users")?;
+            let total = args.customers + args.activities;
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] {pos}/{len} rows ({per_sec}, ETA {eta})",
+                )
+                .context("progress bar template")?
+                .progress_chars("=> "),
+            );
+            demo_crm::seed_volume(&db, &owners, args.customers, args.activities, |done, _| {
+                bar.set_position(done)
+            })
+            .await
+            .context("cannot load the volume data")?;
+            bar.finish();
+            say(&format!(
+                "loaded {} customers and {} activities in {:.1} s",
+                args.customers,
+                args.activities,
+                started.elapsed().as_secs_f64()
+            ))?;
         }
         Command::CreateAdmin(args) => {
             migrate(&db).await?;

@@ -24,6 +24,7 @@ impl Cli {
             Some(Command::Migrate) => Ok(Command::Migrate),
             Some(Command::SeedDemo) => Ok(Command::SeedDemo),
             Some(Command::CreateAdmin(args)) => Ok(Command::CreateAdmin(args.clone())),
+            Some(Command::SeedVolume(args)) => Ok(Command::SeedVolume(args.clone())),
             // The environment fills in `serve`'s settings.
             None => ServeArgs::from_env().map(|args| Command::Serve(Box::new(args))),
         }
@@ -41,6 +42,20 @@ pub enum Command {
     SeedDemo,
     /// Create an administrator and exit (prints a generated password once).
     CreateAdmin(CreateAdminArgs),
+    /// Load large volumes of CRM data for benchmarks (after the demo data),
+    /// with a progress bar, and exit.
+    SeedVolume(SeedVolumeArgs),
+}
+
+/// Settings of `tandem seed-volume`.
+#[derive(Clone, Debug, Args)]
+pub struct SeedVolumeArgs {
+    /// How many customers to add.
+    #[arg(long, default_value_t = 100_000)]
+    pub customers: u64,
+    /// How many activities to add (spread over all customers).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub activities: u64,
 }
 
 /// Settings of `tandem create-admin`.

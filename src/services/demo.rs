@@ -113,15 +113,7 @@ async fn seed_crm(txn: &impl sea_orm::ConnectionTrait) -> Result<()> {
     use sea_orm::{ActiveValue::Set, EntityTrait};
 
     use crate::entities::{team_members, teams};
-    let mut owners = Vec::new();
-    if let Some(id) = users::id_by_email(txn, &demo_user(BuiltinRole::Sales).0).await? {
-        owners.push(id);
-    }
-    for (email, _) in EXTRA_SALES {
-        if let Some(id) = users::id_by_email(txn, email).await? {
-            owners.push(id);
-        }
-    }
+    let owners = sales_user_ids(txn).await?;
     let now = chrono::Utc::now();
     for (team, members) in [
         ("North", &owners[..owners.len().min(2)]),
@@ -238,4 +230,18 @@ async fn seed_customers(txn: &impl sea_orm::ConnectionTrait) -> Result<()> {
         insert_demo(txn, owner, &input, &contacts).await?;
     }
     Ok(())
+}
+
+/// The ids of the demo sales users (the built-in one and [`EXTRA_SALES`]).
+pub async fn sales_user_ids(db: &impl sea_orm::ConnectionTrait) -> Result<Vec<i64>> {
+    let mut owners = Vec::new();
+    if let Some(id) = users::id_by_email(db, &demo_user(BuiltinRole::Sales).0).await? {
+        owners.push(id);
+    }
+    for (email, _) in EXTRA_SALES {
+        if let Some(id) = users::id_by_email(db, email).await? {
+            owners.push(id);
+        }
+    }
+    Ok(owners)
 }

@@ -65,7 +65,8 @@ pub async fn list(
     all(db).await
 }
 
-pub(crate) async fn all(db: &impl ConnectionTrait) -> Result<Vec<pipeline_stages::Model>> {
+/// Every stage in board order, without a permission check (for labels).
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<pipeline_stages::Model>> {
     Ok(pipeline_stages::Entity::find()
         .order_by_asc(pipeline_stages::Column::Position)
         .order_by_asc(pipeline_stages::Column::Id)

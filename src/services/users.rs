@@ -521,3 +521,18 @@ pub async fn reset_password(
     txn.commit().await?;
     Ok(generated)
 }
+
+/// Every active user's id and name, by name, for owner pickers. Callers
+/// decide who may see it.
+pub async fn active_names(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>> {
+    use sea_orm::QuerySelect;
+    Ok(users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .column(users::Column::Name)
+        .filter(users::Column::Active.eq(true))
+        .order_by_asc(users::Column::Name)
+        .into_tuple()
+        .all(db)
+        .await?)
+}

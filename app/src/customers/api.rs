@@ -18,8 +18,13 @@ mod convert {
 
     use super::*;
 
-    pub fn summary(c: &customers::Model) -> CustomerSummary {
+    pub fn summary(
+        c: &customers::Model,
+        owners: &std::collections::HashMap<i64, String>,
+    ) -> CustomerSummary {
         CustomerSummary {
+            owner: c.owner_id.and_then(|o| owners.get(&o).cloned()),
+            merged_into: c.merged_into_id,
             id: c.id,
             code: c.code.clone(),
             kind: c.kind.clone(),
@@ -44,7 +49,7 @@ mod convert {
             tax_id: form.tax_id,
             segment: form.segment,
             tags: form.tags.split(',').map(str::to_owned).collect(),
-            owner_id: None,
+            owner_id: form.owner_id.filter(|o| *o > 0),
             credit_limit_minor: *parsed.as_ref().unwrap_or(&0),
             currency: form.currency,
             payment_terms_days: form.payment_terms_days,
@@ -86,22 +91,33 @@ mod convert {
 
 /// Customers in the caller's scope. Needs `customers.read`.
 #[server(endpoint = "customers/list")]
+#[allow(clippy::too_many_arguments)]
 pub async fn list_customers(
     search: Option<String>,
     include_archived: bool,
+    segment: Option<String>,
+    tag: Option<String>,
+    owner_id: Option<i64>,
+    sort: Option<String>,
     page: u64,
 ) -> Result<PageView<CustomerSummary>, AppError> {
-    use tandem_domain::services::customers;
+    use tandem_domain::services::{customers, opportunities::user_names};
     let state = crate::ssr::state()?;
     let filter = customers::CustomerFilter {
         search,
         include_archived,
+        segment,
+        tag,
+        owner_id,
+        sort: sort.unwrap_or_default(),
         page,
         per_page: 25,
-        ..Default::default()
     };
     let found = customers::list(&state.db, crate::ssr::actor().as_ref(), &filter).await?;
-    Ok(PageView::from_page(found, |c| convert::summary(&c)))
+    let owners = user_names(&state.db, found.items.iter().filter_map(|c| c.owner_id)).await?;
+    Ok(PageView::from_page(found, |c| {
+        convert::summary(&c, &owners)
+    }))
 }
 
 /// One customer. Needs `customers.read` and the customer in scope.
@@ -113,8 +129,11 @@ pub async fn get_customer(id: i64) -> Result<CustomerView, AppError> {
     let c = customers::get(&state.db, actor.as_ref(), id).await?;
     let owner = customers::owner_name(&state.db, &c).await?;
     let abilities = customers::abilities(actor.as_ref());
+    let owners: std::collections::HashMap<i64, String> =
+        c.owner_id.zip(owner.clone()).into_iter().collect();
     Ok(CustomerView {
-        summary: convert::summary(&c),
+        summary: convert::summary(&c, &owners),
+        owner_id: c.owner_id,
         address: c.address,
         tax_id: c.tax_id,
         tags: c

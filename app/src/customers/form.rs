@@ -27,6 +27,7 @@ fn CustomerFields(
     errors: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let owners = crate::crm::assignee_options();
     macro_rules! text_field {
         ($id:literal, $field:ident, $label:expr, $kind:literal) => {
             view! {
@@ -75,6 +76,19 @@ fn CustomerFields(
                 on:change=move |ev| form.update(|f| f.payment_terms_days = event_target_value(&ev).parse().unwrap_or(-1))/>
             <FieldError errors field="payment_terms_days"/>
         </div>
+        <Transition>
+            {move || owners.get().filter(|o| !o.is_empty()).map(|list| view! {
+                <div class="field">
+                    <label for="customer-owner">{t!(i18n, crm.owner)}</label>
+                    <select id="customer-owner" class="select" prop:value=move || form.read().owner_id.map(|c| c.to_string()).unwrap_or_default()
+                        on:change=move |ev| form.update(|f| f.owner_id = event_target_value(&ev).parse().ok())>
+                        <option value="">{t!(i18n, crm.me)}</option>
+                        {list.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                    </select>
+                    <FieldError errors field="owner_id"/>
+                </div>
+            })}
+        </Transition>
         <div class="field">
             <label for="customer-notes">{t!(i18n, crm.notes)}</label>
             <textarea id="customer-notes" class="textarea" prop:value=move || form.read().notes.clone()
@@ -186,6 +200,7 @@ pub fn EditCustomerPage() -> impl IntoView {
                 currency: c.currency.clone(),
                 payment_terms_days: c.payment_terms_days,
                 notes: c.notes.clone(),
+                owner_id: c.owner_id,
             });
         }
     });

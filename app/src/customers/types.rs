@@ -21,6 +21,10 @@ pub struct CustomerSummary {
     pub segment: String,
     /// Archived.
     pub archived: bool,
+    /// Owner's name.
+    pub owner: Option<String>,
+    /// Merged into this customer.
+    pub merged_into: Option<i64>,
 }
 
 /// A customer in full, with what the viewer may do.
@@ -36,6 +40,8 @@ pub struct CustomerView {
     pub tags: Vec<String>,
     /// Owner's name.
     pub owner: Option<String>,
+    /// Owner's id.
+    pub owner_id: Option<i64>,
     /// Credit limit, formatted (`1,234.50`).
     pub credit_limit: String,
     /// Currency.
@@ -77,6 +83,9 @@ pub struct CustomerForm {
     pub payment_terms_days: i32,
     /// Notes.
     pub notes: String,
+    /// Owner (none: unchanged, or the author for a new customer).
+    #[serde(default)]
+    pub owner_id: Option<i64>,
 }
 
 /// A likely duplicate.

@@ -1,0 +1,510 @@
+//! `/leads`: the list with filters and bulk reassignment, the new-lead form
+//! with duplicate warnings, and a lead's page with qualify, disqualify and
+//! convert.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::Form,
+    hooks::{use_params_map, use_query_map},
+};
+
+use super::{
+    api, assignee_options, param, query_string, text_field,
+    types::{ConvertForm, LeadForm},
+    CrmTabs,
+};
+use crate::{
+    auth::use_me,
+    components::{
+        forms::{FieldError, FormErrors},
+        Pager,
+    },
+    i18n::*,
+};
+
+/// A lead status in the current language.
+pub fn status_label(status: &str, i18n: leptos_i18n::I18nContext<Locale>) -> &'static str {
+    match status {
+        "new" => t_string!(i18n, crm.status_new),
+        "qualified" => t_string!(i18n, crm.status_qualified),
+        "disqualified" => t_string!(i18n, crm.status_disqualified),
+        _ => t_string!(i18n, crm.status_converted),
+    }
+}
+
+/// A lead source in the current language.
+pub fn source_label(source: &str, i18n: leptos_i18n::I18nContext<Locale>) -> &'static str {
+    match source {
+        "web" => t_string!(i18n, crm.source_web),
+        "referral" => t_string!(i18n, crm.source_referral),
+        "campaign" => t_string!(i18n, crm.source_campaign),
+        "event" => t_string!(i18n, crm.source_event),
+        _ => t_string!(i18n, crm.source_other),
+    }
+}
+
+const SOURCES: [&str; 5] = ["web", "referral", "campaign", "event", "other"];
+const STATUSES: [&str; 4] = ["new", "qualified", "disqualified", "converted"];
+
+/// `/leads`.
+#[component]
+pub fn LeadsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let get = move |k: &str| param(&query.read(), k);
+    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let reassign = ServerAction::<api::ReassignLeads>::new();
+    let leads = Resource::new(
+        move || {
+            (
+                (get("q"), get("status"), get("source"), get("campaign")),
+                get("owner"),
+                get("sort"),
+                page(),
+                reassign.version().get(),
+            )
+        },
+        |((q, status, source, campaign), owner, sort, page, _)| {
+            api::list_leads(
+                q,
+                status,
+                source,
+                campaign.and_then(|c| c.parse().ok()),
+                owner.and_then(|o| o.parse().ok()),
+                sort.unwrap_or_default(),
+                page,
+            )
+        },
+    );
+    let owners = assignee_options();
+    let can_write = use_me().is_some_and(|m| m.can("leads.write"));
+    let selected = RwSignal::new(Vec::<i64>::new());
+    let new_owner = RwSignal::new(String::new());
+    let errors = Signal::derive(move || reassign.value().get().and_then(Result::err));
+    let link = move |target: u64| {
+        format!(
+            "/leads{}",
+            query_string(&[
+                ("q", get("q")),
+                ("status", get("status")),
+                ("source", get("source")),
+                ("campaign", get("campaign")),
+                ("owner", get("owner")),
+                ("sort", get("sort")),
+                ("page", Some(target.to_string())),
+            ])
+        )
+    };
+    view! {
+        <Title text=move || t_string!(i18n, crm.leads).to_owned()/>
+        <div class="page">
+            <header class="page-header page-header-row">
+                <h1>{t!(i18n, crm.leads)}</h1>
+                {can_write.then(|| view! { <a class="btn btn-primary" href="/leads/new">{t!(i18n, crm.new_lead)}</a> })}
+            </header>
+            <CrmTabs current="leads"/>
+            <Form method="GET" action="" attr:class="filters">
+                <div class="field">
+                    <label for="lead-search">{t!(i18n, crm.search_leads)}</label>
+                    <input id="lead-search" class="input" type="search" name="q" prop:value=move || get("q").unwrap_or_default()/>
+                </div>
+                <div class="field">
+                    <label for="lead-status">{t!(i18n, crm.status)}</label>
+                    <select id="lead-status" class="select" name="status" prop:value=move || get("status").unwrap_or_default()>
+                        <option value="">{t!(i18n, crm.any)}</option>
+                        {STATUSES.iter().map(|s| view! { <option value=*s>{status_label(s, i18n)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="lead-source">{t!(i18n, crm.source)}</label>
+                    <select id="lead-source" class="select" name="source" prop:value=move || get("source").unwrap_or_default()>
+                        <option value="">{t!(i18n, crm.any)}</option>
+                        {SOURCES.iter().map(|s| view! { <option value=*s>{source_label(s, i18n)}</option> }).collect_view()}
+                    </select>
+                </div>
+                {move || get("campaign").map(|c| view! { <input type="hidden" name="campaign" value=c/> })}
+                <OwnerFilter owners current=Signal::derive(move || get("owner"))/>
+                <div class="field">
+                    <label for="lead-sort">{t!(i18n, crm.sort)}</label>
+                    <select id="lead-sort" class="select" name="sort" prop:value=move || get("sort").unwrap_or_default()>
+                        <option value="">{t!(i18n, crm.newest)}</option>
+                        <option value="created">{t!(i18n, crm.oldest)}</option>
+                        <option value="name">{t!(i18n, admin.name)}</option>
+                    </select>
+                </div>
+                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
+            </Form>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || leads.get().map(|result| result.map(|found| {
+                    let pages = found.pages();
+                    let current = found.page;
+                    let ids: Vec<i64> = found.items.iter().map(|l| l.id).collect();
+                    view! {
+                        <p class="muted small" data-testid="lead-count">{found.total} " " {t!(i18n, crm.leads_found)}</p>
+                        <div class="table-wrap">
+                            <table class="table">
+                                <thead><tr>
+                                    <th scope="col">
+                                        <input type="checkbox" aria-label=move || t_string!(i18n, crm.select_all)
+                                            on:change=move |ev| selected.set(if event_target_checked(&ev) { ids.clone() } else { Vec::new() })/>
+                                    </th>
+                                    <th scope="col">{t!(i18n, admin.name)}</th>
+                                    <th scope="col">{t!(i18n, crm.company)}</th>
+                                    <th scope="col">{t!(i18n, crm.source)}</th>
+                                    <th scope="col">{t!(i18n, crm.status)}</th>
+                                    <th scope="col">{t!(i18n, crm.owner)}</th>
+                                    <th scope="col">{t!(i18n, crm.created)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {found.items.into_iter().map(|l| {
+                                        let id = l.id;
+                                        view! {
+                                            <tr>
+                                                <td><input type="checkbox" aria-label=format!("{} {}", t_string!(i18n, crm.select), l.name)
+                                                    prop:checked=move || selected.read().contains(&id)
+                                                    on:change=move |ev| selected.update(|s| if event_target_checked(&ev) { s.push(id) } else { s.retain(|x| *x != id) })/></td>
+                                                <td><a href=format!("/leads/{id}")>{l.name.clone()}</a></td>
+                                                <td>{l.company.clone()}</td>
+                                                <td>{source_label(&l.source, i18n)}</td>
+                                                <td><span class="badge">{status_label(&l.status, i18n)}</span></td>
+                                                <td>{l.owner.clone().unwrap_or_default()}</td>
+                                                <td class="small">{l.created.clone()}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Pager page=current pages link=move |target: u64| link(target)/>
+                    }
+                }))}
+            </Transition>
+            <Show when=move || !owners.get().unwrap_or_default().is_empty() && can_write>
+                <section class="card bulk" aria-labelledby="lead-bulk-title">
+                    <h2 id="lead-bulk-title" class="card-title">{t!(i18n, crm.bulk_actions)} " (" {move || selected.read().len()} ")"</h2>
+                    <div class="field">
+                        <label for="lead-bulk-owner">{t!(i18n, crm.reassign_to)}</label>
+                        <select id="lead-bulk-owner" class="select" on:change=move |ev| new_owner.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {move || owners.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <FormErrors errors field="selection"/>
+                    <FormErrors errors field="form"/>
+                    <button type="button" class="btn btn-secondary" on:click=move |_| {
+                        if let Ok(owner_id) = new_owner.get_untracked().parse() {
+                            reassign.dispatch(api::ReassignLeads { ids: selected.get_untracked(), owner_id });
+                            selected.set(Vec::new());
+                        }
+                    }>{t!(i18n, crm.reassign)}</button>
+                </section>
+            </Show>
+        </div>
+    }
+}
+
+/// The owner filter of a list, for users who may see others' records.
+#[component]
+pub fn OwnerFilter(
+    owners: Resource<Vec<super::types::Choice>>,
+    current: Signal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Transition>
+            {move || owners.get().filter(|o| !o.is_empty()).map(|list| view! {
+                <div class="field">
+                    <label for="owner-filter">{t!(i18n, crm.owner)}</label>
+                    <select id="owner-filter" class="select" name="owner" prop:value=move || current.get().unwrap_or_default()>
+                        <option value="">{t!(i18n, crm.any)}</option>
+                        {list.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                    </select>
+                </div>
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn LeadFields(
+    form: RwSignal<LeadForm>,
+    errors: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let campaigns = Resource::new(
+        || (),
+        |_| async { api::list_campaigns().await.unwrap_or_default() },
+    );
+    let owners = assignee_options();
+    view! {
+        {text_field!(form, errors, "lead-name", name, t!(i18n, admin.name), "text")}
+        {text_field!(form, errors, "lead-company", company, t!(i18n, crm.company), "text")}
+        {text_field!(form, errors, "lead-email", email, t!(i18n, admin.email), "email")}
+        {text_field!(form, errors, "lead-phone", phone, t!(i18n, crm.phone), "tel")}
+        <div class="field">
+            <label for="lead-source-input">{t!(i18n, crm.source)}</label>
+            <select id="lead-source-input" class="select" prop:value=move || form.read().source.clone()
+                on:change=move |ev| form.update(|f| f.source = event_target_value(&ev))>
+                {SOURCES.iter().map(|s| view! { <option value=*s>{source_label(s, i18n)}</option> }).collect_view()}
+            </select>
+            <FieldError errors field="source"/>
+        </div>
+        <div class="field">
+            <label for="lead-campaign">{t!(i18n, crm.campaign)}</label>
+            <select id="lead-campaign" class="select" prop:value=move || form.read().campaign_id.map(|c| c.to_string()).unwrap_or_default()
+                on:change=move |ev| form.update(|f| f.campaign_id = event_target_value(&ev).parse().ok())>
+                <option value="">"—"</option>
+                <Transition>
+                    {move || campaigns.get().unwrap_or_default().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                </Transition>
+            </select>
+            <FieldError errors field="campaign_id"/>
+        </div>
+        <Transition>
+            {move || owners.get().filter(|o| !o.is_empty()).map(|list| view! {
+                <div class="field">
+                    <label for="lead-owner">{t!(i18n, crm.owner)}</label>
+                    <select id="lead-owner" class="select" prop:value=move || form.read().owner_id.map(|c| c.to_string()).unwrap_or_default()
+                        on:change=move |ev| form.update(|f| f.owner_id = event_target_value(&ev).parse().ok())>
+                        <option value="">{t!(i18n, crm.me)}</option>
+                        {list.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                    </select>
+                    <FieldError errors field="owner_id"/>
+                </div>
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn LeadDuplicates(form: RwSignal<LeadForm>, except: Option<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = move || {
+        let f = form.read();
+        (
+            f.name.clone(),
+            f.company.clone(),
+            f.email.clone(),
+            f.phone.clone(),
+        )
+    };
+    let found = Resource::new(key, move |(name, _, email, phone)| async move {
+        if name.trim().is_empty() && email.trim().is_empty() && phone.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        api::lead_duplicates(form.get_untracked(), except).await
+    });
+    view! {
+        <Transition>
+            {move || found.get().and_then(Result::ok).filter(|l| !l.is_empty()).map(|list| view! {
+                <section class="notice notice-warning" role="status" data-testid="duplicates">
+                    <h2 class="card-title">{t!(i18n, crm.possible_duplicates)}</h2>
+                    <ul class="plain-list">
+                        {list.into_iter().map(|d| {
+                            let href = if d.kind == "lead" { format!("/leads/{}", d.id) } else { format!("/customers/{}", d.id) };
+                            let kind = if d.kind == "lead" { t_string!(i18n, crm.lead) } else { t_string!(i18n, crm.customer) };
+                            view! { <li><a href=href>{d.name}</a> " (" {kind} ") — " <span class="muted">{d.reasons.join(", ")}</span></li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        </Transition>
+    }
+}
+
+/// `/leads/new`.
+#[component]
+pub fn NewLeadPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let form = RwSignal::new(LeadForm {
+        source: "web".into(),
+        ..Default::default()
+    });
+    let create = ServerAction::<api::CreateLead>::new();
+    let errors = Signal::derive(move || create.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            let _ = window().location().set_href(&format!("/leads/{id}"));
+        }
+    });
+    view! {
+        <Title text=move || t_string!(i18n, crm.new_lead).to_owned()/>
+        <div class="page">
+            <header class="page-header"><h1>{t!(i18n, crm.new_lead)}</h1></header>
+            <div class="grid grid-main-side">
+                <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); create.dispatch(api::CreateLead { form: form.get_untracked() }); }>
+                    <LeadFields form errors/>
+                    <FormErrors errors field="form"/>
+                    <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t!(i18n, crm.save_lead)}</button>
+                </form>
+                <LeadDuplicates form except=None/>
+            </div>
+        </div>
+    }
+}
+
+/// `/leads/:id`.
+#[component]
+pub fn LeadPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let qualify = ServerAction::<api::QualifyLead>::new();
+    let disqualify = ServerAction::<api::DisqualifyLead>::new();
+    let update = ServerAction::<api::UpdateLead>::new();
+    let lead = Resource::new(
+        move || {
+            (
+                id(),
+                qualify.version().get(),
+                disqualify.version().get(),
+                update.version().get(),
+            )
+        },
+        |(id, _, _, _)| api::get_lead(id),
+    );
+    let form = RwSignal::new(LeadForm::default());
+    Effect::new(move |_| {
+        if let Some(Ok(l)) = lead.get() {
+            form.set(LeadForm {
+                name: l.row.name.clone(),
+                company: l.row.company.clone(),
+                email: l.row.email.clone().unwrap_or_default(),
+                phone: l.row.phone.clone().unwrap_or_default(),
+                source: l.row.source.clone(),
+                campaign_id: l.row.campaign_id,
+                owner_id: l.row.owner_id,
+            });
+        }
+    });
+    let reason = RwSignal::new(String::new());
+    let status_errors = Signal::derive(move || {
+        qualify
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| disqualify.value().get().and_then(Result::err))
+    });
+    let update_errors = Signal::derive(move || update.value().get().and_then(Result::err));
+    view! {
+        <Title text=move || t_string!(i18n, crm.lead).to_owned()/>
+        <div class="page">
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || lead.get().map(|result| result.map(|l| {
+                    let open = l.row.status == "new" || l.row.status == "qualified";
+                    let status = l.row.status.clone();
+                    view! {
+                        <header class="page-header">
+                            <h1>{l.row.name.clone()}</h1>
+                            <p class="muted">{l.row.company.clone()} " · "
+                                <span class="badge" data-testid="lead-status">{status_label(&l.row.status, i18n)}</span></p>
+                        </header>
+                        <div class="grid grid-main-side">
+                            <section class="card">
+                                <dl class="facts">
+                                    <dt>{t!(i18n, admin.email)}</dt><dd>{l.row.email.clone().unwrap_or_default()}</dd>
+                                    <dt>{t!(i18n, crm.phone)}</dt><dd>{l.row.phone.clone().unwrap_or_default()}</dd>
+                                    <dt>{t!(i18n, crm.source)}</dt><dd>{source_label(&l.row.source, i18n)}</dd>
+                                    <dt>{t!(i18n, crm.campaign)}</dt><dd>{l.campaign.clone().unwrap_or_default()}</dd>
+                                    <dt>{t!(i18n, crm.owner)}</dt><dd>{l.row.owner.clone().unwrap_or_default()}</dd>
+                                    <dt>{t!(i18n, crm.created)}</dt><dd>{l.row.created.clone()}</dd>
+                                    {(!l.disqualify_reason.is_empty()).then(|| view! { <dt>{t!(i18n, crm.reason)}</dt><dd>{l.disqualify_reason.clone()}</dd> })}
+                                </dl>
+                                {l.customer_id.map(|c| view! { <p><a href=format!("/customers/{c}")>{t!(i18n, crm.open_customer)}</a></p> })}
+                                {l.opportunity_id.map(|o| view! { <p><a href=format!("/opportunities/{o}")>{t!(i18n, crm.open_opportunity)}</a></p> })}
+                            </section>
+                            {(l.can_write && open).then(|| view! {
+                                <section class="card">
+                                    <h2 class="card-title">{t!(i18n, crm.next_step)}</h2>
+                                    <FormErrors errors=status_errors field="form"/>
+                                    {(status == "new").then(|| view! {
+                                        <button type="button" class="btn btn-primary" on:click=move |_| { qualify.dispatch(api::QualifyLead { id: id() }); }>{t!(i18n, crm.qualify)}</button>
+                                    })}
+                                    {(status == "qualified").then(|| view! { <ConvertLead lead_id=l.row.id name=l.row.company.clone()/> })}
+                                    <form novalidate on:submit=move |ev| { ev.prevent_default(); disqualify.dispatch(api::DisqualifyLead { id: id(), reason: reason.get_untracked() }); }>
+                                        <div class="field">
+                                            <label for="disqualify-reason">{t!(i18n, crm.reason)}</label>
+                                            <input id="disqualify-reason" class="input" type="text" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                                            <FieldError errors=status_errors field="reason"/>
+                                        </div>
+                                        <button type="submit" class="btn btn-secondary">{t!(i18n, crm.disqualify)}</button>
+                                    </form>
+                                </section>
+                            })}
+                        </div>
+                        {(l.can_write && open).then(|| view! {
+                            <div class="grid grid-main-side">
+                                <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); update.dispatch(api::UpdateLead { id: id(), form: form.get_untracked() }); }>
+                                    <h2 class="card-title">{t!(i18n, crm.edit_lead)}</h2>
+                                    <LeadFields form errors=update_errors/>
+                                    <FormErrors errors=update_errors field="form"/>
+                                    <button type="submit" class="btn btn-secondary">{t!(i18n, common.save)}</button>
+                                </form>
+                                <LeadDuplicates form except=Some(l.row.id)/>
+                            </div>
+                        })}
+                    }
+                }))}
+            </Transition>
+        </div>
+    }
+}
+
+/// Converting a qualified lead: a new customer or an existing one, and the opportunity.
+#[component]
+fn ConvertLead(lead_id: i64, name: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let convert = ServerAction::<api::ConvertLead>::new();
+    let errors = Signal::derive(move || convert.value().get().and_then(Result::err));
+    let form = RwSignal::new(ConvertForm {
+        title: name,
+        currency: "EUR".into(),
+        ..Default::default()
+    });
+    let search = RwSignal::new(String::new());
+    let matches = Resource::new(
+        move || search.get(),
+        |text| async move {
+            if text.trim().len() < 2 {
+                Vec::new()
+            } else {
+                api::pick_customers(text).await.unwrap_or_default()
+            }
+        },
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = convert.value().get() {
+            let _ = window()
+                .location()
+                .set_href(&format!("/opportunities/{}", done.opportunity_id));
+        }
+    });
+    view! {
+        <form novalidate data-testid="convert-form" on:submit=move |ev| { ev.prevent_default(); convert.dispatch(api::ConvertLead { id: lead_id, form: form.get_untracked() }); }>
+            <h3 class="card-title">{t!(i18n, crm.convert)}</h3>
+            <div class="field">
+                <label for="convert-customer-search">{t!(i18n, crm.existing_customer)}</label>
+                <input id="convert-customer-search" class="input" type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+                <select class="select" aria-label=move || t_string!(i18n, crm.existing_customer)
+                    on:change=move |ev| form.update(|f| f.customer_id = event_target_value(&ev).parse().ok())>
+                    <option value="">{t!(i18n, crm.new_customer_from_lead)}</option>
+                    <Transition>{move || matches.get().unwrap_or_default().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}</Transition>
+                </select>
+                <FieldError errors field="customer_id"/>
+            </div>
+            {text_field!(form, errors, "convert-title", title, t!(i18n, crm.opportunity_title), "text")}
+            {text_field!(form, errors, "convert-amount", amount, t!(i18n, crm.amount), "text")}
+            {text_field!(form, errors, "convert-currency", currency, t!(i18n, crm.currency), "text")}
+            {text_field!(form, errors, "convert-close", expected_close, t!(i18n, crm.expected_close), "date")}
+            <FormErrors errors field="form"/>
+            <button type="submit" class="btn btn-primary" disabled=move || convert.pending().get()>{t!(i18n, crm.convert)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,117 @@
+//! The CRM beyond the customer form: the sub-navigation shared by its
+//! pages, and the server functions and wire types of leads, opportunities,
+//! activities, campaigns and the customer page.
+
+pub mod activities;
+pub mod api;
+pub mod campaigns;
+pub mod leads;
+pub mod opportunities;
+pub mod types;
+
+/// A labelled text input bound to one field of a form signal, with its error.
+macro_rules! text_field {
+    ($form:ident, $errors:ident, $id:literal, $field:ident, $label:expr, $kind:literal) => {
+        view! {
+            <div class="field">
+                <label for=$id>{$label}</label>
+                <input id=$id class="input" type=$kind
+                    prop:value=move || $form.read().$field.clone()
+                    on:change=move |ev| $form.update(|f| f.$field = event_target_value(&ev))/>
+                <FieldError errors=$errors field=stringify!($field)/>
+            </div>
+        }
+    };
+}
+pub(crate) use text_field;
+
+use leptos::prelude::*;
+
+use crate::{auth::use_me, i18n::*};
+
+/// The CRM's sections, as tabs under the page title.
+#[component]
+pub fn CrmTabs(current: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_me();
+    let can = move |code: &str| me.as_ref().is_some_and(|m| m.can(code));
+    let tab = move |key: &'static str, href: &'static str, label: &'static str| {
+        view! {
+            <a href=href class="tab" aria-current=(current == key).then_some("page")>{label}</a>
+        }
+    };
+    view! {
+        <nav class="tabs" aria-label=move || t_string!(i18n, crm.sections)>
+            {can("customers.read").then(|| tab("customers", "/customers", t_string!(i18n, nav.customers)))}
+            {can("leads.read").then(|| tab("leads", "/leads", t_string!(i18n, crm.leads)))}
+            {can("opportunities.read").then(|| tab("opportunities", "/opportunities", t_string!(i18n, crm.opportunities)))}
+            {can("activities.read").then(|| tab("activities", "/activities", t_string!(i18n, crm.activities)))}
+            {can("campaigns.read").then(|| tab("campaigns", "/campaigns", t_string!(i18n, crm.campaigns)))}
+        </nav>
+    }
+}
+
+/// A query parameter, `None` when absent or empty.
+pub fn param(query: &leptos_router::params::ParamsMap, key: &str) -> Option<String> {
+    query.get(key).filter(|v| !v.is_empty())
+}
+
+/// `?k=v&…` from the non-empty pairs, URL-encoded.
+pub fn query_string(pairs: &[(&str, Option<String>)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_ref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", crate::auth::encode_component(v)))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// The owner picker's options, loaded only for users who may assign
+/// records to others (others get an empty list and no picker).
+pub fn assignee_options() -> Resource<Vec<types::Choice>> {
+    let may = use_me().is_some_and(|m| {
+        [
+            "customers.read_all",
+            "leads.read_all",
+            "opportunities.read_all",
+            "activities.read_all",
+        ]
+        .iter()
+        .any(|c| m.can(c))
+    });
+    Resource::new(
+        move || may,
+        |may| async move {
+            if may {
+                api::assignees().await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    )
+}
+
+/// A label for a timeline event kind, in the current language; unknown
+/// kinds (from modules newer than this table) show as they are.
+pub fn event_label(kind: &str, i18n: leptos_i18n::I18nContext<Locale>) -> String {
+    match kind {
+        "customer.created" => t_string!(i18n, timeline.customer_created).to_owned(),
+        "customer.merged" => t_string!(i18n, timeline.customer_merged).to_owned(),
+        "lead.converted" => t_string!(i18n, timeline.lead_converted).to_owned(),
+        "opportunity.created" => t_string!(i18n, timeline.opportunity_created).to_owned(),
+        "opportunity.stage" => t_string!(i18n, timeline.opportunity_stage).to_owned(),
+        "opportunity.won" => t_string!(i18n, timeline.opportunity_won).to_owned(),
+        "opportunity.lost" => t_string!(i18n, timeline.opportunity_lost).to_owned(),
+        "activity.logged" => t_string!(i18n, timeline.activity_logged).to_owned(),
+        "activity.planned" => t_string!(i18n, timeline.activity_planned).to_owned(),
+        "activity.done" => t_string!(i18n, timeline.activity_done).to_owned(),
+        other => other.to_owned(),
+    }
+}

@@ -1,0 +1,732 @@
+//! `/opportunities`: the board (cards move by drag and drop or by keyboard),
+//! the list, an opportunity's page, the new-opportunity form, the weighted
+//! forecast and the stage settings.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::Form,
+    hooks::{use_params_map, use_query_map},
+};
+
+use super::{
+    activities::{ActivityList, LogActivity},
+    api, assignee_options,
+    leads::OwnerFilter,
+    param, query_string, text_field,
+    types::{OpportunityForm, StageForm, StageView},
+    CrmTabs,
+};
+use crate::{
+    auth::use_me,
+    components::{
+        forms::{FieldError, FormErrors},
+        Pager,
+    },
+    i18n::*,
+};
+
+#[component]
+fn OpportunityNav(current: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_me();
+    let configure = me
+        .as_ref()
+        .is_some_and(|m| m.can("opportunities.configure"));
+    let write = me.as_ref().is_some_and(|m| m.can("opportunities.write"));
+    let link = move |key: &'static str, href: &'static str, label: &'static str| {
+        view! { <a class="btn btn-ghost" href=href aria-current=(current == key).then_some("page")>{label}</a> }
+    };
+    view! {
+        <div class="toolbar">
+            {link("board", "/opportunities", t_string!(i18n, crm.board))}
+            {link("list", "/opportunities/list", t_string!(i18n, crm.list))}
+            {link("forecast", "/opportunities/forecast", t_string!(i18n, crm.forecast))}
+            {configure.then(|| link("stages", "/opportunities/stages", t_string!(i18n, crm.stages)))}
+            {write.then(|| view! { <a class="btn btn-primary" href="/opportunities/new">{t!(i18n, crm.new_opportunity)}</a> })}
+        </div>
+    }
+}
+
+/// A move waiting for its lost reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PendingMove {
+    id: i64,
+    from: i64,
+    to: i64,
+}
+
+/// `/opportunities`: the board.
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let owner = move || param(&query.read(), "owner");
+    let mover = ServerAction::<api::MoveOpportunity>::new();
+    let board = Resource::new(
+        move || (owner(), mover.version().get()),
+        |(owner, _)| api::board(owner.and_then(|o| o.parse().ok())),
+    );
+    let owners = assignee_options();
+    let dragging = RwSignal::new(None::<(i64, i64)>);
+    let pending = RwSignal::new(None::<PendingMove>);
+    let reason = RwSignal::new(String::new());
+    let errors = Signal::derive(move || mover.value().get().and_then(Result::err));
+    let can_write = use_me().is_some_and(|m| m.can("opportunities.write"));
+    let request = move |id: i64, from: i64, to: i64, stages: &[StageView]| {
+        if from == to {
+            return;
+        }
+        if stages.iter().any(|s| s.id == to && s.is_lost) {
+            reason.set(String::new());
+            pending.set(Some(PendingMove { id, from, to }));
+        } else {
+            mover.dispatch(api::MoveOpportunity {
+                id,
+                from,
+                to,
+                lost_reason: String::new(),
+            });
+        }
+    };
+    view! {
+        <Title text=move || t_string!(i18n, crm.opportunities).to_owned()/>
+        <div class="page page-wide">
+            <header class="page-header"><h1>{t!(i18n, crm.opportunities)}</h1></header>
+            <CrmTabs current="opportunities"/>
+            <OpportunityNav current="board"/>
+            <Form method="GET" action="" attr:class="filters">
+                <OwnerFilter owners current=Signal::derive(owner)/>
+                <Show when=move || !owners.get().unwrap_or_default().is_empty()>
+                    <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
+                </Show>
+            </Form>
+            <p class="muted small">{t!(i18n, crm.board_help)}</p>
+            <FormErrors errors field="form"/>
+            {move || pending.get().map(|p| view! {
+                <form class="card notice" novalidate data-testid="lost-reason" on:submit=move |ev| {
+                    ev.prevent_default();
+                    mover.dispatch(api::MoveOpportunity { id: p.id, from: p.from, to: p.to, lost_reason: reason.get_untracked() });
+                    pending.set(None);
+                }>
+                    <div class="field">
+                        <label for="lost-reason-input">{t!(i18n, crm.lost_reason)}</label>
+                        <input id="lost-reason-input" class="input" type="text" autofocus prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                    </div>
+                    <button type="submit" class="btn btn-primary">{t!(i18n, crm.mark_lost)}</button>
+                    " "
+                    <button type="button" class="btn btn-secondary" on:click=move |_| pending.set(None)>{t!(i18n, common.cancel)}</button>
+                </form>
+            })}
+            <FormErrors errors field="lost_reason"/>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || board.get().map(|result| result.map(|columns| {
+                    let stages: Vec<StageView> = columns.iter().map(|c| c.stage.clone()).collect();
+                    view! {
+                        <div class="board" data-testid="board">
+                            {columns.into_iter().map(|column| {
+                                let stage_id = column.stage.id;
+                                let stages_drop = stages.clone();
+                                view! {
+                                    <section class="board-column" data-stage=column.stage.name.clone()
+                                        aria-label=column.stage.name.clone()
+                                        on:dragover=move |ev| ev.prevent_default()
+                                        on:drop=move |ev| {
+                                            ev.prevent_default();
+                                            if let Some((id, from)) = dragging.get_untracked() {
+                                                dragging.set(None);
+                                                request(id, from, stage_id, &stages_drop);
+                                            }
+                                        }>
+                                        <header class="board-column-head">
+                                            <h2>{column.stage.name.clone()}</h2>
+                                            <p class="muted small">{column.total} " · " {column.amount.clone()} " · " {column.stage.probability} "%"</p>
+                                        </header>
+                                        {column.cards.into_iter().map(|card| {
+                                            let id = card.id;
+                                            let from = card.stage_id;
+                                            let stages_key = stages.clone();
+                                            view! {
+                                                <article class="board-card" draggable=if can_write { "true" } else { "false" } data-testid="card"
+                                                    on:dragstart=move |ev: leptos::ev::DragEvent| {
+                                                        dragging.set(Some((id, from)));
+                                                        if let Some(dt) = ev.data_transfer() {
+                                                            let _ = dt.set_data("text/plain", &id.to_string());
+                                                        }
+                                                    }>
+                                                    <h3><a href=format!("/opportunities/{id}")>{card.title.clone()}</a></h3>
+                                                    <p class="small">{card.customer.clone()}</p>
+                                                    <p class="small"><strong>{format!("{} {}", card.amount, card.currency)}</strong> " · " {card.expected_close.clone()}</p>
+                                                    <p class="small muted">{card.owner.clone().unwrap_or_default()}</p>
+                                                    {can_write.then(|| view! {
+                                                        <label class="small" for=format!("move-{id}")>{t!(i18n, crm.move_to)}</label>
+                                                        <select id=format!("move-{id}") class="select select-small"
+                                                            on:change=move |ev| {
+                                                                if let Ok(to) = event_target_value(&ev).parse::<i64>() {
+                                                                    request(id, from, to, &stages_key);
+                                                                }
+                                                            }>
+                                                            {stages.iter().map(|s| view! { <option value=s.id.to_string() selected=s.id == from>{s.name.clone()}</option> }).collect_view()}
+                                                        </select>
+                                                    })}
+                                                </article>
+                                            }
+                                        }).collect_view()}
+                                    </section>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }
+                }))}
+            </Transition>
+        </div>
+    }
+}
+
+/// `/opportunities/list`.
+#[component]
+pub fn OpportunityListPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let get = move |k: &str| param(&query.read(), k);
+    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let stages = Resource::new(
+        || (),
+        |_| async { api::list_stages().await.unwrap_or_default() },
+    );
+    let reassign = ServerAction::<api::ReassignOpportunities>::new();
+    let found = Resource::new(
+        move || {
+            (
+                get("q"),
+                get("stage"),
+                get("owner"),
+                get("status"),
+                get("sort"),
+                page(),
+                reassign.version().get(),
+            )
+        },
+        |(q, stage, owner, status, sort, page, _)| {
+            api::list_opportunities(
+                q,
+                stage.and_then(|s| s.parse().ok()),
+                owner.and_then(|o| o.parse().ok()),
+                None,
+                status.unwrap_or_default(),
+                sort.unwrap_or_default(),
+                page,
+            )
+        },
+    );
+    let owners = assignee_options();
+    let selected = RwSignal::new(Vec::<i64>::new());
+    let new_owner = RwSignal::new(String::new());
+    let errors = Signal::derive(move || reassign.value().get().and_then(Result::err));
+    let link = move |target: u64| {
+        format!(
+            "/opportunities/list{}",
+            query_string(&[
+                ("q", get("q")),
+                ("stage", get("stage")),
+                ("owner", get("owner")),
+                ("status", get("status")),
+                ("sort", get("sort")),
+                ("page", Some(target.to_string())),
+            ])
+        )
+    };
+    view! {
+        <Title text=move || t_string!(i18n, crm.opportunities).to_owned()/>
+        <div class="page">
+            <header class="page-header"><h1>{t!(i18n, crm.opportunities)}</h1></header>
+            <CrmTabs current="opportunities"/>
+            <OpportunityNav current="list"/>
+            <Form method="GET" action="/opportunities/list" attr:class="filters">
+                <div class="field">
+                    <label for="opp-search">{t!(i18n, crm.search_title)}</label>
+                    <input id="opp-search" class="input" type="search" name="q" prop:value=move || get("q").unwrap_or_default()/>
+                </div>
+                <div class="field">
+                    <label for="opp-stage">{t!(i18n, crm.stage)}</label>
+                    <select id="opp-stage" class="select" name="stage" prop:value=move || get("stage").unwrap_or_default()>
+                        <option value="">{t!(i18n, crm.any)}</option>
+                        <Transition>{move || stages.get().unwrap_or_default().into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}</Transition>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="opp-status">{t!(i18n, crm.status)}</label>
+                    <select id="opp-status" class="select" name="status" prop:value=move || get("status").unwrap_or_default()>
+                        <option value="">{t!(i18n, crm.any)}</option>
+                        <option value="open">{t!(i18n, crm.open)}</option>
+                        <option value="won">{t!(i18n, crm.won)}</option>
+                        <option value="lost">{t!(i18n, crm.lost)}</option>
+                    </select>
+                </div>
+                <OwnerFilter owners current=Signal::derive(move || get("owner"))/>
+                <div class="field">
+                    <label for="opp-sort">{t!(i18n, crm.sort)}</label>
+                    <select id="opp-sort" class="select" name="sort" prop:value=move || get("sort").unwrap_or_default()>
+                        <option value="">{t!(i18n, crm.close_soonest)}</option>
+                        <option value="-close">{t!(i18n, crm.close_latest)}</option>
+                        <option value="-amount">{t!(i18n, crm.amount_largest)}</option>
+                        <option value="title">{t!(i18n, crm.title)}</option>
+                        <option value="-created">{t!(i18n, crm.newest)}</option>
+                    </select>
+                </div>
+                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
+            </Form>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || found.get().map(|result| result.map(|found| {
+                    let pages = found.pages();
+                    let current = found.page;
+                    let ids: Vec<i64> = found.items.iter().map(|o| o.id).collect();
+                    view! {
+                        <p class="muted small">{found.total} " " {t!(i18n, crm.opportunities_found)}</p>
+                        <div class="table-wrap">
+                            <table class="table">
+                                <thead><tr>
+                                    <th scope="col"><input type="checkbox" aria-label=move || t_string!(i18n, crm.select_all)
+                                        on:change=move |ev| selected.set(if event_target_checked(&ev) { ids.clone() } else { Vec::new() })/></th>
+                                    <th scope="col">{t!(i18n, crm.title)}</th>
+                                    <th scope="col">{t!(i18n, crm.customer)}</th>
+                                    <th scope="col" class="num">{t!(i18n, crm.amount)}</th>
+                                    <th scope="col">{t!(i18n, crm.stage)}</th>
+                                    <th scope="col">{t!(i18n, crm.expected_close)}</th>
+                                    <th scope="col">{t!(i18n, crm.owner)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {found.items.into_iter().map(|o| {
+                                        let id = o.id;
+                                        view! {
+                                            <tr>
+                                                <td><input type="checkbox" aria-label=format!("{} {}", t_string!(i18n, crm.select), o.title)
+                                                    prop:checked=move || selected.read().contains(&id)
+                                                    on:change=move |ev| selected.update(|s| if event_target_checked(&ev) { s.push(id) } else { s.retain(|x| *x != id) })/></td>
+                                                <td><a href=format!("/opportunities/{id}")>{o.title.clone()}</a></td>
+                                                <td><a href=format!("/customers/{}", o.customer_id)>{o.customer.clone()}</a></td>
+                                                <td class="num">{format!("{} {}", o.amount, o.currency)}</td>
+                                                <td>{o.stage.clone()} " (" {o.probability} "%)"</td>
+                                                <td>{o.expected_close.clone()}</td>
+                                                <td>{o.owner.clone().unwrap_or_default()}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Pager page=current pages link=move |target: u64| link(target)/>
+                    }
+                }))}
+            </Transition>
+            <Show when=move || !owners.get().unwrap_or_default().is_empty()>
+                <section class="card bulk">
+                    <h2 class="card-title">{t!(i18n, crm.bulk_actions)} " (" {move || selected.read().len()} ")"</h2>
+                    <div class="field">
+                        <label for="opp-bulk-owner">{t!(i18n, crm.reassign_to)}</label>
+                        <select id="opp-bulk-owner" class="select" on:change=move |ev| new_owner.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {move || owners.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <FormErrors errors field="selection"/>
+                    <FormErrors errors field="form"/>
+                    <button type="button" class="btn btn-secondary" on:click=move |_| {
+                        if let Ok(owner_id) = new_owner.get_untracked().parse() {
+                            reassign.dispatch(api::ReassignOpportunities { ids: selected.get_untracked(), owner_id });
+                            selected.set(Vec::new());
+                        }
+                    }>{t!(i18n, crm.reassign)}</button>
+                </section>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn OpportunityFields(
+    form: RwSignal<OpportunityForm>,
+    errors: Signal<Option<crate::error::AppError>>,
+    with_stage: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let owners = assignee_options();
+    let stages = Resource::new(
+        || (),
+        |_| async { api::list_stages().await.unwrap_or_default() },
+    );
+    let contacts = Resource::new(
+        move || form.read().customer_id,
+        |id| async move {
+            if id > 0 {
+                api::contact_choices(id).await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
+    view! {
+        {text_field!(form, errors, "opp-title", title, t!(i18n, crm.title), "text")}
+        {text_field!(form, errors, "opp-amount", amount, t!(i18n, crm.amount), "text")}
+        {text_field!(form, errors, "opp-currency", currency, t!(i18n, crm.currency), "text")}
+        {text_field!(form, errors, "opp-close", expected_close, t!(i18n, crm.expected_close), "date")}
+        {with_stage.then(|| view! {
+            <div class="field">
+                <label for="opp-stage-input">{t!(i18n, crm.stage)}</label>
+                <select id="opp-stage-input" class="select" on:change=move |ev| form.update(|f| f.stage_id = event_target_value(&ev).parse().ok())>
+                    <Transition>{move || stages.get().unwrap_or_default().into_iter().filter(|s| !s.is_won && !s.is_lost)
+                        .map(|s| view! { <option value=s.id.to_string()>{format!("{} ({}%)", s.name, s.probability)}</option> }).collect_view()}</Transition>
+                </select>
+            </div>
+        })}
+        {text_field!(form, errors, "opp-probability", probability, t!(i18n, crm.probability), "number")}
+        <div class="field">
+            <label for="opp-contact">{t!(i18n, crm.contact)}</label>
+            <select id="opp-contact" class="select" prop:value=move || form.read().contact_id.map(|c| c.to_string()).unwrap_or_default()
+                on:change=move |ev| form.update(|f| f.contact_id = event_target_value(&ev).parse().ok())>
+                <option value="">"—"</option>
+                <Transition>{move || contacts.get().unwrap_or_default().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}</Transition>
+            </select>
+            <FieldError errors field="contact_id"/>
+        </div>
+        <Transition>
+            {move || owners.get().filter(|o| !o.is_empty()).map(|list| view! {
+                <div class="field">
+                    <label for="opp-owner">{t!(i18n, crm.owner)}</label>
+                    <select id="opp-owner" class="select" prop:value=move || form.read().owner_id.map(|c| c.to_string()).unwrap_or_default()
+                        on:change=move |ev| form.update(|f| f.owner_id = event_target_value(&ev).parse().ok())>
+                        <option value="">{t!(i18n, crm.me)}</option>
+                        {list.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                    </select>
+                    <FieldError errors field="owner_id"/>
+                </div>
+            })}
+        </Transition>
+    }
+}
+
+/// `/opportunities/new?customer=ID`.
+#[component]
+pub fn NewOpportunityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let preset = query
+        .read_untracked()
+        .get("customer")
+        .and_then(|c| c.parse::<i64>().ok())
+        .unwrap_or(0);
+    let form = RwSignal::new(OpportunityForm {
+        customer_id: preset,
+        currency: "EUR".into(),
+        ..Default::default()
+    });
+    let create = ServerAction::<api::CreateOpportunity>::new();
+    let errors = Signal::derive(move || create.value().get().and_then(Result::err));
+    let search = RwSignal::new(String::new());
+    let matches = Resource::new(
+        move || search.get(),
+        |text| async move {
+            if text.trim().len() < 2 {
+                Vec::new()
+            } else {
+                api::pick_customers(text).await.unwrap_or_default()
+            }
+        },
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            let _ = window()
+                .location()
+                .set_href(&format!("/opportunities/{id}"));
+        }
+    });
+    view! {
+        <Title text=move || t_string!(i18n, crm.new_opportunity).to_owned()/>
+        <div class="page">
+            <header class="page-header"><h1>{t!(i18n, crm.new_opportunity)}</h1></header>
+            <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); create.dispatch(api::CreateOpportunity { form: form.get_untracked() }); }>
+                {(preset == 0).then(|| view! {
+                    <div class="field">
+                        <label for="opp-customer-search">{t!(i18n, crm.find_customer)}</label>
+                        <input id="opp-customer-search" class="input" type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+                        <label for="opp-customer">{t!(i18n, crm.customer)}</label>
+                        <select id="opp-customer" class="select" on:change=move |ev| form.update(|f| f.customer_id = event_target_value(&ev).parse().unwrap_or(0))>
+                            <option value="">"—"</option>
+                            <Transition>{move || matches.get().unwrap_or_default().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}</Transition>
+                        </select>
+                        <FieldError errors field="customer_id"/>
+                    </div>
+                })}
+                <OpportunityFields form errors with_stage=true/>
+                <FormErrors errors field="form"/>
+                <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t!(i18n, crm.save_opportunity)}</button>
+            </form>
+        </div>
+    }
+}
+
+/// `/opportunities/:id`.
+#[component]
+pub fn OpportunityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let mover = ServerAction::<api::MoveOpportunity>::new();
+    let update = ServerAction::<api::UpdateOpportunity>::new();
+    let opportunity = Resource::new(
+        move || (id(), mover.version().get(), update.version().get()),
+        |(id, _, _)| api::get_opportunity(id),
+    );
+    let stages = Resource::new(
+        || (),
+        |_| async { api::list_stages().await.unwrap_or_default() },
+    );
+    let form = RwSignal::new(OpportunityForm::default());
+    Effect::new(move |_| {
+        if let Some(Ok(o)) = opportunity.get() {
+            form.set(OpportunityForm {
+                customer_id: o.row.customer_id,
+                contact_id: o.contact_id,
+                title: o.row.title.clone(),
+                amount: o.amount_plain.clone(),
+                currency: o.row.currency.clone(),
+                expected_close: o.row.expected_close.clone(),
+                stage_id: Some(o.row.stage_id),
+                probability: o.row.probability.to_string(),
+                owner_id: o.row.owner_id,
+            });
+        }
+    });
+    let target = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let move_errors = Signal::derive(move || mover.value().get().and_then(Result::err));
+    let update_errors = Signal::derive(move || update.value().get().and_then(Result::err));
+    view! {
+        <Title text=move || t_string!(i18n, crm.opportunity).to_owned()/>
+        <div class="page">
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || opportunity.get().map(|result| result.map(|o| {
+                    let from = o.row.stage_id;
+                    let customer_id = o.row.customer_id;
+                    let opportunity_id = o.row.id;
+                    view! {
+                        <header class="page-header">
+                            <h1>{o.row.title.clone()}</h1>
+                            <p class="muted"><a href=format!("/customers/{customer_id}")>{o.row.customer.clone()}</a> " · "
+                                <span class="badge" data-testid="opportunity-stage">{o.row.stage.clone()}</span></p>
+                        </header>
+                        <div class="grid grid-main-side">
+                            <section class="card">
+                                <dl class="facts">
+                                    <dt>{t!(i18n, crm.amount)}</dt><dd>{format!("{} {}", o.row.amount, o.row.currency)}</dd>
+                                    <dt>{t!(i18n, crm.probability)}</dt><dd>{o.row.probability} "%"</dd>
+                                    <dt>{t!(i18n, crm.expected_close)}</dt><dd>{o.row.expected_close.clone()}</dd>
+                                    <dt>{t!(i18n, crm.owner)}</dt><dd>{o.row.owner.clone().unwrap_or_default()}</dd>
+                                    {(!o.row.lost_reason.is_empty()).then(|| view! { <dt>{t!(i18n, crm.lost_reason)}</dt><dd>{o.row.lost_reason.clone()}</dd> })}
+                                </dl>
+                            </section>
+                            {o.can_write.then(|| view! {
+                                <form class="card" novalidate on:submit=move |ev| {
+                                    ev.prevent_default();
+                                    if let Ok(to) = target.get_untracked().parse() {
+                                        mover.dispatch(api::MoveOpportunity { id: opportunity_id, from, to, lost_reason: reason.get_untracked() });
+                                    }
+                                }>
+                                    <h2 class="card-title">{t!(i18n, crm.move_to)}</h2>
+                                    <div class="field">
+                                        <label for="opp-move">{t!(i18n, crm.stage)}</label>
+                                        <select id="opp-move" class="select" on:change=move |ev| target.set(event_target_value(&ev))>
+                                            <option value="">"—"</option>
+                                            <Transition>{move || stages.get().unwrap_or_default().into_iter().filter(|s| s.id != from)
+                                                .map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}</Transition>
+                                        </select>
+                                    </div>
+                                    <div class="field">
+                                        <label for="opp-lost-reason">{t!(i18n, crm.lost_reason_if_lost)}</label>
+                                        <input id="opp-lost-reason" class="input" type="text" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                                        <FieldError errors=move_errors field="lost_reason"/>
+                                    </div>
+                                    <FormErrors errors=move_errors field="form"/>
+                                    <button type="submit" class="btn btn-primary">{t!(i18n, crm.move_card)}</button>
+                                </form>
+                            })}
+                        </div>
+                        {o.can_write.then(|| view! {
+                            <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); update.dispatch(api::UpdateOpportunity { id: opportunity_id, form: form.get_untracked() }); }>
+                                <h2 class="card-title">{t!(i18n, crm.edit_opportunity)}</h2>
+                                <OpportunityFields form errors=update_errors with_stage=false/>
+                                <FormErrors errors=update_errors field="form"/>
+                                <button type="submit" class="btn btn-secondary">{t!(i18n, common.save)}</button>
+                            </form>
+                        })}
+                        <section class="card">
+                            <h2 class="card-title">{t!(i18n, crm.activities)}</h2>
+                            <ActivityList customer_id=Some(customer_id) opportunity_id=Some(opportunity_id)/>
+                            <LogActivity customer_id opportunity_id=Some(opportunity_id)/>
+                        </section>
+                    }
+                }))}
+            </Transition>
+        </div>
+    }
+}
+
+/// `/opportunities/forecast?whose=mine|team|all`.
+#[component]
+pub fn ForecastPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let whose = move || param(&query.read(), "whose").unwrap_or_else(|| "mine".into());
+    let rows = Resource::new(whose, api::forecast);
+    let all = use_me().is_some_and(|m| m.can("opportunities.read_all"));
+    view! {
+        <Title text=move || t_string!(i18n, crm.forecast).to_owned()/>
+        <div class="page">
+            <header class="page-header"><h1>{t!(i18n, crm.forecast)}</h1></header>
+            <CrmTabs current="opportunities"/>
+            <OpportunityNav current="forecast"/>
+            <Form method="GET" action="" attr:class="filters">
+                <div class="field">
+                    <label for="forecast-whose">{t!(i18n, crm.whose)}</label>
+                    <select id="forecast-whose" class="select" name="whose" prop:value=whose>
+                        <option value="mine">{t!(i18n, crm.mine)}</option>
+                        <option value="team">{t!(i18n, crm.my_team)}</option>
+                        {all.then(|| view! { <option value="all">{t!(i18n, crm.everyone)}</option> })}
+                    </select>
+                </div>
+                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
+            </Form>
+            <p class="muted small">{t!(i18n, crm.forecast_help)}</p>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || rows.get().map(|result| result.map(|rows| view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="forecast">
+                            <thead><tr>
+                                <th scope="col">{t!(i18n, crm.month)}</th>
+                                <th scope="col">{t!(i18n, crm.currency)}</th>
+                                <th scope="col" class="num">{t!(i18n, crm.open_deals)}</th>
+                                <th scope="col" class="num">{t!(i18n, crm.pipeline)}</th>
+                                <th scope="col" class="num">{t!(i18n, crm.weighted)}</th>
+                                <th scope="col" class="num">{t!(i18n, crm.won)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|r| view! {
+                                    <tr>
+                                        <td>{r.month}</td><td>{r.currency}</td>
+                                        <td class="num">{r.open_count}</td><td class="num">{r.open}</td>
+                                        <td class="num"><strong>{r.weighted}</strong></td><td class="num">{r.won}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }))}
+            </Transition>
+        </div>
+    }
+}
+
+/// `/opportunities/stages`: managers configure the pipeline.
+#[component]
+pub fn StagesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<api::CreateStage>::new();
+    let update = ServerAction::<api::UpdateStage>::new();
+    let reorder = ServerAction::<api::ReorderStage>::new();
+    let delete = ServerAction::<api::DeleteStage>::new();
+    let stages = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                reorder.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| api::list_stages(),
+    );
+    let form = RwSignal::new(StageForm {
+        probability: 50,
+        ..Default::default()
+    });
+    let create_errors = Signal::derive(move || create.value().get().and_then(Result::err));
+    let errors = Signal::derive(move || {
+        update
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| delete.value().get().and_then(Result::err))
+    });
+    view! {
+        <Title text=move || t_string!(i18n, crm.stages).to_owned()/>
+        <div class="page">
+            <header class="page-header"><h1>{t!(i18n, crm.stages)}</h1></header>
+            <CrmTabs current="opportunities"/>
+            <OpportunityNav current="stages"/>
+            <FormErrors errors field="form"/>
+            <FormErrors errors field="is_won"/>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || stages.get().map(|result| result.map(|list| view! {
+                    <div class="table-wrap">
+                        <table class="table">
+                            <thead><tr>
+                                <th scope="col">{t!(i18n, admin.name)}</th>
+                                <th scope="col">{t!(i18n, crm.probability)}</th>
+                                <th scope="col">{t!(i18n, crm.won)}</th>
+                                <th scope="col">{t!(i18n, crm.lost)}</th>
+                                <th scope="col">{t!(i18n, common.actions)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|s| {
+                                    let row = RwSignal::new(StageForm { name: s.name.clone(), probability: s.probability, is_won: s.is_won, is_lost: s.is_lost });
+                                    let id = s.id;
+                                    view! {
+                                        <tr>
+                                            <td><input class="input" type="text" aria-label=move || t_string!(i18n, admin.name) prop:value=move || row.read().name.clone() on:change=move |ev| row.update(|r| r.name = event_target_value(&ev))/></td>
+                                            <td><input class="input input-narrow" type="number" min="0" max="100" aria-label=move || t_string!(i18n, crm.probability) prop:value=move || row.read().probability.to_string() on:change=move |ev| row.update(|r| r.probability = event_target_value(&ev).parse().unwrap_or(-1))/></td>
+                                            <td><input type="checkbox" aria-label=move || t_string!(i18n, crm.won) prop:checked=move || row.read().is_won on:change=move |ev| row.update(|r| r.is_won = event_target_checked(&ev))/></td>
+                                            <td><input type="checkbox" aria-label=move || t_string!(i18n, crm.lost) prop:checked=move || row.read().is_lost on:change=move |ev| row.update(|r| r.is_lost = event_target_checked(&ev))/></td>
+                                            <td class="actions">
+                                                <button type="button" class="btn btn-secondary small" on:click=move |_| { update.dispatch(api::UpdateStage { id, form: row.get_untracked() }); }>{t!(i18n, common.save)}</button>
+                                                <button type="button" class="btn btn-ghost small" aria-label=move || t_string!(i18n, crm.move_up) on:click=move |_| { reorder.dispatch(api::ReorderStage { id, up: true }); }>"↑"</button>
+                                                <button type="button" class="btn btn-ghost small" aria-label=move || t_string!(i18n, crm.move_down) on:click=move |_| { reorder.dispatch(api::ReorderStage { id, up: false }); }>"↓"</button>
+                                                <button type="button" class="btn btn-ghost small" on:click=move |_| { delete.dispatch(api::DeleteStage { id }); }>{t!(i18n, crm.remove)}</button>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }))}
+            </Transition>
+            <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); create.dispatch(api::CreateStage { form: form.get_untracked() }); }>
+                <h2 class="card-title">{t!(i18n, crm.add_stage)}</h2>
+                {text_field!(form, create_errors, "stage-name", name, t!(i18n, admin.name), "text")}
+                <div class="field">
+                    <label for="stage-probability">{t!(i18n, crm.probability)}</label>
+                    <input id="stage-probability" class="input" type="number" min="0" max="100" prop:value=move || form.read().probability.to_string()
+                        on:change=move |ev| form.update(|f| f.probability = event_target_value(&ev).parse().unwrap_or(-1))/>
+                    <FieldError errors=create_errors field="probability"/>
+                </div>
+                <div class="check">
+                    <input id="stage-won" type="checkbox" prop:checked=move || form.read().is_won on:change=move |ev| form.update(|f| f.is_won = event_target_checked(&ev))/>
+                    <label for="stage-won">{t!(i18n, crm.won)}</label>
+                </div>
+                <div class="check">
+                    <input id="stage-lost" type="checkbox" prop:checked=move || form.read().is_lost on:change=move |ev| form.update(|f| f.is_lost = event_target_checked(&ev))/>
+                    <label for="stage-lost">{t!(i18n, crm.lost)}</label>
+                </div>
+                <FieldError errors=create_errors field="is_won"/>
+                <FormErrors errors=create_errors field="form"/>
+                <button type="submit" class="btn btn-primary">{t!(i18n, crm.add_stage)}</button>
+            </form>
+        </div>
+    }
+}
