@@ -392,7 +392,7 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         path: "/api/activities/list",
         access: Access::Permission("activities.read"),
         content_type: JSON,
-        sample: r#"{"search":null,"kind":null,"owner_id":null,"customer_id":null,"opportunity_id":null,"status":"","sort":"","page":1}"#,
+        sample: r#"{"query":{"search":null,"kind":null,"owner_id":null,"customer_id":null,"opportunity_id":null,"status":"","sort":"","page":1}}"#,
     },
     ServerFnSpec {
         path: "/api/activities/my-day",

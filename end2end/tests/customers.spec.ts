@@ -19,7 +19,9 @@ test.describe('customers', () => {
     await expect(page.getByText('2,500.00 EUR')).toBeVisible();
     await shell.waitForHydration();
 
-    // A contact on the company.
+    // A contact on the company, on the contacts tab.
+    await page.getByRole('link', { name: 'Contacts', exact: true }).click();
+    await expect(page).toHaveURL(/tab=contacts/);
     await page.getByLabel('Name', { exact: true }).fill('Chris Buyer');
     await page.getByLabel('Job title').fill('Purchasing');
     await page.getByLabel('Email', { exact: true }).fill(`chris-${run}@acme.example`);
@@ -45,7 +47,7 @@ test.describe('customers', () => {
     await expect(page.locator('[data-field="credit_limit"]')).toBeVisible();
 
     // The list finds it.
-    await shell.open(`/customers?q=${encodeURIComponent(run)}`);
+    await shell.open(`/customers?q=${encodeURIComponent(`acme trading ${run}`)}`);
     await expect(page.getByRole('link', { name })).toBeVisible();
     expect(shell.consoleErrors).toEqual([]);
   });

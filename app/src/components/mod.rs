@@ -5,4 +5,4 @@ mod pager;
 mod status_pages;
 
 pub use pager::Pager;
-pub use status_pages::{ErrorPage, Forbidden, NotFound};
+pub use status_pages::{failed, ErrorPage, Forbidden, NotFound};

@@ -60,3 +60,15 @@ pub fn ErrorPage() -> impl IntoView {
         </div>
     }
 }
+
+/// The status page for a failed load of the page's main record: "not
+/// found" (also for records outside the user's scope), "forbidden", or the
+/// error page.
+pub fn failed(error: crate::error::AppError) -> AnyView {
+    use crate::error::AppError;
+    match error {
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        AppError::Forbidden => view! { <Forbidden/> }.into_any(),
+        _ => view! { <ErrorPage/> }.into_any(),
+    }
+}

@@ -10,7 +10,7 @@ use super::{
     api, assignee_options,
     leads::OwnerFilter,
     param, query_string, text_field,
-    types::{ActivityForm, ActivityRow},
+    types::{ActivityForm, ActivityQuery, ActivityRow},
     CrmTabs,
 };
 use crate::{
@@ -92,16 +92,15 @@ pub fn ActivitiesPage() -> impl IntoView {
             )
         },
         |(q, kind, owner, status, sort, page, _)| {
-            api::list_activities(
-                q,
+            api::list_activities(ActivityQuery {
+                search: q,
                 kind,
-                owner.and_then(|o| o.parse().ok()),
-                None,
-                None,
-                status.unwrap_or_default(),
-                sort.unwrap_or_default(),
+                owner_id: owner.and_then(|o| o.parse().ok()),
+                status: status.unwrap_or_default(),
+                sort: sort.unwrap_or_default(),
                 page,
-            )
+                ..Default::default()
+            })
         },
     );
     let owners = assignee_options();
@@ -198,16 +197,12 @@ pub fn ActivityList(customer_id: Option<i64>, opportunity_id: Option<i64>) -> im
             )
         },
         move |(page, _, _)| {
-            api::list_activities(
-                None,
-                None,
-                None,
+            api::list_activities(ActivityQuery {
                 customer_id,
                 opportunity_id,
-                String::new(),
-                String::new(),
                 page,
-            )
+                ..Default::default()
+            })
         },
     );
     view! {

@@ -856,18 +856,18 @@ pub async fn contact_choices(customer_id: i64) -> Result<Vec<Choice>, AppError> 
 
 /// Activities in scope. `status`: `open`, `done` or anything for both.
 #[server(endpoint = "activities/list", input = Json)]
-#[allow(clippy::too_many_arguments)]
-pub async fn list_activities(
-    search: Option<String>,
-    kind: Option<String>,
-    owner_id: Option<i64>,
-    customer_id: Option<i64>,
-    opportunity_id: Option<i64>,
-    status: String,
-    sort: String,
-    page: u64,
-) -> Result<PageView<ActivityRow>, AppError> {
+pub async fn list_activities(query: ActivityQuery) -> Result<PageView<ActivityRow>, AppError> {
     use tandem_domain::services::activities::{self, ActivityFilter, Status};
+    let ActivityQuery {
+        search,
+        kind,
+        owner_id,
+        customer_id,
+        opportunity_id,
+        status,
+        sort,
+        page,
+    } = query;
     let state = crate::ssr::state()?;
     let found = activities::list(
         &state.db,

@@ -180,7 +180,7 @@ pub fn LeadsPage() -> impl IntoView {
                     }
                 }))}
             </Transition>
-            <Show when=move || !owners.get().unwrap_or_default().is_empty() && can_write>
+            <Transition><Show when=move || !owners.get().unwrap_or_default().is_empty() && can_write>
                 <section class="card bulk" aria-labelledby="lead-bulk-title">
                     <h2 id="lead-bulk-title" class="card-title">{t!(i18n, crm.bulk_actions)} " (" {move || selected.read().len()} ")"</h2>
                     <div class="field">
@@ -199,7 +199,7 @@ pub fn LeadsPage() -> impl IntoView {
                         }
                     }>{t!(i18n, crm.reassign)}</button>
                 </section>
-            </Show>
+            </Show></Transition>
         </div>
     }
 }
@@ -397,7 +397,7 @@ pub fn LeadPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, crm.lead).to_owned()/>
         <div class="page">
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || lead.get().map(|result| result.map(|l| {
+                {move || lead.get().map(|result| match result { Err(e) => crate::components::failed(e), Ok(l) => {
                     let open = l.row.status == "new" || l.row.status == "qualified";
                     let status = l.row.status.clone();
                     view! {
@@ -450,8 +450,8 @@ pub fn LeadPage() -> impl IntoView {
                                 <LeadDuplicates form except=Some(l.row.id)/>
                             </div>
                         })}
-                    }
-                }))}
+                    }.into_any()
+                }})}
             </Transition>
         </div>
     }

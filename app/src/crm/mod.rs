@@ -35,18 +35,14 @@ pub fn CrmTabs(current: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let me = use_me();
     let can = move |code: &str| me.as_ref().is_some_and(|m| m.can(code));
-    let tab = move |key: &'static str, href: &'static str, label: &'static str| {
-        view! {
-            <a href=href class="tab" aria-current=(current == key).then_some("page")>{label}</a>
-        }
-    };
+    let here = move |key: &str| (current == key).then_some("page");
     view! {
         <nav class="tabs" aria-label=move || t_string!(i18n, crm.sections)>
-            {can("customers.read").then(|| tab("customers", "/customers", t_string!(i18n, nav.customers)))}
-            {can("leads.read").then(|| tab("leads", "/leads", t_string!(i18n, crm.leads)))}
-            {can("opportunities.read").then(|| tab("opportunities", "/opportunities", t_string!(i18n, crm.opportunities)))}
-            {can("activities.read").then(|| tab("activities", "/activities", t_string!(i18n, crm.activities)))}
-            {can("campaigns.read").then(|| tab("campaigns", "/campaigns", t_string!(i18n, crm.campaigns)))}
+            {can("customers.read").then(|| view! { <a href="/customers" class="tab" aria-current=here("customers")>{t!(i18n, nav.customers)}</a> })}
+            {can("leads.read").then(|| view! { <a href="/leads" class="tab" aria-current=here("leads")>{t!(i18n, crm.leads)}</a> })}
+            {can("opportunities.read").then(|| view! { <a href="/opportunities" class="tab" aria-current=here("opportunities")>{t!(i18n, crm.opportunities)}</a> })}
+            {can("activities.read").then(|| view! { <a href="/activities" class="tab" aria-current=here("activities")>{t!(i18n, crm.activities)}</a> })}
+            {can("campaigns.read").then(|| view! { <a href="/campaigns" class="tab" aria-current=here("campaigns")>{t!(i18n, crm.campaigns)}</a> })}
         </nav>
     }
 }

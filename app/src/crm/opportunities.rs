@@ -34,15 +34,13 @@ fn OpportunityNav(current: &'static str) -> impl IntoView {
         .as_ref()
         .is_some_and(|m| m.can("opportunities.configure"));
     let write = me.as_ref().is_some_and(|m| m.can("opportunities.write"));
-    let link = move |key: &'static str, href: &'static str, label: &'static str| {
-        view! { <a class="btn btn-ghost" href=href aria-current=(current == key).then_some("page")>{label}</a> }
-    };
+    let here = move |key: &str| (current == key).then_some("page");
     view! {
         <div class="toolbar">
-            {link("board", "/opportunities", t_string!(i18n, crm.board))}
-            {link("list", "/opportunities/list", t_string!(i18n, crm.list))}
-            {link("forecast", "/opportunities/forecast", t_string!(i18n, crm.forecast))}
-            {configure.then(|| link("stages", "/opportunities/stages", t_string!(i18n, crm.stages)))}
+            <a class="btn btn-ghost" href="/opportunities" aria-current=here("board")>{t!(i18n, crm.board)}</a>
+            <a class="btn btn-ghost" href="/opportunities/list" aria-current=here("list")>{t!(i18n, crm.list)}</a>
+            <a class="btn btn-ghost" href="/opportunities/forecast" aria-current=here("forecast")>{t!(i18n, crm.forecast)}</a>
+            {configure.then(|| view! { <a class="btn btn-ghost" href="/opportunities/stages" aria-current=here("stages")>{t!(i18n, crm.stages)}</a> })}
             {write.then(|| view! { <a class="btn btn-primary" href="/opportunities/new">{t!(i18n, crm.new_opportunity)}</a> })}
         </div>
     }
@@ -97,9 +95,11 @@ pub fn BoardPage() -> impl IntoView {
             <OpportunityNav current="board"/>
             <Form method="GET" action="" attr:class="filters">
                 <OwnerFilter owners current=Signal::derive(owner)/>
-                <Show when=move || !owners.get().unwrap_or_default().is_empty()>
-                    <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-                </Show>
+                <Transition>
+                    {move || owners.get().filter(|o| !o.is_empty()).map(|_| view! {
+                        <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
+                    })}
+                </Transition>
             </Form>
             <p class="muted small">{t!(i18n, crm.board_help)}</p>
             <FormErrors errors field="form"/>
@@ -319,6 +319,7 @@ pub fn OpportunityListPage() -> impl IntoView {
                     }
                 }))}
             </Transition>
+            <Transition>
             <Show when=move || !owners.get().unwrap_or_default().is_empty()>
                 <section class="card bulk">
                     <h2 class="card-title">{t!(i18n, crm.bulk_actions)} " (" {move || selected.read().len()} ")"</h2>
@@ -339,6 +340,7 @@ pub fn OpportunityListPage() -> impl IntoView {
                     }>{t!(i18n, crm.reassign)}</button>
                 </section>
             </Show>
+            </Transition>
         </div>
     }
 }
@@ -511,7 +513,7 @@ pub fn OpportunityPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, crm.opportunity).to_owned()/>
         <div class="page">
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || opportunity.get().map(|result| result.map(|o| {
+                {move || opportunity.get().map(|result| match result { Err(e) => crate::components::failed(e), Ok(o) => {
                     let from = o.row.stage_id;
                     let customer_id = o.row.customer_id;
                     let opportunity_id = o.row.id;
@@ -570,8 +572,8 @@ pub fn OpportunityPage() -> impl IntoView {
                             <ActivityList customer_id=Some(customer_id) opportunity_id=Some(opportunity_id)/>
                             <LogActivity customer_id opportunity_id=Some(opportunity_id)/>
                         </section>
-                    }
-                }))}
+                    }.into_any()
+                }})}
             </Transition>
         </div>
     }

@@ -371,3 +371,24 @@ pub struct OverviewView {
     /// The viewer may merge customers.
     pub can_merge: bool,
 }
+
+/// The filters of the activities list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityQuery {
+    /// Part of the subject.
+    pub search: Option<String>,
+    /// Only this kind.
+    pub kind: Option<String>,
+    /// Only this owner.
+    pub owner_id: Option<i64>,
+    /// Only this customer.
+    pub customer_id: Option<i64>,
+    /// Only this opportunity.
+    pub opportunity_id: Option<i64>,
+    /// `open`, `done`, or empty for both.
+    pub status: String,
+    /// `-created` (default), `created`, `due`.
+    pub sort: String,
+    /// Page, from 1.
+    pub page: u64,
+}

@@ -78,7 +78,7 @@ pub fn CustomerPage() -> impl IntoView {
         <div class="page">
             <CrmTabs current="customers"/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || customer.get().map(|result| result.map(|c| {
+                {move || customer.get().map(|result| match result { Err(e) => crate::components::failed(e), Ok(c) => {
                     let archived = c.summary.archived;
                     let can_write = c.can_write;
                     let is_company = c.summary.kind == "company";
@@ -165,8 +165,8 @@ pub fn CustomerPage() -> impl IntoView {
                         <Transition>
                             {move || overview.get().and_then(Result::ok).filter(|o| o.can_merge).map(|_| view! { <Merge survivor=customer_id merge/> })}
                         </Transition>
-                    }
-                }))}
+                    }.into_any()
+                }})}
             </Transition>
         </div>
     }

@@ -188,7 +188,7 @@ pub fn CustomersPage() -> impl IntoView {
                         </div>
                         <button type="button" class="btn btn-secondary" on:click=move |_| run("tag")>{t!(i18n, crm.add_tag)}</button>
                     </div>
-                    <Show when=move || !owners.get().unwrap_or_default().is_empty()>
+                    <Transition><Show when=move || !owners.get().unwrap_or_default().is_empty()>
                         <div class="bulk-row">
                             <div class="field">
                                 <label for="bulk-owner">{t!(i18n, crm.reassign_to)}</label>
@@ -199,7 +199,7 @@ pub fn CustomersPage() -> impl IntoView {
                             </div>
                             <button type="button" class="btn btn-secondary" on:click=move |_| run("reassign")>{t!(i18n, crm.reassign)}</button>
                         </div>
-                    </Show>
+                    </Show></Transition>
                     {can_archive.then(|| view! {
                         <button type="button" class="btn btn-secondary" on:click=move |_| run("archive")>{t!(i18n, crm.archive_selected)}</button>
                     })}
