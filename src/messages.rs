@@ -119,6 +119,11 @@ pub const TOO_MANY: &str = "Select at most 500 rows at a time.";
 /// Too long a body.
 pub const TOO_LONG: &str = "Use at most 10,000 characters.";
 
+/// A team name is taken.
+pub const TEAM_TAKEN: &str = "A team with this name already exists.";
+/// A chosen team vanished.
+pub const TEAM_MISSING: &str = "Choose an existing team.";
+
 /// Every message above.
 pub const ALL: &[&str] = &[
     ROLE_NAME_TAKEN,
@@ -175,4 +180,6 @@ pub const ALL: &[&str] = &[
     SELECT_SOME,
     TOO_MANY,
     TOO_LONG,
+    TEAM_TAKEN,
+    TEAM_MISSING,
 ];

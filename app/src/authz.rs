@@ -430,4 +430,22 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         content_type: JSON,
         sample: r#"{"id":999999,"form":{"name":"X","channel":"email","budget":"1","currency":"EUR","starts_on":"2027-01-01","ends_on":"2027-01-02"}}"#,
     },
+    ServerFnSpec {
+        path: "/api/admin/teams/list",
+        access: Access::Permission("admin.users"),
+        content_type: JSON,
+        sample: r#"{}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/teams/create",
+        access: Access::Permission("admin.users"),
+        content_type: JSON,
+        sample: r#"{"name":""}"#,
+    },
+    ServerFnSpec {
+        path: "/api/admin/teams/set",
+        access: Access::Permission("admin.users"),
+        content_type: JSON,
+        sample: r#"{"user_id":999999,"team_id":null}"#,
+    },
 ];

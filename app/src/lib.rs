@@ -33,7 +33,10 @@ use leptos_router::{
 
 use crate::{
     account::AccountPage,
-    admin::{AdminHome, AuditPage, NewUserPage, RoleEditPage, RolesPage, UserEditPage, UsersPage},
+    admin::{
+        AdminHome, AuditPage, NewUserPage, RoleEditPage, RolesPage, TeamsPage, UserEditPage,
+        UsersPage,
+    },
     areas::{Area, AreaPage},
     auth::{provide_me, Guard, LoginPage, Need},
     components::{ErrorPage, NotFound},
@@ -120,6 +123,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/admin/users/:id") view=|| view! { <Guard need=Need::Permission("admin.users")><UserEditPage/></Guard> }/>
                             <Route path=path!("/admin/roles") view=|| view! { <Guard need=Need::Permission("admin.roles")><RolesPage/></Guard> }/>
                             <Route path=path!("/admin/roles/:id") view=|| view! { <Guard need=Need::Permission("admin.roles")><RoleEditPage/></Guard> }/>
+                            <Route path=path!("/admin/teams") view=|| view! { <Guard need=Need::Permission("admin.users")><TeamsPage/></Guard> }/>
                             <Route path=path!("/admin/audit") view=|| view! { <Guard need=Need::Permission("admin.audit")><AuditPage/></Guard> }/>
                         </Routes>
                     </ErrorBoundary>

@@ -62,6 +62,8 @@ pub const TRANSLATIONS: &[(&str, &str)] = &[
     ("Select at least one row.", "请至少选择一行。"),
     ("Select at most 500 rows at a time.", "每次最多选择 500 行。"),
     ("Use at most 10,000 characters.", "最多使用 10,000 个字符。"),
+    ("A team with this name already exists.", "已存在同名团队。"),
+    ("Choose an existing team.", "请选择一个已有的团队。"),
 ];
 
 /// `message` in `locale` (unchanged when no translation is known).

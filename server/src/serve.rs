@@ -83,6 +83,7 @@ pub async fn serve(db: Db, args: ServeArgs, started: Instant) -> anyhow::Result<
             });
             axum_server::from_tcp_rustls(listener, tls)
                 .context("cannot start the TLS listener")?
+                .map(|rustls| rustls.acceptor(axum_server::accept::NoDelayAcceptor::new()))
                 .handle(handle)
                 .serve(service)
                 .await
@@ -91,6 +92,14 @@ pub async fn serve(db: Db, args: ServeArgs, started: Instant) -> anyhow::Result<
         _ => {
             let listener = tokio::net::TcpListener::from_std(listener)
                 .context("cannot hand the socket to the runtime")?;
+            // Server-rendered pages stream in several writes; without
+            // TCP_NODELAY, Nagle's algorithm and delayed ACKs add ~40 ms.
+            use axum::serve::ListenerExt;
+            let listener = listener.tap_io(|tcp| {
+                if let Err(err) = tcp.set_nodelay(true) {
+                    tracing::debug!(%err, "cannot set TCP_NODELAY");
+                }
+            });
             axum::serve(listener, service)
                 .with_graceful_shutdown(shutdown_signal())
                 .await

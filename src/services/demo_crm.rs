@@ -687,5 +687,21 @@ pub async fn seed_volume(
     }
     let _ = last;
     fix_sequences(db, &["customers", "activities", "timeline_events"]).await?;
+    settle(db).await
+}
+
+/// After a bulk load: fresh planner statistics, and on SQLite the
+/// write-ahead log folded into the database so readers do not wade through it.
+async fn settle(db: &impl ConnectionTrait) -> Result<()> {
+    let backend = db.get_database_backend();
+    db.execute(Statement::from_string(backend, "ANALYZE".to_owned()))
+        .await?;
+    if backend == DbBackend::Sqlite {
+        db.execute(Statement::from_string(
+            backend,
+            "PRAGMA wal_checkpoint(TRUNCATE)".to_owned(),
+        ))
+        .await?;
+    }
     Ok(())
 }

@@ -18,5 +18,6 @@ pub mod pipeline;
 pub mod scope;
 pub mod sessions;
 pub mod system;
+pub mod teams;
 pub mod timeline;
 pub mod users;

@@ -938,3 +938,105 @@ async fn managers_configure_stages_and_sales_cannot() -> TestResult {
     ));
     Ok(())
 }
+
+#[tokio::test]
+async fn teams_decide_the_team_forecast_and_only_user_admins_manage_them() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let c = crew(&db.conn, admin).await?;
+    use tandem_domain::services::teams;
+    assert!(matches!(
+        teams::create(&db.conn, Some(&c.manager), "North").await,
+        Err(Error::Forbidden)
+    ));
+    let north = teams::create(&db.conn, Some(&c.admin), "North").await?;
+    assert!(matches!(
+        teams::create(&db.conn, Some(&c.admin), " north ").await,
+        Err(Error::Validation(_))
+    ));
+    assert!(matches!(
+        teams::create(&db.conn, Some(&c.admin), "").await,
+        Err(Error::Validation(_))
+    ));
+    // Concurrent creation of one name: one team.
+    let runs: Vec<_> = (0..3)
+        .map(|_| {
+            let conn = db.conn.clone();
+            let admin = c.admin.clone();
+            tokio::spawn(async move { teams::create(&conn, Some(&admin), "South").await })
+        })
+        .collect();
+    let mut made = 0;
+    for run in runs {
+        match run.await? {
+            Ok(_) => made += 1,
+            Err(Error::Validation(_)) => {}
+            Err(other) => return Err(format!("unexpected {other:?}").into()),
+        }
+    }
+    assert_eq!(made, 1);
+    teams::set_team(&db.conn, Some(&c.admin), c.ana.user_id, Some(north)).await?;
+    teams::set_team(&db.conn, Some(&c.admin), c.ben.user_id, Some(north)).await?;
+    assert!(matches!(
+        teams::set_team(&db.conn, Some(&c.admin), c.ben.user_id, Some(999_999)).await,
+        Err(Error::Validation(_))
+    ));
+    let listed = teams::list(&db.conn, Some(&c.admin)).await?;
+    assert_eq!(
+        listed
+            .iter()
+            .find(|t| t.id == north)
+            .map(|t| t.members.len()),
+        Some(2)
+    );
+    let customer = customers::create(&db.conn, Some(&c.manager), &company("Team Co")).await?;
+    for (who, amount) in [(&c.ana, 1_000), (&c.ben, 2_000), (&c.manager, 4_000)] {
+        opportunities::create(
+            &db.conn,
+            Some(&c.manager),
+            &OpportunityInput {
+                owner_id: Some(who.user_id),
+                probability: Some(100),
+                ..deal(customer.id, "t", amount, day(2026, 12, 10))
+            },
+        )
+        .await?;
+    }
+    let sum =
+        |rows: Vec<opportunities::ForecastRow>| rows.iter().map(|r| r.weighted_minor).sum::<i64>();
+    assert_eq!(
+        sum(opportunities::forecast(
+            &db.conn,
+            Some(&c.ana),
+            ForecastScope::Mine,
+            day(2026, 12, 1),
+            1
+        )
+        .await?),
+        1_000
+    );
+    assert_eq!(
+        sum(opportunities::forecast(
+            &db.conn,
+            Some(&c.ana),
+            ForecastScope::Team,
+            day(2026, 12, 1),
+            1
+        )
+        .await?),
+        3_000
+    );
+    // Out of the team, "my team" is just me.
+    teams::set_team(&db.conn, Some(&c.admin), c.ana.user_id, None).await?;
+    assert_eq!(
+        sum(opportunities::forecast(
+            &db.conn,
+            Some(&c.ana),
+            ForecastScope::Team,
+            day(2026, 12, 1),
+            1
+        )
+        .await?),
+        1_000
+    );
+    Ok(())
+}

@@ -4,6 +4,7 @@ pub mod api;
 mod audit;
 mod role_edit;
 mod roles;
+mod teams;
 pub mod types;
 mod user_edit;
 mod users;
@@ -14,6 +15,7 @@ use leptos_meta::Title;
 pub use audit::AuditPage;
 pub use role_edit::RoleEditPage;
 pub use roles::RolesPage;
+pub use teams::TeamsPage;
 pub use user_edit::{NewUserPage, UserEditPage};
 pub use users::UsersPage;
 
@@ -35,6 +37,7 @@ pub fn AdminTabs(current: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label=move || t_string!(i18n, admin.tabs)>
             {can("admin.users").then(|| tab("/admin/users", "users", t_string!(i18n, admin.users).to_owned()))}
             {can("admin.roles").then(|| tab("/admin/roles", "roles", t_string!(i18n, admin.roles).to_owned()))}
+            {can("admin.users").then(|| tab("/admin/teams", "teams", t_string!(i18n, admin.teams).to_owned()))}
             {can("admin.audit").then(|| tab("/admin/audit", "audit", t_string!(i18n, admin.audit).to_owned()))}
         </nav>
     }
