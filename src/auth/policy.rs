@@ -16,6 +16,18 @@ pub fn require(actor: Option<&Actor>, permission: Permission) -> Result<&Actor, 
     }
 }
 
+/// Requires a signed-in actor holding at least one of `permissions`.
+pub fn require_any<'a>(
+    actor: Option<&'a Actor>,
+    permissions: &[Permission],
+) -> Result<&'a Actor, Error> {
+    match actor {
+        None => Err(Error::Unauthenticated),
+        Some(actor) if permissions.iter().any(|p| actor.has(*p)) => Ok(actor),
+        Some(_) => Err(Error::Forbidden),
+    }
+}
+
 /// Requires a signed-in actor, whatever their permissions.
 pub fn require_signed_in(actor: Option<&Actor>) -> Result<&Actor, Error> {
     actor.ok_or(Error::Unauthenticated)

@@ -15,7 +15,7 @@ use crate::{
     entities::{campaigns, leads},
     services::{
         audit::{self, Entry, Who},
-        customers::{self, CustomerInput},
+        customers::{self, optional, CustomerInput},
         normalize::{self, name_key, normalize_phone, phone_key},
         opportunities::{self, OpportunityInput},
         page::{paginate, Page},
@@ -56,11 +56,6 @@ struct Valid {
     email: Option<String>,
     phone: Option<String>,
     source: &'static str,
-}
-
-fn optional(text: &str) -> Option<String> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_owned())
 }
 
 fn validate(input: &LeadInput) -> Result<Valid> {

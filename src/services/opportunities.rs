@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::{
     auth::{policy, Actor, Permission, Scope},
-    entities::{contacts, opportunities, pipeline_stages, team_members, users},
+    entities::{contacts, opportunities, pipeline_stages, team_members},
     services::{
         audit::{self, Entry, Who},
         customers,
@@ -709,22 +709,4 @@ pub async fn reassign(
     }
     txn.commit().await?;
     Ok(ids.len() as u64)
-}
-
-/// Names of users by id, for display.
-pub async fn user_names(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>> {
-    let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(users::Entity::find()
-        .filter(users::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
 }

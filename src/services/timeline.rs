@@ -12,8 +12,8 @@ use sea_orm::{
 
 use crate::{
     auth::Actor,
-    entities::{timeline_events, users},
-    services::customers,
+    entities::timeline_events,
+    services::{customers, users},
     Result,
 };
 
@@ -96,17 +96,7 @@ pub async fn of_customer(
     }
     let events = query.all(db).await?;
     let ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
-    let names: std::collections::HashMap<i64, String> = if ids.is_empty() {
-        Default::default()
-    } else {
-        users::Entity::find()
-            .filter(users::Column::Id.is_in(ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect()
-    };
+    let names = users::names(db, ids).await?;
     Ok(events
         .into_iter()
         .map(|event| Entry {

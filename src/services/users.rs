@@ -522,8 +522,44 @@ pub async fn reset_password(
     Ok(generated)
 }
 
-/// Every active user's id and name, by name, for owner pickers. Callers
-/// decide who may see it.
+/// Names of users by id, for labelling rows the caller may already see.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+/// Every active user's id and name, by name: the owners records can be
+/// given to. Only users who may hand records to others (any `read_all` of
+/// the CRM) may list them.
+pub async fn assignable(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+) -> Result<Vec<(i64, String)>> {
+    policy::require_any(
+        actor,
+        &[
+            Permission::CustomersReadAll,
+            Permission::LeadsReadAll,
+            Permission::OpportunitiesReadAll,
+            Permission::ActivitiesReadAll,
+        ],
+    )?;
+    active_names(db).await
+}
+
+/// Every active user's id and name, by name. Callers decide who may see it.
 pub async fn active_names(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>> {
     use sea_orm::QuerySelect;
     Ok(users::Entity::find()

@@ -135,11 +135,9 @@ mod convert {
     ) -> Result<Vec<OpportunityRow>, AppError> {
         let customers = customer_names(db, rows.iter().map(|o| o.customer_id)).await?;
         let stages = stage_names(db).await?;
-        let names = tandem_domain::services::opportunities::user_names(
-            db,
-            rows.iter().filter_map(|o| o.owner_id),
-        )
-        .await?;
+        let names =
+            tandem_domain::services::users::names(db, rows.iter().filter_map(|o| o.owner_id))
+                .await?;
         Ok(rows
             .into_iter()
             .map(|o| opportunity_row(o, &customers, &stages, &names))
@@ -151,11 +149,9 @@ mod convert {
         rows: Vec<activities::Model>,
     ) -> Result<Vec<ActivityRow>, AppError> {
         let customers = customer_names(db, rows.iter().map(|a| a.customer_id)).await?;
-        let names = tandem_domain::services::opportunities::user_names(
-            db,
-            rows.iter().filter_map(|a| a.owner_id),
-        )
-        .await?;
+        let names =
+            tandem_domain::services::users::names(db, rows.iter().filter_map(|a| a.owner_id))
+                .await?;
         Ok(rows
             .into_iter()
             .map(|a| ActivityRow {
@@ -201,26 +197,14 @@ fn id_or_none(id: Option<i64>) -> Option<i64> {
 /// permissions (only those users may hand records to others).
 #[server(endpoint = "crm/assignees", input = Json)]
 pub async fn assignees() -> Result<Vec<Choice>, AppError> {
-    use tandem_domain::{auth::Permission, services::users};
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let actor = tandem_domain::auth::policy::require_signed_in(actor.as_ref())?;
-    let may = [
-        Permission::CustomersReadAll,
-        Permission::LeadsReadAll,
-        Permission::OpportunitiesReadAll,
-        Permission::ActivitiesReadAll,
-    ]
-    .iter()
-    .any(|p| actor.has(*p));
-    if !may {
-        return Err(tandem_domain::Error::Forbidden.into());
-    }
-    Ok(users::active_names(&state.db)
-        .await?
-        .into_iter()
-        .map(|(id, name)| Choice { id, name })
-        .collect())
+    Ok(
+        tandem_domain::services::users::assignable(&state.db, crate::ssr::actor().as_ref())
+            .await?
+            .into_iter()
+            .map(|(id, name)| Choice { id, name })
+            .collect(),
+    )
 }
 
 /// Customers in scope whose name, code, email or phone starts with `search`
@@ -361,7 +345,7 @@ pub async fn list_leads(
     sort: String,
     page: u64,
 ) -> Result<PageView<LeadRow>, AppError> {
-    use tandem_domain::services::{leads, opportunities::user_names};
+    use tandem_domain::services::{leads, users::names as user_names};
     let state = crate::ssr::state()?;
     let found = leads::list(
         &state.db,
@@ -387,7 +371,7 @@ pub async fn list_leads(
 pub async fn get_lead(id: i64) -> Result<LeadView, AppError> {
     use tandem_domain::{
         auth::Permission,
-        services::{campaigns, leads, opportunities::user_names},
+        services::{campaigns, leads, users::names as user_names},
     };
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
@@ -405,9 +389,8 @@ pub async fn get_lead(id: i64) -> Result<LeadView, AppError> {
         disqualify_reason: l.disqualify_reason.clone(),
         customer_id: l.customer_id,
         opportunity_id: l.opportunity_id,
-        can_write: actor
-            .as_ref()
-            .is_some_and(|a| a.has(Permission::LeadsWrite)),
+        can_write: tandem_domain::auth::policy::require(actor.as_ref(), Permission::LeadsWrite)
+            .is_ok(),
         row: convert::lead_row(l, &names),
     })
 }
@@ -687,9 +670,11 @@ pub async fn get_opportunity(id: i64) -> Result<OpportunityView, AppError> {
         row: rows.pop().ok_or(tandem_domain::Error::NotFound)?,
         contact_id,
         amount_plain,
-        can_write: actor
-            .as_ref()
-            .is_some_and(|a| a.has(Permission::OpportunitiesWrite)),
+        can_write: tandem_domain::auth::policy::require(
+            actor.as_ref(),
+            Permission::OpportunitiesWrite,
+        )
+        .is_ok(),
     })
 }
 

@@ -101,7 +101,7 @@ pub async fn list_customers(
     sort: Option<String>,
     page: u64,
 ) -> Result<PageView<CustomerSummary>, AppError> {
-    use tandem_domain::services::{customers, opportunities::user_names};
+    use tandem_domain::services::{customers, users::names as user_names};
     let state = crate::ssr::state()?;
     let filter = customers::CustomerFilter {
         search,
