@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 pub type FieldErrors = BTreeMap<String, String>;
 
 /// Every way a domain operation can fail.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The record does not exist (or the actor may not know it exists).
     #[error("not found")]

@@ -124,8 +124,108 @@ pub const TEAM_TAKEN: &str = "A team with this name already exists.";
 /// A chosen team vanished.
 pub const TEAM_MISSING: &str = "Choose an existing team.";
 
+/// Enter a SKU
+pub const SKU_REQUIRED: &str = "Enter a SKU.";
+/// Use up to 64 letters, digits, dots, dashes or underscores in a SKU
+pub const SKU_INVALID: &str = "Use up to 64 letters, digits, dots, dashes or underscores in a SKU.";
+/// A product with this SKU already exists
+pub const SKU_TAKEN: &str = "A product with this SKU already exists.";
+/// A barcode is 4 to 64 letters or digits
+pub const BARCODE_INVALID: &str = "A barcode is 4 to 64 letters or digits.";
+/// Another product has this barcode
+pub const BARCODE_TAKEN: &str = "Another product has this barcode.";
+/// Enter a unit such as pcs or kg (at most 20 characters)
+pub const UNIT_REQUIRED: &str = "Enter a unit such as pcs or kg (at most 20 characters).";
+/// Enter a percentage between 0 and 100, with at most two decimals
+pub const RATE_RANGE: &str = "Enter a percentage between 0 and 100, with at most two decimals.";
+/// Use 1 to 20 letters, digits or dashes for a warehouse code
+pub const WAREHOUSE_CODE_INVALID: &str =
+    "Use 1 to 20 letters, digits or dashes for a warehouse code.";
+/// A warehouse with this code already exists
+pub const WAREHOUSE_CODE_TAKEN: &str = "A warehouse with this code already exists.";
+/// Choose an active warehouse
+pub const WAREHOUSE_MISSING: &str = "Choose an active warehouse.";
+/// Choose an active product
+pub const PRODUCT_MISSING: &str = "Choose an active product.";
+/// Enter a whole quantity from 1 to 1,000,000
+pub const QUANTITY_RANGE: &str = "Enter a whole quantity from 1 to 1,000,000.";
+/// Enter a whole quantity from -1,000,000 to 1,000,000, not zero
+pub const ADJUST_RANGE: &str = "Enter a whole quantity from -1,000,000 to 1,000,000, not zero.";
+/// This would leave less on hand than is reserved for orders
+pub const STOCK_BELOW_RESERVED: &str = "This would leave less on hand than is reserved for orders.";
+/// Choose two different warehouses
+pub const TRANSFER_SAME: &str = "Choose two different warehouses.";
+/// Not enough unreserved stock in the source warehouse
+pub const TRANSFER_SHORT: &str = "Not enough unreserved stock in the source warehouse.";
+/// Add at least one line
+pub const ORDER_NO_LINES: &str = "Add at least one line.";
+/// An order has at most 200 lines
+pub const ORDER_TOO_MANY_LINES: &str = "An order has at most 200 lines.";
+/// Only a quote can be edited; this order is already confirmed or cancelled
+pub const ORDER_NOT_DRAFT: &str =
+    "Only a quote can be edited; this order is already confirmed or cancelled.";
+/// This order is cancelled
+pub const ORDER_CANCELLED: &str = "This order is cancelled.";
+/// An order cannot be cancelled once anything has shipped
+pub const ORDER_CANNOT_CANCEL: &str = "An order cannot be cancelled once anything has shipped.";
+/// This step is not allowed in the order's current state
+pub const TRANSITION_REFUSED: &str = "This step is not allowed in the order's current state.";
+/// This order needs approval: it takes the customer over their credit limit
+pub const NEEDS_APPROVAL_CREDIT: &str =
+    "This order needs approval: it takes the customer over their credit limit.";
+/// This order needs approval: a discount is above the approval threshold
+pub const NEEDS_APPROVAL_DISCOUNT: &str =
+    "This order needs approval: a discount is above the approval threshold.";
+/// This order needs approval: it exceeds the credit limit and a discount is above the threshold
+pub const NEEDS_APPROVAL_BOTH: &str =
+    "This order needs approval: it exceeds the credit limit and a discount is above the threshold.";
+/// This order does not need an approval
+pub const APPROVAL_NOT_NEEDED: &str = "This order does not need an approval.";
+/// Nothing reserved is left to ship on this order
+pub const NOTHING_TO_SHIP: &str = "Nothing reserved is left to ship on this order.";
+/// Ship at most what is reserved and not already in another shipment
+pub const SHIP_TOO_MUCH: &str =
+    "Ship at most what is reserved and not already in another shipment.";
+/// This shipment has already shipped or been cancelled
+pub const SHIPMENT_NOT_OPEN: &str = "This shipment has already shipped or been cancelled.";
+/// Enter the carrier
+pub const CARRIER_REQUIRED: &str = "Enter the carrier.";
+/// Choose lines of this order
+pub const LINE_MISMATCH: &str = "Choose lines of this order.";
+
 /// Every message above.
 pub const ALL: &[&str] = &[
+    SKU_REQUIRED,
+    SKU_INVALID,
+    SKU_TAKEN,
+    BARCODE_INVALID,
+    BARCODE_TAKEN,
+    UNIT_REQUIRED,
+    RATE_RANGE,
+    WAREHOUSE_CODE_INVALID,
+    WAREHOUSE_CODE_TAKEN,
+    WAREHOUSE_MISSING,
+    PRODUCT_MISSING,
+    QUANTITY_RANGE,
+    ADJUST_RANGE,
+    STOCK_BELOW_RESERVED,
+    TRANSFER_SAME,
+    TRANSFER_SHORT,
+    ORDER_NO_LINES,
+    ORDER_TOO_MANY_LINES,
+    ORDER_NOT_DRAFT,
+    ORDER_CANCELLED,
+    ORDER_CANNOT_CANCEL,
+    TRANSITION_REFUSED,
+    NEEDS_APPROVAL_CREDIT,
+    NEEDS_APPROVAL_DISCOUNT,
+    NEEDS_APPROVAL_BOTH,
+    APPROVAL_NOT_NEEDED,
+    NOTHING_TO_SHIP,
+    SHIP_TOO_MUCH,
+    SHIPMENT_NOT_OPEN,
+    CARRIER_REQUIRED,
+    LINE_MISMATCH,
     ROLE_NAME_TAKEN,
     EMAIL_TAKEN,
     PASSWORD_UNCHANGED,

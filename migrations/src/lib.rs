@@ -3,11 +3,13 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261128_000001_create_app_meta;
 mod m20261128_000002_create_access;
 mod m20261128_000003_create_crm_customers;
 mod m20261129_000004_create_crm_pipeline;
 mod m20261129_000005_crm_list_indexes;
+mod m20261129_000006_create_erp_core;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -21,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_crm_customers::Migration),
             Box::new(m20261129_000004_create_crm_pipeline::Migration),
             Box::new(m20261129_000005_crm_list_indexes::Migration),
+            Box::new(m20261129_000006_create_erp_core::Migration),
         ]
     }
 }

@@ -883,6 +883,7 @@ pub const CUSTOMER_REFERENCES: &[(&str, &str)] = &[
     ("activities", "customer_id"),
     ("leads", "customer_id"),
     ("timeline_events", "customer_id"),
+    ("sales_orders", "customer_id"),
 ];
 
 /// What a merge moved, per referring table.

@@ -6,6 +6,7 @@ mod crm;
 mod customers;
 mod database;
 mod demo;
+mod erp;
 mod login;
 mod migrations;
 mod support;

@@ -1,0 +1,1012 @@
+//! ERP core: products, the stock ledger, sales orders from quote to
+//! shipment, approvals, numbering and race-free reservation, on both
+//! engines.
+
+use std::collections::HashSet;
+
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
+use tandem_domain::{
+    auth::{builtin::BuiltinRole, Actor},
+    entities::{sales_order_lines, sales_orders, stock_levels, timeline_events},
+    services::{
+        audit::{self, AuditFilter},
+        customers::{self, CustomerInput},
+        orders::{self, LineInput, OrderFilter, OrderInput, OrderState},
+        outbox,
+        products::{self, ProductFilter, ProductInput},
+        shipments,
+        stock::{self, AdjustInput, TransferInput},
+        timeline,
+        warehouses::{self, WarehouseInput},
+    },
+    Db, Error,
+};
+
+use crate::{
+    support::{actor, user_with, with_admin, BoxResult},
+    TestResult,
+};
+
+pub struct Erp {
+    pub admin: Actor,
+    pub manager: Actor,
+    pub ana: Actor,
+    pub ben: Actor,
+    pub keeper: Actor,
+    pub main: i64,
+    pub east: i64,
+}
+
+pub async fn erp(db: &Db, admin: Actor) -> BoxResult<Erp> {
+    let manager = user_with(db, &admin, "manager@example.com", BuiltinRole::Manager).await?;
+    let ana = user_with(db, &admin, "ana@example.com", BuiltinRole::Sales).await?;
+    let ben = user_with(db, &admin, "ben@example.com", BuiltinRole::Sales).await?;
+    let keeper = user_with(db, &admin, "keeper@example.com", BuiltinRole::Warehouse).await?;
+    let keeper = actor(db, keeper).await?;
+    let main = warehouses::create(db, Some(&keeper), &house("MAIN", "Main warehouse")).await?;
+    let east = warehouses::create(db, Some(&keeper), &house("EAST", "East depot")).await?;
+    Ok(Erp {
+        manager: actor(db, manager).await?,
+        ana: actor(db, ana).await?,
+        ben: actor(db, ben).await?,
+        keeper,
+        admin,
+        main: main.id,
+        east: east.id,
+    })
+}
+
+fn house(code: &str, name: &str) -> WarehouseInput {
+    WarehouseInput {
+        code: code.into(),
+        name: name.into(),
+        address: String::new(),
+        active: true,
+    }
+}
+
+pub fn product(sku: &str, price: i64, tax_bp: i32) -> ProductInput {
+    ProductInput {
+        sku: sku.into(),
+        name: format!("Product {sku}"),
+        unit: "pcs".into(),
+        list_price_minor: price,
+        cost_price_minor: Some(price / 2),
+        tax_rate_bp: tax_bp,
+        active: true,
+        ..Default::default()
+    }
+}
+
+pub async fn stocked(db: &Db, e: &Erp, sku: &str, price: i64, on_hand: i64) -> BoxResult<i64> {
+    let p = products::create(db, Some(&e.keeper), &product(sku, price, 1900)).await?;
+    if on_hand > 0 {
+        stock::adjust(
+            db,
+            Some(&e.keeper),
+            &AdjustInput {
+                product_id: p.id,
+                warehouse_id: e.main,
+                quantity: on_hand,
+                reason: "opening stock".into(),
+            },
+        )
+        .await?;
+    }
+    Ok(p.id)
+}
+
+pub async fn customer(db: &Db, owner: &Actor, name: &str, limit: i64) -> BoxResult<i64> {
+    Ok(customers::create(
+        db,
+        Some(owner),
+        &CustomerInput {
+            kind: "company".into(),
+            name: name.into(),
+            currency: "EUR".into(),
+            payment_terms_days: 30,
+            credit_limit_minor: limit,
+            ..Default::default()
+        },
+    )
+    .await?
+    .id)
+}
+
+pub fn line(product_id: i64, quantity: i64) -> LineInput {
+    LineInput {
+        product_id,
+        quantity,
+        ..Default::default()
+    }
+}
+
+pub fn quote(customer_id: i64, warehouse_id: i64, lines: Vec<LineInput>) -> OrderInput {
+    OrderInput {
+        customer_id,
+        warehouse_id,
+        lines,
+        ..Default::default()
+    }
+}
+
+async fn level(db: &Db, product: i64, warehouse: i64) -> BoxResult<(i64, i64)> {
+    Ok(stock_levels::Entity::find_by_id((product, warehouse))
+        .one(db)
+        .await?
+        .map(|l| (l.on_hand, l.reserved))
+        .unwrap_or_default())
+}
+
+async fn lines(db: &Db, order: i64) -> BoxResult<Vec<sales_order_lines::Model>> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    Ok(sales_order_lines::Entity::find()
+        .filter(sales_order_lines::Column::OrderId.eq(order))
+        .order_by_asc(sales_order_lines::Column::LineNo)
+        .all(db)
+        .await?)
+}
+
+fn field_of(err: &Error) -> Vec<String> {
+    match err {
+        Error::Validation(fields) => fields.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn cost_prices_are_a_field_permission_enforced_on_the_server() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let id = stocked(&db.conn, &e, "BOLT-10", 250, 5).await?;
+    let seen_by_sales = products::get(&db.conn, Some(&e.ana), id).await?;
+    assert_eq!(
+        seen_by_sales.cost_price_minor, None,
+        "sales never receive the cost"
+    );
+    assert_eq!(seen_by_sales.list_price_minor, 250);
+    let listed = products::list(&db.conn, Some(&e.ana), &ProductFilter::default(), 1, 50).await?;
+    assert!(listed
+        .items
+        .iter()
+        .all(|r| r.product.cost_price_minor.is_none()));
+    let offered = products::search(&db.conn, Some(&e.ana), "bolt", e.main, 10).await?;
+    assert_eq!(offered.len(), 1);
+    assert_eq!(offered[0].product.cost_price_minor, None);
+    assert_eq!(offered[0].available, 5);
+    assert_eq!(
+        products::get(&db.conn, Some(&e.keeper), id)
+            .await?
+            .cost_price_minor,
+        Some(125)
+    );
+    // Nor may sales write products, let alone their cost.
+    let denied = products::create(&db.conn, Some(&e.ana), &product("NEW-1", 100, 0)).await;
+    assert!(matches!(denied, Err(Error::Forbidden)));
+    Ok(())
+}
+
+#[tokio::test]
+async fn products_refuse_bad_input_and_duplicate_skus_even_concurrently() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let bad = ProductInput {
+        sku: "has space".into(),
+        name: " ".into(),
+        unit: String::new(),
+        list_price_minor: -1,
+        tax_rate_bp: 10_001,
+        barcode: "12".into(),
+        ..Default::default()
+    };
+    let err = products::create(&db.conn, Some(&e.keeper), &bad)
+        .await
+        .unwrap_err();
+    let mut fields = field_of(&err);
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["barcode", "list_price", "name", "sku", "tax_rate", "unit"]
+    );
+    let runs: Vec<_> = (0..6)
+        .map(|_| {
+            let conn = db.conn.clone();
+            let keeper = e.keeper.clone();
+            tokio::spawn(async move {
+                products::create(&conn, Some(&keeper), &product("dup-1", 100, 0)).await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for run in runs {
+        match run.await? {
+            Ok(p) => {
+                assert_eq!(p.sku, "DUP-1", "SKUs are stored upper case");
+                created += 1;
+            }
+            Err(err) => assert_eq!(field_of(&err), ["sku"], "{err:?}"),
+        }
+    }
+    assert_eq!(created, 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn adjustments_need_permission_and_a_reason_and_never_go_below_reserved() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "NUT-5", 100, 10).await?;
+    let input = |quantity: i64, reason: &str| AdjustInput {
+        product_id: p,
+        warehouse_id: e.main,
+        quantity,
+        reason: reason.into(),
+    };
+    assert!(matches!(
+        stock::adjust(&db.conn, Some(&e.ana), &input(5, "found")).await,
+        Err(Error::Forbidden)
+    ));
+    let err = stock::adjust(&db.conn, Some(&e.keeper), &input(0, " "))
+        .await
+        .unwrap_err();
+    let mut fields = field_of(&err);
+    fields.sort();
+    assert_eq!(fields, ["quantity", "reason"]);
+    let c = customer(&db.conn, &e.ana, "Acme", 0).await?;
+    let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 7)])).await?;
+    orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
+    assert_eq!(level(&db.conn, p, e.main).await?, (10, 7));
+    let err = stock::adjust(&db.conn, Some(&e.keeper), &input(-4, "damaged"))
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), ["quantity"], "3 are free, 4 cannot go");
+    stock::adjust(&db.conn, Some(&e.keeper), &input(-3, "damaged")).await?;
+    assert_eq!(level(&db.conn, p, e.main).await?, (7, 7));
+    let history = stock::moves(&db.conn, Some(&e.keeper), p, None, 1, 50).await?;
+    assert_eq!(history.total, 2);
+    assert_eq!(history.items[0].entry.quantity, -3);
+    assert_eq!(history.items[0].entry.reason, "damaged");
+    assert_eq!(history.items[0].entry.kind, "adjustment");
+    assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_database_itself_refuses_negative_or_over_reserved_stock() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "CHK-1", 100, 5).await?;
+    let backend = db.conn.get_database_backend();
+    for sql in [
+        format!("UPDATE stock_levels SET reserved = 6 WHERE product_id = {p}"),
+        format!("UPDATE stock_levels SET on_hand = -1, reserved = 0 WHERE product_id = {p}"),
+        format!("UPDATE stock_levels SET reserved = -1 WHERE product_id = {p}"),
+    ] {
+        let result = db
+            .conn
+            .execute(Statement::from_string(backend, sql.clone()))
+            .await;
+        assert!(result.is_err(), "the CHECK constraint refuses: {sql}");
+    }
+    assert_eq!(level(&db.conn, p, e.main).await?, (5, 0));
+    Ok(())
+}
+
+#[tokio::test]
+async fn transfers_move_unreserved_stock_between_warehouses_in_one_step() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "PIPE-2", 100, 8).await?;
+    let t = |from, to, quantity| TransferInput {
+        product_id: p,
+        from_warehouse_id: from,
+        to_warehouse_id: to,
+        quantity,
+        reason: "rebalance".into(),
+    };
+    let number = stock::transfer(&db.conn, Some(&e.keeper), &t(e.main, e.east, 3)).await?;
+    assert!(number.starts_with("TRF-"), "{number}");
+    assert_eq!(level(&db.conn, p, e.main).await?, (5, 0));
+    assert_eq!(level(&db.conn, p, e.east).await?, (3, 0));
+    let err = stock::transfer(&db.conn, Some(&e.keeper), &t(e.main, e.east, 6))
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), ["quantity"]);
+    let err = stock::transfer(&db.conn, Some(&e.keeper), &t(e.main, e.main, 1))
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), ["to_warehouse_id"]);
+    assert!(matches!(
+        stock::transfer(&db.conn, Some(&e.ana), &t(e.main, e.east, 1)).await,
+        Err(Error::Forbidden)
+    ));
+    let levels = stock::levels(&db.conn, Some(&e.ana), p).await?;
+    assert_eq!(
+        levels
+            .iter()
+            .map(|l| (l.warehouse.code.as_str(), l.on_hand))
+            .collect::<Vec<_>>(),
+        [("EAST", 3), ("MAIN", 5)]
+    );
+    let moves = stock::moves(&db.conn, Some(&e.keeper), p, None, 1, 10).await?;
+    let kinds: Vec<&str> = moves.items.iter().map(|m| m.entry.kind.as_str()).collect();
+    assert_eq!(kinds, ["transfer_in", "transfer_out", "adjustment"]);
+    assert!(moves.items[..2]
+        .iter()
+        .all(|m| m.entry.doc_number == number));
+    assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn quotes_price_lines_with_one_rounding_rule_and_confirm_reserves_with_backorders(
+) -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let scarce = stocked(&db.conn, &e, "SCARCE", 1999, 4).await?;
+    let plenty = stocked(&db.conn, &e, "PLENTY", 35, 100).await?;
+    let c = customer(&db.conn, &e.ana, "Globex", 0).await?;
+    let mut cheap = line(plenty, 3);
+    cheap.discount_bp = 1000;
+    cheap.tax_rate_bp = Some(1300);
+    let o = orders::create(
+        &db.conn,
+        Some(&e.ana),
+        &quote(c, e.main, vec![line(scarce, 7), cheap]),
+    )
+    .await?;
+    assert!(o.number.starts_with("SO-"), "{}", o.number);
+    assert_eq!(o.state, "draft");
+    // 7 × 19.99 = 139.93 at 19 % = 26.5867 → 26.59; 3 × 0.35 − 10 % = 0.945 → 0.95 at 13 % → 0.12
+    assert_eq!(o.subtotal_minor, 13_993 + 95);
+    assert_eq!(o.tax_minor, 2_659 + 12);
+    assert_eq!(o.total_minor, o.subtotal_minor + o.tax_minor);
+    let confirmed = orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
+    assert!(confirmed.changed);
+    assert_eq!(confirmed.order.state, "confirmed");
+    let got = lines(&db.conn, o.id).await?;
+    assert_eq!(
+        (got[0].reserved, got[0].quantity),
+        (4, 7),
+        "short: 4 reserved, 3 backordered"
+    );
+    assert_eq!(got[1].reserved, 3);
+    assert_eq!(level(&db.conn, scarce, e.main).await?, (4, 4));
+    let detail = orders::get(&db.conn, Some(&e.ana), o.id).await?;
+    assert_eq!(detail.lines[0].backordered(), 3);
+    assert_eq!(detail.lines[0].available, 0);
+    // Stock arrives; the backorder is reserved on request.
+    stock::adjust(
+        &db.conn,
+        Some(&e.keeper),
+        &AdjustInput {
+            product_id: scarce,
+            warehouse_id: e.main,
+            quantity: 10,
+            reason: "found in aisle 3".into(),
+        },
+    )
+    .await?;
+    assert_eq!(
+        orders::reserve_backorders(&db.conn, Some(&e.ana), o.id).await?,
+        3
+    );
+    assert_eq!(level(&db.conn, scarce, e.main).await?, (14, 7));
+    // A confirmed order is no longer editable.
+    let err = orders::update(
+        &db.conn,
+        Some(&e.ana),
+        o.id,
+        &quote(c, e.main, vec![line(plenty, 1)]),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    let events = outbox::of(&db.conn, "order", o.id).await?;
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| e.event_type.as_str())
+            .collect::<Vec<_>>(),
+        ["order.confirmed"]
+    );
+    assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn quotes_refuse_bad_lines_with_field_messages() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "OK-1", 100, 0).await?;
+    let c = customer(&db.conn, &e.ana, "Initech", 0).await?;
+    let err = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![]))
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), ["lines"]);
+    let mut bad = line(p, 0);
+    bad.discount_bp = 12_000;
+    let err = orders::create(
+        &db.conn,
+        Some(&e.ana),
+        &quote(c, e.main, vec![bad, line(999_999, 1)]),
+    )
+    .await
+    .unwrap_err();
+    let mut fields = field_of(&err);
+    fields.sort();
+    assert_eq!(fields, ["lines.0.discount", "lines.0.quantity"]);
+    let err = orders::create(
+        &db.conn,
+        Some(&e.ana),
+        &quote(c, e.main, vec![line(999_999, 1)]),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field_of(&err), ["lines.0.product_id"]);
+    let err = orders::create(&db.conn, Some(&e.ana), &quote(c, 999_999, vec![line(p, 1)]))
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), ["warehouse_id"]);
+    // Ben cannot quote for Ana's customer: it is not in his scope.
+    let err = orders::create(&db.conn, Some(&e.ben), &quote(c, e.main, vec![line(p, 1)]))
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), ["customer_id"]);
+    let mut huge = line(p, 1_000_000);
+    huge.unit_price_minor = Some(i64::MAX / 2);
+    let err = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![huge]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field_of(&err),
+        ["lines.0.unit_price"],
+        "overflow is a clear error, not a 500"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn credit_limit_and_discount_threshold_need_an_approver_who_is_recorded() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "BIG-1", 100_00, 100).await?;
+    // Limit 500.00; a first order of 3 × 100.00 (+19 % tax = 357.00) fits.
+    let c = customer(&db.conn, &e.ana, "Umbrella", 500_00).await?;
+    let first = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 3)])).await?;
+    orders::confirm(&db.conn, Some(&e.ana), first.id).await?;
+    // The second takes exposure to 595.00 > 500.00.
+    let second =
+        orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 2)])).await?;
+    let err = orders::confirm(&db.conn, Some(&e.ana), second.id)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Conflict(tandem_domain::messages::NEEDS_APPROVAL_CREDIT.into())
+    );
+    let waiting = orders::list(
+        &db.conn,
+        Some(&e.manager),
+        &OrderFilter {
+            state: Some("approval".into()),
+            ..Default::default()
+        },
+        1,
+        50,
+    )
+    .await?;
+    assert_eq!(
+        waiting.items.iter().map(|r| r.order.id).collect::<Vec<_>>(),
+        [second.id]
+    );
+    assert_eq!(
+        level(&db.conn, p, e.main).await?,
+        (100, 3),
+        "nothing reserved while refused"
+    );
+    assert!(matches!(
+        orders::approve(&db.conn, Some(&e.ana), second.id).await,
+        Err(Error::Forbidden)
+    ));
+    let approved = orders::approve(&db.conn, Some(&e.manager), second.id).await?;
+    assert_eq!(approved.approved_by, Some(e.manager.user_id));
+    let done = orders::confirm(&db.conn, Some(&e.ana), second.id).await?;
+    assert_eq!(done.order.state, "confirmed");
+    assert_eq!(done.order.approved_by, Some(e.manager.user_id));
+
+    // A discount above the threshold (20 %) needs an approval too; editing
+    // an approved quote clears the approval.
+    let c2 = customer(&db.conn, &e.ana, "Hooli", 0).await?;
+    let mut deep = line(p, 1);
+    deep.discount_bp = 2500;
+    let third = orders::create(
+        &db.conn,
+        Some(&e.ana),
+        &quote(c2, e.main, vec![deep.clone()]),
+    )
+    .await?;
+    let err = orders::confirm(&db.conn, Some(&e.ana), third.id)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Conflict(tandem_domain::messages::NEEDS_APPROVAL_DISCOUNT.into())
+    );
+    orders::approve(&db.conn, Some(&e.manager), third.id).await?;
+    let edited = orders::update(
+        &db.conn,
+        Some(&e.ana),
+        third.id,
+        &quote(c2, e.main, vec![deep]),
+    )
+    .await?;
+    assert_eq!(edited.approved_by, None);
+    assert!(orders::confirm(&db.conn, Some(&e.ana), third.id)
+        .await
+        .is_err());
+    // A manager confirming records themselves as the approver.
+    let by_manager = orders::confirm(&db.conn, Some(&e.manager), third.id).await?;
+    assert_eq!(by_manager.order.approved_by, Some(e.manager.user_id));
+    // An order within limits needs no approval.
+    let fine = orders::create(&db.conn, Some(&e.ana), &quote(c2, e.main, vec![line(p, 1)])).await?;
+    assert!(matches!(
+        orders::approve(&db.conn, Some(&e.manager), fine.id).await,
+        Err(Error::Conflict(_))
+    ));
+    let log = audit::list(
+        &db.conn,
+        Some(&e.admin),
+        &AuditFilter {
+            action: Some("order.approved".into()),
+            page: 1,
+            per_page: 50,
+            ..Default::default()
+        },
+    )
+    .await?;
+    assert_eq!(log.total, 2);
+    assert!(log
+        .items
+        .iter()
+        .all(|a| a.actor_user_id == Some(e.manager.user_id)));
+    Ok(())
+}
+
+#[tokio::test]
+async fn cancel_releases_reservations_and_illegal_steps_are_refused() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "CAN-1", 100, 10).await?;
+    let c = customer(&db.conn, &e.ana, "Stark", 0).await?;
+    let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 6)])).await?;
+    orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
+    assert_eq!(level(&db.conn, p, e.main).await?, (10, 6));
+    // Sales may cancel quotes but not confirmed orders (a manager's call).
+    assert!(matches!(
+        orders::cancel(&db.conn, Some(&e.ana), o.id, "changed mind").await,
+        Err(Error::Forbidden)
+    ));
+    let cancelled = orders::cancel(&db.conn, Some(&e.manager), o.id, "changed mind").await?;
+    assert_eq!(cancelled.state, "cancelled");
+    assert_eq!(level(&db.conn, p, e.main).await?, (10, 0));
+    assert!(lines(&db.conn, o.id).await?.iter().all(|l| l.reserved == 0));
+    assert_eq!(
+        orders::confirm(&db.conn, Some(&e.ana), o.id)
+            .await
+            .unwrap_err(),
+        Error::Conflict(tandem_domain::messages::ORDER_CANCELLED.into())
+    );
+    // Once something shipped, cancel is refused.
+    let o2 = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 4)])).await?;
+    orders::confirm(&db.conn, Some(&e.ana), o2.id).await?;
+    let s = shipments::create(&db.conn, Some(&e.keeper), o2.id, &[]).await?;
+    let ls = lines(&db.conn, o2.id).await?;
+    shipments::cancel(&db.conn, Some(&e.keeper), s.id).await?;
+    let s = shipments::create(&db.conn, Some(&e.keeper), o2.id, &[(ls[0].id, 1)]).await?;
+    shipments::ship(&db.conn, Some(&e.keeper), s.id, "DHL", "JD0001").await?;
+    assert_eq!(
+        orders::cancel(&db.conn, Some(&e.manager), o2.id, "")
+            .await
+            .unwrap_err(),
+        Error::Conflict(tandem_domain::messages::ORDER_CANNOT_CANCEL.into())
+    );
+    assert!(!OrderState::Draft.allows(OrderState::Shipped));
+    assert!(!OrderState::Shipped.allows(OrderState::Cancelled));
+    assert!(OrderState::Confirmed.allows(OrderState::PartiallyShipped));
+    assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn shipments_ship_in_parts_and_the_customer_timeline_shows_them() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let a = stocked(&db.conn, &e, "SHIP-A", 500, 10).await?;
+    let b = stocked(&db.conn, &e, "SHIP-B", 700, 10).await?;
+    let c = customer(&db.conn, &e.ana, "Wayne", 0).await?;
+    let o = orders::create(
+        &db.conn,
+        Some(&e.ana),
+        &quote(c, e.main, vec![line(a, 4), line(b, 2)]),
+    )
+    .await?;
+    orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
+    let ls = lines(&db.conn, o.id).await?;
+    // Sales cannot ship; more than reserved is refused.
+    assert!(matches!(
+        shipments::create(&db.conn, Some(&e.ana), o.id, &[]).await,
+        Err(Error::Forbidden)
+    ));
+    let err = shipments::create(&db.conn, Some(&e.keeper), o.id, &[(ls[0].id, 5)])
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), ["lines.0.quantity"]);
+    let first = shipments::create(&db.conn, Some(&e.keeper), o.id, &[(ls[0].id, 3)]).await?;
+    // What is being picked cannot go into a second shipment.
+    let err = shipments::create(&db.conn, Some(&e.keeper), o.id, &[(ls[0].id, 2)])
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), ["lines.0.quantity"]);
+    let err = shipments::ship(&db.conn, Some(&e.keeper), first.id, " ", "")
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(&err), ["carrier"]);
+    let shipped =
+        shipments::ship(&db.conn, Some(&e.keeper), first.id, "DHL", "JD014600003").await?;
+    assert_eq!(shipped.state, "shipped");
+    // Repeating the click changes nothing.
+    shipments::ship(&db.conn, Some(&e.keeper), first.id, "DHL", "JD014600003").await?;
+    assert_eq!(level(&db.conn, a, e.main).await?, (7, 1));
+    let order = sales_orders::Entity::find_by_id(o.id)
+        .one(&db.conn)
+        .await?
+        .ok_or("order")?;
+    assert_eq!(order.state, "partially_shipped");
+    let rest = shipments::create(&db.conn, Some(&e.keeper), o.id, &[]).await?;
+    let picking = shipments::get(&db.conn, Some(&e.keeper), rest.id).await?;
+    assert_eq!(
+        picking
+            .lines
+            .iter()
+            .map(|l| (l.sku.as_str(), l.line.quantity))
+            .collect::<Vec<_>>(),
+        [("SHIP-A", 1), ("SHIP-B", 2)]
+    );
+    shipments::ship(&db.conn, Some(&e.keeper), rest.id, "UPS", "1Z999").await?;
+    let order = sales_orders::Entity::find_by_id(o.id)
+        .one(&db.conn)
+        .await?
+        .ok_or("order")?;
+    assert_eq!(order.state, "shipped");
+    assert_eq!(level(&db.conn, a, e.main).await?, (6, 0));
+    assert_eq!(level(&db.conn, b, e.main).await?, (8, 0));
+    assert!(matches!(
+        shipments::create(&db.conn, Some(&e.keeper), o.id, &[]).await,
+        Err(Error::Conflict(_))
+    ));
+    let feed = timeline::of_customer(&db.conn, Some(&e.ana), c, None, 50).await?;
+    let kinds: Vec<&str> = feed.iter().map(|t| t.event.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "shipment.shipped",
+            "shipment.shipped",
+            "order.confirmed",
+            "order.created"
+        ]
+    );
+    assert!(
+        feed[1].event.summary.contains("JD014600003"),
+        "{}",
+        feed[1].event.summary
+    );
+    let figures = orders::customer_figures(&db.conn, Some(&e.ana), c).await?;
+    assert_eq!(figures.open_orders, 0);
+    assert_eq!(figures.revenue_minor, order.total_minor);
+    assert_eq!(
+        figures.exposure_minor, order.total_minor,
+        "shipped, not yet invoiced"
+    );
+    let events: Vec<String> = outbox::of(&db.conn, "order", o.id)
+        .await?
+        .into_iter()
+        .map(|e| e.event_type)
+        .collect();
+    assert_eq!(
+        events,
+        ["order.confirmed", "order.shipped", "order.shipped"]
+    );
+    assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    let _ = timeline_events::Entity::find().all(&db.conn).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn order_numbers_stay_unique_under_concurrency() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "NUM-1", 100, 0).await?;
+    let c = customer(&db.conn, &e.ana, "Numbers Inc", 0).await?;
+    let runs: Vec<_> = (0..24)
+        .map(|_| {
+            let conn = db.conn.clone();
+            let ana = e.ana.clone();
+            let input = quote(c, e.main, vec![line(p, 1)]);
+            tokio::spawn(async move { orders::create(&conn, Some(&ana), &input).await })
+        })
+        .collect();
+    let mut numbers = HashSet::new();
+    for run in runs {
+        numbers.insert(run.await??.number);
+    }
+    assert_eq!(numbers.len(), 24);
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    for n in 1..=24 {
+        assert!(
+            numbers.contains(&format!("SO-{year}-{n:06}")),
+            "gapless from 1"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_double_submitted_confirm_confirms_once() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "TWICE", 100, 5).await?;
+    let c = customer(&db.conn, &e.ana, "Twice Ltd", 0).await?;
+    let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 2)])).await?;
+    let runs: Vec<_> = (0..8)
+        .map(|_| {
+            let conn = db.conn.clone();
+            let ana = e.ana.clone();
+            tokio::spawn(async move { orders::confirm(&conn, Some(&ana), o.id).await })
+        })
+        .collect();
+    let mut changed = 0;
+    for run in runs {
+        let done = run.await??;
+        assert_eq!(done.order.state, "confirmed");
+        changed += usize::from(done.changed);
+    }
+    assert_eq!(changed, 1);
+    assert_eq!(level(&db.conn, p, e.main).await?, (5, 2), "reserved once");
+    assert_eq!(outbox::of(&db.conn, "order", o.id).await?.len(), 1);
+    Ok(())
+}
+
+/// Odoo #32857: "20 concurrent process can reserve … even if you only have
+/// 10 in stock". 32 tasks confirm orders competing for 10 units.
+#[tokio::test]
+async fn concurrent_confirmations_never_oversell_scarce_stock() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let scarce = stocked(&db.conn, &e, "SCARCE-32", 100, 10).await?;
+    let other = stocked(&db.conn, &e, "OTHER-32", 100, 40).await?;
+    let c = customer(&db.conn, &e.ana, "Crowd", 0).await?;
+    let mut ids = Vec::new();
+    for n in 0..32 {
+        let lines = vec![line(scarce, 1 + n % 3), line(other, 1)];
+        ids.push(
+            orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, lines))
+                .await?
+                .id,
+        );
+    }
+    let runs: Vec<_> = ids
+        .iter()
+        .map(|&id| {
+            let conn = db.conn.clone();
+            let ana = e.ana.clone();
+            tokio::spawn(async move { orders::confirm(&conn, Some(&ana), id).await })
+        })
+        .collect();
+    let mut reported = 0;
+    for run in runs {
+        let done = run.await??;
+        assert!(done.changed);
+        let mine = done
+            .lines
+            .iter()
+            .find(|l| l.product_id == scarce)
+            .ok_or("line")?;
+        assert!(mine.reserved <= mine.quantity);
+        // What the confirmation reports is what is stored.
+        let stored = sales_order_lines::Entity::find_by_id(mine.id)
+            .one(&db.conn)
+            .await?
+            .ok_or("line")?;
+        assert_eq!(stored.reserved, mine.reserved);
+        reported += mine.reserved;
+    }
+    let (on_hand, reserved) = level(&db.conn, scarce, e.main).await?;
+    assert_eq!(on_hand, 10);
+    assert_eq!(reserved, 10, "all 10 reserved, never more");
+    assert_eq!(reported, 10);
+    assert_eq!(level(&db.conn, other, e.main).await?, (40, 32));
+    assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn record_scope_keeps_orders_to_their_owner_and_merge_moves_them() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "SCOPE-1", 100, 10).await?;
+    let c = customer(&db.conn, &e.ana, "Ana's", 0).await?;
+    let dup = customer(&db.conn, &e.ana, "Ana's duplicate", 0).await?;
+    let o = orders::create(
+        &db.conn,
+        Some(&e.ana),
+        &quote(dup, e.main, vec![line(p, 1)]),
+    )
+    .await?;
+    assert!(matches!(
+        orders::get(&db.conn, Some(&e.ben), o.id).await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        orders::confirm(&db.conn, Some(&e.ben), o.id).await,
+        Err(Error::NotFound)
+    ));
+    assert_eq!(
+        orders::list(&db.conn, Some(&e.ben), &OrderFilter::default(), 1, 50)
+            .await?
+            .total,
+        0
+    );
+    assert_eq!(
+        orders::list(&db.conn, Some(&e.keeper), &OrderFilter::default(), 1, 50)
+            .await?
+            .total,
+        1
+    );
+    customers::merge(&db.conn, Some(&e.manager), c, dup).await?;
+    let moved = sales_orders::Entity::find_by_id(o.id)
+        .one(&db.conn)
+        .await?
+        .ok_or("order")?;
+    assert_eq!(moved.customer_id, c);
+    Ok(())
+}
+
+/// A small deterministic generator for the property test.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Random sequences of receipts, confirms, cancels, partial shipments,
+/// adjustments and transfers; after every step the ledger recomputes to
+/// what is stored and no level is negative or over-reserved.
+#[tokio::test]
+async fn random_sequences_keep_the_ledger_invariants() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let mut products = Vec::new();
+    for n in 0..3 {
+        products.push(stocked(&db.conn, &e, &format!("PROP-{n}"), 100 + n, 5).await?);
+    }
+    let c = customer(&db.conn, &e.manager, "Property Co", 0).await?;
+    let houses = [e.main, e.east];
+    let mut gen = Gen(0x5EED);
+    let mut open: Vec<i64> = Vec::new();
+    let steps = if tandem_domain::testing::engine_name() == "postgres" {
+        120
+    } else {
+        200
+    };
+    for step in 0..steps {
+        let p = products[gen.below(3) as usize];
+        let w = houses[gen.below(2) as usize];
+        let result: Result<(), Error> = match gen.below(7) {
+            0 => stock::adjust(
+                &db.conn,
+                Some(&e.manager),
+                &AdjustInput {
+                    product_id: p,
+                    warehouse_id: w,
+                    quantity: 1 + gen.below(6) as i64,
+                    reason: "receipt".into(),
+                },
+            )
+            .await
+            .map(|_| ()),
+            1 => stock::adjust(
+                &db.conn,
+                Some(&e.manager),
+                &AdjustInput {
+                    product_id: p,
+                    warehouse_id: w,
+                    quantity: -(1 + gen.below(4) as i64),
+                    reason: "count".into(),
+                },
+            )
+            .await
+            .map(|_| ()),
+            2 => stock::transfer(
+                &db.conn,
+                Some(&e.manager),
+                &TransferInput {
+                    product_id: p,
+                    from_warehouse_id: w,
+                    to_warehouse_id: if w == e.main { e.east } else { e.main },
+                    quantity: 1 + gen.below(4) as i64,
+                    reason: String::new(),
+                },
+            )
+            .await
+            .map(|_| ()),
+            3 | 4 => {
+                let q = quote(
+                    c,
+                    w,
+                    vec![
+                        line(p, 1 + gen.below(5) as i64),
+                        line(products[gen.below(3) as usize], 1 + gen.below(3) as i64),
+                    ],
+                );
+                match orders::create(&db.conn, Some(&e.manager), &q).await {
+                    Ok(o) => orders::confirm(&db.conn, Some(&e.manager), o.id)
+                        .await
+                        .map(|_| open.push(o.id)),
+                    Err(err) => Err(err),
+                }
+            }
+            5 if !open.is_empty() => {
+                let o = open[gen.below(open.len() as u64) as usize];
+                let ls = lines(&db.conn, o).await?;
+                let picked: Vec<(i64, i64)> = ls
+                    .iter()
+                    .filter(|l| l.reserved > 0)
+                    .map(|l| (l.id, 1 + gen.below(l.reserved as u64) as i64))
+                    .collect();
+                if picked.is_empty() {
+                    orders::reserve_backorders(&db.conn, Some(&e.manager), o)
+                        .await
+                        .map(|_| ())
+                } else {
+                    match shipments::create(&db.conn, Some(&e.keeper), o, &picked).await {
+                        Ok(s) => shipments::ship(&db.conn, Some(&e.keeper), s.id, "Post", "")
+                            .await
+                            .map(|_| ()),
+                        Err(err) => Err(err),
+                    }
+                }
+            }
+            6 if !open.is_empty() => {
+                let o = open.swap_remove(gen.below(open.len() as u64) as usize);
+                orders::cancel(&db.conn, Some(&e.manager), o, "property")
+                    .await
+                    .map(|_| ())
+            }
+            _ => Ok(()),
+        };
+        match result {
+            Ok(()) | Err(Error::Validation(_)) | Err(Error::Conflict(_)) => {}
+            Err(other) => return Err(format!("step {step}: unexpected {other:?}").into()),
+        }
+        let differences = stock::check_ledger(&db.conn).await?;
+        assert!(differences.is_empty(), "step {step}: {differences:?}");
+        for l in stock_levels::Entity::find().all(&db.conn).await? {
+            assert!(
+                l.on_hand >= 0 && l.reserved >= 0 && l.reserved <= l.on_hand,
+                "step {step}: {l:?}"
+            );
+        }
+    }
+    Ok(())
+}
