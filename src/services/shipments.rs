@@ -347,10 +347,10 @@ pub async fn ship(
     )
     .await?;
     txn.commit().await?;
-    Ok(shipments::Entity::find_by_id(id)
+    shipments::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or(Error::NotFound)?)
+        .ok_or(Error::NotFound)
 }
 
 /// Cancels an open shipment (the quantities stay reserved on the order).
