@@ -13,6 +13,8 @@ pub enum Access {
     Permission(&'static str),
     /// A signed-in user holding any of these permissions.
     AnyOf(&'static [&'static str]),
+    /// A signed-in user holding all of these permissions.
+    AllOf(&'static [&'static str]),
 }
 
 /// One server function: its path, what it requires, and a sample body (JSON
@@ -447,5 +449,179 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         access: Access::Permission("admin.users"),
         content_type: JSON,
         sample: r#"{"user_id":999999,"team_id":null}"#,
+    },
+    ServerFnSpec {
+        path: "/api/products/list",
+        access: Access::Permission("products.read"),
+        content_type: JSON,
+        sample: r#"{"q":null,"category":null,"inactive":false,"page":1}"#,
+    },
+    ServerFnSpec {
+        path: "/api/products/categories",
+        access: Access::Permission("products.read"),
+        content_type: JSON,
+        sample: r#"{}"#,
+    },
+    ServerFnSpec {
+        path: "/api/products/get",
+        access: Access::Permission("products.read"),
+        content_type: JSON,
+        sample: r#"{"id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/products/moves",
+        access: Access::Permission("stock.read"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"page":1}"#,
+    },
+    ServerFnSpec {
+        path: "/api/products/create",
+        access: Access::Permission("products.write"),
+        content_type: JSON,
+        sample: r#"{"form":{"sku":"","name":"","description":"","category":"","unit":"","list_price":"","cost_price":"","tax_rate":"","barcode":"","active":true}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/products/update",
+        access: Access::Permission("products.write"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"form":{"sku":"X-1","name":"X","description":"","category":"","unit":"pcs","list_price":"1","cost_price":"","tax_rate":"0","barcode":"","active":true}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/stock/adjust",
+        access: Access::Permission("stock.adjust"),
+        content_type: JSON,
+        sample: r#"{"product_id":999999,"form":{"warehouse_id":"","quantity":"","reason":""}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/stock/transfer",
+        access: Access::Permission("stock.transfer"),
+        content_type: JSON,
+        sample: r#"{"product_id":999999,"form":{"from_warehouse_id":"","to_warehouse_id":"","quantity":"","reason":""}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/warehouses/list",
+        access: Access::AnyOf(&["stock.read", "products.read", "orders.read"]),
+        content_type: JSON,
+        sample: r#"{}"#,
+    },
+    ServerFnSpec {
+        path: "/api/warehouses/create",
+        access: Access::Permission("warehouses.write"),
+        content_type: JSON,
+        sample: r#"{"form":{"code":"","name":"","address":"","active":true}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/warehouses/update",
+        access: Access::Permission("warehouses.write"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"form":{"code":"ZZ","name":"Z","address":"","active":true}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/products",
+        access: Access::Permission("products.read"),
+        content_type: JSON,
+        sample: r#"{"q":"zzzz-none","warehouse_id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/preview",
+        access: Access::Permission("orders.write"),
+        content_type: JSON,
+        sample: r#"{"form":{"customer_id":0,"warehouse_id":999999,"ship_by":"","notes":"","lines":[]}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/create",
+        access: Access::Permission("orders.write"),
+        content_type: JSON,
+        sample: r#"{"form":{"customer_id":999999,"warehouse_id":999999,"ship_by":"","notes":"","lines":[]}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/update",
+        access: Access::Permission("orders.write"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"form":{"customer_id":999999,"warehouse_id":999999,"ship_by":"","notes":"","lines":[{"product_id":999999,"sku":"","name":"","quantity":"1","unit_price":"","discount":"0","tax_rate":""}]}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/list",
+        access: Access::AnyOf(&["orders.read", "orders.read_all"]),
+        content_type: JSON,
+        sample: r#"{"q":null,"state_filter":null,"customer":null,"page":1}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/get",
+        access: Access::AnyOf(&["orders.read", "orders.read_all"]),
+        content_type: JSON,
+        sample: r#"{"id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/confirm",
+        access: Access::Permission("orders.confirm"),
+        content_type: JSON,
+        sample: r#"{"id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/approve",
+        access: Access::Permission("orders.approve"),
+        content_type: JSON,
+        sample: r#"{"id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/cancel",
+        access: Access::AnyOf(&["orders.write", "orders.cancel"]),
+        content_type: JSON,
+        sample: r#"{"id":999999,"reason":""}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/reserve",
+        access: Access::Permission("orders.confirm"),
+        content_type: JSON,
+        sample: r#"{"id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/customer-figures",
+        access: Access::AllOf(&["orders.read", "customers.read"]),
+        content_type: JSON,
+        sample: r#"{"customer_id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/shipments/create",
+        access: Access::Permission("shipments.write"),
+        content_type: JSON,
+        sample: r#"{"order_id":999999,"lines":[]}"#,
+    },
+    ServerFnSpec {
+        path: "/api/shipments/ship",
+        access: Access::Permission("shipments.write"),
+        content_type: JSON,
+        sample: r#"{"id":999999,"carrier":"DHL","tracking":""}"#,
+    },
+    ServerFnSpec {
+        path: "/api/shipments/cancel",
+        access: Access::Permission("shipments.write"),
+        content_type: JSON,
+        sample: r#"{"id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/shipments/get",
+        access: Access::Permission("shipments.read"),
+        content_type: JSON,
+        sample: r#"{"id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/shipments/to-ship",
+        access: Access::Permission("shipments.read"),
+        content_type: JSON,
+        sample: r#"{"warehouse":null}"#,
+    },
+    ServerFnSpec {
+        path: "/api/shipments/list",
+        access: Access::Permission("shipments.read"),
+        content_type: JSON,
+        sample: r#"{"state_filter":null,"customer":null,"page":1}"#,
+    },
+    ServerFnSpec {
+        path: "/api/stock/check",
+        access: Access::Permission("admin.audit"),
+        content_type: JSON,
+        sample: r#"{}"#,
     },
 ];

@@ -15,6 +15,7 @@ pub mod authz;
 pub mod components;
 pub mod crm;
 pub mod customers;
+pub mod erp;
 pub mod error;
 pub mod home;
 pub mod messages;
@@ -50,6 +51,13 @@ use crate::{
         },
     },
     customers::{CustomerPage, CustomersPage, EditCustomerPage, NewCustomerPage},
+    erp::{
+        ledger::LedgerPage,
+        orders::{EditQuotePage, NewQuotePage, OrderPage, OrdersPage},
+        products::{EditProductPage, NewProductPage, ProductPage, ProductsPage},
+        shipments::{ShipmentPage, ShipmentsPage},
+        warehouses::WarehousesPage,
+    },
     home::HomePage,
     i18n::I18nContextProvider,
     shell::AppShell,
@@ -112,8 +120,17 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/opportunities/:id") view=|| view! { <Guard need=Need::Permission("opportunities.read")><OpportunityPage/></Guard> }/>
                             <Route path=path!("/activities") view=|| view! { <Guard need=Need::Permission("activities.read")><ActivitiesPage/></Guard> }/>
                             <Route path=path!("/campaigns") view=|| view! { <Guard need=Need::Permission("campaigns.read")><CampaignsPage/></Guard> }/>
-                            <Route path=path!("/sales") view=|| area_route(Area::Sales)/>
-                            <Route path=path!("/inventory") view=|| area_route(Area::Inventory)/>
+                            <Route path=path!("/orders") view=|| view! { <Guard need=Need::Permission("orders.read")><OrdersPage/></Guard> }/>
+                            <Route path=path!("/orders/new") view=|| view! { <Guard need=Need::Permission("orders.write")><NewQuotePage/></Guard> }/>
+                            <Route path=path!("/orders/:id") view=|| view! { <Guard need=Need::Permission("orders.read")><OrderPage/></Guard> }/>
+                            <Route path=path!("/orders/:id/edit") view=|| view! { <Guard need=Need::Permission("orders.write")><EditQuotePage/></Guard> }/>
+                            <Route path=path!("/shipments") view=|| view! { <Guard need=Need::Permission("shipments.read")><ShipmentsPage/></Guard> }/>
+                            <Route path=path!("/shipments/:id") view=|| view! { <Guard need=Need::Permission("shipments.read")><ShipmentPage/></Guard> }/>
+                            <Route path=path!("/products") view=|| view! { <Guard need=Need::Permission("products.read")><ProductsPage/></Guard> }/>
+                            <Route path=path!("/products/new") view=|| view! { <Guard need=Need::Permission("products.write")><NewProductPage/></Guard> }/>
+                            <Route path=path!("/products/:id") view=|| view! { <Guard need=Need::Permission("products.read")><ProductPage/></Guard> }/>
+                            <Route path=path!("/products/:id/edit") view=|| view! { <Guard need=Need::Permission("products.write")><EditProductPage/></Guard> }/>
+                            <Route path=path!("/warehouses") view=|| view! { <Guard need=Need::Permission("stock.read")><WarehousesPage/></Guard> }/>
                             <Route path=path!("/purchasing") view=|| area_route(Area::Purchasing)/>
                             <Route path=path!("/service") view=|| area_route(Area::Service)/>
                             <Route path=path!("/dashboards") view=|| area_route(Area::Dashboards)/>
@@ -124,6 +141,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/admin/roles") view=|| view! { <Guard need=Need::Permission("admin.roles")><RolesPage/></Guard> }/>
                             <Route path=path!("/admin/roles/:id") view=|| view! { <Guard need=Need::Permission("admin.roles")><RoleEditPage/></Guard> }/>
                             <Route path=path!("/admin/teams") view=|| view! { <Guard need=Need::Permission("admin.users")><TeamsPage/></Guard> }/>
+                            <Route path=path!("/admin/ledger") view=|| view! { <Guard need=Need::Permission("admin.audit")><LedgerPage/></Guard> }/>
                             <Route path=path!("/admin/audit") view=|| view! { <Guard need=Need::Permission("admin.audit")><AuditPage/></Guard> }/>
                         </Routes>
                     </ErrorBoundary>

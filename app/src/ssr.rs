@@ -123,3 +123,10 @@ pub fn parse_local(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .single()
         .map(|d| d.with_timezone(&chrono::Utc))
 }
+
+/// Today's date in the user's time zone.
+pub fn local_today() -> chrono::NaiveDate {
+    let offset = chrono::FixedOffset::east_opt(tz_offset() * 60)
+        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+    chrono::Utc::now().with_timezone(&offset).date_naive()
+}

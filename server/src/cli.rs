@@ -65,6 +65,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             ))?;
         }
+        Command::Check => {
+            migrate(&db).await?;
+            let differences = tandem_domain::services::stock::check_ledger(&db)
+                .await
+                .map_err(|err| anyhow::anyhow!("cannot check the ledger: {}", describe(&err)))?;
+            if differences.is_empty() {
+                say("stock ledger check: stored stock agrees with the moves and reservations")?;
+            } else {
+                for d in &differences {
+                    say(&format!(
+                        "difference: product {} ({}) warehouse {} {}: stored {}, recomputed {}",
+                        d.product_id, d.sku, d.warehouse_code, d.field, d.stored, d.computed
+                    ))?;
+                }
+                anyhow::bail!("stock ledger check found {} differences", differences.len());
+            }
+        }
         Command::CreateAdmin(args) => {
             migrate(&db).await?;
             let generated = auth::create_admin(&db, &args.email, &args.name, args.password.clone())

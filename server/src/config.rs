@@ -25,6 +25,7 @@ impl Cli {
             Some(Command::SeedDemo) => Ok(Command::SeedDemo),
             Some(Command::CreateAdmin(args)) => Ok(Command::CreateAdmin(args.clone())),
             Some(Command::SeedVolume(args)) => Ok(Command::SeedVolume(args.clone())),
+            Some(Command::Check) => Ok(Command::Check),
             // The environment fills in `serve`'s settings.
             None => ServeArgs::from_env().map(|args| Command::Serve(Box::new(args))),
         }
@@ -45,6 +46,9 @@ pub enum Command {
     /// Load large volumes of CRM data for benchmarks (after the demo data),
     /// with a progress bar, and exit.
     SeedVolume(SeedVolumeArgs),
+    /// Recompute stock from the ledger and list any difference from the
+    /// stored levels (exit status 1 when there is one). Never fixes.
+    Check,
 }
 
 /// Settings of `tandem seed-volume`.

@@ -1252,3 +1252,50 @@ pub async fn customer_figures(
     }
     Ok(out)
 }
+
+/// A quote priced as it is being written: each line's amounts and what is
+/// available in the warehouse, and the totals, by the same rule as saving.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Preview {
+    /// (net, tax, available) per line, in input order.
+    pub lines: Vec<(i64, i64, i64)>,
+    /// Σ nets.
+    pub subtotal_minor: i64,
+    /// Σ taxes.
+    pub tax_minor: i64,
+    /// Subtotal + tax.
+    pub total_minor: i64,
+}
+
+/// Prices a quote without saving it (the quote builder's live totals).
+pub async fn preview(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    warehouse_id: i64,
+    lines: &[LineInput],
+) -> Result<Preview> {
+    policy::require(actor, Permission::OrdersWrite)?;
+    validate(&OrderInput {
+        lines: lines.to_vec(),
+        ..Default::default()
+    })?;
+    let (rows, subtotal, tax) = price_lines(db, 0, lines).await?;
+    let ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
+    let available = stock::available_in(db, &ids, warehouse_id).await?;
+    Ok(Preview {
+        lines: rows
+            .iter()
+            .map(|r| {
+                let product = *r.product_id.as_ref();
+                (
+                    *r.net_minor.as_ref(),
+                    *r.tax_minor.as_ref(),
+                    available.get(&product).copied().unwrap_or(0),
+                )
+            })
+            .collect(),
+        subtotal_minor: subtotal,
+        tax_minor: tax,
+        total_minor: subtotal + tax,
+    })
+}

@@ -39,6 +39,7 @@ pub fn AdminTabs(current: &'static str) -> impl IntoView {
             {can("admin.roles").then(|| tab("/admin/roles", "roles", t_string!(i18n, admin.roles).to_owned()))}
             {can("admin.users").then(|| tab("/admin/teams", "teams", t_string!(i18n, admin.teams).to_owned()))}
             {can("admin.audit").then(|| tab("/admin/audit", "audit", t_string!(i18n, admin.audit).to_owned()))}
+            {can("admin.audit").then(|| tab("/admin/ledger", "ledger", t_string!(i18n, admin.ledger).to_owned()))}
         </nav>
     }
 }

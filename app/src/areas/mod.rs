@@ -43,8 +43,8 @@ impl Area {
     pub fn href(self) -> &'static str {
         match self {
             Area::Customers => "/customers",
-            Area::Sales => "/sales",
-            Area::Inventory => "/inventory",
+            Area::Sales => "/orders",
+            Area::Inventory => "/products",
             Area::Purchasing => "/purchasing",
             Area::Service => "/service",
             Area::Dashboards => "/dashboards",

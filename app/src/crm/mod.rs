@@ -108,6 +108,13 @@ pub fn event_label(kind: &str, i18n: leptos_i18n::I18nContext<Locale>) -> String
         "activity.logged" => t_string!(i18n, timeline.activity_logged).to_owned(),
         "activity.planned" => t_string!(i18n, timeline.activity_planned).to_owned(),
         "activity.done" => t_string!(i18n, timeline.activity_done).to_owned(),
+        "order.created" => t_string!(i18n, timeline.order_created).to_owned(),
+        "order.confirmed" => t_string!(i18n, timeline.order_confirmed).to_owned(),
+        "order.confirmed_backorder" => {
+            t_string!(i18n, timeline.order_confirmed_backorder).to_owned()
+        }
+        "order.cancelled" => t_string!(i18n, timeline.order_cancelled).to_owned(),
+        "shipment.shipped" => t_string!(i18n, timeline.shipment_shipped).to_owned(),
         other => other.to_owned(),
     }
 }

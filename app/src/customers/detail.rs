@@ -1,7 +1,7 @@
 //! `/customers/:id`: the customer 360 page. A header with the facts and
 //! figures, then tabs: the timeline (one feed of everything that happened),
-//! contacts, opportunities, activities, and the ERP tabs that later modules
-//! fill (orders, shipments, invoices, tickets).
+//! contacts, opportunities, activities, orders and shipments, and the tabs
+//! that later modules fill (invoices, tickets).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -73,6 +73,19 @@ pub fn CustomerPage() -> impl IntoView {
         |(id, _, _)| crm::api::customer_overview(id),
     );
     let archive_errors = Signal::derive(move || archive.value().get().and_then(Result::err));
+    let me = crate::auth::use_me();
+    let sees_orders = me.as_ref().is_some_and(|m| m.can("orders.read"));
+    let quotes = me.as_ref().is_some_and(|m| m.can("orders.write"));
+    let figures = Resource::new(
+        move || (id(), sees_orders),
+        |(id, sees)| async move {
+            if sees {
+                crate::erp::api::customer_order_figures(id).await.ok()
+            } else {
+                None
+            }
+        },
+    );
     view! {
         <Title text=move || t_string!(i18n, nav.customers).to_owned()/>
         <div class="page">
@@ -83,6 +96,7 @@ pub fn CustomerPage() -> impl IntoView {
                     let can_write = c.can_write;
                     let is_company = c.summary.kind == "company";
                     let customer_id = c.summary.id;
+                    let figure_currency = c.currency.clone();
                     view! {
                         <header class="page-header page-header-row">
                             <div>
@@ -96,6 +110,7 @@ pub fn CustomerPage() -> impl IntoView {
                             <div class="user-menu">
                                 {can_write.then(|| view! { <a class="btn btn-secondary" href=format!("/customers/{customer_id}/edit")>{t!(i18n, crm.edit_customer)}</a> })}
                                 {can_write.then(|| view! { <a class="btn btn-secondary" href=format!("/opportunities/new?customer={customer_id}")>{t!(i18n, crm.new_opportunity)}</a> })}
+                                {(quotes && !archived).then(|| view! { <a class="btn btn-primary" href=format!("/orders/new?customer={customer_id}")>{t!(i18n, crm.new_quote)}</a> })}
                                 {c.can_archive.then(|| view! {
                                     <button type="button" class="btn btn-secondary"
                                         on:click=move |_| { archive.dispatch(api::ArchiveCustomer { id: id(), archived: !archived }); }>
@@ -110,9 +125,18 @@ pub fn CustomerPage() -> impl IntoView {
                                 <div><dt>{t!(i18n, crm.owner)}</dt><dd>{c.owner.clone().unwrap_or_else(|| "—".into())}</dd></div>
                                 <div><dt>{t!(i18n, crm.segment)}</dt><dd>{if c.summary.segment.is_empty() { "—".to_owned() } else { c.summary.segment.clone() }}</dd></div>
                                 <div><dt>{t!(i18n, crm.credit_limit)}</dt><dd>{format!("{} {}", c.credit_limit, c.currency)}</dd></div>
-                                <div><dt>{t!(i18n, crm.exposure)}</dt><dd title=move || t_string!(i18n, crm.needs_orders)>"—"</dd></div>
-                                <div><dt>{t!(i18n, crm.lifetime_revenue)}</dt><dd title=move || t_string!(i18n, crm.needs_orders)>"—"</dd></div>
-                                <div><dt>{t!(i18n, crm.open_orders)}</dt><dd title=move || t_string!(i18n, crm.needs_orders)>"—"</dd></div>
+                                <Transition>
+                                    {move || {
+                                        let f = figures.get().flatten();
+                                        let currency = figure_currency.clone();
+                                        let shown = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+                                        view! {
+                                            <div><dt>{t!(i18n, crm.exposure)}</dt><dd data-testid="exposure">{shown(f.as_ref().map(|f| format!("{} {}", f.exposure, currency)))}</dd></div>
+                                            <div><dt>{t!(i18n, crm.lifetime_revenue)}</dt><dd data-testid="revenue">{shown(f.as_ref().map(|f| format!("{} {}", f.revenue, currency)))}</dd></div>
+                                            <div><dt>{t!(i18n, crm.open_orders)}</dt><dd data-testid="open-orders">{shown(f.as_ref().map(|f| f.open_orders.to_string()))}</dd></div>
+                                        }
+                                    }}
+                                </Transition>
                                 <div><dt>{t!(i18n, crm.open_tickets)}</dt><dd title=move || t_string!(i18n, crm.needs_tickets)>"—"</dd></div>
                                 <Transition>
                                     {move || overview.get().and_then(Result::ok).map(|o| view! {
@@ -154,10 +178,12 @@ pub fn CustomerPage() -> impl IntoView {
                                     <LogActivity customer_id opportunity_id=None/>
                                 </section>
                             }.into_any(),
+                            "orders" => view! { <CustomerOrders customer_id/> }.into_any(),
+                            "shipments" => view! { <CustomerShipments customer_id/> }.into_any(),
                             other => {
                                 let waiting = match other {
                                     "tickets" => t_string!(i18n, crm.needs_tickets),
-                                    _ => t_string!(i18n, crm.needs_orders),
+                                    _ => t_string!(i18n, crm.needs_invoices),
                                 };
                                 view! { <section class="card"><p class="muted">{waiting}</p></section> }.into_any()
                             }
@@ -169,6 +195,54 @@ pub fn CustomerPage() -> impl IntoView {
                 }})}
             </Transition>
         </div>
+    }
+}
+
+/// The orders tab: the customer's quotes and orders in the user's scope.
+#[component]
+fn CustomerOrders(customer_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let orders = Resource::new(move || customer_id, |id| {
+        crate::erp::api::list_orders(None, None, Some(id), 1)
+    });
+    view! {
+        <section class="card">
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || orders.get().map(|r| match r {
+                    Err(e) => view! { <p class="muted">{crate::components::forms::describe(&e, i18n)}</p> }.into_any(),
+                    Ok(page) => {
+                        let more = page.total > page.items.len() as u64;
+                        view! {
+                            {page.items.is_empty().then(|| view! { <p class="muted">{t!(i18n, crm.nothing_yet)}</p> })}
+                            <crate::erp::orders::OrderTable rows=page.items/>
+                            {more.then(|| view! { <a href=format!("/orders?customer={customer_id}")>{t!(i18n, crm.see_all)}</a> })}
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The shipments tab: shipments of the customer's orders.
+#[component]
+fn CustomerShipments(customer_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let shipments = Resource::new(move || customer_id, |id| {
+        crate::erp::api::list_shipments(None, Some(id), 1)
+    });
+    view! {
+        <section class="card">
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                {move || shipments.get().map(|r| match r {
+                    Err(e) => view! { <p class="muted">{crate::components::forms::describe(&e, i18n)}</p> }.into_any(),
+                    Ok(page) => view! {
+                        {page.items.is_empty().then(|| view! { <p class="muted">{t!(i18n, crm.nothing_yet)}</p> })}
+                        <crate::erp::shipments::ShipmentTable rows=page.items/>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
     }
 }
 

@@ -35,6 +35,7 @@ fn allowed(access: Access, role: BuiltinRole) -> bool {
         Access::Public | Access::SignedIn => true,
         Access::Permission(code) => has(code),
         Access::AnyOf(codes) => codes.iter().any(|c| has(c)),
+        Access::AllOf(codes) => codes.iter().all(|c| has(c)),
     }
 }
 

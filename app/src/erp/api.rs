@@ -1,0 +1,765 @@
+//! Server functions of products, stock, warehouses, orders and shipments.
+//! Each parses its form, then calls one domain service, which checks
+//! permission and record scope.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+use super::types::*;
+use crate::{admin::types::PageView, error::AppError};
+
+#[cfg(feature = "ssr")]
+mod convert {
+    use tandem_domain::{
+        auth::{Actor, Permission},
+        money::{format_minor, format_rate, parse_minor, parse_rate},
+        services::{orders, products, shipments, stock},
+        Error, FieldErrors,
+    };
+
+    use super::*;
+    use crate::ssr::local_time;
+
+    pub fn merge<T>(result: tandem_domain::Result<T>, errors: &mut FieldErrors) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(Error::Validation(f)) => {
+                errors.extend(f);
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    pub fn finish<T>(errors: FieldErrors, value: T) -> Result<T, AppError> {
+        if errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(Error::Validation(errors).into())
+        }
+    }
+
+    pub fn quantity(text: &str, field: &str, message: &str, errors: &mut FieldErrors) -> i64 {
+        match text.trim().replace([',', ' '], "").parse::<i64>() {
+            Ok(q) => q,
+            Err(_) => {
+                errors.insert(field.into(), message.into());
+                0
+            }
+        }
+    }
+
+    pub fn product_row(p: products::Product, on_hand: i64, reserved: i64) -> ProductRow {
+        ProductRow {
+            id: p.id,
+            sku: p.sku,
+            name: p.name,
+            category: p.category,
+            unit: p.unit,
+            list_price: format_minor(p.list_price_minor),
+            cost_price: p.cost_price_minor.map(format_minor),
+            tax_rate: format_rate(p.tax_rate_bp),
+            active: p.active,
+            on_hand,
+            available: on_hand - reserved,
+        }
+    }
+
+    pub fn product_input(form: ProductForm, actor: Option<&Actor>) -> Result<products::ProductInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let list = merge(parse_minor(&form.list_price, "list_price"), &mut errors).unwrap_or(0);
+        let may_cost = actor.is_some_and(|a| a.has(Permission::ProductsReadCost));
+        let cost = if may_cost {
+            merge(parse_minor(&form.cost_price, "cost_price"), &mut errors)
+        } else {
+            None
+        };
+        let tax = merge(parse_rate(&form.tax_rate, "tax_rate"), &mut errors).unwrap_or(0);
+        let input = products::ProductInput {
+            sku: form.sku,
+            name: form.name,
+            description: form.description,
+            category: form.category,
+            unit: form.unit,
+            list_price_minor: list,
+            cost_price_minor: cost,
+            tax_rate_bp: tax,
+            barcode: form.barcode,
+            active: form.active,
+        };
+        finish(errors, input)
+    }
+
+    pub fn lines(form: &QuoteForm) -> Result<Vec<orders::LineInput>, AppError> {
+        let mut errors = FieldErrors::new();
+        let mut out = Vec::with_capacity(form.lines.len());
+        for (i, l) in form.lines.iter().enumerate() {
+            let quantity = quantity(
+                &l.quantity,
+                &format!("lines.{i}.quantity"),
+                tandem_domain::messages::QUANTITY_RANGE,
+                &mut errors,
+            );
+            let price_field = format!("lines.{i}.unit_price");
+            let unit_price = if l.unit_price.trim().is_empty() {
+                None
+            } else {
+                merge(parse_minor(&l.unit_price, &price_field), &mut errors)
+            };
+            let discount =
+                merge(parse_rate(&l.discount, &format!("lines.{i}.discount")), &mut errors).unwrap_or(0);
+            let tax_rate = if l.tax_rate.trim().is_empty() {
+                None
+            } else {
+                merge(parse_rate(&l.tax_rate, &format!("lines.{i}.tax_rate")), &mut errors)
+            };
+            out.push(orders::LineInput {
+                product_id: l.product_id,
+                quantity,
+                unit_price_minor: unit_price,
+                discount_bp: discount,
+                tax_rate_bp: tax_rate,
+            });
+        }
+        finish(errors, out)
+    }
+
+    pub fn order_input(form: QuoteForm) -> Result<orders::OrderInput, AppError> {
+        let lines = lines(&form);
+        let mut errors = FieldErrors::new();
+        let ship_by = if form.ship_by.trim().is_empty() {
+            None
+        } else {
+            match chrono::NaiveDate::parse_from_str(form.ship_by.trim(), "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.insert("ship_by".into(), tandem_domain::messages::DATE_INVALID.into());
+                    None
+                }
+            }
+        };
+        let lines = match lines {
+            Ok(l) => l,
+            Err(AppError::Validation(f)) => {
+                errors.extend(f);
+                Vec::new()
+            }
+            Err(other) => return Err(other),
+        };
+        finish(
+            errors,
+            orders::OrderInput {
+                customer_id: form.customer_id,
+                warehouse_id: form.warehouse_id,
+                ship_by,
+                notes: form.notes,
+                owner_id: None,
+                lines,
+            },
+        )
+    }
+
+    pub fn order_row(r: orders::OrderRow) -> OrderRow {
+        let o = r.order;
+        OrderRow {
+            id: o.id,
+            awaiting_approval: o.state == "draft" && !o.approval_reason.is_empty() && o.approved_by.is_none(),
+            number: o.number,
+            customer_id: o.customer_id,
+            customer: r.customer_name,
+            state: o.state,
+            total: format_minor(o.total_minor),
+            currency: o.currency,
+            ship_by: o.ship_by.to_string(),
+            created: local_time(o.created_at),
+        }
+    }
+
+    pub fn order_view(d: orders::OrderDetail, actor: Option<&Actor>) -> OrderView {
+        use orders::OrderState;
+        let has = |p| actor.is_some_and(|a| a.has(p));
+        let o = &d.order;
+        let name = |id: Option<i64>| id.and_then(|i| d.names.get(&i).cloned());
+        let mut history = vec![Step {
+            kind: "created".into(),
+            at: local_time(o.created_at),
+            detail: name(o.created_by).unwrap_or_default(),
+        }];
+        if let Some(at) = o.approved_at {
+            history.push(Step { kind: "approved".into(), at: local_time(at), detail: name(o.approved_by).unwrap_or_default() });
+        }
+        if let Some(at) = o.confirmed_at {
+            history.push(Step { kind: "confirmed".into(), at: local_time(at), detail: String::new() });
+        }
+        for s in d.shipments.iter().filter(|s| s.state == shipments::SHIPPED) {
+            if let Some(at) = s.shipped_at {
+                history.push(Step {
+                    kind: "shipped".into(),
+                    at: local_time(at),
+                    detail: format!("{} · {} {}", s.number, s.carrier, s.tracking).trim().to_owned(),
+                });
+            }
+        }
+        if let Some(at) = o.cancelled_at {
+            history.push(Step { kind: "cancelled".into(), at: local_time(at), detail: o.cancel_reason.clone() });
+        }
+        let state = d.state;
+        OrderView {
+            id: o.id,
+            number: o.number.clone(),
+            state: o.state.clone(),
+            customer_id: o.customer_id,
+            customer: d.customer.name.clone(),
+            warehouse_id: o.warehouse_id,
+            warehouse: format!("{} · {}", d.warehouse.code, d.warehouse.name),
+            owner: name(o.owner_id),
+            currency: o.currency.clone(),
+            subtotal: format_minor(o.subtotal_minor),
+            tax: format_minor(o.tax_minor),
+            total: format_minor(o.total_minor),
+            ship_by: o.ship_by.to_string(),
+            notes: o.notes.clone(),
+            approval_reason: if o.approved_by.is_none() { o.approval_reason.clone() } else { String::new() },
+            approved_by: name(o.approved_by),
+            cancel_reason: o.cancel_reason.clone(),
+            form: QuoteForm {
+                customer_id: o.customer_id,
+                warehouse_id: o.warehouse_id,
+                ship_by: o.ship_by.to_string(),
+                notes: o.notes.clone(),
+                lines: d
+                    .lines
+                    .iter()
+                    .map(|l| QuoteLine {
+                        product_id: l.line.product_id,
+                        sku: l.sku.clone(),
+                        name: l.line.description.clone(),
+                        quantity: l.line.quantity.to_string(),
+                        unit_price: format_minor(l.line.unit_price_minor).replace(',', ""),
+                        discount: format_rate(l.line.discount_bp),
+                        tax_rate: format_rate(l.line.tax_rate_bp),
+                    })
+                    .collect(),
+            },
+            lines: d
+                .lines
+                .iter()
+                .map(|l| OrderLineView {
+                    id: l.line.id,
+                    line_no: l.line.line_no,
+                    product_id: l.line.product_id,
+                    sku: l.sku.clone(),
+                    description: l.line.description.clone(),
+                    unit: l.unit.clone(),
+                    quantity: l.line.quantity,
+                    unit_price: format_minor(l.line.unit_price_minor),
+                    discount: format_rate(l.line.discount_bp),
+                    tax_rate: format_rate(l.line.tax_rate_bp),
+                    net: format_minor(l.line.net_minor),
+                    reserved: l.line.reserved,
+                    shipped: l.line.shipped,
+                    backordered: if state.holds_stock() { l.backordered() } else { 0 },
+                    available: l.available,
+                    in_shipments: l.in_shipments,
+                })
+                .collect(),
+            shipments: d
+                .shipments
+                .iter()
+                .map(|s| ShipmentSummary {
+                    id: s.id,
+                    number: s.number.clone(),
+                    state: s.state.clone(),
+                    carrier: s.carrier.clone(),
+                    tracking: s.tracking.clone(),
+                    created: local_time(s.created_at),
+                    shipped: s.shipped_at.map(local_time),
+                })
+                .collect(),
+            history,
+            can_edit: state == OrderState::Draft && has(Permission::OrdersWrite),
+            can_confirm: state == OrderState::Draft && has(Permission::OrdersConfirm),
+            can_approve: state == OrderState::Draft && has(Permission::OrdersApprove),
+            can_cancel: match state {
+                OrderState::Draft => has(Permission::OrdersWrite),
+                OrderState::Confirmed => has(Permission::OrdersCancel),
+                _ => false,
+            },
+            can_ship: state.holds_stock() && has(Permission::ShipmentsWrite),
+        }
+    }
+
+    pub fn move_row(m: stock::MoveRow) -> MoveRow {
+        let e = m.entry;
+        MoveRow {
+            id: e.id,
+            at: local_time(e.created_at),
+            warehouse: m.warehouse_code,
+            kind: e.kind,
+            quantity: e.quantity,
+            reason: e.reason,
+            doc_link: match (e.doc_type.as_str(), e.doc_id) {
+                ("shipment", Some(id)) => Some(shipments::link(id)),
+                _ => None,
+            },
+            doc_number: e.doc_number,
+            actor: m.actor_name,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn actor() -> Option<tandem_domain::auth::Actor> {
+    crate::ssr::actor()
+}
+
+/// A page of products. Needs `products.read`.
+#[server(endpoint = "products/list", input = Json)]
+pub async fn list_products(
+    q: Option<String>,
+    category: Option<String>,
+    inactive: bool,
+    page: u64,
+) -> Result<PageView<ProductRow>, AppError> {
+    use tandem_domain::services::products;
+    let state = crate::ssr::state()?;
+    let filter = products::ProductFilter {
+        search: q,
+        category,
+        include_inactive: inactive,
+    };
+    let found = products::list(&state.db, actor().as_ref(), &filter, page, 50).await?;
+    Ok(PageView::from_page(found, |r| {
+        convert::product_row(r.product, r.on_hand, r.reserved)
+    }))
+}
+
+/// Categories in use. Needs `products.read`.
+#[server(endpoint = "products/categories", input = Json)]
+pub async fn product_categories() -> Result<Vec<String>, AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::products::categories(&state.db, actor().as_ref()).await?)
+}
+
+/// A product with its stock per warehouse. Needs `products.read`
+/// (stock with `stock.read`; the cost with `products.read_cost`).
+#[server(endpoint = "products/get", input = Json)]
+pub async fn get_product(id: i64) -> Result<ProductDetail, AppError> {
+    use tandem_domain::{auth::Permission, services::{products, stock}};
+    let state = crate::ssr::state()?;
+    let actor = actor();
+    let p = products::get(&state.db, actor.as_ref(), id).await?;
+    let has = |perm| actor.as_ref().is_some_and(|a| a.has(perm));
+    let levels = if has(Permission::StockRead) {
+        Some(
+            stock::levels(&state.db, actor.as_ref(), id)
+                .await?
+                .into_iter()
+                .map(|l| LevelRow {
+                    warehouse_id: l.warehouse.id,
+                    code: l.warehouse.code,
+                    name: l.warehouse.name,
+                    on_hand: l.on_hand,
+                    reserved: l.reserved,
+                    available: l.on_hand - l.reserved,
+                })
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        None
+    };
+    let (on_hand, reserved) = levels
+        .iter()
+        .flatten()
+        .fold((0, 0), |(h, r), l| (h + l.on_hand, r + l.reserved));
+    Ok(ProductDetail {
+        description: p.description.clone(),
+        barcode: p.barcode.clone(),
+        product: convert::product_row(p, on_hand, reserved),
+        levels,
+        can_write: has(Permission::ProductsWrite),
+        can_adjust: has(Permission::StockAdjust),
+        can_transfer: has(Permission::StockTransfer),
+    })
+}
+
+/// A product's stock moves, newest first. Needs `stock.read`.
+#[server(endpoint = "products/moves", input = Json)]
+pub async fn product_moves(id: i64, page: u64) -> Result<PageView<MoveRow>, AppError> {
+    let state = crate::ssr::state()?;
+    let found =
+        tandem_domain::services::stock::moves(&state.db, actor().as_ref(), id, None, page, 25).await?;
+    Ok(PageView::from_page(found, convert::move_row))
+}
+
+/// Creates a product. Needs `products.write`.
+#[server(endpoint = "products/create", input = Json)]
+pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
+    let state = crate::ssr::state()?;
+    let actor = actor();
+    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::ProductsWrite)?;
+    let input = convert::product_input(form, actor.as_ref())?;
+    Ok(tandem_domain::services::products::create(&state.db, actor.as_ref(), &input).await?.id)
+}
+
+/// Edits a product. Needs `products.write`.
+#[server(endpoint = "products/update", input = Json)]
+pub async fn update_product(id: i64, form: ProductForm) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    let actor = actor();
+    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::ProductsWrite)?;
+    let input = convert::product_input(form, actor.as_ref())?;
+    tandem_domain::services::products::update(&state.db, actor.as_ref(), id, &input).await?;
+    Ok(())
+}
+
+/// Adjusts a product's stock. Needs `stock.adjust`.
+#[server(endpoint = "stock/adjust", input = Json)]
+pub async fn adjust_stock(product_id: i64, form: AdjustForm) -> Result<(), AppError> {
+    use tandem_domain::{messages, services::stock};
+    let state = crate::ssr::state()?;
+    let actor = actor();
+    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::StockAdjust)?;
+    let mut errors = tandem_domain::FieldErrors::new();
+    let quantity = convert::quantity(&form.quantity, "quantity", messages::ADJUST_RANGE, &mut errors);
+    let warehouse_id = convert::quantity(&form.warehouse_id, "warehouse_id", messages::WAREHOUSE_MISSING, &mut errors);
+    let input = convert::finish(
+        errors,
+        stock::AdjustInput { product_id, warehouse_id, quantity, reason: form.reason },
+    )?;
+    stock::adjust(&state.db, actor.as_ref(), &input).await?;
+    Ok(())
+}
+
+/// Transfers stock between warehouses. Needs `stock.transfer`. Returns
+/// the transfer's number.
+#[server(endpoint = "stock/transfer", input = Json)]
+pub async fn transfer_stock(product_id: i64, form: TransferForm) -> Result<String, AppError> {
+    use tandem_domain::{messages, services::stock};
+    let state = crate::ssr::state()?;
+    let actor = actor();
+    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::StockTransfer)?;
+    let mut errors = tandem_domain::FieldErrors::new();
+    let quantity = convert::quantity(&form.quantity, "quantity", messages::QUANTITY_RANGE, &mut errors);
+    let from = convert::quantity(&form.from_warehouse_id, "from_warehouse_id", messages::WAREHOUSE_MISSING, &mut errors);
+    let to = convert::quantity(&form.to_warehouse_id, "to_warehouse_id", messages::WAREHOUSE_MISSING, &mut errors);
+    let input = convert::finish(
+        errors,
+        stock::TransferInput {
+            product_id,
+            from_warehouse_id: from,
+            to_warehouse_id: to,
+            quantity,
+            reason: form.reason,
+        },
+    )?;
+    Ok(stock::transfer(&state.db, actor.as_ref(), &input).await?)
+}
+
+/// Every warehouse. Needs `stock.read`, `products.read` or `orders.read`.
+#[server(endpoint = "warehouses/list", input = Json)]
+pub async fn list_warehouses() -> Result<Vec<WarehouseRow>, AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::warehouses::list(&state.db, actor().as_ref())
+        .await?
+        .into_iter()
+        .map(|w| WarehouseRow { id: w.id, code: w.code, name: w.name, address: w.address, active: w.active })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn warehouse_input(form: WarehouseForm) -> tandem_domain::services::warehouses::WarehouseInput {
+    tandem_domain::services::warehouses::WarehouseInput {
+        code: form.code,
+        name: form.name,
+        address: form.address,
+        active: form.active,
+    }
+}
+
+/// Creates a warehouse. Needs `warehouses.write`.
+#[server(endpoint = "warehouses/create", input = Json)]
+pub async fn create_warehouse(form: WarehouseForm) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    tandem_domain::services::warehouses::create(&state.db, actor().as_ref(), &warehouse_input(form)).await?;
+    Ok(())
+}
+
+/// Edits a warehouse. Needs `warehouses.write`.
+#[server(endpoint = "warehouses/update", input = Json)]
+pub async fn update_warehouse(id: i64, form: WarehouseForm) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    tandem_domain::services::warehouses::update(&state.db, actor().as_ref(), id, &warehouse_input(form)).await?;
+    Ok(())
+}
+
+/// Products whose name or SKU starts with `q`, with availability in the
+/// warehouse (the quote builder's search). Needs `products.read`.
+#[server(endpoint = "orders/products", input = Json)]
+pub async fn search_products(q: String, warehouse_id: i64) -> Result<Vec<Offer>, AppError> {
+    use tandem_domain::money::{format_minor, format_rate};
+    let state = crate::ssr::state()?;
+    let found =
+        tandem_domain::services::products::search(&state.db, actor().as_ref(), &q, warehouse_id, 8).await?;
+    Ok(found
+        .into_iter()
+        .map(|o| Offer {
+            id: o.product.id,
+            sku: o.product.sku,
+            name: o.product.name,
+            unit: o.product.unit,
+            list_price: format_minor(o.product.list_price_minor).replace(',', ""),
+            tax_rate: format_rate(o.product.tax_rate_bp),
+            available: o.available,
+        })
+        .collect())
+}
+
+/// Prices a quote as it is written. Needs `orders.write`.
+#[server(endpoint = "orders/preview", input = Json)]
+pub async fn preview_quote(form: QuoteForm) -> Result<QuotePreview, AppError> {
+    use tandem_domain::money::format_minor;
+    let state = crate::ssr::state()?;
+    let actor = actor();
+    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::OrdersWrite)?;
+    let lines = convert::lines(&form)?;
+    let p = tandem_domain::services::orders::preview(&state.db, actor.as_ref(), form.warehouse_id, &lines).await?;
+    Ok(QuotePreview {
+        lines: p
+            .lines
+            .into_iter()
+            .map(|(net, tax, available)| LinePreview { net: format_minor(net), tax: format_minor(tax), available })
+            .collect(),
+        subtotal: format_minor(p.subtotal_minor),
+        tax: format_minor(p.tax_minor),
+        total: format_minor(p.total_minor),
+    })
+}
+
+/// Creates a quote. Needs `orders.write`. Returns its id.
+#[server(endpoint = "orders/create", input = Json)]
+pub async fn create_order(form: QuoteForm) -> Result<i64, AppError> {
+    let state = crate::ssr::state()?;
+    let actor = actor();
+    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::OrdersWrite)?;
+    let input = convert::order_input(form)?;
+    Ok(tandem_domain::services::orders::create(&state.db, actor.as_ref(), &input).await?.id)
+}
+
+/// Rewrites a quote. Needs `orders.write`.
+#[server(endpoint = "orders/update", input = Json)]
+pub async fn update_order(id: i64, form: QuoteForm) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    let actor = actor();
+    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::OrdersWrite)?;
+    let input = convert::order_input(form)?;
+    tandem_domain::services::orders::update(&state.db, actor.as_ref(), id, &input).await?;
+    Ok(())
+}
+
+/// A page of orders in the user's scope. Needs `orders.read`.
+#[server(endpoint = "orders/list", input = Json)]
+pub async fn list_orders(
+    q: Option<String>,
+    state_filter: Option<String>,
+    customer: Option<i64>,
+    page: u64,
+) -> Result<PageView<OrderRow>, AppError> {
+    let state = crate::ssr::state()?;
+    let filter = tandem_domain::services::orders::OrderFilter {
+        state: state_filter,
+        customer_id: customer,
+        owner_id: None,
+        search: q,
+    };
+    let found =
+        tandem_domain::services::orders::list(&state.db, actor().as_ref(), &filter, page, 50).await?;
+    Ok(PageView::from_page(found, convert::order_row))
+}
+
+/// One order with lines, availability, shipments and history. Needs
+/// `orders.read` and the order in scope.
+#[server(endpoint = "orders/get", input = Json)]
+pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
+    let state = crate::ssr::state()?;
+    let actor = actor();
+    let detail = tandem_domain::services::orders::get(&state.db, actor.as_ref(), id).await?;
+    Ok(convert::order_view(detail, actor.as_ref()))
+}
+
+/// Confirms a quote (reserves stock). Needs `orders.confirm`.
+#[server(endpoint = "orders/confirm", input = Json)]
+pub async fn confirm_order(id: i64) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    tandem_domain::services::orders::confirm(&state.db, actor().as_ref(), id).await?;
+    Ok(())
+}
+
+/// Approves a quote over the credit limit or discount threshold. Needs
+/// `orders.approve`.
+#[server(endpoint = "orders/approve", input = Json)]
+pub async fn approve_order(id: i64) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    tandem_domain::services::orders::approve(&state.db, actor().as_ref(), id).await?;
+    Ok(())
+}
+
+/// Cancels a quote (`orders.write`) or a confirmed order (`orders.cancel`).
+#[server(endpoint = "orders/cancel", input = Json)]
+pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    tandem_domain::services::orders::cancel(&state.db, actor().as_ref(), id, &reason).await?;
+    Ok(())
+}
+
+/// Reserves newly available stock for backordered lines. Needs
+/// `orders.confirm`. Returns the units reserved.
+#[server(endpoint = "orders/reserve", input = Json)]
+pub async fn reserve_order(id: i64) -> Result<i64, AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::orders::reserve_backorders(&state.db, actor().as_ref(), id).await?)
+}
+
+/// A customer's order figures. Needs `orders.read` and the customer in scope.
+#[server(endpoint = "orders/customer-figures", input = Json)]
+pub async fn customer_order_figures(customer_id: i64) -> Result<OrderFigures, AppError> {
+    use tandem_domain::money::format_minor;
+    let state = crate::ssr::state()?;
+    let f = tandem_domain::services::orders::customer_figures(&state.db, actor().as_ref(), customer_id).await?;
+    Ok(OrderFigures {
+        exposure: format_minor(f.exposure_minor),
+        revenue: format_minor(f.revenue_minor),
+        open_orders: f.open_orders,
+    })
+}
+
+/// Creates a shipment for `lines` ((order line, quantity); none: all that
+/// is reserved). Needs `shipments.write`. Returns its id.
+#[server(endpoint = "shipments/create", input = Json)]
+pub async fn create_shipment(order_id: i64, lines: Vec<(i64, i64)>) -> Result<i64, AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::shipments::create(&state.db, actor().as_ref(), order_id, &lines)
+        .await?
+        .id)
+}
+
+/// Marks a shipment shipped. Needs `shipments.write`.
+#[server(endpoint = "shipments/ship", input = Json)]
+pub async fn ship_shipment(id: i64, carrier: String, tracking: String) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    tandem_domain::services::shipments::ship(&state.db, actor().as_ref(), id, &carrier, &tracking).await?;
+    Ok(())
+}
+
+/// Cancels an open shipment. Needs `shipments.write`.
+#[server(endpoint = "shipments/cancel", input = Json)]
+pub async fn cancel_shipment(id: i64) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    tandem_domain::services::shipments::cancel(&state.db, actor().as_ref(), id).await?;
+    Ok(())
+}
+
+/// A shipment with its picking list. Needs `shipments.read`.
+#[server(endpoint = "shipments/get", input = Json)]
+pub async fn get_shipment(id: i64) -> Result<ShipmentView, AppError> {
+    use tandem_domain::auth::Permission;
+    let state = crate::ssr::state()?;
+    let actor = actor();
+    let d = tandem_domain::services::shipments::get(&state.db, actor.as_ref(), id).await?;
+    Ok(ShipmentView {
+        id: d.shipment.id,
+        number: d.shipment.number.clone(),
+        state: d.shipment.state.clone(),
+        order_id: d.order.id,
+        order_number: d.order.number.clone(),
+        customer: d.customer.name.clone(),
+        address: d.customer.address.clone(),
+        warehouse: d.warehouse_code.clone(),
+        carrier: d.shipment.carrier.clone(),
+        tracking: d.shipment.tracking.clone(),
+        created: crate::ssr::local_time(d.shipment.created_at),
+        shipped: d.shipment.shipped_at.map(crate::ssr::local_time),
+        can_ship: d.shipment.state == "open"
+            && actor.as_ref().is_some_and(|a| a.has(Permission::ShipmentsWrite)),
+        lines: d
+            .lines
+            .into_iter()
+            .map(|l| PickLine { sku: l.sku, name: l.name, unit: l.unit, barcode: l.barcode, quantity: l.line.quantity })
+            .collect(),
+    })
+}
+
+/// Open orders due today or earlier (the user's today), for the warehouse.
+/// Needs `shipments.read`.
+#[server(endpoint = "shipments/to-ship", input = Json)]
+pub async fn to_ship(warehouse: Option<i64>) -> Result<Vec<ToShipRow>, AppError> {
+    let state = crate::ssr::state()?;
+    let rows = tandem_domain::services::shipments::to_ship(
+        &state.db,
+        actor().as_ref(),
+        crate::ssr::local_today(),
+        warehouse,
+        200,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ToShipRow {
+            order_id: r.order.id,
+            number: r.order.number,
+            customer: r.customer_name,
+            ship_by: r.order.ship_by.to_string(),
+            ready: r.ready,
+            picking: r.picking,
+            backordered: r.backordered,
+        })
+        .collect())
+}
+
+/// Shipments, newest first. Needs `shipments.read` (and `orders.read` for
+/// one customer's).
+#[server(endpoint = "shipments/list", input = Json)]
+pub async fn list_shipments(
+    state_filter: Option<String>,
+    customer: Option<i64>,
+    page: u64,
+) -> Result<PageView<ShipmentRow>, AppError> {
+    let state = crate::ssr::state()?;
+    let found = tandem_domain::services::shipments::list(
+        &state.db,
+        actor().as_ref(),
+        state_filter.as_deref(),
+        customer,
+        page,
+        50,
+    )
+    .await?;
+    Ok(PageView::from_page(found, |r| ShipmentRow {
+        id: r.shipment.id,
+        number: r.shipment.number,
+        state: r.shipment.state,
+        order_id: r.shipment.order_id,
+        order_number: r.order_number,
+        customer: r.customer_name,
+        carrier: r.shipment.carrier,
+        tracking: r.shipment.tracking,
+        at: crate::ssr::local_time(r.shipment.shipped_at.unwrap_or(r.shipment.created_at)),
+    }))
+}
+
+/// The stock ledger check. Needs `admin.audit`.
+#[server(endpoint = "stock/check", input = Json)]
+pub async fn ledger_check() -> Result<Vec<LedgerDifference>, AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::stock::check(&state.db, actor().as_ref())
+        .await?
+        .into_iter()
+        .map(|d| LedgerDifference {
+            sku: d.sku,
+            warehouse: d.warehouse_code,
+            field: d.field.to_owned(),
+            stored: d.stored,
+            computed: d.computed,
+        })
+        .collect())
+}
