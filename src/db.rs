@@ -184,3 +184,10 @@ pub fn redact(url: &str) -> String {
         _ => url.to_owned(),
     }
 }
+
+/// A connection that can begin a transaction: the pool, or a transaction
+/// (which then nests as a savepoint). ERP services take this, so that a
+/// caller such as the demo seeding can compose them into one transaction.
+pub trait Tx: ConnectionTrait + sea_orm::TransactionTrait + Sync {}
+
+impl<T: ConnectionTrait + sea_orm::TransactionTrait + Sync> Tx for T {}

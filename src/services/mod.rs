@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod customers;
 pub mod demo;
 pub mod demo_crm;
+pub(crate) mod demo_erp;
 pub mod leads;
 pub mod meta;
 pub mod normalize;

@@ -17,8 +17,7 @@ use sea_orm::{
     sea_query::{Alias, Expr},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -328,7 +327,7 @@ async fn customer_for(
 
 /// Creates a quote with a new number (`SO-2026-000123`).
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     input: &OrderInput,
 ) -> Result<sales_orders::Model> {
@@ -443,7 +442,7 @@ async fn in_scope(
 /// Rewrites a quote (lines, warehouse, date, notes). Editing clears an
 /// earlier approval: the approver approved the quote as it was.
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
     input: &OrderInput,
@@ -620,7 +619,7 @@ pub struct Confirmed {
 /// (refused without an approval unless the actor may approve, which then
 /// records them as the approver), then reserves each line in the order's
 /// warehouse, as much as is available. A repeated confirm changes nothing.
-pub async fn confirm(db: &DatabaseConnection, actor: Option<&Actor>, id: i64) -> Result<Confirmed> {
+pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) -> Result<Confirmed> {
     let actor = policy::require(actor, Permission::OrdersConfirm)?;
     let txn = db.begin().await?;
     let seen = in_scope(&txn, Some(actor), id).await?;
@@ -766,7 +765,7 @@ pub async fn confirm(db: &DatabaseConnection, actor: Option<&Actor>, id: i64) ->
 
 /// Notes on a draft why it waits for an approval (so approvers find it).
 async fn request_approval(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: &Actor,
     id: i64,
     approval: &Approval,
@@ -796,7 +795,7 @@ async fn request_approval(
 }
 
 /// Whether confirming this quote now would need an approval.
-pub async fn approval(db: &DatabaseConnection, actor: Option<&Actor>, id: i64) -> Result<Approval> {
+pub async fn approval(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) -> Result<Approval> {
     let txn = db.begin().await?;
     let order = in_scope(&txn, actor, id).await?;
     let lines = lines_of(&txn, id).await?;
@@ -807,7 +806,7 @@ pub async fn approval(db: &DatabaseConnection, actor: Option<&Actor>, id: i64) -
 
 /// Approves a quote that needs it (`orders.approve`), recording who.
 pub async fn approve(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
 ) -> Result<sales_orders::Model> {
@@ -849,7 +848,7 @@ pub async fn approve(
 /// shipped (`orders.cancel`), releasing its reservations and cancelling
 /// its open shipments. Cancelling a cancelled order changes nothing.
 pub async fn cancel(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
     reason: &str,
@@ -975,7 +974,7 @@ pub async fn cancel(
 /// Reserves what has become available for a confirmed order's backordered
 /// quantities (after stock arrived). Returns how many units it reserved.
 pub async fn reserve_backorders(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
 ) -> Result<i64> {

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -204,7 +203,7 @@ fn require_cost_write(actor: &Actor, input: &ProductInput) -> Result<()> {
 
 /// Creates a product.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     input: &ProductInput,
 ) -> Result<Product> {
@@ -245,7 +244,7 @@ pub async fn create(
 
 /// Edits a product.
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
     input: &ProductInput,

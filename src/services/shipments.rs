@@ -11,8 +11,7 @@ use sea_orm::{
     sea_query::{Alias, Expr},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -77,7 +76,7 @@ pub fn link(id: i64) -> String {
 /// Creates a shipment for `lines` ((order line, quantity)); with no lines,
 /// for everything reserved that is not already in an open shipment.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     order_id: i64,
     lines: &[(i64, i64)],
@@ -200,7 +199,7 @@ fn clean(text: &str, field: &str, required: bool, errors: &mut FieldErrors) -> S
 /// the order lines count what shipped, and the order becomes partially
 /// shipped or shipped. Repeating it changes nothing.
 pub async fn ship(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
     carrier: &str,
@@ -355,7 +354,7 @@ pub async fn ship(
 
 /// Cancels an open shipment (the quantities stay reserved on the order).
 pub async fn cancel(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
 ) -> Result<shipments::Model> {

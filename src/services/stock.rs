@@ -15,8 +15,8 @@ use chrono::Utc;
 use sea_orm::{
     sea_query::{Alias, Expr, OnConflict},
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 
@@ -281,7 +281,7 @@ async fn active_product(db: &impl ConnectionTrait, id: i64) -> Result<products::
 /// Adjusts stock after a count, damage or loss; needs `stock.adjust` and a
 /// reason. Removing more than is unreserved is refused.
 pub async fn adjust(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     input: &AdjustInput,
 ) -> Result<stock_levels::Model> {
@@ -349,7 +349,7 @@ pub struct TransferInput {
 /// transfer-in move under one number (`TRF-2026-000001`). Only unreserved
 /// stock can leave. Returns the number.
 pub async fn transfer(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     input: &TransferInput,
 ) -> Result<String> {
@@ -681,4 +681,33 @@ pub async fn check_ledger(db: &impl ConnectionTrait) -> Result<Vec<Difference>> 
 pub async fn check(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<Difference>> {
     policy::require(actor, Permission::AdminAudit)?;
     check_ledger(db).await
+}
+
+/// Receives goods into a warehouse (opening stock, purchase receipts):
+/// a receipt move under the given document.
+pub(crate) async fn receive(
+    db: &impl ConnectionTrait,
+    actor_id: Option<i64>,
+    product_id: i64,
+    warehouse_id: i64,
+    quantity: i64,
+    number: &str,
+    reason: &str,
+) -> Result<stock_levels::Model> {
+    let level = lock(db, product_id, warehouse_id).await?;
+    change(
+        db,
+        actor_id,
+        &level,
+        quantity,
+        0,
+        Some(Doc {
+            kind: MoveKind::Receipt,
+            doc_type: "receipt",
+            doc_id: None,
+            number,
+            reason,
+        }),
+    )
+    .await
 }

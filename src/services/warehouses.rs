@@ -2,8 +2,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use serde_json::json;
 
@@ -101,7 +101,7 @@ pub(crate) async fn active(
 
 /// Creates a warehouse.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     input: &WarehouseInput,
 ) -> Result<warehouses::Model> {
@@ -138,7 +138,7 @@ pub async fn create(
 
 /// Edits a warehouse.
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
     input: &WarehouseInput,

@@ -132,3 +132,57 @@ async fn demo_data_gives_each_role_a_user_and_sales_some_customers() -> TestResu
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn demo_erp_has_products_stock_and_a_year_of_orders_in_every_state() -> TestResult {
+    use std::collections::BTreeMap;
+
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    use tandem_domain::{
+        entities::{products, sales_order_lines, sales_orders, warehouses},
+        services::stock,
+    };
+    let db = TestDb::new().await?;
+    let started = std::time::Instant::now();
+    demo::seed(&db.conn).await?;
+    eprintln!("demo seed took {:?}", started.elapsed());
+    assert_eq!(products::Entity::find().count(&db.conn).await?, 60);
+    assert_eq!(warehouses::Entity::find().count(&db.conn).await?, 2);
+    let orders = sales_orders::Entity::find().all(&db.conn).await?;
+    assert!((380..=400).contains(&orders.len()), "{}", orders.len());
+    let mut states = BTreeMap::new();
+    for o in &orders {
+        *states.entry(o.state.as_str()).or_insert(0) += 1;
+    }
+    for state in [
+        "draft",
+        "confirmed",
+        "partially_shipped",
+        "shipped",
+        "cancelled",
+    ] {
+        assert!(
+            states.get(state).copied().unwrap_or(0) >= 5,
+            "{state}: {states:?}"
+        );
+    }
+    let oldest = orders.iter().map(|o| o.created_at).min().ok_or("orders")?;
+    assert!(
+        chrono::Utc::now() - oldest > chrono::Duration::days(300),
+        "a year of orders"
+    );
+    let lines = sales_order_lines::Entity::find().all(&db.conn).await?;
+    let open: std::collections::HashSet<i64> = orders
+        .iter()
+        .filter(|o| o.state == "confirmed" || o.state == "partially_shipped")
+        .map(|o| o.id)
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| open.contains(&l.order_id) && l.reserved + l.shipped < l.quantity),
+        "some open orders wait for stock"
+    );
+    assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    Ok(())
+}

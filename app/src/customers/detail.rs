@@ -202,9 +202,10 @@ pub fn CustomerPage() -> impl IntoView {
 #[component]
 fn CustomerOrders(customer_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let orders = Resource::new(move || customer_id, |id| {
-        crate::erp::api::list_orders(None, None, Some(id), 1)
-    });
+    let orders = Resource::new(
+        move || customer_id,
+        |id| crate::erp::api::list_orders(None, None, Some(id), 1),
+    );
     view! {
         <section class="card">
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
@@ -228,9 +229,10 @@ fn CustomerOrders(customer_id: i64) -> impl IntoView {
 #[component]
 fn CustomerShipments(customer_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let shipments = Resource::new(move || customer_id, |id| {
-        crate::erp::api::list_shipments(None, Some(id), 1)
-    });
+    let shipments = Resource::new(
+        move || customer_id,
+        |id| crate::erp::api::list_shipments(None, Some(id), 1),
+    );
     view! {
         <section class="card">
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

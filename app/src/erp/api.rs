@@ -65,7 +65,10 @@ mod convert {
         }
     }
 
-    pub fn product_input(form: ProductForm, actor: Option<&Actor>) -> Result<products::ProductInput, AppError> {
+    pub fn product_input(
+        form: ProductForm,
+        actor: Option<&Actor>,
+    ) -> Result<products::ProductInput, AppError> {
         let mut errors = FieldErrors::new();
         let list = merge(parse_minor(&form.list_price, "list_price"), &mut errors).unwrap_or(0);
         let may_cost = actor.is_some_and(|a| a.has(Permission::ProductsReadCost));
@@ -106,12 +109,18 @@ mod convert {
             } else {
                 merge(parse_minor(&l.unit_price, &price_field), &mut errors)
             };
-            let discount =
-                merge(parse_rate(&l.discount, &format!("lines.{i}.discount")), &mut errors).unwrap_or(0);
+            let discount = merge(
+                parse_rate(&l.discount, &format!("lines.{i}.discount")),
+                &mut errors,
+            )
+            .unwrap_or(0);
             let tax_rate = if l.tax_rate.trim().is_empty() {
                 None
             } else {
-                merge(parse_rate(&l.tax_rate, &format!("lines.{i}.tax_rate")), &mut errors)
+                merge(
+                    parse_rate(&l.tax_rate, &format!("lines.{i}.tax_rate")),
+                    &mut errors,
+                )
             };
             out.push(orders::LineInput {
                 product_id: l.product_id,
@@ -133,7 +142,10 @@ mod convert {
             match chrono::NaiveDate::parse_from_str(form.ship_by.trim(), "%Y-%m-%d") {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    errors.insert("ship_by".into(), tandem_domain::messages::DATE_INVALID.into());
+                    errors.insert(
+                        "ship_by".into(),
+                        tandem_domain::messages::DATE_INVALID.into(),
+                    );
                     None
                 }
             }
@@ -163,7 +175,9 @@ mod convert {
         let o = r.order;
         OrderRow {
             id: o.id,
-            awaiting_approval: o.state == "draft" && !o.approval_reason.is_empty() && o.approved_by.is_none(),
+            awaiting_approval: o.state == "draft"
+                && !o.approval_reason.is_empty()
+                && o.approved_by.is_none(),
             number: o.number,
             customer_id: o.customer_id,
             customer: r.customer_name,
@@ -186,22 +200,36 @@ mod convert {
             detail: name(o.created_by).unwrap_or_default(),
         }];
         if let Some(at) = o.approved_at {
-            history.push(Step { kind: "approved".into(), at: local_time(at), detail: name(o.approved_by).unwrap_or_default() });
+            history.push(Step {
+                kind: "approved".into(),
+                at: local_time(at),
+                detail: name(o.approved_by).unwrap_or_default(),
+            });
         }
         if let Some(at) = o.confirmed_at {
-            history.push(Step { kind: "confirmed".into(), at: local_time(at), detail: String::new() });
+            history.push(Step {
+                kind: "confirmed".into(),
+                at: local_time(at),
+                detail: String::new(),
+            });
         }
         for s in d.shipments.iter().filter(|s| s.state == shipments::SHIPPED) {
             if let Some(at) = s.shipped_at {
                 history.push(Step {
                     kind: "shipped".into(),
                     at: local_time(at),
-                    detail: format!("{} · {} {}", s.number, s.carrier, s.tracking).trim().to_owned(),
+                    detail: format!("{} · {} {}", s.number, s.carrier, s.tracking)
+                        .trim()
+                        .to_owned(),
                 });
             }
         }
         if let Some(at) = o.cancelled_at {
-            history.push(Step { kind: "cancelled".into(), at: local_time(at), detail: o.cancel_reason.clone() });
+            history.push(Step {
+                kind: "cancelled".into(),
+                at: local_time(at),
+                detail: o.cancel_reason.clone(),
+            });
         }
         let state = d.state;
         OrderView {
@@ -219,7 +247,11 @@ mod convert {
             total: format_minor(o.total_minor),
             ship_by: o.ship_by.to_string(),
             notes: o.notes.clone(),
-            approval_reason: if o.approved_by.is_none() { o.approval_reason.clone() } else { String::new() },
+            approval_reason: if o.approved_by.is_none() {
+                o.approval_reason.clone()
+            } else {
+                String::new()
+            },
             approved_by: name(o.approved_by),
             cancel_reason: o.cancel_reason.clone(),
             form: QuoteForm {
@@ -258,7 +290,11 @@ mod convert {
                     net: format_minor(l.line.net_minor),
                     reserved: l.line.reserved,
                     shipped: l.line.shipped,
-                    backordered: if state.holds_stock() { l.backordered() } else { 0 },
+                    backordered: if state.holds_stock() {
+                        l.backordered()
+                    } else {
+                        0
+                    },
                     available: l.available,
                     in_shipments: l.in_shipments,
                 })
@@ -345,7 +381,10 @@ pub async fn product_categories() -> Result<Vec<String>, AppError> {
 /// (stock with `stock.read`; the cost with `products.read_cost`).
 #[server(endpoint = "products/get", input = Json)]
 pub async fn get_product(id: i64) -> Result<ProductDetail, AppError> {
-    use tandem_domain::{auth::Permission, services::{products, stock}};
+    use tandem_domain::{
+        auth::Permission,
+        services::{products, stock},
+    };
     let state = crate::ssr::state()?;
     let actor = actor();
     let p = products::get(&state.db, actor.as_ref(), id).await?;
@@ -388,7 +427,8 @@ pub async fn get_product(id: i64) -> Result<ProductDetail, AppError> {
 pub async fn product_moves(id: i64, page: u64) -> Result<PageView<MoveRow>, AppError> {
     let state = crate::ssr::state()?;
     let found =
-        tandem_domain::services::stock::moves(&state.db, actor().as_ref(), id, None, page, 25).await?;
+        tandem_domain::services::stock::moves(&state.db, actor().as_ref(), id, None, page, 25)
+            .await?;
     Ok(PageView::from_page(found, convert::move_row))
 }
 
@@ -397,9 +437,16 @@ pub async fn product_moves(id: i64, page: u64) -> Result<PageView<MoveRow>, AppE
 pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::ProductsWrite)?;
+    tandem_domain::auth::policy::require(
+        actor.as_ref(),
+        tandem_domain::auth::Permission::ProductsWrite,
+    )?;
     let input = convert::product_input(form, actor.as_ref())?;
-    Ok(tandem_domain::services::products::create(&state.db, actor.as_ref(), &input).await?.id)
+    Ok(
+        tandem_domain::services::products::create(&state.db, actor.as_ref(), &input)
+            .await?
+            .id,
+    )
 }
 
 /// Edits a product. Needs `products.write`.
@@ -407,7 +454,10 @@ pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
 pub async fn update_product(id: i64, form: ProductForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::ProductsWrite)?;
+    tandem_domain::auth::policy::require(
+        actor.as_ref(),
+        tandem_domain::auth::Permission::ProductsWrite,
+    )?;
     let input = convert::product_input(form, actor.as_ref())?;
     tandem_domain::services::products::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
@@ -419,13 +469,31 @@ pub async fn adjust_stock(product_id: i64, form: AdjustForm) -> Result<(), AppEr
     use tandem_domain::{messages, services::stock};
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::StockAdjust)?;
+    tandem_domain::auth::policy::require(
+        actor.as_ref(),
+        tandem_domain::auth::Permission::StockAdjust,
+    )?;
     let mut errors = tandem_domain::FieldErrors::new();
-    let quantity = convert::quantity(&form.quantity, "quantity", messages::ADJUST_RANGE, &mut errors);
-    let warehouse_id = convert::quantity(&form.warehouse_id, "warehouse_id", messages::WAREHOUSE_MISSING, &mut errors);
+    let quantity = convert::quantity(
+        &form.quantity,
+        "quantity",
+        messages::ADJUST_RANGE,
+        &mut errors,
+    );
+    let warehouse_id = convert::quantity(
+        &form.warehouse_id,
+        "warehouse_id",
+        messages::WAREHOUSE_MISSING,
+        &mut errors,
+    );
     let input = convert::finish(
         errors,
-        stock::AdjustInput { product_id, warehouse_id, quantity, reason: form.reason },
+        stock::AdjustInput {
+            product_id,
+            warehouse_id,
+            quantity,
+            reason: form.reason,
+        },
     )?;
     stock::adjust(&state.db, actor.as_ref(), &input).await?;
     Ok(())
@@ -438,11 +506,29 @@ pub async fn transfer_stock(product_id: i64, form: TransferForm) -> Result<Strin
     use tandem_domain::{messages, services::stock};
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::StockTransfer)?;
+    tandem_domain::auth::policy::require(
+        actor.as_ref(),
+        tandem_domain::auth::Permission::StockTransfer,
+    )?;
     let mut errors = tandem_domain::FieldErrors::new();
-    let quantity = convert::quantity(&form.quantity, "quantity", messages::QUANTITY_RANGE, &mut errors);
-    let from = convert::quantity(&form.from_warehouse_id, "from_warehouse_id", messages::WAREHOUSE_MISSING, &mut errors);
-    let to = convert::quantity(&form.to_warehouse_id, "to_warehouse_id", messages::WAREHOUSE_MISSING, &mut errors);
+    let quantity = convert::quantity(
+        &form.quantity,
+        "quantity",
+        messages::QUANTITY_RANGE,
+        &mut errors,
+    );
+    let from = convert::quantity(
+        &form.from_warehouse_id,
+        "from_warehouse_id",
+        messages::WAREHOUSE_MISSING,
+        &mut errors,
+    );
+    let to = convert::quantity(
+        &form.to_warehouse_id,
+        "to_warehouse_id",
+        messages::WAREHOUSE_MISSING,
+        &mut errors,
+    );
     let input = convert::finish(
         errors,
         stock::TransferInput {
@@ -460,11 +546,19 @@ pub async fn transfer_stock(product_id: i64, form: TransferForm) -> Result<Strin
 #[server(endpoint = "warehouses/list", input = Json)]
 pub async fn list_warehouses() -> Result<Vec<WarehouseRow>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::warehouses::list(&state.db, actor().as_ref())
-        .await?
-        .into_iter()
-        .map(|w| WarehouseRow { id: w.id, code: w.code, name: w.name, address: w.address, active: w.active })
-        .collect())
+    Ok(
+        tandem_domain::services::warehouses::list(&state.db, actor().as_ref())
+            .await?
+            .into_iter()
+            .map(|w| WarehouseRow {
+                id: w.id,
+                code: w.code,
+                name: w.name,
+                address: w.address,
+                active: w.active,
+            })
+            .collect(),
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -481,7 +575,12 @@ fn warehouse_input(form: WarehouseForm) -> tandem_domain::services::warehouses::
 #[server(endpoint = "warehouses/create", input = Json)]
 pub async fn create_warehouse(form: WarehouseForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::warehouses::create(&state.db, actor().as_ref(), &warehouse_input(form)).await?;
+    tandem_domain::services::warehouses::create(
+        &state.db,
+        actor().as_ref(),
+        &warehouse_input(form),
+    )
+    .await?;
     Ok(())
 }
 
@@ -489,7 +588,13 @@ pub async fn create_warehouse(form: WarehouseForm) -> Result<(), AppError> {
 #[server(endpoint = "warehouses/update", input = Json)]
 pub async fn update_warehouse(id: i64, form: WarehouseForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::warehouses::update(&state.db, actor().as_ref(), id, &warehouse_input(form)).await?;
+    tandem_domain::services::warehouses::update(
+        &state.db,
+        actor().as_ref(),
+        id,
+        &warehouse_input(form),
+    )
+    .await?;
     Ok(())
 }
 
@@ -500,7 +605,8 @@ pub async fn search_products(q: String, warehouse_id: i64) -> Result<Vec<Offer>,
     use tandem_domain::money::{format_minor, format_rate};
     let state = crate::ssr::state()?;
     let found =
-        tandem_domain::services::products::search(&state.db, actor().as_ref(), &q, warehouse_id, 8).await?;
+        tandem_domain::services::products::search(&state.db, actor().as_ref(), &q, warehouse_id, 8)
+            .await?;
     Ok(found
         .into_iter()
         .map(|o| Offer {
@@ -521,14 +627,27 @@ pub async fn preview_quote(form: QuoteForm) -> Result<QuotePreview, AppError> {
     use tandem_domain::money::format_minor;
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::OrdersWrite)?;
+    tandem_domain::auth::policy::require(
+        actor.as_ref(),
+        tandem_domain::auth::Permission::OrdersWrite,
+    )?;
     let lines = convert::lines(&form)?;
-    let p = tandem_domain::services::orders::preview(&state.db, actor.as_ref(), form.warehouse_id, &lines).await?;
+    let p = tandem_domain::services::orders::preview(
+        &state.db,
+        actor.as_ref(),
+        form.warehouse_id,
+        &lines,
+    )
+    .await?;
     Ok(QuotePreview {
         lines: p
             .lines
             .into_iter()
-            .map(|(net, tax, available)| LinePreview { net: format_minor(net), tax: format_minor(tax), available })
+            .map(|(net, tax, available)| LinePreview {
+                net: format_minor(net),
+                tax: format_minor(tax),
+                available,
+            })
             .collect(),
         subtotal: format_minor(p.subtotal_minor),
         tax: format_minor(p.tax_minor),
@@ -541,9 +660,16 @@ pub async fn preview_quote(form: QuoteForm) -> Result<QuotePreview, AppError> {
 pub async fn create_order(form: QuoteForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::OrdersWrite)?;
+    tandem_domain::auth::policy::require(
+        actor.as_ref(),
+        tandem_domain::auth::Permission::OrdersWrite,
+    )?;
     let input = convert::order_input(form)?;
-    Ok(tandem_domain::services::orders::create(&state.db, actor.as_ref(), &input).await?.id)
+    Ok(
+        tandem_domain::services::orders::create(&state.db, actor.as_ref(), &input)
+            .await?
+            .id,
+    )
 }
 
 /// Rewrites a quote. Needs `orders.write`.
@@ -551,7 +677,10 @@ pub async fn create_order(form: QuoteForm) -> Result<i64, AppError> {
 pub async fn update_order(id: i64, form: QuoteForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(actor.as_ref(), tandem_domain::auth::Permission::OrdersWrite)?;
+    tandem_domain::auth::policy::require(
+        actor.as_ref(),
+        tandem_domain::auth::Permission::OrdersWrite,
+    )?;
     let input = convert::order_input(form)?;
     tandem_domain::services::orders::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
@@ -573,7 +702,8 @@ pub async fn list_orders(
         search: q,
     };
     let found =
-        tandem_domain::services::orders::list(&state.db, actor().as_ref(), &filter, page, 50).await?;
+        tandem_domain::services::orders::list(&state.db, actor().as_ref(), &filter, page, 50)
+            .await?;
     Ok(PageView::from_page(found, convert::order_row))
 }
 
@@ -617,7 +747,10 @@ pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
 #[server(endpoint = "orders/reserve", input = Json)]
 pub async fn reserve_order(id: i64) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::orders::reserve_backorders(&state.db, actor().as_ref(), id).await?)
+    Ok(
+        tandem_domain::services::orders::reserve_backorders(&state.db, actor().as_ref(), id)
+            .await?,
+    )
 }
 
 /// A customer's order figures. Needs `orders.read` and the customer in scope.
@@ -625,7 +758,9 @@ pub async fn reserve_order(id: i64) -> Result<i64, AppError> {
 pub async fn customer_order_figures(customer_id: i64) -> Result<OrderFigures, AppError> {
     use tandem_domain::money::format_minor;
     let state = crate::ssr::state()?;
-    let f = tandem_domain::services::orders::customer_figures(&state.db, actor().as_ref(), customer_id).await?;
+    let f =
+        tandem_domain::services::orders::customer_figures(&state.db, actor().as_ref(), customer_id)
+            .await?;
     Ok(OrderFigures {
         exposure: format_minor(f.exposure_minor),
         revenue: format_minor(f.revenue_minor),
@@ -638,16 +773,19 @@ pub async fn customer_order_figures(customer_id: i64) -> Result<OrderFigures, Ap
 #[server(endpoint = "shipments/create", input = Json)]
 pub async fn create_shipment(order_id: i64, lines: Vec<(i64, i64)>) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::shipments::create(&state.db, actor().as_ref(), order_id, &lines)
-        .await?
-        .id)
+    Ok(
+        tandem_domain::services::shipments::create(&state.db, actor().as_ref(), order_id, &lines)
+            .await?
+            .id,
+    )
 }
 
 /// Marks a shipment shipped. Needs `shipments.write`.
 #[server(endpoint = "shipments/ship", input = Json)]
 pub async fn ship_shipment(id: i64, carrier: String, tracking: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::shipments::ship(&state.db, actor().as_ref(), id, &carrier, &tracking).await?;
+    tandem_domain::services::shipments::ship(&state.db, actor().as_ref(), id, &carrier, &tracking)
+        .await?;
     Ok(())
 }
 
@@ -680,11 +818,19 @@ pub async fn get_shipment(id: i64) -> Result<ShipmentView, AppError> {
         created: crate::ssr::local_time(d.shipment.created_at),
         shipped: d.shipment.shipped_at.map(crate::ssr::local_time),
         can_ship: d.shipment.state == "open"
-            && actor.as_ref().is_some_and(|a| a.has(Permission::ShipmentsWrite)),
+            && actor
+                .as_ref()
+                .is_some_and(|a| a.has(Permission::ShipmentsWrite)),
         lines: d
             .lines
             .into_iter()
-            .map(|l| PickLine { sku: l.sku, name: l.name, unit: l.unit, barcode: l.barcode, quantity: l.line.quantity })
+            .map(|l| PickLine {
+                sku: l.sku,
+                name: l.name,
+                unit: l.unit,
+                barcode: l.barcode,
+                quantity: l.line.quantity,
+            })
             .collect(),
     })
 }
@@ -751,15 +897,17 @@ pub async fn list_shipments(
 #[server(endpoint = "stock/check", input = Json)]
 pub async fn ledger_check() -> Result<Vec<LedgerDifference>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::stock::check(&state.db, actor().as_ref())
-        .await?
-        .into_iter()
-        .map(|d| LedgerDifference {
-            sku: d.sku,
-            warehouse: d.warehouse_code,
-            field: d.field.to_owned(),
-            stored: d.stored,
-            computed: d.computed,
-        })
-        .collect())
+    Ok(
+        tandem_domain::services::stock::check(&state.db, actor().as_ref())
+            .await?
+            .into_iter()
+            .map(|d| LedgerDifference {
+                sku: d.sku,
+                warehouse: d.warehouse_code,
+                field: d.field.to_owned(),
+                stored: d.stored,
+                computed: d.computed,
+            })
+            .collect(),
+    )
 }

@@ -68,12 +68,17 @@ pub fn move_label(kind: &str, i18n: I18nContext<Locale>) -> &'static str {
 
 /// The error of a field whose name is built at run time (`lines.2.quantity`).
 #[component]
-pub fn DynFieldError(#[prop(into)] errors: Signal<Option<AppError>>, field: String) -> impl IntoView {
+pub fn DynFieldError(
+    #[prop(into)] errors: Signal<Option<AppError>>,
+    field: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     let message = Memo::new(move |_| {
         crate::components::forms::field_message(errors.get(), &field, i18n.get_locale())
     });
     move || {
-        message.get().map(|text| view! { <p class="field-error" role="alert">{text}</p> })
+        message
+            .get()
+            .map(|text| view! { <p class="field-error" role="alert">{text}</p> })
     }
 }

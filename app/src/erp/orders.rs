@@ -10,7 +10,7 @@ use leptos_router::{
 };
 
 use super::{
-    api, state_label, shipment_state_label,
+    api, shipment_state_label, state_label,
     types::{OrderView, QuoteForm, QuoteLine},
     DynFieldError, ErpTabs,
 };
@@ -136,7 +136,11 @@ pub fn OrderTable(rows: Vec<super::types::OrderRow>) -> impl IntoView {
 
 /// The quote builder, for a new quote (`existing` none) or a draft.
 #[component]
-fn QuoteBuilder(form: RwSignal<QuoteForm>, existing: Option<i64>, customer_name: Option<String>) -> impl IntoView {
+fn QuoteBuilder(
+    form: RwSignal<QuoteForm>,
+    existing: Option<i64>,
+    customer_name: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let create = ServerAction::<api::CreateOrder>::new();
     let update = ServerAction::<api::UpdateOrder>::new();
@@ -185,7 +189,9 @@ fn QuoteBuilder(form: RwSignal<QuoteForm>, existing: Option<i64>, customer_name:
             if text.trim().is_empty() || warehouse == 0 {
                 Vec::new()
             } else {
-                api::search_products(text, warehouse).await.unwrap_or_default()
+                api::search_products(text, warehouse)
+                    .await
+                    .unwrap_or_default()
             }
         },
     );
@@ -196,7 +202,9 @@ fn QuoteBuilder(form: RwSignal<QuoteForm>, existing: Option<i64>, customer_name:
             if text.trim().len() < 2 {
                 Vec::new()
             } else {
-                crate::crm::api::pick_customers(text).await.unwrap_or_default()
+                crate::crm::api::pick_customers(text)
+                    .await
+                    .unwrap_or_default()
             }
         },
     );
@@ -366,10 +374,21 @@ fn QuoteBuilder(form: RwSignal<QuoteForm>, existing: Option<i64>, customer_name:
 pub fn NewQuotePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let preset: i64 = query.read_untracked().get("customer").and_then(|c| c.parse().ok()).unwrap_or(0);
-    let customer = Resource::new(move || preset, |id| async move {
-        if id == 0 { None } else { crate::customers::api::get_customer(id).await.ok() }
-    });
+    let preset: i64 = query
+        .read_untracked()
+        .get("customer")
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let customer = Resource::new(
+        move || preset,
+        |id| async move {
+            if id == 0 {
+                None
+            } else {
+                crate::customers::api::get_customer(id).await.ok()
+            }
+        },
+    );
     view! {
         <Title text=move || t_string!(i18n, erp.new_quote).to_owned()/>
         <div class="page">
@@ -386,7 +405,13 @@ pub fn NewQuotePage() -> impl IntoView {
 
 fn id_param() -> impl Fn() -> i64 + Copy {
     let params = use_params_map();
-    move || params.read().get("id").and_then(|v| v.parse().ok()).unwrap_or(0)
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
 }
 
 /// `/orders/:id/edit`.
@@ -438,11 +463,22 @@ pub fn OrderPage() -> impl IntoView {
     let cancel = ServerAction::<api::CancelOrder>::new();
     let reserve = ServerAction::<api::ReserveOrder>::new();
     let order = Resource::new(
-        move || (id(), confirm.version().get(), approve.version().get(), cancel.version().get(), reserve.version().get()),
+        move || {
+            (
+                id(),
+                confirm.version().get(),
+                approve.version().get(),
+                cancel.version().get(),
+                reserve.version().get(),
+            )
+        },
         |(id, ..)| api::get_order(id),
     );
     let errors = Signal::derive(move || {
-        confirm.value().get().and_then(Result::err)
+        confirm
+            .value()
+            .get()
+            .and_then(Result::err)
             .or_else(|| approve.value().get().and_then(Result::err))
             .or_else(|| cancel.value().get().and_then(Result::err))
             .or_else(|| reserve.value().get().and_then(Result::err))
@@ -613,7 +649,11 @@ fn CreateShipment(order: OrderView) -> impl IntoView {
         .map(|l| (l.id, l.sku.clone(), l.reserved - l.in_shipments))
         .filter(|(_, _, q)| *q > 0)
         .collect();
-    let quantities = RwSignal::new(free.iter().map(|(_, _, q)| q.to_string()).collect::<Vec<_>>());
+    let quantities = RwSignal::new(
+        free.iter()
+            .map(|(_, _, q)| q.to_string())
+            .collect::<Vec<_>>(),
+    );
     let order_id = order.id;
     let ids: Vec<i64> = free.iter().map(|f| f.0).collect();
     (!free.is_empty()).then(|| view! {

@@ -214,7 +214,13 @@ pub fn NewProductPage() -> impl IntoView {
 
 fn id_param() -> impl Fn() -> i64 + Copy {
     let params = use_params_map();
-    move || params.read().get("id").and_then(|v| v.parse().ok()).unwrap_or(0)
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
 }
 
 /// `/products/:id/edit`.
@@ -273,7 +279,13 @@ pub fn ProductPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = id_param();
     let query = use_query_map();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(1)
+    };
     let adjust = ServerAction::<api::AdjustStock>::new();
     let transfer = ServerAction::<api::TransferStock>::new();
     let product = Resource::new(
@@ -281,7 +293,14 @@ pub fn ProductPage() -> impl IntoView {
         |(id, _, _)| api::get_product(id),
     );
     let moves = Resource::new(
-        move || (id(), page(), adjust.version().get(), transfer.version().get()),
+        move || {
+            (
+                id(),
+                page(),
+                adjust.version().get(),
+                transfer.version().get(),
+            )
+        },
         |(id, page, _, _)| api::product_moves(id, page),
     );
     let can_stock = use_me().is_some_and(|m| m.can("stock.read"));
@@ -406,8 +425,14 @@ fn Adjust(
     action: ServerAction<api::AdjustStock>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let first = warehouses.first().map(|w| w.0.to_string()).unwrap_or_default();
-    let form = RwSignal::new(AdjustForm { warehouse_id: first, ..Default::default() });
+    let first = warehouses
+        .first()
+        .map(|w| w.0.to_string())
+        .unwrap_or_default();
+    let form = RwSignal::new(AdjustForm {
+        warehouse_id: first,
+        ..Default::default()
+    });
     let errors = Signal::derive(move || action.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
@@ -457,8 +482,14 @@ fn Transfer(
     action: ServerAction<api::TransferStock>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let from = warehouses.first().map(|w| w.0.to_string()).unwrap_or_default();
-    let to = warehouses.get(1).map(|w| w.0.to_string()).unwrap_or_default();
+    let from = warehouses
+        .first()
+        .map(|w| w.0.to_string())
+        .unwrap_or_default();
+    let to = warehouses
+        .get(1)
+        .map(|w| w.0.to_string())
+        .unwrap_or_default();
     let form = RwSignal::new(TransferForm {
         from_warehouse_id: from,
         to_warehouse_id: to,

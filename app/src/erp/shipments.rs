@@ -136,7 +136,13 @@ pub fn ShipmentTable(rows: Vec<super::types::ShipmentRow>) -> impl IntoView {
 pub fn ShipmentPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let ship = ServerAction::<api::ShipShipment>::new();
     let cancel = ServerAction::<api::CancelShipment>::new();
     let shipment = Resource::new(
@@ -146,7 +152,10 @@ pub fn ShipmentPage() -> impl IntoView {
     let carrier = RwSignal::new(String::new());
     let tracking = RwSignal::new(String::new());
     let errors = Signal::derive(move || {
-        ship.value().get().and_then(Result::err).or_else(|| cancel.value().get().and_then(Result::err))
+        ship.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| cancel.value().get().and_then(Result::err))
     });
     view! {
         <Title text=move || t_string!(i18n, erp.picking_list).to_owned()/>

@@ -22,7 +22,10 @@ pub fn WarehousesPage() -> impl IntoView {
     );
     let can_write = use_me().is_some_and(|m| m.can("warehouses.write"));
     let editing = RwSignal::new(None::<i64>);
-    let blank = || WarehouseForm { active: true, ..Default::default() };
+    let blank = || WarehouseForm {
+        active: true,
+        ..Default::default()
+    };
     let form = RwSignal::new(blank());
     let errors = Signal::derive(move || {
         if editing.get().is_some() {
@@ -32,7 +35,9 @@ pub fn WarehousesPage() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        if matches!(create.value().get(), Some(Ok(()))) || matches!(update.value().get(), Some(Ok(()))) {
+        if matches!(create.value().get(), Some(Ok(())))
+            || matches!(update.value().get(), Some(Ok(())))
+        {
             form.set(blank());
             editing.set(None);
         }
