@@ -68,6 +68,12 @@ async fn flow(
     Ok(())
 }
 
+/// Prints one line of the report.
+fn say(line: String) -> std::io::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{line}")
+}
+
 fn pct(sorted: &[Duration], p: f64) -> f64 {
     let i = ((p / 100.0) * sorted.len() as f64) as usize;
     sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1000.0
@@ -92,10 +98,10 @@ async fn main() -> Result<(), BoxError> {
     } else {
         "postgres"
     };
-    println!(
+    say(format!(
         "engine: {engine}; machine: {} cores",
         std::thread::available_parallelism()?
-    );
+    ))?;
     let started = Instant::now();
     demo::seed(&db).await?;
     let (email, password) = demo::demo_user(BuiltinRole::Manager);
@@ -142,12 +148,12 @@ async fn main() -> Result<(), BoxError> {
         .into_tuple()
         .all(&db)
         .await?;
-    println!(
+    say(format!(
         "prepared {} customers, {} products in {:.1} s; {seconds} s per run",
         customer_ids.len(),
         product_ids.len(),
         started.elapsed().as_secs_f64()
-    );
+    ))?;
     for &n in &workers {
         let deadline = Instant::now() + Duration::from_secs(seconds);
         let began = Instant::now();
@@ -180,18 +186,18 @@ async fn main() -> Result<(), BoxError> {
         }
         let elapsed = began.elapsed().as_secs_f64();
         times.sort();
-        println!(
+        say(format!(
             "{engine} in-process, {n:>2} workers: {} orders in {elapsed:.1} s = {:.0} orders/s; flow latency p50 {:.2} ms, p99 {:.2} ms",
             times.len(),
             times.len() as f64 / elapsed,
             pct(&times, 50.0),
             pct(&times, 99.0),
-        );
+        ))?;
     }
     let differences = stock::check_ledger(&db).await?;
-    println!(
+    say(format!(
         "ledger check after the runs: {} differences",
         differences.len()
-    );
+    ))?;
     Ok(())
 }

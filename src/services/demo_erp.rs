@@ -27,8 +27,17 @@ use crate::{
     Error, Result,
 };
 
-/// (category, SKU prefix, unit, tax basis points, products: (name, price in cents)).
-const CATALOGUE: &[(&str, &str, &str, i32, &[(&str, i64)])] = &[
+/// A product family: category, SKU prefix, unit, tax basis points and its
+/// products as (name, price in cents).
+type Family = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i32,
+    &'static [(&'static str, i64)],
+);
+
+const CATALOGUE: &[Family] = &[
     (
         "Fasteners",
         "FST",
