@@ -28,7 +28,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Redirect, Route, Router, Routes},
     path,
 };
 
@@ -120,6 +120,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/opportunities/:id") view=|| view! { <Guard need=Need::Permission("opportunities.read")><OpportunityPage/></Guard> }/>
                             <Route path=path!("/activities") view=|| view! { <Guard need=Need::Permission("activities.read")><ActivitiesPage/></Guard> }/>
                             <Route path=path!("/campaigns") view=|| view! { <Guard need=Need::Permission("campaigns.read")><CampaignsPage/></Guard> }/>
+                            <Route path=path!("/sales") view=|| view! { <Redirect path="/orders"/> }/>
+                            <Route path=path!("/inventory") view=|| view! { <Redirect path="/products"/> }/>
                             <Route path=path!("/orders") view=|| view! { <Guard need=Need::Permission("orders.read")><OrdersPage/></Guard> }/>
                             <Route path=path!("/orders/new") view=|| view! { <Guard need=Need::Permission("orders.write")><NewQuotePage/></Guard> }/>
                             <Route path=path!("/orders/:id") view=|| view! { <Guard need=Need::Permission("orders.read")><OrderPage/></Guard> }/>

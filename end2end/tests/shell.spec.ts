@@ -82,8 +82,8 @@ test.describe('app shell', () => {
 
     // Following a link closes the drawer and lands on the area page.
     await shell.navLink('Inventory').click();
-    await expect(page).toHaveURL(/\/inventory$/);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Inventory');
+    await expect(page).toHaveURL(/\/products$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Products');
     await expect(shell.nav).toBeHidden();
     // Nothing overflows sideways at this width.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -96,7 +96,7 @@ test.describe('app shell', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     const shell = new Shell(page);
     await shell.signInAsAdmin();
-    await shell.open('/sales');
+    await shell.open('/shipments');
     await expect(shell.navToggle).toBeHidden();
     await expect(shell.nav).toBeVisible();
     await expect(shell.navLink('Sales')).toHaveAttribute('aria-current', 'page');

@@ -214,6 +214,29 @@ pub async fn ship(
     }
     let txn = db.begin().await?;
     let now = Utc::now();
+    let seen = shipments::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    match seen.state.as_str() {
+        SHIPPED => {
+            txn.commit().await?;
+            return Ok(seen);
+        }
+        OPEN => {}
+        _ => return Err(Error::Conflict(messages::SHIPMENT_NOT_OPEN.into())),
+    }
+    // The order's row first, then the shipment's: the same order as
+    // cancelling an order takes them, so the two cannot deadlock.
+    let Some(order) = orders::lock_in(
+        &txn,
+        seen.order_id,
+        &[OrderState::Confirmed, OrderState::PartiallyShipped],
+    )
+    .await?
+    else {
+        return Err(Error::Conflict(messages::TRANSITION_REFUSED.into()));
+    };
     let flipped = shipments::Entity::update_many()
         .col_expr(shipments::Column::State, Expr::value(SHIPPED))
         .col_expr(shipments::Column::Carrier, Expr::value(carrier.clone()))
@@ -229,21 +252,13 @@ pub async fn ship(
         .await?
         .ok_or(Error::NotFound)?;
     if flipped.rows_affected == 0 {
+        // Shipped (or cancelled) by someone else while we waited for the order.
         if shipment.state == SHIPPED {
             txn.commit().await?;
             return Ok(shipment);
         }
         return Err(Error::Conflict(messages::SHIPMENT_NOT_OPEN.into()));
     }
-    let Some(order) = orders::lock_in(
-        &txn,
-        shipment.order_id,
-        &[OrderState::Confirmed, OrderState::PartiallyShipped],
-    )
-    .await?
-    else {
-        return Err(Error::Conflict(messages::TRANSITION_REFUSED.into()));
-    };
     let mut lines = shipment_lines::Entity::find()
         .filter(shipment_lines::Column::ShipmentId.eq(id))
         .all(&txn)

@@ -1024,3 +1024,81 @@ async fn random_sequences_keep_the_ledger_invariants() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn concurrent_shipping_ships_once_and_never_more_than_reserved() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "RACE-S", 100, 10).await?;
+    let c = customer(&db.conn, &e.ana, "Race Ltd", 0).await?;
+    let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 6)])).await?;
+    orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
+    let line_id = lines(&db.conn, o.id).await?[0].id;
+    // Eight pickers each try to put 4 of the 6 reserved into a shipment.
+    let runs: Vec<_> = (0..8)
+        .map(|_| {
+            let conn = db.conn.clone();
+            let keeper = e.keeper.clone();
+            tokio::spawn(async move {
+                shipments::create(&conn, Some(&keeper), o.id, &[(line_id, 4)]).await
+            })
+        })
+        .collect();
+    let mut created = Vec::new();
+    for run in runs {
+        match run.await? {
+            Ok(s) => created.push(s.id),
+            Err(Error::Validation(_)) => {}
+            Err(other) => return Err(format!("unexpected {other:?}").into()),
+        }
+    }
+    assert_eq!(created.len(), 1, "6 reserved hold one shipment of 4");
+    // Eight clicks on "mark shipped" ship it once.
+    let runs: Vec<_> = (0..8)
+        .map(|_| {
+            let conn = db.conn.clone();
+            let keeper = e.keeper.clone();
+            let id = created[0];
+            tokio::spawn(
+                async move { shipments::ship(&conn, Some(&keeper), id, "DHL", "X1").await },
+            )
+        })
+        .collect();
+    for run in runs {
+        assert_eq!(run.await??.state, "shipped");
+    }
+    assert_eq!(level(&db.conn, p, e.main).await?, (6, 2));
+    assert_eq!(lines(&db.conn, o.id).await?[0].shipped, 4);
+    assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn cancelling_while_the_warehouse_ships_leaves_one_consistent_outcome() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "RACE-C", 100, 50).await?;
+    let c = customer(&db.conn, &e.ana, "Either Or", 0).await?;
+    for _ in 0..6 {
+        let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 3)])).await?;
+        orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
+        let s = shipments::create(&db.conn, Some(&e.keeper), o.id, &[]).await?;
+        let (conn_a, conn_b) = (db.conn.clone(), db.conn.clone());
+        let (keeper, manager) = (e.keeper.clone(), e.manager.clone());
+        let ship =
+            tokio::spawn(
+                async move { shipments::ship(&conn_a, Some(&keeper), s.id, "UPS", "").await },
+            );
+        let cancel =
+            tokio::spawn(
+                async move { orders::cancel(&conn_b, Some(&manager), o.id, "race").await },
+            );
+        let (shipped, cancelled) = (ship.await?, cancel.await?);
+        match (&shipped, &cancelled) {
+            (Ok(_), Err(Error::Conflict(_))) | (Err(Error::Conflict(_)), Ok(_)) => {}
+            other => return Err(format!("both or neither won: {other:?}").into()),
+        }
+        assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    }
+    Ok(())
+}

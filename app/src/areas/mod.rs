@@ -52,6 +52,26 @@ impl Area {
         }
     }
 
+    /// The paths whose pages belong to the area (the navigation marks the
+    /// area as current on them).
+    pub fn paths(self) -> &'static [&'static str] {
+        match self {
+            Area::Customers => &[
+                "/customers",
+                "/leads",
+                "/opportunities",
+                "/activities",
+                "/campaigns",
+            ],
+            Area::Sales => &["/orders", "/shipments", "/sales"],
+            Area::Inventory => &["/products", "/warehouses", "/inventory"],
+            Area::Purchasing => &["/purchasing"],
+            Area::Service => &["/service"],
+            Area::Dashboards => &["/dashboards"],
+            Area::Admin => &["/admin"],
+        }
+    }
+
     /// What a user needs to see the area in the navigation and open it.
     pub fn need(self) -> crate::auth::Need {
         use crate::auth::Need;

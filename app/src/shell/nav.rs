@@ -11,14 +11,13 @@ use crate::{areas::Area, auth::use_me, i18n::*};
 pub fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let current = move |href: &'static str| {
+    let home = move || (location.pathname.get() == "/").then_some("page");
+    let current = move |area: Area| {
         let path = location.pathname.get();
-        let active = if href == "/" {
-            path == "/"
-        } else {
-            path.starts_with(href)
-        };
-        active.then_some("page")
+        area.paths()
+            .iter()
+            .any(|p| path.starts_with(p))
+            .then_some("page")
     };
     // Following a link on a phone closes the drawer again.
     let close = move |_| nav_open.set(false);
@@ -26,7 +25,7 @@ pub fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
         <nav id="side-nav" class="side-nav" aria-label=move || t_string!(i18n, nav.label)>
             <ul role="list">
                 <li>
-                    <a href="/" aria-current=move || current("/") on:click=close>{t!(i18n, nav.home)}</a>
+                    <a href="/" aria-current=home on:click=close>{t!(i18n, nav.home)}</a>
                 </li>
                 {Area::ALL
                     .into_iter()
@@ -34,7 +33,7 @@ pub fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
                     .map(|area| {
                         view! {
                             <li>
-                                <a href=area.href() aria-current=move || current(area.href()) on:click=close>
+                                <a href=area.href() aria-current=move || current(area) on:click=close>
                                     {move || area.name(i18n)}
                                 </a>
                             </li>
