@@ -570,16 +570,20 @@ pub async fn exposure(
     Ok(total.flatten().unwrap_or(0))
 }
 
+/// Why `order` needs an approval. `lock` takes the customer's row for the
+/// rest of the transaction (confirming), so two confirmations for one
+/// customer check the credit limit one after the other.
 async fn approval_for(
     db: &impl ConnectionTrait,
     order: &sales_orders::Model,
     lines: &[sales_order_lines::Model],
+    lock: bool,
 ) -> Result<Approval> {
-    let customer = customers::Entity::find_by_id(order.customer_id)
-        .lock_exclusive()
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let mut query = customers::Entity::find_by_id(order.customer_id);
+    if lock {
+        query = query.lock_exclusive();
+    }
+    let customer = query.one(db).await?.ok_or(Error::NotFound)?;
     let exposure = exposure(db, &customer, Some(order.id)).await?;
     let threshold_bp = discount_threshold(db).await?;
     Ok(Approval {
@@ -654,7 +658,7 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
         });
     }
     let mut lines = lines_of(&txn, id).await?;
-    let approval = approval_for(&txn, &seen, &lines).await?;
+    let approval = approval_for(&txn, &seen, &lines, true).await?;
     let mut approved_by = seen.approved_by;
     if approval.needed() && approved_by.is_none() {
         if actor.has(Permission::OrdersApprove) {
@@ -795,13 +799,14 @@ async fn request_approval(
 }
 
 /// Whether confirming this quote now would need an approval.
-pub async fn approval(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) -> Result<Approval> {
-    let txn = db.begin().await?;
-    let order = in_scope(&txn, actor, id).await?;
-    let lines = lines_of(&txn, id).await?;
-    let approval = approval_for(&txn, &order, &lines).await?;
-    txn.commit().await?;
-    Ok(approval)
+pub async fn approval(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    id: i64,
+) -> Result<Approval> {
+    let order = in_scope(db, actor, id).await?;
+    let lines = lines_of(db, id).await?;
+    approval_for(db, &order, &lines, false).await
 }
 
 /// Approves a quote that needs it (`orders.approve`), recording who.
@@ -817,7 +822,7 @@ pub async fn approve(
         return Err(Error::Conflict(messages::ORDER_NOT_DRAFT.into()));
     }
     let lines = lines_of(&txn, id).await?;
-    let approval = approval_for(&txn, &before, &lines).await?;
+    let approval = approval_for(&txn, &before, &lines, true).await?;
     if !approval.needed() {
         return Err(Error::Conflict(messages::APPROVAL_NOT_NEEDED.into()));
     }

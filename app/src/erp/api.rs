@@ -714,7 +714,23 @@ pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
     let detail = tandem_domain::services::orders::get(&state.db, actor.as_ref(), id).await?;
-    Ok(convert::order_view(detail, actor.as_ref()))
+    let pending = detail.state == tandem_domain::services::orders::OrderState::Draft
+        && detail.order.approved_by.is_none();
+    let mut view = convert::order_view(detail, actor.as_ref());
+    if pending {
+        let approval =
+            tandem_domain::services::orders::approval(&state.db, actor.as_ref(), id).await?;
+        let mut reasons = Vec::new();
+        if approval.over_credit {
+            reasons.push("credit_limit");
+        }
+        if approval.over_discount {
+            reasons.push("discount");
+        }
+        view.approval_reason = reasons.join(",");
+    }
+    view.can_approve = view.can_approve && !view.approval_reason.is_empty();
+    Ok(view)
 }
 
 /// Confirms a quote (reserves stock). Needs `orders.confirm`.

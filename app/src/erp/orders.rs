@@ -542,7 +542,7 @@ fn OrderBody(
         {move || reserve.value().get().and_then(Result::ok).map(|n| view! { <p class="notice" role="status">{t!(i18n, erp.reserved_now)} " " {n}</p> })}
         {(draft && !approval.is_empty()).then(|| view! {
             <p class="notice notice-warning" data-testid="approval-needed">
-                {t!(i18n, erp.approval_needed)} " "
+                {if o.can_approve { t_string!(i18n, erp.approval_needed) } else { t_string!(i18n, erp.approval_needed_sales) }} " "
                 {approval.split(',').map(|r| if r == "credit_limit" { t_string!(i18n, erp.reason_credit) } else { t_string!(i18n, erp.reason_discount) }).collect::<Vec<_>>().join(", ")}
             </p>
         })}

@@ -367,7 +367,8 @@ pub struct OrderView {
     pub ship_by: String,
     /// Notes.
     pub notes: String,
-    /// Why an approval is needed (`credit_limit`, `discount`), if so.
+    /// Why an approval is needed (`credit_limit`, `discount`), if so: for a
+    /// quote not yet approved, what confirming it now would need.
     pub approval_reason: String,
     /// Who approved.
     pub approved_by: Option<String>,
