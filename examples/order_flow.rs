@@ -42,7 +42,9 @@ async fn flow(
     customer: i64,
     products: [i64; 3],
     gen: &mut Gen,
+    steps: &mut [Duration; 4],
 ) -> Result<(), BoxError> {
+    let t = Instant::now();
     let lines = products
         .iter()
         .map(|&product_id| LineInput {
@@ -62,9 +64,16 @@ async fn flow(
         },
     )
     .await?;
+    let t1 = Instant::now();
     orders::confirm(db, Some(actor), order.id).await?;
+    let t2 = Instant::now();
     let shipment = shipments::create(db, Some(actor), order.id, &[]).await?;
+    let t3 = Instant::now();
     shipments::ship(db, Some(actor), shipment.id, "DHL", "BENCH").await?;
+    let t4 = Instant::now();
+    for (slot, d) in steps.iter_mut().zip([t1 - t, t2 - t1, t3 - t2, t4 - t3]) {
+        *slot += d;
+    }
     Ok(())
 }
 
@@ -166,6 +175,7 @@ async fn main() -> Result<(), BoxError> {
                 tokio::spawn(async move {
                     let mut gen = Gen::new(0xB0B + w as u64 * 7919);
                     let mut times = Vec::new();
+                    let mut steps = [Duration::ZERO; 4];
                     while Instant::now() < deadline {
                         let customer = *gen.pick(&customers);
                         let mut three = [0; 3];
@@ -173,16 +183,21 @@ async fn main() -> Result<(), BoxError> {
                             *slot = *gen.pick(&products);
                         }
                         let t = Instant::now();
-                        flow(&db, &actor, main, customer, three, &mut gen).await?;
+                        flow(&db, &actor, main, customer, three, &mut gen, &mut steps).await?;
                         times.push(t.elapsed());
                     }
-                    Ok::<_, BoxError>(times)
+                    Ok::<_, BoxError>((times, steps))
                 })
             })
             .collect();
         let mut times = Vec::new();
+        let mut steps = [Duration::ZERO; 4];
         for run in runs {
-            times.extend(run.await??);
+            let (t, s) = run.await??;
+            times.extend(t);
+            for (total, part) in steps.iter_mut().zip(s) {
+                *total += part;
+            }
         }
         let elapsed = began.elapsed().as_secs_f64();
         times.sort();
@@ -192,6 +207,15 @@ async fn main() -> Result<(), BoxError> {
             times.len() as f64 / elapsed,
             pct(&times, 50.0),
             pct(&times, 99.0),
+        ))?;
+        let count = times.len().max(1) as f64;
+        let mean = |d: Duration| d.as_secs_f64() * 1000.0 / count;
+        say(format!(
+            "    mean per step: create {:.2} ms, confirm {:.2} ms, create shipment {:.2} ms, ship {:.2} ms",
+            mean(steps[0]),
+            mean(steps[1]),
+            mean(steps[2]),
+            mean(steps[3])
         ))?;
     }
     let differences = stock::check_ledger(&db).await?;

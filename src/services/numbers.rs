@@ -15,41 +15,45 @@ struct Last {
     last: i64,
 }
 
-/// The next number of `kind` (`SO`, `SH`, `TRF`) for `year`.
+/// The next number of `kind` (`SO`, `SH`, `TRF`) for `year`: one
+/// `UPDATE … RETURNING` once the year's counter exists.
 pub async fn next(db: &impl ConnectionTrait, kind: &str, year: i32) -> Result<String> {
-    let table = Alias::new("doc_sequences");
+    if let Some(n) = bump(db, kind, year).await? {
+        return Ok(format(kind, year, n));
+    }
     let (c_kind, c_year, c_last) = (Alias::new("kind"), Alias::new("year"), Alias::new("last"));
-    let backend = db.get_database_backend();
     let insert = Query::insert()
-        .into_table(table.clone())
-        .columns([c_kind.clone(), c_year.clone(), c_last.clone()])
+        .into_table(Alias::new("doc_sequences"))
+        .columns([c_kind.clone(), c_year.clone(), c_last])
         .values_panic([kind.into(), year.into(), 0_i64.into()])
         .on_conflict(
-            OnConflict::columns([c_kind.clone(), c_year.clone()])
+            OnConflict::columns([c_kind, c_year])
                 .do_nothing()
                 .to_owned(),
         )
         .to_owned();
-    db.execute(backend.build(&insert)).await?;
-    let bump = Query::update()
-        .table(table.clone())
-        .value(c_last.clone(), Expr::col(c_last.clone()).add(1))
-        .and_where(Expr::col(c_kind.clone()).eq(kind))
-        .and_where(Expr::col(c_year.clone()).eq(year))
-        .to_owned();
-    db.execute(backend.build(&bump)).await?;
-    let read = Query::select()
-        .column(c_last)
-        .from(table)
-        .and_where(Expr::col(c_kind).eq(kind))
-        .and_where(Expr::col(c_year).eq(year))
-        .to_owned();
-    let last = Last::find_by_statement(backend.build(&read))
-        .one(db)
+    db.execute(db.get_database_backend().build(&insert)).await?;
+    let n = bump(db, kind, year)
         .await?
-        .map(|row| row.last)
-        .unwrap_or_default();
-    Ok(format(kind, year, last))
+        .ok_or_else(|| crate::Error::Internal("document counter vanished".into()))?;
+    Ok(format(kind, year, n))
+}
+
+async fn bump(db: &impl ConnectionTrait, kind: &str, year: i32) -> Result<Option<i64>> {
+    let c_last = Alias::new("last");
+    let update = Query::update()
+        .table(Alias::new("doc_sequences"))
+        .value(c_last.clone(), Expr::col(c_last.clone()).add(1))
+        .and_where(Expr::col(Alias::new("kind")).eq(kind))
+        .and_where(Expr::col(Alias::new("year")).eq(year))
+        .returning(Query::returning().column(c_last))
+        .to_owned();
+    Ok(
+        Last::find_by_statement(db.get_database_backend().build(&update))
+            .one(db)
+            .await?
+            .map(|row| row.last),
+    )
 }
 
 /// `SO-2026-000123`.

@@ -407,23 +407,18 @@ pub async fn create(
 }
 
 /// Takes the order's row for the rest of the transaction when it is in one
-/// of `states` (a no-op update: the row lock on PostgreSQL, the write lock
-/// on SQLite), and returns it; `None` when it is in another state.
+/// of `states` (`FOR NO KEY UPDATE` on PostgreSQL; SQLite has one writer),
+/// and returns it; `None` when it is in another state.
 pub(crate) async fn lock_in(
     db: &impl ConnectionTrait,
     id: i64,
     states: &[OrderState],
 ) -> Result<Option<sales_orders::Model>> {
-    let updated = sales_orders::Entity::update_many()
-        .col_expr(sales_orders::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(sales_orders::Column::Id.eq(id))
+    Ok(sales_orders::Entity::find_by_id(id)
         .filter(sales_orders::Column::State.is_in(states.iter().map(|s| s.as_str())))
-        .exec(db)
-        .await?;
-    if updated.rows_affected == 0 {
-        return Ok(None);
-    }
-    Ok(sales_orders::Entity::find_by_id(id).one(db).await?)
+        .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
+        .one(db)
+        .await?)
 }
 
 async fn in_scope(
@@ -581,7 +576,10 @@ async fn approval_for(
 ) -> Result<Approval> {
     let mut query = customers::Entity::find_by_id(order.customer_id);
     if lock {
-        query = query.lock_exclusive();
+        // NO KEY UPDATE, not UPDATE: rows that merely refer to the customer
+        // (timeline events of a shipment shipping meanwhile) take KEY SHARE
+        // on it, which UPDATE would block — a deadlock with that shipment.
+        query = query.lock(sea_orm::sea_query::LockType::NoKeyUpdate);
     }
     let customer = query.one(db).await?.ok_or(Error::NotFound)?;
     let exposure = exposure(db, &customer, Some(order.id)).await?;

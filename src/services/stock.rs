@@ -92,7 +92,7 @@ async fn find_locked(
     warehouse_id: i64,
 ) -> Result<Option<stock_levels::Model>> {
     Ok(stock_levels::Entity::find_by_id((product_id, warehouse_id))
-        .lock_exclusive()
+        .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
         .one(db)
         .await?)
 }

@@ -1102,3 +1102,59 @@ async fn cancelling_while_the_warehouse_ships_leaves_one_consistent_outcome() ->
     }
     Ok(())
 }
+
+/// Found by the benchmark on PostgreSQL: a confirmation holding the
+/// customer's row while a shipment of the same customer appends to its
+/// timeline must not deadlock.
+#[tokio::test]
+async fn confirming_and_shipping_for_one_customer_at_once_never_deadlocks() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let a = stocked(&db.conn, &e, "DL-A", 100, 500).await?;
+    let b = stocked(&db.conn, &e, "DL-B", 100, 500).await?;
+    let c = customer(&db.conn, &e.ana, "Busy Buyer", 0).await?;
+    let mut open = Vec::new();
+    let mut drafts = Vec::new();
+    for _ in 0..8 {
+        let o = orders::create(
+            &db.conn,
+            Some(&e.ana),
+            &quote(c, e.main, vec![line(a, 2), line(b, 2)]),
+        )
+        .await?;
+        orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
+        open.push(
+            shipments::create(&db.conn, Some(&e.keeper), o.id, &[])
+                .await?
+                .id,
+        );
+        drafts.push(
+            orders::create(
+                &db.conn,
+                Some(&e.ana),
+                &quote(c, e.main, vec![line(b, 1), line(a, 1)]),
+            )
+            .await?
+            .id,
+        );
+    }
+    let mut runs = Vec::new();
+    for (s, o) in open.into_iter().zip(drafts) {
+        let (conn, keeper) = (db.conn.clone(), e.keeper.clone());
+        runs.push(tokio::spawn(async move {
+            shipments::ship(&conn, Some(&keeper), s, "DHL", "")
+                .await
+                .map(|_| ())
+        }));
+        let (conn, ana) = (db.conn.clone(), e.ana.clone());
+        runs.push(tokio::spawn(async move {
+            orders::confirm(&conn, Some(&ana), o).await.map(|_| ())
+        }));
+    }
+    for run in runs {
+        run.await??;
+    }
+    assert_eq!(level(&db.conn, a, e.main).await?, (484, 8));
+    assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    Ok(())
+}
