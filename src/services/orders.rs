@@ -667,33 +667,7 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
             return Err(Error::Conflict(approval.message().into()));
         }
     }
-    // Reserve line by line in product order, so concurrent confirmations
-    // take the level rows' locks in the same order.
-    let mut order_of: Vec<usize> = (0..lines.len()).collect();
-    order_of.sort_by_key(|&i| (lines[i].product_id, lines[i].id));
-    for i in order_of {
-        let line = &mut lines[i];
-        let want = line.quantity - line.shipped - line.reserved;
-        let taken = stock::reserve(
-            &txn,
-            Some(actor.user_id),
-            line.product_id,
-            seen.warehouse_id,
-            want,
-        )
-        .await?;
-        if taken > 0 {
-            sales_order_lines::Entity::update_many()
-                .col_expr(
-                    sales_order_lines::Column::Reserved,
-                    Expr::value(line.reserved + taken),
-                )
-                .filter(sales_order_lines::Column::Id.eq(line.id))
-                .exec(&txn)
-                .await?;
-            line.reserved += taken;
-        }
-    }
+    reserve_lines(&txn, actor.user_id, seen.warehouse_id, &mut lines).await?;
     if approved_by != seen.approved_by {
         sales_orders::Entity::update_many()
             .col_expr(sales_orders::Column::ApprovedBy, Expr::value(approved_by))
@@ -763,6 +737,39 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
         lines,
         changed: true,
     })
+}
+
+/// Reserves what each line still lacks (ordered − shipped − reserved), as
+/// much as the warehouse has available, updating `lines` in place; returns
+/// the units reserved. Lines go in product order, so concurrent callers
+/// take the level rows' locks in the same order.
+pub(crate) async fn reserve_lines(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    warehouse_id: i64,
+    lines: &mut [sales_order_lines::Model],
+) -> Result<i64> {
+    let mut order_of: Vec<usize> = (0..lines.len()).collect();
+    order_of.sort_by_key(|&i| (lines[i].product_id, lines[i].id));
+    let mut total = 0;
+    for i in order_of {
+        let line = &mut lines[i];
+        let want = line.quantity - line.shipped - line.reserved;
+        let taken = stock::reserve(db, Some(actor_id), line.product_id, warehouse_id, want).await?;
+        if taken > 0 {
+            sales_order_lines::Entity::update_many()
+                .col_expr(
+                    sales_order_lines::Column::Reserved,
+                    Expr::value(line.reserved + taken),
+                )
+                .filter(sales_order_lines::Column::Id.eq(line.id))
+                .exec(db)
+                .await?;
+            line.reserved += taken;
+            total += taken;
+        }
+    }
+    Ok(total)
 }
 
 /// Notes on a draft why it waits for an approval (so approvers find it).
@@ -994,30 +1001,7 @@ pub async fn reserve_backorders(
         return Err(Error::Conflict(messages::TRANSITION_REFUSED.into()));
     };
     let mut lines = lines_of(&txn, id).await?;
-    lines.sort_by_key(|l| (l.product_id, l.id));
-    let mut total = 0;
-    for line in &lines {
-        let want = line.quantity - line.shipped - line.reserved;
-        let taken = stock::reserve(
-            &txn,
-            Some(actor.user_id),
-            line.product_id,
-            order.warehouse_id,
-            want,
-        )
-        .await?;
-        if taken > 0 {
-            sales_order_lines::Entity::update_many()
-                .col_expr(
-                    sales_order_lines::Column::Reserved,
-                    Expr::value(line.reserved + taken),
-                )
-                .filter(sales_order_lines::Column::Id.eq(line.id))
-                .exec(&txn)
-                .await?;
-            total += taken;
-        }
-    }
+    let total = reserve_lines(&txn, actor.user_id, order.warehouse_id, &mut lines).await?;
     if total > 0 {
         audit::record(
             &txn,

@@ -361,10 +361,7 @@ pub async fn ship(
     )
     .await?;
     txn.commit().await?;
-    shipments::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound)
+    Ok(shipment)
 }
 
 /// Cancels an open shipment (the quantities stay reserved on the order).
