@@ -1203,8 +1203,10 @@ pub async fn customer_figures(
     actor: Option<&Actor>,
     customer_id: i64,
 ) -> Result<CustomerFigures> {
-    scope_of(actor)?;
+    let scope = scope_of(actor)?;
     let customer = customer_service::get(db, actor, customer_id).await?;
+    // Exposure is the customer's, whoever took the orders; the counts and
+    // revenue are of the orders the actor may see, as the orders tab lists.
     let exposure = exposure(db, &customer, None).await?;
     let rows: Vec<(String, Option<i64>, i64)> = sales_orders::Entity::find()
         .select_only()
@@ -1217,6 +1219,7 @@ pub async fn customer_figures(
         )
         .column_as(Expr::col(sales_orders::Column::Id).count(), "n")
         .filter(sales_orders::Column::CustomerId.eq(customer_id))
+        .filter(scope::owned(scope, sales_orders::Column::OwnerId))
         .group_by(sales_orders::Column::State)
         .into_tuple()
         .all(db)

@@ -25,6 +25,7 @@ use crate::{
         orders::{self, OrderState},
         outbox,
         page::{paginate, Page},
+        scope::owned,
         stock::{self, Doc, MoveKind},
         timeline::{self, Event},
     },
@@ -440,6 +441,10 @@ pub async fn get(
         .await?
         .ok_or(Error::NotFound)?;
     let order = sales_orders::Entity::find_by_id(shipment.order_id)
+        .filter(owned(
+            orders::scope_of(actor)?,
+            sales_orders::Column::OwnerId,
+        ))
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
@@ -510,7 +515,9 @@ pub async fn to_ship(
     limit: u64,
 ) -> Result<Vec<ToShip>> {
     policy::require(actor, Permission::ShipmentsRead)?;
+    let scope = orders::scope_of(actor)?;
     let mut query = sales_orders::Entity::find()
+        .filter(owned(scope, sales_orders::Column::OwnerId))
         .filter(sales_orders::Column::State.is_in([
             OrderState::Confirmed.as_str(),
             OrderState::PartiallyShipped.as_str(),
@@ -583,21 +590,19 @@ pub async fn list(
     if let Some(state) = state.filter(|s| [OPEN, SHIPPED, CANCELLED].contains(s)) {
         query = query.filter(shipments::Column::State.eq(state));
     }
-    if let Some(customer) = customer_id {
-        // Through the customer's orders in the actor's order scope.
-        let scope = orders::scope_of(actor)?;
-        let ids: Vec<i64> = sales_orders::Entity::find()
+    // Shipments of the orders in the actor's order scope (of one customer).
+    let scope = orders::scope_of(actor)?;
+    if customer_id.is_some() || scope != crate::auth::Scope::All {
+        let mut orders_seen = sales_orders::Entity::find()
             .select_only()
             .column(sales_orders::Column::Id)
-            .filter(sales_orders::Column::CustomerId.eq(customer))
-            .filter(crate::services::scope::owned(
-                scope,
-                sales_orders::Column::OwnerId,
-            ))
-            .into_tuple()
-            .all(db)
-            .await?;
-        query = query.filter(shipments::Column::OrderId.is_in(ids));
+            .filter(owned(scope, sales_orders::Column::OwnerId));
+        if let Some(customer) = customer_id {
+            orders_seen = orders_seen.filter(sales_orders::Column::CustomerId.eq(customer));
+        }
+        query = query.filter(
+            shipments::Column::OrderId.in_subquery(sea_orm::QueryTrait::into_query(orders_seen)),
+        );
     }
     let page = paginate(db, query, page, per_page, 200).await?;
     let orders: HashMap<i64, sales_orders::Model> = sales_orders::Entity::find()

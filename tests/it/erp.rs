@@ -1158,3 +1158,48 @@ async fn confirming_and_shipping_for_one_customer_at_once_never_deadlocks() -> T
     assert!(stock::check_ledger(&db.conn).await?.is_empty());
     Ok(())
 }
+
+#[tokio::test]
+async fn shipments_and_to_ship_keep_to_the_order_scope() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "SCOPE-S", 100, 10).await?;
+    let c = customer(&db.conn, &e.ana, "Ana's buyer", 0).await?;
+    let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 2)])).await?;
+    orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
+    let s = shipments::create(&db.conn, Some(&e.keeper), o.id, &[]).await?;
+    let today = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    assert_eq!(
+        shipments::list(&db.conn, Some(&e.ben), None, None, 1, 50)
+            .await?
+            .total,
+        0
+    );
+    assert!(matches!(
+        shipments::get(&db.conn, Some(&e.ben), s.id).await,
+        Err(Error::NotFound)
+    ));
+    assert!(shipments::to_ship(&db.conn, Some(&e.ben), today, None, 50)
+        .await?
+        .is_empty());
+    assert_eq!(
+        shipments::list(&db.conn, Some(&e.ana), None, None, 1, 50)
+            .await?
+            .total,
+        1
+    );
+    assert_eq!(
+        shipments::list(&db.conn, Some(&e.keeper), None, Some(c), 1, 50)
+            .await?
+            .total,
+        1
+    );
+    assert_eq!(
+        shipments::to_ship(&db.conn, Some(&e.keeper), today, None, 50)
+            .await?
+            .len(),
+        1
+    );
+    shipments::get(&db.conn, Some(&e.ana), s.id).await?;
+    Ok(())
+}
