@@ -193,8 +193,94 @@ pub const CARRIER_REQUIRED: &str = "Enter the carrier.";
 /// Choose lines of this order
 pub const LINE_MISMATCH: &str = "Choose lines of this order.";
 
+/// This amount is too large
+pub const AMOUNT_TOO_LARGE: &str = "This amount is too large.";
+/// Nothing shipped is left to invoice on this order
+pub const NOTHING_TO_INVOICE: &str = "Nothing shipped is left to invoice on this order.";
+/// Only a shipped shipment can be invoiced
+pub const SHIPMENT_NOT_SHIPPED: &str = "Only a shipped shipment can be invoiced.";
+/// This shipment is already invoiced
+pub const SHIPMENT_INVOICED: &str = "This shipment is already invoiced.";
+/// The invoice changed meanwhile; reload and try again
+pub const INVOICE_CHANGED: &str = "The invoice changed meanwhile; reload and try again.";
+/// Enter an amount greater than zero
+pub const AMOUNT_POSITIVE: &str = "Enter an amount greater than zero.";
+/// Choose a payment method
+pub const METHOD_INVALID: &str = "Choose a payment method.";
+/// Enter the date received (not in the future)
+pub const PAID_ON_INVALID: &str = "Enter the date received (not in the future).";
+/// This invoice is cancelled
+pub const INVOICE_CANCELLED: &str = "This invoice is cancelled.";
+/// This invoice is already paid in full
+pub const INVOICE_SETTLED: &str = "This invoice is already paid in full.";
+/// The payment is more than the invoice still owes. Enter at most the amount owed, or keep the difference as customer credit
+pub const OVERPAYMENT: &str =
+    "The payment is more than the invoice still owes. Enter at most the amount owed, or keep the difference as customer credit.";
+/// The customer's credit balance is smaller than this amount
+pub const CREDIT_SHORT: &str = "The customer's credit balance is smaller than this amount.";
+/// Credit at most what was invoiced and not already credited
+pub const CREDIT_TOO_MUCH: &str = "Credit at most what was invoiced and not already credited.";
+/// Nothing on this invoice is left to credit
+pub const NOTHING_TO_CREDIT: &str = "Nothing on this invoice is left to credit.";
+/// An invoice with payments or credit notes cannot be cancelled; issue a credit note instead
+pub const INVOICE_HAS_SETTLEMENTS: &str =
+    "An invoice with payments or credit notes cannot be cancelled; issue a credit note instead.";
+/// Enter a lead time from 0 to 365 days
+pub const LEAD_TIME_RANGE: &str = "Enter a lead time from 0 to 365 days.";
+/// Use at most 2000 characters
+pub const MAX_2000: &str = "Use at most 2000 characters.";
+/// A supplier with this name already exists
+pub const SUPPLIER_NAME_TAKEN: &str = "A supplier with this name already exists.";
+/// Choose an active supplier
+pub const SUPPLIER_MISSING: &str = "Choose an active supplier.";
+/// This step is not allowed in the purchase order's current state
+pub const PO_TRANSITION_REFUSED: &str =
+    "This step is not allowed in the purchase order's current state.";
+/// Goods can be received only on a sent or partly received purchase order
+pub const PO_NOT_RECEIVABLE: &str =
+    "Goods can be received only on a sent or partly received purchase order.";
+/// Receive at most what is still outstanding on the line
+pub const RECEIVE_TOO_MUCH: &str = "Receive at most what is still outstanding on the line.";
+/// Nothing is left to receive on this purchase order
+pub const NOTHING_TO_RECEIVE: &str = "Nothing is left to receive on this purchase order.";
+/// Enter a reorder point from 0 to 1,000,000
+pub const REORDER_POINT_RANGE: &str = "Enter a reorder point from 0 to 1,000,000.";
+/// Choose at least one suggestion
+pub const CHOOSE_SUGGESTIONS: &str = "Choose at least one suggestion.";
+/// This suggestion no longer applies; reload the page
+pub const SUGGESTION_GONE: &str = "This suggestion no longer applies; reload the page.";
+/// No active supplier sells this product; add a supplier price first
+pub const NO_SUPPLIER: &str = "No active supplier sells this product; add a supplier price first.";
+
 /// Every message above.
 pub const ALL: &[&str] = &[
+    AMOUNT_TOO_LARGE,
+    NOTHING_TO_INVOICE,
+    SHIPMENT_NOT_SHIPPED,
+    SHIPMENT_INVOICED,
+    INVOICE_CHANGED,
+    AMOUNT_POSITIVE,
+    METHOD_INVALID,
+    PAID_ON_INVALID,
+    INVOICE_CANCELLED,
+    INVOICE_SETTLED,
+    OVERPAYMENT,
+    CREDIT_SHORT,
+    CREDIT_TOO_MUCH,
+    NOTHING_TO_CREDIT,
+    INVOICE_HAS_SETTLEMENTS,
+    LEAD_TIME_RANGE,
+    MAX_2000,
+    SUPPLIER_NAME_TAKEN,
+    SUPPLIER_MISSING,
+    PO_TRANSITION_REFUSED,
+    PO_NOT_RECEIVABLE,
+    RECEIVE_TOO_MUCH,
+    NOTHING_TO_RECEIVE,
+    REORDER_POINT_RANGE,
+    CHOOSE_SUGGESTIONS,
+    SUGGESTION_GONE,
+    NO_SUPPLIER,
     SKU_REQUIRED,
     SKU_INVALID,
     SKU_TAKEN,

@@ -33,6 +33,8 @@ pub struct Model {
     pub reserved: i64,
     /// Quantity shipped.
     pub shipped: i64,
+    /// Units invoiced («Money and supply»).
+    pub invoiced: i64,
 }
 
 /// Relations are queried explicitly.

@@ -96,8 +96,8 @@ impl OrderState {
                 | (Confirmed, Shipped)
                 | (Confirmed, Cancelled)
                 | (PartiallyShipped, Shipped)
-                | (PartiallyShipped, Invoiced)
                 | (Shipped, Invoiced)
+                | (Invoiced, Shipped)
                 | (Invoiced, Closed)
         )
     }
@@ -539,15 +539,23 @@ pub async fn discount_threshold(db: &impl ConnectionTrait) -> Result<i32> {
         .unwrap_or(DEFAULT_DISCOUNT_THRESHOLD_BP))
 }
 
-/// A customer's credit exposure in its currency, minor units: confirmed,
-/// not yet invoiced orders (unpaid invoices join in «Money and supply»),
-/// leaving out `except`.
+/// A customer's credit exposure in its currency, minor units: what unpaid
+/// invoices still owe plus the not yet invoiced part of confirmed orders,
+/// leaving out the order `except`.
 pub async fn exposure(
     db: &impl ConnectionTrait,
     customer: &customers::Model,
     except: Option<i64>,
 ) -> Result<i64> {
-    let mut query = sales_orders::Entity::find()
+    let mut open_orders = sales_orders::Entity::find()
+        .filter(sales_orders::Column::CustomerId.eq(customer.id))
+        .filter(sales_orders::Column::Currency.eq(customer.currency.clone()))
+        .filter(sales_orders::Column::State.is_in(EXPOSURE_STATES.iter().map(|s| s.as_str())));
+    if let Some(id) = except {
+        open_orders = open_orders.filter(sales_orders::Column::Id.ne(id));
+    }
+    let total: Option<Option<i64>> = open_orders
+        .clone()
         .select_only()
         .column_as(
             Expr::col(sales_orders::Column::TotalMinor)
@@ -555,14 +563,14 @@ pub async fn exposure(
                 .cast_as(Alias::new("BIGINT")),
             "total",
         )
-        .filter(sales_orders::Column::CustomerId.eq(customer.id))
-        .filter(sales_orders::Column::Currency.eq(customer.currency.clone()))
-        .filter(sales_orders::Column::State.is_in(EXPOSURE_STATES.iter().map(|s| s.as_str())));
-    if let Some(id) = except {
-        query = query.filter(sales_orders::Column::Id.ne(id));
-    }
-    let total: Option<Option<i64>> = query.into_tuple().one(db).await?;
-    Ok(total.flatten().unwrap_or(0))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let ordered = total.flatten().unwrap_or(0);
+    let invoiced = crate::services::invoices::invoiced_of_orders(db, open_orders).await?;
+    let unpaid =
+        crate::services::invoices::unpaid_total(db, customer.id, &customer.currency).await?;
+    Ok(ordered - invoiced + unpaid)
 }
 
 /// Why `order` needs an approval. `lock` takes the customer's row for the

@@ -177,6 +177,13 @@ pub(crate) async fn change(
         updated_at: now,
         ..level.clone()
     };
+    crate::services::replenishment::check_low(
+        db,
+        level.product_id,
+        level.warehouse_id,
+        new_on_hand - new_reserved,
+    )
+    .await?;
     outbox::publish(
         db,
         "stock.changed",
