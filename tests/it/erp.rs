@@ -130,7 +130,7 @@ pub fn quote(customer_id: i64, warehouse_id: i64, lines: Vec<LineInput>) -> Orde
     }
 }
 
-async fn level(db: &Db, product: i64, warehouse: i64) -> BoxResult<(i64, i64)> {
+pub(crate) async fn level(db: &Db, product: i64, warehouse: i64) -> BoxResult<(i64, i64)> {
     Ok(stock_levels::Entity::find_by_id((product, warehouse))
         .one(db)
         .await?
@@ -138,7 +138,7 @@ async fn level(db: &Db, product: i64, warehouse: i64) -> BoxResult<(i64, i64)> {
         .unwrap_or_default())
 }
 
-async fn lines(db: &Db, order: i64) -> BoxResult<Vec<sales_order_lines::Model>> {
+pub(crate) async fn lines(db: &Db, order: i64) -> BoxResult<Vec<sales_order_lines::Model>> {
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     Ok(sales_order_lines::Entity::find()
         .filter(sales_order_lines::Column::OrderId.eq(order))
@@ -148,7 +148,7 @@ async fn lines(db: &Db, order: i64) -> BoxResult<Vec<sales_order_lines::Model>> 
 }
 
 /// The error of an operation that must be refused.
-trait Refused {
+pub(crate) trait Refused {
     fn refused(self) -> BoxResult<Error>;
 }
 
@@ -161,7 +161,7 @@ impl<T: std::fmt::Debug> Refused for Result<T, Error> {
     }
 }
 
-fn field_of(err: &Error) -> Vec<String> {
+pub(crate) fn field_of(err: &Error) -> Vec<String> {
     match err {
         Error::Validation(fields) => fields.keys().cloned().collect(),
         _ => Vec::new(),

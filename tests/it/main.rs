@@ -9,6 +9,7 @@ mod demo;
 mod erp;
 mod login;
 mod migrations;
+mod money;
 mod support;
 
 /// What every test returns, so `?` works on any error.
