@@ -19,6 +19,7 @@ pub mod erp;
 pub mod error;
 pub mod home;
 pub mod messages;
+pub mod money;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -133,7 +134,15 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/products/:id") view=|| view! { <Guard need=Need::Permission("products.read")><ProductPage/></Guard> }/>
                             <Route path=path!("/products/:id/edit") view=|| view! { <Guard need=Need::Permission("products.write")><EditProductPage/></Guard> }/>
                             <Route path=path!("/warehouses") view=|| view! { <Guard need=Need::Permission("stock.read")><WarehousesPage/></Guard> }/>
-                            <Route path=path!("/purchasing") view=|| area_route(Area::Purchasing)/>
+                            <Route path=path!("/purchasing") view=|| view! { <Redirect path="/purchase-orders"/> }/>
+                            <Route path=path!("/purchase-orders") view=|| view! { <Guard need=Need::Permission("purchasing.read")><crate::money::purchasing::PurchaseOrdersPage/></Guard> }/>
+                            <Route path=path!("/purchase-orders/:id") view=|| view! { <Guard need=Need::Permission("purchasing.read")><crate::money::purchasing::PurchaseOrderPage/></Guard> }/>
+                            <Route path=path!("/suppliers") view=|| view! { <Guard need=Need::Permission("purchasing.read")><crate::money::purchasing::SuppliersPage/></Guard> }/>
+                            <Route path=path!("/suppliers/:id") view=|| view! { <Guard need=Need::Permission("purchasing.read")><crate::money::purchasing::SupplierPage/></Guard> }/>
+                            <Route path=path!("/replenishment") view=|| view! { <Guard need=Need::Permission("purchasing.read")><crate::money::purchasing::ReplenishmentPage/></Guard> }/>
+                            <Route path=path!("/invoices") view=|| view! { <Guard need=Need::AnyOf(&["invoices.read", "invoices.read_all"])><crate::money::invoices::InvoicesPage/></Guard> }/>
+                            <Route path=path!("/invoices/:id") view=|| view! { <Guard need=Need::AnyOf(&["invoices.read", "invoices.read_all"])><crate::money::invoices::InvoicePage/></Guard> }/>
+                            <Route path=path!("/notifications") view=|| view! { <Guard need=Need::SignedIn><crate::money::NotificationsPage/></Guard> }/>
                             <Route path=path!("/service") view=|| area_route(Area::Service)/>
                             <Route path=path!("/dashboards") view=|| area_route(Area::Dashboards)/>
                             <Route path=path!("/admin") view=|| view! { <Guard need=Area::Admin.need()><AdminHome/></Guard> }/>

@@ -461,3 +461,14 @@ pub async fn categories(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Res
         .await?;
     Ok(rows)
 }
+
+/// The product with this SKU (any case), for forms that take a SKU.
+pub async fn id_by_sku(db: &impl ConnectionTrait, sku: &str) -> Result<Option<i64>> {
+    Ok(products::Entity::find()
+        .select_only()
+        .column(products::Column::Id)
+        .filter(products::Column::Sku.eq(sku_key(sku)))
+        .into_tuple()
+        .one(db)
+        .await?)
+}

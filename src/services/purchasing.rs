@@ -10,13 +10,16 @@
 //! Locks: a receipt takes the purchase order's row, then the rows of the
 //! sales orders it may serve (by id), then the stock levels (by product) —
 //! the same order (orders before levels) as confirming, shipping and
-//! cancelling sales orders take them, so none of them deadlock.
+//! cancelling sales orders take them, so none of them deadlock. An order
+//! confirmed while the receipt waited for a level is picked up after the
+//! levels are held, with SKIP LOCKED, so it neither deadlocks nor is
+//! forgotten.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
-    sea_query::{Alias, Expr, LockType},
+    sea_query::{Alias, Expr, LockBehavior, LockType},
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
@@ -897,6 +900,26 @@ pub async fn receive(
         .filter(purchase_orders::Column::Id.eq(id))
         .exec(&txn)
         .await?;
+    // Orders confirmed (with a backorder) while we waited for the levels
+    // committed before we got them: take those too, skipping any another
+    // transaction holds (shipping or cancelling it) rather than waiting for
+    // it with the levels held.
+    for order_id in waiting_orders(&txn, po.warehouse_id, &products).await? {
+        if locked.iter().any(|o| o.id == order_id) {
+            continue;
+        }
+        if let Some(order) = sales_orders::Entity::find_by_id(order_id)
+            .filter(sales_orders::Column::State.is_in([
+                OrderState::Confirmed.as_str(),
+                OrderState::PartiallyShipped.as_str(),
+            ]))
+            .lock_with_behavior(LockType::NoKeyUpdate, LockBehavior::SkipLocked)
+            .one(&txn)
+            .await?
+        {
+            locked.push(order);
+        }
+    }
     // First come, first served: the oldest confirmed order takes first.
     locked.sort_by_key(|o| (o.confirmed_at, o.id));
     let mut reserved = Vec::new();

@@ -115,6 +115,11 @@ pub fn event_label(kind: &str, i18n: leptos_i18n::I18nContext<Locale>) -> String
         }
         "order.cancelled" => t_string!(i18n, timeline.order_cancelled).to_owned(),
         "shipment.shipped" => t_string!(i18n, timeline.shipment_shipped).to_owned(),
+        "invoice.issued" => t_string!(i18n, timeline.invoice_issued).to_owned(),
+        "invoice.overdue" => t_string!(i18n, timeline.invoice_overdue).to_owned(),
+        "invoice.cancelled" => t_string!(i18n, timeline.invoice_cancelled).to_owned(),
+        "payment.received" => t_string!(i18n, timeline.payment_received).to_owned(),
+        "credit_note.issued" => t_string!(i18n, timeline.credit_note_issued).to_owned(),
         other => other.to_owned(),
     }
 }

@@ -106,6 +106,7 @@ pub fn CustomerPage() -> impl IntoView {
                                     {archived.then(|| view! { " " <span class="badge">{t!(i18n, crm.archived)}</span> })}
                                     {c.summary.merged_into.map(|m| view! { " " <a class="badge" href=format!("/customers/{m}")>{t!(i18n, crm.merged_into)}</a> })}
                                 </p>
+                                <crate::money::invoices::OverdueFlag customer_id/>
                             </div>
                             <div class="user-menu">
                                 {can_write.then(|| view! { <a class="btn btn-secondary" href=format!("/customers/{customer_id}/edit")>{t!(i18n, crm.edit_customer)}</a> })}
@@ -180,6 +181,7 @@ pub fn CustomerPage() -> impl IntoView {
                             }.into_any(),
                             "orders" => view! { <CustomerOrders customer_id/> }.into_any(),
                             "shipments" => view! { <CustomerShipments customer_id/> }.into_any(),
+                            "invoices" => view! { <crate::money::invoices::CustomerInvoices customer_id/> }.into_any(),
                             other => {
                                 let waiting = match other {
                                     "tickets" => t_string!(i18n, crm.needs_tickets),

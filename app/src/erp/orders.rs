@@ -615,6 +615,7 @@ fn OrderBody(
                 {o.can_ship.then(|| view! { <CreateShipment order=o.clone()/> })}
             </section>
         </div>
+        <crate::money::invoices::OrderInvoices order_id=o.id state=o.state.clone()/>
         {o.can_cancel.then(|| view! {
             <form class="card no-print" novalidate on:submit=move |ev| {
                 ev.prevent_default();

@@ -369,6 +369,7 @@ pub fn ProductPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            {move || view! { <crate::money::purchasing::ProductSupply product_id=id()/> }}
             {can_stock.then(|| view! {
                 <section class="card" aria-labelledby="moves-title">
                     <h2 id="moves-title" class="card-title">{t!(i18n, erp.moves)}</h2>

@@ -205,6 +205,7 @@ pub fn ShipmentPage() -> impl IntoView {
                             </table>
                         </div>
                         <FormErrors errors field="form"/>
+                        {(s.state == "shipped").then(|| view! { <crate::money::invoices::ShipmentInvoice order_id=s.order_id shipment_id=s.id/> })}
                         {s.can_ship.then(|| {
                             let sid = s.id;
                             view! {
