@@ -100,6 +100,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedReport> {
     seed_customers(&txn).await?;
     seed_crm(&txn).await?;
     crate::services::demo_erp::seed(&txn, chrono::Utc::now()).await?;
+    crate::services::demo_money::seed(&txn, chrono::Utc::now()).await?;
     // Later areas add their demo records here, inside this transaction.
     txn.commit().await?;
     Ok(SeedReport {

@@ -148,7 +148,7 @@ const CATALOGUE: &[Family] = &[
     ),
 ];
 
-async fn demo_actor(db: &impl ConnectionTrait, role: BuiltinRole) -> Result<Actor> {
+pub(crate) async fn demo_actor(db: &impl ConnectionTrait, role: BuiltinRole) -> Result<Actor> {
     let (email, _) = demo_user(role);
     let id = users::id_by_email(db, &email)
         .await?

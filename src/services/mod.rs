@@ -10,6 +10,7 @@ pub mod customers;
 pub mod demo;
 pub mod demo_crm;
 pub(crate) mod demo_erp;
+pub(crate) mod demo_money;
 pub mod forecast;
 pub mod invoices;
 pub mod leads;

@@ -159,6 +159,8 @@ async fn demo_erp_has_products_stock_and_a_year_of_orders_in_every_state() -> Te
         "confirmed",
         "partially_shipped",
         "shipped",
+        "invoiced",
+        "closed",
         "cancelled",
     ] {
         assert!(
@@ -184,5 +186,28 @@ async fn demo_erp_has_products_stock_and_a_year_of_orders_in_every_state() -> Te
         "some open orders wait for stock"
     );
     assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    // Money and supply: suppliers, purchase orders in every state, invoices
+    // paid, part paid and overdue.
+    use tandem_domain::entities::{invoices, purchase_orders, suppliers};
+    assert!(suppliers::Entity::find().count(&db.conn).await? >= 4);
+    let pos = purchase_orders::Entity::find().all(&db.conn).await?;
+    for state in [
+        "draft",
+        "sent",
+        "partially_received",
+        "received",
+        "closed",
+        "cancelled",
+    ] {
+        assert!(
+            pos.iter().any(|p| p.state == state),
+            "purchase order {state}"
+        );
+    }
+    let bills = invoices::Entity::find().all(&db.conn).await?;
+    for state in ["open", "partially_paid", "paid", "overdue"] {
+        let n = bills.iter().filter(|i| i.state == state).count();
+        assert!(n >= 1, "invoice {state}: {n} of {}", bills.len());
+    }
     Ok(())
 }
