@@ -2,21 +2,40 @@
 
 use std::time::Duration;
 
-use tandem_domain::{services::sessions, Db};
+use tandem_domain::{
+    services::{invoices, sessions},
+    Db,
+};
 
 /// How often expired sessions are removed.
 const SESSION_SWEEP: Duration = Duration::from_secs(15 * 60);
+/// How often invoices past their due date are flagged overdue.
+const OVERDUE_SWEEP: Duration = Duration::from_secs(15 * 60);
 
 /// Starts the background jobs; they stop with the runtime.
 pub fn spawn(db: Db) {
+    let sessions_db = db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SESSION_SWEEP);
         loop {
             tick.tick().await;
-            match sessions::delete_expired(&db).await {
+            match sessions::delete_expired(&sessions_db).await {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "expired sessions removed"),
                 Err(err) => tracing::warn!(%err, "could not remove expired sessions"),
+            }
+        }
+    });
+    // Flags overdue invoices (UTC day) and tells their owners; each invoice
+    // flips once, in its own transaction, so several instances may run it.
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(OVERDUE_SWEEP);
+        loop {
+            tick.tick().await;
+            match invoices::flag_overdue(&db, chrono::Utc::now().date_naive()).await {
+                Ok(0) => {}
+                Ok(flagged) => tracing::info!(flagged, "invoices flagged overdue"),
+                Err(err) => tracing::warn!(%err, "could not flag overdue invoices"),
             }
         }
     });

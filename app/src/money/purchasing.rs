@@ -527,7 +527,7 @@ pub fn ReplenishmentPage() -> impl IntoView {
                         return view! { <p class="muted" data-testid="no-suggestions">{t!(i18n, money.no_suggestions)}</p> }.into_any();
                     }
                     let picks: Vec<(i64, i64, RwSignal<bool>, RwSignal<String>)> = rows.iter()
-                        .map(|s| (s.product_id, s.warehouse_id, RwSignal::new(s.supplier.is_some()), RwSignal::new(s.quantity.to_string())))
+                        .map(|s| (s.product_id, s.warehouse_id, RwSignal::new(false), RwSignal::new(s.quantity.to_string())))
                         .collect();
                     let submit = picks.clone();
                     view! {
