@@ -419,18 +419,25 @@ pub fn OrderInvoices(order_id: i64, state: String) -> impl IntoView {
     let can = move |code: &str| me.as_ref().is_some_and(|m| m.can(code));
     let reads = can("invoices.read") || can("invoices.read_all");
     let raises = can("invoices.write") && (state == "partially_shipped" || state == "shipped");
+    // Only users who may read invoices ask for them.
     let list = Resource::new(
-        move || order_id,
-        |id| api::list_invoices(None, None, Some(id), 1),
+        move || (order_id, reads),
+        |(id, reads)| async move {
+            if reads {
+                api::list_invoices(None, None, Some(id), 1).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
     );
     reads.then(|| view! {
         <section class="card" aria-labelledby="order-invoices-title">
             <h2 id="order-invoices-title" class="card-title">{t!(i18n, money.invoices)}</h2>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || list.get().map(|r| r.map(|page| view! {
+                {move || list.get().map(|r| r.map(|page| page.map(|page| view! {
                     {page.items.is_empty().then(|| view! { <p class="muted">{t!(i18n, crm.nothing_yet)}</p> })}
                     {(!page.items.is_empty()).then(|| view! { <InvoiceTable rows=page.items/> })}
-                }))}
+                })))}
             </Transition>
             {raises.then(|| view! { <RaiseInvoice order_id/> })}
         </section>
@@ -487,7 +494,16 @@ pub fn OverdueFlag(customer_id: i64) -> impl IntoView {
     let reads = me
         .as_ref()
         .is_some_and(|m| m.can("invoices.read") || m.can("invoices.read_all"));
-    let aging = Resource::new(move || customer_id, |id| api::aging(Some(id)));
+    let aging = Resource::new(
+        move || (customer_id, reads),
+        |(id, reads)| async move {
+            if reads {
+                api::aging(Some(id)).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
     reads.then(|| view! {
         <Transition>
             {move || aging.get().and_then(Result::ok).map(|rows| {
