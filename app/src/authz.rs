@@ -762,4 +762,10 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         content_type: JSON,
         sample: r#"{"id":null}"#,
     },
+    ServerFnSpec {
+        path: "/api/notifications/unread",
+        access: Access::SignedIn,
+        content_type: JSON,
+        sample: r#"{}"#,
+    },
 ];

@@ -884,6 +884,10 @@ pub const CUSTOMER_REFERENCES: &[(&str, &str)] = &[
     ("leads", "customer_id"),
     ("timeline_events", "customer_id"),
     ("sales_orders", "customer_id"),
+    ("invoices", "customer_id"),
+    ("payments", "customer_id"),
+    ("credit_notes", "customer_id"),
+    ("customer_credits", "customer_id"),
 ];
 
 /// What a merge moved, per referring table.

@@ -43,6 +43,12 @@ pub struct SeedReport {
 
 /// Seeds the demo data unless it is already present, in one transaction.
 pub async fn seed(db: &DatabaseConnection) -> Result<SeedReport> {
+    // One run at a time per process: on SQLite the seeding transaction holds
+    // the only pooled connection for seconds, and a second run would time
+    // out waiting for it instead of finding the marker. Across processes the
+    // marker below decides.
+    static SEEDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _one_at_a_time = SEEDING.lock().await;
     access::ensure_builtin_roles(db).await?;
     // Hash outside the transaction: it is slow on purpose.
     let mut hashes = Vec::new();

@@ -358,7 +358,6 @@ pub fn ProductPage() -> impl IntoView {
                                             </tbody>
                                         </table>
                                     </div>
-                                    <p class="muted small">{t!(i18n, erp.incoming_later)}</p>
                                 </section>
                             })}
                             <div class="grid grid-2">

@@ -767,6 +767,13 @@ pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
         .collect())
 }
 
+/// How many of the signed-in user's notifications are unread.
+#[server(endpoint = "notifications/unread", input = Json)]
+pub async fn unread_notifications() -> Result<u64, AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::notifications::unread(&state.db, actor().as_ref()).await?)
+}
+
 /// Marks one notification (or all) read.
 #[server(endpoint = "notifications/read", input = Json)]
 pub async fn mark_notifications_read(id: Option<i64>) -> Result<(), AppError> {

@@ -38,16 +38,43 @@ pub fn TopBar(nav_open: RwSignal<bool>) -> impl IntoView {
                 />
             </form>
             <div class="top-actions">
-                <button type="button" class="btn btn-ghost icon-btn" aria-label=move || t_string!(i18n, topbar.notifications) title=move || t_string!(i18n, topbar.notifications_empty)>
-                    <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-                        <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" fill="currentColor"/>
-                    </svg>
-                </button>
+                <Bell/>
                 <LanguageSwitch id="language"/>
                 <UserMenu/>
             </div>
         </header>
     }
+}
+
+/// The bell: a link to the signed-in user's notifications with the unread count.
+#[component]
+fn Bell() -> impl IntoView {
+    let i18n = use_i18n();
+    let icon = || {
+        view! {
+            <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" fill="currentColor"/>
+            </svg>
+        }
+    };
+    if use_me().is_none() {
+        return view! {
+            <button type="button" class="btn btn-ghost icon-btn" aria-label=move || t_string!(i18n, topbar.notifications) title=move || t_string!(i18n, topbar.notifications_empty)>
+                {icon()}
+            </button>
+        }
+        .into_any();
+    }
+    let unread = Resource::new(|| (), |_| crate::money::api::unread_notifications());
+    view! {
+        <a class="btn btn-ghost icon-btn" href="/notifications" data-testid="bell" aria-label=move || t_string!(i18n, topbar.notifications)>
+            {icon()}
+            <Transition>
+                {move || unread.get().and_then(Result::ok).filter(|n| *n > 0).map(|n| view! { <span class="badge badge-danger" data-testid="unread">{n}</span> })}
+            </Transition>
+        </a>
+    }
+    .into_any()
 }
 
 /// The signed-in user's name with links to their account and to sign out.
