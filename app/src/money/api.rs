@@ -219,6 +219,11 @@ pub async fn credit_invoice(
 ) -> Result<(), AppError> {
     use tandem_domain::{messages, services::invoices};
     let state = crate::ssr::state()?;
+    // Permission first: nobody learns from validation what they may not do.
+    tandem_domain::auth::policy::require(
+        actor().as_ref(),
+        tandem_domain::auth::Permission::InvoicesWrite,
+    )?;
     let lines = convert::quantities(&lines, messages::CREDIT_TOO_MUCH)?;
     if lines.iter().all(|(_, q)| *q == 0) {
         return Err(tandem_domain::Error::Conflict(messages::NOTHING_TO_CREDIT.into()).into());
@@ -339,6 +344,11 @@ pub async fn get_supplier(id: i64) -> Result<SupplierView, AppError> {
 pub async fn save_supplier(form: SupplierForm) -> Result<i64, AppError> {
     use tandem_domain::{messages, services::purchasing};
     let state = crate::ssr::state()?;
+    // Permission first: nobody learns from validation what they may not do.
+    tandem_domain::auth::policy::require(
+        actor().as_ref(),
+        tandem_domain::auth::Permission::PurchasingWrite,
+    )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let lead = convert::whole(
         &form.lead_time_days,
@@ -381,6 +391,11 @@ pub async fn set_supplier_price(
         services::{products, purchasing},
     };
     let state = crate::ssr::state()?;
+    // Permission first: nobody learns from validation what they may not do.
+    tandem_domain::auth::policy::require(
+        actor().as_ref(),
+        tandem_domain::auth::Permission::PurchasingWrite,
+    )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let product = products::id_by_sku(&state.db, &sku).await?;
     if product.is_none() {
@@ -517,6 +532,11 @@ pub async fn create_purchase_order(
         services::{products, purchasing},
     };
     let state = crate::ssr::state()?;
+    // Permission first: nobody learns from validation what they may not do.
+    tandem_domain::auth::policy::require(
+        actor().as_ref(),
+        tandem_domain::auth::Permission::PurchasingWrite,
+    )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let mut parsed = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -585,6 +605,11 @@ pub async fn receive_purchase_order(
 ) -> Result<Vec<(String, i64)>, AppError> {
     use tandem_domain::{messages, services::purchasing};
     let state = crate::ssr::state()?;
+    // Permission first: nobody learns from validation what they may not do.
+    tandem_domain::auth::policy::require(
+        actor().as_ref(),
+        tandem_domain::auth::Permission::PurchasingReceive,
+    )?;
     let lines = convert::quantities(&lines, messages::RECEIVE_TOO_MUCH)?;
     let got = purchasing::receive(&state.db, actor().as_ref(), id, &lines).await?;
     Ok(got.reserved)
@@ -631,6 +656,11 @@ pub async fn order_suggestions(
 ) -> Result<Vec<(i64, String)>, AppError> {
     use tandem_domain::messages;
     let state = crate::ssr::state()?;
+    // Permission first: nobody learns from validation what they may not do.
+    tandem_domain::auth::policy::require(
+        actor().as_ref(),
+        tandem_domain::auth::Permission::ReplenishmentManage,
+    )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let chosen: Vec<(i64, i64, Option<i64>)> = chosen
         .iter()
@@ -720,6 +750,11 @@ pub async fn set_reorder_rule(
 ) -> Result<(), AppError> {
     use tandem_domain::messages;
     let state = crate::ssr::state()?;
+    // Permission first: nobody learns from validation what they may not do.
+    tandem_domain::auth::policy::require(
+        actor().as_ref(),
+        tandem_domain::auth::Permission::ReplenishmentManage,
+    )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let point = convert::whole(
         &point,
