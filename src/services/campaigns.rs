@@ -55,10 +55,11 @@ fn validate(input: &CampaignInput) -> Result<(String, &'static str, String, Naiv
     if input.budget_minor < 0 {
         errors.insert("budget".into(), crate::messages::NOT_NEGATIVE.into());
     }
-    let currency = input.currency.trim().to_uppercase();
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        errors.insert("currency".into(), crate::messages::CURRENCY_INVALID.into());
-    }
+    let currency =
+        crate::services::normalize::currency_code(&input.currency).unwrap_or_else(|| {
+            errors.insert("currency".into(), crate::messages::CURRENCY_INVALID.into());
+            String::new()
+        });
     if input.starts_on.is_none() {
         errors.insert("starts_on".into(), crate::messages::DATE_INVALID.into());
     }

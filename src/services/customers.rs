@@ -117,10 +117,11 @@ fn validate(input: &CustomerInput) -> Result<Valid> {
     if tax_id.as_ref().is_some_and(|t| t.chars().count() > 60) {
         errors.insert("tax_id".into(), crate::messages::MAX_60.into());
     }
-    let currency = input.currency.trim().to_uppercase();
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        errors.insert("currency".into(), crate::messages::CURRENCY_INVALID.into());
-    }
+    let currency =
+        crate::services::normalize::currency_code(&input.currency).unwrap_or_else(|| {
+            errors.insert("currency".into(), crate::messages::CURRENCY_INVALID.into());
+            String::new()
+        });
     if input.credit_limit_minor < 0 {
         errors.insert("credit_limit".into(), crate::messages::NOT_NEGATIVE.into());
     }

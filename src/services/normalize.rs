@@ -92,6 +92,13 @@ pub fn phone_key(normalized: &str) -> String {
     digits[start..].to_owned()
 }
 
+/// A currency code as stored (`eur` → `EUR`), or `None` when it is not
+/// three letters.
+pub fn currency_code(text: &str) -> Option<String> {
+    let code = text.trim().to_uppercase();
+    (code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase())).then_some(code)
+}
+
 /// A tax id without spaces, dots and dashes, upper-cased.
 pub fn tax_key(tax_id: &str) -> String {
     tax_id

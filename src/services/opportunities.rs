@@ -73,10 +73,11 @@ fn validate(input: &OpportunityInput) -> Result<Valid> {
     if input.amount_minor < 0 {
         errors.insert("amount".into(), crate::messages::NOT_NEGATIVE.into());
     }
-    let currency = input.currency.trim().to_uppercase();
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        errors.insert("currency".into(), crate::messages::CURRENCY_INVALID.into());
-    }
+    let currency =
+        crate::services::normalize::currency_code(&input.currency).unwrap_or_else(|| {
+            errors.insert("currency".into(), crate::messages::CURRENCY_INVALID.into());
+            String::new()
+        });
     if input.probability.is_some_and(|p| !(0..=100).contains(&p)) {
         errors.insert(
             "probability".into(),

@@ -165,8 +165,10 @@ pub struct OrderInput {
     pub lines: Vec<LineInput>,
 }
 
-const MAX_LINES: usize = 200;
-const MAX_QUANTITY: i64 = 1_000_000;
+/// Most lines on one document (orders, purchase orders).
+pub(crate) const MAX_LINES: usize = 200;
+/// Largest quantity on one line.
+pub(crate) const MAX_QUANTITY: i64 = 1_000_000;
 /// The default discount above which an order needs an approval, basis
 /// points; stored in `app_meta` under [`DISCOUNT_THRESHOLD_KEY`].
 pub const DEFAULT_DISCOUNT_THRESHOLD_BP: i32 = 2000;
@@ -419,6 +421,29 @@ pub(crate) async fn lock_in(
         .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
         .one(db)
         .await?)
+}
+
+/// Like [`lock_in`], but `None` at once when another transaction holds the
+/// row (`SKIP LOCKED`), for callers already holding stock levels.
+pub(crate) async fn try_lock_in(
+    db: &impl ConnectionTrait,
+    id: i64,
+    states: &[OrderState],
+) -> Result<Option<sales_orders::Model>> {
+    Ok(sales_orders::Entity::find_by_id(id)
+        .filter(sales_orders::Column::State.is_in(states.iter().map(|s| s.as_str())))
+        .lock_with_behavior(
+            sea_orm::sea_query::LockType::NoKeyUpdate,
+            sea_orm::sea_query::LockBehavior::SkipLocked,
+        )
+        .one(db)
+        .await?)
+}
+
+/// Order lines still waiting for stock: ordered > shipped + reserved.
+pub(crate) fn backordered() -> sea_orm::sea_query::SimpleExpr {
+    Expr::col(sales_order_lines::Column::Quantity).gt(Expr::col(sales_order_lines::Column::Shipped)
+        .add(Expr::col(sales_order_lines::Column::Reserved)))
 }
 
 async fn in_scope(

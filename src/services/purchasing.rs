@@ -19,7 +19,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
-    sea_query::{Alias, Expr, LockBehavior, LockType},
+    sea_query::{Alias, Expr, LockType},
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
@@ -63,8 +63,7 @@ pub const STATES: [&str; 6] = [DRAFT, SENT, PARTIALLY_RECEIVED, RECEIVED, CLOSED
 /// States whose unreceived quantities count as incoming.
 pub const OPEN_STATES: [&str; 3] = [DRAFT, SENT, PARTIALLY_RECEIVED];
 
-const MAX_LINES: usize = 200;
-const MAX_QUANTITY: i64 = 1_000_000;
+use crate::services::orders::{MAX_LINES, MAX_QUANTITY};
 
 /// Where a purchase order lives in the UI.
 pub fn link(id: i64) -> String {
@@ -115,10 +114,11 @@ fn check_supplier(input: &SupplierInput) -> Result<SupplierInput> {
     if !(0..=365).contains(&input.lead_time_days) {
         errors.insert("lead_time_days".into(), messages::LEAD_TIME_RANGE.into());
     }
-    let currency = input.currency.trim().to_uppercase();
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        errors.insert("currency".into(), messages::CURRENCY_INVALID.into());
-    }
+    let currency =
+        crate::services::normalize::currency_code(&input.currency).unwrap_or_else(|| {
+            errors.insert("currency".into(), messages::CURRENCY_INVALID.into());
+            String::new()
+        });
     if input.notes.chars().count() > 2000 {
         errors.insert("notes".into(), messages::MAX_2000.into());
     }
@@ -908,14 +908,12 @@ pub async fn receive(
         if locked.iter().any(|o| o.id == order_id) {
             continue;
         }
-        if let Some(order) = sales_orders::Entity::find_by_id(order_id)
-            .filter(sales_orders::Column::State.is_in([
-                OrderState::Confirmed.as_str(),
-                OrderState::PartiallyShipped.as_str(),
-            ]))
-            .lock_with_behavior(LockType::NoKeyUpdate, LockBehavior::SkipLocked)
-            .one(&txn)
-            .await?
+        if let Some(order) = orders::try_lock_in(
+            &txn,
+            order_id,
+            &[OrderState::Confirmed, OrderState::PartiallyShipped],
+        )
+        .await?
         {
             locked.push(order);
         }
@@ -999,11 +997,7 @@ async fn waiting_orders(
         .select_only()
         .column(sales_order_lines::Column::OrderId)
         .filter(sales_order_lines::Column::ProductId.is_in(products.iter().copied()))
-        .filter(
-            Expr::col(sales_order_lines::Column::Quantity)
-                .gt(Expr::col(sales_order_lines::Column::Shipped)
-                    .add(Expr::col(sales_order_lines::Column::Reserved))),
-        );
+        .filter(orders::backordered());
     Ok(sales_orders::Entity::find()
         .select_only()
         .column(sales_orders::Column::Id)

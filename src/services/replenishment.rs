@@ -36,7 +36,7 @@ use crate::{
     Error, FieldErrors, Result,
 };
 
-const MAX_QUANTITY: i64 = 1_000_000;
+use crate::services::orders::MAX_QUANTITY;
 
 /// Sets a product's reorder point and quantity in a warehouse.
 pub async fn set_rule(
@@ -242,11 +242,7 @@ async fn backorders(db: &impl ConnectionTrait) -> Result<HashMap<(i64, i64), i64
             OrderState::Confirmed.as_str(),
             OrderState::PartiallyShipped.as_str(),
         ]))
-        .filter(
-            Expr::col(sales_order_lines::Column::Quantity)
-                .gt(Expr::col(sales_order_lines::Column::Shipped)
-                    .add(Expr::col(sales_order_lines::Column::Reserved))),
-        )
+        .filter(crate::services::orders::backordered())
         .group_by(sales_order_lines::Column::ProductId)
         .group_by(Expr::col((
             sales_orders::Entity,

@@ -9,7 +9,7 @@ use super::types::*;
 use crate::{admin::types::PageView, error::AppError};
 
 #[cfg(feature = "ssr")]
-mod convert {
+pub(crate) mod convert {
     use tandem_domain::{
         auth::{Actor, Permission},
         money::{format_minor, format_rate, parse_minor, parse_rate},

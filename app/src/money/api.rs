@@ -53,16 +53,6 @@ mod convert {
             Err(Error::Validation(errors).into())
         }
     }
-
-    pub fn whole(text: &str, field: &str, message: &str, errors: &mut FieldErrors) -> i64 {
-        match text.trim().replace([',', ' '], "").parse::<i64>() {
-            Ok(q) => q,
-            Err(_) => {
-                errors.insert(field.into(), message.into());
-                0
-            }
-        }
-    }
 }
 
 #[cfg(feature = "ssr")]
@@ -350,7 +340,7 @@ pub async fn save_supplier(form: SupplierForm) -> Result<i64, AppError> {
         tandem_domain::auth::Permission::PurchasingWrite,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
-    let lead = convert::whole(
+    let lead = crate::erp::api::convert::quantity(
         &form.lead_time_days,
         "lead_time_days",
         messages::LEAD_TIME_RANGE,
@@ -409,7 +399,7 @@ pub async fn set_supplier_price(
         }
         Err(e) => return Err(e.into()),
     };
-    let min = convert::whole(
+    let min = crate::erp::api::convert::quantity(
         &min_quantity,
         "min_quantity",
         messages::QUANTITY_RANGE,
@@ -550,7 +540,7 @@ pub async fn create_purchase_order(
                 messages::PRODUCT_MISSING.into(),
             );
         }
-        let quantity = convert::whole(
+        let quantity = crate::erp::api::convert::quantity(
             &line.quantity,
             &format!("lines.{i}.quantity"),
             messages::QUANTITY_RANGE,
@@ -669,7 +659,7 @@ pub async fn order_suggestions(
             let q = if q.trim().is_empty() {
                 None
             } else {
-                Some(convert::whole(
+                Some(crate::erp::api::convert::quantity(
                     q,
                     &format!("lines.{i}.quantity"),
                     messages::QUANTITY_RANGE,
@@ -756,13 +746,13 @@ pub async fn set_reorder_rule(
         tandem_domain::auth::Permission::ReplenishmentManage,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
-    let point = convert::whole(
+    let point = crate::erp::api::convert::quantity(
         &point,
         "reorder_point",
         messages::REORDER_POINT_RANGE,
         &mut errors,
     );
-    let quantity = convert::whole(
+    let quantity = crate::erp::api::convert::quantity(
         &quantity,
         "reorder_quantity",
         messages::QUANTITY_RANGE,
