@@ -252,8 +252,110 @@ pub const SUGGESTION_GONE: &str = "This suggestion no longer applies; reload the
 /// No active supplier sells this product; add a supplier price first
 pub const NO_SUPPLIER: &str = "No active supplier sells this product; add a supplier price first.";
 
+/// Choose an order of this customer
+pub const ORDER_NOT_CUSTOMERS: &str = "Choose an order of this customer.";
+/// Choose a shipment of this customer's order
+pub const SHIPMENT_NOT_ORDERS: &str = "Choose a shipment of this customer's order.";
+/// Enter a subject
+pub const SUBJECT_REQUIRED: &str = "Enter a subject.";
+/// Choose one of the listed options
+pub const CHOICE_INVALID: &str = "Choose one of the listed options.";
+/// Choose an existing queue
+pub const QUEUE_MISSING: &str = "Choose an existing queue.";
+/// Someone else changed this ticket meanwhile; reload and try again
+pub const TICKET_CHANGED: &str =
+    "Someone else changed this ticket meanwhile; reload and try again.";
+/// This status change is not allowed from the ticket's current status
+pub const TICKET_TRANSITION_REFUSED: &str =
+    "This status change is not allowed from the ticket's current status.";
+/// Write something first
+pub const COMMENT_REQUIRED: &str = "Write something first.";
+/// Choose a score from 1 to 5
+pub const RATING_RANGE: &str = "Choose a score from 1 to 5.";
+/// Use at most 1000 characters
+pub const MAX_1000: &str = "Use at most 1000 characters.";
+/// This rating link was already used or is no longer valid
+pub const RATING_LINK_USED: &str = "This rating link was already used or is no longer valid.";
+/// A queue with this name already exists
+pub const QUEUE_NAME_TAKEN: &str = "A queue with this name already exists.";
+/// Enter a UTC offset from -14:00 to +14:00
+pub const OFFSET_INVALID: &str = "Enter a UTC offset from -14:00 to +14:00.";
+/// Choose at least one working day
+pub const WORKING_DAYS_REQUIRED: &str = "Choose at least one working day.";
+/// The working day must end after it starts
+pub const HOURS_INVALID: &str = "The working day must end after it starts.";
+/// Enter a target from 1 minute to 365 days
+pub const TARGET_INVALID: &str = "Enter a target from 1 minute to 365 days.";
+/// The resolution target cannot be shorter than the first-response target
+pub const RESOLUTION_BEFORE_RESPONSE: &str =
+    "The resolution target cannot be shorter than the first-response target.";
+/// Returns are requested on tickets of the kind Return
+pub const RETURN_NEEDS_RETURN_TICKET: &str = "Returns are requested on tickets of the kind Return.";
+/// Choose a shipped order of this customer
+pub const RETURN_ORDER_INVALID: &str = "Choose a shipped order of this customer.";
+/// Return at most what shipped and has not already come back or been requested
+pub const RETURN_TOO_MUCH: &str =
+    "Return at most what shipped and has not already come back or been requested.";
+/// Enter a quantity to return on at least one line
+pub const RETURN_NOTHING: &str = "Enter a quantity to return on at least one line.";
+/// This return was already approved or rejected
+pub const RETURN_DECIDED: &str = "This return was already approved or rejected.";
+/// Part of these goods is not invoiced yet; raise the invoice first so the credit note can reverse it
+pub const RETURN_NOT_INVOICED: &str =
+    "Part of these goods is not invoiced yet; raise the invoice first so the credit note can reverse it.";
+/// A credit note without a return is issued on a complaint ticket
+pub const CREDIT_NEEDS_COMPLAINT: &str =
+    "A credit note without a return is issued on a complaint ticket.";
+/// Choose an invoice of this customer
+pub const INVOICE_NOT_CUSTOMERS: &str = "Choose an invoice of this customer.";
+/// Write the article's text
+pub const BODY_REQUIRED: &str = "Write the article's text.";
+/// Use at most 50,000 characters
+pub const MAX_50000: &str = "Use at most 50,000 characters.";
+/// Leave this field empty
+pub const HONEYPOT: &str = "Leave this field empty.";
+/// Describe what you need
+pub const DESCRIPTION_REQUIRED: &str = "Describe what you need.";
+/// We could not find this order number for your email address; check it or leave it empty
+pub const ORDER_NUMBER_UNKNOWN: &str =
+    "We could not find this order number for your email address; check it or leave it empty.";
+/// Created from the public support form; review and complete
+pub const CUSTOMER_FROM_SUPPORT: &str =
+    "Created from the public support form; review and complete.";
+
 /// Every message above.
 pub const ALL: &[&str] = &[
+    ORDER_NOT_CUSTOMERS,
+    SHIPMENT_NOT_ORDERS,
+    SUBJECT_REQUIRED,
+    CHOICE_INVALID,
+    QUEUE_MISSING,
+    TICKET_CHANGED,
+    TICKET_TRANSITION_REFUSED,
+    COMMENT_REQUIRED,
+    RATING_RANGE,
+    MAX_1000,
+    RATING_LINK_USED,
+    QUEUE_NAME_TAKEN,
+    OFFSET_INVALID,
+    WORKING_DAYS_REQUIRED,
+    HOURS_INVALID,
+    TARGET_INVALID,
+    RESOLUTION_BEFORE_RESPONSE,
+    RETURN_NEEDS_RETURN_TICKET,
+    RETURN_ORDER_INVALID,
+    RETURN_TOO_MUCH,
+    RETURN_NOTHING,
+    RETURN_DECIDED,
+    RETURN_NOT_INVOICED,
+    CREDIT_NEEDS_COMPLAINT,
+    INVOICE_NOT_CUSTOMERS,
+    BODY_REQUIRED,
+    MAX_50000,
+    HONEYPOT,
+    DESCRIPTION_REQUIRED,
+    ORDER_NUMBER_UNKNOWN,
+    CUSTOMER_FROM_SUPPORT,
     AMOUNT_TOO_LARGE,
     NOTHING_TO_INVOICE,
     SHIPMENT_NOT_SHIPPED,

@@ -11,6 +11,7 @@ mod m20261129_000004_create_crm_pipeline;
 mod m20261129_000005_crm_list_indexes;
 mod m20261129_000006_create_erp_core;
 mod m20261129_000007_create_money_supply;
+mod m20261129_000008_create_service;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_crm_list_indexes::Migration),
             Box::new(m20261129_000006_create_erp_core::Migration),
             Box::new(m20261129_000007_create_money_supply::Migration),
+            Box::new(m20261129_000008_create_service::Migration),
         ]
     }
 }

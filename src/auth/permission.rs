@@ -89,6 +89,7 @@ catalogue! {
     TicketsWrite => "tickets.write", Tickets, "Create tickets, reply and change status", "创建工单、回复和更改状态";
     TicketsAssign => "tickets.assign", Tickets, "Assign tickets to agents and queues", "将工单分配给客服和队列";
     TicketsReturns => "tickets.returns", Tickets, "Approve returns and credit notes from tickets", "批准工单中的退货和贷项通知单";
+    TicketsConfigure => "tickets.configure", Tickets, "Configure queues, SLA policies and the working calendar", "配置队列、SLA 策略和工作日历";
     KnowledgeRead => "knowledge.read", Knowledge, "Read the knowledge base", "阅读知识库";
     KnowledgeWrite => "knowledge.write", Knowledge, "Write knowledge base articles", "编写知识库文章";
     DashboardsView => "dashboards.view", Dashboards, "See the dashboard of your role", "查看所属角色的仪表板";

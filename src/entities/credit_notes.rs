@@ -31,6 +31,8 @@ pub struct Model {
     pub created_by: Option<i64>,
     /// Issued (UTC).
     pub created_at: ChronoDateTimeUtc,
+    /// The ticket it was issued from.
+    pub ticket_id: Option<i64>,
 }
 
 /// Relations are queried explicitly.

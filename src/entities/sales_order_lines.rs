@@ -35,6 +35,8 @@ pub struct Model {
     pub shipped: i64,
     /// Units invoiced («Money and supply»).
     pub invoiced: i64,
+    /// How much came back (returns).
+    pub returned: i64,
 }
 
 /// Relations are queried explicitly.

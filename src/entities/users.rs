@@ -31,6 +31,8 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     /// Updated (UTC).
     pub updated_at: ChronoDateTimeUtc,
+    /// Away: round-robin assignment skips them.
+    pub away: bool,
 }
 
 /// Relations are queried explicitly through `user_roles`.

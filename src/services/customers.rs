@@ -308,7 +308,7 @@ pub async fn create(
     }
     let txn = db.begin().await?;
     check_owner(&txn, Some(owner)).await?;
-    let created = insert(&txn, &valid, owner, Who::Actor(actor)).await?;
+    let created = insert(&txn, &valid, Some(owner), Who::Actor(actor)).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -323,7 +323,7 @@ pub(crate) async fn insert_checked(
 ) -> Result<customers::Model> {
     let valid = validate(input)?;
     check_owner(txn, Some(owner)).await?;
-    insert(txn, &valid, owner, Who::Actor(actor)).await
+    insert(txn, &valid, Some(owner), Who::Actor(actor)).await
 }
 
 /// Inserts a validated customer, gives it its code and audits it, inside
@@ -331,7 +331,7 @@ pub(crate) async fn insert_checked(
 async fn insert(
     txn: &impl ConnectionTrait,
     valid: &Valid,
-    owner: i64,
+    owner: Option<i64>,
     who: Who<'_>,
 ) -> Result<customers::Model> {
     let now = Utc::now();
@@ -339,7 +339,7 @@ async fn insert(
     let placeholder = format!("TMP-{}", uuid::Uuid::new_v4().simple());
     let row = customers::ActiveModel {
         code: Set(placeholder),
-        owner_id: Set(Some(owner)),
+        owner_id: Set(owner),
         archived: Set(false),
         created_at: Set(now),
         ..apply(<customers::ActiveModel as Default>::default(), valid, now)
@@ -364,6 +364,17 @@ async fn insert(
     Ok(created)
 }
 
+/// Creates a customer nobody owns yet, from the public support form,
+/// tagged `to-review` so that sales can review it (no permission check:
+/// the form is public; the caller validated the requester).
+pub(crate) async fn insert_for_review(
+    txn: &impl ConnectionTrait,
+    input: &CustomerInput,
+) -> Result<customers::Model> {
+    let valid = validate(input)?;
+    insert(txn, &valid, None, Who::System).await
+}
+
 /// Creates demo customers for `owner` (no permission check; `seed-demo` only).
 pub(crate) async fn insert_demo(
     txn: &impl ConnectionTrait,
@@ -372,7 +383,7 @@ pub(crate) async fn insert_demo(
     contacts: &[ContactInput],
 ) -> Result<()> {
     let valid = validate(input)?;
-    let created = insert(txn, &valid, owner, Who::System).await?;
+    let created = insert(txn, &valid, Some(owner), Who::System).await?;
     let now = Utc::now();
     for contact in contacts {
         let (name, title, email, phone) = validate_contact(contact)?;

@@ -29,6 +29,13 @@ pub const EXTRA_SALES: &[(&str, &str)] = &[
     ("omar@demo.tandem.test", "Omar Haddad"),
 ];
 
+/// More demo support agents (password `demo-support-pass`), so that
+/// queues have someone to round-robin between.
+pub const EXTRA_SUPPORT: &[(&str, &str)] = &[
+    ("lin@demo.tandem.test", "Lin Zhao"),
+    ("sam@demo.tandem.test", "Sam Porter"),
+];
+
 /// The `app_meta` key recording when demo data was first seeded.
 pub const SEEDED_AT_KEY: &str = "demo.seeded_at";
 
@@ -70,7 +77,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedReport> {
             seeded_at,
         });
     }
-    for (role, hash) in hashes {
+    for (role, hash) in hashes.clone() {
         let (email, _) = demo_user(role);
         let Some(role_id) = access::builtin_role_id(&txn, role).await? else {
             continue;
@@ -103,10 +110,33 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedReport> {
             .await?;
         }
     }
+    if let Some(support_role) = access::builtin_role_id(&txn, BuiltinRole::Support).await? {
+        let support_hash = hashes
+            .iter()
+            .find(|(role, _)| *role == BuiltinRole::Support)
+            .map(|(_, hash)| hash.clone())
+            .unwrap_or_default();
+        for (email, name) in EXTRA_SUPPORT {
+            if users::exists(&txn, email).await? {
+                continue;
+            }
+            let id =
+                users::insert(&txn, email, name, support_hash.clone(), &[support_role]).await?;
+            audit::record(
+                &txn,
+                Who::System,
+                Entry::new("user.created", "user", Some(id.to_string())).after(
+                    serde_json::json!({ "email": email, "name": name, "roles": ["Support"] }),
+                ),
+            )
+            .await?;
+        }
+    }
     seed_customers(&txn).await?;
     seed_crm(&txn).await?;
     crate::services::demo_erp::seed(&txn, chrono::Utc::now()).await?;
     crate::services::demo_money::seed(&txn, chrono::Utc::now()).await?;
+    crate::services::demo_service::seed(&txn, chrono::Utc::now()).await?;
     // Later areas add their demo records here, inside this transaction.
     txn.commit().await?;
     Ok(SeedReport {

@@ -707,6 +707,17 @@ pub async fn credit(
     today: NaiveDate,
 ) -> Result<credit_notes::Model> {
     let actor = policy::require(actor, Permission::InvoicesWrite)?;
+    credit_as(db, actor, input, today).await
+}
+
+/// [`credit`] for an actor whose right to credit the caller has checked
+/// (a return or complaint approved with `tickets.returns`).
+pub(crate) async fn credit_as(
+    db: &impl crate::db::Tx,
+    actor: &Actor,
+    input: &CreditInput,
+    today: NaiveDate,
+) -> Result<credit_notes::Model> {
     let reason = input.reason.trim().to_owned();
     if reason.is_empty() {
         return Err(Error::field("reason", messages::REASON_REQUIRED));

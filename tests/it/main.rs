@@ -10,6 +10,7 @@ mod erp;
 mod login;
 mod migrations;
 mod money;
+mod service;
 mod support;
 
 /// What every test returns, so `?` works on any error.

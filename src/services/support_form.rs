@@ -1,0 +1,244 @@
+//! The public support form (`/support`, no sign-in): a visitor's name,
+//! email, optional order number, subject and description become a ticket.
+//! The requester is matched to a customer by email (the customer's own or
+//! one of its contacts'); an unknown requester becomes a new customer
+//! tagged `to-review`, for sales to look at. Abuse is kept out by a rate
+//! limit per client address (the `governor` crate's keyed GCRA limiter,
+//! checked before anything else), a honeypot field humans never see, and
+//! size limits; messages are the same as everywhere else.
+
+use std::{num::NonZeroU32, time::Duration};
+
+use chrono::Utc;
+use governor::{clock::Clock as _, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sea_orm::{
+    sea_query::{Expr, Func},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::{
+    entities::{contacts, customers, queues, sales_orders},
+    messages,
+    services::{
+        customers::{self as customer_service, CustomerInput},
+        meta,
+        tickets::{self, TicketInput, MAX_TEXT},
+        users::validate_email,
+    },
+    Error, FieldErrors, Result,
+};
+
+/// Attempts per client address: a burst, refilled one per `period / burst`.
+pub struct Limiter {
+    inner: DefaultKeyedRateLimiter<String>,
+}
+
+impl Limiter {
+    /// `burst` attempts per `period` for each client address.
+    pub fn new(burst: u32, period: Duration) -> Self {
+        let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        let every = period / burst.get();
+        let quota = Quota::with_period(every.max(Duration::from_millis(1)))
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(burst);
+        Self {
+            inner: RateLimiter::keyed(quota),
+        }
+    }
+
+    /// The server's limit: 5 submissions per 10 minutes per address.
+    pub fn standard() -> Self {
+        Self::new(5, Duration::from_secs(600))
+    }
+
+    /// Counts an attempt from `client`; refused when over the limit.
+    pub fn check(&self, client: &str) -> Result<()> {
+        if self.inner.len() > 100_000 {
+            self.inner.retain_recent();
+        }
+        match self.inner.check_key(&client.to_owned()) {
+            Ok(()) => Ok(()),
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+                Err(Error::RateLimited {
+                    retry_after_secs: wait.as_secs().max(1),
+                })
+            }
+        }
+    }
+}
+
+/// What the public form sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PublicRequest {
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Order number (optional).
+    pub order_number: String,
+    /// Subject.
+    pub subject: String,
+    /// Description.
+    pub description: String,
+    /// The honeypot: a field hidden from people; bots fill it.
+    pub website: String,
+}
+
+/// The customer an email belongs to: a customer with that email, else the
+/// customer of a contact with it (merged customers lead to the survivor).
+async fn match_customer(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<customers::Model>> {
+    let direct = customers::Entity::find()
+        .filter(customers::Column::EmailKey.eq(email))
+        .filter(customers::Column::MergedIntoId.is_null())
+        .order_by_asc(customers::Column::Archived)
+        .order_by_asc(customers::Column::Id)
+        .one(db)
+        .await?;
+    if direct.is_some() {
+        return Ok(direct);
+    }
+    let contact = contacts::Entity::find()
+        .filter(Expr::expr(Func::lower(Expr::col(contacts::Column::Email))).eq(email))
+        .order_by_asc(contacts::Column::Id)
+        .one(db)
+        .await?;
+    let Some(contact) = contact else {
+        return Ok(None);
+    };
+    let mut customer = customers::Entity::find_by_id(contact.customer_id)
+        .one(db)
+        .await?;
+    for _ in 0..5 {
+        match customer.as_ref().and_then(|c| c.merged_into_id) {
+            Some(next) => customer = customers::Entity::find_by_id(next).one(db).await?,
+            None => break,
+        }
+    }
+    Ok(customer)
+}
+
+/// Takes a request from the public form and returns the new ticket's
+/// number. `client` is the caller's address (the rate limit's key).
+pub async fn submit(
+    db: &impl crate::db::Tx,
+    limiter: &Limiter,
+    client: &str,
+    input: &PublicRequest,
+) -> Result<String> {
+    limiter.check(client)?;
+    if !input.website.trim().is_empty() {
+        return Err(Error::field("website", messages::HONEYPOT));
+    }
+    let mut errors = FieldErrors::new();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() {
+        errors.insert("name".into(), messages::NAME_REQUIRED.into());
+    } else if name.chars().count() > 200 {
+        errors.insert("name".into(), messages::MAX_200.into());
+    }
+    let email = match validate_email(input.email.trim()) {
+        Ok(e) => e.to_lowercase(),
+        Err(_) => {
+            errors.insert("email".into(), messages::EMAIL_INVALID.into());
+            String::new()
+        }
+    };
+    let subject = input.subject.trim().to_owned();
+    if subject.is_empty() {
+        errors.insert("subject".into(), messages::SUBJECT_REQUIRED.into());
+    } else if subject.chars().count() > 200 {
+        errors.insert("subject".into(), messages::MAX_200.into());
+    }
+    let description = input.description.trim().to_owned();
+    if description.is_empty() {
+        errors.insert("description".into(), messages::DESCRIPTION_REQUIRED.into());
+    } else if description.chars().count() > MAX_TEXT {
+        errors.insert("description".into(), messages::TOO_LONG.into());
+    }
+    let order_number = input.order_number.trim().to_uppercase();
+    if order_number.chars().count() > 40 {
+        errors.insert("order_number".into(), messages::ORDER_NUMBER_UNKNOWN.into());
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let txn = db.begin().await?;
+    let matched = match_customer(&txn, &email).await?;
+    let order_id = if order_number.is_empty() {
+        None
+    } else {
+        // Only an order of the matched customer: a number alone reveals nothing.
+        let order = match &matched {
+            Some(c) => {
+                sales_orders::Entity::find()
+                    .filter(sales_orders::Column::Number.eq(order_number.clone()))
+                    .filter(sales_orders::Column::CustomerId.eq(c.id))
+                    .one(&txn)
+                    .await?
+            }
+            None => None,
+        };
+        match order {
+            Some(o) => Some(o.id),
+            None => return Err(Error::field("order_number", messages::ORDER_NUMBER_UNKNOWN)),
+        }
+    };
+    let customer = match matched {
+        Some(c) => c,
+        None => {
+            let currency = meta::get(&txn, "company.currency")
+                .await?
+                .unwrap_or_else(|| "EUR".into());
+            customer_service::insert_for_review(
+                &txn,
+                &CustomerInput {
+                    kind: "person".into(),
+                    name: name.clone(),
+                    email: email.clone(),
+                    tags: vec!["to-review".into()],
+                    currency,
+                    payment_terms_days: 30,
+                    notes: messages::CUSTOMER_FROM_SUPPORT.into(),
+                    ..Default::default()
+                },
+            )
+            .await?
+        }
+    };
+    let queue = queues::Entity::find()
+        .order_by_asc(queues::Column::Id)
+        .one(&txn)
+        .await?;
+    let valid = tickets::validate(
+        &txn,
+        &TicketInput {
+            customer_id: Some(customer.id),
+            contact_id: None,
+            requester_name: name,
+            requester_email: email,
+            order_id,
+            shipment_id: None,
+            kind: if order_id.is_some() {
+                "request"
+            } else {
+                "question"
+            }
+            .into(),
+            channel: "web".into(),
+            subject,
+            description,
+            priority: "normal".into(),
+            queue_id: queue.map(|q| q.id),
+            assignee_id: None,
+            tags: Vec::new(),
+        },
+    )
+    .await?;
+    let created = tickets::insert(&txn, None, &valid, Utc::now()).await?;
+    txn.commit().await?;
+    Ok(created.number)
+}

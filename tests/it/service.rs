@@ -1,0 +1,799 @@
+//! Customer service: tickets and their SLA clocks, round-robin
+//! assignment, returns that restock and credit exactly (also under
+//! concurrent approvals), complaint credits, the public support form's
+//! matching, validation and rate limit, the knowledge base, satisfaction
+//! links and SLA alerts — on both engines.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tandem_domain::{
+    auth::{builtin::BuiltinRole, Actor, Permission},
+    entities::{
+        credit_notes, customers as customer_rows, invoices as invoice_rows, notifications as notes,
+        tickets as ticket_rows,
+    },
+    messages,
+    services::{
+        customers::{self, CustomerInput},
+        invoices::{self, CreditInput},
+        knowledge::{self, ArticleInput},
+        orders, outbox,
+        returns::{self, ReturnInput},
+        service_desk::{self, PolicyInput, QueueInput},
+        shipments,
+        support_form::{self, Limiter, PublicRequest},
+        tickets::{self, TicketFilter, TicketInput},
+        timeline, users,
+    },
+    Db, Error,
+};
+
+use crate::{
+    erp::{erp, level, line, lines, quote, stocked, Erp, Refused},
+    support::{actor, user_with, BoxResult},
+    TestResult,
+};
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+struct Desk {
+    e: Erp,
+    agent: Actor,
+    second: Actor,
+    queue: i64,
+}
+
+async fn desk(db: &Db, admin: Actor) -> BoxResult<Desk> {
+    let e = erp(db, admin).await?;
+    let agent = actor(
+        db,
+        user_with(db, &e.admin, "agent@example.com", BuiltinRole::Support).await?,
+    )
+    .await?;
+    let second = actor(
+        db,
+        user_with(db, &e.admin, "second@example.com", BuiltinRole::Support).await?,
+    )
+    .await?;
+    for (priority, response, resolution) in [("normal", 60, 480), ("urgent", 30, 120)] {
+        service_desk::save_policy(
+            db,
+            Some(&e.manager),
+            &PolicyInput {
+                name: priority.into(),
+                priority: priority.into(),
+                segment: String::new(),
+                first_response_minutes: response,
+                resolution_minutes: resolution,
+            },
+        )
+        .await?;
+    }
+    let queue = service_desk::save_queue(
+        db,
+        Some(&e.manager),
+        None,
+        &QueueInput {
+            name: "Front line".into(),
+            manager_id: Some(e.manager.user_id),
+            auto_assign: true,
+            member_ids: vec![agent.user_id, second.user_id],
+        },
+    )
+    .await?;
+    Ok(Desk {
+        e,
+        agent,
+        second,
+        queue,
+    })
+}
+
+fn ticket(customer: i64, kind: &str, order: Option<i64>) -> TicketInput {
+    TicketInput {
+        customer_id: Some(customer),
+        kind: kind.into(),
+        channel: "phone".into(),
+        subject: format!("A {kind}"),
+        description: "Details".into(),
+        priority: "normal".into(),
+        order_id: order,
+        ..Default::default()
+    }
+}
+
+/// A customer with an order of `quantity` × 10.00 (19 % tax), shipped and
+/// invoiced in full; returns (customer, order, invoice, product).
+async fn billed(db: &Db, d: &Desk, name: &str, quantity: i64) -> BoxResult<(i64, i64, i64, i64)> {
+    let e = &d.e;
+    let product = stocked(
+        db,
+        e,
+        &format!("SKU-{}", name.len() * 7 + quantity as usize),
+        1_000,
+        10,
+    )
+    .await?;
+    let customer = crate::erp::customer(db, &e.ana, name, 0).await?;
+    let order = orders::create(
+        db,
+        Some(&e.ana),
+        &quote(customer, e.main, vec![line(product, quantity)]),
+    )
+    .await?;
+    orders::confirm(db, Some(&e.ana), order.id).await?;
+    let l = lines(db, order.id).await?;
+    let s = shipments::create(db, Some(&e.keeper), order.id, &[(l[0].id, quantity)]).await?;
+    shipments::ship(db, Some(&e.keeper), s.id, "DHL", "JD0001").await?;
+    let inv = invoices::raise(db, Some(&e.manager), order.id, None, today()).await?;
+    Ok((customer, order.id, inv.id, product))
+}
+
+#[tokio::test]
+async fn a_ticket_lives_through_replies_pauses_resolution_and_rating() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    // The second agent is away: round-robin gives both tickets to the first.
+    service_desk::set_away(db, Some(&d.second), true).await?;
+    let customer = crate::erp::customer(db, &d.e.ana, "Service Ltd", 0).await?;
+    let mut input = ticket(customer, "question", None);
+    input.queue_id = Some(d.queue);
+    let t1 = tickets::create(db, Some(&d.agent), &input).await?;
+    let t2 = tickets::create(db, Some(&d.agent), &input).await?;
+    assert_eq!(
+        (t1.assignee_id, t2.assignee_id),
+        (Some(d.agent.user_id), Some(d.agent.user_id))
+    );
+    service_desk::set_away(db, Some(&d.second), false).await?;
+    let t3 = tickets::create(db, Some(&d.agent), &input).await?;
+    let t4 = tickets::create(db, Some(&d.agent), &input).await?;
+    let mut got = vec![t3.assignee_id, t4.assignee_id];
+    got.sort();
+    let mut want = vec![Some(d.agent.user_id), Some(d.second.user_id)];
+    want.sort();
+    assert_eq!(got, want, "round-robin alternates between present agents");
+    assert!(t1.number.starts_with("TCK-"));
+    assert!(t1.resolution_due.is_some() && t1.first_response_due.is_some());
+
+    // A public reply answers and opens it; the response clock is met.
+    tickets::comment(db, Some(&d.agent), t1.id, "We are on it.", true).await?;
+    tickets::comment(db, Some(&d.agent), t1.id, "Internal: check stock", false).await?;
+    let now = Utc::now();
+    let detail = tickets::get(db, Some(&d.agent), t1.id, now).await?;
+    assert_eq!(detail.ticket.status, "open");
+    assert!(matches!(
+        detail.sla.response,
+        Some(tandem_domain::services::sla::Clock::Met { in_time: true, .. })
+    ));
+    assert_eq!(detail.comments.len(), 2);
+    assert!(detail.ticket.first_response_due.is_none());
+
+    // Waiting on the customer pauses the resolution clock.
+    let waiting = tickets::set_status(db, Some(&d.agent), t1.id, "waiting").await?;
+    assert!(
+        waiting.resolution_due.is_none(),
+        "paused clocks have no deadline"
+    );
+    // Illegal steps are refused.
+    let resolved = tickets::set_status(db, Some(&d.agent), t1.id, "resolved").await?;
+    let err = tickets::set_status(db, Some(&d.agent), t1.id, "waiting")
+        .await
+        .refused()?;
+    assert_eq!(
+        err,
+        Error::Conflict(messages::TICKET_TRANSITION_REFUSED.into())
+    );
+    let token = resolved.rating_token.clone().ok_or("no rating link")?;
+    assert!(outbox::of(db, "ticket", t1.id)
+        .await?
+        .iter()
+        .any(|e| e.event_type == "ticket.resolved"));
+
+    // The requester rates once; the link then is spent.
+    assert_eq!(tickets::rating_form(db, &token).await?.0, t1.number);
+    let bad = tickets::rate(db, &token, 6, "").await.refused()?;
+    assert_eq!(bad, Error::field("score", messages::RATING_RANGE));
+    tickets::rate(db, &token, 4, "Quick help").await?;
+    let again = tickets::rate(db, &token, 5, "").await.refused()?;
+    assert_eq!(again, Error::Conflict(messages::RATING_LINK_USED.into()));
+    let (n, avg) =
+        tickets::satisfaction(db, Some(&d.agent), today(), today() + Duration::days(1)).await?;
+    assert_eq!((n, avg), (1, 400));
+
+    // Reopening resumes the clock and gives a deadline again.
+    let reopened = tickets::set_status(db, Some(&d.agent), t1.id, "open").await?;
+    assert!(reopened.resolution_due.is_some());
+    assert!(reopened.rating_token.is_none());
+
+    // The customer's timeline tells the story.
+    let kinds: Vec<String> = timeline::of_customer(db, Some(&d.e.manager), customer, None, 100)
+        .await?
+        .into_iter()
+        .map(|e| e.event.kind)
+        .collect();
+    for kind in [
+        "ticket.created",
+        "ticket.replied",
+        "ticket.noted",
+        "ticket.status",
+        "ticket.rated",
+    ] {
+        assert!(
+            kinds.iter().any(|k| k == kind),
+            "{kind} missing from {kinds:?}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_ticket_input_is_refused_field_by_field() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    let mine = crate::erp::customer(db, &d.e.ana, "Mine Ltd", 0).await?;
+    let (_, other_order, _, _) = billed(db, &d, "Other Ltd", 1).await?;
+    let err = tickets::create(
+        db,
+        Some(&d.agent),
+        &TicketInput {
+            customer_id: Some(mine),
+            order_id: Some(other_order),
+            kind: "gripe".into(),
+            channel: "fax".into(),
+            subject: " ".into(),
+            priority: "asap".into(),
+            requester_email: "not-an-email".into(),
+            description: "x".repeat(10_001),
+            ..Default::default()
+        },
+    )
+    .await
+    .refused()?;
+    let mut fields = crate::erp::field_of(&err);
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "channel",
+            "description",
+            "kind",
+            "order_id",
+            "priority",
+            "requester_email",
+            "subject"
+        ]
+    );
+    // Sales may read tickets but not write them.
+    let denied = tickets::create(db, Some(&d.e.ana), &ticket(mine, "question", None))
+        .await
+        .refused()?;
+    assert_eq!(denied, Error::Forbidden);
+    let empty = tickets::comment(db, Some(&d.agent), 1, "  ", true)
+        .await
+        .refused()?;
+    assert_eq!(empty, Error::field("body", messages::COMMENT_REQUIRED));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_approved_return_restocks_exactly_and_credits_what_came_back() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    let (customer, order, inv, product) = billed(db, &d, "Return Co", 4).await?;
+    assert_eq!(level(db, product, d.e.main).await?, (6, 0));
+    let t = tickets::create(db, Some(&d.agent), &ticket(customer, "return", Some(order))).await?;
+    let order_line = lines(db, order).await?[0].id;
+    // The panel shows the order line with what shipped and the tracking.
+    let panel = tickets::panel(db, Some(&d.agent), t.id).await?;
+    assert_eq!(panel.orders[0].lines[0].shipped, 4);
+    assert_eq!(panel.shipments[0].0.tracking, "JD0001");
+    assert_eq!(panel.invoices[0].0.id, inv);
+    // Never more than shipped.
+    let too_much = returns::request(
+        db,
+        Some(&d.agent),
+        t.id,
+        &ReturnInput {
+            order_id: order,
+            lines: vec![(order_line, 5)],
+            ..Default::default()
+        },
+    )
+    .await
+    .refused()?;
+    assert_eq!(crate::erp::field_of(&too_much), ["lines.0.quantity"]);
+    let ret = returns::request(
+        db,
+        Some(&d.agent),
+        t.id,
+        &ReturnInput {
+            order_id: order,
+            lines: vec![(order_line, 3)],
+            reason: "Unused".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    // Pending requests count: only 1 more may be asked for.
+    let pending = returns::request(
+        db,
+        Some(&d.agent),
+        t.id,
+        &ReturnInput {
+            order_id: order,
+            lines: vec![(order_line, 2)],
+            ..Default::default()
+        },
+    )
+    .await
+    .refused()?;
+    assert_eq!(crate::erp::field_of(&pending), ["lines.0.quantity"]);
+    // The warehouse may not approve returns.
+    let denied = returns::approve(db, Some(&d.e.keeper), ret.id, today())
+        .await
+        .refused()?;
+    assert_eq!(denied, Error::Forbidden);
+    let approved = returns::approve(db, Some(&d.agent), ret.id, today()).await?;
+    assert_eq!(approved.ret.state, "approved");
+    assert_eq!(
+        level(db, product, d.e.main).await?,
+        (9, 0),
+        "three back on the shelf"
+    );
+    assert_eq!(lines(db, order).await?[0].returned, 3);
+    // 3 × 10.00 + 19 % = 35.70, linked to the ticket, reducing what is owed.
+    assert_eq!(approved.credit_notes.len(), 1);
+    let note = &approved.credit_notes[0];
+    assert_eq!(note.total_minor, 3_570);
+    let linked = credit_notes::Entity::find_by_id(note.id)
+        .one(db)
+        .await?
+        .ok_or("note")?;
+    assert_eq!(linked.ticket_id, Some(t.id));
+    let invoice = invoice_rows::Entity::find_by_id(inv)
+        .one(db)
+        .await?
+        .ok_or("invoice")?;
+    assert_eq!(invoices::owed(&invoice), 4_760 - 3_570);
+    let twice = returns::approve(db, Some(&d.agent), ret.id, today())
+        .await
+        .refused()?;
+    assert_eq!(twice, Error::Conflict(messages::RETURN_DECIDED.into()));
+    // The ticket page and the timeline show it.
+    let detail = tickets::get(db, Some(&d.agent), t.id, Utc::now()).await?;
+    assert_eq!(detail.credit_notes.len(), 1);
+    let kinds: Vec<String> = timeline::of_customer(db, Some(&d.e.manager), customer, None, 100)
+        .await?
+        .into_iter()
+        .map(|e| e.event.kind)
+        .collect();
+    assert!(kinds.contains(&"return.approved".to_owned()), "{kinds:?}");
+    assert!(
+        kinds.contains(&"credit_note.issued".to_owned()),
+        "{kinds:?}"
+    );
+    // A question ticket takes no returns.
+    let q = tickets::create(db, Some(&d.agent), &ticket(customer, "question", None)).await?;
+    let wrong = returns::request(
+        db,
+        Some(&d.agent),
+        q.id,
+        &ReturnInput {
+            order_id: order,
+            lines: vec![(order_line, 1)],
+            ..Default::default()
+        },
+    )
+    .await
+    .refused()?;
+    assert_eq!(
+        wrong,
+        Error::Conflict(messages::RETURN_NEEDS_RETURN_TICKET.into())
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_approvals_never_return_more_than_shipped() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    let (customer, order, _, product) = billed(db, &d, "Race Co", 4).await?;
+    let order_line = lines(db, order).await?[0].id;
+    let t = tickets::create(db, Some(&d.agent), &ticket(customer, "return", Some(order))).await?;
+    let a = returns::request(
+        db,
+        Some(&d.agent),
+        t.id,
+        &ReturnInput {
+            order_id: order,
+            lines: vec![(order_line, 3)],
+            ..Default::default()
+        },
+    )
+    .await?;
+    let b = returns::request(
+        db,
+        Some(&d.agent),
+        t.id,
+        &ReturnInput {
+            order_id: order,
+            lines: vec![(order_line, 1)],
+            ..Default::default()
+        },
+    )
+    .await?;
+    // Each return approved by two agents at once: each lands exactly once.
+    let mut runs = Vec::new();
+    for id in [a.id, b.id, a.id, b.id] {
+        let conn = db.clone();
+        let who = d.agent.clone();
+        runs.push(tokio::spawn(async move {
+            returns::approve(&conn, Some(&who), id, Utc::now().date_naive()).await
+        }));
+    }
+    let mut landed = 0;
+    for run in runs {
+        match run.await? {
+            Ok(_) => landed += 1,
+            Err(Error::Conflict(m)) => assert_eq!(m, messages::RETURN_DECIDED),
+            Err(other) => return Err(format!("unexpected {other:?}").into()),
+        }
+    }
+    assert_eq!(landed, 2);
+    assert_eq!(lines(db, order).await?[0].returned, 4);
+    assert_eq!(level(db, product, d.e.main).await?, (10, 0));
+    let notes = credit_notes::Entity::find()
+        .filter(credit_notes::Column::TicketId.eq(t.id))
+        .all(db)
+        .await?;
+    assert_eq!(notes.iter().map(|n| n.total_minor).sum::<i64>(), 4_760);
+    // Nothing is left to return.
+    let none = returns::request(
+        db,
+        Some(&d.agent),
+        t.id,
+        &ReturnInput {
+            order_id: order,
+            lines: vec![(order_line, 1)],
+            ..Default::default()
+        },
+    )
+    .await
+    .refused()?;
+    assert_eq!(crate::erp::field_of(&none), ["lines.0.quantity"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_complaint_is_settled_with_a_credit_note_alone() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    let (customer, order, inv, product) = billed(db, &d, "Complain Co", 2).await?;
+    let t = tickets::create(
+        db,
+        Some(&d.agent),
+        &ticket(customer, "complaint", Some(order)),
+    )
+    .await?;
+    let invoice_line = tandem_domain::entities::invoice_lines::Entity::find()
+        .filter(tandem_domain::entities::invoice_lines::Column::InvoiceId.eq(inv))
+        .one(db)
+        .await?
+        .ok_or("line")?;
+    let note = returns::credit_complaint(
+        db,
+        Some(&d.agent),
+        t.id,
+        &CreditInput {
+            invoice_id: inv,
+            lines: vec![(invoice_line.id, 1)],
+            reason: "Late delivery".into(),
+        },
+        today(),
+    )
+    .await?;
+    assert_eq!(note.total_minor, 1_190);
+    assert_eq!(note.ticket_id, None, "the returned row predates the link");
+    let linked = credit_notes::Entity::find_by_id(note.id)
+        .one(db)
+        .await?
+        .ok_or("note")?;
+    assert_eq!(linked.ticket_id, Some(t.id));
+    assert_eq!(
+        level(db, product, d.e.main).await?,
+        (8, 0),
+        "no goods moved"
+    );
+    let q = tickets::create(db, Some(&d.agent), &ticket(customer, "question", None)).await?;
+    let refused = returns::credit_complaint(
+        db,
+        Some(&d.agent),
+        q.id,
+        &CreditInput {
+            invoice_id: inv,
+            lines: vec![],
+            reason: "x".into(),
+        },
+        today(),
+    )
+    .await
+    .refused()?;
+    assert_eq!(
+        refused,
+        Error::Conflict(messages::CREDIT_NEEDS_COMPLAINT.into())
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_public_form_matches_validates_and_limits() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    let known = customers::create(
+        db,
+        Some(&d.e.ana),
+        &CustomerInput {
+            kind: "company".into(),
+            name: "Known GmbH".into(),
+            email: "buyer@known.example".into(),
+            currency: "EUR".into(),
+            payment_terms_days: 30,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let (_, foreign_order, _, _) = billed(db, &d, "Foreign Co", 1).await?;
+    let foreign_number = tandem_domain::entities::sales_orders::Entity::find_by_id(foreign_order)
+        .one(db)
+        .await?
+        .ok_or("order")?
+        .number;
+    let limiter = Limiter::new(20, StdDuration::from_secs(3600));
+    let request = |email: &str| PublicRequest {
+        name: "Pat Buyer".into(),
+        email: email.into(),
+        subject: "Where is my parcel?".into(),
+        description: "It has not arrived.".into(),
+        ..Default::default()
+    };
+    // A known email lands on its customer, in the first queue.
+    let number =
+        support_form::submit(db, &limiter, "10.1.1.1", &request("Buyer@Known.example")).await?;
+    let t = ticket_rows::Entity::find()
+        .filter(ticket_rows::Column::Number.eq(number.clone()))
+        .one(db)
+        .await?
+        .ok_or("ticket")?;
+    assert_eq!(
+        (t.customer_id, t.channel.as_str(), t.queue_id, t.created_by),
+        (known.id, "web", Some(d.queue), None)
+    );
+    // Someone else's order number is not found (and reveals nothing).
+    let foreign = PublicRequest {
+        order_number: foreign_number,
+        ..request("buyer@known.example")
+    };
+    let err = support_form::submit(db, &limiter, "10.1.1.1", &foreign)
+        .await
+        .refused()?;
+    assert_eq!(
+        err,
+        Error::field("order_number", messages::ORDER_NUMBER_UNKNOWN)
+    );
+    // An unknown email becomes a customer to review.
+    support_form::submit(db, &limiter, "10.1.1.1", &request("new@person.example")).await?;
+    let created = customer_rows::Entity::find()
+        .filter(customer_rows::Column::EmailKey.eq("new@person.example"))
+        .one(db)
+        .await?
+        .ok_or("customer")?;
+    assert!(created.tags.contains("to-review"));
+    assert_eq!(created.owner_id, None);
+    // Bad input: every field says what is wrong; nothing is created.
+    let before = ticket_rows::Entity::find().all(db).await?.len();
+    let bad = PublicRequest {
+        name: " ".into(),
+        email: "nope".into(),
+        subject: "s".repeat(201),
+        description: String::new(),
+        ..Default::default()
+    };
+    let err = support_form::submit(db, &limiter, "10.1.1.1", &bad)
+        .await
+        .refused()?;
+    assert_eq!(
+        crate::erp::field_of(&err),
+        ["description", "email", "name", "subject"]
+    );
+    let bot = PublicRequest {
+        website: "http://spam.example".into(),
+        ..request("bot@spam.example")
+    };
+    let err = support_form::submit(db, &limiter, "10.1.1.1", &bot)
+        .await
+        .refused()?;
+    assert_eq!(err, Error::field("website", messages::HONEYPOT));
+    assert_eq!(ticket_rows::Entity::find().all(db).await?.len(), before);
+    // The rate limit: three per address, then refused; other addresses go on.
+    let tight = Limiter::new(3, StdDuration::from_secs(3600));
+    for _ in 0..3 {
+        support_form::submit(db, &tight, "10.9.9.9", &request("buyer@known.example")).await?;
+    }
+    let limited = support_form::submit(db, &tight, "10.9.9.9", &request("buyer@known.example"))
+        .await
+        .refused()?;
+    assert!(matches!(limited, Error::RateLimited { retry_after_secs } if retry_after_secs > 0));
+    support_form::submit(db, &tight, "10.9.9.10", &request("buyer@known.example")).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn lists_follow_scope_views_and_filters() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    let customer = crate::erp::customer(db, &d.e.ana, "List Co", 0).await?;
+    let mut queued = ticket(customer, "complaint", None);
+    queued.queue_id = Some(d.queue);
+    tickets::create(db, Some(&d.agent), &queued).await?;
+    let mut loose = ticket(customer, "question", None);
+    loose.priority = "urgent".into();
+    let unassigned = tickets::create(db, Some(&d.e.manager), &loose).await?;
+    let now = Utc::now();
+    let all = |view: &str| TicketFilter {
+        view: view.into(),
+        page: 1,
+        per_page: 50,
+        ..Default::default()
+    };
+    // The agent sees their queue's ticket, not the manager's unqueued one.
+    let seen = tickets::list(db, Some(&d.agent), &all("all"), now).await?;
+    assert_eq!(seen.total, 1);
+    let everything = tickets::list(db, Some(&d.e.manager), &all("all"), now).await?;
+    assert_eq!(everything.total, 2);
+    let un = tickets::list(db, Some(&d.e.manager), &all("unassigned"), now).await?;
+    assert_eq!(
+        un.items.iter().map(|r| r.ticket.id).collect::<Vec<_>>(),
+        [unassigned.id]
+    );
+    let kind = TicketFilter {
+        kind: "complaint".into(),
+        ..all("all")
+    };
+    assert_eq!(
+        tickets::list(db, Some(&d.e.manager), &kind, now)
+            .await?
+            .total,
+        1
+    );
+    // A month later everything open is breaching.
+    let later = now + Duration::days(30);
+    assert_eq!(
+        tickets::list(db, Some(&d.e.manager), &all("breaching"), later)
+            .await?
+            .total,
+        2
+    );
+    let hidden = tickets::get(db, Some(&d.agent), unassigned.id, now)
+        .await
+        .refused()?;
+    assert_eq!(hidden, Error::NotFound);
+    Ok(())
+}
+
+#[tokio::test]
+async fn sla_alerts_reach_the_assignee_and_manager_once() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    let customer = crate::erp::customer(db, &d.e.ana, "Alert Co", 0).await?;
+    let mut input = ticket(customer, "request", None);
+    input.queue_id = Some(d.queue);
+    input.assignee_id = Some(d.agent.user_id);
+    let t = tickets::create(db, Some(&d.agent), &input).await?;
+    let later = Utc::now() + Duration::days(30);
+    assert_eq!(tickets::sla_alerts(db, later).await?, 1);
+    assert_eq!(tickets::sla_alerts(db, later).await?, 0, "once per stage");
+    for user in [d.agent.user_id, d.e.manager.user_id] {
+        let got = notes::Entity::find()
+            .filter(notes::Column::UserId.eq(user))
+            .filter(notes::Column::Kind.eq(tickets::BREACHED))
+            .all(db)
+            .await?;
+        assert_eq!(got.len(), 1, "user {user}");
+        assert_eq!(got[0].link, tickets::link(t.id));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_knowledge_base_renders_safely_and_hides_drafts() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    let article = |title: &str, published: bool| ArticleInput {
+        title: title.into(),
+        body: "To **return** goods, ask for an RMA.\n\n<script>alert(1)</script>".into(),
+        category: "Returns".into(),
+        tags: vec!["returns, rma".into()],
+        language: "en".into(),
+        published,
+    };
+    let public =
+        knowledge::save(db, Some(&d.agent), None, &article("Returning goods", true)).await?;
+    let draft = knowledge::save(
+        db,
+        Some(&d.agent),
+        None,
+        &article("Draft returns policy", false),
+    )
+    .await?;
+    let view = knowledge::get(db, None, public.id).await?;
+    assert!(view.html.contains("<strong>return</strong>"));
+    assert!(!view.html.contains("<script"));
+    assert_eq!(
+        knowledge::get(db, None, draft.id).await.refused()?,
+        Error::NotFound
+    );
+    assert!(knowledge::get(db, Some(&d.agent), draft.id).await.is_ok());
+    let found = knowledge::search(db, None, "return", "", "", false).await?;
+    assert_eq!(found.iter().map(|a| a.id).collect::<Vec<_>>(), [public.id]);
+    let related =
+        knowledge::related(db, "I want to return my goods, how does the RMA work?", 5).await?;
+    assert_eq!(related.first().map(|a| a.id), Some(public.id));
+    let err = knowledge::save(db, Some(&d.e.ana), None, &article("x", true))
+        .await
+        .refused()?;
+    assert_eq!(err, Error::Forbidden);
+    let err = knowledge::save(
+        db,
+        Some(&d.agent),
+        None,
+        &ArticleInput {
+            language: "fr".into(),
+            ..article(" ", true)
+        },
+    )
+    .await
+    .refused()?;
+    assert_eq!(crate::erp::field_of(&err), ["language", "title"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn support_cannot_see_cost_prices_or_administer() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    assert!(!d.agent.has(Permission::ProductsReadCost));
+    assert_eq!(
+        users::list(db, Some(&d.agent), &Default::default())
+            .await
+            .refused()?,
+        Error::Forbidden
+    );
+    // Configuring the desk is for managers.
+    let err = service_desk::save_queue(
+        db,
+        Some(&d.agent),
+        None,
+        &QueueInput {
+            name: "Mine".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .refused()?;
+    assert_eq!(err, Error::Forbidden);
+    Ok(())
+}
