@@ -20,6 +20,7 @@ pub mod error;
 pub mod home;
 pub mod messages;
 pub mod money;
+pub mod service;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -143,7 +144,18 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/invoices") view=|| view! { <Guard need=Need::AnyOf(&["invoices.read", "invoices.read_all"])><crate::money::invoices::InvoicesPage/></Guard> }/>
                             <Route path=path!("/invoices/:id") view=|| view! { <Guard need=Need::AnyOf(&["invoices.read", "invoices.read_all"])><crate::money::invoices::InvoicePage/></Guard> }/>
                             <Route path=path!("/notifications") view=|| view! { <Guard need=Need::SignedIn><crate::money::NotificationsPage/></Guard> }/>
-                            <Route path=path!("/service") view=|| area_route(Area::Service)/>
+                            <Route path=path!("/service") view=|| view! { <Redirect path="/tickets"/> }/>
+                            <Route path=path!("/tickets") view=|| view! { <Guard need=Need::AnyOf(&["tickets.read", "tickets.read_all"])><crate::service::tickets::TicketsPage/></Guard> }/>
+                            <Route path=path!("/tickets/new") view=|| view! { <Guard need=Need::Permission("tickets.write")><crate::service::tickets::NewTicketPage/></Guard> }/>
+                            <Route path=path!("/tickets/:id") view=|| view! { <Guard need=Need::AnyOf(&["tickets.read", "tickets.read_all"])><crate::service::tickets::TicketPage/></Guard> }/>
+                            <Route path=path!("/service/settings") view=|| view! { <Guard need=Need::Permission("tickets.configure")><crate::service::settings::ServiceSettingsPage/></Guard> }/>
+                            <Route path=path!("/knowledge") view=|| view! { <Guard need=Need::Permission("knowledge.read")><crate::service::settings::KnowledgePage/></Guard> }/>
+                            <Route path=path!("/knowledge/new") view=|| view! { <Guard need=Need::Permission("knowledge.write")><crate::service::settings::ArticleEditPage/></Guard> }/>
+                            <Route path=path!("/knowledge/:id") view=|| view! { <Guard need=Need::Permission("knowledge.read")><crate::service::settings::ArticleEditPage/></Guard> }/>
+                            <Route path=path!("/help") view=crate::service::public::HelpPage/>
+                            <Route path=path!("/help/:id") view=crate::service::public::ArticlePage/>
+                            <Route path=path!("/support") view=crate::service::public::SupportPage/>
+                            <Route path=path!("/rate/:token") view=crate::service::public::RatePage/>
                             <Route path=path!("/dashboards") view=|| area_route(Area::Dashboards)/>
                             <Route path=path!("/admin") view=|| view! { <Guard need=Area::Admin.need()><AdminHome/></Guard> }/>
                             <Route path=path!("/admin/users") view=|| view! { <Guard need=Need::Permission("admin.users")><UsersPage/></Guard> }/>

@@ -23,6 +23,8 @@ pub struct AppState {
     pub login_policy: LoginPolicy,
     /// A session ends this long after sign-in, however active.
     pub session_absolute: chrono::Duration,
+    /// Submissions of the public support form per client address.
+    pub support_limiter: std::sync::Arc<tandem_domain::services::support_form::Limiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use tandem_domain::{
-    services::{invoices, sessions},
+    services::{invoices, sessions, tickets},
     Db,
 };
 
@@ -11,6 +11,8 @@ use tandem_domain::{
 const SESSION_SWEEP: Duration = Duration::from_secs(15 * 60);
 /// How often invoices past their due date are flagged overdue.
 const OVERDUE_SWEEP: Duration = Duration::from_secs(15 * 60);
+/// How often SLA deadlines are checked for "breaching soon" and "breached".
+const SLA_SWEEP: Duration = Duration::from_secs(5 * 60);
 
 /// Starts the background jobs; they stop with the runtime.
 pub fn spawn(db: Db) {
@@ -23,6 +25,20 @@ pub fn spawn(db: Db) {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "expired sessions removed"),
                 Err(err) => tracing::warn!(%err, "could not remove expired sessions"),
+            }
+        }
+    });
+    // Tells assignees and queue managers about SLA deadlines coming up or
+    // missed; each alert is sent once (a conditional update per ticket).
+    let sla_db = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SLA_SWEEP);
+        loop {
+            tick.tick().await;
+            match tickets::sla_alerts(&sla_db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(alerted) => tracing::info!(alerted, "SLA alerts sent"),
+                Err(err) => tracing::warn!(%err, "could not check SLA deadlines"),
             }
         }
     });

@@ -579,3 +579,17 @@ pub async fn order_number(db: &impl ConnectionTrait, order_id: i64) -> Result<St
         .map(|o| o.number)
         .unwrap_or_default())
 }
+
+/// Active warehouses goods can come back to (the return form's choice).
+/// Needs `tickets.write`.
+pub async fn warehouses(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<(i64, String)>> {
+    policy::require(actor, Permission::TicketsWrite)?;
+    Ok(warehouses::Entity::find()
+        .filter(warehouses::Column::Active.eq(true))
+        .order_by_asc(warehouses::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, format!("{} · {}", w.code, w.name)))
+        .collect())
+}

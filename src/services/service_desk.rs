@@ -630,3 +630,19 @@ pub(crate) async fn policy_for(
         .or_else(|| found.iter().find(|p| p.segment.is_empty()))
         .cloned())
 }
+
+/// Active users who may work tickets (hold `tickets.write`), by name —
+/// the people queues are made of. Needs `tickets.configure` or `tickets.assign`.
+pub async fn agents(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<(i64, String)>> {
+    policy::require_any(actor, &[Permission::TicketsConfigure, Permission::TicketsAssign])?;
+    let ids = crate::services::notifications::holders(db, Permission::TicketsWrite).await?;
+    let mut found: Vec<(i64, String)> = users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(found)
+}

@@ -242,3 +242,11 @@ pub async fn submit(
     txn.commit().await?;
     Ok(created.number)
 }
+
+impl std::fmt::Debug for Limiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limiter")
+            .field("addresses", &self.inner.len())
+            .finish()
+    }
+}

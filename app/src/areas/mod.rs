@@ -46,7 +46,7 @@ impl Area {
             Area::Sales => "/orders",
             Area::Inventory => "/products",
             Area::Purchasing => "/purchase-orders",
-            Area::Service => "/service",
+            Area::Service => "/tickets",
             Area::Dashboards => "/dashboards",
             Area::Admin => "/admin",
         }
@@ -71,7 +71,7 @@ impl Area {
                 "/replenishment",
                 "/purchasing",
             ],
-            Area::Service => &["/service"],
+            Area::Service => &["/service", "/tickets", "/knowledge"],
             Area::Dashboards => &["/dashboards"],
             Area::Admin => &["/admin"],
         }

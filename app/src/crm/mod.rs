@@ -120,6 +120,16 @@ pub fn event_label(kind: &str, i18n: leptos_i18n::I18nContext<Locale>) -> String
         "invoice.cancelled" => t_string!(i18n, timeline.invoice_cancelled).to_owned(),
         "payment.received" => t_string!(i18n, timeline.payment_received).to_owned(),
         "credit_note.issued" => t_string!(i18n, timeline.credit_note_issued).to_owned(),
+        "ticket.created" => t_string!(i18n, timeline.ticket_created).to_owned(),
+        "ticket.updated" => t_string!(i18n, timeline.ticket_updated).to_owned(),
+        "ticket.status" => t_string!(i18n, timeline.ticket_status).to_owned(),
+        "ticket.replied" => t_string!(i18n, timeline.ticket_replied).to_owned(),
+        "ticket.noted" => t_string!(i18n, timeline.ticket_noted).to_owned(),
+        "ticket.assigned" => t_string!(i18n, timeline.ticket_assigned).to_owned(),
+        "ticket.rated" => t_string!(i18n, timeline.ticket_rated).to_owned(),
+        "return.requested" => t_string!(i18n, timeline.return_requested).to_owned(),
+        "return.approved" => t_string!(i18n, timeline.return_approved).to_owned(),
+        "return.rejected" => t_string!(i18n, timeline.return_rejected).to_owned(),
         other => other.to_owned(),
     }
 }

@@ -73,6 +73,7 @@ pub fn CustomerPage() -> impl IntoView {
         |(id, _, _)| crm::api::customer_overview(id),
     );
     let archive_errors = Signal::derive(move || archive.value().get().and_then(Result::err));
+    let open_tickets = Resource::new(id, crate::service::api::open_ticket_count);
     let me = crate::auth::use_me();
     let sees_orders = me.as_ref().is_some_and(|m| m.can("orders.read"));
     let quotes = me.as_ref().is_some_and(|m| m.can("orders.write"));
@@ -138,7 +139,11 @@ pub fn CustomerPage() -> impl IntoView {
                                         }
                                     }}
                                 </Transition>
-                                <div><dt>{t!(i18n, crm.open_tickets)}</dt><dd title=move || t_string!(i18n, crm.needs_tickets)>"—"</dd></div>
+                                <Transition>
+                                    {move || open_tickets.get().and_then(Result::ok).flatten().map(|n| view! {
+                                        <div><dt>{t!(i18n, crm.open_tickets)}</dt><dd data-testid="open-tickets">{n}</dd></div>
+                                    })}
+                                </Transition>
                                 <Transition>
                                     {move || overview.get().and_then(Result::ok).map(|o| view! {
                                         <div><dt>{t!(i18n, crm.open_deals)}</dt><dd data-testid="open-deals">{o.open_opportunities.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
@@ -182,13 +187,7 @@ pub fn CustomerPage() -> impl IntoView {
                             "orders" => view! { <CustomerOrders customer_id/> }.into_any(),
                             "shipments" => view! { <CustomerShipments customer_id/> }.into_any(),
                             "invoices" => view! { <crate::money::invoices::CustomerInvoices customer_id/> }.into_any(),
-                            other => {
-                                let waiting = match other {
-                                    "tickets" => t_string!(i18n, crm.needs_tickets),
-                                    _ => t_string!(i18n, crm.needs_invoices),
-                                };
-                                view! { <section class="card"><p class="muted">{waiting}</p></section> }.into_any()
-                            }
+                            _ => view! { <section class="card"><crate::service::tickets::CustomerTickets customer_id/></section> }.into_any(),
                         }}
                         <Transition>
                             {move || overview.get().and_then(Result::ok).filter(|o| o.can_merge).map(|_| view! { <Merge survivor=customer_id merge/> })}

@@ -9,7 +9,7 @@ use super::types::*;
 use crate::{admin::types::PageView, error::AppError};
 
 #[cfg(feature = "ssr")]
-mod convert {
+pub(crate) mod convert {
     use tandem_domain::{
         entities::invoices as rows, money::format_minor, services::invoices, Error, FieldErrors,
     };

@@ -60,6 +60,9 @@ pub fn reason_label(reason: &str, i18n: I18nContext<Locale>) -> &'static str {
 pub fn notification_label(kind: &str, i18n: I18nContext<Locale>) -> &'static str {
     match kind {
         "invoice.overdue" => t_string!(i18n, money.note_invoice_overdue),
+        "ticket.breaching" => t_string!(i18n, service.note_breaching),
+        "ticket.breached" => t_string!(i18n, service.note_breached),
+        "ticket.assigned" => t_string!(i18n, service.note_assigned),
         _ => t_string!(i18n, money.note_stock_low),
     }
 }
