@@ -35,7 +35,9 @@ pub async fn serve(db: Db, args: ServeArgs, started: Instant) -> anyhow::Result<
         leptos_options: leptos_options(&args),
         login_policy: args.login_policy(),
         session_absolute: chrono::Duration::hours(args.session_absolute_hours.max(1)),
-        support_limiter: std::sync::Arc::new(tandem_domain::services::support_form::Limiter::standard()),
+        support_limiter: std::sync::Arc::new(
+            tandem_domain::services::support_form::Limiter::standard(),
+        ),
     };
     let app = router::build(
         state,

@@ -333,7 +333,7 @@ pub async fn related(
     let text: String = text.chars().take(2_000).collect();
     let words: BTreeSet<String> = terms(&text)
         .into_iter()
-        .filter(|w| w.chars().count() >= 3 || w.chars().any(|c| !c.is_ascii()))
+        .filter(|w| w.chars().count() >= 3 || !w.is_ascii())
         .filter(|w| !STOP.contains(&w.as_str()))
         .take(40)
         .collect();

@@ -582,7 +582,10 @@ pub async fn order_number(db: &impl ConnectionTrait, order_id: i64) -> Result<St
 
 /// Active warehouses goods can come back to (the return form's choice).
 /// Needs `tickets.write`.
-pub async fn warehouses(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<(i64, String)>> {
+pub async fn warehouses(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+) -> Result<Vec<(i64, String)>> {
     policy::require(actor, Permission::TicketsWrite)?;
     Ok(warehouses::Entity::find()
         .filter(warehouses::Column::Active.eq(true))

@@ -633,8 +633,14 @@ pub(crate) async fn policy_for(
 
 /// Active users who may work tickets (hold `tickets.write`), by name —
 /// the people queues are made of. Needs `tickets.configure` or `tickets.assign`.
-pub async fn agents(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<(i64, String)>> {
-    policy::require_any(actor, &[Permission::TicketsConfigure, Permission::TicketsAssign])?;
+pub async fn agents(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+) -> Result<Vec<(i64, String)>> {
+    policy::require_any(
+        actor,
+        &[Permission::TicketsConfigure, Permission::TicketsAssign],
+    )?;
     let ids = crate::services::notifications::holders(db, Permission::TicketsWrite).await?;
     let mut found: Vec<(i64, String)> = users::Entity::find()
         .filter(users::Column::Id.is_in(ids))

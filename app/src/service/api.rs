@@ -87,7 +87,10 @@ pub(crate) mod convert {
     }
 
     pub fn tags(text: &str) -> Vec<String> {
-        text.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect()
+        text.split(',')
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .collect()
     }
 }
 
@@ -162,24 +165,45 @@ pub async fn get_ticket(id: i64) -> Result<TicketView, AppError> {
             order: returns::order_number(&state.db, r.order_id).await?,
             lines: lines
                 .get(&r.id)
-                .map(|ls| ls.iter().map(|l| (l.description.clone(), l.quantity)).collect())
+                .map(|ls| {
+                    ls.iter()
+                        .map(|l| (l.description.clone(), l.quantity))
+                        .collect()
+                })
                 .unwrap_or_default(),
             reason: r.reason.clone(),
         });
     }
     Ok(TicketView {
-        row: convert::row(t, d.customer.1.clone(), d.queue.clone(), d.assignee.clone(), now),
+        row: convert::row(
+            t,
+            d.customer.1.clone(),
+            d.queue.clone(),
+            d.assignee.clone(),
+            now,
+        ),
         description: t.description.clone(),
         requester: t.requester_name.clone(),
         requester_email: t.requester_email.clone(),
         contact: d.contact.clone().unwrap_or_default(),
         customer_code: d.customer.0.clone(),
-        order: t.order_id.zip(d.order.clone()).map(|(id, (n, s))| (id, n, s)),
-        shipment: t.shipment_id.zip(d.shipment.clone()).map(|(id, (n, c, tr))| (id, n, c, tr)),
+        order: t
+            .order_id
+            .zip(d.order.clone())
+            .map(|(id, (n, s))| (id, n, s)),
+        shipment: t
+            .shipment_id
+            .zip(d.shipment.clone())
+            .map(|(id, (n, c, tr))| (id, n, c, tr)),
         tags: t.tags.clone(),
         queue_id: t.queue_id,
         assignee_id: t.assignee_id,
-        policy: d.sla.policy.as_ref().map(|p| p.0.clone()).unwrap_or_default(),
+        policy: d
+            .sla
+            .policy
+            .as_ref()
+            .map(|p| p.0.clone())
+            .unwrap_or_default(),
         response: convert::clock(d.sla.response),
         resolution: convert::clock(d.sla.resolution),
         comments: d
@@ -207,12 +231,20 @@ pub async fn get_ticket(id: i64) -> Result<TicketView, AppError> {
             .credit_notes
             .iter()
             .map(|(invoice, number, total, currency)| {
-                (*invoice, number.clone(), format!("{} {currency}", format_minor(*total)))
+                (
+                    *invoice,
+                    number.clone(),
+                    format!("{} {currency}", format_minor(*total)),
+                )
             })
             .collect(),
         rating: t.rating,
         rating_comment: t.rating_comment.clone(),
-        rating_link: t.rating_token.as_deref().map(tickets::rating_link).unwrap_or_default(),
+        rating_link: t
+            .rating_token
+            .as_deref()
+            .map(tickets::rating_link)
+            .unwrap_or_default(),
         can_write: can(Permission::TicketsWrite),
         can_assign: can(Permission::TicketsAssign),
         can_returns: can(Permission::TicketsReturns),
@@ -464,7 +496,11 @@ pub async fn reject_return(id: i64) -> Result<(), AppError> {
 /// Credits a complaint on an invoice (everything not yet credited).
 /// Needs `tickets.returns`.
 #[server(endpoint = "returns/credit", input = Json)]
-pub async fn credit_complaint(ticket_id: i64, invoice_id: i64, reason: String) -> Result<(), AppError> {
+pub async fn credit_complaint(
+    ticket_id: i64,
+    invoice_id: i64,
+    reason: String,
+) -> Result<(), AppError> {
     use tandem_domain::services::{invoices::CreditInput, returns};
     let state = crate::ssr::state()?;
     returns::credit_complaint(
@@ -505,11 +541,18 @@ pub async fn search_articles(
 ) -> Result<Vec<ArticleRow>, AppError> {
     use tandem_domain::services::knowledge;
     let state = crate::ssr::state()?;
-    Ok(knowledge::search(&state.db, actor().as_ref(), &q, &category, &language, drafts)
-        .await?
-        .into_iter()
-        .map(article_row)
-        .collect())
+    Ok(knowledge::search(
+        &state.db,
+        actor().as_ref(),
+        &q,
+        &category,
+        &language,
+        drafts,
+    )
+    .await?
+    .into_iter()
+    .map(article_row)
+    .collect())
 }
 
 /// Categories of published articles. Public.
@@ -739,12 +782,22 @@ pub async fn save_calendar(form: CalendarForm) -> Result<(), AppError> {
         errors.insert("day_end_minute".into(), messages::HOURS_INVALID.into());
         0
     });
-    let offset = form.utc_offset_minutes.trim().parse::<i32>().unwrap_or_else(|_| {
-        errors.insert("utc_offset_minutes".into(), messages::OFFSET_INVALID.into());
-        0
-    });
+    let offset = form
+        .utc_offset_minutes
+        .trim()
+        .parse::<i32>()
+        .unwrap_or_else(|_| {
+            errors.insert("utc_offset_minutes".into(), messages::OFFSET_INVALID.into());
+            0
+        });
     let mut holidays = Vec::new();
-    for (i, line) in form.holidays.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+    for (i, line) in form
+        .holidays
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
         let (day, name) = line.split_once(' ').unwrap_or((line, ""));
         match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
             Ok(d) => holidays.push((d, name.trim().to_owned())),

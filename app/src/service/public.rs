@@ -91,7 +91,13 @@ pub fn ArticleList(rows: Vec<ArticleRow>, base: &'static str) -> impl IntoView {
 pub fn ArticlePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let article = Resource::new(id, api::get_article);
     view! {
         <div class="page page-narrow">
@@ -122,9 +128,16 @@ pub fn SupportPage() -> impl IntoView {
     let errors = Signal::derive(move || submit.value().get().and_then(Result::err));
     let form = RwSignal::new(SupportForm::default());
     let typed = RwSignal::new(String::new());
-    let related = Resource::new(move || typed.get(), |text| async move {
-        if text.trim().len() < 12 { Ok(Vec::new()) } else { api::related_articles(text).await }
-    });
+    let related = Resource::new(
+        move || typed.get(),
+        |text| async move {
+            if text.trim().len() < 12 {
+                Ok(Vec::new())
+            } else {
+                api::related_articles(text).await
+            }
+        },
+    );
     let text = move |f: fn(&mut SupportForm) -> &mut String| {
         move |ev: leptos::ev::Event| {
             form.update(|v| *f(v) = event_target_value(&ev));

@@ -22,15 +22,26 @@ pub fn ServiceSettingsPage() -> impl IntoView {
     let save_calendar = ServerAction::<api::SaveCalendar>::new();
     let queues = Resource::new(move || save_queue.version().get(), |_| api::list_queues());
     let agents = Resource::new(|| (), |_| api::list_agents());
-    let policies = Resource::new(move || save_policy.version().get(), |_| api::list_policies());
-    let calendar = Resource::new(move || save_calendar.version().get(), |_| api::get_calendar());
+    let policies = Resource::new(
+        move || save_policy.version().get(),
+        |_| api::list_policies(),
+    );
+    let calendar = Resource::new(
+        move || save_calendar.version().get(),
+        |_| api::get_calendar(),
+    );
     let queue_errors = Signal::derive(move || save_queue.value().get().and_then(Result::err));
     let policy_errors = Signal::derive(move || save_policy.value().get().and_then(Result::err));
     let calendar_errors = Signal::derive(move || save_calendar.value().get().and_then(Result::err));
     let q_name = RwSignal::new(String::new());
     let q_auto = RwSignal::new(true);
     let q_members: RwSignal<Vec<i64>> = RwSignal::new(Vec::new());
-    let policy = RwSignal::new(PolicyView { priority: "normal".into(), first_response_minutes: 480, resolution_minutes: 2400, ..Default::default() });
+    let policy = RwSignal::new(PolicyView {
+        priority: "normal".into(),
+        first_response_minutes: 480,
+        resolution_minutes: 2400,
+        ..Default::default()
+    });
     view! {
         <Title text=move || t_string!(i18n, service.settings).to_owned()/>
         <div class="page">
@@ -174,7 +185,10 @@ pub fn KnowledgePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let get = move |k: &str| param(&query.read(), k).unwrap_or_default();
-    let list = Resource::new(move || get("q"), |q| api::search_articles(q, String::new(), String::new(), true));
+    let list = Resource::new(
+        move || get("q"),
+        |q| api::search_articles(q, String::new(), String::new(), true),
+    );
     let me = crate::auth::use_me();
     let can_write = me.as_ref().is_some_and(|m| m.can("knowledge.write"));
     view! {
@@ -212,12 +226,15 @@ pub fn ArticleEditPage() -> impl IntoView {
         }
     });
     let errors = Signal::derive(move || save.value().get().and_then(Result::err));
-    let article = Resource::new(move || (id(), save.version().get()), |(id, _)| async move {
-        match id {
-            Some(id) => api::get_article(id).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let article = Resource::new(
+        move || (id(), save.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => api::get_article(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text=move || t_string!(i18n, service.knowledge).to_owned()/>
         <div class="page">

@@ -9,7 +9,10 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map, use_query_map},
 };
 
-use super::{api, channel_label, kind_label, priority_label, status_label, types::*, ServiceTabs, CHANNELS, KINDS, PRIORITIES, STATUSES};
+use super::{
+    api, channel_label, kind_label, priority_label, status_label, types::*, ServiceTabs, CHANNELS,
+    KINDS, PRIORITIES, STATUSES,
+};
 use crate::{
     components::{
         forms::{FieldError, FormErrors},
@@ -20,7 +23,9 @@ use crate::{
     i18n::*,
 };
 
-const FILTERS: [&str; 8] = ["view", "status", "priority", "kind", "channel", "queue", "customer", "q"];
+const FILTERS: [&str; 8] = [
+    "view", "status", "priority", "kind", "channel", "queue", "customer", "q",
+];
 
 /// `/tickets`.
 #[component]
@@ -301,7 +306,13 @@ pub fn NewTicketPage() -> impl IntoView {
 pub fn TicketPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let status = ServerAction::<api::SetTicketStatus>::new();
     let comment = ServerAction::<api::CommentTicket>::new();
     let assign = ServerAction::<api::AssignTicket>::new();
@@ -322,7 +333,16 @@ pub fn TicketPage() -> impl IntoView {
     };
     let ticket = Resource::new(move || (id(), version()), |(id, _)| api::get_ticket(id));
     let panel = Resource::new(move || (id(), version()), |(id, _)| api::ticket_panel(id));
-    let actions = Actions { status, comment, assign, update, request, approve, reject, credit };
+    let actions = Actions {
+        status,
+        comment,
+        assign,
+        update,
+        request,
+        approve,
+        reject,
+        credit,
+    };
     view! {
         <Title text=move || t_string!(i18n, service.ticket).to_owned()/>
         <div class="page">
@@ -352,17 +372,41 @@ struct Actions {
 /// The clock's words.
 fn clock_text(c: &ClockView, i18n: leptos_i18n::I18nContext<Locale>) -> String {
     match c.state.as_str() {
-        "running" => format!("{} {} · {} {}", t_string!(i18n, service.due), c.at, t_string!(i18n, service.left), c.left),
-        "paused" => format!("{} · {} {}", t_string!(i18n, service.paused), t_string!(i18n, service.left), c.left),
+        "running" => format!(
+            "{} {} · {} {}",
+            t_string!(i18n, service.due),
+            c.at,
+            t_string!(i18n, service.left),
+            c.left
+        ),
+        "paused" => format!(
+            "{} · {} {}",
+            t_string!(i18n, service.paused),
+            t_string!(i18n, service.left),
+            c.left
+        ),
         "met" => format!("{} {}", t_string!(i18n, service.met_at), c.at),
         _ => t_string!(i18n, service.no_sla).to_owned(),
     }
 }
 
 #[component]
-fn TicketBody(v: TicketView, panel: Resource<Result<PanelView, crate::error::AppError>>, actions: Actions) -> impl IntoView {
+fn TicketBody(
+    v: TicketView,
+    panel: Resource<Result<PanelView, crate::error::AppError>>,
+    actions: Actions,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let Actions { status, comment, assign, update, request, approve, reject, credit } = actions;
+    let Actions {
+        status,
+        comment,
+        assign,
+        update,
+        request,
+        approve,
+        reject,
+        credit,
+    } = actions;
     let r = v.row.clone();
     let ticket_id = r.id;
     let status_errors = Signal::derive(move || status.value().get().and_then(Result::err));
@@ -371,14 +415,25 @@ fn TicketBody(v: TicketView, panel: Resource<Result<PanelView, crate::error::App
     let update_errors = Signal::derive(move || update.value().get().and_then(Result::err));
     let request_errors = Signal::derive(move || request.value().get().and_then(Result::err));
     let decide_errors = Signal::derive(move || {
-        approve.value().get().and_then(Result::err).or_else(|| reject.value().get().and_then(Result::err))
+        approve
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| reject.value().get().and_then(Result::err))
     });
     let credit_errors = Signal::derive(move || credit.value().get().and_then(Result::err));
     let reply = RwSignal::new(String::new());
     let public = RwSignal::new(true);
-    let related = Resource::new(move || reply.get(), |text| async move {
-        if text.trim().len() < 12 { Ok(Vec::new()) } else { api::related_articles(text).await }
-    });
+    let related = Resource::new(
+        move || reply.get(),
+        |text| async move {
+            if text.trim().len() < 12 {
+                Ok(Vec::new())
+            } else {
+                api::related_articles(text).await
+            }
+        },
+    );
     let edit = RwSignal::new(TicketEdit {
         kind: r.kind.clone(),
         priority: r.priority.clone(),

@@ -67,7 +67,9 @@ impl TestApp {
             leptos_options: serve::leptos_options(&args),
             login_policy: Default::default(),
             session_absolute,
-            support_limiter: std::sync::Arc::new(tandem_domain::services::support_form::Limiter::standard()),
+            support_limiter: std::sync::Arc::new(
+                tandem_domain::services::support_form::Limiter::standard(),
+            ),
         };
         let router = router::build(state, &RouterConfig::local());
         Ok(Self { router, db })
