@@ -82,18 +82,10 @@ fn validate(input: &ArticleInput) -> Result<Valid> {
     if category.chars().count() > 100 {
         errors.insert("category".into(), messages::MAX_100.into());
     }
-    let mut tags: Vec<String> = input
-        .tags
-        .iter()
-        .flat_map(|t| t.split(','))
-        .map(|t| t.trim().to_lowercase())
-        .filter(|t| !t.is_empty())
-        .collect();
-    tags.sort();
-    tags.dedup();
-    if tags.len() > 10 || tags.iter().any(|t| t.chars().count() > 40) {
+    let tags = crate::services::normalize::tag_list(&input.tags).unwrap_or_else(|| {
         errors.insert("tags".into(), messages::TAG_INVALID.into());
-    }
+        String::new()
+    });
     if !LANGUAGES.contains(&input.language.as_str()) {
         errors.insert("language".into(), messages::CHOICE_INVALID.into());
     }
@@ -104,7 +96,7 @@ fn validate(input: &ArticleInput) -> Result<Valid> {
         title,
         body,
         category,
-        tags: tags.join(","),
+        tags,
     })
 }
 

@@ -177,3 +177,19 @@ mod tests {
         assert_eq!(similarity("", "acme"), 0.0);
     }
 }
+
+/// Free-text tags (each entry may hold several, comma separated) as stored
+/// on tickets and articles: trimmed, lower case, sorted, without repeats,
+/// comma joined. `None` when there are more than ten or one is longer than
+/// 40 characters.
+pub fn tag_list(input: &[String]) -> Option<String> {
+    let mut tags: Vec<String> = input
+        .iter()
+        .flat_map(|t| t.split(','))
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    (tags.len() <= 10 && tags.iter().all(|t| t.chars().count() <= 40)).then(|| tags.join(","))
+}

@@ -20,7 +20,7 @@ use sea_orm::{
 use serde_json::{json, Value};
 
 use crate::{
-    auth::{policy, Actor, Permission, Scope},
+    auth::{policy, Actor, Permission},
     entities::{
         contacts, credit_notes, customers, invoices, queue_members, queues, sales_order_lines,
         sales_orders, shipments, sla_policies, ticket_comments, ticket_returns,
@@ -29,7 +29,7 @@ use crate::{
     messages,
     services::{
         audit::{self, Entry, Who},
-        invoices as invoice_service, notifications, numbers, orders, outbox,
+        invoices as invoice_service, normalize, notifications, numbers, orders, outbox,
         page::{paginate, Page},
         scope, service_desk,
         sla::{self, Clock},
@@ -178,18 +178,10 @@ pub(crate) struct Valid {
 }
 
 fn tags_of(input: &[String], errors: &mut FieldErrors) -> String {
-    let mut tags: Vec<String> = input
-        .iter()
-        .flat_map(|t| t.split(','))
-        .map(|t| t.trim().to_lowercase())
-        .filter(|t| !t.is_empty())
-        .collect();
-    tags.sort();
-    tags.dedup();
-    if tags.iter().any(|t| t.chars().count() > 40) || tags.len() > 10 {
+    normalize::tag_list(input).unwrap_or_else(|| {
         errors.insert("tags".into(), messages::TAG_INVALID.into());
-    }
-    tags.join(",")
+        String::new()
+    })
 }
 
 /// Checks that an order (and a shipment) belong to a customer.
@@ -1429,9 +1421,8 @@ pub async fn sla_alerts(db: &impl crate::db::Tx, now: DateTime<Utc>) -> Result<u
                 to.insert(m);
             }
         }
-        let breached = response.max(resolution) == 2
-            && (response > ticket.response_alert && response == 2
-                || resolution > ticket.resolution_alert && resolution == 2);
+        let breached = (response == 2 && ticket.response_alert < 2)
+            || (resolution == 2 && ticket.resolution_alert < 2);
         let kind = if breached { BREACHED } else { BREACHING };
         let to: Vec<i64> = to.into_iter().collect();
         notifications::notify(
@@ -1578,14 +1569,4 @@ pub async fn satisfaction(
     let sum: i64 = scores.iter().sum();
     let average = crate::money::div_round_half_up(i128::from(sum) * 100, i128::from(n));
     Ok((n as u64, i64::try_from(average).unwrap_or(0)))
-}
-
-/// Whether the actor holds the scope that lets them see every ticket.
-pub fn sees_all(actor: Option<&Actor>) -> bool {
-    actor.is_some_and(|a| a.has(Permission::TicketsReadAll))
-}
-
-/// The record scope as the policy names it (for callers that need it).
-pub fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
-    policy::scope(actor, Permission::TicketsRead, Permission::TicketsReadAll)
 }
