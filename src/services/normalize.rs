@@ -131,6 +131,22 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 /// Names at least this similar are shown as likely duplicates.
 pub const SIMILAR: f64 = 0.6;
 
+/// Free-text tags (each entry may hold several, comma separated) as stored
+/// on tickets and articles: trimmed, lower case, sorted, without repeats,
+/// comma joined. `None` when there are more than ten or one is longer than
+/// 40 characters.
+pub fn tag_list(input: &[String]) -> Option<String> {
+    let mut tags: Vec<String> = input
+        .iter()
+        .flat_map(|t| t.split(','))
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    (tags.len() <= 10 && tags.iter().all(|t| t.chars().count() <= 40)).then(|| tags.join(","))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,20 +192,4 @@ mod tests {
         assert!(similarity("acme trading", "globex") < 0.2);
         assert_eq!(similarity("", "acme"), 0.0);
     }
-}
-
-/// Free-text tags (each entry may hold several, comma separated) as stored
-/// on tickets and articles: trimmed, lower case, sorted, without repeats,
-/// comma joined. `None` when there are more than ten or one is longer than
-/// 40 characters.
-pub fn tag_list(input: &[String]) -> Option<String> {
-    let mut tags: Vec<String> = input
-        .iter()
-        .flat_map(|t| t.split(','))
-        .map(|t| t.trim().to_lowercase())
-        .filter(|t| !t.is_empty())
-        .collect();
-    tags.sort();
-    tags.dedup();
-    (tags.len() <= 10 && tags.iter().all(|t| t.chars().count() <= 40)).then(|| tags.join(","))
 }
