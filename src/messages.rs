@@ -323,8 +323,18 @@ pub const ORDER_NUMBER_UNKNOWN: &str =
 pub const CUSTOMER_FROM_SUPPORT: &str =
     "Created from the public support form; review and complete.";
 
+/// Choose one of the listed periods
+pub const PERIOD_INVALID: &str = "Choose one of the listed periods.";
+/// Enter a date
+pub const DATE_REQUIRED: &str = "Enter a date.";
+/// Choose a period of at most ten years
+pub const PERIOD_TOO_LONG: &str = "Choose a period of at most ten years.";
+
 /// Every message above.
 pub const ALL: &[&str] = &[
+    PERIOD_INVALID,
+    DATE_REQUIRED,
+    PERIOD_TOO_LONG,
     ORDER_NOT_CUSTOMERS,
     SHIPMENT_NOT_ORDERS,
     SUBJECT_REQUIRED,

@@ -5,6 +5,9 @@ use crate::i18n::Locale;
 
 /// (English, Simplified Chinese) for each domain message.
 pub const TRANSLATIONS: &[(&str, &str)] = &[
+    ("Choose one of the listed periods.", "请从列出的时间段中选择。"),
+    ("Enter a date.", "请输入日期。"),
+    ("Choose a period of at most ten years.", "请选择不超过十年的时间段。"),
     ("Choose an order of this customer.", "请选择该客户的订单。"),
     ("Choose a shipment of this customer's order.", "请选择该客户订单的发货单。"),
     ("Enter a subject.", "请输入主题。"),

@@ -12,6 +12,7 @@ mod m20261129_000005_crm_list_indexes;
 mod m20261129_000006_create_erp_core;
 mod m20261129_000007_create_money_supply;
 mod m20261129_000008_create_service;
+mod m20261129_000009_create_analytics;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_create_erp_core::Migration),
             Box::new(m20261129_000007_create_money_supply::Migration),
             Box::new(m20261129_000008_create_service::Migration),
+            Box::new(m20261129_000009_create_analytics::Migration),
         ]
     }
 }

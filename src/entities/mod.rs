@@ -16,6 +16,7 @@ pub mod leads;
 pub mod login_throttles;
 pub mod notifications;
 pub mod opportunities;
+pub mod order_stats;
 pub mod outbox;
 pub mod payments;
 pub mod pipeline_stages;

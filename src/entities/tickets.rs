@@ -71,6 +71,10 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     /// Last change (UTC).
     pub updated_at: ChronoDateTimeUtc,
+    /// The first-response target: met in time, missed, or not yet decided.
+    pub response_met: Option<bool>,
+    /// The resolution target: met in time, missed, or not yet decided.
+    pub resolution_met: Option<bool>,
 }
 
 /// Relations are queried explicitly.

@@ -484,7 +484,16 @@ pub async fn update(
     check_owner(&txn, owner).await?;
     let mut model = apply(before.clone().into(), &valid, Utc::now());
     model.owner_id = Set(owner);
+    // The order summary counts orders under their customer's segment.
+    let counted = if valid.segment != before.segment {
+        Some(crate::services::stats::Snapshot::of_customer(&txn, id).await?)
+    } else {
+        None
+    };
     let after = model.update(&txn).await?;
+    if let Some(counted) = counted {
+        counted.apply(&txn).await?;
+    }
     audit::record(
         &txn,
         Who::Actor(actor),
@@ -939,6 +948,8 @@ pub async fn merge(
         id: i64,
     }
     let backend = txn.get_database_backend();
+    // The duplicate's orders move to the survivor's segment in the summary.
+    let counted = crate::services::stats::Snapshot::of_customer(&txn, duplicate).await?;
     let mut merged = Merged::default();
     for (table, column) in CUSTOMER_REFERENCES {
         let select = Query::select()
@@ -997,6 +1008,7 @@ pub async fn merge(
     loser.merged_into_id = Set(Some(survivor));
     loser.updated_at = Set(now);
     loser.update(&txn).await?;
+    counted.apply(&txn).await?;
     let moved: serde_json::Map<String, serde_json::Value> = merged
         .moved
         .iter()

@@ -162,6 +162,7 @@ pub(crate) async fn demo_actor(db: &impl ConnectionTrait, role: BuiltinRole) -> 
 /// later steps), so the demo's year looks lived in.
 async fn date_back(db: &impl ConnectionTrait, order_id: i64, at: DateTime<Utc>) -> Result<()> {
     let confirmed = at + Duration::hours(2);
+    let counted = crate::services::stats::Snapshot::take(db, vec![order_id]).await?;
     sales_orders::Entity::update_many()
         .col_expr(sales_orders::Column::CreatedAt, Expr::value(at))
         .col_expr(sales_orders::Column::UpdatedAt, Expr::value(confirmed))
@@ -193,6 +194,7 @@ async fn date_back(db: &impl ConnectionTrait, order_id: i64, at: DateTime<Utc>) 
         .filter(sales_orders::Column::CancelledAt.is_not_null())
         .exec(db)
         .await?;
+    counted.apply(db).await?;
     let sent: Vec<shipments::Model> = shipments::Entity::find()
         .filter(shipments::Column::OrderId.eq(order_id))
         .order_by_asc(shipments::Column::Id)

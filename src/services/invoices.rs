@@ -42,7 +42,7 @@ use crate::{
         outbox,
         page::{paginate, Page},
         scope::owned,
-        shipments as shipment_service,
+        shipments as shipment_service, stats,
         timeline::{self, Event},
     },
     Error, FieldErrors, Result,
@@ -202,6 +202,7 @@ async fn set_order_state(
     now: chrono::DateTime<Utc>,
 ) -> Result<()> {
     from.check(to)?;
+    let counted = stats::Snapshot::take(db, vec![id]).await?;
     sales_orders::Entity::update_many()
         .col_expr(sales_orders::Column::State, Expr::value(to.as_str()))
         .col_expr(sales_orders::Column::UpdatedAt, Expr::value(now))
@@ -209,7 +210,7 @@ async fn set_order_state(
         .filter(sales_orders::Column::State.eq(from.as_str()))
         .exec(db)
         .await?;
-    Ok(())
+    counted.apply(db).await
 }
 
 /// Raises an invoice for the shipped, not yet invoiced quantities of an

@@ -29,7 +29,7 @@ use crate::{
         audit::{self, Entry, Who},
         customers as customer_service, meta, numbers, outbox,
         page::{paginate, Page},
-        scope, stock,
+        scope, stats, stock,
         timeline::{self, Event},
         users, warehouses as warehouse_service,
     },
@@ -382,6 +382,9 @@ pub async fn create(
     sales_order_lines::Entity::insert_many(lines)
         .exec_without_returning(&txn)
         .await?;
+    stats::Snapshot::inserted(vec![order.id])
+        .apply(&txn)
+        .await?;
     audit::record(
         &txn,
         Who::Actor(actor),
@@ -482,6 +485,7 @@ pub async fn update(
         _ => before.owner_id,
     };
     let (lines, subtotal, tax) = price_lines(&txn, id, &input.lines).await?;
+    let counted = stats::Snapshot::take(&txn, vec![id]).await?;
     sales_order_lines::Entity::delete_many()
         .filter(sales_order_lines::Column::OrderId.eq(id))
         .exec(&txn)
@@ -502,6 +506,7 @@ pub async fn update(
     row.approved_at = Set(None);
     row.updated_at = Set(Utc::now());
     let after = row.update(&txn).await?;
+    counted.apply(&txn).await?;
     audit::record(
         &txn,
         Who::Actor(actor),
@@ -661,6 +666,7 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
     let now = Utc::now();
     // The draft → confirmed flip is the guard: of two identical requests
     // only one finds the order still a draft.
+    let counted = stats::Snapshot::take(&txn, vec![id]).await?;
     let flipped = sales_orders::Entity::update_many()
         .col_expr(
             sales_orders::Column::State,
@@ -688,6 +694,7 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
             changed: false,
         });
     }
+    counted.apply(&txn).await?;
     let mut lines = lines_of(&txn, id).await?;
     let approval = approval_for(&txn, &seen, &lines, true).await?;
     let mut approved_by = seen.approved_by;
@@ -916,6 +923,7 @@ pub async fn cancel(
     };
     policy::require(Some(actor), needed)?;
     let now = Utc::now();
+    let counted = stats::Snapshot::take(&txn, vec![id]).await?;
     let flipped = sales_orders::Entity::update_many()
         .col_expr(
             sales_orders::Column::State,
@@ -948,6 +956,7 @@ pub async fn cancel(
         }
         return Err(Error::Conflict(messages::ORDER_CANNOT_CANCEL.into()));
     }
+    counted.apply(&txn).await?;
     let lines = lines_of(&txn, id).await?;
     let mut sorted: Vec<&sales_order_lines::Model> =
         lines.iter().filter(|l| l.reserved > 0).collect();
@@ -1158,6 +1167,16 @@ pub struct OrderFilter {
     pub owner_id: Option<i64>,
     /// Start of the number (`SO-2026-0001`).
     pub search: Option<String>,
+    /// Ordered on or after this day (UTC).
+    pub from: Option<NaiveDate>,
+    /// Ordered on or before this day (UTC).
+    pub to: Option<NaiveDate>,
+    /// Only this warehouse.
+    pub warehouse_id: Option<i64>,
+    /// Only the members of this team as owners.
+    pub team_id: Option<i64>,
+    /// Only customers of this segment.
+    pub segment: Option<String>,
 }
 
 /// An order in a list.
@@ -1194,10 +1213,37 @@ pub async fn list(
                 .filter(sales_orders::Column::ApprovalReason.ne(""))
                 .filter(sales_orders::Column::ApprovedBy.is_null())
         }
+        Some("booked") => {
+            query = query.filter(
+                sales_orders::Column::State
+                    .is_in(crate::services::dashboards::BOOKED.map(OrderState::as_str)),
+            )
+        }
         Some(state) if OrderState::parse(state).is_some() => {
             query = query.filter(sales_orders::Column::State.eq(state))
         }
         _ => {}
+    }
+    let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+    if let Some(from) = filter.from {
+        query = query.filter(sales_orders::Column::CreatedAt.gte(midnight(from)));
+    }
+    if let Some(to) = filter.to.and_then(|d| d.succ_opt()) {
+        query = query.filter(sales_orders::Column::CreatedAt.lt(midnight(to)));
+    }
+    if let Some(warehouse) = filter.warehouse_id {
+        query = query.filter(sales_orders::Column::WarehouseId.eq(warehouse));
+    }
+    if let Some(team) = filter.team_id {
+        query = query.filter(
+            sales_orders::Column::OwnerId.in_subquery(crate::services::teams::members_query(team)),
+        );
+    }
+    if let Some(segment) = filter.segment.as_deref().filter(|s| !s.is_empty()) {
+        query = query.filter(
+            sales_orders::Column::CustomerId
+                .in_subquery(crate::services::dashboards::segment_customers(segment)),
+        );
     }
     if let Some(customer) = filter.customer_id {
         query = query.filter(sales_orders::Column::CustomerId.eq(customer));

@@ -26,6 +26,7 @@ use crate::{
         outbox,
         page::{paginate, Page},
         scope::owned,
+        stats,
         stock::{self, Doc, MoveKind},
         timeline::{self, Event},
     },
@@ -312,12 +313,14 @@ pub async fn ship(
     };
     if from != to {
         from.check(to)?;
+        let counted = stats::Snapshot::take(&txn, vec![order.id]).await?;
         sales_orders::Entity::update_many()
             .col_expr(sales_orders::Column::State, Expr::value(to.as_str()))
             .col_expr(sales_orders::Column::UpdatedAt, Expr::value(now))
             .filter(sales_orders::Column::Id.eq(order.id))
             .exec(&txn)
             .await?;
+        counted.apply(&txn).await?;
     }
     audit::record(
         &txn,

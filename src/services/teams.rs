@@ -152,3 +152,13 @@ pub async fn set_team(
     txn.commit().await?;
     Ok(())
 }
+
+/// `SELECT user_id FROM team_members WHERE team_id = …`, for filters.
+pub fn members_query(team: i64) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::{QuerySelect, QueryTrait};
+    team_members::Entity::find()
+        .select_only()
+        .column(team_members::Column::UserId)
+        .filter(team_members::Column::TeamId.eq(team))
+        .into_query()
+}

@@ -524,6 +524,14 @@ pub(crate) async fn clocks(
     })
 }
 
+/// Whether a stopped clock met its target; `None` while it runs or pauses.
+fn met(clock: sla::Clock) -> Option<bool> {
+    match clock {
+        sla::Clock::Met { in_time, .. } => Some(in_time),
+        _ => None,
+    }
+}
+
 /// Recomputes the stored deadlines (for lists and the alert job) after a
 /// change, re-arming alerts whose deadline moved out of the warning window.
 pub(crate) async fn refresh_sla(
@@ -547,6 +555,8 @@ pub(crate) async fn refresh_sla(
     row.resolution_due = Set(resolution_due);
     row.response_alert = Set(rearm(response_due, ticket.response_alert));
     row.resolution_alert = Set(rearm(resolution_due, ticket.resolution_alert));
+    row.response_met = Set(sla.response.and_then(met));
+    row.resolution_met = Set(sla.resolution.and_then(met));
     Ok(row.update(db).await?)
 }
 

@@ -2,6 +2,7 @@
 //! on SQLite by default or PostgreSQL when `TANDEM_TEST_PG_URL` is set.
 
 mod access;
+mod analytics;
 mod crm;
 mod customers;
 mod database;

@@ -1,0 +1,274 @@
+//! Sales figures for a slice (period, currency, warehouse, owners,
+//! segment): revenue and orders by state from the `order_stats` summary,
+//! top customers and products from the orders of the period.
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+use sea_orm::{
+    sea_query::{Alias, Expr},
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
+
+use crate::{
+    entities::{customers, order_stats, products, sales_order_lines, sales_orders},
+    services::orders::OrderState,
+    Result,
+};
+
+/// States whose orders count as booked revenue.
+pub const BOOKED: [OrderState; 5] = [
+    OrderState::Confirmed,
+    OrderState::PartiallyShipped,
+    OrderState::Shipped,
+    OrderState::Invoiced,
+    OrderState::Closed,
+];
+
+fn booked() -> impl Iterator<Item = &'static str> {
+    BOOKED.iter().map(|s| s.as_str())
+}
+
+/// What a figure covers.
+#[derive(Clone, Debug)]
+pub struct Slice {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (inclusive).
+    pub to: NaiveDate,
+    /// Currency of the money figures.
+    pub currency: String,
+    /// Only this warehouse.
+    pub warehouse_id: Option<i64>,
+    /// Only these owners (`None`: everyone).
+    pub owners: Option<Vec<i64>>,
+    /// Only this customer segment.
+    pub segment: Option<String>,
+}
+
+impl Slice {
+    /// The same slice over other days.
+    pub fn over(&self, from: NaiveDate, to: NaiveDate) -> Slice {
+        Slice {
+            from,
+            to,
+            ..self.clone()
+        }
+    }
+
+    fn stats(&self) -> Condition {
+        use order_stats::Column as C;
+        let mut c = Condition::all()
+            .add(C::Day.gte(self.from))
+            .add(C::Day.lte(self.to))
+            .add(C::Currency.eq(self.currency.clone()));
+        if let Some(w) = self.warehouse_id {
+            c = c.add(C::WarehouseId.eq(w));
+        }
+        if let Some(owners) = &self.owners {
+            c = c.add(C::OwnerId.is_in(owners.clone()));
+        }
+        if let Some(s) = &self.segment {
+            c = c.add(C::Segment.eq(s.clone()));
+        }
+        c
+    }
+
+    /// The booked orders of the slice, as a condition on `sales_orders`.
+    pub fn orders(&self) -> Condition {
+        use sales_orders::Column as C;
+        let start = self.from.and_time(NaiveTime::MIN).and_utc();
+        let end = (self.to + Duration::days(1))
+            .and_time(NaiveTime::MIN)
+            .and_utc();
+        let mut c = Condition::all()
+            .add(C::CreatedAt.gte(start))
+            .add(C::CreatedAt.lt(end))
+            .add(C::State.is_in(booked()))
+            .add(C::Currency.eq(self.currency.clone()));
+        if let Some(w) = self.warehouse_id {
+            c = c.add(C::WarehouseId.eq(w));
+        }
+        if let Some(owners) = &self.owners {
+            c = c.add(C::OwnerId.is_in(owners.clone()));
+        }
+        if let Some(s) = &self.segment {
+            c = c.add(C::CustomerId.in_subquery(segment_customers(s)));
+        }
+        c
+    }
+}
+
+/// `SELECT id FROM customers WHERE segment = …`.
+pub fn segment_customers(segment: &str) -> sea_orm::sea_query::SelectStatement {
+    customers::Entity::find()
+        .select_only()
+        .column(customers::Column::Id)
+        .filter(customers::Column::Segment.eq(segment))
+        .into_query()
+}
+
+fn sum(col: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::SimpleExpr {
+    Expr::col(col).sum().cast_as(Alias::new("BIGINT"))
+}
+
+/// Booked net revenue of the slice.
+pub async fn revenue(db: &impl ConnectionTrait, slice: &Slice) -> Result<i64> {
+    let total: Option<Option<i64>> = order_stats::Entity::find()
+        .select_only()
+        .column_as(sum(order_stats::Column::NetMinor), "net")
+        .filter(slice.stats())
+        .filter(order_stats::Column::State.is_in(booked()))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(total.flatten().unwrap_or(0))
+}
+
+/// Booked net revenue by day (days without orders left out).
+pub async fn revenue_by_day(
+    db: &impl ConnectionTrait,
+    slice: &Slice,
+) -> Result<Vec<(NaiveDate, i64)>> {
+    let rows: Vec<(NaiveDate, Option<i64>)> = order_stats::Entity::find()
+        .select_only()
+        .column(order_stats::Column::Day)
+        .column_as(sum(order_stats::Column::NetMinor), "net")
+        .filter(slice.stats())
+        .filter(order_stats::Column::State.is_in(booked()))
+        .group_by(order_stats::Column::Day)
+        .order_by_asc(order_stats::Column::Day)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(d, n)| (d, n.unwrap_or(0))).collect())
+}
+
+/// Orders of the slice by state, every state: (state, orders, net).
+pub async fn by_state(db: &impl ConnectionTrait, slice: &Slice) -> Result<Vec<(String, i64, i64)>> {
+    let rows: Vec<(String, Option<i64>, Option<i64>)> = order_stats::Entity::find()
+        .select_only()
+        .column(order_stats::Column::State)
+        .column_as(sum(order_stats::Column::Orders), "orders")
+        .column_as(sum(order_stats::Column::NetMinor), "net")
+        .filter(slice.stats())
+        .group_by(order_stats::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: Vec<(String, i64, i64)> = OrderState::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), 0, 0))
+        .collect();
+    for (state, orders, net) in rows {
+        if let Some(slot) = out.iter_mut().find(|(s, _, _)| *s == state) {
+            slot.1 += orders.unwrap_or(0);
+            slot.2 += net.unwrap_or(0);
+        }
+    }
+    Ok(out)
+}
+
+/// One row of a top list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopRow {
+    /// The customer's or product's id.
+    pub id: i64,
+    /// Its name (a product's SKU first).
+    pub label: String,
+    /// Booked net revenue.
+    pub net_minor: i64,
+    /// Quantity sold (products).
+    pub quantity: i64,
+}
+
+/// The customers with the most booked revenue in the slice.
+pub async fn top_customers(
+    db: &impl ConnectionTrait,
+    slice: &Slice,
+    limit: u64,
+) -> Result<Vec<TopRow>> {
+    use sales_orders::Column as C;
+    let rows: Vec<(i64, Option<i64>)> = sales_orders::Entity::find()
+        .select_only()
+        .column(C::CustomerId)
+        .column_as(sum(C::SubtotalMinor), "net")
+        .filter(slice.orders())
+        .group_by(C::CustomerId)
+        .order_by_desc(sum(C::SubtotalMinor))
+        .order_by_asc(C::CustomerId)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let names: std::collections::HashMap<i64, String> = customers::Entity::find()
+        .select_only()
+        .columns([customers::Column::Id, customers::Column::Name])
+        .filter(customers::Column::Id.is_in(rows.iter().map(|r| r.0)))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(id, net)| TopRow {
+            id,
+            label: names.get(&id).cloned().unwrap_or_default(),
+            net_minor: net.unwrap_or(0),
+            quantity: 0,
+        })
+        .collect())
+}
+
+/// The products with the most booked revenue in the slice.
+pub async fn top_products(
+    db: &impl ConnectionTrait,
+    slice: &Slice,
+    limit: u64,
+) -> Result<Vec<TopRow>> {
+    use sales_order_lines::Column as L;
+    let orders = sales_orders::Entity::find()
+        .select_only()
+        .column(sales_orders::Column::Id)
+        .filter(slice.orders())
+        .into_query();
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = sales_order_lines::Entity::find()
+        .select_only()
+        .column(L::ProductId)
+        .column_as(sum(L::NetMinor), "net")
+        .column_as(sum(L::Quantity), "qty")
+        .filter(L::OrderId.in_subquery(orders))
+        .group_by(L::ProductId)
+        .order_by_desc(sum(L::NetMinor))
+        .order_by_asc(L::ProductId)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let names: std::collections::HashMap<i64, (String, String)> = products::Entity::find()
+        .select_only()
+        .columns([
+            products::Column::Id,
+            products::Column::Sku,
+            products::Column::Name,
+        ])
+        .filter(products::Column::Id.is_in(rows.iter().map(|r| r.0)))
+        .into_tuple::<(i64, String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, sku, name)| (id, (sku, name)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(id, net, qty)| TopRow {
+            id,
+            label: names
+                .get(&id)
+                .map(|(sku, name)| format!("{sku} · {name}"))
+                .unwrap_or_default(),
+            net_minor: net.unwrap_or(0),
+            quantity: qty.unwrap_or(0),
+        })
+        .collect())
+}

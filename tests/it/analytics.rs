@@ -1,0 +1,526 @@
+//! Dashboards and the order summary: after a random mix of orders,
+//! edits, confirms, cancels, shipments, invoices, payments, credit notes,
+//! segment changes and merges, every summary row and every dashboard
+//! figure equals a recount over the raw rows; concurrent writers keep it
+//! exact; boards respect who may see what — on both engines.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tandem_domain::{
+    auth::Actor,
+    entities::{
+        customers as customer_rows, invoices as invoice_rows, sales_order_lines, sales_orders,
+    },
+    services::{
+        customers::{self, CustomerInput},
+        dashboards::{self, FilterInput, Kind, Unit},
+        invoices::{self, CreditInput, PaymentInput},
+        orders::{self, OrderFilter},
+        shipments, stats,
+    },
+    Db, Error,
+};
+
+use crate::{
+    erp::{customer, erp, line, quote, stocked, Erp},
+    support::{with_admin, BoxResult},
+    TestResult,
+};
+
+/// A small deterministic generator (no dependency, same run every time).
+struct Gen(u64);
+
+impl Gen {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+async fn set_segment(db: &Db, actor: &Actor, id: i64, segment: &str) -> Result<(), Error> {
+    let c = customer_rows::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let input = CustomerInput {
+        kind: c.kind,
+        name: c.name,
+        email: c.email.unwrap_or_default(),
+        phone: c.phone.unwrap_or_default(),
+        address: c.address,
+        tax_id: c.tax_id.unwrap_or_default(),
+        segment: segment.into(),
+        tags: vec![],
+        owner_id: c.owner_id,
+        credit_limit_minor: c.credit_limit_minor,
+        currency: c.currency,
+        payment_terms_days: c.payment_terms_days,
+        notes: c.notes,
+    };
+    customers::update(db, Some(actor), id, &input)
+        .await
+        .map(|_| ())
+}
+
+/// One random step; refusals (validation, conflict) are part of the mix.
+async fn step(
+    db: &Db,
+    e: &Erp,
+    g: &mut Gen,
+    customers_: &mut Vec<i64>,
+    products: &[i64],
+) -> Result<(), Error> {
+    let all: Vec<sales_orders::Model> = sales_orders::Entity::find().all(db).await?;
+    let pick = |g: &mut Gen, states: &[&str]| {
+        let some: Vec<&sales_orders::Model> = all
+            .iter()
+            .filter(|o| states.contains(&o.state.as_str()))
+            .collect();
+        (!some.is_empty()).then(|| some[g.below(some.len() as u64) as usize].clone())
+    };
+    match g.below(11) {
+        0..=2 => {
+            let c = customers_[g.below(customers_.len() as u64) as usize];
+            let w = if g.below(3) == 0 { e.east } else { e.main };
+            let q = quote(
+                c,
+                w,
+                vec![line(products[g.below(3) as usize], 1 + g.below(4) as i64)],
+            );
+            orders::create(db, Some(&e.manager), &q).await.map(|_| ())
+        }
+        3 => match pick(g, &["draft"]) {
+            Some(o) => {
+                let q = quote(
+                    o.customer_id,
+                    o.warehouse_id,
+                    vec![line(products[g.below(3) as usize], 1 + g.below(5) as i64)],
+                );
+                orders::update(db, Some(&e.manager), o.id, &q)
+                    .await
+                    .map(|_| ())
+            }
+            None => Ok(()),
+        },
+        4 | 5 => match pick(g, &["draft"]) {
+            Some(o) => orders::confirm(db, Some(&e.manager), o.id)
+                .await
+                .map(|_| ()),
+            None => Ok(()),
+        },
+        6 => match pick(g, &["draft", "confirmed"]) {
+            Some(o) => orders::cancel(db, Some(&e.manager), o.id, "changed mind")
+                .await
+                .map(|_| ()),
+            None => Ok(()),
+        },
+        7 => match pick(g, &["confirmed", "partially_shipped"]) {
+            Some(o) => {
+                let lines = sales_order_lines::Entity::find()
+                    .filter(sales_order_lines::Column::OrderId.eq(o.id))
+                    .all(db)
+                    .await?;
+                let picks: Vec<(i64, i64)> = lines
+                    .iter()
+                    .filter(|l| l.reserved > 0)
+                    .map(|l| (l.id, l.reserved))
+                    .collect();
+                if picks.is_empty() {
+                    return Ok(());
+                }
+                let s = shipments::create(db, Some(&e.keeper), o.id, &picks).await?;
+                shipments::ship(db, Some(&e.keeper), s.id, "Post", "")
+                    .await
+                    .map(|_| ())
+            }
+            None => Ok(()),
+        },
+        8 => match pick(g, &["partially_shipped", "shipped"]) {
+            Some(o) => invoices::raise(db, Some(&e.manager), o.id, None, Utc::now().date_naive())
+                .await
+                .map(|_| ()),
+            None => Ok(()),
+        },
+        9 => {
+            let open = invoice_rows::Entity::find()
+                .filter(invoice_rows::Column::State.is_in(invoices::UNPAID))
+                .all(db)
+                .await?;
+            if open.is_empty() {
+                return Ok(());
+            }
+            let inv = &open[g.below(open.len() as u64) as usize];
+            if g.below(2) == 0 {
+                let owed = inv.total_minor - inv.paid_minor - inv.credited_minor;
+                let pay = PaymentInput {
+                    invoice_id: inv.id,
+                    amount: format!("{}.{:02}", owed / 100, owed % 100),
+                    method: "bank_transfer".into(),
+                    ..Default::default()
+                };
+                invoices::pay(db, Some(&e.manager), &pay, Utc::now().date_naive())
+                    .await
+                    .map(|_| ())
+            } else {
+                let credit = CreditInput {
+                    invoice_id: inv.id,
+                    lines: vec![],
+                    reason: "damaged".into(),
+                };
+                invoices::credit(db, Some(&e.manager), &credit, Utc::now().date_naive())
+                    .await
+                    .map(|_| ())
+            }
+        }
+        _ => {
+            let c = customers_[g.below(customers_.len() as u64) as usize];
+            if g.below(4) == 0 && customers_.len() > 3 {
+                let other = customers_[g.below(customers_.len() as u64) as usize];
+                if other == c {
+                    return Ok(());
+                }
+                customers::merge(db, Some(&e.manager), c, other).await?;
+                customers_.retain(|x| *x != other);
+                Ok(())
+            } else {
+                let segments = ["retail", "wholesale", "public"];
+                set_segment(db, &e.manager, c, segments[g.below(3) as usize]).await
+            }
+        }
+    }
+}
+
+/// Booked net revenue and orders per state recounted from the orders.
+async fn recount(
+    db: &Db,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> BoxResult<(i64, BTreeMap<String, i64>, Vec<(i64, i64)>)> {
+    let booked = [
+        "confirmed",
+        "partially_shipped",
+        "shipped",
+        "invoiced",
+        "closed",
+    ];
+    let mut revenue = 0;
+    let mut states = BTreeMap::new();
+    let mut per_customer: BTreeMap<i64, i64> = BTreeMap::new();
+    for o in sales_orders::Entity::find().all(db).await? {
+        let day = o.created_at.date_naive();
+        if day < from || day > to || o.currency != "EUR" {
+            continue;
+        }
+        *states.entry(o.state.clone()).or_insert(0) += 1;
+        if booked.contains(&o.state.as_str()) {
+            revenue += o.subtotal_minor;
+            *per_customer.entry(o.customer_id).or_insert(0) += o.subtotal_minor;
+        }
+    }
+    let mut top: Vec<(i64, i64)> = per_customer.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(5);
+    Ok((revenue, states, top))
+}
+
+#[tokio::test]
+async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let mut products = Vec::new();
+    for n in 0..3 {
+        products.push(stocked(&db.conn, &e, &format!("AN-{n}"), 1_000 + 250 * n, 40).await?);
+    }
+    let mut customers_ = Vec::new();
+    for n in 0..6 {
+        let owner = if n % 2 == 0 { &e.ana } else { &e.ben };
+        customers_.push(customer(&db.conn, owner, &format!("Analytic {n}"), 0).await?);
+    }
+    let mut g = Gen(0xDA5B);
+    let steps = if tandem_domain::testing::engine_name() == "postgres" {
+        90
+    } else {
+        150
+    };
+    for n in 0..steps {
+        match step(&db.conn, &e, &mut g, &mut customers_, &products).await {
+            Ok(()) | Err(Error::Validation(_)) | Err(Error::Conflict(_)) => {}
+            Err(other) => return Err(format!("step {n}: unexpected {other:?}").into()),
+        }
+        if n % 30 == 29 {
+            let differences = stats::check(&db.conn).await?;
+            assert!(differences.is_empty(), "step {n}: {differences:?}");
+        }
+    }
+    assert!(stats::check(&db.conn).await?.is_empty());
+    let kept = stats::maintained(&db.conn).await?;
+    assert!(!kept.is_empty());
+    let rows = stats::rebuild(&db.conn, |_| ()).await?;
+    assert_eq!(rows, kept.len() as u64);
+    assert_eq!(
+        stats::maintained(&db.conn).await?,
+        kept,
+        "rebuild equals the maintained values"
+    );
+
+    // The manager's board against the raw rows.
+    let now = Utc::now();
+    let board = dashboards::board(
+        &db.conn,
+        Some(&e.manager),
+        Kind::Manager,
+        &FilterInput::default(),
+        now,
+    )
+    .await?;
+    let (revenue, states, top) = recount(&db.conn, board.filter.from, board.filter.to).await?;
+    let tile = |key: &str| {
+        board
+            .tiles
+            .iter()
+            .find(|t| t.key == key)
+            .and_then(|t| t.value)
+    };
+    assert!(revenue > 0);
+    assert!(states.len() >= 5, "the mix reached most states: {states:?}");
+    assert_eq!(tile("revenue"), Some(revenue));
+    let chart = board
+        .charts
+        .iter()
+        .find(|c| c.key == "revenue")
+        .ok_or("no revenue chart")?;
+    assert_eq!(chart.points.iter().map(|p| p.value).sum::<i64>(), revenue);
+    let by_state = board
+        .charts
+        .iter()
+        .find(|c| c.key == "orders_by_state")
+        .ok_or("no state chart")?;
+    for p in &by_state.points {
+        assert_eq!(
+            p.value,
+            states.get(&p.label).copied().unwrap_or(0),
+            "{}",
+            p.label
+        );
+    }
+    let ranked: Vec<(i64, i64)> = board.rankings[0]
+        .rows
+        .iter()
+        .map(|(r, _)| (r.id, r.net_minor))
+        .collect();
+    assert_eq!(ranked, top);
+    let owed: i64 = invoice_rows::Entity::find()
+        .filter(invoice_rows::Column::State.eq("overdue"))
+        .all(&db.conn)
+        .await?
+        .iter()
+        .map(|i| i.total_minor - i.paid_minor - i.credited_minor)
+        .sum();
+    assert_eq!(tile("overdue_amount"), Some(owed));
+
+    // Per segment and per owner the summary still equals the recount.
+    let ana_board = dashboards::board(
+        &db.conn,
+        Some(&e.manager),
+        Kind::Manager,
+        &FilterInput {
+            owner_id: Some(e.ana.user_id),
+            segment: Some("retail".into()),
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    let retail: Vec<i64> = customer_rows::Entity::find()
+        .filter(customer_rows::Column::Segment.eq("retail"))
+        .all(&db.conn)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let expected: i64 = sales_orders::Entity::find()
+        .all(&db.conn)
+        .await?
+        .iter()
+        .filter(|o| o.owner_id == Some(e.ana.user_id) && retail.contains(&o.customer_id))
+        .filter(|o| {
+            [
+                "confirmed",
+                "partially_shipped",
+                "shipped",
+                "invoiced",
+                "closed",
+            ]
+            .contains(&o.state.as_str())
+        })
+        .map(|o| o.subtotal_minor)
+        .sum();
+    assert_eq!(
+        ana_board
+            .tiles
+            .iter()
+            .find(|t| t.key == "revenue")
+            .and_then(|t| t.value),
+        Some(expected)
+    );
+    // The tile's link lists exactly the orders it counts.
+    let listed = orders::list(
+        &db.conn,
+        Some(&e.manager),
+        &OrderFilter {
+            state: Some("booked".into()),
+            owner_id: Some(e.ana.user_id),
+            segment: Some("retail".into()),
+            from: Some(ana_board.filter.from),
+            to: Some(ana_board.filter.to),
+            ..Default::default()
+        },
+        1,
+        200,
+    )
+    .await?;
+    assert_eq!(
+        listed
+            .items
+            .iter()
+            .map(|r| r.order.subtotal_minor)
+            .sum::<i64>(),
+        expected
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_confirms_and_cancels_keep_the_summary_exact() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "CONC-1", 500, 100).await?;
+    let c = customer(&db.conn, &e.ana, "Concurrent Co", 0).await?;
+    let mut ids = Vec::new();
+    for _ in 0..8 {
+        ids.push(
+            orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 2)]))
+                .await?
+                .id,
+        );
+    }
+    // Each order confirmed twice and cancelled once at the same moment:
+    // all land in the same summary rows.
+    let mut tasks = Vec::new();
+    for (n, id) in ids.iter().copied().enumerate() {
+        for k in 0..3 {
+            let conn = db.conn.clone();
+            let who = e.manager.clone();
+            tasks.push(tokio::spawn(async move {
+                if k == 2 && n % 2 == 0 {
+                    orders::cancel(&conn, Some(&who), id, "race")
+                        .await
+                        .map(|_| ())
+                } else {
+                    orders::confirm(&conn, Some(&who), id).await.map(|_| ())
+                }
+            }));
+        }
+    }
+    for t in tasks {
+        match t.await? {
+            Ok(()) | Err(Error::Conflict(_)) | Err(Error::Validation(_)) => {}
+            Err(other) => return Err(format!("unexpected {other:?}").into()),
+        }
+    }
+    let differences = stats::check(&db.conn).await?;
+    assert!(differences.is_empty(), "{differences:?}");
+    let total: i64 = stats::maintained(&db.conn)
+        .await?
+        .values()
+        .map(|c| c.orders)
+        .sum();
+    assert_eq!(total, 8);
+    Ok(())
+}
+
+#[tokio::test]
+async fn boards_show_each_role_only_what_it_may_see() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "SCOPE-1", 1_000, 50).await?;
+    let mine = customer(&db.conn, &e.ana, "Ana's client", 0).await?;
+    let theirs = customer(&db.conn, &e.ben, "Ben's client", 0).await?;
+    for (c, who, qty) in [(mine, &e.ana, 2), (theirs, &e.ben, 5)] {
+        let o = orders::create(&db.conn, Some(who), &quote(c, e.main, vec![line(p, qty)])).await?;
+        orders::confirm(&db.conn, Some(who), o.id).await?;
+    }
+    let now = Utc::now();
+    let input = FilterInput::default();
+    // Sales: own board only, own figures only.
+    assert_eq!(dashboards::kinds(Some(&e.ana))?, vec![Kind::Sales]);
+    let refused = dashboards::board(&db.conn, Some(&e.ana), Kind::Manager, &input, now).await;
+    assert!(matches!(refused, Err(Error::Forbidden)));
+    let ana = dashboards::board(&db.conn, Some(&e.ana), Kind::Sales, &input, now).await?;
+    let value = |b: &dashboards::Board, key: &str| {
+        b.tiles.iter().find(|t| t.key == key).and_then(|t| t.value)
+    };
+    assert_eq!(value(&ana, "revenue"), Some(2_000));
+    assert_eq!(value(&ana, "open_orders"), Some(1));
+    // Sales cannot read cost prices: no stock value anywhere on their boards.
+    assert!(ana.tiles.iter().all(|t| t.key != "stock_value"));
+    // The manager sees both and every board.
+    assert_eq!(dashboards::kinds(Some(&e.manager))?.len(), 4);
+    let m = dashboards::board(&db.conn, Some(&e.manager), Kind::Manager, &input, now).await?;
+    assert_eq!(value(&m, "revenue"), Some(7_000));
+    assert!(m
+        .tiles
+        .iter()
+        .any(|t| t.key == "stock_value" && t.unit == Unit::Money));
+    // A team filter narrows to its members; an owner outside the scope is empty.
+    let ben_only = FilterInput {
+        owner_id: Some(e.ben.user_id),
+        ..Default::default()
+    };
+    let m = dashboards::board(&db.conn, Some(&e.manager), Kind::Manager, &ben_only, now).await?;
+    assert_eq!(value(&m, "revenue"), Some(5_000));
+    let ana_asks_for_ben =
+        dashboards::board(&db.conn, Some(&e.ana), Kind::Sales, &ben_only, now).await?;
+    assert_eq!(
+        value(&ana_asks_for_ben, "revenue"),
+        Some(2_000),
+        "the sales board is always the actor's own"
+    );
+    // Warehouse: its own board, no sales board.
+    assert_eq!(dashboards::kinds(Some(&e.keeper))?, vec![Kind::Warehouse]);
+    let w = dashboards::board(&db.conn, Some(&e.keeper), Kind::Warehouse, &input, now).await?;
+    assert_eq!(
+        value(&w, "to_ship_today"),
+        Some(2),
+        "both orders are due today"
+    );
+    // Bad filters are refused with a field message.
+    let bad = FilterInput {
+        period: "fortnight".into(),
+        ..Default::default()
+    };
+    assert!(matches!(
+        dashboards::board(&db.conn, Some(&e.manager), Kind::Manager, &bad, now).await,
+        Err(Error::Validation(_))
+    ));
+    let backwards = FilterInput {
+        period: "custom".into(),
+        from: Some(now.date_naive()),
+        to: Some(now.date_naive() - Duration::days(1)),
+        ..Default::default()
+    };
+    assert!(matches!(
+        dashboards::board(&db.conn, Some(&e.manager), Kind::Manager, &backwards, now).await,
+        Err(Error::Validation(_))
+    ));
+    assert!(matches!(
+        dashboards::kinds(None),
+        Err(Error::Forbidden | Error::Unauthenticated)
+    ));
+    Ok(())
+}
