@@ -544,7 +544,7 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         path: "/api/orders/list",
         access: Access::AnyOf(&["orders.read", "orders.read_all"]),
         content_type: JSON,
-        sample: r#"{"q":null,"state_filter":null,"customer":null,"page":1}"#,
+        sample: r#"{"query":{"q":null,"state":null,"customer":null,"owner":null,"warehouse":null,"team":null,"segment":null,"from":null,"to":null},"page":1}"#,
     },
     ServerFnSpec {
         path: "/api/orders/get",
@@ -917,6 +917,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         access: Access::Public,
         content_type: JSON,
         sample: r#"{"token":"nope"}"#,
+    },
+    ServerFnSpec {
+        path: "/api/dashboards/board",
+        access: Access::AnyOf(&["dashboards.view", "dashboards.view_all"]),
+        content_type: JSON,
+        sample: r#"{"query":{"kind":"","period":"","from":"","to":"","warehouse":null,"owner":null,"team":null,"segment":""}}"#,
     },
     ServerFnSpec {
         path: "/api/rate/submit",

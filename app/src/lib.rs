@@ -15,6 +15,7 @@ pub mod authz;
 pub mod components;
 pub mod crm;
 pub mod customers;
+pub mod dashboards;
 pub mod erp;
 pub mod error;
 pub mod home;
@@ -40,7 +41,7 @@ use crate::{
         AdminHome, AuditPage, NewUserPage, RoleEditPage, RolesPage, TeamsPage, UserEditPage,
         UsersPage,
     },
-    areas::{Area, AreaPage},
+    areas::Area,
     auth::{provide_me, Guard, LoginPage, Need},
     components::{ErrorPage, NotFound},
     crm::{
@@ -156,7 +157,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/help/:id") view=crate::service::public::ArticlePage/>
                             <Route path=path!("/support") view=crate::service::public::SupportPage/>
                             <Route path=path!("/rate/:token") view=crate::service::public::RatePage/>
-                            <Route path=path!("/dashboards") view=|| area_route(Area::Dashboards)/>
+                            <Route path=path!("/dashboards") view=|| view! { <Guard need=Area::Dashboards.need()><crate::dashboards::DashboardPage/></Guard> }/>
+                            <Route path=path!("/dashboards/:kind") view=|| view! { <Guard need=Area::Dashboards.need()><crate::dashboards::DashboardPage/></Guard> }/>
                             <Route path=path!("/admin") view=|| view! { <Guard need=Area::Admin.need()><AdminHome/></Guard> }/>
                             <Route path=path!("/admin/users") view=|| view! { <Guard need=Need::Permission("admin.users")><UsersPage/></Guard> }/>
                             <Route path=path!("/admin/users/new") view=|| view! { <Guard need=Need::Permission("admin.users")><NewUserPage/></Guard> }/>
@@ -172,11 +174,6 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
-}
-
-/// An area's page, for users who may open it.
-fn area_route(area: Area) -> impl IntoView {
-    view! { <Guard need=area.need()><AreaPage area/></Guard> }
 }
 
 /// The page's Content-Security-Policy: only our own scripts, the inline

@@ -25,6 +25,7 @@ const INDEXES: &[(&str, &[&str])] = &[
     ("tickets", &["resolved_at"]),
     ("tickets", &["rated_at"]),
     ("invoices", &["issue_date"]),
+    ("customers", &["segment"]),
 ];
 
 fn index_name(table: &str, cols: &[&str]) -> String {

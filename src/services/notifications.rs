@@ -1,7 +1,7 @@
 //! In-app notifications to one user: an invoice went overdue, stock ran
 //! low. The domain writes them in the transaction of what caused them;
-//! the UI lists them (the full notification centre comes with
-//! «Dashboards and reports»).
+//! the bell in the top bar counts the unread ones and the notification
+//! centre lists them with links to their records.
 
 use chrono::Utc;
 use sea_orm::{
@@ -19,6 +19,10 @@ use crate::{
 pub const INVOICE_OVERDUE: &str = "invoice.overdue";
 /// A product fell below its reorder point in a warehouse.
 pub const STOCK_LOW: &str = "stock.low";
+/// An order of at least the large-order total was confirmed.
+pub const ORDER_LARGE: &str = "order.large";
+/// A scheduled or requested report finished.
+pub const REPORT_READY: &str = "report.ready";
 
 /// Sends one notification to each of `users`.
 pub async fn notify(

@@ -27,7 +27,7 @@ use crate::{
     messages, money,
     services::{
         audit::{self, Entry, Who},
-        customers as customer_service, meta, numbers, outbox,
+        customers as customer_service, meta, notifications, numbers, outbox,
         page::{paginate, Page},
         scope, stats, stock,
         timeline::{self, Event},
@@ -519,6 +519,22 @@ pub async fn update(
     Ok(after)
 }
 
+/// Setting: from which total (minor units) a confirmed order is "large"
+/// and its confirmation is told to managers.
+pub const LARGE_ORDER_KEY: &str = "orders.large_order_minor";
+
+/// Default large-order total: 10,000.00.
+pub const DEFAULT_LARGE_ORDER_MINOR: i64 = 1_000_000;
+
+/// The large-order total in force.
+pub async fn large_order(db: &impl ConnectionTrait) -> Result<i64> {
+    Ok(meta::get(db, LARGE_ORDER_KEY)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .filter(|v: &i64| *v > 0)
+        .unwrap_or(DEFAULT_LARGE_ORDER_MINOR))
+}
+
 /// Why an order needs an approval before it is confirmed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Approval {
@@ -771,6 +787,23 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
         },
     )
     .await?;
+    if order.total_minor >= large_order(&txn).await? {
+        let managers = notifications::holders(&txn, Permission::DashboardsViewAll).await?;
+        let title = format!(
+            "{} · {} {}",
+            order.number,
+            money::format_minor(order.total_minor),
+            order.currency
+        );
+        notifications::notify(
+            &txn,
+            &managers,
+            notifications::ORDER_LARGE,
+            &title,
+            &link(id),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(Confirmed {
         order,

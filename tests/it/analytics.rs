@@ -491,6 +491,15 @@ async fn boards_show_each_role_only_what_it_may_see() -> TestResult {
         Some(2_000),
         "the sales board is always the actor's own"
     );
+    // A manager opens a salesperson's board through the owner filter.
+    let ana_id = FilterInput {
+        owner_id: Some(e.ana.user_id),
+        ..Default::default()
+    };
+    let as_ana = dashboards::board(&db.conn, Some(&e.manager), Kind::Sales, &ana_id, now).await?;
+    assert_eq!(value(&as_ana, "revenue"), Some(2_000));
+    let everyone = dashboards::board(&db.conn, Some(&e.manager), Kind::Sales, &input, now).await?;
+    assert_eq!(value(&everyone, "open_orders"), Some(2));
     // Warehouse: its own board, no sales board.
     assert_eq!(dashboards::kinds(Some(&e.keeper))?, vec![Kind::Warehouse]);
     let w = dashboards::board(&db.conn, Some(&e.keeper), Kind::Warehouse, &input, now).await?;
@@ -522,5 +531,36 @@ async fn boards_show_each_role_only_what_it_may_see() -> TestResult {
         dashboards::kinds(None),
         Err(Error::Forbidden | Error::Unauthenticated)
     ));
+    Ok(())
+}
+
+#[tokio::test]
+async fn confirming_a_large_order_tells_the_managers() -> TestResult {
+    use tandem_domain::services::{meta, notifications};
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    meta::set(&db.conn, orders::LARGE_ORDER_KEY, "50000").await?;
+    let p = stocked(&db.conn, &e, "BIG-1", 10_000, 20).await?;
+    let c = customer(&db.conn, &e.ana, "Big Buyer", 0).await?;
+    let small = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 1)])).await?;
+    orders::confirm(&db.conn, Some(&e.ana), small.id).await?;
+    assert!(notifications::mine(&db.conn, Some(&e.manager), 50)
+        .await?
+        .is_empty());
+    let big = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 5)])).await?;
+    orders::confirm(&db.conn, Some(&e.ana), big.id).await?;
+    // Confirming again changes nothing and tells nobody twice.
+    orders::confirm(&db.conn, Some(&e.ana), big.id).await?;
+    let told = notifications::mine(&db.conn, Some(&e.manager), 50).await?;
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].kind, notifications::ORDER_LARGE);
+    assert!(told[0].title.starts_with(&big.number));
+    assert_eq!(told[0].link, format!("/orders/{}", big.id));
+    assert!(
+        notifications::mine(&db.conn, Some(&e.ana), 50)
+            .await?
+            .is_empty(),
+        "sales is not a manager"
+    );
     Ok(())
 }

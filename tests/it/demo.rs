@@ -186,6 +186,9 @@ async fn demo_erp_has_products_stock_and_a_year_of_orders_in_every_state() -> Te
         "some open orders wait for stock"
     );
     assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    // The order summary the dashboards read equals a recount of the demo's orders.
+    let differences = tandem_domain::services::stats::check(&db.conn).await?;
+    assert!(differences.is_empty(), "{differences:?}");
     // Money and supply: suppliers, purchase orders in every state, invoices
     // paid, part paid and overdue.
     use tandem_domain::entities::{invoices, purchase_orders, suppliers};

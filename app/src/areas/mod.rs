@@ -2,7 +2,6 @@
 //! has not landed yet.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use leptos_i18n::I18nContext;
 
@@ -86,7 +85,7 @@ impl Area {
             Area::Inventory => Need::Permission("products.read"),
             Area::Purchasing => Need::Permission("purchasing.read"),
             Area::Service => Need::Permission("tickets.read"),
-            Area::Dashboards => Need::Permission("dashboards.view"),
+            Area::Dashboards => Need::AnyOf(&["dashboards.view", "dashboards.view_all"]),
             Area::Admin => Need::AnyOf(crate::admin::ADMIN_CODES),
         }
     }
@@ -127,21 +126,5 @@ pub fn AreaCard(area: Area) -> impl IntoView {
             <span class="card-title">{move || area.name(i18n)}</span>
             <span class="muted">{move || area.summary(i18n)}</span>
         </a>
-    }
-}
-
-/// The page of an area that is planned but not in this version.
-#[component]
-pub fn AreaPage(area: Area) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Title text=move || area.name(i18n).to_owned()/>
-        <div class="page">
-            <header class="page-header">
-                <h1>{move || area.name(i18n)}</h1>
-                <p class="lead">{move || area.summary(i18n)}</p>
-            </header>
-            <p class="notice">{t!(i18n, area_page.not_ready)}</p>
-        </div>
     }
 }

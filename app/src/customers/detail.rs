@@ -205,7 +205,15 @@ fn CustomerOrders(customer_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let orders = Resource::new(
         move || customer_id,
-        |id| crate::erp::api::list_orders(None, None, Some(id), 1),
+        |id| {
+            crate::erp::api::list_orders(
+                crate::erp::types::OrderQuery {
+                    customer: Some(id),
+                    ..Default::default()
+                },
+                1,
+            )
+        },
     );
     view! {
         <section class="card">

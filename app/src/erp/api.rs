@@ -20,6 +20,35 @@ pub(crate) mod convert {
     use super::*;
     use crate::ssr::local_time;
 
+    /// The list filter; dates must read YYYY-MM-DD.
+    pub fn order_filter(q: OrderQuery) -> Result<orders::OrderFilter, Error> {
+        let mut errors = FieldErrors::new();
+        let mut day = |text: Option<String>, field: &str| {
+            let text = text.filter(|t| !t.trim().is_empty())?;
+            chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| {
+                    errors.insert(field.into(), tandem_domain::messages::DATE_INVALID.into());
+                })
+                .ok()
+        };
+        let from = day(q.from, "from");
+        let to = day(q.to, "to");
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        Ok(orders::OrderFilter {
+            state: q.state,
+            customer_id: q.customer,
+            owner_id: q.owner,
+            search: q.q,
+            from,
+            to,
+            warehouse_id: q.warehouse,
+            team_id: q.team,
+            segment: q.segment,
+        })
+    }
+
     pub fn merge<T>(result: tandem_domain::Result<T>, errors: &mut FieldErrors) -> Option<T> {
         match result {
             Ok(v) => Some(v),
@@ -688,22 +717,13 @@ pub async fn update_order(id: i64, form: QuoteForm) -> Result<(), AppError> {
 
 /// A page of orders in the user's scope. Needs `orders.read`.
 #[server(endpoint = "orders/list", input = Json)]
-pub async fn list_orders(
-    q: Option<String>,
-    state_filter: Option<String>,
-    customer: Option<i64>,
-    page: u64,
-) -> Result<PageView<OrderRow>, AppError> {
+pub async fn list_orders(query: OrderQuery, page: u64) -> Result<PageView<OrderRow>, AppError> {
     let state = crate::ssr::state()?;
-    let filter = tandem_domain::services::orders::OrderFilter {
-        state: state_filter,
-        customer_id: customer,
-        owner_id: None,
-        search: q,
-    };
+    let actor = actor();
+    tandem_domain::services::orders::scope_of(actor.as_ref())?;
+    let filter = convert::order_filter(query)?;
     let found =
-        tandem_domain::services::orders::list(&state.db, actor().as_ref(), &filter, page, 50)
-            .await?;
+        tandem_domain::services::orders::list(&state.db, actor.as_ref(), &filter, page, 50).await?;
     Ok(PageView::from_page(found, convert::order_row))
 }
 

@@ -11,7 +11,7 @@ use leptos_router::{
 
 use super::{
     api, shipment_state_label, state_label,
-    types::{OrderView, QuoteForm, QuoteLine},
+    types::{OrderQuery, OrderView, QuoteForm, QuoteLine},
     DynFieldError, ErpTabs,
 };
 use crate::{
@@ -41,11 +41,21 @@ pub fn OrdersPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| param(&query.read(), k);
     let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let id = move |k: &str| get(k).and_then(|v| v.parse::<i64>().ok());
+    let request = move || OrderQuery {
+        q: get("q"),
+        state: get("state"),
+        customer: id("customer"),
+        owner: id("owner"),
+        warehouse: id("warehouse"),
+        team: id("team"),
+        segment: get("segment"),
+        from: get("from"),
+        to: get("to"),
+    };
     let orders = Resource::new(
-        move || (get("q"), get("state"), get("customer"), page()),
-        |(q, state, customer, page)| {
-            api::list_orders(q, state, customer.and_then(|c| c.parse().ok()), page)
-        },
+        move || (request(), page()),
+        |(query, page)| api::list_orders(query, page),
     );
     let can_write = use_me().is_some_and(|m| m.can("orders.write"));
     let link = move |target: u64| {
@@ -55,6 +65,12 @@ pub fn OrdersPage() -> impl IntoView {
                 ("q", get("q")),
                 ("state", get("state")),
                 ("customer", get("customer")),
+                ("owner", get("owner")),
+                ("warehouse", get("warehouse")),
+                ("team", get("team")),
+                ("segment", get("segment")),
+                ("from", get("from")),
+                ("to", get("to")),
                 ("page", Some(target.to_string())),
             ])
         )
@@ -78,12 +94,22 @@ pub fn OrdersPage() -> impl IntoView {
                         <option value="">{t!(i18n, crm.any)}</option>
                         <option value="open">{t!(i18n, erp.open_orders)}</option>
                         <option value="approval">{t!(i18n, erp.awaiting_approval)}</option>
+                        <option value="booked">{t!(i18n, erp.booked_orders)}</option>
                         {STATES.iter().map(|s| view! { <option value=*s>{state_label(s, i18n)}</option> }).collect_view()}
                     </select>
                 </div>
-                {move || get("customer").map(|c| view! { <input type="hidden" name="customer" value=c/> })}
+                {move || ["customer", "owner", "warehouse", "team", "segment", "from", "to"]
+                    .into_iter()
+                    .filter_map(|k| get(k).map(|v| view! { <input type="hidden" name=k value=v/> }))
+                    .collect_view()}
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            {move || (get("from").is_some() || get("to").is_some()).then(|| view! {
+                <p class="notice small" data-testid="order-period">
+                    {t!(i18n, erp.ordered_between)} " " {get("from").unwrap_or_default()} " – " {get("to").unwrap_or_default()}
+                    " · " <a href="/orders">{t!(i18n, erp.clear_filters)}</a>
+                </p>
+            })}
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || orders.get().map(|result| result.map(|found| {
                     let pages = found.pages();

@@ -244,6 +244,29 @@ pub struct LinePreview {
     pub available: i64,
 }
 
+/// The order list's filters as the URL carries them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderQuery {
+    /// Start of the number.
+    pub q: Option<String>,
+    /// A state, `open`, `approval` or `booked`.
+    pub state: Option<String>,
+    /// One customer.
+    pub customer: Option<i64>,
+    /// One owner.
+    pub owner: Option<i64>,
+    /// One warehouse.
+    pub warehouse: Option<i64>,
+    /// The members of one team.
+    pub team: Option<i64>,
+    /// Customers of one segment.
+    pub segment: Option<String>,
+    /// Ordered on or after (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Ordered on or before (YYYY-MM-DD).
+    pub to: Option<String>,
+}
+
 /// An order in a list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRow {

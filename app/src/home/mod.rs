@@ -1,4 +1,5 @@
-//! The home page: what Tandem is, its areas, and the system status.
+//! The home page: the dashboard of the user's role, the areas, and the
+//! system status.
 
 pub mod api;
 pub mod types;
@@ -12,7 +13,7 @@ use crate::{
     i18n::*,
 };
 
-/// `/`: welcome, areas and system status.
+/// `/`: the user's dashboard, areas and system status.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
@@ -23,6 +24,9 @@ pub fn HomePage() -> impl IntoView {
                 <h1>{t!(i18n, home.title)}</h1>
                 <p class="lead">{t!(i18n, home.intro)}</p>
             </header>
+            {use_me()
+                .is_some_and(|me| me.can("dashboards.view") || me.can("dashboards.view_all"))
+                .then(|| view! { <crate::dashboards::BoardPanel/> })}
             <div class="grid grid-main-side">
                 <section aria-labelledby="areas-title">
                     <h2 id="areas-title">{t!(i18n, home.areas_title)}</h2>

@@ -63,6 +63,8 @@ pub fn notification_label(kind: &str, i18n: I18nContext<Locale>) -> &'static str
         "ticket.breaching" => t_string!(i18n, service.note_breaching),
         "ticket.breached" => t_string!(i18n, service.note_breached),
         "ticket.assigned" => t_string!(i18n, service.note_assigned),
+        "order.large" => t_string!(i18n, dash.note_large_order),
+        "report.ready" => t_string!(i18n, dash.note_report_ready),
         _ => t_string!(i18n, money.note_stock_low),
     }
 }

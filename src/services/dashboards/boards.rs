@@ -352,63 +352,87 @@ pub async fn manager(
     Ok(board)
 }
 
-/// A salesperson's board: their own records whatever else they may see.
+/// Whose records a board about people shows, for an area read with
+/// `read`/`read_all` (`None`: the area is not readable). A user without
+/// `dashboards.view_all` always gets their own; with it, the filter's
+/// owner or team, or everyone, within their scope.
+async fn whose(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &Filter,
+    read: Permission,
+    read_all: Permission,
+) -> Result<Option<Option<Vec<i64>>>> {
+    let Some(s) = scope(actor, read, read_all) else {
+        return Ok(None);
+    };
+    if actor.has(Permission::DashboardsViewAll) {
+        Ok(Some(owners(db, s, filter).await?))
+    } else {
+        Ok(Some(Some(vec![actor.user_id])))
+    }
+}
+
+/// A salesperson's board: their pipeline, forecast, activities, open
+/// orders, revenue and overdue invoices (see [`whose`]).
 pub async fn sales_board(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: Filter,
     now: DateTime<Utc>,
 ) -> Result<Board> {
+    use Permission as P;
     let currency = currency(db).await?;
     let mut board = empty(Kind::Sales, filter.clone(), currency.clone());
-    let me = Some(vec![actor.user_id]);
-    if scope(
+    // The one owner the lists behind the tiles filter by, when there is one.
+    let single = |owners: &Option<Vec<i64>>| match owners.as_deref() {
+        Some([one]) => Some(*one),
+        _ => None,
+    };
+    if let Some(owners) = whose(
+        db,
         actor,
-        Permission::OpportunitiesRead,
-        Permission::OpportunitiesReadAll,
+        &filter,
+        P::OpportunitiesRead,
+        P::OpportunitiesReadAll,
     )
-    .is_some()
+    .await?
     {
         use opportunities::Column as C;
-        let cond = owned_by(&me, C::OwnerId, C::CustomerId, &filter.segment);
-        pipeline_section(db, &mut board, cond, "mine").await?;
+        let cond = owned_by(&owners, C::OwnerId, C::CustomerId, &filter.segment);
+        let mine = single(&owners) == Some(actor.user_id);
+        pipeline_section(db, &mut board, cond, if mine { "mine" } else { "all" }).await?;
     }
-    if scope(
-        actor,
-        Permission::ActivitiesRead,
-        Permission::ActivitiesReadAll,
-    )
-    .is_some()
+    if let Some(owners) = whose(db, actor, &filter, P::ActivitiesRead, P::ActivitiesReadAll).await?
     {
         use activities::Column as C;
         let tomorrow = figures::midnight(now.date_naive() + Duration::days(1));
-        let n = activities::Entity::find()
-            .filter(C::OwnerId.eq(actor.user_id))
+        let mut due = activities::Entity::find()
             .filter(C::DoneAt.is_null())
-            .filter(C::DueAt.lt(tomorrow))
-            .count(db)
-            .await? as i64;
+            .filter(C::DueAt.lt(tomorrow));
+        if let Some(owners) = &owners {
+            due = due.filter(C::OwnerId.is_in(owners.clone()));
+        }
+        let n = due.count(db).await? as i64;
         let to = link(
             "/activities",
             &[
-                ("owner", Some(actor.user_id.to_string())),
+                ("owner", single(&owners).map(|o| o.to_string())),
                 ("status", Some("open".into())),
                 ("sort", Some("due".into())),
             ],
         );
         board.tiles.push(tile("activities_due", Unit::Count, n, to));
     }
-    if scope(actor, Permission::OrdersRead, Permission::OrdersReadAll).is_some() {
+    if let Some(owners) = whose(db, actor, &filter, P::OrdersRead, P::OrdersReadAll).await? {
         use sales_orders::Column as C;
-        let cond = owned_by(&me, C::OwnerId, C::CustomerId, &filter.segment);
+        let cond = owned_by(&owners, C::OwnerId, C::CustomerId, &filter.segment);
         let open = [OrderState::Confirmed, OrderState::PartiallyShipped];
         let (n, total) = figures::orders_in(db, cond, &open, &currency).await?;
+        let owner = single(&owners).map(|o| o.to_string());
         let to = link(
             "/orders",
-            &[
-                ("state", Some("open".into())),
-                ("owner", Some(actor.user_id.to_string())),
-            ],
+            &[("state", Some("open".into())), ("owner", owner)],
         );
         board
             .tiles
@@ -421,41 +445,34 @@ pub async fn sales_board(
             to: filter.to,
             currency: currency.clone(),
             warehouse_id: filter.warehouse_id,
-            owners: me.clone(),
+            owners: owners.clone(),
             segment: filter.segment.clone(),
+        };
+        let listed = Filter {
+            owner_id: single(&owners),
+            ..filter.clone()
         };
         let mut revenue = tile(
             "revenue",
             Unit::Money,
             sales::revenue(db, &slice).await?,
-            orders_link(
-                &Filter {
-                    owner_id: Some(actor.user_id),
-                    ..filter.clone()
-                },
-                "booked",
-            ),
+            orders_link(&listed, "booked"),
         );
         let (pf, pt) = board.previous;
         revenue.previous = Some(sales::revenue(db, &slice.over(pf, pt)).await?);
         board.tiles.push(revenue);
     }
-    if scope(actor, Permission::InvoicesRead, Permission::InvoicesReadAll).is_some() {
+    if let Some(owners) = whose(db, actor, &filter, P::InvoicesRead, P::InvoicesReadAll).await? {
         use invoices::Column as C;
-        let cond = owned_by(&me, C::OwnerId, C::CustomerId, &filter.segment);
+        let cond = owned_by(&owners, C::OwnerId, C::CustomerId, &filter.segment);
         let (n, owed) = figures::overdue(db, cond, &currency).await?;
-        board.tiles.push(tile(
-            "overdue_count",
-            Unit::Count,
-            n,
-            "/invoices?state=overdue".into(),
-        ));
-        board.tiles.push(tile(
-            "overdue_amount",
-            Unit::Money,
-            owed,
-            "/invoices?state=overdue".into(),
-        ));
+        let to = "/invoices?state=overdue".to_owned();
+        board
+            .tiles
+            .push(tile("overdue_count", Unit::Count, n, to.clone()));
+        board
+            .tiles
+            .push(tile("overdue_amount", Unit::Money, owed, to));
     }
     Ok(board)
 }

@@ -201,7 +201,7 @@ mod tests {
     use super::*;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+        NaiveDate::from_ymd_opt(y, m, d).expect("a real date")
     }
 
     fn input(period: &str) -> FilterInput {
@@ -214,14 +214,14 @@ mod tests {
     #[test]
     fn periods_end_today_and_compare_with_the_span_before() {
         let today = day(2026, 11, 29);
-        let f = resolve(&input(""), today).unwrap();
+        let f = resolve(&input(""), today).expect("a valid filter");
         assert_eq!((f.from, f.to, f.days()), (day(2026, 10, 31), today, 30));
         assert_eq!(f.previous(), (day(2026, 10, 1), day(2026, 10, 30)));
-        let q = resolve(&input("quarter"), today).unwrap();
+        let q = resolve(&input("quarter"), today).expect("a valid filter");
         assert_eq!(q.from, day(2026, 10, 1));
-        let y = resolve(&input("year"), today).unwrap();
+        let y = resolve(&input("year"), today).expect("a valid filter");
         assert_eq!((y.from, y.grain()), (day(2026, 1, 1), Grain::Month));
-        let t = resolve(&input("today"), today).unwrap();
+        let t = resolve(&input("today"), today).expect("a valid filter");
         assert_eq!(t.previous(), (day(2026, 11, 28), day(2026, 11, 28)));
     }
 
@@ -234,7 +234,7 @@ mod tests {
         i.to = Some(day(2026, 2, 1));
         assert!(resolve(&i, today).is_err());
         i.to = Some(day(2026, 3, 31));
-        let f = resolve(&i, today).unwrap();
+        let f = resolve(&i, today).expect("a valid filter");
         assert_eq!((f.days(), f.grain()), (31, Grain::Day));
         assert!(resolve(&input("fortnight"), today).is_err());
     }

@@ -138,6 +138,63 @@ pub(crate) async fn owners(
     Ok(set.map(|s| s.into_iter().collect()))
 }
 
+/// The choices of a board's filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// (id, "CODE · name") of active warehouses.
+    pub warehouses: Vec<(i64, String)>,
+    /// (id, name) of active users; empty unless the actor sees everyone's records.
+    pub owners: Vec<(i64, String)>,
+    /// (id, name) of the sales teams; empty unless the actor sees everyone's records.
+    pub teams: Vec<(i64, String)>,
+    /// Customer segments in use.
+    pub segments: Vec<String>,
+}
+
+/// The filter choices for `actor`'s boards.
+pub async fn options(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Options> {
+    use crate::entities::{customers, teams, warehouses};
+    use sea_orm::QueryOrder;
+    kinds(actor)?;
+    let actor = policy::require_signed_in(actor)?;
+    let warehouses = warehouses::Entity::find()
+        .filter(warehouses::Column::Active.eq(true))
+        .order_by_asc(warehouses::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, format!("{} · {}", w.code, w.name)))
+        .collect();
+    let everyone = actor.has(Permission::OrdersReadAll) || actor.has(Permission::DashboardsViewAll);
+    let (owners, teams) = if everyone {
+        let teams = teams::Entity::find()
+            .order_by_asc(teams::Column::Name)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect();
+        (crate::services::users::active_names(db).await?, teams)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let segments: Vec<String> = customers::Entity::find()
+        .select_only()
+        .column(customers::Column::Segment)
+        .distinct()
+        .filter(customers::Column::Segment.ne(""))
+        .order_by_asc(customers::Column::Segment)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Options {
+        warehouses,
+        owners,
+        teams,
+        segments,
+    })
+}
+
 /// How a figure is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {

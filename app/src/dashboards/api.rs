@@ -1,0 +1,168 @@
+//! Server functions of the dashboards. The domain checks which boards the
+//! user may open and applies the record scope to every figure.
+
+use leptos::prelude::*;
+
+use super::types::*;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod convert {
+    use tandem_domain::{
+        services::dashboards::{Board, Chart, ChartKind, FilterInput, Labels, Options, Unit},
+        Error, FieldErrors,
+    };
+
+    use super::*;
+
+    fn day(text: &str, field: &str, errors: &mut FieldErrors) -> Option<chrono::NaiveDate> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| {
+                errors.insert(field.into(), tandem_domain::messages::DATE_INVALID.into());
+            })
+            .ok()
+    }
+
+    /// The filter as the domain takes it.
+    pub fn filter(q: &BoardQuery) -> Result<FilterInput, Error> {
+        let mut errors = FieldErrors::new();
+        let from = day(&q.from, "from", &mut errors);
+        let to = day(&q.to, "to", &mut errors);
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        Ok(FilterInput {
+            period: q.period.trim().to_owned(),
+            from,
+            to,
+            warehouse_id: q.warehouse,
+            owner_id: q.owner,
+            team_id: q.team,
+            segment: Some(q.segment.trim().to_owned()).filter(|s| !s.is_empty()),
+        })
+    }
+
+    pub fn unit(u: Unit) -> String {
+        match u {
+            Unit::Count => "count",
+            Unit::Money => "money",
+            Unit::Percent => "percent",
+            Unit::Minutes => "minutes",
+            Unit::Rating => "rating",
+        }
+        .into()
+    }
+
+    fn chart(c: Chart) -> ChartView {
+        ChartView {
+            key: c.key.into(),
+            kind: match c.kind {
+                ChartKind::Series => "series",
+                ChartKind::Bars => "bars",
+                ChartKind::Funnel => "funnel",
+            }
+            .into(),
+            unit: unit(c.unit),
+            labels: match c.labels {
+                Labels::Date => "date",
+                Labels::OrderState => "order_state",
+                Labels::Text => "text",
+            }
+            .into(),
+            grain: c.grain.map(|g| g.as_str().to_owned()).unwrap_or_default(),
+            points: c
+                .points
+                .into_iter()
+                .map(|p| PointView {
+                    label: p.label,
+                    value: p.value,
+                    extra: p.extra,
+                    link: p.link,
+                })
+                .collect(),
+        }
+    }
+
+    fn choices(list: Vec<(i64, String)>) -> Vec<OptionView> {
+        list.into_iter()
+            .map(|(id, name)| OptionView {
+                id: id.to_string(),
+                name,
+            })
+            .collect()
+    }
+
+    /// The board for the wire.
+    pub fn board(b: Board, kinds: Vec<String>, o: Options, took_ms: i64) -> BoardView {
+        BoardView {
+            kind: b.kind.as_str().into(),
+            kinds,
+            period: b.filter.period.clone(),
+            from: b.filter.from.to_string(),
+            to: b.filter.to.to_string(),
+            previous_from: b.previous.0.to_string(),
+            previous_to: b.previous.1.to_string(),
+            currency: b.currency,
+            tiles: b
+                .tiles
+                .into_iter()
+                .map(|t| TileView {
+                    key: t.key.into(),
+                    unit: unit(t.unit),
+                    value: t.value,
+                    previous: t.previous,
+                    link: t.link,
+                })
+                .collect(),
+            charts: b.charts.into_iter().map(chart).collect(),
+            rankings: b
+                .rankings
+                .into_iter()
+                .map(|r| RankingView {
+                    key: r.key.into(),
+                    rows: r
+                        .rows
+                        .into_iter()
+                        .map(|(row, link)| RankView {
+                            label: row.label,
+                            net_minor: row.net_minor,
+                            quantity: row.quantity,
+                            link,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            warehouses: choices(o.warehouses),
+            owners: choices(o.owners),
+            teams: choices(o.teams),
+            segments: o.segments,
+            took_ms,
+        }
+    }
+}
+
+/// A dashboard: the user's own when `kind` is empty. Needs
+/// `dashboards.view` (and the board's area) or `dashboards.view_all`.
+#[server(endpoint = "dashboards/board", input = server_fn::codec::Json)]
+pub async fn board(query: BoardQuery) -> Result<BoardView, AppError> {
+    use tandem_domain::services::dashboards::{self, Kind};
+    let state = crate::ssr::state()?;
+    let actor = crate::ssr::actor();
+    let kinds = dashboards::kinds(actor.as_ref())?;
+    let kind = match query.kind.as_str() {
+        "" => kinds.first().copied().ok_or(AppError::Forbidden)?,
+        text => Kind::parse(text).ok_or(AppError::NotFound)?,
+    };
+    let input = convert::filter(&query)?;
+    let started = std::time::Instant::now();
+    let board =
+        dashboards::board(&state.db, actor.as_ref(), kind, &input, chrono::Utc::now()).await?;
+    let options = dashboards::options(&state.db, actor.as_ref()).await?;
+    let kinds = kinds.iter().map(|k| k.as_str().to_owned()).collect();
+    let took = started.elapsed().as_millis() as i64;
+    Ok(convert::board(board, kinds, options, took))
+}

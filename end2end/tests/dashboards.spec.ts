@@ -1,0 +1,78 @@
+import { expect, test } from '@playwright/test';
+import { Shell } from './pages/shell';
+
+test.describe('dashboards', () => {
+  test('the manager lands on the management board, its figures lead to the lists behind them, and the filters live in the URL', async ({ page }) => {
+    test.setTimeout(120_000);
+    const shell = new Shell(page);
+    await shell.signIn('manager@demo.tandem.test', 'demo-manager-pass');
+
+    // Home shows the board of the user's role.
+    const board = page.getByTestId('board');
+    await expect(board).toHaveAttribute('data-kind', 'manager');
+    const booked = page.getByTestId('tile-orders_booked').getByTestId('tile-value');
+    const count = Number((await booked.textContent())!.replace(/,/g, ''));
+    expect(count).toBeGreaterThan(0);
+    await expect(page.getByTestId('tile-revenue')).toContainText('before:');
+    await expect(page.getByTestId('chart-revenue').locator('svg rect.chart-bar').first()).toBeAttached();
+    await expect(page.getByTestId('ranking-top_customers').locator('tbody tr')).not.toHaveCount(0);
+
+    // The tile opens the order list filtered the same way, with the same count.
+    await page.getByTestId('tile-orders_booked').click();
+    await expect(page).toHaveURL(/\/orders\?state=booked&from=\d{4}-\d\d-\d\d&to=/);
+    await shell.waitForHydration();
+    await expect(page.getByTestId('order-period')).toBeVisible();
+    await expect(page.getByTestId('order-count')).toHaveText(`${count} orders`);
+
+    // A bar shows its value on hover and the numbers are there as a table.
+    await shell.open('/dashboards');
+    const bar = page.getByTestId('chart-orders_by_state').locator('.chart-point').nth(1);
+    await bar.hover();
+    await expect(bar.locator('.chart-tip')).toBeVisible();
+    const data = page.getByTestId('chart-orders_by_state').locator('details');
+    await data.locator('summary').click();
+    await expect(data.locator('tbody tr')).toHaveCount(7);
+
+    // The filter form puts the period in the URL; the address reopens the same view.
+    const filters = page.getByTestId('board-filters');
+    await filters.getByLabel('Period').selectOption('year');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await expect(page).toHaveURL(/period=year/);
+    const year = new Date().getUTCFullYear();
+    await expect(page.getByTestId('board-period')).toContainText(`${year}-01-01`);
+    await shell.open(new URL(page.url()).pathname + new URL(page.url()).search);
+    await expect(page.getByTestId('board-period')).toContainText(`${year}-01-01`);
+
+    // A custom period that runs backwards is refused with a message.
+    await shell.open('/dashboards?period=custom&from=2026-03-01&to=2026-02-01');
+    await expect(page.locator('.field-error[data-field="to"]')).toContainText('must not be before');
+
+    // A manager may open the other boards; the tabs keep the filter.
+    await shell.open('/dashboards?period=7d');
+    await page.getByRole('link', { name: 'Support', exact: true }).click();
+    await expect(page).toHaveURL(/\/dashboards\/support\?period=7d/);
+    await expect(page.getByTestId('board')).toHaveAttribute('data-kind', 'support');
+    await expect(page.getByTestId('chart-satisfaction')).toBeVisible();
+
+    // In Chinese.
+    await shell.chooseLanguage('zh');
+    await expect(page.getByTestId('tile-my_queue')).toContainText('我的未结工单');
+    await shell.chooseLanguage('en');
+  });
+
+  test('a salesperson sees only their own board, and it fits a phone', async ({ page }) => {
+    const shell = new Shell(page);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await shell.signIn('sales@demo.tandem.test', 'demo-sales-pass');
+    await expect(page.getByTestId('board')).toHaveAttribute('data-kind', 'sales');
+    await expect(page.getByTestId('tile-activities_due')).toBeVisible();
+    await expect(page.getByTestId('chart-pipeline').locator('svg')).toBeVisible();
+    // No tabs to other boards, and the management board is refused.
+    await expect(page.getByRole('navigation', { name: 'Dashboards' })).toHaveCount(0);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(376);
+    await shell.open('/dashboards/manager');
+    await expect(page.getByTestId('forbidden')).toBeVisible();
+    await expect(page.getByTestId('board')).toHaveCount(0);
+  });
+});
