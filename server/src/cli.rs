@@ -5,14 +5,27 @@ use std::{io::Write, time::Instant};
 use anyhow::Context;
 use tandem_domain::{
     db::{self, DbOptions},
-    services::{auth, demo, demo_crm},
+    services::{auth, demo, demo_crm, stats, volume},
     Db,
 };
 
 use crate::{
-    config::{Cli, Command},
+    config::{Cli, Command, StatsAction},
     serve, telemetry,
 };
+
+/// A progress bar for long loads: step, bar, counts, rate, time left.
+fn progress_bar() -> anyhow::Result<indicatif::ProgressBar> {
+    let bar = indicatif::ProgressBar::new(1);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} {msg:>9} [{bar:40}] {pos}/{len} ({per_sec}, ETA {eta})",
+        )
+        .context("progress bar template")?
+        .progress_chars("=> "),
+    );
+    Ok(bar)
+}
 
 /// Runs `tandem` with the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -64,6 +77,56 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 args.activities,
                 started.elapsed().as_secs_f64()
             ))?;
+        }
+        Command::Seed(args) => {
+            migrate(&db).await?;
+            demo::seed(&db).await.context("cannot seed the demo data")?;
+            let owners = demo::sales_user_ids(&db).await.context("demo sales users")?;
+            let agents = demo::support_user_ids(&db).await.context("demo support users")?;
+            let bar = progress_bar()?;
+            let mut step = "";
+            let volume = volume::seed(&db, &owners, &agents, args.customers, args.orders, |s, done, total| {
+                if s != step {
+                    step = s;
+                    bar.set_message(s);
+                    bar.set_length(total);
+                }
+                bar.set_position(done);
+            })
+            .await
+            .map_err(|err| anyhow::anyhow!("cannot load the volume: {}", describe(&err)))?;
+            bar.finish();
+            say(&format!(
+                "loaded {} customers, {} orders ({} lines, {} shipments, {} invoices, {} payments, {} tickets) in {:.1} s",
+                volume.customers, volume.orders, volume.lines, volume.shipments, volume.invoices,
+                volume.payments, volume.tickets, started.elapsed().as_secs_f64()
+            ))?;
+        }
+        Command::Stats(args) => {
+            migrate(&db).await?;
+            match args.action {
+                StatsAction::Check => {
+                    let differences = stats::check(&db)
+                        .await
+                        .map_err(|err| anyhow::anyhow!("cannot check: {}", describe(&err)))?;
+                    for (key, kept, fresh) in &differences {
+                        say(&format!("difference at {key:?}: kept {kept:?}, recounted {fresh:?}"))?;
+                    }
+                    if !differences.is_empty() {
+                        anyhow::bail!("order summary check found {} differences", differences.len());
+                    }
+                    say("order summary check: the summary equals a recount of the orders")?;
+                }
+                StatsAction::Rebuild => {
+                    let rows = stats::rebuild(&db, |_| ())
+                        .await
+                        .map_err(|err| anyhow::anyhow!("cannot rebuild: {}", describe(&err)))?;
+                    say(&format!(
+                        "order summary rebuilt: {rows} rows in {:.1} s",
+                        started.elapsed().as_secs_f64()
+                    ))?;
+                }
+            }
         }
         Command::Check => {
             migrate(&db).await?;

@@ -25,6 +25,8 @@ impl Cli {
             Some(Command::SeedDemo) => Ok(Command::SeedDemo),
             Some(Command::CreateAdmin(args)) => Ok(Command::CreateAdmin(args.clone())),
             Some(Command::SeedVolume(args)) => Ok(Command::SeedVolume(args.clone())),
+            Some(Command::Seed(args)) => Ok(Command::Seed(args.clone())),
+            Some(Command::Stats(args)) => Ok(Command::Stats(args.clone())),
             Some(Command::Check) => Ok(Command::Check),
             // The environment fills in `serve`'s settings.
             None => ServeArgs::from_env().map(|args| Command::Serve(Box::new(args))),
@@ -46,6 +48,14 @@ pub enum Command {
     /// Load large volumes of CRM data for benchmarks (after the demo data),
     /// with a progress bar, and exit.
     SeedVolume(SeedVolumeArgs),
+    /// Add sales volume for benchmarks on top of the demo data: customers
+    /// and orders over three years with lines, shipments, invoices,
+    /// payments and tickets in proportion (progress bar), then rebuild the
+    /// order summary.
+    Seed(SeedArgs),
+    /// Check the dashboards' order summary against the orders (`check`,
+    /// exit status 1 on a difference) or rebuild it from them (`rebuild`).
+    Stats(StatsArgs),
     /// Recompute stock from the ledger and list any difference from the
     /// stored levels (exit status 1 when there is one). Never fixes.
     Check,
@@ -60,6 +70,34 @@ pub struct SeedVolumeArgs {
     /// How many activities to add (spread over all customers).
     #[arg(long, default_value_t = 1_000_000)]
     pub activities: u64,
+}
+
+/// Settings of `tandem seed`.
+#[derive(Clone, Debug, Args)]
+pub struct SeedArgs {
+    /// How many customers to add.
+    #[arg(long, default_value_t = 100_000)]
+    pub customers: u64,
+    /// How many orders to add (spread over the last three years).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub orders: u64,
+}
+
+/// What `tandem stats` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatsAction {
+    /// Compare the summary with a recount; change nothing.
+    Check,
+    /// Replace the summary with a recount.
+    Rebuild,
+}
+
+/// Settings of `tandem stats`.
+#[derive(Clone, Debug, Args)]
+pub struct StatsArgs {
+    /// `check` or `rebuild`.
+    #[arg(value_enum)]
+    pub action: StatsAction,
 }
 
 /// Settings of `tandem create-admin`.

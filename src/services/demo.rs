@@ -270,6 +270,20 @@ async fn seed_customers(txn: &impl sea_orm::ConnectionTrait) -> Result<()> {
     Ok(())
 }
 
+/// The ids of the demo support agents (the built-in one and [`EXTRA_SUPPORT`]).
+pub async fn support_user_ids(db: &impl sea_orm::ConnectionTrait) -> Result<Vec<i64>> {
+    let mut agents = Vec::new();
+    if let Some(id) = users::id_by_email(db, &demo_user(BuiltinRole::Support).0).await? {
+        agents.push(id);
+    }
+    for (email, _) in EXTRA_SUPPORT {
+        if let Some(id) = users::id_by_email(db, email).await? {
+            agents.push(id);
+        }
+    }
+    Ok(agents)
+}
+
 /// The ids of the demo sales users (the built-in one and [`EXTRA_SALES`]).
 pub async fn sales_user_ids(db: &impl sea_orm::ConnectionTrait) -> Result<Vec<i64>> {
     let mut owners = Vec::new();

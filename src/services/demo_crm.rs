@@ -244,7 +244,7 @@ fn event(
 }
 
 /// Inserts rows in batches of `batch`.
-async fn insert_all<A>(db: &impl ConnectionTrait, rows: Vec<A>, batch: usize) -> Result<()>
+pub(crate) async fn insert_all<A>(db: &impl ConnectionTrait, rows: Vec<A>, batch: usize) -> Result<()>
 where
     A: sea_orm::ActiveModelTrait + Send,
     <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
@@ -260,7 +260,7 @@ where
 }
 
 /// The next free key of a table.
-async fn next_id(db: &impl ConnectionTrait, table: &str) -> Result<i64> {
+pub(crate) async fn next_id(db: &impl ConnectionTrait, table: &str) -> Result<i64> {
     let backend = db.get_database_backend();
     let row = db
         .query_one(Statement::from_string(
@@ -276,7 +276,7 @@ async fn next_id(db: &impl ConnectionTrait, table: &str) -> Result<i64> {
 
 /// Moves PostgreSQL's sequences past keys inserted explicitly (SQLite's
 /// AUTOINCREMENT follows on its own).
-async fn fix_sequences(db: &impl ConnectionTrait, tables: &[&str]) -> Result<()> {
+pub(crate) async fn fix_sequences(db: &impl ConnectionTrait, tables: &[&str]) -> Result<()> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }
@@ -292,7 +292,7 @@ async fn fix_sequences(db: &impl ConnectionTrait, tables: &[&str]) -> Result<()>
     Ok(())
 }
 
-fn when(gen: &mut Gen, now: DateTime<Utc>, days: u64) -> DateTime<Utc> {
+pub(crate) fn when(gen: &mut Gen, now: DateTime<Utc>, days: u64) -> DateTime<Utc> {
     now - Duration::minutes(gen.below(days * 24 * 60) as i64)
 }
 
@@ -692,7 +692,7 @@ pub async fn seed_volume(
 
 /// After a bulk load: fresh planner statistics, and on SQLite the
 /// write-ahead log folded into the database so readers do not wade through it.
-async fn settle(db: &impl ConnectionTrait) -> Result<()> {
+pub(crate) async fn settle(db: &impl ConnectionTrait) -> Result<()> {
     let backend = db.get_database_backend();
     db.execute(Statement::from_string(backend, "ANALYZE".to_owned()))
         .await?;

@@ -43,4 +43,5 @@ pub mod teams;
 pub mod tickets;
 pub mod timeline;
 pub mod users;
+pub mod volume;
 pub mod warehouses;
