@@ -925,6 +925,24 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         sample: r#"{"query":{"kind":"","period":"","from":"","to":"","warehouse":null,"owner":null,"team":null,"segment":""}}"#,
     },
     ServerFnSpec {
+        path: "/api/reports/run",
+        access: Access::Permission("reports.view"),
+        content_type: JSON,
+        sample: r#"{"query":{"kind":"sales_by_period","filter":{"kind":"","period":"","from":"","to":"","warehouse":null,"owner":null,"team":null,"segment":""},"grain":""}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/reports/export",
+        access: Access::AllOf(&["reports.view", "reports.export"]),
+        content_type: JSON,
+        sample: r#"{"query":{"kind":"sales_by_period","filter":{"kind":"","period":"","from":"","to":"","warehouse":null,"owner":null,"team":null,"segment":""},"grain":""},"headers":[],"total_label":"Total"}"#,
+    },
+    ServerFnSpec {
+        path: "/api/reports/options",
+        access: Access::Permission("reports.view"),
+        content_type: JSON,
+        sample: r#"{"period":"","from":"","to":""}"#,
+    },
+    ServerFnSpec {
         path: "/api/rate/submit",
         access: Access::Public,
         content_type: JSON,

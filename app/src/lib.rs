@@ -21,6 +21,7 @@ pub mod error;
 pub mod home;
 pub mod messages;
 pub mod money;
+pub mod reports;
 pub mod service;
 pub mod shell;
 #[cfg(feature = "ssr")]
@@ -159,6 +160,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/rate/:token") view=crate::service::public::RatePage/>
                             <Route path=path!("/dashboards") view=|| view! { <Guard need=Area::Dashboards.need()><crate::dashboards::DashboardPage/></Guard> }/>
                             <Route path=path!("/dashboards/:kind") view=|| view! { <Guard need=Area::Dashboards.need()><crate::dashboards::DashboardPage/></Guard> }/>
+                            <Route path=path!("/reports") view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::ReportsPage/></Guard> }/>
+                            <Route path=path!("/reports/:kind") view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::ReportsPage/></Guard> }/>
                             <Route path=path!("/admin") view=|| view! { <Guard need=Area::Admin.need()><AdminHome/></Guard> }/>
                             <Route path=path!("/admin/users") view=|| view! { <Guard need=Need::Permission("admin.users")><UsersPage/></Guard> }/>
                             <Route path=path!("/admin/users/new") view=|| view! { <Guard need=Need::Permission("admin.users")><NewUserPage/></Guard> }/>

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { Shell } from './pages/shell';
 
 test.describe('dashboards', () => {
@@ -74,5 +75,39 @@ test.describe('dashboards', () => {
     await shell.open('/dashboards/manager');
     await expect(page.getByTestId('forbidden')).toBeVisible();
     await expect(page.getByTestId('board')).toHaveCount(0);
+  });
+});
+
+test.describe('reports', () => {
+  test('the manager runs a report whose total matches the dashboard, exports it as CSV and can print it', async ({ page }) => {
+    test.setTimeout(90_000);
+    const shell = new Shell(page);
+    await shell.signIn('manager@demo.tandem.test', 'demo-manager-pass');
+    const revenue = (await page.getByTestId('tile-revenue').getByTestId('tile-value').textContent())!.trim();
+
+    await shell.open('/reports/sales_by_customer');
+    const report = page.getByTestId('report');
+    await expect(report).toHaveAttribute('data-kind', 'sales_by_customer');
+    await expect(page.getByTestId('report-totals').locator('[data-col="net"]')).toHaveText(revenue);
+
+    // By period, grouped by week: the same total.
+    await page.getByRole('link', { name: 'Sales by period' }).click();
+    await expect(page).toHaveURL(/\/reports\/sales_by_period/);
+    await page.getByRole('link', { name: 'Week (from Monday)' }).click();
+    await expect(page).toHaveURL(/grain=week/);
+    await expect(page.getByTestId('report-totals').locator('[data-col="net"]')).toHaveText(revenue);
+
+    // CSV: every row, the totals last, readable by spreadsheets (BOM).
+    const rows = Number(await page.getByTestId('report-rows').textContent());
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^sales_by_period_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.csv$/);
+    const text = readFileSync(await download.path(), 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toContain('Week from,Orders,Net,Total with tax');
+    expect(lines).toHaveLength(rows + 2);
+    expect(lines.at(-1)).toContain(`Total,`);
+    expect(lines.at(-1)).toContain(revenue.replace(/,/g, ''));
+    await expect(page.getByRole('button', { name: 'Print' })).toBeVisible();
   });
 });

@@ -81,18 +81,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Seed(args) => {
             migrate(&db).await?;
             demo::seed(&db).await.context("cannot seed the demo data")?;
-            let owners = demo::sales_user_ids(&db).await.context("demo sales users")?;
-            let agents = demo::support_user_ids(&db).await.context("demo support users")?;
+            let owners = demo::sales_user_ids(&db)
+                .await
+                .context("demo sales users")?;
+            let agents = demo::support_user_ids(&db)
+                .await
+                .context("demo support users")?;
             let bar = progress_bar()?;
             let mut step = "";
-            let volume = volume::seed(&db, &owners, &agents, args.customers, args.orders, |s, done, total| {
-                if s != step {
-                    step = s;
-                    bar.set_message(s);
-                    bar.set_length(total);
-                }
-                bar.set_position(done);
-            })
+            let volume = volume::seed(
+                &db,
+                &owners,
+                &agents,
+                args.customers,
+                args.orders,
+                |s, done, total| {
+                    if s != step {
+                        step = s;
+                        bar.set_message(s);
+                        bar.set_length(total);
+                    }
+                    bar.set_position(done);
+                },
+            )
             .await
             .map_err(|err| anyhow::anyhow!("cannot load the volume: {}", describe(&err)))?;
             bar.finish();
@@ -110,10 +121,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         .await
                         .map_err(|err| anyhow::anyhow!("cannot check: {}", describe(&err)))?;
                     for (key, kept, fresh) in &differences {
-                        say(&format!("difference at {key:?}: kept {kept:?}, recounted {fresh:?}"))?;
+                        say(&format!(
+                            "difference at {key:?}: kept {kept:?}, recounted {fresh:?}"
+                        ))?;
                     }
                     if !differences.is_empty() {
-                        anyhow::bail!("order summary check found {} differences", differences.len());
+                        anyhow::bail!(
+                            "order summary check found {} differences",
+                            differences.len()
+                        );
                     }
                     say("order summary check: the summary equals a recount of the orders")?;
                 }

@@ -244,7 +244,11 @@ fn event(
 }
 
 /// Inserts rows in batches of `batch`.
-pub(crate) async fn insert_all<A>(db: &impl ConnectionTrait, rows: Vec<A>, batch: usize) -> Result<()>
+pub(crate) async fn insert_all<A>(
+    db: &impl ConnectionTrait,
+    rows: Vec<A>,
+    batch: usize,
+) -> Result<()>
 where
     A: sea_orm::ActiveModelTrait + Send,
     <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,

@@ -29,6 +29,7 @@ pub mod pipeline;
 pub mod products;
 pub mod purchasing;
 pub mod replenishment;
+pub mod reports;
 pub mod returns;
 pub mod scope;
 pub mod service_desk;

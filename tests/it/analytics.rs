@@ -18,7 +18,7 @@ use tandem_domain::{
         dashboards::{self, FilterInput, Kind, Unit},
         invoices::{self, CreditInput, PaymentInput},
         orders::{self, OrderFilter},
-        shipments, stats,
+        reports, shipments, stats,
     },
     Db, Error,
 };
@@ -322,6 +322,91 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         .map(|i| i.total_minor - i.paid_minor - i.credited_minor)
         .sum();
     assert_eq!(tile("overdue_amount"), Some(owed));
+
+    // Every report's totals against the raw rows.
+    let report = |kind: &'static str| {
+        let conn = db.conn.clone();
+        let who = e.manager.clone();
+        async move { reports::run(&conn, Some(&who), kind, &FilterInput::default(), None, now).await }
+    };
+    let total = |r: &reports::Report, key: &str| -> Option<i64> {
+        let i = r.columns.iter().position(|c| c.key == key)?;
+        match r.totals.get(i)? {
+            reports::Cell::Number(v) => *v,
+            reports::Cell::Text(_) => None,
+        }
+    };
+    let by_customer = report("sales_by_customer").await?;
+    assert_eq!(total(&by_customer, "net"), Some(revenue));
+    assert_eq!(
+        total(&by_customer, "orders"),
+        Some(
+            states
+                .iter()
+                .filter(|(s, _)| !["draft", "cancelled"].contains(&s.as_str()))
+                .map(|(_, n)| n)
+                .sum()
+        )
+    );
+    let by_period = report("sales_by_period").await?;
+    assert_eq!(total(&by_period, "net"), Some(revenue));
+    let by_product = report("sales_by_product").await?;
+    assert_eq!(
+        total(&by_product, "net"),
+        Some(revenue),
+        "line nets add up to order nets"
+    );
+    let aging = report("receivables_aging").await?;
+    let unpaid: i64 = invoice_rows::Entity::find()
+        .filter(invoice_rows::Column::State.is_in(invoices::UNPAID))
+        .all(&db.conn)
+        .await?
+        .iter()
+        .map(|i| i.total_minor - i.paid_minor - i.credited_minor)
+        .sum();
+    assert_eq!(total(&aging, "owed"), Some(unpaid));
+    assert_eq!(
+        total(&aging, "d0_30").unwrap_or(0)
+            + total(&aging, "d31_60").unwrap_or(0)
+            + total(&aging, "d61_90").unwrap_or(0)
+            + total(&aging, "d90_plus").unwrap_or(0)
+            + total(&aging, "not_due").unwrap_or(0),
+        unpaid
+    );
+    let stock = report("inventory_valuation").await?;
+    let on_hand: i64 = tandem_domain::entities::stock_levels::Entity::find()
+        .all(&db.conn)
+        .await?
+        .iter()
+        .map(|l| l.on_hand)
+        .sum();
+    assert_eq!(total(&stock, "on_hand"), Some(on_hand));
+    let csv = reports::to_csv(
+        &by_customer,
+        &by_customer
+            .columns
+            .iter()
+            .map(|c| c.key.to_owned())
+            .collect::<Vec<_>>(),
+        "Total",
+    )?;
+    assert_eq!(
+        String::from_utf8_lossy(&csv).lines().count(),
+        by_customer.rows.len() + 2
+    );
+    // Sales may not run reports without `reports.view`.
+    assert!(matches!(
+        reports::run(
+            &db.conn,
+            Some(&e.ana),
+            "sales_by_customer",
+            &FilterInput::default(),
+            None,
+            now
+        )
+        .await,
+        Err(Error::Forbidden)
+    ));
 
     // Per segment and per owner the summary still equals the recount.
     let ana_board = dashboards::board(

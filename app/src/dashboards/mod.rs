@@ -5,7 +5,7 @@
 
 pub mod api;
 mod charts;
-mod filters;
+pub(crate) mod filters;
 pub mod scale;
 pub mod types;
 
@@ -42,7 +42,12 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, dash.title).to_owned()/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, dash.title)}</h1></header>
+            <header class="page-header page-header-row">
+                <h1>{t!(i18n, dash.title)}</h1>
+                {crate::auth::use_me().is_some_and(|m| m.can("reports.view")).then(|| view! {
+                    <a class="btn btn-secondary" href="/reports">{t!(i18n, rep.title)}</a>
+                })}
+            </header>
             <BoardPanel/>
         </div>
     }

@@ -151,12 +151,18 @@ pub struct Options {
     pub segments: Vec<String>,
 }
 
-/// The filter choices for `actor`'s boards.
+/// The filter choices for `actor`'s boards and reports.
 pub async fn options(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Options> {
     use crate::entities::{customers, teams, warehouses};
     use sea_orm::QueryOrder;
-    kinds(actor)?;
-    let actor = policy::require_signed_in(actor)?;
+    let actor = policy::require_any(
+        actor,
+        &[
+            Permission::DashboardsView,
+            Permission::DashboardsViewAll,
+            Permission::ReportsView,
+        ],
+    )?;
     let warehouses = warehouses::Entity::find()
         .filter(warehouses::Column::Active.eq(true))
         .order_by_asc(warehouses::Column::Code)

@@ -1,0 +1,245 @@
+//! Reports: sales by customer, product and period; pipeline conversion
+//! by stage; inventory valuation and turnover; receivables aging; ticket
+//! performance by queue and agent. Each is a table with typed columns and
+//! a totals row computed over every row (not only the shown ones), runs
+//! through the record scope of its area, and exports as CSV.
+
+mod queries;
+
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+
+use crate::{
+    auth::{policy, Actor, Permission},
+    services::dashboards::{self, FilterInput, Grain},
+    Error, Result,
+};
+
+/// Every report, in menu order.
+pub const KINDS: [&str; 8] = [
+    "sales_by_customer",
+    "sales_by_product",
+    "sales_by_period",
+    "pipeline_conversion",
+    "inventory_valuation",
+    "receivables_aging",
+    "tickets_by_queue",
+    "tickets_by_agent",
+];
+
+/// Most rows a report shows on screen (the totals and the CSV cover all).
+pub const SHOWN_ROWS: usize = 1_000;
+
+/// How a column's values read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Text.
+    Text,
+    /// A count or quantity.
+    Count,
+    /// Money, minor units.
+    Money,
+    /// Basis points.
+    Percent,
+    /// Minutes.
+    Minutes,
+    /// Rating × 100.
+    Rating,
+}
+
+/// A column: its key (the UI words it) and kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// What it holds.
+    pub key: &'static str,
+    /// How it reads.
+    pub kind: Kind,
+}
+
+const fn col(key: &'static str, kind: Kind) -> Column {
+    Column { key, kind }
+}
+
+/// One cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// A number of the column's kind; `None` when there is nothing to measure.
+    Number(Option<i64>),
+}
+
+/// A report's result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// Which report.
+    pub kind: &'static str,
+    /// The filter it ran with.
+    pub filter: dashboards::Filter,
+    /// Currency of the money columns.
+    pub currency: String,
+    /// Columns.
+    pub columns: Vec<Column>,
+    /// Rows (all of them; the UI shows the first [`SHOWN_ROWS`]).
+    pub rows: Vec<Vec<Cell>>,
+    /// A link per row to its record, when there is one.
+    pub links: Vec<Option<String>>,
+    /// Totals over every row (text columns empty).
+    pub totals: Vec<Cell>,
+}
+
+/// Runs report `kind` for `actor` over `input` at `now`. Needs
+/// `reports.view` and read access to the report's area.
+pub async fn run(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    kind: &str,
+    input: &FilterInput,
+    grain: Option<Grain>,
+    now: DateTime<Utc>,
+) -> Result<Report> {
+    let actor = policy::require(actor, Permission::ReportsView)?;
+    let kind = KINDS
+        .into_iter()
+        .find(|k| *k == kind)
+        .ok_or(Error::NotFound)?;
+    let filter = dashboards::resolve(input, now.date_naive())?;
+    let currency = dashboards::currency(db).await?;
+    let mut report = Report {
+        kind,
+        filter,
+        currency,
+        columns: Vec::new(),
+        rows: Vec::new(),
+        links: Vec::new(),
+        totals: Vec::new(),
+    };
+    match kind {
+        "sales_by_customer" => queries::sales_by_customer(db, actor, &mut report).await?,
+        "sales_by_product" => queries::sales_by_product(db, actor, &mut report).await?,
+        "sales_by_period" => {
+            let grain = grain.unwrap_or_else(|| report.filter.grain());
+            queries::sales_by_period(db, actor, &mut report, grain).await?
+        }
+        "pipeline_conversion" => queries::pipeline_conversion(db, actor, &mut report).await?,
+        "inventory_valuation" => queries::inventory(db, actor, &mut report).await?,
+        "receivables_aging" => queries::aging(db, actor, &mut report, now.date_naive()).await?,
+        "tickets_by_queue" => queries::tickets(db, actor, &mut report, false).await?,
+        _ => queries::tickets(db, actor, &mut report, true).await?,
+    }
+    report.totals = totals(&report);
+    Ok(report)
+}
+
+/// Σ of each summable column; averages and shares are recomputed by the
+/// query that knows their parts, so they are left empty here unless set.
+fn totals(report: &Report) -> Vec<Cell> {
+    report
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match c.kind {
+            Kind::Count | Kind::Money => Cell::Number(Some(
+                report
+                    .rows
+                    .iter()
+                    .map(|r| match r.get(i) {
+                        Some(Cell::Number(Some(v))) => *v,
+                        _ => 0,
+                    })
+                    .sum(),
+            )),
+            Kind::Text => Cell::Text(String::new()),
+            _ => report.totals.get(i).cloned().unwrap_or(Cell::Number(None)),
+        })
+        .collect()
+}
+
+/// A number as CSV writes it: money with two decimals, shares in percent.
+fn plain(kind: Kind, value: Option<i64>) -> String {
+    let Some(v) = value else {
+        return String::new();
+    };
+    match kind {
+        Kind::Money | Kind::Rating => {
+            let sign = if v < 0 { "-" } else { "" };
+            format!("{sign}{}.{:02}", v.abs() / 100, v.abs() % 100)
+        }
+        Kind::Percent => format!("{}.{:02}", v / 100, v % 100),
+        _ => v.to_string(),
+    }
+}
+
+/// The report as CSV (UTF-8 with a byte-order mark, so spreadsheet
+/// programs read Chinese text right), with `headers` as the first line and
+/// the totals as the last.
+pub fn to_csv(report: &Report, headers: &[String], total_label: &str) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let fail = |e: csv::Error| Error::Internal(format!("csv: {e}"));
+    out.write_record(headers).map_err(fail)?;
+    let line = |cells: &[Cell]| -> Vec<String> {
+        cells
+            .iter()
+            .zip(&report.columns)
+            .map(|(cell, c)| match cell {
+                Cell::Text(t) => guard(t),
+                Cell::Number(v) => plain(c.kind, *v),
+            })
+            .collect()
+    };
+    for row in &report.rows {
+        out.write_record(line(row)).map_err(fail)?;
+    }
+    let mut totals = line(&report.totals);
+    if let Some(first) = totals.first_mut() {
+        *first = total_label.to_owned();
+    }
+    out.write_record(totals).map_err(fail)?;
+    out.into_inner()
+        .map_err(|e| Error::Internal(format!("csv: {e}")))
+}
+
+/// Text that a spreadsheet would run as a formula gets a leading quote
+/// (CSV injection).
+pub fn guard(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_escapes_and_defuses_formulas() {
+        let report = Report {
+            kind: "sales_by_customer",
+            filter: dashboards::resolve(&FilterInput::default(), chrono::NaiveDate::default())
+                .expect("default filter"),
+            currency: "EUR".into(),
+            columns: vec![col("customer", Kind::Text), col("net", Kind::Money)],
+            rows: vec![
+                vec![
+                    Cell::Text("=HYPERLINK(\"x\")".into()),
+                    Cell::Number(Some(12_345)),
+                ],
+                vec![
+                    Cell::Text("Müller, \"GmbH\"".into()),
+                    Cell::Number(Some(-5)),
+                ],
+            ],
+            links: vec![None, None],
+            totals: vec![Cell::Text(String::new()), Cell::Number(Some(12_340))],
+        };
+        let bytes = to_csv(&report, &["Customer".into(), "Net".into()], "Total").expect("csv");
+        let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+        assert_eq!(
+            text,
+            "Customer,Net\n\"'=HYPERLINK(\"\"x\"\")\",123.45\n\"Müller, \"\"GmbH\"\"\",-0.05\nTotal,123.40\n"
+        );
+        assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
+    }
+}

@@ -1,0 +1,660 @@
+//! The report queries. Sales reports read the booked orders of the
+//! filter's slice (the same condition the dashboards and the order list
+//! use); the others read their area's rows through its record scope.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Duration, NaiveDate};
+use sea_orm::{
+    sea_query::{Alias, Expr, Func},
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
+
+use super::{col, Cell, Kind, Report};
+use crate::{
+    auth::{policy, Actor, Permission},
+    entities::{
+        invoices, opportunities, order_stats, pipeline_stages, products, queues, sales_order_lines,
+        sales_orders, stock_levels, stock_moves, tickets, users,
+    },
+    services::{
+        dashboards::{self, segment_customers, Grain, Slice, BOOKED},
+        invoices as invoice_service, tickets as ticket_service,
+    },
+    Error, Result,
+};
+
+fn sum(col: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::SimpleExpr {
+    Expr::col(col).sum().cast_as(Alias::new("BIGINT"))
+}
+
+fn n(v: i64) -> Cell {
+    Cell::Number(Some(v))
+}
+
+fn midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+/// The owners a report may include for an area (scope narrowed by the
+/// filter), or `Forbidden` without read access to it.
+async fn owners(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    report: &Report,
+    read: Permission,
+    read_all: Permission,
+) -> Result<Option<Vec<i64>>> {
+    let scope = policy::scope(Some(actor), read, read_all)?;
+    dashboards::owners(db, scope, &report.filter).await
+}
+
+async fn slice(db: &impl ConnectionTrait, actor: &Actor, report: &Report) -> Result<Slice> {
+    let owners = owners(
+        db,
+        actor,
+        report,
+        Permission::OrdersRead,
+        Permission::OrdersReadAll,
+    )
+    .await?;
+    Ok(Slice {
+        from: report.filter.from,
+        to: report.filter.to,
+        currency: report.currency.clone(),
+        warehouse_id: report.filter.warehouse_id,
+        owners,
+        segment: report.filter.segment.clone(),
+    })
+}
+
+/// Booked orders by customer: orders, net, total with tax.
+pub async fn sales_by_customer(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    report: &mut Report,
+) -> Result<()> {
+    use sales_orders::Column as C;
+    let slice = slice(db, actor, report).await?;
+    let rows: Vec<(i64, i64, Option<i64>, Option<i64>)> = sales_orders::Entity::find()
+        .select_only()
+        .column(C::CustomerId)
+        .column_as(C::Id.count(), "orders")
+        .column_as(sum(C::SubtotalMinor), "net")
+        .column_as(sum(C::TotalMinor), "total")
+        .filter(slice.orders())
+        .group_by(C::CustomerId)
+        .order_by_desc(sum(C::SubtotalMinor))
+        .order_by_asc(C::CustomerId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let names = crate::services::customers::names(db, rows.iter().map(|r| r.0)).await?;
+    report.columns = vec![
+        col("customer", Kind::Text),
+        col("orders", Kind::Count),
+        col("net", Kind::Money),
+        col("total", Kind::Money),
+    ];
+    for (id, orders, net, total) in rows {
+        report.rows.push(vec![
+            Cell::Text(names.get(&id).cloned().unwrap_or_default()),
+            n(orders),
+            n(net.unwrap_or(0)),
+            n(total.unwrap_or(0)),
+        ]);
+        report.links.push(Some(format!("/customers/{id}")));
+    }
+    Ok(())
+}
+
+/// Booked order lines by product: quantity, net; cost and margin for
+/// those who may see cost prices.
+pub async fn sales_by_product(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    report: &mut Report,
+) -> Result<()> {
+    use sales_order_lines::Column as L;
+    let slice = slice(db, actor, report).await?;
+    let orders = sales_orders::Entity::find()
+        .select_only()
+        .column(sales_orders::Column::Id)
+        .filter(slice.orders())
+        .into_query();
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = sales_order_lines::Entity::find()
+        .select_only()
+        .column(L::ProductId)
+        .column_as(sum(L::Quantity), "qty")
+        .column_as(sum(L::NetMinor), "net")
+        .filter(L::OrderId.in_subquery(orders))
+        .group_by(L::ProductId)
+        .order_by_desc(sum(L::NetMinor))
+        .order_by_asc(L::ProductId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let catalogue: HashMap<i64, products::Model> = products::Entity::find()
+        .filter(products::Column::Id.is_in(rows.iter().map(|r| r.0)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let costs = actor.has(Permission::ProductsReadCost);
+    report.columns = vec![
+        col("sku", Kind::Text),
+        col("product", Kind::Text),
+        col("category", Kind::Text),
+        col("quantity", Kind::Count),
+        col("net", Kind::Money),
+    ];
+    if costs {
+        report.columns.push(col("cost", Kind::Money));
+        report.columns.push(col("margin", Kind::Money));
+    }
+    for (id, qty, net) in rows {
+        let p = catalogue.get(&id);
+        let (qty, net) = (qty.unwrap_or(0), net.unwrap_or(0));
+        let mut row = vec![
+            Cell::Text(p.map(|p| p.sku.clone()).unwrap_or_default()),
+            Cell::Text(p.map(|p| p.name.clone()).unwrap_or_default()),
+            Cell::Text(p.map(|p| p.category.clone()).unwrap_or_default()),
+            n(qty),
+            n(net),
+        ];
+        if costs {
+            // At today's cost price: the catalogue keeps no cost history.
+            let cost = qty * p.map(|p| p.cost_price_minor).unwrap_or(0);
+            row.push(n(cost));
+            row.push(n(net - cost));
+        }
+        report.rows.push(row);
+        report.links.push(Some(format!("/products/{id}")));
+    }
+    Ok(())
+}
+
+/// Booked orders per day, week or month, from the order summary.
+pub async fn sales_by_period(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    report: &mut Report,
+    grain: Grain,
+) -> Result<()> {
+    use order_stats::Column as C;
+    let slice = slice(db, actor, report).await?;
+    let mut cond = Condition::all()
+        .add(C::Day.gte(slice.from))
+        .add(C::Day.lte(slice.to))
+        .add(C::Currency.eq(slice.currency.clone()))
+        .add(C::State.is_in(BOOKED.map(|s| s.as_str())));
+    if let Some(w) = slice.warehouse_id {
+        cond = cond.add(C::WarehouseId.eq(w));
+    }
+    if let Some(o) = &slice.owners {
+        cond = cond.add(C::OwnerId.is_in(o.clone()));
+    }
+    if let Some(s) = &slice.segment {
+        cond = cond.add(C::Segment.eq(s.clone()));
+    }
+    type Day = (NaiveDate, Option<i64>, Option<i64>, Option<i64>);
+    let days: Vec<Day> = order_stats::Entity::find()
+        .select_only()
+        .column(C::Day)
+        .column_as(sum(C::Orders), "orders")
+        .column_as(sum(C::NetMinor), "net")
+        .column_as(sum(C::TotalMinor), "total")
+        .filter(cond)
+        .group_by(C::Day)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut buckets: BTreeMap<NaiveDate, (i64, i64, i64)> = grain
+        .buckets(slice.from, slice.to)
+        .into_iter()
+        .map(|b| (b, (0, 0, 0)))
+        .collect();
+    for (day, orders, net, total) in days {
+        let slot = buckets.entry(grain.start(day)).or_default();
+        slot.0 += orders.unwrap_or(0);
+        slot.1 += net.unwrap_or(0);
+        slot.2 += total.unwrap_or(0);
+    }
+    report.columns = vec![
+        col(grain.as_str(), Kind::Text),
+        col("orders", Kind::Count),
+        col("net", Kind::Money),
+        col("total", Kind::Money),
+    ];
+    for (start, (orders, net, total)) in buckets {
+        report.rows.push(vec![
+            Cell::Text(start.to_string()),
+            n(orders),
+            n(net),
+            n(total),
+        ]);
+        report.links.push(None);
+    }
+    Ok(())
+}
+
+/// Opportunities created in the period by stage: how many are there now,
+/// how many reached each stage (a deal in a later stage, or won, passed
+/// it), the conversion to the next stage, and the win rate.
+pub async fn pipeline_conversion(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    report: &mut Report,
+) -> Result<()> {
+    use opportunities::Column as C;
+    let owners = owners(
+        db,
+        actor,
+        report,
+        Permission::OpportunitiesRead,
+        Permission::OpportunitiesReadAll,
+    )
+    .await?;
+    let mut q = opportunities::Entity::find()
+        .select_only()
+        .column(C::StageId)
+        .column_as(C::Id.count(), "n")
+        .column_as(sum(C::AmountMinor), "amount")
+        .filter(C::CreatedAt.gte(midnight(report.filter.from)))
+        .filter(C::CreatedAt.lt(midnight(report.filter.to + Duration::days(1))))
+        .filter(C::Currency.eq(report.currency.clone()))
+        .group_by(C::StageId);
+    if let Some(o) = owners {
+        q = q.filter(C::OwnerId.is_in(o));
+    }
+    if let Some(s) = &report.filter.segment {
+        q = q.filter(C::CustomerId.in_subquery(segment_customers(s)));
+    }
+    let counts: HashMap<i64, (i64, i64)> = q
+        .into_tuple::<(i64, i64, Option<i64>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(s, c, a)| (s, (c, a.unwrap_or(0))))
+        .collect();
+    let stages = pipeline_stages::Entity::find()
+        .order_by_asc(pipeline_stages::Column::Position)
+        .all(db)
+        .await?;
+    let won: i64 = stages
+        .iter()
+        .filter(|s| s.is_won)
+        .map(|s| counts.get(&s.id).map_or(0, |c| c.0))
+        .sum();
+    let lost: i64 = stages
+        .iter()
+        .filter(|s| s.is_lost)
+        .map(|s| counts.get(&s.id).map_or(0, |c| c.0))
+        .sum();
+    let open: Vec<&pipeline_stages::Model> =
+        stages.iter().filter(|s| !s.is_won && !s.is_lost).collect();
+    // Reached stage i: now in stage i or a later open stage, or won. Lost
+    // deals keep no record of where they left, so they count as reaching
+    // the first stage only.
+    let mut reached: Vec<i64> = Vec::new();
+    for (i, _) in open.iter().enumerate() {
+        let later: i64 = open[i..]
+            .iter()
+            .map(|s| counts.get(&s.id).map_or(0, |c| c.0))
+            .sum();
+        reached.push(later + won + if i == 0 { lost } else { 0 });
+    }
+    report.columns = vec![
+        col("stage", Kind::Text),
+        col("now_in_stage", Kind::Count),
+        col("amount", Kind::Money),
+        col("reached", Kind::Text),
+        col("conversion", Kind::Percent),
+    ];
+    for (i, s) in open.iter().enumerate() {
+        let next = reached.get(i + 1).copied().unwrap_or(won);
+        let (count, amount) = counts.get(&s.id).copied().unwrap_or_default();
+        report.rows.push(vec![
+            Cell::Text(s.name.clone()),
+            n(count),
+            n(amount),
+            Cell::Text(reached[i].to_string()),
+            Cell::Number((reached[i] > 0).then(|| next * 10_000 / reached[i])),
+        ]);
+        report
+            .links
+            .push(Some(format!("/opportunities/list?stage={}", s.id)));
+    }
+    for s in stages.iter().filter(|s| s.is_won || s.is_lost) {
+        let (count, amount) = counts.get(&s.id).copied().unwrap_or_default();
+        report.rows.push(vec![
+            Cell::Text(s.name.clone()),
+            n(count),
+            n(amount),
+            Cell::Text(String::new()),
+            Cell::Number(None),
+        ]);
+        report
+            .links
+            .push(Some(format!("/opportunities/list?stage={}", s.id)));
+    }
+    // The totals row's share is the win rate of the decided deals.
+    report.totals = vec![
+        Cell::Text(String::new()),
+        n(0),
+        n(0),
+        Cell::Text(String::new()),
+        Cell::Number((won + lost > 0).then(|| won * 10_000 / (won + lost))),
+    ];
+    Ok(())
+}
+
+/// Stock per product (of one warehouse or all): on hand, reserved, value
+/// at cost (for those who may see it), shipped in the period and turnover
+/// (shipped ÷ on hand).
+pub async fn inventory(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    report: &mut Report,
+) -> Result<()> {
+    policy::require(Some(actor), Permission::StockRead)?;
+    let warehouse = report.filter.warehouse_id;
+    let mut levels = stock_levels::Entity::find()
+        .select_only()
+        .column(stock_levels::Column::ProductId)
+        .column_as(sum(stock_levels::Column::OnHand), "on_hand")
+        .column_as(sum(stock_levels::Column::Reserved), "reserved")
+        .group_by(stock_levels::Column::ProductId);
+    if let Some(w) = warehouse {
+        levels = levels.filter(stock_levels::Column::WarehouseId.eq(w));
+    }
+    let levels: Vec<(i64, Option<i64>, Option<i64>)> = levels.into_tuple().all(db).await?;
+    let mut moved = stock_moves::Entity::find()
+        .select_only()
+        .column(stock_moves::Column::ProductId)
+        .column_as(sum(stock_moves::Column::Quantity), "qty")
+        .filter(stock_moves::Column::Kind.eq("shipment"))
+        .filter(stock_moves::Column::CreatedAt.gte(midnight(report.filter.from)))
+        .filter(stock_moves::Column::CreatedAt.lt(midnight(report.filter.to + Duration::days(1))))
+        .group_by(stock_moves::Column::ProductId);
+    if let Some(w) = warehouse {
+        moved = moved.filter(stock_moves::Column::WarehouseId.eq(w));
+    }
+    let shipped: HashMap<i64, i64> = moved
+        .into_tuple::<(i64, Option<i64>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(p, q)| (p, -q.unwrap_or(0)))
+        .collect();
+    let catalogue: HashMap<i64, products::Model> = products::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let costs = actor.has(Permission::ProductsReadCost);
+    report.columns = vec![
+        col("sku", Kind::Text),
+        col("product", Kind::Text),
+        col("on_hand", Kind::Count),
+        col("reserved", Kind::Count),
+        col("shipped", Kind::Count),
+        col("turnover", Kind::Percent),
+    ];
+    if costs {
+        report.columns.push(col("value", Kind::Money));
+    }
+    let mut rows: Vec<(String, Vec<Cell>, i64)> = Vec::new();
+    for (id, on_hand, reserved) in levels {
+        let Some(p) = catalogue.get(&id) else {
+            continue;
+        };
+        let on_hand = on_hand.unwrap_or(0);
+        let out = shipped.get(&id).copied().unwrap_or(0);
+        let mut row = vec![
+            Cell::Text(p.sku.clone()),
+            Cell::Text(p.name.clone()),
+            n(on_hand),
+            n(reserved.unwrap_or(0)),
+            n(out),
+            Cell::Number((on_hand > 0).then(|| out * 10_000 / on_hand)),
+        ];
+        if costs {
+            row.push(n(on_hand * p.cost_price_minor));
+        }
+        rows.push((p.sku.clone(), row, id));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, row, id) in rows {
+        report.rows.push(row);
+        report.links.push(Some(format!("/products/{id}")));
+    }
+    Ok(())
+}
+
+/// What each customer owes as of `today`, by how long it is overdue.
+pub async fn aging(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    report: &mut Report,
+    today: NaiveDate,
+) -> Result<()> {
+    use invoices::Column as C;
+    let owners = owners(
+        db,
+        actor,
+        report,
+        Permission::InvoicesRead,
+        Permission::InvoicesReadAll,
+    )
+    .await?;
+    let owed = || {
+        Expr::col(C::TotalMinor)
+            .sub(Expr::col(C::PaidMinor))
+            .sub(Expr::col(C::CreditedMinor))
+    };
+    let bucket = |after: Option<i64>, upto: Option<i64>| {
+        // Overdue by more than `after` days and at most `upto`.
+        let mut when = Condition::all();
+        if let Some(a) = after {
+            when = when.add(C::DueDate.lt(today - Duration::days(a)));
+        }
+        if let Some(u) = upto {
+            when = when.add(C::DueDate.gte(today - Duration::days(u)));
+        }
+        Expr::expr(Func::sum(Expr::case(when, owed()).finally(0))).cast_as(Alias::new("BIGINT"))
+    };
+    let mut q = invoices::Entity::find()
+        .select_only()
+        .column(C::CustomerId)
+        .column_as(bucket(None, Some(0)), "not_due")
+        .column_as(bucket(Some(0), Some(30)), "d0_30")
+        .column_as(bucket(Some(30), Some(60)), "d31_60")
+        .column_as(bucket(Some(60), Some(90)), "d61_90")
+        .column_as(bucket(Some(90), None), "d90")
+        .filter(C::State.is_in(invoice_service::UNPAID))
+        .filter(C::Currency.eq(report.currency.clone()))
+        .group_by(C::CustomerId);
+    if let Some(o) = owners {
+        q = q.filter(C::OwnerId.is_in(o));
+    }
+    if let Some(s) = &report.filter.segment {
+        q = q.filter(C::CustomerId.in_subquery(segment_customers(s)));
+    }
+    type Row = (
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let mut rows: Vec<Row> = q.into_tuple().all(db).await?;
+    let total = |r: &Row| {
+        r.1.unwrap_or(0) + r.2.unwrap_or(0) + r.3.unwrap_or(0) + r.4.unwrap_or(0) + r.5.unwrap_or(0)
+    };
+    rows.sort_by(|a, b| total(b).cmp(&total(a)).then(a.0.cmp(&b.0)));
+    let names = crate::services::customers::names(db, rows.iter().map(|r| r.0)).await?;
+    report.columns = vec![
+        col("customer", Kind::Text),
+        col("not_due", Kind::Money),
+        col("d0_30", Kind::Money),
+        col("d31_60", Kind::Money),
+        col("d61_90", Kind::Money),
+        col("d90_plus", Kind::Money),
+        col("owed", Kind::Money),
+    ];
+    for r in rows {
+        let t = total(&r);
+        report.rows.push(vec![
+            Cell::Text(names.get(&r.0).cloned().unwrap_or_default()),
+            n(r.1.unwrap_or(0)),
+            n(r.2.unwrap_or(0)),
+            n(r.3.unwrap_or(0)),
+            n(r.4.unwrap_or(0)),
+            n(r.5.unwrap_or(0)),
+            n(t),
+        ]);
+        report
+            .links
+            .push(Some(format!("/customers/{}?tab=invoices", r.0)));
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct Perf {
+    opened: i64,
+    resolved: i64,
+    met: i64,
+    with_target: i64,
+    minutes: i64,
+    ratings: i64,
+    rating_sum: i64,
+}
+
+impl Perf {
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            n(self.opened),
+            n(self.resolved),
+            Cell::Number((self.with_target > 0).then(|| self.met * 10_000 / self.with_target)),
+            Cell::Number((self.resolved > 0).then(|| self.minutes / self.resolved)),
+            Cell::Number((self.ratings > 0).then(|| self.rating_sum * 100 / self.ratings)),
+        ]
+    }
+}
+
+/// Tickets opened and resolved in the period per queue (or per agent):
+/// resolved within SLA, mean time to resolve, average rating.
+pub async fn tickets(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    report: &mut Report,
+    by_agent: bool,
+) -> Result<()> {
+    use tickets::Column as C;
+    if !(actor.has(Permission::TicketsRead) || actor.has(Permission::TicketsReadAll)) {
+        return Err(Error::Forbidden);
+    }
+    let scope = ticket_service::scope_condition(db, actor).await?;
+    let (start, end) = (
+        midnight(report.filter.from),
+        midnight(report.filter.to + Duration::days(1)),
+    );
+    type Row = (
+        Option<i64>,
+        Option<i64>,
+        chrono::DateTime<chrono::Utc>,
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<bool>,
+        Option<i32>,
+    );
+    let rows: Vec<Row> = tickets::Entity::find()
+        .select_only()
+        .columns([
+            C::QueueId,
+            C::AssigneeId,
+            C::CreatedAt,
+            C::ResolvedAt,
+            C::ResolutionMet,
+            C::Rating,
+        ])
+        .filter(scope)
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(C::CreatedAt.gte(start))
+                        .add(C::CreatedAt.lt(end)),
+                )
+                .add(
+                    Condition::all()
+                        .add(C::ResolvedAt.gte(start))
+                        .add(C::ResolvedAt.lt(end)),
+                ),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut groups: BTreeMap<i64, Perf> = BTreeMap::new();
+    let mut all = Perf::default();
+    for (queue, agent, created, resolved, met, rating) in rows {
+        let key = if by_agent { agent } else { queue }.unwrap_or(0);
+        for p in [groups.entry(key).or_default(), &mut all] {
+            if created >= start && created < end {
+                p.opened += 1;
+            }
+            if let Some(done) = resolved.filter(|r| *r >= start && *r < end) {
+                p.resolved += 1;
+                p.minutes += (done - created).num_minutes().max(0);
+                if let Some(met) = met {
+                    p.with_target += 1;
+                    p.met += i64::from(met);
+                }
+                if let Some(r) = rating {
+                    p.ratings += 1;
+                    p.rating_sum += i64::from(r);
+                }
+            }
+        }
+    }
+    let names: HashMap<i64, String> = if by_agent {
+        users::Entity::find()
+            .filter(users::Column::Id.is_in(groups.keys().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect()
+    } else {
+        queues::Entity::find()
+            .filter(queues::Column::Id.is_in(groups.keys().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|q| (q.id, q.name))
+            .collect()
+    };
+    report.columns = vec![
+        col(if by_agent { "agent" } else { "queue" }, Kind::Text),
+        col("opened", Kind::Count),
+        col("resolved", Kind::Count),
+        col("within_sla", Kind::Percent),
+        col("mean_resolution", Kind::Minutes),
+        col("avg_rating", Kind::Rating),
+    ];
+    for (key, perf) in &groups {
+        let mut row = vec![Cell::Text(names.get(key).cloned().unwrap_or_default())];
+        row.extend(perf.cells());
+        report.rows.push(row);
+        report.links.push(None);
+    }
+    let mut totals = vec![Cell::Text(String::new())];
+    totals.extend(all.cells());
+    report.totals = totals;
+    Ok(())
+}
