@@ -47,6 +47,10 @@ const cases = [
   ['support board, 30 days', 'support@demo.tandem.test', 'demo-support-pass', '/api/dashboards/board', board('support')],
   ['order list, first page', 'manager@demo.tandem.test', 'demo-manager-pass', '/api/orders/list', orders({})],
   ['order list, booked in 30 days (a tile\'s link)', 'manager@demo.tandem.test', 'demo-manager-pass', '/api/orders/list', orders({ state: 'booked', from: daysAgo(29), to: daysAgo(0) })],
+  ...['sales_by_customer', 'sales_by_product', 'sales_by_period', 'pipeline_conversion', 'inventory_valuation', 'receivables_aging', 'tickets_by_queue', 'tickets_by_agent'].map((kind) => [
+    `report ${kind}, 30 days`, 'manager@demo.tandem.test', 'demo-manager-pass', '/api/reports/run',
+    { query: { kind, filter: board('').query, grain: '' } },
+  ]),
 ];
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
