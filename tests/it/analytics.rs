@@ -394,6 +394,9 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         String::from_utf8_lossy(&csv).lines().count(),
         by_customer.rows.len() + 2
     );
+    // Labels missing from the request fall back to the column keys.
+    let csv = reports::to_csv(&by_customer, &[], "Total")?;
+    assert!(String::from_utf8_lossy(&csv).starts_with("\u{feff}customer,orders,net,total\n"));
     // Sales may not run reports without `reports.view`.
     assert!(matches!(
         reports::run(

@@ -176,7 +176,14 @@ fn plain(kind: Kind, value: Option<i64>) -> String {
 pub fn to_csv(report: &Report, headers: &[String], total_label: &str) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let fail = |e: csv::Error| Error::Internal(format!("csv: {e}"));
-    out.write_record(headers).map_err(fail)?;
+    // One header per column; a missing label falls back to the column's key.
+    let headers: Vec<&str> = report
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| headers.get(i).map_or(c.key, String::as_str))
+        .collect();
+    out.write_record(&headers).map_err(fail)?;
     let line = |cells: &[Cell]| -> Vec<String> {
         cells
             .iter()
