@@ -710,7 +710,6 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
             changed: false,
         });
     }
-    counted.apply(&txn).await?;
     let mut lines = lines_of(&txn, id).await?;
     let approval = approval_for(&txn, &seen, &lines, true).await?;
     let mut approved_by = seen.approved_by;
@@ -787,6 +786,8 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
         },
     )
     .await?;
+    // The summary rows last, after the stock levels (see `cancel`).
+    counted.apply(&txn).await?;
     if order.total_minor >= large_order(&txn).await? {
         let managers = notifications::holders(&txn, Permission::DashboardsViewAll).await?;
         let title = format!(
@@ -989,7 +990,6 @@ pub async fn cancel(
         }
         return Err(Error::Conflict(messages::ORDER_CANNOT_CANCEL.into()));
     }
-    counted.apply(&txn).await?;
     let lines = lines_of(&txn, id).await?;
     let mut sorted: Vec<&sales_order_lines::Model> =
         lines.iter().filter(|l| l.reserved > 0).collect();
@@ -1015,6 +1015,9 @@ pub async fn cancel(
         .filter(shipments::Column::State.eq("open"))
         .exec(&txn)
         .await?;
+    // The summary rows last, after the stock levels: every transaction
+    // takes them at its end, so none waits for a level while holding one.
+    counted.apply(&txn).await?;
     let order = sales_orders::Entity::find_by_id(id)
         .one(&txn)
         .await?
