@@ -103,7 +103,7 @@ fn Board(board: BoardView) -> impl IntoView {
     let tabs = board.kinds.clone();
     let keep = move || query.read_untracked().to_query_string();
     view! {
-        <section class="board" data-testid="board" data-kind=board.kind.clone() aria-label=kind_label(&board.kind, i18n)>
+        <section class="dash-board" data-testid="board" data-kind=board.kind.clone() aria-label=kind_label(&board.kind, i18n)>
             {(tabs.len() > 1).then(|| view! {
                 <nav class="tabs" aria-label=move || t_string!(i18n, dash.boards)>
                     {tabs.into_iter().map(|k| {
