@@ -203,22 +203,27 @@ impl Snapshot {
     }
 }
 
+/// The summary row of `key` holding `counts`.
+fn summary_row(key: &Key, counts: &Counts) -> order_stats::ActiveModel {
+    order_stats::ActiveModel {
+        day: Set(key.day),
+        state: Set(key.state.clone()),
+        warehouse_id: Set(key.warehouse_id),
+        owner_id: Set(key.owner_id),
+        segment: Set(key.segment.clone()),
+        currency: Set(key.currency.clone()),
+        orders: Set(counts.orders),
+        net_minor: Set(counts.net_minor),
+        total_minor: Set(counts.total_minor),
+        ..Default::default()
+    }
+}
+
 /// Adds `delta` to the summary rows, in key order.
 async fn add(db: &impl ConnectionTrait, delta: &Summary) -> Result<()> {
     use order_stats::Column as C;
     for (key, counts) in delta.iter().filter(|(_, c)| !c.is_zero()) {
-        let row = order_stats::ActiveModel {
-            day: Set(key.day),
-            state: Set(key.state.clone()),
-            warehouse_id: Set(key.warehouse_id),
-            owner_id: Set(key.owner_id),
-            segment: Set(key.segment.clone()),
-            currency: Set(key.currency.clone()),
-            orders: Set(counts.orders),
-            net_minor: Set(counts.net_minor),
-            total_minor: Set(counts.total_minor),
-            ..Default::default()
-        };
+        let row = summary_row(key, counts);
         let plus = |col: C| {
             Expr::col((order_stats::Entity, col)).add(Expr::col((Alias::new("excluded"), col)))
         };
@@ -341,18 +346,7 @@ pub async fn rebuild(db: &impl crate::db::Tx, progress: impl FnMut(u64)) -> Resu
     order_stats::Entity::delete_many().exec(&txn).await?;
     let rows: Vec<order_stats::ActiveModel> = fresh
         .iter()
-        .map(|(key, counts)| order_stats::ActiveModel {
-            day: Set(key.day),
-            state: Set(key.state.clone()),
-            warehouse_id: Set(key.warehouse_id),
-            owner_id: Set(key.owner_id),
-            segment: Set(key.segment.clone()),
-            currency: Set(key.currency.clone()),
-            orders: Set(counts.orders),
-            net_minor: Set(counts.net_minor),
-            total_minor: Set(counts.total_minor),
-            ..Default::default()
-        })
+        .map(|(key, counts)| summary_row(key, counts))
         .collect();
     for chunk in rows.chunks(1_000) {
         order_stats::Entity::insert_many(chunk.to_vec())

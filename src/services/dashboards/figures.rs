@@ -11,6 +11,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, StatementBuilder,
 };
 
+use super::sales::sum;
 use crate::{
     entities::{
         invoices, opportunities, pipeline_stages, products, purchase_orders, reorder_rules,
@@ -19,10 +20,6 @@ use crate::{
     services::{invoices as invoice_service, orders::OrderState, purchasing},
     Result,
 };
-
-fn sum(col: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::SimpleExpr {
-    Expr::col(col).sum().cast_as(Alias::new("BIGINT"))
-}
 
 /// Midnight UTC starting `day`.
 pub fn midnight(day: NaiveDate) -> DateTime<Utc> {

@@ -107,7 +107,8 @@ pub fn segment_customers(segment: &str) -> sea_orm::sea_query::SelectStatement {
         .into_query()
 }
 
-fn sum(col: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::SimpleExpr {
+/// `CAST(SUM(col) AS BIGINT)`: PostgreSQL sums bigints as numeric.
+pub fn sum(col: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::SimpleExpr {
     Expr::col(col).sum().cast_as(Alias::new("BIGINT"))
 }
 

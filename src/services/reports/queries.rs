@@ -19,22 +19,14 @@ use crate::{
         sales_orders, stock_levels, stock_moves, tickets, users,
     },
     services::{
-        dashboards::{self, segment_customers, Grain, Slice, BOOKED},
+        dashboards::{self, midnight, segment_customers, sum, Grain, Slice, BOOKED},
         invoices as invoice_service, tickets as ticket_service,
     },
     Error, Result,
 };
 
-fn sum(col: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::SimpleExpr {
-    Expr::col(col).sum().cast_as(Alias::new("BIGINT"))
-}
-
 fn n(v: i64) -> Cell {
     Cell::Number(Some(v))
-}
-
-fn midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
 /// The owners a report may include for an area (scope narrowed by the
