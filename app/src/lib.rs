@@ -161,6 +161,9 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/dashboards") view=|| view! { <Guard need=Area::Dashboards.need()><crate::dashboards::DashboardPage/></Guard> }/>
                             <Route path=path!("/dashboards/:kind") view=|| view! { <Guard need=Area::Dashboards.need()><crate::dashboards::DashboardPage/></Guard> }/>
                             <Route path=path!("/reports") view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::ReportsPage/></Guard> }/>
+                            <Route path=path!("/analysis") view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::analysis::AnalysisPage/></Guard> }/>
+                            <Route path=path!("/reports/inbox") view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::inbox::InboxPage/></Guard> }/>
+                            <Route path=path!("/reports/inbox/:id") view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::inbox::RunPage/></Guard> }/>
                             <Route path=path!("/reports/:kind") view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::ReportsPage/></Guard> }/>
                             <Route path=path!("/admin") view=|| view! { <Guard need=Area::Admin.need()><AdminHome/></Guard> }/>
                             <Route path=path!("/admin/users") view=|| view! { <Guard need=Need::Permission("admin.users")><UsersPage/></Guard> }/>

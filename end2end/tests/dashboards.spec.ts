@@ -111,3 +111,43 @@ test.describe('reports', () => {
     await expect(page.getByRole('button', { name: 'Print' })).toBeVisible();
   });
 });
+
+test.describe('report inbox and analysis', () => {
+  test('a report runs in the background with progress, lands in the inbox and notifies; a pivot is saved and shared', async ({ page }) => {
+    test.setTimeout(120_000);
+    const shell = new Shell(page);
+    await shell.signIn('manager@demo.tandem.test', 'demo-manager-pass');
+    await shell.open('/reports/receivables_aging');
+    const owed = (await page.getByTestId('report-totals').locator('[data-col="owed"]').textContent())!.trim();
+    await page.getByTestId('run-background').click();
+    await expect(page.getByTestId('schedule-status')).toContainText('Queued');
+    await page.getByLabel('Send me this report').selectOption('weekly');
+    await page.getByTestId('subscribe').click();
+    await expect(page.getByTestId('schedule-status')).toContainText('Subscribed');
+
+    // The inbox refreshes itself until the run is ready (the job runs every 10 s).
+    await shell.open('/reports/inbox');
+    await expect(page.getByTestId('subscriptions')).toContainText('Weekly (Mondays)');
+    const ready = page.getByTestId('runs').locator('tr[data-status="done"]').first();
+    await expect(ready).toBeVisible({ timeout: 40_000 });
+    await ready.getByRole('link').click();
+    await expect(page).toHaveURL(/\/reports\/inbox\/\d+$/);
+    await expect(page.getByTestId('report-totals').locator('[data-col="owed"]')).toHaveText(owed);
+    await expect(page.getByTestId('unread')).toBeVisible();
+
+    // A pivot: revenue by owner and month, saved and shared.
+    await shell.open('/analysis');
+    const form = page.getByTestId('pivot-form');
+    await form.getByLabel('Rows').selectOption('owner');
+    await form.getByLabel('Columns').selectOption('month');
+    await form.getByLabel('Measure').selectOption('revenue');
+    await form.getByLabel('Period').selectOption('year');
+    await form.getByRole('button', { name: 'Show' }).click();
+    await expect(page).toHaveURL(/rows=owner/);
+    await expect(page.getByTestId('pivot-total')).not.toHaveText('0.00');
+    await page.getByLabel('Name').fill(`Revenue by owner ${Date.now()}`);
+    await page.getByLabel('Share with everyone who runs reports').check();
+    await page.getByTestId('save-analysis').click();
+    await expect(page.getByTestId('saved-analyses')).toContainText('Revenue by owner');
+  });
+});

@@ -13,6 +13,7 @@ mod m20261129_000006_create_erp_core;
 mod m20261129_000007_create_money_supply;
 mod m20261129_000008_create_service;
 mod m20261129_000009_create_analytics;
+mod m20261129_000010_create_report_runs;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_create_money_supply::Migration),
             Box::new(m20261129_000008_create_service::Migration),
             Box::new(m20261129_000009_create_analytics::Migration),
+            Box::new(m20261129_000010_create_report_runs::Migration),
         ]
     }
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use tandem_domain::{
-    services::{invoices, sessions, tickets},
+    services::{invoices, report_runs, sessions, tickets},
     Db,
 };
 
@@ -13,6 +13,8 @@ const SESSION_SWEEP: Duration = Duration::from_secs(15 * 60);
 const OVERDUE_SWEEP: Duration = Duration::from_secs(15 * 60);
 /// How often SLA deadlines are checked for "breaching soon" and "breached".
 const SLA_SWEEP: Duration = Duration::from_secs(5 * 60);
+/// How often due report subscriptions are queued and queued reports run.
+const REPORT_SWEEP: Duration = Duration::from_secs(10);
 
 /// Starts the background jobs; they stop with the runtime.
 pub fn spawn(db: Db) {
@@ -39,6 +41,20 @@ pub fn spawn(db: Db) {
                 Ok(0) => {}
                 Ok(alerted) => tracing::info!(alerted, "SLA alerts sent"),
                 Err(err) => tracing::warn!(%err, "could not check SLA deadlines"),
+            }
+        }
+    });
+    // Generates scheduled and requested reports off the request path, so a
+    // long report never holds up a page; progress is kept on the run.
+    let report_db = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(REPORT_SWEEP);
+        loop {
+            tick.tick().await;
+            match report_runs::tick(&report_db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(finished) => tracing::info!(finished, "reports generated"),
+                Err(err) => tracing::warn!(%err, "could not generate reports"),
             }
         }
     });

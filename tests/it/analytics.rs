@@ -652,3 +652,236 @@ async fn confirming_a_large_order_tells_the_managers() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn scheduled_and_requested_reports_run_once_in_the_background() -> TestResult {
+    use tandem_domain::services::{notifications, report_runs};
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "RUN-1", 1_000, 20).await?;
+    let c = customer(&db.conn, &e.ana, "Run Co", 0).await?;
+    let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 2)])).await?;
+    orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
+    let now = Utc::now();
+    // Bad requests are refused before anything is stored.
+    for (kind, filter, frequency) in [
+        ("nope", "", "daily"),
+        ("sales_by_customer", "period=fortnight", "daily"),
+        ("sales_by_customer", "", "hourly"),
+    ] {
+        let refused =
+            report_runs::subscribe(&db.conn, Some(&e.manager), kind, filter, frequency, now).await;
+        assert!(
+            matches!(refused, Err(Error::Validation(_))),
+            "{kind} {filter} {frequency}"
+        );
+    }
+    let refused = report_runs::request(&db.conn, Some(&e.ana), "sales_by_customer", "", now).await;
+    assert!(
+        matches!(refused, Err(Error::Forbidden)),
+        "sales cannot run reports"
+    );
+
+    let sub = report_runs::subscribe(
+        &db.conn,
+        Some(&e.manager),
+        "sales_by_customer",
+        "period=7d",
+        "daily",
+        now,
+    )
+    .await?;
+    let asked = report_runs::request(
+        &db.conn,
+        Some(&e.manager),
+        "sales_by_period",
+        "period=30d&grain=week",
+        now,
+    )
+    .await?;
+    let (queued, _) = report_runs::get(&db.conn, Some(&e.manager), asked).await?;
+    assert_eq!((queued.status.as_str(), queued.progress), ("queued", 0));
+    // The subscription is not due yet: only the requested run is worked.
+    assert_eq!(report_runs::tick(&db.conn, now).await?, 1);
+    let (run, stored) = report_runs::get(&db.conn, Some(&e.manager), asked).await?;
+    assert_eq!((run.status.as_str(), run.progress), ("done", 100));
+    let stored = stored.ok_or("a finished run keeps its result")?;
+    let net = stored
+        .columns
+        .iter()
+        .position(|(k, _)| k == "net")
+        .ok_or("net column")?;
+    assert_eq!(stored.totals[net], serde_json::json!(2_000));
+    // Two servers tick at the due time at once: one run for the subscription.
+    let later = now + Duration::days(2);
+    let (a, b) = tokio::join!(
+        report_runs::tick(&db.conn, later),
+        report_runs::tick(&db.conn, later)
+    );
+    assert_eq!(a? + b?, 1);
+    let runs = report_runs::runs(&db.conn, Some(&e.manager), 50).await?;
+    assert_eq!(
+        runs.iter()
+            .filter(|r| r.subscription_id == Some(sub))
+            .count(),
+        1
+    );
+    assert!(runs.iter().all(|r| r.status == "done"), "{runs:?}");
+    // The owner is told each time; nobody else can open their runs.
+    let told = notifications::mine(&db.conn, Some(&e.manager), 50).await?;
+    assert_eq!(
+        told.iter()
+            .filter(|n| n.kind == notifications::REPORT_READY)
+            .count(),
+        2
+    );
+    assert!(told
+        .iter()
+        .any(|n| n.link == format!("/reports/inbox/{asked}")));
+    assert!(matches!(
+        report_runs::get(&db.conn, Some(&e.admin), asked).await,
+        Err(Error::NotFound)
+    ));
+    // Unsubscribed: no more runs.
+    report_runs::unsubscribe(&db.conn, Some(&e.manager), sub).await?;
+    assert!(matches!(
+        report_runs::unsubscribe(&db.conn, Some(&e.admin), sub).await,
+        Err(Error::NotFound)
+    ));
+    report_runs::tick(&db.conn, later + Duration::days(3)).await?;
+    let runs = report_runs::runs(&db.conn, Some(&e.manager), 50).await?;
+    assert_eq!(
+        runs.iter()
+            .filter(|r| r.subscription_id == Some(sub))
+            .count(),
+        1
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared() -> TestResult {
+    use tandem_domain::services::pivot::{self, Query};
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let a = stocked(&db.conn, &e, "PIV-A", 1_000, 50).await?;
+    let b = stocked(&db.conn, &e, "PIV-B", 250, 50).await?;
+    let mine = customer(&db.conn, &e.ana, "Pivot Ana", 0).await?;
+    let theirs = customer(&db.conn, &e.ben, "Pivot Ben", 0).await?;
+    for (c, who, lines) in [
+        (mine, &e.ana, vec![line(a, 2), line(b, 4)]),
+        (theirs, &e.ben, vec![line(a, 1)]),
+        (theirs, &e.ben, vec![line(b, 3)]),
+    ] {
+        let o = orders::create(&db.conn, Some(who), &quote(c, e.main, lines)).await?;
+        orders::confirm(&db.conn, Some(who), o.id).await?;
+    }
+    let now = Utc::now();
+    let q = |source: &str, rows: &str, columns: &str, measure: &str| Query {
+        source: source.into(),
+        rows: rows.into(),
+        columns: columns.into(),
+        measure: measure.into(),
+        filter: FilterInput::default(),
+    };
+    // Revenue by owner × state (from the summary) and by customer (from the orders).
+    let by_owner = pivot::run(
+        &db.conn,
+        Some(&e.manager),
+        &q("orders", "owner", "state", "revenue"),
+        now,
+    )
+    .await?;
+    assert_eq!(by_owner.total, 2_000 + 1_000 + 1_000 + 750);
+    let by_customer = pivot::run(
+        &db.conn,
+        Some(&e.manager),
+        &q("orders", "customer", "", "count"),
+        now,
+    )
+    .await?;
+    assert_eq!(
+        by_customer.rows,
+        vec!["Pivot Ben".to_owned(), "Pivot Ana".to_owned()]
+    );
+    assert_eq!(by_customer.row_totals, vec![2, 1]);
+    // Lines by product: quantity sums per product; margin needs cost prices.
+    let qty = pivot::run(
+        &db.conn,
+        Some(&e.manager),
+        &q("order_lines", "product", "", "quantity"),
+        now,
+    )
+    .await?;
+    assert_eq!(qty.rows, vec!["PIV-B".to_owned(), "PIV-A".to_owned()]);
+    assert_eq!(qty.row_totals, vec![7, 3]);
+    assert!(matches!(
+        pivot::run(
+            &db.conn,
+            Some(&e.manager),
+            &q("orders", "nope", "", "count"),
+            now
+        )
+        .await,
+        Err(Error::Validation(_))
+    ));
+    // Sales may not run analyses (no `reports.view`).
+    assert!(matches!(
+        pivot::run(
+            &db.conn,
+            Some(&e.ana),
+            &q("orders", "owner", "", "count"),
+            now
+        )
+        .await,
+        Err(Error::Forbidden)
+    ));
+    // Saved and shared.
+    let id = pivot::save(
+        &db.conn,
+        Some(&e.manager),
+        "Revenue by owner",
+        "source=orders&rows=owner&columns=month&measure=revenue&period=year",
+        true,
+        now,
+    )
+    .await?;
+    let private = pivot::save(
+        &db.conn,
+        Some(&e.manager),
+        "Mine only",
+        "source=tickets&rows=status&measure=count",
+        false,
+        now,
+    )
+    .await?;
+    let seen: Vec<i64> = pivot::saved(&db.conn, Some(&e.admin))
+        .await?
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert!(seen.contains(&id) && !seen.contains(&private));
+    assert!(matches!(
+        pivot::delete(&db.conn, Some(&e.admin), id).await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        pivot::save(
+            &db.conn,
+            Some(&e.manager),
+            " ",
+            "source=orders&rows=owner&measure=count",
+            false,
+            now
+        )
+        .await,
+        Err(Error::Validation(_))
+    ));
+    let reopened =
+        pivot::parse("source=orders&rows=owner&columns=month&measure=revenue&period=year");
+    assert_eq!(
+        (reopened.rows.as_str(), reopened.filter.period.as_str()),
+        ("owner", "year")
+    );
+    Ok(())
+}

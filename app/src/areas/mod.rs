@@ -71,7 +71,7 @@ impl Area {
                 "/purchasing",
             ],
             Area::Service => &["/service", "/tickets", "/knowledge"],
-            Area::Dashboards => &["/dashboards", "/reports"],
+            Area::Dashboards => &["/dashboards", "/reports", "/analysis"],
             Area::Admin => &["/admin"],
         }
     }

@@ -25,7 +25,7 @@ mod convert {
         .into()
     }
 
-    fn cell(c: Cell) -> CellView {
+    pub fn cell(c: Cell) -> CellView {
         match c {
             Cell::Text(t) => CellView::Text(t),
             Cell::Number(v) => CellView::Number(v),
@@ -147,4 +147,157 @@ pub async fn options(
         segments: o.segments,
         ..Default::default()
     })
+}
+
+#[cfg(feature = "ssr")]
+fn run_row(r: tandem_domain::entities::report_runs::Model) -> RunRow {
+    use crate::ssr::local_time;
+    RunRow {
+        id: r.id,
+        kind: r.kind,
+        filter: r.filter,
+        status: r.status,
+        progress: r.progress,
+        rows: r.rows,
+        error: r.error,
+        created: local_time(r.created_at),
+        finished: r.finished_at.map(local_time).unwrap_or_default(),
+        scheduled: r.subscription_id.is_some(),
+    }
+}
+
+/// Queues a report to run in the background (the filter as the report
+/// page's query string). Needs `reports.view`.
+#[server(endpoint = "reports/request", input = server_fn::codec::Json)]
+pub async fn request(kind: String, filter: String) -> Result<i64, AppError> {
+    let state = crate::ssr::state()?;
+    let actor = crate::ssr::actor();
+    let now = chrono::Utc::now();
+    Ok(tandem_domain::services::report_runs::request(
+        &state.db,
+        actor.as_ref(),
+        &kind,
+        &filter,
+        now,
+    )
+    .await?)
+}
+
+/// Subscribes to a report daily, weekly or monthly. Needs `reports.view`.
+#[server(endpoint = "reports/subscribe", input = server_fn::codec::Json)]
+pub async fn subscribe(kind: String, filter: String, frequency: String) -> Result<i64, AppError> {
+    let state = crate::ssr::state()?;
+    let actor = crate::ssr::actor();
+    let now = chrono::Utc::now();
+    Ok(tandem_domain::services::report_runs::subscribe(
+        &state.db,
+        actor.as_ref(),
+        &kind,
+        &filter,
+        &frequency,
+        now,
+    )
+    .await?)
+}
+
+/// Ends one of the user's subscriptions. Needs `reports.view`.
+#[server(endpoint = "reports/unsubscribe", input = server_fn::codec::Json)]
+pub async fn unsubscribe(id: i64) -> Result<(), AppError> {
+    let state = crate::ssr::state()?;
+    Ok(tandem_domain::services::report_runs::unsubscribe(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        id,
+    )
+    .await?)
+}
+
+/// The user's subscriptions. Needs `reports.view`.
+#[server(endpoint = "reports/subscriptions", input = server_fn::codec::Json)]
+pub async fn subscriptions() -> Result<Vec<SubscriptionRow>, AppError> {
+    let state = crate::ssr::state()?;
+    let subs = tandem_domain::services::report_runs::subscriptions(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+    )
+    .await?;
+    Ok(subs
+        .into_iter()
+        .map(|s| SubscriptionRow {
+            id: s.id,
+            kind: s.kind,
+            filter: s.filter,
+            frequency: s.frequency,
+            next_run: crate::ssr::local_time(s.next_run_at),
+        })
+        .collect())
+}
+
+/// The user's newest background runs. Needs `reports.view`.
+#[server(endpoint = "reports/runs", input = server_fn::codec::Json)]
+pub async fn runs() -> Result<Vec<RunRow>, AppError> {
+    let state = crate::ssr::state()?;
+    let runs =
+        tandem_domain::services::report_runs::runs(&state.db, crate::ssr::actor().as_ref(), 100)
+            .await?;
+    Ok(runs.into_iter().map(run_row).collect())
+}
+
+/// One of the user's runs with its result. Needs `reports.view`.
+#[server(endpoint = "reports/get_run", input = server_fn::codec::Json)]
+pub async fn get_run(id: i64) -> Result<RunView, AppError> {
+    let state = crate::ssr::state()?;
+    let (run, stored) =
+        tandem_domain::services::report_runs::get(&state.db, crate::ssr::actor().as_ref(), id)
+            .await?;
+    let kind = run.kind.clone();
+    let report = stored.map(|s| ReportView {
+        kind,
+        from: s.from.clone(),
+        to: s.to.clone(),
+        currency: s.currency.clone(),
+        columns: s
+            .columns
+            .iter()
+            .map(|(key, kind)| ColumnView {
+                key: key.clone(),
+                kind: kind.clone(),
+            })
+            .collect(),
+        rows: s
+            .rows()
+            .into_iter()
+            .take(tandem_domain::services::reports::SHOWN_ROWS)
+            .map(|row| row.into_iter().map(convert::cell).collect())
+            .collect(),
+        links: Vec::new(),
+        totals: s.totals().into_iter().map(convert::cell).collect(),
+        total_rows: s.rows.len() as i64,
+        took_ms: 0,
+    });
+    Ok(RunView {
+        run: run_row(run),
+        report,
+    })
+}
+
+/// A finished run as CSV with the reader's headers. Needs `reports.view`
+/// and `reports.export`.
+#[server(endpoint = "reports/export_run", input = server_fn::codec::Json)]
+pub async fn export_run(
+    id: i64,
+    headers: Vec<String>,
+    total_label: String,
+) -> Result<String, AppError> {
+    let state = crate::ssr::state()?;
+    let actor = crate::ssr::actor();
+    tandem_domain::auth::policy::require(
+        actor.as_ref(),
+        tandem_domain::auth::Permission::ReportsExport,
+    )?;
+    let (_, stored) =
+        tandem_domain::services::report_runs::get(&state.db, actor.as_ref(), id).await?;
+    let stored = stored.ok_or(AppError::NotFound)?;
+    let bytes = stored.to_csv(&headers, &total_label)?;
+    String::from_utf8(bytes).map_err(|_| AppError::Internal)
 }

@@ -1,7 +1,9 @@
 //! Reports: a table per report with the dashboards' filters in the URL,
 //! totals over every row, CSV export and printing.
 
+pub mod analysis;
 pub mod api;
+pub mod inbox;
 pub mod types;
 
 use leptos::prelude::*;
@@ -24,7 +26,8 @@ pub const KINDS: [&str; 8] = [
     "tickets_by_agent",
 ];
 
-fn kind_label(kind: &str, i18n: I18nContext<Locale>) -> &'static str {
+/// A report's name in the reader's language.
+pub fn kind_label(kind: &str, i18n: I18nContext<Locale>) -> &'static str {
     match kind {
         "sales_by_customer" => t_string!(i18n, rep.k_sales_by_customer),
         "sales_by_product" => t_string!(i18n, rep.k_sales_by_product),
@@ -108,7 +111,7 @@ fn request(kind: String, q: &leptos_router::params::ParamsMap) -> ReportQuery {
 
 /// Starts a download of `text` as `name` in the browser.
 #[cfg(feature = "hydrate")]
-fn download(name: &str, text: &str) {
+pub(crate) fn download(name: &str, text: &str) {
     use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let bag = web_sys::BlobPropertyBag::new();
@@ -129,7 +132,7 @@ fn download(name: &str, text: &str) {
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn download(_name: &str, _text: &str) {}
+pub(crate) fn download(_name: &str, _text: &str) {}
 
 /// `/reports` and `/reports/:kind`.
 #[component]
@@ -160,7 +163,13 @@ pub fn ReportsPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, rep.title).to_owned()/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, rep.title)}</h1></header>
+            <header class="page-header page-header-row">
+                <h1>{t!(i18n, rep.title)}</h1>
+                <div class="actions">
+                    <a class="btn btn-secondary" href="/analysis">{t!(i18n, piv.title)}</a>
+                    <a class="btn btn-secondary" href="/reports/inbox">{t!(i18n, rep.inbox)}</a>
+                </div>
+            </header>
             <nav class="tabs no-print" aria-label=move || t_string!(i18n, rep.title)>
                 {KINDS.into_iter().map(|k| view! {
                     <a class="tab" href=move || format!("/reports/{k}{}", keep()) aria-current=move || (kind() == k).then_some("page")>{move || kind_label(k, i18n)}</a>
@@ -183,11 +192,12 @@ pub fn ReportsPage() -> impl IntoView {
                     </p>
                 })}
             </div>
+            <inbox::Schedule kind=Signal::derive(kind) filter=Signal::derive(move || query.read().to_query_string())/>
             <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, dash.loading)}</p> }>
                 {move || report.get().map(|result| match result {
                     Ok(r) => (move || {
                         let _ = i18n.get_locale();
-                        view! { <ReportTable report=r.clone() request=request(kind(), &query.read_untracked())/> }
+                        view! { <ReportTable report=r.clone() source=Source::Live(Box::new(request(kind(), &query.read_untracked())))/> }
                     }).into_any(),
                     Err(err @ crate::error::AppError::Validation(_)) => {
                         let errors = Signal::derive(move || Some(err.clone()));
@@ -204,8 +214,18 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
+/// Where a table's CSV comes from: the report run again, or a stored run.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// Run the report with this request.
+    Live(Box<ReportQuery>),
+    /// A finished background run.
+    Run(i64),
+}
+
+/// A report's table with its totals, CSV export and print.
 #[component]
-fn ReportTable(report: ReportView, request: ReportQuery) -> impl IntoView {
+pub fn ReportTable(report: ReportView, source: Source) -> impl IntoView {
     let i18n = use_i18n();
     let can_export = use_me().is_some_and(|m| m.can("reports.export"));
     let exporting = RwSignal::new(false);
@@ -217,11 +237,16 @@ fn ReportTable(report: ReportView, request: ReportQuery) -> impl IntoView {
         .collect();
     let name = format!("{}_{}_{}.csv", report.kind, report.from, report.to);
     let export = move |_| {
-        let (request, headers, name) = (request.clone(), headers.clone(), name.clone());
+        let (source, headers, name) = (source.clone(), headers.clone(), name.clone());
         exporting.set(true);
         failed.set(false);
         leptos::task::spawn_local(async move {
-            match api::export(request, headers, t_string!(i18n, rep.total).to_owned()).await {
+            let label = t_string!(i18n, rep.total).to_owned();
+            let csv = match source {
+                Source::Live(request) => api::export(*request, headers, label).await,
+                Source::Run(id) => api::export_run(id, headers, label).await,
+            };
+            match csv {
                 Ok(text) => download(&name, &text),
                 Err(_) => failed.set(true),
             }

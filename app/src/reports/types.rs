@@ -58,3 +58,52 @@ pub struct ReportView {
     /// Server time, milliseconds.
     pub took_ms: i64,
 }
+
+/// A background run in the inbox.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRow {
+    /// Key.
+    pub id: i64,
+    /// Which report.
+    pub kind: String,
+    /// Its filter (query string).
+    pub filter: String,
+    /// `queued`, `running`, `done`, `failed`.
+    pub status: String,
+    /// 0–100.
+    pub progress: i32,
+    /// Rows in the result.
+    pub rows: i64,
+    /// Why it failed.
+    pub error: String,
+    /// Asked for (local time).
+    pub created: String,
+    /// Finished (local time), if it has.
+    pub finished: String,
+    /// From a subscription (else asked for once).
+    pub scheduled: bool,
+}
+
+/// A subscription.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionRow {
+    /// Key.
+    pub id: i64,
+    /// Which report.
+    pub kind: String,
+    /// Its filter (query string).
+    pub filter: String,
+    /// `daily`, `weekly`, `monthly`.
+    pub frequency: String,
+    /// Next run (local time).
+    pub next_run: String,
+}
+
+/// A run with its result once done.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunView {
+    /// The run.
+    pub run: RunRow,
+    /// The result (done runs).
+    pub report: Option<ReportView>,
+}

@@ -47,6 +47,34 @@ pub enum Kind {
     Rating,
 }
 
+impl Kind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Count => "count",
+            Kind::Money => "money",
+            Kind::Percent => "percent",
+            Kind::Minutes => "minutes",
+            Kind::Rating => "rating",
+        }
+    }
+
+    /// The kind named `text` (text when unknown).
+    pub fn parse(text: &str) -> Kind {
+        [
+            Kind::Count,
+            Kind::Money,
+            Kind::Percent,
+            Kind::Minutes,
+            Kind::Rating,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+        .unwrap_or(Kind::Text)
+    }
+}
+
 /// A column: its key (the UI words it) and kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Column {
@@ -174,34 +202,45 @@ fn plain(kind: Kind, value: Option<i64>) -> String {
 /// programs read Chinese text right), with `headers` as the first line and
 /// the totals as the last.
 pub fn to_csv(report: &Report, headers: &[String], total_label: &str) -> Result<Vec<u8>> {
+    let columns: Vec<(&str, Kind)> = report.columns.iter().map(|c| (c.key, c.kind)).collect();
+    csv_of(&columns, &report.rows, &report.totals, headers, total_label)
+}
+
+/// A table as CSV: `columns` as (key, kind); a header missing from
+/// `headers` falls back to the column's key.
+pub fn csv_of(
+    columns: &[(&str, Kind)],
+    rows: &[Vec<Cell>],
+    totals: &[Cell],
+    headers: &[String],
+    total_label: &str,
+) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let fail = |e: csv::Error| Error::Internal(format!("csv: {e}"));
-    // One header per column; a missing label falls back to the column's key.
-    let headers: Vec<&str> = report
-        .columns
+    let headers: Vec<&str> = columns
         .iter()
         .enumerate()
-        .map(|(i, c)| headers.get(i).map_or(c.key, String::as_str))
+        .map(|(i, (key, _))| headers.get(i).map_or(*key, String::as_str))
         .collect();
     out.write_record(&headers).map_err(fail)?;
     let line = |cells: &[Cell]| -> Vec<String> {
         cells
             .iter()
-            .zip(&report.columns)
-            .map(|(cell, c)| match cell {
+            .zip(columns)
+            .map(|(cell, (_, kind))| match cell {
                 Cell::Text(t) => guard(t),
-                Cell::Number(v) => plain(c.kind, *v),
+                Cell::Number(v) => plain(*kind, *v),
             })
             .collect()
     };
-    for row in &report.rows {
+    for row in rows {
         out.write_record(line(row)).map_err(fail)?;
     }
-    let mut totals = line(&report.totals);
-    if let Some(first) = totals.first_mut() {
+    let mut last = line(totals);
+    if let Some(first) = last.first_mut() {
         *first = total_label.to_owned();
     }
-    out.write_record(totals).map_err(fail)?;
+    out.write_record(last).map_err(fail)?;
     out.into_inner()
         .map_err(|e| Error::Internal(format!("csv: {e}")))
 }
