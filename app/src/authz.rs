@@ -15,6 +15,9 @@ pub enum Access {
     AnyOf(&'static [&'static str]),
     /// A signed-in user holding all of these permissions.
     AllOf(&'static [&'static str]),
+    /// A list's CSV export: `reports.export` and any of these (the list's
+    /// own permissions).
+    Export(&'static [&'static str]),
 }
 
 /// One server function: its path, what it requires, and a sample body (JSON
@@ -164,6 +167,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         sample: "include_archived=false&page=1",
     },
     ServerFnSpec {
+        path: "/api/customers/export",
+        access: Access::Export(&["customers.read"]),
+        content_type: JSON,
+        sample: r#"{"search":null,"include_archived":false,"segment":null,"tag":null,"owner_id":null,"sort":null,"headers":[]}"#,
+    },
+    ServerFnSpec {
         path: "/api/customers/get",
         access: Access::Permission("customers.read"),
         content_type: FORM,
@@ -265,6 +274,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         sample: r#"{"search":null,"status":null,"source":null,"campaign_id":null,"owner_id":null,"sort":"","page":1}"#,
     },
     ServerFnSpec {
+        path: "/api/leads/export",
+        access: Access::Export(&["leads.read"]),
+        content_type: JSON,
+        sample: r#"{"search":null,"status":null,"source":null,"campaign_id":null,"owner_id":null,"sort":"","headers":[]}"#,
+    },
+    ServerFnSpec {
         path: "/api/leads/get",
         access: Access::Permission("leads.read"),
         content_type: JSON,
@@ -355,6 +370,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         sample: r#"{"search":null,"stage_id":null,"owner_id":null,"customer_id":null,"status":"","sort":"","page":1}"#,
     },
     ServerFnSpec {
+        path: "/api/opportunities/export",
+        access: Access::Export(&["opportunities.read"]),
+        content_type: JSON,
+        sample: r#"{"search":null,"stage_id":null,"owner_id":null,"customer_id":null,"status":"","sort":"","headers":[]}"#,
+    },
+    ServerFnSpec {
         path: "/api/opportunities/get",
         access: Access::Permission("opportunities.read"),
         content_type: JSON,
@@ -395,6 +416,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         access: Access::Permission("activities.read"),
         content_type: JSON,
         sample: r#"{"query":{"search":null,"kind":null,"owner_id":null,"customer_id":null,"opportunity_id":null,"status":"","sort":"","page":1}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/activities/export",
+        access: Access::Export(&["activities.read"]),
+        content_type: JSON,
+        sample: r#"{"query":{"search":null,"kind":null,"owner_id":null,"customer_id":null,"opportunity_id":null,"status":"","sort":"","page":1},"headers":[]}"#,
     },
     ServerFnSpec {
         path: "/api/activities/my-day",
@@ -455,6 +482,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         access: Access::Permission("products.read"),
         content_type: JSON,
         sample: r#"{"q":null,"category":null,"inactive":false,"page":1}"#,
+    },
+    ServerFnSpec {
+        path: "/api/products/export",
+        access: Access::Export(&["products.read"]),
+        content_type: JSON,
+        sample: r#"{"q":null,"category":null,"inactive":false,"headers":[]}"#,
     },
     ServerFnSpec {
         path: "/api/products/categories",
@@ -547,6 +580,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         sample: r#"{"query":{"q":null,"state":null,"customer":null,"owner":null,"warehouse":null,"team":null,"segment":null,"from":null,"to":null},"page":1}"#,
     },
     ServerFnSpec {
+        path: "/api/orders/export",
+        access: Access::Export(&["orders.read", "orders.read_all"]),
+        content_type: JSON,
+        sample: r#"{"query":{"q":null,"state":null,"customer":null,"owner":null,"warehouse":null,"team":null,"segment":null,"from":null,"to":null},"headers":[]}"#,
+    },
+    ServerFnSpec {
         path: "/api/orders/get",
         access: Access::AnyOf(&["orders.read", "orders.read_all"]),
         content_type: JSON,
@@ -619,6 +658,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         sample: r#"{"state_filter":null,"customer":null,"page":1}"#,
     },
     ServerFnSpec {
+        path: "/api/shipments/export",
+        access: Access::Export(&["shipments.read"]),
+        content_type: JSON,
+        sample: r#"{"state_filter":null,"customer":null,"headers":[]}"#,
+    },
+    ServerFnSpec {
         path: "/api/stock/check",
         access: Access::Permission("admin.audit"),
         content_type: JSON,
@@ -629,6 +674,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         access: Access::AnyOf(&["invoices.read", "invoices.read_all"]),
         content_type: JSON,
         sample: r#"{"state_filter":null,"customer":null,"order":null,"page":1}"#,
+    },
+    ServerFnSpec {
+        path: "/api/invoices/export",
+        access: Access::Export(&["invoices.read", "invoices.read_all"]),
+        content_type: JSON,
+        sample: r#"{"state_filter":null,"customer":null,"order":null,"headers":[]}"#,
     },
     ServerFnSpec {
         path: "/api/invoices/get",
@@ -703,6 +754,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         sample: r#"{"state_filter":null,"page":1}"#,
     },
     ServerFnSpec {
+        path: "/api/purchase_orders/export",
+        access: Access::Export(&["purchasing.read"]),
+        content_type: JSON,
+        sample: r#"{"state_filter":null,"headers":[]}"#,
+    },
+    ServerFnSpec {
         path: "/api/purchase_orders/get",
         access: Access::Permission("purchasing.read"),
         content_type: JSON,
@@ -773,6 +830,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         access: Access::AnyOf(&["tickets.read", "tickets.read_all"]),
         content_type: JSON,
         sample: r#"{"query":{"view":"all","status":"","priority":"","kind":"","channel":"","queue":null,"customer":null,"q":"","page":1}}"#,
+    },
+    ServerFnSpec {
+        path: "/api/tickets/export",
+        access: Access::Export(&["tickets.read", "tickets.read_all"]),
+        content_type: JSON,
+        sample: r#"{"query":{"view":"all","status":"","priority":"","kind":"","channel":"","queue":null,"customer":null,"q":"","page":1},"headers":[]}"#,
     },
     ServerFnSpec {
         path: "/api/tickets/of_customer",

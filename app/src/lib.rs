@@ -18,6 +18,7 @@ pub mod customers;
 pub mod dashboards;
 pub mod erp;
 pub mod error;
+pub mod exports;
 pub mod home;
 pub mod messages;
 pub mod money;

@@ -151,3 +151,35 @@ test.describe('report inbox and analysis', () => {
     await expect(page.getByTestId('saved-analyses')).toContainText('Revenue by owner');
   });
 });
+
+test.describe('list exports', () => {
+  test('a list exports its current filter as CSV, the same rows the list counts', async ({ page }) => {
+    test.setTimeout(90_000);
+    const shell = new Shell(page);
+    await shell.signIn('manager@demo.tandem.test', 'demo-manager-pass');
+    await shell.open('/orders?state=booked');
+    const count = Number((await page.getByTestId('order-count').textContent())!.trim().split(' ')[0]);
+    expect(count).toBeGreaterThan(0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('list-export-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^orders_\d{4}-\d\d-\d\d\.csv$/);
+    const text = readFileSync(await download.path(), 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.trim().split('\n');
+    expect(lines[0].replace('\ufeff', '')).toBe('Number,Customer,Status,Total,Currency,Ship by,Created');
+    expect(lines).toHaveLength(count + 1);
+    expect(lines.slice(1).every((l) => !/,(draft|cancelled),/.test(l))).toBe(true);
+    await expect(page.getByTestId('list-export-status')).toContainText(`${count} rows exported`);
+
+    // Every list has the button; tickets, for one.
+    await shell.open('/tickets?view=all');
+    await expect(page.getByTestId('list-export-csv')).toBeVisible();
+  });
+
+  test('a role without reports.export sees no export button', async ({ page }) => {
+    const shell = new Shell(page);
+    await shell.signIn('support@demo.tandem.test', 'demo-support-pass');
+    await shell.open('/tickets?view=all');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.getByTestId('list-export-csv')).toHaveCount(0);
+  });
+});

@@ -3,6 +3,8 @@
 //! opportunity pages.
 
 use leptos::prelude::*;
+
+use crate::exports::ExportCsv;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
@@ -166,6 +168,7 @@ pub fn ActivitiesPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            <ExportCsv name="activities" headers=vec![t_string!(i18n, crm.kind).to_owned(), t_string!(i18n, crm.subject).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.due).to_owned(), t_string!(i18n, crm.done).to_owned(), t_string!(i18n, crm.owner).to_owned()] run=move |headers| api::export_activities(ActivityQuery { search: get("q"), kind: get("kind"), owner_id: get("owner").and_then(|o| o.parse().ok()), status: get("status").unwrap_or_default(), sort: get("sort").unwrap_or_default(), page: 1, ..Default::default() }, headers)/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || list.get().map(|result| result.map(|found| {
                     let pages = found.pages();

@@ -345,6 +345,32 @@ pub async fn list_leads(
     sort: String,
     page: u64,
 ) -> Result<PageView<LeadRow>, AppError> {
+    leads_page(
+        search,
+        status,
+        source,
+        campaign_id,
+        owner_id,
+        sort,
+        page,
+        25,
+    )
+    .await
+}
+
+/// A page of the list (the list and its export).
+#[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
+async fn leads_page(
+    search: Option<String>,
+    status: Option<String>,
+    source: Option<String>,
+    campaign_id: Option<i64>,
+    owner_id: Option<i64>,
+    sort: String,
+    page: u64,
+    per_page: u64,
+) -> Result<PageView<LeadRow>, AppError> {
     use tandem_domain::services::{leads, users::names as user_names};
     let state = crate::ssr::state()?;
     let found = leads::list(
@@ -358,12 +384,39 @@ pub async fn list_leads(
             owner_id,
             sort,
             page,
-            per_page: 25,
+            per_page,
         },
     )
     .await?;
     let names = user_names(&state.db, found.items.iter().filter_map(|l| l.owner_id)).await?;
     Ok(PageView::from_page(found, |l| convert::lead_row(l, &names)))
+}
+
+/// The lead list as CSV. Needs `reports.export` and what the list needs.
+#[server(endpoint = "leads/export", input = Json)]
+#[allow(clippy::too_many_arguments)]
+pub async fn export_leads(
+    search: Option<String>,
+    status: Option<String>,
+    source: Option<String>,
+    campaign_id: Option<i64>,
+    owner_id: Option<i64>,
+    sort: String,
+    headers: Vec<String>,
+) -> Result<crate::exports::ExportView, AppError> {
+    crate::exports::export(headers, |page| {
+        leads_page(
+            search.clone(),
+            status.clone(),
+            source.clone(),
+            campaign_id,
+            owner_id,
+            sort.clone(),
+            page,
+            crate::exports::PAGE,
+        )
+    })
+    .await
 }
 
 /// One lead. Needs `leads.read` and the lead in scope.
@@ -625,6 +678,32 @@ pub async fn list_opportunities(
     sort: String,
     page: u64,
 ) -> Result<PageView<OpportunityRow>, AppError> {
+    opportunities_page(
+        search,
+        stage_id,
+        owner_id,
+        customer_id,
+        status,
+        sort,
+        page,
+        25,
+    )
+    .await
+}
+
+/// A page of the list (the list and its export).
+#[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
+async fn opportunities_page(
+    search: Option<String>,
+    stage_id: Option<i64>,
+    owner_id: Option<i64>,
+    customer_id: Option<i64>,
+    status: String,
+    sort: String,
+    page: u64,
+    per_page: u64,
+) -> Result<PageView<OpportunityRow>, AppError> {
     use tandem_domain::services::opportunities::{self, OpportunityFilter, Status};
     let state = crate::ssr::state()?;
     let found = opportunities::list(
@@ -643,7 +722,7 @@ pub async fn list_opportunities(
             },
             sort,
             page,
-            per_page: 25,
+            per_page,
         },
     )
     .await?;
@@ -654,6 +733,33 @@ pub async fn list_opportunities(
         page,
         per_page,
     })
+}
+
+/// The opportunity list as CSV. Needs `reports.export` and what the list needs.
+#[server(endpoint = "opportunities/export", input = Json)]
+#[allow(clippy::too_many_arguments)]
+pub async fn export_opportunities(
+    search: Option<String>,
+    stage_id: Option<i64>,
+    owner_id: Option<i64>,
+    customer_id: Option<i64>,
+    status: String,
+    sort: String,
+    headers: Vec<String>,
+) -> Result<crate::exports::ExportView, AppError> {
+    crate::exports::export(headers, |page| {
+        opportunities_page(
+            search.clone(),
+            stage_id,
+            owner_id,
+            customer_id,
+            status.clone(),
+            sort.clone(),
+            page,
+            crate::exports::PAGE,
+        )
+    })
+    .await
 }
 
 /// One opportunity. Needs `opportunities.read` and it in scope.
@@ -842,6 +948,17 @@ pub async fn contact_choices(customer_id: i64) -> Result<Vec<Choice>, AppError> 
 /// Activities in scope. `status`: `open`, `done` or anything for both.
 #[server(endpoint = "activities/list", input = Json)]
 pub async fn list_activities(query: ActivityQuery) -> Result<PageView<ActivityRow>, AppError> {
+    let page = query.page;
+    activities_page(query, page, 25).await
+}
+
+/// A page of the list (the list and its export).
+#[cfg(feature = "ssr")]
+async fn activities_page(
+    query: ActivityQuery,
+    page: u64,
+    per_page: u64,
+) -> Result<PageView<ActivityRow>, AppError> {
     use tandem_domain::services::activities::{self, ActivityFilter, Status};
     let ActivityQuery {
         search,
@@ -851,7 +968,7 @@ pub async fn list_activities(query: ActivityQuery) -> Result<PageView<ActivityRo
         opportunity_id,
         status,
         sort,
-        page,
+        page: _,
     } = query;
     let state = crate::ssr::state()?;
     let found = activities::list(
@@ -870,7 +987,7 @@ pub async fn list_activities(query: ActivityQuery) -> Result<PageView<ActivityRo
             },
             sort,
             page,
-            per_page: 25,
+            per_page,
         },
     )
     .await?;
@@ -881,6 +998,18 @@ pub async fn list_activities(query: ActivityQuery) -> Result<PageView<ActivityRo
         page,
         per_page,
     })
+}
+
+/// The activity list as CSV. Needs `reports.export` and what the list needs.
+#[server(endpoint = "activities/export", input = Json)]
+pub async fn export_activities(
+    query: ActivityQuery,
+    headers: Vec<String>,
+) -> Result<crate::exports::ExportView, AppError> {
+    crate::exports::export(headers, |page| {
+        activities_page(query.clone(), page, crate::exports::PAGE)
+    })
+    .await
 }
 
 /// The caller's day. Needs `activities.read`.

@@ -3,6 +3,8 @@
 //! convert.
 
 use leptos::prelude::*;
+
+use crate::exports::ExportCsv;
 use leptos_meta::Title;
 use leptos_router::{
     components::Form,
@@ -135,6 +137,7 @@ pub fn LeadsPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            <ExportCsv name="leads" headers=vec![t_string!(i18n, admin.name).to_owned(), t_string!(i18n, crm.company).to_owned(), t_string!(i18n, admin.email).to_owned(), t_string!(i18n, crm.phone).to_owned(), t_string!(i18n, crm.source).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, crm.owner).to_owned(), t_string!(i18n, crm.created).to_owned()] run=move |headers| api::export_leads(get("q"), get("status"), get("source"), get("campaign").and_then(|c| c.parse().ok()), get("owner").and_then(|o| o.parse().ok()), get("sort").unwrap_or_default(), headers)/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || leads.get().map(|result| result.map(|found| {
                     let pages = found.pages();

@@ -3,6 +3,8 @@
 //! forecast and the stage settings.
 
 use leptos::prelude::*;
+
+use crate::exports::ExportCsv;
 use leptos_meta::Title;
 use leptos_router::{
     components::Form,
@@ -276,6 +278,7 @@ pub fn OpportunityListPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            <ExportCsv name="opportunities" headers=vec![t_string!(i18n, crm.title).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.stage).to_owned(), t_string!(i18n, crm.amount).to_owned(), t_string!(i18n, crm.currency).to_owned(), t_string!(i18n, crm.probability).to_owned(), t_string!(i18n, crm.expected_close).to_owned(), t_string!(i18n, crm.owner).to_owned()] run=move |headers| api::export_opportunities(get("q"), get("stage").and_then(|s| s.parse().ok()), get("owner").and_then(|o| o.parse().ok()), None, get("status").unwrap_or_default(), get("sort").unwrap_or_default(), headers)/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || found.get().map(|result| result.map(|found| {
                     let pages = found.pages();

@@ -15,7 +15,7 @@ pub struct Choice {
 }
 
 /// A row of the leads list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadRow {
     /// Key.
     pub id: i64,
@@ -143,7 +143,7 @@ pub struct StageForm {
 }
 
 /// An opportunity as a row or card.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpportunityRow {
     /// Key.
     pub id: i64,
@@ -240,7 +240,7 @@ pub struct ForecastRowView {
 }
 
 /// An activity.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityRow {
     /// Key.
     pub id: i64,

@@ -101,6 +101,32 @@ pub async fn list_customers(
     sort: Option<String>,
     page: u64,
 ) -> Result<PageView<CustomerSummary>, AppError> {
+    customers_page(
+        search,
+        include_archived,
+        segment,
+        tag,
+        owner_id,
+        sort,
+        page,
+        25,
+    )
+    .await
+}
+
+/// A page of the list (the list and its export).
+#[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
+async fn customers_page(
+    search: Option<String>,
+    include_archived: bool,
+    segment: Option<String>,
+    tag: Option<String>,
+    owner_id: Option<i64>,
+    sort: Option<String>,
+    page: u64,
+    per_page: u64,
+) -> Result<PageView<CustomerSummary>, AppError> {
     use tandem_domain::services::{customers, users::names as user_names};
     let state = crate::ssr::state()?;
     let filter = customers::CustomerFilter {
@@ -111,13 +137,40 @@ pub async fn list_customers(
         owner_id,
         sort: sort.unwrap_or_default(),
         page,
-        per_page: 25,
+        per_page,
     };
     let found = customers::list(&state.db, crate::ssr::actor().as_ref(), &filter).await?;
     let owners = user_names(&state.db, found.items.iter().filter_map(|c| c.owner_id)).await?;
     Ok(PageView::from_page(found, |c| {
         convert::summary(&c, &owners)
     }))
+}
+
+/// The customer list as CSV. Needs `reports.export` and what the list needs.
+#[server(endpoint = "customers/export", input = Json)]
+#[allow(clippy::too_many_arguments)]
+pub async fn export_customers(
+    search: Option<String>,
+    include_archived: bool,
+    segment: Option<String>,
+    tag: Option<String>,
+    owner_id: Option<i64>,
+    sort: Option<String>,
+    headers: Vec<String>,
+) -> Result<crate::exports::ExportView, AppError> {
+    crate::exports::export(headers, |page| {
+        customers_page(
+            search.clone(),
+            include_archived,
+            segment.clone(),
+            tag.clone(),
+            owner_id,
+            sort.clone(),
+            page,
+            crate::exports::PAGE,
+        )
+    })
+    .await
 }
 
 /// One customer. Needs `customers.read` and the customer in scope.

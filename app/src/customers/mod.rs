@@ -7,6 +7,8 @@ mod form;
 pub mod types;
 
 use leptos::prelude::*;
+
+use crate::exports::ExportCsv;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
@@ -122,6 +124,7 @@ pub fn CustomersPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            <ExportCsv name="customers" headers=vec![t_string!(i18n, crm.code).to_owned(), t_string!(i18n, admin.name).to_owned(), t_string!(i18n, crm.kind).to_owned(), t_string!(i18n, crm.segment).to_owned(), t_string!(i18n, admin.email).to_owned(), t_string!(i18n, crm.phone).to_owned(), t_string!(i18n, crm.owner).to_owned(), t_string!(i18n, crm.archived).to_owned()] run=move |headers| api::export_customers(get("q"), archived(), get("segment"), get("tag"), get("owner").and_then(|o| o.parse().ok()), get("sort"), headers)/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || customers.get().map(|result| result.map(|found| {
                     let pages = found.pages();

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A row of the customers list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerSummary {
     /// Key.
     pub id: i64,

@@ -386,6 +386,18 @@ pub async fn list_products(
     inactive: bool,
     page: u64,
 ) -> Result<PageView<ProductRow>, AppError> {
+    products_page(q, category, inactive, page, 50).await
+}
+
+/// A page of products (the list and its export).
+#[cfg(feature = "ssr")]
+async fn products_page(
+    q: Option<String>,
+    category: Option<String>,
+    inactive: bool,
+    page: u64,
+    per_page: u64,
+) -> Result<PageView<ProductRow>, AppError> {
     use tandem_domain::services::products;
     let state = crate::ssr::state()?;
     let filter = products::ProductFilter {
@@ -393,10 +405,31 @@ pub async fn list_products(
         category,
         include_inactive: inactive,
     };
-    let found = products::list(&state.db, actor().as_ref(), &filter, page, 50).await?;
+    let found = products::list(&state.db, actor().as_ref(), &filter, page, per_page).await?;
     Ok(PageView::from_page(found, |r| {
         convert::product_row(r.product, r.on_hand, r.reserved)
     }))
+}
+
+/// The product list (with stock) as CSV. Needs `reports.export` and what
+/// the list needs.
+#[server(endpoint = "products/export", input = Json)]
+pub async fn export_products(
+    q: Option<String>,
+    category: Option<String>,
+    inactive: bool,
+    headers: Vec<String>,
+) -> Result<crate::exports::ExportView, AppError> {
+    crate::exports::export(headers, |page| {
+        products_page(
+            q.clone(),
+            category.clone(),
+            inactive,
+            page,
+            crate::exports::PAGE,
+        )
+    })
+    .await
 }
 
 /// Categories in use. Needs `products.read`.
@@ -718,13 +751,37 @@ pub async fn update_order(id: i64, form: QuoteForm) -> Result<(), AppError> {
 /// A page of orders in the user's scope. Needs `orders.read`.
 #[server(endpoint = "orders/list", input = Json)]
 pub async fn list_orders(query: OrderQuery, page: u64) -> Result<PageView<OrderRow>, AppError> {
+    orders_page(query, page, 50).await
+}
+
+/// A page of orders (the list and its export).
+#[cfg(feature = "ssr")]
+async fn orders_page(
+    query: OrderQuery,
+    page: u64,
+    per_page: u64,
+) -> Result<PageView<OrderRow>, AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
     tandem_domain::services::orders::scope_of(actor.as_ref())?;
     let filter = convert::order_filter(query)?;
     let found =
-        tandem_domain::services::orders::list(&state.db, actor.as_ref(), &filter, page, 50).await?;
+        tandem_domain::services::orders::list(&state.db, actor.as_ref(), &filter, page, per_page)
+            .await?;
     Ok(PageView::from_page(found, convert::order_row))
+}
+
+/// The order list with `query` as CSV. Needs `reports.export` and what
+/// the list needs.
+#[server(endpoint = "orders/export", input = Json)]
+pub async fn export_orders(
+    query: OrderQuery,
+    headers: Vec<String>,
+) -> Result<crate::exports::ExportView, AppError> {
+    crate::exports::export(headers, |page| {
+        orders_page(query.clone(), page, crate::exports::PAGE)
+    })
+    .await
 }
 
 /// One order with lines, availability, shipments and history. Needs
@@ -906,6 +963,31 @@ pub async fn list_shipments(
     customer: Option<i64>,
     page: u64,
 ) -> Result<PageView<ShipmentRow>, AppError> {
+    shipments_page(state_filter, customer, page, 50).await
+}
+
+/// The shipment list as CSV. Needs `reports.export` and what the list
+/// needs.
+#[server(endpoint = "shipments/export", input = Json)]
+pub async fn export_shipments(
+    state_filter: Option<String>,
+    customer: Option<i64>,
+    headers: Vec<String>,
+) -> Result<crate::exports::ExportView, AppError> {
+    crate::exports::export(headers, |page| {
+        shipments_page(state_filter.clone(), customer, page, crate::exports::PAGE)
+    })
+    .await
+}
+
+/// A page of shipments (the list and its export).
+#[cfg(feature = "ssr")]
+async fn shipments_page(
+    state_filter: Option<String>,
+    customer: Option<i64>,
+    page: u64,
+    per_page: u64,
+) -> Result<PageView<ShipmentRow>, AppError> {
     let state = crate::ssr::state()?;
     let found = tandem_domain::services::shipments::list(
         &state.db,
@@ -913,7 +995,7 @@ pub async fn list_shipments(
         state_filter.as_deref(),
         customer,
         page,
-        50,
+        per_page,
     )
     .await?;
     Ok(PageView::from_page(found, |r| ShipmentRow {

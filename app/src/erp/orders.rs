@@ -3,6 +3,8 @@
 //! and totals), and the order page with its actions and state history.
 
 use leptos::prelude::*;
+
+use crate::exports::ExportCsv;
 use leptos_meta::Title;
 use leptos_router::{
     components::Form,
@@ -104,6 +106,7 @@ pub fn OrdersPage() -> impl IntoView {
                     .collect_view()}
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            <ExportCsv name="orders" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, erp.total).to_owned(), t_string!(i18n, crm.currency).to_owned(), t_string!(i18n, erp.ship_by).to_owned(), t_string!(i18n, crm.created).to_owned()] run=move |headers| api::export_orders(request(), headers)/>
             {move || (get("from").is_some() || get("to").is_some()).then(|| view! {
                 <p class="notice small" data-testid="order-period">
                     {t!(i18n, erp.ordered_between)} " " {get("from").unwrap_or_default()} " – " {get("to").unwrap_or_default()}

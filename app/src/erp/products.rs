@@ -3,6 +3,8 @@
 //! transfers and the move history.
 
 use leptos::prelude::*;
+
+use crate::exports::ExportCsv;
 use leptos_meta::Title;
 use leptos_router::{
     components::Form,
@@ -79,6 +81,7 @@ pub fn ProductsPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            <ExportCsv name="products" headers=vec![t_string!(i18n, erp.sku).to_owned(), t_string!(i18n, admin.name).to_owned(), t_string!(i18n, erp.category).to_owned(), t_string!(i18n, erp.unit).to_owned(), t_string!(i18n, erp.list_price).to_owned(), t_string!(i18n, erp.cost_price).to_owned(), t_string!(i18n, erp.tax_rate_percent).to_owned(), t_string!(i18n, erp.on_hand).to_owned(), t_string!(i18n, erp.available).to_owned()] run=move |headers| api::export_products(get("q"), get("category"), get("inactive").is_some(), headers)/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || products.get().map(|result| result.map(|found| {
                     let pages = found.pages();

@@ -2,6 +2,8 @@
 //! `/shipments/:id` (the picking list, printable, and the ship form).
 
 use leptos::prelude::*;
+
+use crate::exports::ExportCsv;
 use leptos_meta::Title;
 use leptos_router::{
     components::Form,
@@ -83,6 +85,7 @@ pub fn ShipmentsPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            <ExportCsv name="shipments" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, erp.order).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, erp.carrier).to_owned(), t_string!(i18n, erp.tracking).to_owned(), t_string!(i18n, erp.shipped).to_owned()] run=move |headers| api::export_shipments(get("state"), None, headers)/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || list.get().map(|result| result.map(|found| {
                     let pages = found.pages();

@@ -68,6 +68,18 @@ pub async fn list_invoices(
     order: Option<i64>,
     page: u64,
 ) -> Result<PageView<InvoiceRow>, AppError> {
+    invoices_page(state_filter, customer, order, page, 50).await
+}
+
+/// A page of the list (the list and its export).
+#[cfg(feature = "ssr")]
+async fn invoices_page(
+    state_filter: Option<String>,
+    customer: Option<i64>,
+    order: Option<i64>,
+    page: u64,
+    per_page: u64,
+) -> Result<PageView<InvoiceRow>, AppError> {
     use tandem_domain::services::invoices;
     let state = crate::ssr::state()?;
     let found = invoices::list(
@@ -79,12 +91,32 @@ pub async fn list_invoices(
             order_id: order,
         },
         page,
-        50,
+        per_page,
     )
     .await?;
     Ok(PageView::from_page(found, |r| {
         convert::invoice_row(r.invoice, r.customer_name)
     }))
+}
+
+/// The invoice list as CSV. Needs `reports.export` and what the list needs.
+#[server(endpoint = "invoices/export", input = Json)]
+pub async fn export_invoices(
+    state_filter: Option<String>,
+    customer: Option<i64>,
+    order: Option<i64>,
+    headers: Vec<String>,
+) -> Result<crate::exports::ExportView, AppError> {
+    crate::exports::export(headers, |page| {
+        invoices_page(
+            state_filter.clone(),
+            customer,
+            order,
+            page,
+            crate::exports::PAGE,
+        )
+    })
+    .await
 }
 
 /// One invoice with payments and credit notes. Needs `invoices.read`.
@@ -458,6 +490,16 @@ pub async fn list_purchase_orders(
     state_filter: Option<String>,
     page: u64,
 ) -> Result<PageView<PoRow>, AppError> {
+    purchase_orders_page(state_filter, page, 50).await
+}
+
+/// A page of the list (the list and its export).
+#[cfg(feature = "ssr")]
+async fn purchase_orders_page(
+    state_filter: Option<String>,
+    page: u64,
+    per_page: u64,
+) -> Result<PageView<PoRow>, AppError> {
     let state = crate::ssr::state()?;
     let found = tandem_domain::services::purchasing::list(
         &state.db,
@@ -465,12 +507,24 @@ pub async fn list_purchase_orders(
         state_filter.as_deref(),
         None,
         page,
-        50,
+        per_page,
     )
     .await?;
     Ok(PageView::from_page(found, |r| {
         po_row(&r.order, r.supplier_name, r.warehouse_code)
     }))
+}
+
+/// The purchase order list as CSV. Needs `reports.export` and what the list needs.
+#[server(endpoint = "purchase_orders/export", input = Json)]
+pub async fn export_purchase_orders(
+    state_filter: Option<String>,
+    headers: Vec<String>,
+) -> Result<crate::exports::ExportView, AppError> {
+    crate::exports::export(headers, |page| {
+        purchase_orders_page(state_filter.clone(), page, crate::exports::PAGE)
+    })
+    .await
 }
 
 /// One purchase order. Needs `purchasing.read`.

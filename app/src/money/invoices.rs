@@ -2,6 +2,8 @@
 //! `/invoices/:id` (the printable invoice, payments, credit notes).
 
 use leptos::prelude::*;
+
+use crate::exports::ExportCsv;
 use leptos_meta::Title;
 use leptos_router::{
     components::Form,
@@ -59,6 +61,7 @@ pub fn InvoicesPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            <ExportCsv name="invoices" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, money.issued).to_owned(), t_string!(i18n, money.due).to_owned(), t_string!(i18n, erp.total).to_owned(), t_string!(i18n, money.owed).to_owned(), t_string!(i18n, crm.currency).to_owned()] run=move |headers| api::export_invoices(get("state"), None, None, headers)/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || list.get().map(|result| result.map(|found| {
                     let pages = found.pages();

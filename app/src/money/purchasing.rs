@@ -3,6 +3,8 @@
 //! supply section of a product's page (forecast, incoming, reorder rules).
 
 use leptos::prelude::*;
+
+use crate::exports::ExportCsv;
 use leptos_meta::Title;
 use leptos_router::{
     components::Form,
@@ -64,6 +66,7 @@ pub fn PurchaseOrdersPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            <ExportCsv name="purchase_orders" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, money.supplier).to_owned(), t_string!(i18n, erp.warehouse).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, money.expected).to_owned(), t_string!(i18n, erp.total).to_owned(), t_string!(i18n, crm.currency).to_owned()] run=move |headers| api::export_purchase_orders(get("state"), headers)/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || list.get().map(|result| result.map(|found| {
                     let pages = found.pages();

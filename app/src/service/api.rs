@@ -102,6 +102,17 @@ fn actor() -> Option<tandem_domain::auth::Actor> {
 /// Tickets in scope, by view and filters. Needs `tickets.read`.
 #[server(endpoint = "tickets/list", input = Json)]
 pub async fn list_tickets(query: TicketQuery) -> Result<PageView<TicketRow>, AppError> {
+    let page = query.page;
+    tickets_page(query, page, 50).await
+}
+
+/// A page of the list (the list and its export).
+#[cfg(feature = "ssr")]
+async fn tickets_page(
+    query: TicketQuery,
+    page: u64,
+    per_page: u64,
+) -> Result<PageView<TicketRow>, AppError> {
     use tandem_domain::services::tickets;
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
@@ -117,8 +128,8 @@ pub async fn list_tickets(query: TicketQuery) -> Result<PageView<TicketRow>, App
             queue_id: query.queue,
             customer_id: query.customer,
             q: Some(query.q),
-            page: query.page.max(1),
-            per_page: 50,
+            page: page.max(1),
+            per_page,
         },
         now,
     )
@@ -126,6 +137,18 @@ pub async fn list_tickets(query: TicketQuery) -> Result<PageView<TicketRow>, App
     Ok(PageView::from_page(found, |r| {
         convert::row(&r.ticket, r.customer, r.queue, r.assignee, now)
     }))
+}
+
+/// The ticket list as CSV. Needs `reports.export` and what the list needs.
+#[server(endpoint = "tickets/export", input = Json)]
+pub async fn export_tickets(
+    query: TicketQuery,
+    headers: Vec<String>,
+) -> Result<crate::exports::ExportView, AppError> {
+    crate::exports::export(headers, |page| {
+        tickets_page(query.clone(), page, crate::exports::PAGE)
+    })
+    .await
 }
 
 /// A customer's tickets (the customer page's tab). Needs `tickets.read`.

@@ -3,6 +3,8 @@
 //! credits, with the ERP panel of the customer beside it).
 
 use leptos::prelude::*;
+
+use crate::exports::ExportCsv;
 use leptos_meta::Title;
 use leptos_router::{
     components::Form,
@@ -135,6 +137,7 @@ pub fn TicketsPage() -> impl IntoView {
                 {move || get("customer").map(|c| view! { <input type="hidden" name="customer" value=c/> })}
                 <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
             </Form>
+            <ExportCsv name="tickets" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, service.subject).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, service.priority).to_owned(), t_string!(i18n, service.kind).to_owned(), t_string!(i18n, service.channel).to_owned(), t_string!(i18n, service.queue).to_owned(), t_string!(i18n, service.assignee).to_owned(), t_string!(i18n, service.due).to_owned(), t_string!(i18n, service.breached).to_owned(), t_string!(i18n, service.created).to_owned()] run=move |headers| api::export_tickets(filter(), headers)/>
             {can_write.then(|| view! { <p class="muted small">{t!(i18n, service.new_hint)}</p> })}
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || list.get().map(|result| result.map(|found| {

@@ -36,6 +36,7 @@ fn allowed(access: Access, role: BuiltinRole) -> bool {
         Access::Permission(code) => has(code),
         Access::AnyOf(codes) => codes.iter().any(|c| has(c)),
         Access::AllOf(codes) => codes.iter().all(|c| has(c)),
+        Access::Export(codes) => has("reports.export") && codes.iter().any(|c| has(c)),
     }
 }
 

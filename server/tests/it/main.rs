@@ -3,6 +3,7 @@
 
 mod authz;
 mod cli;
+mod exports;
 mod messages;
 mod router;
 mod sessions;

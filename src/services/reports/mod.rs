@@ -245,6 +245,39 @@ pub fn csv_of(
         .map_err(|e| Error::Internal(format!("csv: {e}")))
 }
 
+/// Most rows one list export writes; a larger list is narrowed by its
+/// filter first (the export says when it stopped).
+pub const EXPORT_MAX_ROWS: usize = 50_000;
+
+/// A list as CSV, as shown: `numeric[i]` marks columns of numbers shown
+/// with grouping commas (`1,234.50`), written plain (`1234.50`); every
+/// other cell is text, defused like a report's.
+pub fn csv_rows(headers: &[String], numeric: &[bool], rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let fail = |e: csv::Error| Error::Internal(format!("csv: {e}"));
+    out.write_record(headers).map_err(fail)?;
+    for row in rows {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                if numeric.get(i).copied().unwrap_or(false) {
+                    let plain = cell.replace(',', "");
+                    let digits = plain.strip_prefix('-').unwrap_or(&plain);
+                    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+                    {
+                        return plain;
+                    }
+                }
+                guard(cell)
+            })
+            .collect();
+        out.write_record(line).map_err(fail)?;
+    }
+    out.into_inner()
+        .map_err(|e| Error::Internal(format!("csv: {e}")))
+}
+
 /// Text that a spreadsheet would run as a formula gets a leading quote
 /// (CSV injection).
 pub fn guard(text: &str) -> String {
@@ -287,5 +320,28 @@ mod tests {
             "Customer,Net\n\"'=HYPERLINK(\"\"x\"\")\",123.45\n\"Müller, \"\"GmbH\"\"\",-0.05\nTotal,123.40\n"
         );
         assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
+    }
+
+    #[test]
+    fn list_csv_writes_numbers_plain_and_defuses_text() {
+        let rows = vec![
+            vec![
+                "SO-1".to_owned(),
+                "-1,234.50".to_owned(),
+                "@SUM(A1)".to_owned(),
+            ],
+            vec!["SO-2".to_owned(), "=1+1".to_owned(), "-".to_owned()],
+        ];
+        let bytes = csv_rows(
+            &["Number".into(), "Total".into(), "Note".into()],
+            &[false, true, false],
+            &rows,
+        )
+        .expect("csv");
+        let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+        assert_eq!(
+            text,
+            "Number,Total,Note\nSO-1,-1234.50,'@SUM(A1)\nSO-2,'=1+1,'-\n"
+        );
     }
 }

@@ -1,0 +1,137 @@
+//! CSV export of lists: the list's filter and record scope, `reports.export`
+//! on top, numbers written plain and formulas defused.
+
+use axum::http::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tandem_domain::{
+    auth::builtin::BuiltinRole,
+    entities::users,
+    services::{customers, demo},
+};
+
+use crate::{support::TestApp, TestResult};
+
+const JSON: &str = "application/json";
+
+fn body(search: &str) -> String {
+    format!(
+        r#"{{"search":"{search}","include_archived":false,"segment":null,"tag":null,"owner_id":null,"sort":null,"headers":["Code","Name","Kind","Segment","Email","Phone","Owner","Archived"]}}"#
+    )
+}
+
+/// The CSV's data lines (without the header), BOM removed.
+fn lines(reply: &str) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
+    let view: serde_json::Value = serde_json::from_str(reply)?;
+    let csv = view["csv"].as_str().ok_or("no csv")?;
+    let csv = csv.trim_start_matches('\u{feff}');
+    let mut all: Vec<String> = csv.lines().map(str::to_owned).collect();
+    assert_eq!(
+        all.first().map(String::as_str),
+        Some("Code,Name,Kind,Segment,Email,Phone,Owner,Archived")
+    );
+    all.remove(0);
+    assert_eq!(view["rows"].as_u64(), Some(all.len() as u64));
+    assert_eq!(view["truncated"].as_bool(), Some(false));
+    Ok(all)
+}
+
+#[tokio::test]
+async fn a_list_export_holds_exactly_the_filtered_rows_the_user_may_see() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin = app.admin().await?;
+    let (sales_email, _) = demo::demo_user(BuiltinRole::Sales);
+    let sales_id = users::Entity::find()
+        .filter(users::Column::Email.eq(sales_email))
+        .one(&app.db.conn)
+        .await?
+        .ok_or("no demo sales user")?
+        .id;
+    let company = |name: &str, owner: i64| customers::CustomerInput {
+        kind: "company".into(),
+        name: name.into(),
+        currency: "EUR".into(),
+        payment_terms_days: 30,
+        owner_id: Some(owner),
+        ..Default::default()
+    };
+    for (name, owner) in [
+        ("Zexport Own One", sales_id),
+        ("Zexport Own Two", sales_id),
+        ("=Zexport Own Formula", sales_id),
+        ("Zexport Other One", admin.user_id),
+        ("Zexport Other Two", admin.user_id),
+    ] {
+        customers::create(&app.db.conn, Some(&admin), &company(name, owner)).await?;
+    }
+
+    // Sales sees its own customers only, in the export as in the list.
+    let sales = app.login_as(BuiltinRole::Sales).await?;
+    let reply = app
+        .send(
+            "POST",
+            "/api/customers/export",
+            Some(&sales),
+            Some(JSON),
+            &body("Zexport"),
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let rows = lines(&reply.body)?;
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().all(|r| r.contains("Zexport Own")), "{rows:?}");
+    // A name a spreadsheet would run as a formula is written defused.
+    assert!(
+        rows.iter().any(|r| r.contains(",'=Zexport Own Formula,")),
+        "{rows:?}"
+    );
+
+    // A manager sees everyone's.
+    let manager = app.login_as(BuiltinRole::Manager).await?;
+    let reply = app
+        .send(
+            "POST",
+            "/api/customers/export",
+            Some(&manager),
+            Some(JSON),
+            &body("Zexport"),
+        )
+        .await?;
+    let rows = lines(&reply.body)?;
+    assert_eq!(rows.len(), 5, "{rows:?}");
+
+    // Support may read every customer but not export.
+    let support = app.login_as(BuiltinRole::Support).await?;
+    let reply = app
+        .send(
+            "POST",
+            "/api/customers/export",
+            Some(&support),
+            Some(JSON),
+            &body("Zexport"),
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    let listed = app
+        .send(
+            "POST",
+            "/api/customers/list",
+            Some(&support),
+            Some("application/x-www-form-urlencoded"),
+            "search=Zexport&include_archived=false&page=1",
+        )
+        .await?;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+
+    // Signed out: nothing.
+    let reply = app
+        .send(
+            "POST",
+            "/api/customers/export",
+            None,
+            Some(JSON),
+            &body("Zexport"),
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+    Ok(())
+}
