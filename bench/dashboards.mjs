@@ -51,6 +51,14 @@ const cases = [
     `report ${kind}, 30 days`, 'manager@demo.tandem.test', 'demo-manager-pass', '/api/reports/run',
     { query: { kind, filter: board('').query, grain: '' } },
   ]),
+  ...[
+    ['orders', 'customer', 'month', 'revenue'],
+    ['order_lines', 'category', 'warehouse', 'quantity'],
+    ['tickets', 'queue', 'week', 'count'],
+  ].map(([source, rows, columns, measure]) => [
+    `analysis ${source} by ${rows} and ${columns}, 30 days`, 'manager@demo.tandem.test', 'demo-manager-pass', '/api/pivot/run',
+    { definition: `source=${source}&rows=${rows}&columns=${columns}&measure=${measure}&period=30d` },
+  ]),
 ];
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -85,4 +93,15 @@ for (const [label, email, , path, body] of cases) {
     );
     console.log(`${label} · ${users} users · n=${trip.length}: server ${fmt(server)}; round trip ${fmt(trip)}`);
   }
+}
+
+// One list export (not a page answer: every row of the filter, as CSV),
+// timed once per filter.
+for (const [label, q] of [
+  ['booked orders of 7 days', { state: 'booked', from: daysAgo(6), to: daysAgo(0) }],
+  ['booked orders of 30 days', { state: 'booked', from: daysAgo(29), to: daysAgo(0) }],
+]) {
+  const { page: _, ...body } = orders(q);
+  const [ms, out] = await call(sessions.get('manager@demo.tandem.test')[0], '/api/orders/export', { ...body, headers: [] });
+  console.log(`order list export, ${label}: ${out.rows} rows${out.truncated ? ' (stopped at the limit)' : ''}, ${(out.csv.length / 1048576).toFixed(1)} MiB in ${ms.toFixed(0)} ms`);
 }
