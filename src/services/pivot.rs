@@ -8,7 +8,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+};
 
 use crate::{
     auth::{policy, Actor, Permission},
@@ -504,23 +506,27 @@ async fn lines(
         .into_iter()
         .map(|(id, c, o, w, at)| (id, (c, o, w, at)))
         .collect();
-    let ids: Vec<i64> = orders.keys().copied().collect();
-    let mut rows: Vec<(i64, i64, i64, i64)> = Vec::new();
-    for chunk in ids.chunks(500) {
-        let part: Vec<(i64, i64, i64, i64)> = sales_order_lines::Entity::find()
-            .select_only()
-            .columns([
-                sales_order_lines::Column::OrderId,
-                sales_order_lines::Column::ProductId,
-                sales_order_lines::Column::Quantity,
-                sales_order_lines::Column::NetMinor,
-            ])
-            .filter(sales_order_lines::Column::OrderId.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        rows.extend(part);
-    }
+    // The lines of the same orders, in one query.
+    let rows: Vec<(i64, i64, i64, i64)> = sales_order_lines::Entity::find()
+        .select_only()
+        .columns([
+            sales_order_lines::Column::OrderId,
+            sales_order_lines::Column::ProductId,
+            sales_order_lines::Column::Quantity,
+            sales_order_lines::Column::NetMinor,
+        ])
+        .filter(
+            sales_order_lines::Column::OrderId.in_subquery(
+                sales_orders::Entity::find()
+                    .select_only()
+                    .column(sales_orders::Column::Id)
+                    .filter(slice.orders())
+                    .into_query(),
+            ),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
     let catalogue: HashMap<i64, (String, i64)> = products::Entity::find()
         .select_only()
         .columns([

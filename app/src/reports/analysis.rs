@@ -137,7 +137,8 @@ pub async fn delete(id: i64) -> Result<(), AppError> {
     Ok(tandem_domain::services::pivot::delete(&state.db, crate::ssr::actor().as_ref(), id).await?)
 }
 
-/// Sources with their dimensions and measures (as the domain's table).
+/// Sources with their dimensions and measures: the domain's table, which the
+/// browser build cannot link; a test keeps the two equal.
 const SOURCES: &[(&str, &[&str], &[&str])] = &[
     (
         "orders",
@@ -419,5 +420,14 @@ fn PivotTable(
                 </table>
             </div>
         </section>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn the_choices_are_the_domains() {
+        assert_eq!(super::SOURCES, tandem_domain::services::pivot::SOURCES);
+        assert_eq!(super::super::KINDS, tandem_domain::services::reports::KINDS);
     }
 }
