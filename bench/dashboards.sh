@@ -6,7 +6,8 @@
 # function) and of the request round trip, at 1, 8 and 32 concurrent users,
 # then the database size and the server's peak RSS.
 # Usage: bench/dashboards.sh [sqlite|postgres]. Run after `make build`.
-# CUSTOMERS, ORDERS, ROUNDS and USERS override the sizes.
+# CUSTOMERS, ORDERS, ROUNDS and USERS override the sizes; ONLY=text runs the
+# cases whose label holds it; BENCH_DIR keeps (and reuses) the SQLite database.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/target/release/tandem"
@@ -32,7 +33,11 @@ cleanup() {
 trap cleanup EXIT
 export DATABASE_URL="$url" TANDEM_LOG=warn
 echo "engine: $engine; machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
-"$BIN" seed --customers "${CUSTOMERS:-100000}" --orders "${ORDERS:-1000000}"
+if [[ "$engine" == sqlite && -s "$dir/bench.db" ]]; then
+  echo "reusing the database in $dir"
+else
+  "$BIN" seed --customers "${CUSTOMERS:-100000}" --orders "${ORDERS:-1000000}"
+fi
 case "$engine" in
   sqlite) echo "database size: $(du -sh "$dir" | cut -f1) (file and WAL)" ;;
   postgres) echo "database size: $(psql "$url" -Atc "SELECT pg_size_pretty(pg_database_size(current_database()))")" ;;
