@@ -14,6 +14,7 @@ mod m20261129_000007_create_money_supply;
 mod m20261129_000008_create_service;
 mod m20261129_000009_create_analytics;
 mod m20261129_000010_create_report_runs;
+mod m20261129_000011_period_indexes;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_create_service::Migration),
             Box::new(m20261129_000009_create_analytics::Migration),
             Box::new(m20261129_000010_create_report_runs::Migration),
+            Box::new(m20261129_000011_period_indexes::Migration),
         ]
     }
 }
