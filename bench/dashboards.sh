@@ -7,7 +7,8 @@
 # then the database size and the server's peak RSS.
 # Usage: bench/dashboards.sh [sqlite|postgres]. Run after `make build`.
 # CUSTOMERS, ORDERS, ROUNDS and USERS override the sizes; ONLY=text runs the
-# cases whose label holds it; BENCH_DIR keeps (and reuses) the SQLite database.
+# cases whose label holds it; BENCH_DIR keeps (and reuses) the database: the
+# SQLite file in it, or the PostgreSQL database tandem_bench_kept.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/target/release/tandem"
@@ -18,23 +19,32 @@ case "$engine" in
   sqlite) url="sqlite://$dir/bench.db?mode=rwc" ;;
   postgres)
     admin_url="$("$ROOT/scripts/start-postgres.sh" | tail -1)"
-    db="tandem_bench_$$"
-    psql "$admin_url" -qc "CREATE DATABASE $db" >/dev/null
+    # With BENCH_DIR, the database is kept (and reused) as tandem_bench_kept.
+    if [[ -n "${BENCH_DIR:-}" ]]; then db=tandem_bench_kept; else db="tandem_bench_$$"; fi
+    psql "$admin_url" -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
+      psql "$admin_url" -qc "CREATE DATABASE $db" >/dev/null
     url="${admin_url%/*}/$db"
     ;;
   *) echo "usage: $0 [sqlite|postgres]" >&2; exit 2 ;;
 esac
 cleanup() {
   [[ -n "${pid:-}" ]] && { kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
-  [[ "$engine" == postgres ]] && psql "$admin_url" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+  [[ "$engine" == postgres && -z "${BENCH_DIR:-}" ]] &&
+    psql "$admin_url" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
   [[ -z "${BENCH_DIR:-}" ]] && rm -rf "$dir"
   true
 }
 trap cleanup EXIT
 export DATABASE_URL="$url" TANDEM_LOG=warn
 echo "engine: $engine; machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
-if [[ "$engine" == sqlite && -s "$dir/bench.db" ]]; then
-  echo "reusing the database in $dir"
+kept() {
+  case "$engine" in
+    sqlite) [[ -s "$dir/bench.db" ]] ;;
+    postgres) [[ "$(psql "$url" -Atc "SELECT to_regclass('sales_orders') IS NOT NULL AND EXISTS (SELECT 1 FROM sales_orders)" 2>/dev/null)" == t ]] ;;
+  esac
+}
+if kept; then
+  echo "reusing the kept database"
 else
   "$BIN" seed --customers "${CUSTOMERS:-100000}" --orders "${ORDERS:-1000000}"
 fi
