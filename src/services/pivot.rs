@@ -432,15 +432,7 @@ async fn orders(
         .all(db)
         .await?;
     let segments: HashMap<i64, String> = if q.rows == "segment" || q.columns == "segment" {
-        customers::Entity::find()
-            .select_only()
-            .columns([customers::Column::Id, customers::Column::Segment])
-            .filter(customers::Column::Id.is_in(rows.iter().map(|r| r.0).collect::<Vec<_>>()))
-            .into_tuple::<(i64, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect()
+        crate::services::customers::segments(db, rows.iter().map(|r| r.0)).await?
     } else {
         HashMap::new()
     };
@@ -604,15 +596,8 @@ async fn opportunities_facts(
         find = find.filter(C::CustomerId.in_subquery(segment_customers(s)));
     }
     let rows: Vec<(i64, Option<i64>, i64, NaiveDate, i64, i32)> = find.into_tuple().all(db).await?;
-    let segments: HashMap<i64, String> = customers::Entity::find()
-        .select_only()
-        .columns([customers::Column::Id, customers::Column::Segment])
-        .filter(customers::Column::Id.is_in(rows.iter().map(|r| r.2).collect::<Vec<_>>()))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let segments: HashMap<i64, String> =
+        crate::services::customers::segments(db, rows.iter().map(|r| r.2)).await?;
     let pick = |dim: &str, r: &(i64, Option<i64>, i64, NaiveDate, i64, i32)| -> String {
         match dim {
             "stage" => r.0.to_string(),
@@ -680,15 +665,7 @@ async fn tickets_facts(
     );
     let rows: Vec<Row> = find.into_tuple().all(db).await?;
     let segments: HashMap<i64, String> = if q.rows == "segment" || q.columns == "segment" {
-        customers::Entity::find()
-            .select_only()
-            .columns([customers::Column::Id, customers::Column::Segment])
-            .filter(customers::Column::Id.is_in(rows.iter().map(|r| r.6).collect::<Vec<_>>()))
-            .into_tuple::<(i64, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect()
+        crate::services::customers::segments(db, rows.iter().map(|r| r.6)).await?
     } else {
         HashMap::new()
     };

@@ -885,3 +885,20 @@ async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared(
     );
     Ok(())
 }
+
+/// A report over a large book names more customers than one statement may
+/// bind (SQLite 32,766 values, PostgreSQL 65,535): receivables aging at a
+/// million orders failed on it.
+#[tokio::test]
+async fn customers_are_named_and_segmented_beyond_one_statements_limit() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let first = customer(&db.conn, &e.ana, "Far Apart One", 0).await?;
+    set_segment(&db.conn, &e.admin, first, "retail").await?;
+    let ids: Vec<i64> = (1..=70_000).chain([first]).collect();
+    let names = customers::names(&db.conn, ids.clone()).await?;
+    assert_eq!(names.get(&first).map(String::as_str), Some("Far Apart One"));
+    let segments = customers::segments(&db.conn, ids).await?;
+    assert_eq!(segments.get(&first).map(String::as_str), Some("retail"));
+    Ok(())
+}
