@@ -11,7 +11,7 @@
 # SQLite file in it, or the PostgreSQL database tandem_bench_kept.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="$ROOT/target/release/tandem"
+BIN="${TANDEM_BIN:-$ROOT/target/release/tandem}"
 [[ -x "$BIN" ]] || { echo "build first: make build" >&2; exit 1; }
 engine="${1:-sqlite}"
 dir="${BENCH_DIR:-$(mktemp -d)}"
