@@ -19,7 +19,7 @@ use crate::{
         sales_order_lines, sales_orders, stock_moves, tickets, users, warehouses,
     },
     services::{
-        dashboards::{self, segment_customers, FilterInput, Grain, BOOKED},
+        dashboards::{self, midnight, segment_customers, FilterInput, Grain, BOOKED},
         tickets as ticket_service,
     },
     Error, Result,
@@ -146,10 +146,6 @@ fn check(
         Some(s) if errors.is_empty() => Ok(s),
         _ => Err(Error::Validation(errors)),
     }
-}
-
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
 fn bucket(dim: &str, at: NaiveDate) -> Option<String> {
