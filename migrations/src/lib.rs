@@ -15,6 +15,7 @@ mod m20261129_000008_create_service;
 mod m20261129_000009_create_analytics;
 mod m20261129_000010_create_report_runs;
 mod m20261129_000011_period_indexes;
+mod m20261130_000012_product_stats;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_create_analytics::Migration),
             Box::new(m20261129_000010_create_report_runs::Migration),
             Box::new(m20261129_000011_period_indexes::Migration),
+            Box::new(m20261130_000012_product_stats::Migration),
         ]
     }
 }

@@ -120,25 +120,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     let differences = stats::check(&db)
                         .await
                         .map_err(|err| anyhow::anyhow!("cannot check: {}", describe(&err)))?;
-                    for (key, kept, fresh) in &differences {
-                        say(&format!(
-                            "difference at {key:?}: kept {kept:?}, recounted {fresh:?}"
-                        ))?;
+                    for difference in &differences {
+                        say(&format!("difference: {difference:?}"))?;
                     }
                     if !differences.is_empty() {
-                        anyhow::bail!(
-                            "order summary check found {} differences",
-                            differences.len()
-                        );
+                        anyhow::bail!("summary check found {} differences", differences.len());
                     }
-                    say("order summary check: the summary equals a recount of the orders")?;
+                    say("summary check: the order and product summaries equal a recount of the orders")?;
                 }
                 StatsAction::Rebuild => {
                     let rows = stats::rebuild(&db, |_| ())
                         .await
                         .map_err(|err| anyhow::anyhow!("cannot rebuild: {}", describe(&err)))?;
                     say(&format!(
-                        "order summary rebuilt: {rows} rows in {:.1} s",
+                        "order and product summaries rebuilt: {rows} order rows in {:.1} s",
                         started.elapsed().as_secs_f64()
                     ))?;
                 }

@@ -51,10 +51,11 @@ pub enum Command {
     /// Add sales volume for benchmarks on top of the demo data: customers
     /// and orders over three years with lines, shipments, invoices,
     /// payments and tickets in proportion (progress bar), then rebuild the
-    /// order summary.
+    /// order and product summaries.
     Seed(SeedArgs),
-    /// Check the dashboards' order summary against the orders (`check`,
-    /// exit status 1 on a difference) or rebuild it from them (`rebuild`).
+    /// Check the dashboards' order and product summaries against the
+    /// orders (`check`, exit status 1 on a difference) or rebuild them
+    /// from the orders (`rebuild`).
     Stats(StatsArgs),
     /// Recompute stock from the ledger and list any difference from the
     /// stored levels (exit status 1 when there is one). Never fixes.

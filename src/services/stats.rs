@@ -1,6 +1,7 @@
 //! Summary tables kept current in the transaction of the write that
 //! changes them. `order_stats` sums sales orders by order day, state,
-//! warehouse, owner, customer segment and currency.
+//! warehouse, owner, customer segment and currency; `product_stats` sums
+//! their lines by order day, state, warehouse, currency and product.
 //!
 //! A write that changes orders takes a [`Snapshot`] of their contribution
 //! before it changes them and applies it after: the difference is added
@@ -20,7 +21,7 @@ use sea_orm::{
 };
 
 use crate::{
-    entities::{customers, order_stats, sales_orders},
+    entities::{customers, order_stats, product_stats, sales_order_lines, sales_orders},
     Result,
 };
 
@@ -67,6 +68,54 @@ impl Counts {
 /// Summary rows by key; rows summing to zero are left out.
 pub type Summary = BTreeMap<Key, Counts>;
 
+/// The key of one product summary row.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProductKey {
+    /// Order day (UTC date the order was created).
+    pub day: NaiveDate,
+    /// Order state.
+    pub state: String,
+    /// The order's warehouse.
+    pub warehouse_id: i64,
+    /// Currency.
+    pub currency: String,
+    /// The product.
+    pub product_id: i64,
+}
+
+/// The measures of one product summary row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProductCounts {
+    /// Number of order lines.
+    pub lines: i64,
+    /// Quantity ordered.
+    pub quantity: i64,
+    /// Net value of the lines, minor units.
+    pub net_minor: i64,
+}
+
+impl ProductCounts {
+    fn is_zero(&self) -> bool {
+        *self == ProductCounts::default()
+    }
+
+    fn add(&mut self, other: ProductCounts, sign: i64) {
+        self.lines += sign * other.lines;
+        self.quantity += sign * other.quantity;
+        self.net_minor += sign * other.net_minor;
+    }
+}
+
+/// Product summary rows by key; rows summing to zero are left out.
+pub type ProductSummary = BTreeMap<ProductKey, ProductCounts>;
+
+/// Both summaries' contributions of some orders.
+#[derive(Debug, Default)]
+struct Both {
+    orders: Summary,
+    products: ProductSummary,
+}
+
 /// The order columns the summary needs.
 type OrderRow = (
     i64,
@@ -112,6 +161,67 @@ async fn segments(db: &impl ConnectionTrait, ids: BTreeSet<i64>) -> Result<HashM
     Ok(found)
 }
 
+/// The product key of an order's lines, without the product.
+type LineKey = (NaiveDate, String, i64, String);
+
+/// Lines of the orders `rows` (ids), as (order, product, quantity, net).
+async fn lines_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<(i64, i64, i64, i64)>> {
+    use sales_order_lines::Column as L;
+    Ok(sales_order_lines::Entity::find()
+        .select_only()
+        .columns([L::OrderId, L::ProductId, L::Quantity, L::NetMinor])
+        .filter(L::OrderId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Adds the lines' contributions to `into`; `orders` gives each order's
+/// key.
+fn fold_lines(
+    into: &mut ProductSummary,
+    lines: Vec<(i64, i64, i64, i64)>,
+    orders: &HashMap<i64, LineKey>,
+) {
+    for (order, product_id, quantity, net_minor) in lines {
+        let Some((day, state, warehouse_id, currency)) = orders.get(&order) else {
+            continue;
+        };
+        let key = ProductKey {
+            day: *day,
+            state: state.clone(),
+            warehouse_id: *warehouse_id,
+            currency: currency.clone(),
+            product_id,
+        };
+        into.entry(key).or_default().add(
+            ProductCounts {
+                lines: 1,
+                quantity,
+                net_minor,
+            },
+            1,
+        );
+    }
+}
+
+/// Each order's line key.
+fn line_keys(rows: &[OrderRow]) -> HashMap<i64, LineKey> {
+    rows.iter()
+        .map(|(id, created, state, warehouse_id, _, _, currency, _, _)| {
+            (
+                *id,
+                (
+                    created.date_naive(),
+                    state.clone(),
+                    *warehouse_id,
+                    currency.clone(),
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Adds orders' contributions to `into`.
 fn fold(into: &mut Summary, rows: Vec<OrderRow>, segments: &HashMap<i64, String>) {
     for (_, created, state, warehouse_id, owner, customer, currency, net, total) in rows {
@@ -137,8 +247,8 @@ fn fold(into: &mut Summary, rows: Vec<OrderRow>, segments: &HashMap<i64, String>
 /// The contribution of the orders `ids` as they are now; with `lock`,
 /// their rows are taken for the rest of the transaction (PostgreSQL), so
 /// the snapshot stays true until the change is applied.
-async fn contributions(db: &impl ConnectionTrait, ids: &[i64], lock: bool) -> Result<Summary> {
-    let mut summary = Summary::new();
+async fn contributions(db: &impl ConnectionTrait, ids: &[i64], lock: bool) -> Result<Both> {
+    let mut both = Both::default();
     for chunk in ids.chunks(500) {
         let mut select = order_columns(sales_orders::Entity::find())
             .filter(sales_orders::Column::Id.is_in(chunk.iter().copied()))
@@ -149,9 +259,11 @@ async fn contributions(db: &impl ConnectionTrait, ids: &[i64], lock: bool) -> Re
         let rows: Vec<OrderRow> = select.into_tuple().all(db).await?;
         let customers = rows.iter().map(|r| r.5).collect();
         let segments = segments(db, customers).await?;
-        fold(&mut summary, rows, &segments);
+        let keys = line_keys(&rows);
+        fold(&mut both.orders, rows, &segments);
+        fold_lines(&mut both.products, lines_of(db, chunk).await?, &keys);
     }
-    Ok(summary)
+    Ok(both)
 }
 
 /// Orders' contribution before a change; [`Snapshot::apply`] after the
@@ -160,7 +272,7 @@ async fn contributions(db: &impl ConnectionTrait, ids: &[i64], lock: bool) -> Re
 #[must_use = "a snapshot does nothing until applied"]
 pub struct Snapshot {
     ids: Vec<i64>,
-    before: Summary,
+    before: Both,
 }
 
 impl Snapshot {
@@ -175,7 +287,7 @@ impl Snapshot {
     pub fn inserted(ids: Vec<i64>) -> Self {
         Snapshot {
             ids,
-            before: Summary::new(),
+            before: Both::default(),
         }
     }
 
@@ -195,11 +307,16 @@ impl Snapshot {
     /// Applies the difference between now and the snapshot.
     pub async fn apply(self, db: &impl ConnectionTrait) -> Result<()> {
         let after = contributions(db, &self.ids, false).await?;
-        let mut delta = after;
-        for (key, counts) in self.before {
+        let mut delta = after.orders;
+        for (key, counts) in self.before.orders {
             delta.entry(key).or_default().add(counts, -1);
         }
-        add(db, &delta).await
+        add(db, &delta).await?;
+        let mut delta = after.products;
+        for (key, counts) in self.before.products {
+            delta.entry(key).or_default().add(counts, -1);
+        }
+        add_products(db, &delta).await
     }
 }
 
@@ -248,6 +365,69 @@ async fn add(db: &impl ConnectionTrait, delta: &Summary) -> Result<()> {
     Ok(())
 }
 
+/// The product summary row of `key` holding `counts`.
+fn product_row(key: &ProductKey, counts: &ProductCounts) -> product_stats::ActiveModel {
+    product_stats::ActiveModel {
+        day: Set(key.day),
+        state: Set(key.state.clone()),
+        warehouse_id: Set(key.warehouse_id),
+        currency: Set(key.currency.clone()),
+        product_id: Set(key.product_id),
+        lines: Set(counts.lines),
+        quantity: Set(counts.quantity),
+        net_minor: Set(counts.net_minor),
+        ..Default::default()
+    }
+}
+
+/// Adds `delta` to the product summary rows, in key order.
+async fn add_products(db: &impl ConnectionTrait, delta: &ProductSummary) -> Result<()> {
+    use product_stats::Column as C;
+    for (key, counts) in delta.iter().filter(|(_, c)| !c.is_zero()) {
+        let plus = |col: C| {
+            Expr::col((product_stats::Entity, col)).add(Expr::col((Alias::new("excluded"), col)))
+        };
+        product_stats::Entity::insert(product_row(key, counts))
+            .on_conflict(
+                OnConflict::columns([C::Day, C::State, C::WarehouseId, C::Currency, C::ProductId])
+                    .value(C::Lines, plus(C::Lines))
+                    .value(C::Quantity, plus(C::Quantity))
+                    .value(C::NetMinor, plus(C::NetMinor))
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The product summary as maintained (rows summing to zero left out).
+pub async fn maintained_products(db: &impl ConnectionTrait) -> Result<ProductSummary> {
+    let rows = product_stats::Entity::find()
+        .order_by_asc(product_stats::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let key = ProductKey {
+                day: r.day,
+                state: r.state,
+                warehouse_id: r.warehouse_id,
+                currency: r.currency,
+                product_id: r.product_id,
+            };
+            let counts = ProductCounts {
+                lines: r.lines,
+                quantity: r.quantity,
+                net_minor: r.net_minor,
+            };
+            (key, counts)
+        })
+        .filter(|(_, c)| !c.is_zero())
+        .collect())
+}
+
 /// The summary as maintained (rows summing to zero left out).
 pub async fn maintained(db: &impl ConnectionTrait) -> Result<Summary> {
     let rows = order_stats::Entity::find()
@@ -276,13 +456,13 @@ pub async fn maintained(db: &impl ConnectionTrait) -> Result<Summary> {
         .collect())
 }
 
-/// The summary recounted from every order, `batch` orders at a time;
+/// Both summaries recounted from every order, `batch` orders at a time;
 /// `progress` hears (orders counted so far).
-pub async fn recompute(
+async fn recompute(
     db: &impl ConnectionTrait,
     batch: u64,
     mut progress: impl FnMut(u64),
-) -> Result<Summary> {
+) -> Result<Both> {
     let all_segments: HashMap<i64, String> = customers::Entity::find()
         .select_only()
         .columns([customers::Column::Id, customers::Column::Segment])
@@ -291,7 +471,7 @@ pub async fn recompute(
         .await?
         .into_iter()
         .collect();
-    let mut summary = Summary::new();
+    let mut both = Both::default();
     let mut after = 0_i64;
     let mut counted = 0_u64;
     loop {
@@ -305,34 +485,61 @@ pub async fn recompute(
         let Some(last) = rows.last() else { break };
         after = last.0;
         counted += rows.len() as u64;
-        fold(&mut summary, rows, &all_segments);
+        let keys = line_keys(&rows);
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        fold(&mut both.orders, rows, &all_segments);
+        for chunk in ids.chunks(5_000) {
+            fold_lines(&mut both.products, lines_of(db, chunk).await?, &keys);
+        }
         progress(counted);
     }
-    summary.retain(|_, c| !c.is_zero());
-    Ok(summary)
+    both.orders.retain(|_, c| !c.is_zero());
+    both.products.retain(|_, c| !c.is_zero());
+    Ok(both)
 }
 
-/// One summary row that differs: (key, maintained, recounted).
-pub type Difference = (Key, Counts, Counts);
+/// One summary row that differs: its key, the maintained and the
+/// recounted values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Difference {
+    /// A row of `order_stats`.
+    Order(Key, Counts, Counts),
+    /// A row of `product_stats`.
+    Product(ProductKey, ProductCounts, ProductCounts),
+}
 
-/// Compares the maintained summary with a recount from the orders.
-pub async fn check(db: &impl ConnectionTrait) -> Result<Vec<Difference>> {
-    let kept = maintained(db).await?;
-    let fresh = recompute(db, 5_000, |_| ()).await?;
-    let keys: BTreeSet<&Key> = kept.keys().chain(fresh.keys()).collect();
-    Ok(keys
-        .into_iter()
+/// Where two summaries differ: (key, first, second).
+fn differences<K: Ord + Clone, V: Copy + Default + PartialEq>(
+    kept: &BTreeMap<K, V>,
+    fresh: &BTreeMap<K, V>,
+) -> Vec<(K, V, V)> {
+    let keys: BTreeSet<&K> = kept.keys().chain(fresh.keys()).collect();
+    keys.into_iter()
         .filter_map(|k| {
             let a = kept.get(k).copied().unwrap_or_default();
             let b = fresh.get(k).copied().unwrap_or_default();
             (a != b).then(|| (k.clone(), a, b))
         })
-        .collect())
+        .collect()
 }
 
-/// Replaces the summary with a recount from the orders, in one
+/// Compares the maintained summaries with a recount from the orders.
+pub async fn check(db: &impl ConnectionTrait) -> Result<Vec<Difference>> {
+    let kept = maintained(db).await?;
+    let kept_products = maintained_products(db).await?;
+    let fresh = recompute(db, 5_000, |_| ()).await?;
+    let orders = differences(&kept, &fresh.orders)
+        .into_iter()
+        .map(|(k, a, b)| Difference::Order(k, a, b));
+    let products = differences(&kept_products, &fresh.products)
+        .into_iter()
+        .map(|(k, a, b)| Difference::Product(k, a, b));
+    Ok(orders.chain(products).collect())
+}
+
+/// Replaces both summaries with a recount from the orders, in one
 /// transaction; on PostgreSQL order writes wait until it is done (so none
-/// is counted twice or missed). Returns the number of summary rows.
+/// is counted twice or missed). Returns the number of `order_stats` rows.
 pub async fn rebuild(db: &impl crate::db::Tx, progress: impl FnMut(u64)) -> Result<u64> {
     let txn = db.begin().await?;
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -345,6 +552,7 @@ pub async fn rebuild(db: &impl crate::db::Tx, progress: impl FnMut(u64)) -> Resu
     let fresh = recompute(&txn, 5_000, progress).await?;
     order_stats::Entity::delete_many().exec(&txn).await?;
     let rows: Vec<order_stats::ActiveModel> = fresh
+        .orders
         .iter()
         .map(|(key, counts)| summary_row(key, counts))
         .collect();
@@ -353,6 +561,17 @@ pub async fn rebuild(db: &impl crate::db::Tx, progress: impl FnMut(u64)) -> Resu
             .exec_without_returning(&txn)
             .await?;
     }
+    product_stats::Entity::delete_many().exec(&txn).await?;
+    let rows: Vec<product_stats::ActiveModel> = fresh
+        .products
+        .iter()
+        .map(|(key, counts)| product_row(key, counts))
+        .collect();
+    for chunk in rows.chunks(1_000) {
+        product_stats::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
     txn.commit().await?;
-    Ok(fresh.len() as u64)
+    Ok(fresh.orders.len() as u64)
 }

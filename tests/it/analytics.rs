@@ -259,13 +259,20 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
     }
     assert!(stats::check(&db.conn).await?.is_empty());
     let kept = stats::maintained(&db.conn).await?;
+    let kept_products = stats::maintained_products(&db.conn).await?;
     assert!(!kept.is_empty());
+    assert!(!kept_products.is_empty());
     let rows = stats::rebuild(&db.conn, |_| ()).await?;
     assert_eq!(rows, kept.len() as u64);
     assert_eq!(
         stats::maintained(&db.conn).await?,
         kept,
         "rebuild equals the maintained values"
+    );
+    assert_eq!(
+        stats::maintained_products(&db.conn).await?,
+        kept_products,
+        "the product summary's rebuild equals the maintained values"
     );
 
     // The manager's board against the raw rows.
@@ -314,6 +321,46 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         .map(|(r, _)| (r.id, r.net_minor))
         .collect();
     assert_eq!(ranked, top);
+    // Top products (from the product summary) against the order lines.
+    let booked_in_period: BTreeMap<i64, ()> = sales_orders::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .filter(|o| {
+            let day = o.created_at.date_naive();
+            day >= board.filter.from
+                && day <= board.filter.to
+                && o.currency == "EUR"
+                && dashboards::BOOKED.iter().any(|s| s.as_str() == o.state)
+        })
+        .map(|o| (o.id, ()))
+        .collect();
+    let mut per_product: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    for l in sales_order_lines::Entity::find().all(&db.conn).await? {
+        if booked_in_period.contains_key(&l.order_id) {
+            let slot = per_product.entry(l.product_id).or_default();
+            slot.0 += l.net_minor;
+            slot.1 += l.quantity;
+        }
+    }
+    let mut products_top: Vec<(i64, i64, i64)> = per_product
+        .into_iter()
+        .map(|(p, (n, q))| (p, n, q))
+        .collect();
+    products_top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    products_top.truncate(5);
+    let products_ranking = board
+        .rankings
+        .iter()
+        .find(|r| r.key == "top_products")
+        .ok_or("no product ranking")?;
+    let ranked_products: Vec<(i64, i64, i64)> = products_ranking
+        .rows
+        .iter()
+        .map(|(r, _)| (r.id, r.net_minor, r.quantity))
+        .collect();
+    assert!(!ranked_products.is_empty());
+    assert_eq!(ranked_products, products_top);
     let owed: i64 = invoice_rows::Entity::find()
         .filter(invoice_rows::Column::State.eq("overdue"))
         .all(&db.conn)

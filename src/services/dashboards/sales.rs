@@ -1,6 +1,7 @@
 //! Sales figures for a slice (period, currency, warehouse, owners,
 //! segment): revenue and orders by state from the `order_stats` summary,
-//! top customers and products from the orders of the period.
+//! top products from `product_stats` (from the order lines when the slice
+//! names owners or a segment), top customers from the orders.
 
 use chrono::{Duration, NaiveDate, NaiveTime};
 use sea_orm::{
@@ -10,7 +11,7 @@ use sea_orm::{
 };
 
 use crate::{
-    entities::{customers, order_stats, products, sales_order_lines, sales_orders},
+    entities::{customers, order_stats, product_stats, products, sales_order_lines, sales_orders},
     services::orders::OrderState,
     Result,
 };
@@ -221,31 +222,72 @@ pub async fn top_customers(
         .collect())
 }
 
+/// Booked (product, quantity, net) of the slice, most net first (then
+/// by product), at most `limit` rows. Without an owner or segment in the
+/// slice it reads the `product_stats` summary; with one, the order lines.
+pub async fn product_sums(
+    db: &impl ConnectionTrait,
+    slice: &Slice,
+    limit: Option<u64>,
+) -> Result<Vec<(i64, i64, i64)>> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> =
+        if slice.owners.is_none() && slice.segment.is_none() {
+            use product_stats::Column as P;
+            let mut cond = Condition::all()
+                .add(P::Day.gte(slice.from))
+                .add(P::Day.lte(slice.to))
+                .add(P::Currency.eq(slice.currency.clone()))
+                .add(P::State.is_in(booked()));
+            if let Some(w) = slice.warehouse_id {
+                cond = cond.add(P::WarehouseId.eq(w));
+            }
+            product_stats::Entity::find()
+                .select_only()
+                .column(P::ProductId)
+                .column_as(sum(P::Quantity), "qty")
+                .column_as(sum(P::NetMinor), "net")
+                .filter(cond)
+                .group_by(P::ProductId)
+                .order_by_desc(sum(P::NetMinor))
+                .order_by_asc(P::ProductId)
+                .limit(limit)
+                .into_tuple()
+                .all(db)
+                .await?
+        } else {
+            use sales_order_lines::Column as L;
+            let orders = sales_orders::Entity::find()
+                .select_only()
+                .column(sales_orders::Column::Id)
+                .filter(slice.orders())
+                .into_query();
+            sales_order_lines::Entity::find()
+                .select_only()
+                .column(L::ProductId)
+                .column_as(sum(L::Quantity), "qty")
+                .column_as(sum(L::NetMinor), "net")
+                .filter(L::OrderId.in_subquery(orders))
+                .group_by(L::ProductId)
+                .order_by_desc(sum(L::NetMinor))
+                .order_by_asc(L::ProductId)
+                .limit(limit)
+                .into_tuple()
+                .all(db)
+                .await?
+        };
+    Ok(rows
+        .into_iter()
+        .map(|(id, qty, net)| (id, qty.unwrap_or(0), net.unwrap_or(0)))
+        .collect())
+}
+
 /// The products with the most booked revenue in the slice.
 pub async fn top_products(
     db: &impl ConnectionTrait,
     slice: &Slice,
     limit: u64,
 ) -> Result<Vec<TopRow>> {
-    use sales_order_lines::Column as L;
-    let orders = sales_orders::Entity::find()
-        .select_only()
-        .column(sales_orders::Column::Id)
-        .filter(slice.orders())
-        .into_query();
-    let rows: Vec<(i64, Option<i64>, Option<i64>)> = sales_order_lines::Entity::find()
-        .select_only()
-        .column(L::ProductId)
-        .column_as(sum(L::NetMinor), "net")
-        .column_as(sum(L::Quantity), "qty")
-        .filter(L::OrderId.in_subquery(orders))
-        .group_by(L::ProductId)
-        .order_by_desc(sum(L::NetMinor))
-        .order_by_asc(L::ProductId)
-        .limit(limit)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let rows = product_sums(db, slice, Some(limit)).await?;
     let names: std::collections::HashMap<i64, (String, String)> = products::Entity::find()
         .select_only()
         .columns([
@@ -262,14 +304,14 @@ pub async fn top_products(
         .collect();
     Ok(rows
         .into_iter()
-        .map(|(id, net, qty)| TopRow {
+        .map(|(id, qty, net)| TopRow {
             id,
             label: names
                 .get(&id)
                 .map(|(sku, name)| format!("{sku} · {name}"))
                 .unwrap_or_default(),
-            net_minor: net.unwrap_or(0),
-            quantity: qty.unwrap_or(0),
+            net_minor: net,
+            quantity: qty,
         })
         .collect())
 }

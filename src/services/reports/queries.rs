@@ -8,15 +8,14 @@ use chrono::{Duration, NaiveDate};
 use sea_orm::{
     sea_query::{Alias, Expr, Func},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
 };
 
 use super::{col, Cell, Kind, Report};
 use crate::{
     auth::{policy, Actor, Permission},
     entities::{
-        invoices, opportunities, order_stats, pipeline_stages, products, queues, sales_order_lines,
-        sales_orders, stock_levels, stock_moves, tickets, users,
+        invoices, opportunities, order_stats, pipeline_stages, products, queues, sales_orders,
+        stock_levels, stock_moves, tickets, users,
     },
     services::{
         dashboards::{self, midnight, segment_customers, sum, Grain, Slice, BOOKED},
@@ -108,25 +107,8 @@ pub async fn sales_by_product(
     actor: &Actor,
     report: &mut Report,
 ) -> Result<()> {
-    use sales_order_lines::Column as L;
     let slice = slice(db, actor, report).await?;
-    let orders = sales_orders::Entity::find()
-        .select_only()
-        .column(sales_orders::Column::Id)
-        .filter(slice.orders())
-        .into_query();
-    let rows: Vec<(i64, Option<i64>, Option<i64>)> = sales_order_lines::Entity::find()
-        .select_only()
-        .column(L::ProductId)
-        .column_as(sum(L::Quantity), "qty")
-        .column_as(sum(L::NetMinor), "net")
-        .filter(L::OrderId.in_subquery(orders))
-        .group_by(L::ProductId)
-        .order_by_desc(sum(L::NetMinor))
-        .order_by_asc(L::ProductId)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let rows = dashboards::product_sums(db, &slice, None).await?;
     let catalogue: HashMap<i64, products::Model> = products::Entity::find()
         .filter(products::Column::Id.is_in(rows.iter().map(|r| r.0)))
         .all(db)
@@ -148,7 +130,6 @@ pub async fn sales_by_product(
     }
     for (id, qty, net) in rows {
         let p = catalogue.get(&id);
-        let (qty, net) = (qty.unwrap_or(0), net.unwrap_or(0));
         let mut row = vec![
             Cell::Text(p.map(|p| p.sku.clone()).unwrap_or_default()),
             Cell::Text(p.map(|p| p.name.clone()).unwrap_or_default()),
