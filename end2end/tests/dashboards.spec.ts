@@ -95,6 +95,8 @@ test.describe('reports', () => {
     await expect(page).toHaveURL(/\/reports\/sales_by_period/);
     await page.getByRole('link', { name: 'Week (from Monday)' }).click();
     await expect(page).toHaveURL(/grain=week/);
+    // The weekly table has replaced the daily one (both total the same).
+    await expect(report.locator('thead')).toContainText('Week from');
     await expect(page.getByTestId('report-totals').locator('[data-col="net"]')).toHaveText(revenue);
 
     // CSV: every row, the totals last, readable by spreadsheets (BOM).

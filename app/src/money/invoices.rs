@@ -191,16 +191,24 @@ pub fn InvoicePage() -> impl IntoView {
     let pay = ServerAction::<api::RecordPayment>::new();
     let credit = ServerAction::<api::CreditInvoice>::new();
     let cancel = ServerAction::<api::CancelInvoice>::new();
+    // The invoice reloads after a change, not after a refused attempt: that
+    // would redraw the forms and drop what the user typed to correct it.
+    let changes = Memo::new(move |prev: Option<&[usize; 3]>| {
+        let mut seen = prev.copied().unwrap_or_default();
+        if matches!(pay.value().get(), Some(Ok(_))) {
+            seen[0] = pay.version().get();
+        }
+        if matches!(credit.value().get(), Some(Ok(_))) {
+            seen[1] = credit.version().get();
+        }
+        if matches!(cancel.value().get(), Some(Ok(_))) {
+            seen[2] = cancel.version().get();
+        }
+        seen
+    });
     let invoice = Resource::new(
-        move || {
-            (
-                id(),
-                pay.version().get(),
-                credit.version().get(),
-                cancel.version().get(),
-            )
-        },
-        |(id, _, _, _)| api::get_invoice(id),
+        move || (id(), changes.get()),
+        |(id, _)| api::get_invoice(id),
     );
     view! {
         <Title text=move || t_string!(i18n, money.invoice).to_owned()/>
