@@ -1119,7 +1119,13 @@ pub async fn names(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<std::collections::HashMap<i64, String>> {
-    text_by_id(db, ids, customers::Column::Name).await
+    super::lookup::text_by_id::<customers::Entity>(
+        db,
+        ids,
+        customers::Column::Id,
+        customers::Column::Name,
+    )
+    .await
 }
 
 /// The segment of each of `ids`.
@@ -1127,32 +1133,11 @@ pub async fn segments(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<std::collections::HashMap<i64, String>> {
-    text_by_id(db, ids, customers::Column::Segment).await
-}
-
-/// A text column of each of `ids`, read in chunks: a report can name a
-/// hundred thousand customers, more than one statement may bind (SQLite
-/// 32,766, PostgreSQL 65,535).
-async fn text_by_id(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i64>,
-    column: customers::Column,
-) -> Result<std::collections::HashMap<i64, String>> {
-    const PER_QUERY: usize = 10_000;
-    let mut ids: Vec<i64> = ids.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut out = std::collections::HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(PER_QUERY) {
-        let rows: Vec<(i64, String)> = customers::Entity::find()
-            .select_only()
-            .column(customers::Column::Id)
-            .column(column)
-            .filter(customers::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        out.extend(rows);
-    }
-    Ok(out)
+    super::lookup::text_by_id::<customers::Entity>(
+        db,
+        ids,
+        customers::Column::Id,
+        customers::Column::Segment,
+    )
+    .await
 }

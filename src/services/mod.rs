@@ -17,6 +17,7 @@ pub mod forecast;
 pub mod invoices;
 pub mod knowledge;
 pub mod leads;
+pub mod lookup;
 pub mod meta;
 pub mod normalize;
 pub mod notifications;

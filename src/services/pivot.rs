@@ -15,8 +15,8 @@ use sea_orm::{
 use crate::{
     auth::{policy, Actor, Permission},
     entities::{
-        customers, opportunities, order_stats, pipeline_stages, products, queues,
-        sales_order_lines, sales_orders, stock_moves, tickets, users, warehouses,
+        opportunities, order_stats, pipeline_stages, products, queues, sales_order_lines,
+        sales_orders, stock_moves, tickets, warehouses,
     },
     services::{
         dashboards::{self, midnight, segment_customers, FilterInput, Grain, BOOKED},
@@ -226,74 +226,37 @@ async fn names(
     what: &str,
     ids: Vec<i64>,
 ) -> Result<HashMap<i64, String>> {
-    let ids: Vec<i64> = {
-        let mut v = ids;
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let found: Vec<(i64, String)> = match what {
-            "customer" => {
-                customers::Entity::find()
-                    .select_only()
-                    .columns([customers::Column::Id, customers::Column::Name])
-                    .filter(customers::Column::Id.is_in(chunk.to_vec()))
-                    .into_tuple()
-                    .all(db)
-                    .await?
-            }
-            "owner" | "assignee" => {
-                users::Entity::find()
-                    .select_only()
-                    .columns([users::Column::Id, users::Column::Name])
-                    .filter(users::Column::Id.is_in(chunk.to_vec()))
-                    .into_tuple()
-                    .all(db)
-                    .await?
-            }
-            "warehouse" => {
-                warehouses::Entity::find()
-                    .select_only()
-                    .columns([warehouses::Column::Id, warehouses::Column::Code])
-                    .filter(warehouses::Column::Id.is_in(chunk.to_vec()))
-                    .into_tuple()
-                    .all(db)
-                    .await?
-            }
-            "product" => {
-                products::Entity::find()
-                    .select_only()
-                    .columns([products::Column::Id, products::Column::Sku])
-                    .filter(products::Column::Id.is_in(chunk.to_vec()))
-                    .into_tuple()
-                    .all(db)
-                    .await?
-            }
-            "stage" => {
-                pipeline_stages::Entity::find()
-                    .select_only()
-                    .columns([pipeline_stages::Column::Id, pipeline_stages::Column::Name])
-                    .filter(pipeline_stages::Column::Id.is_in(chunk.to_vec()))
-                    .into_tuple()
-                    .all(db)
-                    .await?
-            }
-            "queue" => {
-                queues::Entity::find()
-                    .select_only()
-                    .columns([queues::Column::Id, queues::Column::Name])
-                    .filter(queues::Column::Id.is_in(chunk.to_vec()))
-                    .into_tuple()
-                    .all(db)
-                    .await?
-            }
-            _ => Vec::new(),
-        };
-        out.extend(found);
+    use super::lookup::text_by_id;
+    match what {
+        "customer" => crate::services::customers::names(db, ids).await,
+        "owner" | "assignee" => crate::services::users::names(db, ids).await,
+        "warehouse" => {
+            text_by_id::<warehouses::Entity>(
+                db,
+                ids,
+                warehouses::Column::Id,
+                warehouses::Column::Code,
+            )
+            .await
+        }
+        "product" => {
+            text_by_id::<products::Entity>(db, ids, products::Column::Id, products::Column::Sku)
+                .await
+        }
+        "stage" => {
+            text_by_id::<pipeline_stages::Entity>(
+                db,
+                ids,
+                pipeline_stages::Column::Id,
+                pipeline_stages::Column::Name,
+            )
+            .await
+        }
+        "queue" => {
+            text_by_id::<queues::Entity>(db, ids, queues::Column::Id, queues::Column::Name).await
+        }
+        _ => Ok(HashMap::new()),
     }
-    Ok(out)
 }
 
 /// Turns per-record dimension values into labels: ids become names.

@@ -144,23 +144,6 @@ fn order_columns<S: QuerySelect>(select: S) -> S {
     ])
 }
 
-/// Segments of the given customers.
-async fn segments(db: &impl ConnectionTrait, ids: BTreeSet<i64>) -> Result<HashMap<i64, String>> {
-    let mut found = HashMap::with_capacity(ids.len());
-    let ids: Vec<i64> = ids.into_iter().collect();
-    for chunk in ids.chunks(500) {
-        let rows: Vec<(i64, String)> = customers::Entity::find()
-            .select_only()
-            .columns([customers::Column::Id, customers::Column::Segment])
-            .filter(customers::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        found.extend(rows);
-    }
-    Ok(found)
-}
-
 /// The product key of an order's lines, without the product.
 type LineKey = (NaiveDate, String, i64, String);
 
@@ -257,8 +240,7 @@ async fn contributions(db: &impl ConnectionTrait, ids: &[i64], lock: bool) -> Re
             select = select.lock(sea_orm::sea_query::LockType::NoKeyUpdate);
         }
         let rows: Vec<OrderRow> = select.into_tuple().all(db).await?;
-        let customers = rows.iter().map(|r| r.5).collect();
-        let segments = segments(db, customers).await?;
+        let segments = super::customers::segments(db, rows.iter().map(|r| r.5)).await?;
         let keys = line_keys(&rows);
         fold(&mut both.orders, rows, &segments);
         fold_lines(&mut both.products, lines_of(db, chunk).await?, &keys);

@@ -527,17 +527,8 @@ pub async fn names(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, String>> {
-    let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(users::Entity::find()
-        .filter(users::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
+    super::lookup::text_by_id::<users::Entity>(db, ids, users::Column::Id, users::Column::Name)
+        .await
 }
 
 /// Every active user's id and name, by name: the owners records can be

@@ -9,7 +9,8 @@ use leptos_i18n::I18nContext;
 
 use crate::i18n::*;
 
-fn period_label(p: &str, i18n: I18nContext<Locale>) -> &'static str {
+/// The words for period `p` (a custom range when unknown).
+pub(crate) fn period_label(p: &str, i18n: I18nContext<Locale>) -> &'static str {
     match p {
         "today" => t_string!(i18n, dash.p_today),
         "7d" => t_string!(i18n, dash.p_7d),

@@ -301,11 +301,7 @@ pub fn AnalysisPage() -> impl IntoView {
                     <label for="piv-period">{t!(i18n, dash.period)}</label>
                     <select id="piv-period" class="select" name="period">
                         {["30d", "7d", "today", "quarter", "year"].into_iter().map(|p| view! {
-                            <option value=p selected=get("period") == p>{move || match p {
-                                "7d" => t_string!(i18n, dash.p_7d), "today" => t_string!(i18n, dash.p_today),
-                                "quarter" => t_string!(i18n, dash.p_quarter), "year" => t_string!(i18n, dash.p_year),
-                                _ => t_string!(i18n, dash.p_30d),
-                            }}</option>
+                            <option value=p selected=get("period") == p>{move || crate::dashboards::filters::period_label(p, i18n)}</option>
                         }).collect_view()}
                     </select>
                 </div>

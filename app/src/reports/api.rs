@@ -9,21 +9,9 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::services::reports::{Cell, Kind, Report, SHOWN_ROWS};
+    use tandem_domain::services::reports::{Cell, Report, SHOWN_ROWS};
 
     use super::*;
-
-    fn kind(k: Kind) -> String {
-        match k {
-            Kind::Text => "text",
-            Kind::Count => "count",
-            Kind::Money => "money",
-            Kind::Percent => "percent",
-            Kind::Minutes => "minutes",
-            Kind::Rating => "rating",
-        }
-        .into()
-    }
 
     pub fn cell(c: Cell) -> CellView {
         match c {
@@ -44,7 +32,7 @@ mod convert {
                 .into_iter()
                 .map(|c| ColumnView {
                     key: c.key.into(),
-                    kind: kind(c.kind),
+                    kind: c.kind.as_str().into(),
                 })
                 .collect(),
             rows: r
