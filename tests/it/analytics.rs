@@ -395,6 +395,53 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
                 .sum()
         )
     );
+    // Each customer's row carries its name, the most net first.
+    let customer_names: BTreeMap<i64, String> = customer_rows::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let named = |r: &reports::Report| -> Vec<(String, String)> {
+        r.rows
+            .iter()
+            .zip(&r.links)
+            .map(|(row, link)| {
+                let id: i64 = link
+                    .as_deref()
+                    .and_then(|l| l.strip_prefix("/customers/"))
+                    .and_then(|l| l.split('?').next())
+                    .and_then(|l| l.parse().ok())
+                    .unwrap_or_default();
+                let shown = match &row[0] {
+                    reports::Cell::Text(t) => t.clone(),
+                    reports::Cell::Number(_) => String::new(),
+                };
+                (shown, customer_names.get(&id).cloned().unwrap_or_default())
+            })
+            .collect()
+    };
+    assert!(!by_customer.rows.is_empty());
+    for (shown, name) in named(&by_customer) {
+        assert_eq!(shown, name);
+    }
+    let net_column = by_customer
+        .columns
+        .iter()
+        .position(|c| c.key == "net")
+        .ok_or("no net column")?;
+    let nets: Vec<i64> = by_customer
+        .rows
+        .iter()
+        .map(|r| match r[net_column] {
+            reports::Cell::Number(v) => v.unwrap_or(0),
+            reports::Cell::Text(_) => 0,
+        })
+        .collect();
+    assert!(
+        nets.windows(2).all(|w| w[0] >= w[1]),
+        "most net first: {nets:?}"
+    );
     let by_period = report("sales_by_period").await?;
     assert_eq!(total(&by_period, "net"), Some(revenue));
     let by_product = report("sales_by_product").await?;
@@ -412,6 +459,10 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         .map(|i| i.total_minor - i.paid_minor - i.credited_minor)
         .sum();
     assert_eq!(total(&aging, "owed"), Some(unpaid));
+    assert!(!aging.rows.is_empty());
+    for (shown, name) in named(&aging) {
+        assert_eq!(shown, name);
+    }
     assert_eq!(
         total(&aging, "d0_30").unwrap_or(0)
             + total(&aging, "d31_60").unwrap_or(0)
