@@ -2,8 +2,9 @@
 //! tickets or stock moves. The user picks a row and a column dimension
 //! and a measure; rows are read through the source area's record scope
 //! (and field permissions: margin needs `products.read_cost`), limited to
-//! the filter's period, and summed. Orders by dimensions the order summary
-//! holds are read from it; everything else from the rows themselves.
+//! the filter's period, and summed. Orders (and order lines) by dimensions
+//! the order (product) summary holds are read from it; everything else
+//! from the rows themselves.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,8 +16,8 @@ use sea_orm::{
 use crate::{
     auth::{policy, Actor, Permission},
     entities::{
-        opportunities, order_stats, pipeline_stages, products, queues, sales_order_lines,
-        sales_orders, stock_moves, tickets, warehouses,
+        opportunities, order_stats, pipeline_stages, product_stats, products, queues,
+        sales_order_lines, sales_orders, stock_moves, tickets, warehouses,
     },
     services::{
         dashboards::{self, midnight, segment_customers, FilterInput, Grain, BOOKED},
@@ -441,6 +442,61 @@ async fn lines(
         owners: dashboards::owners(db, scope, f).await?,
         segment: f.segment.clone(),
     };
+    let catalogue: HashMap<i64, (String, i64)> = products::Entity::find()
+        .select_only()
+        .columns([
+            products::Column::Id,
+            products::Column::Category,
+            products::Column::CostPriceMinor,
+        ])
+        .into_tuple::<(i64, String, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, cat, cost)| (id, (cat, cost)))
+        .collect();
+    // Margin at today's cost price (no cost history is kept).
+    let value = |product: i64, quantity: i64, net: i64| match q.measure.as_str() {
+        "quantity" => quantity,
+        "margin" => net - quantity * catalogue.get(&product).map_or(0, |c| c.1),
+        _ => net,
+    };
+    let summary_dims = ["product", "category", "warehouse", "month", ""];
+    if let Some(cond) = slice
+        .product_stats()
+        .filter(|_| summary_dims.contains(&q.rows.as_str()))
+        .filter(|_| summary_dims.contains(&q.columns.as_str()))
+    {
+        // Lines by product, warehouse and day from the product summary.
+        use product_stats::Column as P;
+        let rows: Vec<(i64, i64, NaiveDate, i64, i64)> = product_stats::Entity::find()
+            .select_only()
+            .columns([
+                P::ProductId,
+                P::WarehouseId,
+                P::Day,
+                P::Quantity,
+                P::NetMinor,
+            ])
+            .filter(cond)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let pick = |dim: &str, r: &(i64, i64, NaiveDate, i64, i64)| -> String {
+            match dim {
+                "product" => r.0.to_string(),
+                "category" => catalogue.get(&r.0).map(|c| c.0.clone()).unwrap_or_default(),
+                "warehouse" => r.1.to_string(),
+                "" => String::new(),
+                other => bucket(other, r.2).unwrap_or_default(),
+            }
+        };
+        let raw = rows
+            .iter()
+            .map(|r| (pick(&q.rows, r), pick(&q.columns, r), value(r.0, r.3, r.4)))
+            .collect();
+        return labelled(db, q, raw).await;
+    }
     let orders: HashMap<i64, (i64, Option<i64>, i64, DateTime<Utc>)> = sales_orders::Entity::find()
         .select_only()
         .columns([
@@ -478,19 +534,6 @@ async fn lines(
         .into_tuple()
         .all(db)
         .await?;
-    let catalogue: HashMap<i64, (String, i64)> = products::Entity::find()
-        .select_only()
-        .columns([
-            products::Column::Id,
-            products::Column::Category,
-            products::Column::CostPriceMinor,
-        ])
-        .into_tuple::<(i64, String, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, cat, cost)| (id, (cat, cost)))
-        .collect();
     let pick = |dim: &str, l: &(i64, i64, i64, i64)| -> String {
         let o = orders.get(&l.0);
         match dim {
@@ -507,15 +550,7 @@ async fn lines(
     };
     let raw = rows
         .iter()
-        .map(|l| {
-            let v = match q.measure.as_str() {
-                "quantity" => l.2,
-                // Margin at today's cost price (no cost history is kept).
-                "margin" => l.3 - l.2 * catalogue.get(&l.1).map_or(0, |c| c.1),
-                _ => l.3,
-            };
-            (pick(&q.rows, l), pick(&q.columns, l), v)
-        })
+        .map(|l| (pick(&q.rows, l), pick(&q.columns, l), value(l.1, l.2, l.3)))
         .collect();
     labelled(db, q, raw).await
 }

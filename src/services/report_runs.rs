@@ -369,7 +369,7 @@ async fn work(
     let (input, grain) = parse_filter(&run.filter);
     let outcome = match owner {
         None => Err(Error::Forbidden),
-        Some(owner) => reports::run(db, Some(&owner), &run.kind, &input, grain, now).await,
+        Some(owner) => reports::run(db, Some(&owner), &run.kind, &input, grain, now, None).await,
     };
     set_progress(db, run.id, 70).await?;
     let finished = Utc::now();

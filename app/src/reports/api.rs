@@ -21,7 +21,7 @@ mod convert {
     }
 
     pub fn report(r: Report, took_ms: i64) -> ReportView {
-        let total_rows = r.rows.len() as i64;
+        let total_rows = r.row_count as i64;
         ReportView {
             kind: r.kind.into(),
             from: r.filter.from.to_string(),
@@ -52,6 +52,7 @@ mod convert {
 #[cfg(feature = "ssr")]
 async fn run_report(
     query: &ReportQuery,
+    limit: Option<usize>,
 ) -> Result<tandem_domain::services::reports::Report, AppError> {
     use tandem_domain::services::{dashboards::Grain, reports};
     let state = crate::ssr::state()?;
@@ -69,6 +70,7 @@ async fn run_report(
         &input,
         grain,
         chrono::Utc::now(),
+        limit,
     )
     .await?)
 }
@@ -77,7 +79,8 @@ async fn run_report(
 #[server(endpoint = "reports/run", input = server_fn::codec::Json)]
 pub async fn run(query: ReportQuery) -> Result<ReportView, AppError> {
     let started = std::time::Instant::now();
-    let report = run_report(&query).await?;
+    let shown = tandem_domain::services::reports::SHOWN_ROWS;
+    let report = run_report(&query, Some(shown)).await?;
     Ok(convert::report(
         report,
         started.elapsed().as_millis() as i64,
@@ -96,7 +99,7 @@ pub async fn export(
         crate::ssr::actor().as_ref(),
         tandem_domain::auth::Permission::ReportsExport,
     )?;
-    let report = run_report(&query).await?;
+    let report = run_report(&query, None).await?;
     let bytes = tandem_domain::services::reports::to_csv(&report, &headers, &total_label)?;
     String::from_utf8(bytes).map_err(|_| AppError::Internal)
 }

@@ -74,6 +74,24 @@ impl Slice {
         c
     }
 
+    /// The slice's booked rows of the `product_stats` summary, or `None`
+    /// when the slice names owners or a segment (which it does not keep).
+    pub fn product_stats(&self) -> Option<Condition> {
+        use product_stats::Column as P;
+        if self.owners.is_some() || self.segment.is_some() {
+            return None;
+        }
+        let mut cond = Condition::all()
+            .add(P::Day.gte(self.from))
+            .add(P::Day.lte(self.to))
+            .add(P::Currency.eq(self.currency.clone()))
+            .add(P::State.is_in(booked()));
+        if let Some(w) = self.warehouse_id {
+            cond = cond.add(P::WarehouseId.eq(w));
+        }
+        Some(cond)
+    }
+
     /// The booked orders of the slice, as a condition on `sales_orders`.
     pub fn orders(&self) -> Condition {
         use sales_orders::Column as C;
@@ -106,6 +124,17 @@ pub fn segment_customers(segment: &str) -> sea_orm::sea_query::SelectStatement {
         .column(customers::Column::Id)
         .filter(customers::Column::Segment.eq(segment))
         .into_query()
+}
+
+/// `customer_id + 0`, the key that groups orders by customer. Grouping by
+/// the bare column lets SQLite's planner walk the whole customer index
+/// (every order, each looked up in the table) to save sorting the period's
+/// orders: 3.2 s instead of 0.3 s for a year of a million orders. The addition
+/// hides the index; PostgreSQL hashes either way.
+pub fn customer_key() -> sea_orm::sea_query::SimpleExpr {
+    // A literal, not a bound value: PostgreSQL matches the grouped and the
+    // selected expression by their text.
+    Expr::col((sales_orders::Entity, sales_orders::Column::CustomerId)).add(Expr::cust("0"))
 }
 
 /// `CAST(SUM(col) AS BIGINT)`: PostgreSQL sums bigints as numeric.
@@ -192,12 +221,12 @@ pub async fn top_customers(
     use sales_orders::Column as C;
     let rows: Vec<(i64, Option<i64>)> = sales_orders::Entity::find()
         .select_only()
-        .column(C::CustomerId)
+        .column_as(customer_key(), "customer_id")
         .column_as(sum(C::SubtotalMinor), "net")
         .filter(slice.orders())
-        .group_by(C::CustomerId)
+        .group_by(customer_key())
         .order_by_desc(sum(C::SubtotalMinor))
-        .order_by_asc(C::CustomerId)
+        .order_by_asc(customer_key())
         .limit(limit)
         .into_tuple()
         .all(db)
@@ -230,51 +259,42 @@ pub async fn product_sums(
     slice: &Slice,
     limit: Option<u64>,
 ) -> Result<Vec<(i64, i64, i64)>> {
-    let rows: Vec<(i64, Option<i64>, Option<i64>)> =
-        if slice.owners.is_none() && slice.segment.is_none() {
-            use product_stats::Column as P;
-            let mut cond = Condition::all()
-                .add(P::Day.gte(slice.from))
-                .add(P::Day.lte(slice.to))
-                .add(P::Currency.eq(slice.currency.clone()))
-                .add(P::State.is_in(booked()));
-            if let Some(w) = slice.warehouse_id {
-                cond = cond.add(P::WarehouseId.eq(w));
-            }
-            product_stats::Entity::find()
-                .select_only()
-                .column(P::ProductId)
-                .column_as(sum(P::Quantity), "qty")
-                .column_as(sum(P::NetMinor), "net")
-                .filter(cond)
-                .group_by(P::ProductId)
-                .order_by_desc(sum(P::NetMinor))
-                .order_by_asc(P::ProductId)
-                .limit(limit)
-                .into_tuple()
-                .all(db)
-                .await?
-        } else {
-            use sales_order_lines::Column as L;
-            let orders = sales_orders::Entity::find()
-                .select_only()
-                .column(sales_orders::Column::Id)
-                .filter(slice.orders())
-                .into_query();
-            sales_order_lines::Entity::find()
-                .select_only()
-                .column(L::ProductId)
-                .column_as(sum(L::Quantity), "qty")
-                .column_as(sum(L::NetMinor), "net")
-                .filter(L::OrderId.in_subquery(orders))
-                .group_by(L::ProductId)
-                .order_by_desc(sum(L::NetMinor))
-                .order_by_asc(L::ProductId)
-                .limit(limit)
-                .into_tuple()
-                .all(db)
-                .await?
-        };
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = if let Some(cond) = slice.product_stats() {
+        use product_stats::Column as P;
+        product_stats::Entity::find()
+            .select_only()
+            .column(P::ProductId)
+            .column_as(sum(P::Quantity), "qty")
+            .column_as(sum(P::NetMinor), "net")
+            .filter(cond)
+            .group_by(P::ProductId)
+            .order_by_desc(sum(P::NetMinor))
+            .order_by_asc(P::ProductId)
+            .limit(limit)
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        use sales_order_lines::Column as L;
+        let orders = sales_orders::Entity::find()
+            .select_only()
+            .column(sales_orders::Column::Id)
+            .filter(slice.orders())
+            .into_query();
+        sales_order_lines::Entity::find()
+            .select_only()
+            .column(L::ProductId)
+            .column_as(sum(L::Quantity), "qty")
+            .column_as(sum(L::NetMinor), "net")
+            .filter(L::OrderId.in_subquery(orders))
+            .group_by(L::ProductId)
+            .order_by_desc(sum(L::NetMinor))
+            .order_by_asc(L::ProductId)
+            .limit(limit)
+            .into_tuple()
+            .all(db)
+            .await?
+    };
     Ok(rows
         .into_iter()
         .map(|(id, qty, net)| (id, qty.unwrap_or(0), net.unwrap_or(0)))

@@ -108,16 +108,21 @@ pub struct Report {
     pub currency: String,
     /// Columns.
     pub columns: Vec<Column>,
-    /// Rows (all of them; the UI shows the first [`SHOWN_ROWS`]).
+    /// Rows: all of them, or the first ones when the report ran with a
+    /// limit (the screen shows the first [`SHOWN_ROWS`]).
     pub rows: Vec<Vec<Cell>>,
+    /// How many rows the report has in all (more than `rows` holds when
+    /// it ran with a smaller limit).
+    pub row_count: usize,
     /// A link per row to its record, when there is one.
     pub links: Vec<Option<String>>,
     /// Totals over every row (text columns empty).
     pub totals: Vec<Cell>,
 }
 
-/// Runs report `kind` for `actor` over `input` at `now`. Needs
-/// `reports.view` and read access to the report's area.
+/// Runs report `kind` for `actor` over `input` at `now`, keeping the first
+/// `limit` rows (all without one; the totals and the row count always cover
+/// every row). Needs `reports.view` and read access to the report's area.
 pub async fn run(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
@@ -125,6 +130,7 @@ pub async fn run(
     input: &FilterInput,
     grain: Option<Grain>,
     now: DateTime<Utc>,
+    limit: Option<usize>,
 ) -> Result<Report> {
     let actor = policy::require(actor, Permission::ReportsView)?;
     let kind = KINDS
@@ -139,11 +145,12 @@ pub async fn run(
         currency,
         columns: Vec::new(),
         rows: Vec::new(),
+        row_count: 0,
         links: Vec::new(),
         totals: Vec::new(),
     };
     match kind {
-        "sales_by_customer" => queries::sales_by_customer(db, actor, &mut report).await?,
+        "sales_by_customer" => queries::sales_by_customer(db, actor, &mut report, limit).await?,
         "sales_by_product" => queries::sales_by_product(db, actor, &mut report).await?,
         "sales_by_period" => {
             let grain = grain.unwrap_or_else(|| report.filter.grain());
@@ -151,17 +158,28 @@ pub async fn run(
         }
         "pipeline_conversion" => queries::pipeline_conversion(db, actor, &mut report).await?,
         "inventory_valuation" => queries::inventory(db, actor, &mut report).await?,
-        "receivables_aging" => queries::aging(db, actor, &mut report, now.date_naive()).await?,
+        "receivables_aging" => {
+            queries::aging(db, actor, &mut report, now.date_naive(), limit).await?
+        }
         "tickets_by_queue" => queries::tickets(db, actor, &mut report, false).await?,
         _ => queries::tickets(db, actor, &mut report, true).await?,
     }
-    report.totals = totals(&report);
+    // A query that cut its own rows (naming only the kept ones) has set
+    // the row count and the totals over all of them.
+    if report.row_count == 0 {
+        report.row_count = report.rows.len();
+        report.totals = totals(&report);
+    }
+    if let Some(limit) = limit {
+        report.rows.truncate(limit);
+        report.links.truncate(limit);
+    }
     Ok(report)
 }
 
 /// Σ of each summable column; averages and shares are recomputed by the
 /// query that knows their parts, so they are left empty here unless set.
-fn totals(report: &Report) -> Vec<Cell> {
+pub(super) fn totals(report: &Report) -> Vec<Cell> {
     report
         .columns
         .iter()
@@ -310,6 +328,7 @@ mod tests {
                     Cell::Number(Some(-5)),
                 ],
             ],
+            row_count: 2,
             links: vec![None, None],
             totals: vec![Cell::Text(String::new()), Cell::Number(Some(12_340))],
         };

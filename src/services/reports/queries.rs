@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
 use sea_orm::{
-    sea_query::{Alias, Asterisk, Expr, Func, Order, Query, SelectStatement},
+    sea_query::{Alias, Asterisk, Expr, Func, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, SelectModel, Selector, TryGetableMany,
+    QueryTrait,
 };
 
 use super::{col, Cell, Kind, Report};
@@ -19,7 +19,8 @@ use crate::{
         sales_orders, stock_levels, stock_moves, tickets, users,
     },
     services::{
-        dashboards::{self, midnight, segment_customers, sum, Grain, Slice, BOOKED},
+        customers as customer_service,
+        dashboards::{self, customer_key, midnight, segment_customers, sum, Grain, Slice, BOOKED},
         invoices as invoice_service, tickets as ticket_service,
     },
     Error, Result,
@@ -42,35 +43,75 @@ async fn owners(
     dashboards::owners(db, scope, &report.filter).await
 }
 
-/// The rows of `grouped` (a statement whose first column is
-/// `customer_id`) with the customer's name added last, in one statement,
-/// ordered by `order`. Naming tens of thousands of customers afterwards by
-/// their bound ids cost more than the report itself (receivables aging at
-/// a million orders).
-async fn with_customer_names<T: TryGetableMany>(
+/// One row of a report by customer.
+struct ByCustomer {
+    id: i64,
+    numbers: Vec<i64>,
+    name: String,
+}
+
+/// The rows of `grouped` (a statement whose first column is `customer_id`
+/// and whose next `width` columns are numbers), most `key` first (then by
+/// customer), with the sum of each number column over every row. With a
+/// `limit`, only the kept rows are named (by id); without one, every row
+/// is named in the statement itself, a join on the grouped rows: naming
+/// tens of thousands of customers by bound ids cost more than the report
+/// (receivables aging at a million orders).
+async fn by_customer(
     db: &impl ConnectionTrait,
     grouped: SelectStatement,
-    order: &[(&str, Order)],
-) -> Result<Vec<T>> {
-    let g = Alias::new("g");
-    let mut stmt = Query::select()
-        .column((g.clone(), Asterisk))
-        .column((customers::Entity, customers::Column::Name))
-        .from_subquery(grouped, g.clone())
-        .left_join(
-            customers::Entity,
-            Expr::col((customers::Entity, customers::Column::Id))
-                .equals((g.clone(), Alias::new("customer_id"))),
-        )
-        .to_owned();
-    for (column, direction) in order {
-        stmt.order_by((g.clone(), Alias::new(*column)), direction.clone());
+    width: usize,
+    key: impl Fn(&[i64]) -> i64,
+    limit: Option<usize>,
+) -> Result<(Vec<ByCustomer>, Vec<i64>, usize)> {
+    let stmt = match limit {
+        Some(_) => grouped,
+        None => {
+            let g = Alias::new("g");
+            Query::select()
+                .column((g.clone(), Asterisk))
+                .column((customers::Entity, customers::Column::Name))
+                .from_subquery(grouped, g.clone())
+                .left_join(
+                    customers::Entity,
+                    Expr::col((customers::Entity, customers::Column::Id))
+                        .equals((g.clone(), Alias::new("customer_id"))),
+                )
+                .to_owned()
+        }
+    };
+    let backend = db.get_database_backend();
+    let mut rows = Vec::new();
+    for r in db.query_all(backend.build(&stmt)).await? {
+        let mut numbers = Vec::with_capacity(width);
+        for i in 1..=width {
+            numbers.push(r.try_get_by_index::<Option<i64>>(i)?.unwrap_or(0));
+        }
+        let name = match limit {
+            Some(_) => String::new(),
+            None => r
+                .try_get_by_index::<Option<String>>(width + 1)?
+                .unwrap_or_default(),
+        };
+        rows.push(ByCustomer {
+            id: r.try_get_by_index(0)?,
+            numbers,
+            name,
+        });
     }
-    Ok(
-        Selector::<SelectModel<customers::Model>>::into_tuple::<T>(stmt)
-            .all(db)
-            .await?,
-    )
+    rows.sort_by(|a, b| key(&b.numbers).cmp(&key(&a.numbers)).then(a.id.cmp(&b.id)));
+    let sums = (0..width)
+        .map(|i| rows.iter().map(|r| r.numbers[i]).sum())
+        .collect();
+    let count = rows.len();
+    if let Some(limit) = limit {
+        rows.truncate(limit);
+        let names = customer_service::names(db, rows.iter().map(|r| r.id)).await?;
+        for r in &mut rows {
+            r.name = names.get(&r.id).cloned().unwrap_or_default();
+        }
+    }
+    Ok((rows, sums, count))
 }
 
 async fn slice(db: &impl ConnectionTrait, actor: &Actor, report: &Report) -> Result<Slice> {
@@ -92,44 +133,43 @@ async fn slice(db: &impl ConnectionTrait, actor: &Actor, report: &Report) -> Res
     })
 }
 
-/// Booked orders by customer: orders, net, total with tax.
+/// Booked orders by customer: orders, net, total with tax; most net
+/// first. With a `limit`, the first `limit` customers (totals over all).
 pub async fn sales_by_customer(
     db: &impl ConnectionTrait,
     actor: &Actor,
     report: &mut Report,
+    limit: Option<usize>,
 ) -> Result<()> {
     use sales_orders::Column as C;
     let slice = slice(db, actor, report).await?;
     let grouped = sales_orders::Entity::find()
         .select_only()
-        .column(C::CustomerId)
+        .column_as(customer_key(), "customer_id")
         .column_as(C::Id.count(), "orders")
         .column_as(sum(C::SubtotalMinor), "net")
         .column_as(sum(C::TotalMinor), "total")
         .filter(slice.orders())
-        .group_by(C::CustomerId)
+        .group_by(customer_key())
         .into_query();
-    type Row = (i64, i64, Option<i64>, Option<i64>, Option<String>);
-    let rows: Vec<Row> = with_customer_names(
-        db,
-        grouped,
-        &[("net", Order::Desc), ("customer_id", Order::Asc)],
-    )
-    .await?;
+    let (rows, sums, count) = by_customer(db, grouped, 3, |n| n[1], limit).await?;
     report.columns = vec![
         col("customer", Kind::Text),
         col("orders", Kind::Count),
         col("net", Kind::Money),
         col("total", Kind::Money),
     ];
-    for (id, orders, net, total, name) in rows {
-        report.rows.push(vec![
-            Cell::Text(name.unwrap_or_default()),
-            n(orders),
-            n(net.unwrap_or(0)),
-            n(total.unwrap_or(0)),
-        ]);
-        report.links.push(Some(format!("/customers/{id}")));
+    report.row_count = count;
+    report.totals = std::iter::once(Cell::Text(String::new()))
+        .chain(sums.into_iter().map(n))
+        .collect();
+    for r in rows {
+        report.links.push(Some(format!("/customers/{}", r.id)));
+        report.rows.push(
+            std::iter::once(Cell::Text(r.name))
+                .chain(r.numbers.into_iter().map(n))
+                .collect(),
+        );
     }
     Ok(())
 }
@@ -442,12 +482,14 @@ pub async fn inventory(
     Ok(())
 }
 
-/// What each customer owes as of `today`, by how long it is overdue.
+/// What each customer owes as of `today`, by how long it is overdue; most
+/// owed first. With a `limit`, the first `limit` customers (totals over all).
 pub async fn aging(
     db: &impl ConnectionTrait,
     actor: &Actor,
     report: &mut Report,
     today: NaiveDate,
+    limit: Option<usize>,
 ) -> Result<()> {
     use invoices::Column as C;
     let owners = owners(
@@ -491,20 +533,7 @@ pub async fn aging(
     if let Some(s) = &report.filter.segment {
         q = q.filter(C::CustomerId.in_subquery(segment_customers(s)));
     }
-    type Row = (
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-    );
-    let mut rows: Vec<Row> = with_customer_names(db, q.into_query(), &[]).await?;
-    let total = |r: &Row| {
-        r.1.unwrap_or(0) + r.2.unwrap_or(0) + r.3.unwrap_or(0) + r.4.unwrap_or(0) + r.5.unwrap_or(0)
-    };
-    rows.sort_by(|a, b| total(b).cmp(&total(a)).then(a.0.cmp(&b.0)));
+    let (rows, sums, count) = by_customer(db, q.into_query(), 5, |n| n.iter().sum(), limit).await?;
     report.columns = vec![
         col("customer", Kind::Text),
         col("not_due", Kind::Money),
@@ -514,20 +543,22 @@ pub async fn aging(
         col("d90_plus", Kind::Money),
         col("owed", Kind::Money),
     ];
+    report.row_count = count;
+    report.totals = std::iter::once(Cell::Text(String::new()))
+        .chain(sums.iter().copied().map(n))
+        .chain([n(sums.iter().sum())])
+        .collect();
     for r in rows {
-        let t = total(&r);
-        report.rows.push(vec![
-            Cell::Text(r.6.clone().unwrap_or_default()),
-            n(r.1.unwrap_or(0)),
-            n(r.2.unwrap_or(0)),
-            n(r.3.unwrap_or(0)),
-            n(r.4.unwrap_or(0)),
-            n(r.5.unwrap_or(0)),
-            n(t),
-        ]);
+        let owed: i64 = r.numbers.iter().sum();
         report
             .links
-            .push(Some(format!("/customers/{}?tab=invoices", r.0)));
+            .push(Some(format!("/customers/{}?tab=invoices", r.id)));
+        report.rows.push(
+            std::iter::once(Cell::Text(r.name))
+                .chain(r.numbers.into_iter().map(n))
+                .chain([n(owed)])
+                .collect(),
+        );
     }
     Ok(())
 }
