@@ -179,7 +179,7 @@ pub async fn run(
 
 /// Σ of each summable column; averages and shares are recomputed by the
 /// query that knows their parts, so they are left empty here unless set.
-pub(super) fn totals(report: &Report) -> Vec<Cell> {
+fn totals(report: &Report) -> Vec<Cell> {
     report
         .columns
         .iter()

@@ -43,27 +43,23 @@ async fn owners(
     dashboards::owners(db, scope, &report.filter).await
 }
 
-/// One row of a report by customer.
-struct ByCustomer {
-    id: i64,
-    numbers: Vec<i64>,
-    name: String,
-}
-
-/// The rows of `grouped` (a statement whose first column is `customer_id`
-/// and whose next `width` columns are numbers), most `key` first (then by
-/// customer), with the sum of each number column over every row. With a
-/// `limit`, only the kept rows are named (by id); without one, every row
-/// is named in the statement itself, a join on the grouped rows: naming
-/// tens of thousands of customers by bound ids cost more than the report
-/// (receivables aging at a million orders).
+/// Fills `report` with the rows of `grouped`, a statement whose first
+/// column is `customer_id` and whose next `width` columns are numbers: one
+/// row per customer (its name, then the numbers), most `sort` column first
+/// (then by customer), linked by `link`, with totals and the row count over
+/// every row. With a `limit`, only the kept rows are named (by id); without
+/// one, every row is named in the statement itself, a join on the grouped
+/// rows: naming tens of thousands of customers by bound ids cost more than
+/// the report (receivables aging at a million orders).
 async fn by_customer(
     db: &impl ConnectionTrait,
+    report: &mut Report,
     grouped: SelectStatement,
     width: usize,
-    key: impl Fn(&[i64]) -> i64,
+    sort: usize,
     limit: Option<usize>,
-) -> Result<(Vec<ByCustomer>, Vec<i64>, usize)> {
+    link: impl Fn(i64) -> String,
+) -> Result<()> {
     let stmt = match limit {
         Some(_) => grouped,
         None => {
@@ -81,7 +77,7 @@ async fn by_customer(
         }
     };
     let backend = db.get_database_backend();
-    let mut rows = Vec::new();
+    let mut rows: Vec<(i64, Vec<i64>, String)> = Vec::new();
     for r in db.query_all(backend.build(&stmt)).await? {
         let mut numbers = Vec::with_capacity(width);
         for i in 1..=width {
@@ -93,25 +89,29 @@ async fn by_customer(
                 .try_get_by_index::<Option<String>>(width + 1)?
                 .unwrap_or_default(),
         };
-        rows.push(ByCustomer {
-            id: r.try_get_by_index(0)?,
-            numbers,
-            name,
-        });
+        rows.push((r.try_get_by_index(0)?, numbers, name));
     }
-    rows.sort_by(|a, b| key(&b.numbers).cmp(&key(&a.numbers)).then(a.id.cmp(&b.id)));
-    let sums = (0..width)
-        .map(|i| rows.iter().map(|r| r.numbers[i]).sum())
+    rows.sort_by(|a, b| b.1[sort].cmp(&a.1[sort]).then(a.0.cmp(&b.0)));
+    report.row_count = rows.len();
+    report.totals = std::iter::once(Cell::Text(String::new()))
+        .chain((0..width).map(|i| n(rows.iter().map(|r| r.1[i]).sum())))
         .collect();
-    let count = rows.len();
     if let Some(limit) = limit {
         rows.truncate(limit);
-        let names = customer_service::names(db, rows.iter().map(|r| r.id)).await?;
+        let names = customer_service::names(db, rows.iter().map(|r| r.0)).await?;
         for r in &mut rows {
-            r.name = names.get(&r.id).cloned().unwrap_or_default();
+            r.2 = names.get(&r.0).cloned().unwrap_or_default();
         }
     }
-    Ok((rows, sums, count))
+    for (id, numbers, name) in rows {
+        report.links.push(Some(link(id)));
+        report.rows.push(
+            std::iter::once(Cell::Text(name))
+                .chain(numbers.into_iter().map(n))
+                .collect(),
+        );
+    }
+    Ok(())
 }
 
 async fn slice(db: &impl ConnectionTrait, actor: &Actor, report: &Report) -> Result<Slice> {
@@ -152,26 +152,16 @@ pub async fn sales_by_customer(
         .filter(slice.orders())
         .group_by(customer_key())
         .into_query();
-    let (rows, sums, count) = by_customer(db, grouped, 3, |n| n[1], limit).await?;
     report.columns = vec![
         col("customer", Kind::Text),
         col("orders", Kind::Count),
         col("net", Kind::Money),
         col("total", Kind::Money),
     ];
-    report.row_count = count;
-    report.totals = std::iter::once(Cell::Text(String::new()))
-        .chain(sums.into_iter().map(n))
-        .collect();
-    for r in rows {
-        report.links.push(Some(format!("/customers/{}", r.id)));
-        report.rows.push(
-            std::iter::once(Cell::Text(r.name))
-                .chain(r.numbers.into_iter().map(n))
-                .collect(),
-        );
-    }
-    Ok(())
+    by_customer(db, report, grouped, 3, 1, limit, |id| {
+        format!("/customers/{id}")
+    })
+    .await
 }
 
 /// Booked order lines by product: quantity, net; cost and margin for
@@ -524,6 +514,10 @@ pub async fn aging(
         .column_as(bucket(Some(30), Some(60)), "d31_60")
         .column_as(bucket(Some(60), Some(90)), "d61_90")
         .column_as(bucket(Some(90), None), "d90")
+        .column_as(
+            Expr::expr(Func::sum(owed())).cast_as(Alias::new("BIGINT")),
+            "owed",
+        )
         .filter(C::State.is_in(invoice_service::UNPAID))
         .filter(C::Currency.eq(report.currency.clone()))
         .group_by(C::CustomerId);
@@ -533,7 +527,6 @@ pub async fn aging(
     if let Some(s) = &report.filter.segment {
         q = q.filter(C::CustomerId.in_subquery(segment_customers(s)));
     }
-    let (rows, sums, count) = by_customer(db, q.into_query(), 5, |n| n.iter().sum(), limit).await?;
     report.columns = vec![
         col("customer", Kind::Text),
         col("not_due", Kind::Money),
@@ -543,24 +536,10 @@ pub async fn aging(
         col("d90_plus", Kind::Money),
         col("owed", Kind::Money),
     ];
-    report.row_count = count;
-    report.totals = std::iter::once(Cell::Text(String::new()))
-        .chain(sums.iter().copied().map(n))
-        .chain([n(sums.iter().sum())])
-        .collect();
-    for r in rows {
-        let owed: i64 = r.numbers.iter().sum();
-        report
-            .links
-            .push(Some(format!("/customers/{}?tab=invoices", r.id)));
-        report.rows.push(
-            std::iter::once(Cell::Text(r.name))
-                .chain(r.numbers.into_iter().map(n))
-                .chain([n(owed)])
-                .collect(),
-        );
-    }
-    Ok(())
+    by_customer(db, report, q.into_query(), 6, 5, limit, |id| {
+        format!("/customers/{id}?tab=invoices")
+    })
+    .await
 }
 
 #[derive(Default)]
