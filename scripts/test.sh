@@ -10,7 +10,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 LOGS="$(mktemp -d)"
 trap 'rm -rf "$LOGS"' EXIT
 
-step() { printf '\n==> %s\n' "$*"; }
+START=$SECONDS
+# Each step says how long the run has taken so far, so a slow CI shows where.
+step() { printf '\n==> [%dm%02ds] %s\n' $(((SECONDS - START) / 60)) $(((SECONDS - START) % 60)) "$*"; }
 
 # Sums the "test result: ok. N passed; M failed" lines of a cargo test log.
 count_rust() {
