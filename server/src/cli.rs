@@ -126,14 +126,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     if !differences.is_empty() {
                         anyhow::bail!("summary check found {} differences", differences.len());
                     }
-                    say("summary check: the order and product summaries equal a recount of the orders")?;
+                    say("summary check: the order, product and customer summaries equal a recount of the orders")?;
                 }
                 StatsAction::Rebuild => {
                     let rows = stats::rebuild(&db, |_| ())
                         .await
                         .map_err(|err| anyhow::anyhow!("cannot rebuild: {}", describe(&err)))?;
                     say(&format!(
-                        "order and product summaries rebuilt: {rows} order rows in {:.1} s",
+                        "order, product and customer summaries rebuilt: {rows} order rows in {:.1} s",
                         started.elapsed().as_secs_f64()
                     ))?;
                 }
@@ -194,7 +194,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 let report = demo::seed(&db).await.context("cannot seed the demo data")?;
                 tracing::info!(created = report.created, seeded_at = %report.seeded_at, "demo data");
             }
-            serve::serve(db, *args, started).await?;
+            let reader = db::connect_reader(&cli.global.database_url, &db).await?;
+            serve::serve(db, reader, *args, started).await?;
         }
     }
     Ok(())

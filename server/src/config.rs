@@ -51,9 +51,9 @@ pub enum Command {
     /// Add sales volume for benchmarks on top of the demo data: customers
     /// and orders over three years with lines, shipments, invoices,
     /// payments and tickets in proportion (progress bar), then rebuild the
-    /// order and product summaries.
+    /// order, product and customer summaries.
     Seed(SeedArgs),
-    /// Check the dashboards' order and product summaries against the
+    /// Check the dashboards' order, product and customer summaries against the
     /// orders (`check`, exit status 1 on a difference) or rebuild them
     /// from the orders (`rebuild`).
     Stats(StatsArgs),

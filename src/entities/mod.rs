@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod credit_note_lines;
 pub mod credit_notes;
 pub mod customer_credits;
+pub mod customer_stats;
 pub mod customers;
 pub mod invoice_lines;
 pub mod invoices;

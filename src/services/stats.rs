@@ -1,7 +1,8 @@
 //! Summary tables kept current in the transaction of the write that
 //! changes them. `order_stats` sums sales orders by order day, state,
 //! warehouse, owner, customer segment and currency; `product_stats` sums
-//! their lines by order day, state, warehouse, currency and product.
+//! their lines by order day, state, warehouse, currency and product;
+//! `customer_stats` sums them by order year, currency, customer and state.
 //!
 //! A write that changes orders takes a [`Snapshot`] of their contribution
 //! before it changes them and applies it after: the difference is added
@@ -12,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sea_orm::{
     sea_query::{Alias, Expr, OnConflict},
     ActiveValue::Set,
@@ -21,7 +22,9 @@ use sea_orm::{
 };
 
 use crate::{
-    entities::{customers, order_stats, product_stats, sales_order_lines, sales_orders},
+    entities::{
+        customer_stats, customers, order_stats, product_stats, sales_order_lines, sales_orders,
+    },
     Result,
 };
 
@@ -109,11 +112,28 @@ impl ProductCounts {
 /// Product summary rows by key; rows summing to zero are left out.
 pub type ProductSummary = BTreeMap<ProductKey, ProductCounts>;
 
-/// Both summaries' contributions of some orders.
+/// The key of one customer summary row.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomerKey {
+    /// Order year (UTC).
+    pub year: i32,
+    /// Currency.
+    pub currency: String,
+    /// The customer.
+    pub customer_id: i64,
+    /// Order state.
+    pub state: String,
+}
+
+/// Customer summary rows by key; rows summing to zero are left out.
+pub type CustomerSummary = BTreeMap<CustomerKey, Counts>;
+
+/// The summaries' contributions of some orders.
 #[derive(Debug, Default)]
 struct Both {
     orders: Summary,
     products: ProductSummary,
+    customers: CustomerSummary,
 }
 
 /// The order columns the summary needs.
@@ -205,9 +225,24 @@ fn line_keys(rows: &[OrderRow]) -> HashMap<i64, LineKey> {
         .collect()
 }
 
-/// Adds orders' contributions to `into`.
-fn fold(into: &mut Summary, rows: Vec<OrderRow>, segments: &HashMap<i64, String>) {
+/// Adds orders' contributions to the order and customer summaries.
+fn fold(into: &mut Both, rows: Vec<OrderRow>, segments: &HashMap<i64, String>) {
     for (_, created, state, warehouse_id, owner, customer, currency, net, total) in rows {
+        let counts = Counts {
+            orders: 1,
+            net_minor: net,
+            total_minor: total,
+        };
+        let by_customer = CustomerKey {
+            year: created.year(),
+            currency: currency.clone(),
+            customer_id: customer,
+            state: state.clone(),
+        };
+        into.customers
+            .entry(by_customer)
+            .or_default()
+            .add(counts, 1);
         let key = Key {
             day: created.date_naive(),
             state,
@@ -216,14 +251,7 @@ fn fold(into: &mut Summary, rows: Vec<OrderRow>, segments: &HashMap<i64, String>
             segment: segments.get(&customer).cloned().unwrap_or_default(),
             currency,
         };
-        into.entry(key).or_default().add(
-            Counts {
-                orders: 1,
-                net_minor: net,
-                total_minor: total,
-            },
-            1,
-        );
+        into.orders.entry(key).or_default().add(counts, 1);
     }
 }
 
@@ -242,7 +270,7 @@ async fn contributions(db: &impl ConnectionTrait, ids: &[i64], lock: bool) -> Re
         let rows: Vec<OrderRow> = select.into_tuple().all(db).await?;
         let segments = super::customers::segments(db, rows.iter().map(|r| r.5)).await?;
         let keys = line_keys(&rows);
-        fold(&mut both.orders, rows, &segments);
+        fold(&mut both, rows, &segments);
         fold_lines(&mut both.products, lines_of(db, chunk).await?, &keys);
     }
     Ok(both)
@@ -298,7 +326,12 @@ impl Snapshot {
         for (key, counts) in self.before.products {
             delta.entry(key).or_default().add(counts, -1);
         }
-        add_products(db, &delta).await
+        add_products(db, &delta).await?;
+        let mut delta = after.customers;
+        for (key, counts) in self.before.customers {
+            delta.entry(key).or_default().add(counts, -1);
+        }
+        add_customers(db, &delta).await
     }
 }
 
@@ -383,6 +416,67 @@ async fn add_products(db: &impl ConnectionTrait, delta: &ProductSummary) -> Resu
     Ok(())
 }
 
+/// The customer summary row of `key` holding `counts`.
+fn customer_row(key: &CustomerKey, counts: &Counts) -> customer_stats::ActiveModel {
+    customer_stats::ActiveModel {
+        year: Set(key.year),
+        currency: Set(key.currency.clone()),
+        customer_id: Set(key.customer_id),
+        state: Set(key.state.clone()),
+        orders: Set(counts.orders),
+        net_minor: Set(counts.net_minor),
+        total_minor: Set(counts.total_minor),
+        ..Default::default()
+    }
+}
+
+/// Adds `delta` to the customer summary rows, in key order.
+async fn add_customers(db: &impl ConnectionTrait, delta: &CustomerSummary) -> Result<()> {
+    use customer_stats::Column as C;
+    for (key, counts) in delta.iter().filter(|(_, c)| !c.is_zero()) {
+        let plus = |col: C| {
+            Expr::col((customer_stats::Entity, col)).add(Expr::col((Alias::new("excluded"), col)))
+        };
+        customer_stats::Entity::insert(customer_row(key, counts))
+            .on_conflict(
+                OnConflict::columns([C::Year, C::Currency, C::CustomerId, C::State])
+                    .value(C::Orders, plus(C::Orders))
+                    .value(C::NetMinor, plus(C::NetMinor))
+                    .value(C::TotalMinor, plus(C::TotalMinor))
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The customer summary as maintained (rows summing to zero left out).
+pub async fn maintained_customers(db: &impl ConnectionTrait) -> Result<CustomerSummary> {
+    let rows = customer_stats::Entity::find()
+        .order_by_asc(customer_stats::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let key = CustomerKey {
+                year: r.year,
+                currency: r.currency,
+                customer_id: r.customer_id,
+                state: r.state,
+            };
+            let counts = Counts {
+                orders: r.orders,
+                net_minor: r.net_minor,
+                total_minor: r.total_minor,
+            };
+            (key, counts)
+        })
+        .filter(|(_, c)| !c.is_zero())
+        .collect())
+}
+
 /// The product summary as maintained (rows summing to zero left out).
 pub async fn maintained_products(db: &impl ConnectionTrait) -> Result<ProductSummary> {
     let rows = product_stats::Entity::find()
@@ -438,7 +532,7 @@ pub async fn maintained(db: &impl ConnectionTrait) -> Result<Summary> {
         .collect())
 }
 
-/// Both summaries recounted from every order, `batch` orders at a time;
+/// The summaries recounted from every order, `batch` orders at a time;
 /// `progress` hears (orders counted so far).
 async fn recompute(
     db: &impl ConnectionTrait,
@@ -469,7 +563,7 @@ async fn recompute(
         counted += rows.len() as u64;
         let keys = line_keys(&rows);
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-        fold(&mut both.orders, rows, &all_segments);
+        fold(&mut both, rows, &all_segments);
         for chunk in ids.chunks(5_000) {
             fold_lines(&mut both.products, lines_of(db, chunk).await?, &keys);
         }
@@ -477,6 +571,7 @@ async fn recompute(
     }
     both.orders.retain(|_, c| !c.is_zero());
     both.products.retain(|_, c| !c.is_zero());
+    both.customers.retain(|_, c| !c.is_zero());
     Ok(both)
 }
 
@@ -488,6 +583,8 @@ pub enum Difference {
     Order(Key, Counts, Counts),
     /// A row of `product_stats`.
     Product(ProductKey, ProductCounts, ProductCounts),
+    /// A row of `customer_stats`.
+    Customer(CustomerKey, Counts, Counts),
 }
 
 /// Where two summaries differ: (key, first, second).
@@ -509,6 +606,7 @@ fn differences<K: Ord + Clone, V: Copy + Default + PartialEq>(
 pub async fn check(db: &impl ConnectionTrait) -> Result<Vec<Difference>> {
     let kept = maintained(db).await?;
     let kept_products = maintained_products(db).await?;
+    let kept_customers = maintained_customers(db).await?;
     let fresh = recompute(db, 5_000, |_| ()).await?;
     let orders = differences(&kept, &fresh.orders)
         .into_iter()
@@ -516,10 +614,13 @@ pub async fn check(db: &impl ConnectionTrait) -> Result<Vec<Difference>> {
     let products = differences(&kept_products, &fresh.products)
         .into_iter()
         .map(|(k, a, b)| Difference::Product(k, a, b));
-    Ok(orders.chain(products).collect())
+    let customers = differences(&kept_customers, &fresh.customers)
+        .into_iter()
+        .map(|(k, a, b)| Difference::Customer(k, a, b));
+    Ok(orders.chain(products).chain(customers).collect())
 }
 
-/// Replaces both summaries with a recount from the orders, in one
+/// Replaces the summaries with a recount from the orders, in one
 /// transaction; on PostgreSQL order writes wait until it is done (so none
 /// is counted twice or missed). Returns the number of `order_stats` rows.
 pub async fn rebuild(db: &impl crate::db::Tx, progress: impl FnMut(u64)) -> Result<u64> {
@@ -551,6 +652,17 @@ pub async fn rebuild(db: &impl crate::db::Tx, progress: impl FnMut(u64)) -> Resu
         .collect();
     for chunk in rows.chunks(1_000) {
         product_stats::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    customer_stats::Entity::delete_many().exec(&txn).await?;
+    let rows: Vec<customer_stats::ActiveModel> = fresh
+        .customers
+        .iter()
+        .map(|(key, counts)| customer_row(key, counts))
+        .collect();
+    for chunk in rows.chunks(1_000) {
+        customer_stats::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(&txn)
             .await?;
     }

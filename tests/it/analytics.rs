@@ -260,8 +260,10 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
     assert!(stats::check(&db.conn).await?.is_empty());
     let kept = stats::maintained(&db.conn).await?;
     let kept_products = stats::maintained_products(&db.conn).await?;
+    let kept_customers = stats::maintained_customers(&db.conn).await?;
     assert!(!kept.is_empty());
     assert!(!kept_products.is_empty());
+    assert!(!kept_customers.is_empty());
     let rows = stats::rebuild(&db.conn, |_| ()).await?;
     assert_eq!(rows, kept.len() as u64);
     assert_eq!(
@@ -273,6 +275,11 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         stats::maintained_products(&db.conn).await?,
         kept_products,
         "the product summary's rebuild equals the maintained values"
+    );
+    assert_eq!(
+        stats::maintained_customers(&db.conn).await?,
+        kept_customers,
+        "the customer summary's rebuild equals the maintained values"
     );
 
     // The manager's board against the raw rows.
@@ -321,6 +328,20 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         .map(|(r, _)| (r.id, r.net_minor))
         .collect();
     assert_eq!(ranked, top);
+    // This year's top customers come from the customer summary.
+    let year_input = FilterInput {
+        period: "year".into(),
+        ..FilterInput::default()
+    };
+    let year =
+        dashboards::board(&db.conn, Some(&e.manager), Kind::Manager, &year_input, now).await?;
+    let (_, _, top_of_year) = recount(&db.conn, year.filter.from, year.filter.to).await?;
+    let ranked: Vec<(i64, i64)> = year.rankings[0]
+        .rows
+        .iter()
+        .map(|(r, _)| (r.id, r.net_minor))
+        .collect();
+    assert_eq!(ranked, top_of_year);
     // Top products (from the product summary) against the order lines.
     let booked_in_period: BTreeMap<i64, ()> = sales_orders::Entity::find()
         .all(&db.conn)

@@ -1,9 +1,10 @@
 //! Sales figures for a slice (period, currency, warehouse, owners,
 //! segment): revenue and orders by state from the `order_stats` summary,
 //! top products from `product_stats` (from the order lines when the slice
-//! names owners or a segment), top customers from the orders.
+//! names owners or a segment), top customers from `customer_stats` over
+//! whole years (from the orders otherwise).
 
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use sea_orm::{
     sea_query::{Alias, Expr},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -11,7 +12,10 @@ use sea_orm::{
 };
 
 use crate::{
-    entities::{customers, order_stats, product_stats, products, sales_order_lines, sales_orders},
+    entities::{
+        customer_stats, customers, order_stats, product_stats, products, sales_order_lines,
+        sales_orders,
+    },
     services::orders::OrderState,
     Result,
 };
@@ -90,6 +94,24 @@ impl Slice {
             cond = cond.add(P::WarehouseId.eq(w));
         }
         Some(cond)
+    }
+
+    /// The slice's booked rows of the `customer_stats` summary, or `None`
+    /// unless the slice is whole UTC years and names no warehouse, owners
+    /// or segment (which the summary does not keep). The last year may
+    /// end at `today` (UTC) or later: no order is created after now.
+    pub fn customer_stats(&self, today: NaiveDate) -> Option<Condition> {
+        use customer_stats::Column as S;
+        let starts_a_year = self.from.ordinal() == 1;
+        let ends_a_year = (self.to + Duration::days(1)).ordinal() == 1 || self.to >= today;
+        let unfiltered =
+            self.warehouse_id.is_none() && self.owners.is_none() && self.segment.is_none();
+        (starts_a_year && ends_a_year && unfiltered && self.from <= self.to).then(|| {
+            Condition::all()
+                .add(S::Year.is_in(self.from.year()..=self.to.year()))
+                .add(S::Currency.eq(self.currency.clone()))
+                .add(S::State.is_in(booked()))
+        })
     }
 
     /// The booked orders of the slice, as a condition on `sales_orders`.
@@ -219,18 +241,35 @@ pub async fn top_customers(
     limit: u64,
 ) -> Result<Vec<TopRow>> {
     use sales_orders::Column as C;
-    let rows: Vec<(i64, Option<i64>)> = sales_orders::Entity::find()
-        .select_only()
-        .column_as(customer_key(), "customer_id")
-        .column_as(sum(C::SubtotalMinor), "net")
-        .filter(slice.orders())
-        .group_by(customer_key())
-        .order_by_desc(sum(C::SubtotalMinor))
-        .order_by_asc(customer_key())
-        .limit(limit)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let today = chrono::Utc::now().date_naive();
+    let rows: Vec<(i64, Option<i64>)> = if let Some(cond) = slice.customer_stats(today) {
+        use customer_stats::Column as S;
+        customer_stats::Entity::find()
+            .select_only()
+            .column(S::CustomerId)
+            .column_as(sum(S::NetMinor), "net")
+            .filter(cond)
+            .group_by(S::CustomerId)
+            .order_by_desc(sum(S::NetMinor))
+            .order_by_asc(S::CustomerId)
+            .limit(limit)
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        sales_orders::Entity::find()
+            .select_only()
+            .column_as(customer_key(), "customer_id")
+            .column_as(sum(C::SubtotalMinor), "net")
+            .filter(slice.orders())
+            .group_by(customer_key())
+            .order_by_desc(sum(C::SubtotalMinor))
+            .order_by_asc(customer_key())
+            .limit(limit)
+            .into_tuple()
+            .all(db)
+            .await?
+    };
     let names: std::collections::HashMap<i64, String> = customers::Entity::find()
         .select_only()
         .columns([customers::Column::Id, customers::Column::Name])
@@ -334,4 +373,59 @@ pub async fn top_products(
             quantity: qty,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
+    }
+
+    fn slice(from: NaiveDate, to: NaiveDate) -> Slice {
+        Slice {
+            from,
+            to,
+            currency: "EUR".into(),
+            warehouse_id: None,
+            owners: None,
+            segment: None,
+        }
+    }
+
+    #[test]
+    fn the_customer_summary_serves_whole_years_only() {
+        let today = day(2026, 11, 30);
+        // This year so far, last year, and three whole years.
+        assert!(slice(day(2026, 1, 1), today)
+            .customer_stats(today)
+            .is_some());
+        assert!(slice(day(2025, 1, 1), day(2025, 12, 31))
+            .customer_stats(today)
+            .is_some());
+        assert!(slice(day(2023, 1, 1), today)
+            .customer_stats(today)
+            .is_some());
+        // Part of a year at either end.
+        assert!(slice(day(2026, 1, 2), today)
+            .customer_stats(today)
+            .is_none());
+        assert!(slice(day(2025, 1, 1), day(2025, 12, 30))
+            .customer_stats(today)
+            .is_none());
+        assert!(slice(day(2026, 1, 1), day(2026, 11, 29))
+            .customer_stats(today)
+            .is_none());
+        // Filters the summary does not keep.
+        let mut narrowed = slice(day(2026, 1, 1), today);
+        narrowed.warehouse_id = Some(1);
+        assert!(narrowed.customer_stats(today).is_none());
+        let mut narrowed = slice(day(2026, 1, 1), today);
+        narrowed.owners = Some(vec![1]);
+        assert!(narrowed.customer_stats(today).is_none());
+        let mut narrowed = slice(day(2026, 1, 1), today);
+        narrowed.segment = Some("retail".into());
+        assert!(narrowed.customer_stats(today).is_none());
+    }
 }
