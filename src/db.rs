@@ -55,6 +55,49 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a request waits for a free pooled connection.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Connections of the SQLite read pool ([`connect_reader`]).
+const SQLITE_READERS: u32 = 4;
+
+/// Opens a pool for statements that only read (dashboards, reports, the
+/// analysis, lists). On SQLite that is a second pool of read-only
+/// connections beside `main`'s one writer: in WAL mode a reader waits
+/// neither for the writer nor for other readers. On PostgreSQL, and for an
+/// in-memory SQLite database (which another pool would not see), it is
+/// `main` itself. A write sent to the SQLite read pool fails ("attempt to
+/// write a readonly database").
+pub async fn connect_reader(
+    url: &str,
+    main: &DatabaseConnection,
+) -> Result<DatabaseConnection, ConnectError> {
+    if main.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(main.clone());
+    }
+    let bad = |err: sqlx::Error| ConnectError::BadUrl {
+        url: redact(url),
+        reason: err.to_string(),
+    };
+    let connect_options = SqliteConnectOptions::from_str(url).map_err(bad)?;
+    let file = connect_options.get_filename();
+    if file.as_os_str().is_empty() || file == Path::new(":memory:") || url.contains("mode=memory") {
+        return Ok(main.clone());
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(SQLITE_READERS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(
+            connect_options
+                .read_only(true)
+                .create_if_missing(false)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT),
+        )
+        .await
+        .map_err(|err| ConnectError::Unreachable {
+            url: redact(url),
+            reason: err.to_string(),
+        })?;
+    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+}
+
 /// Opens the database named by `url`.
 ///
 /// SQLite runs in WAL mode with foreign keys enforced and a busy timeout; the
@@ -170,6 +213,27 @@ pub fn pool_stats(db: &DatabaseConnection) -> PoolStats {
     PoolStats {
         size,
         in_use: size.saturating_sub(idle),
+    }
+}
+
+/// Which database `db` opens: the SQLite file, or the PostgreSQL server
+/// and database. Two pools of one database have the same identity.
+pub fn identity(db: &DatabaseConnection) -> String {
+    match db.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            let options = db.get_sqlite_connection_pool().connect_options();
+            format!("sqlite:{}", options.get_filename().display())
+        }
+        DatabaseBackend::Postgres => {
+            let options = db.get_postgres_connection_pool().connect_options();
+            format!(
+                "postgres://{}:{}/{}",
+                options.get_host(),
+                options.get_port(),
+                options.get_database().unwrap_or_default()
+            )
+        }
+        DatabaseBackend::MySql => String::new(),
     }
 }
 

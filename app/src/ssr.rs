@@ -17,6 +17,10 @@ use crate::error::AppError;
 pub struct AppState {
     /// The database pool.
     pub db: Db,
+    /// The pool for server functions that only read (dashboards, reports,
+    /// the analysis, lists): on SQLite read-only connections beside the
+    /// one writer, on PostgreSQL the same pool as `db`.
+    pub reader: Db,
     /// Leptos' own settings (site root, output name).
     pub leptos_options: LeptosOptions,
     /// Sign-in throttling and lockout.

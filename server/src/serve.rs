@@ -26,12 +26,14 @@ pub fn leptos_options(args: &ServeArgs) -> LeptosOptions {
 }
 
 /// Serves the portal until SIGTERM or Ctrl-C, then lets requests finish.
-pub async fn serve(db: Db, args: ServeArgs, started: Instant) -> anyhow::Result<()> {
+/// `reader` serves the statements that only read ([`tandem_domain::db::connect_reader`]).
+pub async fn serve(db: Db, reader: Db, args: ServeArgs, started: Instant) -> anyhow::Result<()> {
     let public_url = args
         .public_url()
         .context("TANDEM_PUBLIC_URL could not be derived from TANDEM_ADDR")?;
     let state = AppState {
         db: db.clone(),
+        reader,
         leptos_options: leptos_options(&args),
         login_policy: args.login_policy(),
         session_absolute: chrono::Duration::hours(args.session_absolute_hours.max(1)),

@@ -1,6 +1,11 @@
 //! Demo data for a newcomer to look around in. Idempotent: running it again
 //! changes nothing. Each area adds its own step here as it lands.
 
+use std::{
+    collections::HashMap,
+    sync::{Arc, OnceLock},
+};
+
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::{
@@ -50,12 +55,21 @@ pub struct SeedReport {
 
 /// Seeds the demo data unless it is already present, in one transaction.
 pub async fn seed(db: &DatabaseConnection) -> Result<SeedReport> {
-    // One run at a time per process: on SQLite the seeding transaction holds
-    // the only pooled connection for seconds, and a second run would time
-    // out waiting for it instead of finding the marker. Across processes the
-    // marker below decides.
-    static SEEDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    let _one_at_a_time = SEEDING.lock().await;
+    // One run at a time per database in a process: on SQLite the seeding
+    // transaction holds the only pooled connection for seconds, and a
+    // second run would time out waiting for it instead of finding the
+    // marker. Across processes the marker below decides. Other databases
+    // (tests each have their own) seed side by side.
+    type Locks = HashMap<String, Arc<tokio::sync::Mutex<()>>>;
+    static SEEDING: OnceLock<std::sync::Mutex<Locks>> = OnceLock::new();
+    let lock = {
+        let mut locks = SEEDING
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        locks.entry(crate::db::identity(db)).or_default().clone()
+    };
+    let _one_at_a_time = lock.lock().await;
     access::ensure_builtin_roles(db).await?;
     // Hash outside the transaction: it is slow on purpose.
     let mut hashes = Vec::new();

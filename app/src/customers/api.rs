@@ -139,8 +139,8 @@ async fn customers_page(
         page,
         per_page,
     };
-    let found = customers::list(&state.db, crate::ssr::actor().as_ref(), &filter).await?;
-    let owners = user_names(&state.db, found.items.iter().filter_map(|c| c.owner_id)).await?;
+    let found = customers::list(&state.reader, crate::ssr::actor().as_ref(), &filter).await?;
+    let owners = user_names(&state.reader, found.items.iter().filter_map(|c| c.owner_id)).await?;
     Ok(PageView::from_page(found, |c| {
         convert::summary(&c, &owners)
     }))

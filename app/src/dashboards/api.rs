@@ -159,9 +159,15 @@ pub async fn board(query: BoardQuery) -> Result<BoardView, AppError> {
     };
     let input = convert::filter(&query)?;
     let started = std::time::Instant::now();
-    let board =
-        dashboards::board(&state.db, actor.as_ref(), kind, &input, chrono::Utc::now()).await?;
-    let options = dashboards::options(&state.db, actor.as_ref()).await?;
+    let board = dashboards::board(
+        &state.reader,
+        actor.as_ref(),
+        kind,
+        &input,
+        chrono::Utc::now(),
+    )
+    .await?;
+    let options = dashboards::options(&state.reader, actor.as_ref()).await?;
     let kinds = kinds.iter().map(|k| k.as_str().to_owned()).collect();
     let took = started.elapsed().as_millis() as i64;
     Ok(convert::board(board, kinds, options, took))

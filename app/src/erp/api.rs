@@ -765,9 +765,14 @@ async fn orders_page(
     let actor = actor();
     tandem_domain::services::orders::scope_of(actor.as_ref())?;
     let filter = convert::order_filter(query)?;
-    let found =
-        tandem_domain::services::orders::list(&state.db, actor.as_ref(), &filter, page, per_page)
-            .await?;
+    let found = tandem_domain::services::orders::list(
+        &state.reader,
+        actor.as_ref(),
+        &filter,
+        page,
+        per_page,
+    )
+    .await?;
     Ok(PageView::from_page(found, convert::order_row))
 }
 

@@ -83,7 +83,7 @@ async fn invoices_page(
     use tandem_domain::services::invoices;
     let state = crate::ssr::state()?;
     let found = invoices::list(
-        &state.db,
+        &state.reader,
         actor().as_ref(),
         &invoices::InvoiceFilter {
             state: state_filter,

@@ -51,7 +51,7 @@ pub async fn run(definition: String) -> Result<PivotView, AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let p = pivot::run(
-        &state.db,
+        &state.reader,
         actor.as_ref(),
         &pivot::parse(&definition),
         chrono::Utc::now(),
@@ -81,7 +81,7 @@ pub async fn export(
     // Running it checks `reports.view`.
     tandem_domain::auth::policy::require(actor.as_ref(), Permission::ReportsExport)?;
     let p = pivot::run(
-        &state.db,
+        &state.reader,
         actor.as_ref(),
         &pivot::parse(&definition),
         chrono::Utc::now(),

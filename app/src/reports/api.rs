@@ -64,7 +64,7 @@ async fn run_report(
     let input = crate::dashboards::api::convert::filter(&query.filter)?;
     let grain = Grain::parse(&query.grain);
     Ok(reports::run(
-        &state.db,
+        &state.reader,
         actor.as_ref(),
         &query.kind,
         &input,
@@ -119,7 +119,7 @@ pub async fn options(
         actor.as_ref(),
         tandem_domain::auth::Permission::ReportsView,
     )?;
-    let o = tandem_domain::services::dashboards::options(&state.db, actor.as_ref()).await?;
+    let o = tandem_domain::services::dashboards::options(&state.reader, actor.as_ref()).await?;
     let choices = |list: Vec<(i64, String)>| {
         list.into_iter()
             .map(|(id, name)| OptionView {

@@ -117,7 +117,7 @@ async fn tickets_page(
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
     let found = tickets::list(
-        &state.db,
+        &state.reader,
         actor().as_ref(),
         &tickets::TicketFilter {
             view: query.view,

@@ -64,6 +64,7 @@ impl TestApp {
         let args = ServeArgs::from_env()?;
         let state = AppState {
             db: db.conn.clone(),
+            reader: tandem_domain::db::connect_reader(&db.url, &db.conn).await?,
             leptos_options: serve::leptos_options(&args),
             login_policy: Default::default(),
             session_absolute,
