@@ -50,7 +50,13 @@ unset TANDEM_TEST_PG_URL
 read -r pg_passed pg_failed < <(count_rust "$LOGS/postgres.log")
 
 step "browser tests (Playwright with Debian's Chromium)"
-cargo leptos build
+# The server is the debug binary the Rust tests just built (cargo builds a
+# package's binaries for its integration tests); cargo-leptos builds only
+# the browser bundle, styles and assets. Its own server build would compile
+# every dependency once more: a debug cargo-leptos build passes
+# `--cfg erase_components` in RUSTFLAGS, which no other step shares.
+cargo leptos build --frontend-only
+test -x target/debug/tandem || { echo "the Rust tests did not build target/debug/tandem" >&2; exit 1; }
 PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" \
   npx playwright test --config end2end/playwright.config.ts --reporter=list,json
 read -r e2e_passed e2e_failed < <(node -e '

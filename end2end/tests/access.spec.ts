@@ -8,7 +8,7 @@ test.describe('identity and access', () => {
   test('an admin creates a role and a user holding it; that user sees only what the role allows', async ({ page }) => {
     // The suite's first test meets a cold server and browser cache (seen
     // to take over 30 s right after a fresh build).
-    test.setTimeout(60_000);
+    test.setTimeout(90_000);
     const shell = new Shell(page);
     await shell.signInAsAdmin();
 

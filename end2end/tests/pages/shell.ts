@@ -53,8 +53,14 @@ export class Shell {
     await this.waitForHydration();
   }
 
+  /**
+   * Waits until the browser has taken the page over. Chromium compiles the
+   * debug bundle on a cold cache first; on a loaded 2-core CI machine that
+   * took past the usual 10 s for the first pages of the run, so the wait
+   * is longer than other expectations (a wait, not a speed check).
+   */
   async waitForHydration(): Promise<void> {
-    await expect(this.page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+    await expect(this.page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
   }
 
   /** The sign-out button that is visible at this width (top bar or drawer). */
