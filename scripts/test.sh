@@ -50,13 +50,12 @@ unset TANDEM_TEST_PG_URL
 read -r pg_passed pg_failed < <(count_rust "$LOGS/postgres.log")
 
 step "browser tests (Playwright with Debian's Chromium)"
-# The server is the debug binary the Rust tests just built (cargo builds a
-# package's binaries for its integration tests); cargo-leptos builds only
-# the browser bundle, styles and assets. Its own server build would compile
-# every dependency once more: a debug cargo-leptos build passes
-# `--cfg erase_components` in RUSTFLAGS, which no other step shares.
-cargo leptos build --frontend-only
-test -x target/debug/tandem || { echo "the Rust tests did not build target/debug/tandem" >&2; exit 1; }
+# A debug cargo-leptos build passes `--cfg erase_components` in RUSTFLAGS
+# to the server and the browser bundle alike, so its server shares no
+# artifacts with the tests' build and compiles every dependency again.
+# The tests' own debug server with that bundle does not hydrate (seen
+# 2026-11-30): the two builds must agree on the flag.
+cargo leptos build
 PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" \
   npx playwright test --config end2end/playwright.config.ts --reporter=list,json
 read -r e2e_passed e2e_failed < <(node -e '
