@@ -42,6 +42,24 @@ pub enum ConnectError {
     },
 }
 
+impl ConnectError {
+    /// The driver could not parse `url`.
+    fn bad_url(url: &str) -> impl Fn(sqlx::Error) -> ConnectError + '_ {
+        move |err| ConnectError::BadUrl {
+            url: redact(url),
+            reason: err.to_string(),
+        }
+    }
+
+    /// The database at `url` did not answer.
+    fn unreachable(url: &str) -> impl Fn(sqlx::Error) -> ConnectError + '_ {
+        move |err| ConnectError::Unreachable {
+            url: redact(url),
+            reason: err.to_string(),
+        }
+    }
+}
+
 /// Pool settings; the defaults suit one `tandem` process.
 #[derive(Clone, Debug, Default)]
 pub struct DbOptions {
@@ -72,11 +90,8 @@ pub async fn connect_reader(
     if main.get_database_backend() != DatabaseBackend::Sqlite {
         return Ok(main.clone());
     }
-    let bad = |err: sqlx::Error| ConnectError::BadUrl {
-        url: redact(url),
-        reason: err.to_string(),
-    };
-    let connect_options = SqliteConnectOptions::from_str(url).map_err(bad)?;
+    let connect_options =
+        SqliteConnectOptions::from_str(url).map_err(ConnectError::bad_url(url))?;
     let file = connect_options.get_filename();
     if file.as_os_str().is_empty() || file == Path::new(":memory:") || url.contains("mode=memory") {
         return Ok(main.clone());
@@ -91,10 +106,7 @@ pub async fn connect_reader(
                 .busy_timeout(SQLITE_BUSY_TIMEOUT),
         )
         .await
-        .map_err(|err| ConnectError::Unreachable {
-            url: redact(url),
-            reason: err.to_string(),
-        })?;
+        .map_err(ConnectError::unreachable(url))?;
     Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
 }
 
@@ -120,10 +132,7 @@ async fn connect_sqlite(
     options: &DbOptions,
 ) -> Result<DatabaseConnection, ConnectError> {
     let connect_options = SqliteConnectOptions::from_str(url)
-        .map_err(|err| ConnectError::BadUrl {
-            url: redact(url),
-            reason: err.to_string(),
-        })?
+        .map_err(ConnectError::bad_url(url))?
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
@@ -141,10 +150,7 @@ async fn connect_sqlite(
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(connect_options)
         .await
-        .map_err(|err| ConnectError::Unreachable {
-            url: redact(url),
-            reason: err.to_string(),
-        })?;
+        .map_err(ConnectError::unreachable(url))?;
     Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
 }
 
@@ -152,19 +158,13 @@ async fn connect_postgres(
     url: &str,
     options: &DbOptions,
 ) -> Result<DatabaseConnection, ConnectError> {
-    let connect_options = PgConnectOptions::from_str(url).map_err(|err| ConnectError::BadUrl {
-        url: redact(url),
-        reason: err.to_string(),
-    })?;
+    let connect_options = PgConnectOptions::from_str(url).map_err(ConnectError::bad_url(url))?;
     let pool = PgPoolOptions::new()
         .max_connections(options.max_connections.unwrap_or(10))
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(connect_options)
         .await
-        .map_err(|err| ConnectError::Unreachable {
-            url: redact(url),
-            reason: err.to_string(),
-        })?;
+        .map_err(ConnectError::unreachable(url))?;
     Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
 }
 

@@ -351,33 +351,57 @@ fn summary_row(key: &Key, counts: &Counts) -> order_stats::ActiveModel {
     }
 }
 
-/// Adds `delta` to the summary rows, in key order.
-async fn add(db: &impl ConnectionTrait, delta: &Summary) -> Result<()> {
-    use order_stats::Column as C;
-    for (key, counts) in delta.iter().filter(|(_, c)| !c.is_zero()) {
-        let row = summary_row(key, counts);
-        let plus = |col: C| {
-            Expr::col((order_stats::Entity, col)).add(Expr::col((Alias::new("excluded"), col)))
-        };
-        order_stats::Entity::insert(row)
-            .on_conflict(
-                OnConflict::columns([
-                    C::Day,
-                    C::State,
-                    C::WarehouseId,
-                    C::OwnerId,
-                    C::Segment,
-                    C::Currency,
-                ])
-                .value(C::Orders, plus(C::Orders))
-                .value(C::NetMinor, plus(C::NetMinor))
-                .value(C::TotalMinor, plus(C::TotalMinor))
-                .to_owned(),
-            )
+/// Adds each row's measures to the summary row with its key, inserting
+/// the row when it is missing (`measure = measure + excluded.measure`, so
+/// concurrent writers never overwrite each other). Rows come in key order,
+/// so two writers cannot deadlock on them.
+async fn upsert_sums<E>(
+    db: &impl ConnectionTrait,
+    rows: Vec<E::ActiveModel>,
+    keys: &[E::Column],
+    measures: &[E::Column],
+) -> Result<()>
+where
+    E: EntityTrait,
+    E::Model: sea_orm::IntoActiveModel<E::ActiveModel>,
+{
+    let mut conflict = OnConflict::columns(keys.iter().copied());
+    for &col in measures {
+        conflict.value(
+            col,
+            Expr::col((E::default(), col)).add(Expr::col((Alias::new("excluded"), col))),
+        );
+    }
+    for row in rows {
+        E::insert(row)
+            .on_conflict(conflict.clone())
             .exec_without_returning(db)
             .await?;
     }
     Ok(())
+}
+
+/// Adds `delta` to the summary rows, in key order.
+async fn add(db: &impl ConnectionTrait, delta: &Summary) -> Result<()> {
+    use order_stats::Column as C;
+    upsert_sums::<order_stats::Entity>(
+        db,
+        delta
+            .iter()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|(key, counts)| summary_row(key, counts))
+            .collect(),
+        &[
+            C::Day,
+            C::State,
+            C::WarehouseId,
+            C::OwnerId,
+            C::Segment,
+            C::Currency,
+        ],
+        &[C::Orders, C::NetMinor, C::TotalMinor],
+    )
+    .await
 }
 
 /// The product summary row of `key` holding `counts`.
@@ -398,22 +422,17 @@ fn product_row(key: &ProductKey, counts: &ProductCounts) -> product_stats::Activ
 /// Adds `delta` to the product summary rows, in key order.
 async fn add_products(db: &impl ConnectionTrait, delta: &ProductSummary) -> Result<()> {
     use product_stats::Column as C;
-    for (key, counts) in delta.iter().filter(|(_, c)| !c.is_zero()) {
-        let plus = |col: C| {
-            Expr::col((product_stats::Entity, col)).add(Expr::col((Alias::new("excluded"), col)))
-        };
-        product_stats::Entity::insert(product_row(key, counts))
-            .on_conflict(
-                OnConflict::columns([C::Day, C::State, C::WarehouseId, C::Currency, C::ProductId])
-                    .value(C::Lines, plus(C::Lines))
-                    .value(C::Quantity, plus(C::Quantity))
-                    .value(C::NetMinor, plus(C::NetMinor))
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    upsert_sums::<product_stats::Entity>(
+        db,
+        delta
+            .iter()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|(key, counts)| product_row(key, counts))
+            .collect(),
+        &[C::Day, C::State, C::WarehouseId, C::Currency, C::ProductId],
+        &[C::Lines, C::Quantity, C::NetMinor],
+    )
+    .await
 }
 
 /// The customer summary row of `key` holding `counts`.
@@ -433,22 +452,17 @@ fn customer_row(key: &CustomerKey, counts: &Counts) -> customer_stats::ActiveMod
 /// Adds `delta` to the customer summary rows, in key order.
 async fn add_customers(db: &impl ConnectionTrait, delta: &CustomerSummary) -> Result<()> {
     use customer_stats::Column as C;
-    for (key, counts) in delta.iter().filter(|(_, c)| !c.is_zero()) {
-        let plus = |col: C| {
-            Expr::col((customer_stats::Entity, col)).add(Expr::col((Alias::new("excluded"), col)))
-        };
-        customer_stats::Entity::insert(customer_row(key, counts))
-            .on_conflict(
-                OnConflict::columns([C::Year, C::Currency, C::CustomerId, C::State])
-                    .value(C::Orders, plus(C::Orders))
-                    .value(C::NetMinor, plus(C::NetMinor))
-                    .value(C::TotalMinor, plus(C::TotalMinor))
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    upsert_sums::<customer_stats::Entity>(
+        db,
+        delta
+            .iter()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|(key, counts)| customer_row(key, counts))
+            .collect(),
+        &[C::Year, C::Currency, C::CustomerId, C::State],
+        &[C::Orders, C::NetMinor, C::TotalMinor],
+    )
+    .await
 }
 
 /// The customer summary as maintained (rows summing to zero left out).
