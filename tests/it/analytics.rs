@@ -335,13 +335,56 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
     };
     let year =
         dashboards::board(&db.conn, Some(&e.manager), Kind::Manager, &year_input, now).await?;
-    let (_, _, top_of_year) = recount(&db.conn, year.filter.from, year.filter.to).await?;
+    let (revenue_of_year, _, top_of_year) =
+        recount(&db.conn, year.filter.from, year.filter.to).await?;
     let ranked: Vec<(i64, i64)> = year.rankings[0]
         .rows
         .iter()
         .map(|(r, _)| (r.id, r.net_minor))
         .collect();
     assert_eq!(ranked, top_of_year);
+    // So does the year's sales by customer report, whole and cut to a
+    // screen's first rows (the totals stay those of every customer).
+    for limit in [None, Some(2)] {
+        let report = reports::run(
+            &db.conn,
+            Some(&e.manager),
+            "sales_by_customer",
+            &year_input,
+            None,
+            now,
+            limit,
+        )
+        .await?;
+        let net = report
+            .columns
+            .iter()
+            .position(|c| c.key == "net")
+            .ok_or("no net column")?;
+        assert_eq!(
+            report.totals[net],
+            reports::Cell::Number(Some(revenue_of_year))
+        );
+        let rows: Vec<(i64, i64)> = report
+            .rows
+            .iter()
+            .zip(&report.links)
+            .map(|(row, link)| {
+                let id = link
+                    .as_deref()
+                    .and_then(|l| l.strip_prefix("/customers/"))
+                    .and_then(|l| l.parse().ok())
+                    .unwrap_or_default();
+                let net = match row[net] {
+                    reports::Cell::Number(v) => v.unwrap_or(0),
+                    reports::Cell::Text(_) => 0,
+                };
+                (id, net)
+            })
+            .collect();
+        let shown = top_of_year.len().min(limit.unwrap_or(usize::MAX));
+        assert_eq!(rows[..shown], top_of_year[..shown], "{limit:?}");
+    }
     // Top products (from the product summary) against the order lines.
     let booked_in_period: BTreeMap<i64, ()> = sales_orders::Entity::find()
         .all(&db.conn)

@@ -150,7 +150,9 @@ pub async fn run(
         totals: Vec::new(),
     };
     match kind {
-        "sales_by_customer" => queries::sales_by_customer(db, actor, &mut report, limit).await?,
+        "sales_by_customer" => {
+            queries::sales_by_customer(db, actor, &mut report, now.date_naive(), limit).await?
+        }
         "sales_by_product" => queries::sales_by_product(db, actor, &mut report).await?,
         "sales_by_period" => {
             let grain = grain.unwrap_or_else(|| report.filter.grain());
