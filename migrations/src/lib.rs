@@ -17,6 +17,7 @@ mod m20261129_000010_create_report_runs;
 mod m20261129_000011_period_indexes;
 mod m20261130_000012_product_stats;
 mod m20261130_000013_customer_stats;
+mod m20261130_000014_unpaid_invoice_indexes;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_period_indexes::Migration),
             Box::new(m20261130_000012_product_stats::Migration),
             Box::new(m20261130_000013_customer_stats::Migration),
+            Box::new(m20261130_000014_unpaid_invoice_indexes::Migration),
         ]
     }
 }

@@ -63,6 +63,15 @@ pub const STATES: [&str; 5] = [OPEN, PARTIALLY_PAID, PAID, OVERDUE, CANCELLED];
 /// States in which something is owed.
 pub const UNPAID: [&str; 3] = [OPEN, PARTIALLY_PAID, OVERDUE];
 
+/// `invoices.state IN ('open', 'partially_paid', 'overdue')` with the states
+/// as literals, not bound values: only then may SQLite and PostgreSQL use
+/// the partial indexes on unpaid invoices (migration 14), whose condition
+/// is this text.
+pub fn unpaid_literal() -> sea_orm::sea_query::SimpleExpr {
+    let states: Vec<String> = UNPAID.iter().map(|s| format!("'{s}'")).collect();
+    sea_orm::sea_query::Expr::cust(format!("invoices.state IN ({})", states.join(", ")))
+}
+
 /// Payment methods; `credit` draws on the customer's credit balance.
 pub const METHODS: [&str; 6] = ["bank_transfer", "card", "cash", "cheque", "credit", "other"];
 /// Paying from the customer's credit balance.

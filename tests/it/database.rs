@@ -103,3 +103,47 @@ async fn concurrent_writers_queue_instead_of_failing() -> TestResult {
     }
     Ok(())
 }
+
+/// Receivables read the unpaid invoices through partial indexes whose
+/// condition is the text of `invoices::unpaid_literal`; if the two drift
+/// apart, SQLite silently scans every invoice (3 s at a million orders).
+#[tokio::test]
+async fn unpaid_invoice_queries_use_the_partial_indexes() -> TestResult {
+    use sea_orm::{
+        sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    };
+    use tandem_domain::{entities::invoices, services::invoices as invoice_service};
+    let db = TestDb::new().await?;
+    if db.conn.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(());
+    }
+    for (group, index) in [
+        (invoices::Column::CustomerId, "idx_invoices_unpaid_customer"),
+        (invoices::Column::DueDate, "idx_invoices_unpaid_due"),
+    ] {
+        let query = invoices::Entity::find()
+            .select_only()
+            .column(group)
+            .column_as(Expr::col(invoices::Column::TotalMinor).sum(), "owed")
+            .filter(invoice_service::unpaid_literal())
+            .filter(invoices::Column::Currency.eq("EUR"))
+            .group_by(group)
+            .build(DatabaseBackend::Sqlite);
+        let plan = db
+            .conn
+            .query_all(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                format!("EXPLAIN QUERY PLAN {query}"),
+            ))
+            .await?;
+        let steps: Vec<String> = plan
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(3))
+            .collect::<Result<_, _>>()?;
+        assert!(
+            steps.iter().any(|s| s.contains(index)),
+            "{group:?}: {steps:?}"
+        );
+    }
+    Ok(())
+}
