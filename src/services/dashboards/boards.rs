@@ -96,13 +96,23 @@ fn tile(key: &'static str, unit: Unit, value: i64, link: String) -> Tile {
 async fn sales_section(db: &impl ConnectionTrait, board: &mut Board, slice: &Slice) -> Result<()> {
     let filter = board.filter.clone();
     let (pf, pt) = board.previous;
+    // Independent queries, side by side (each on its own pooled connection).
+    let before = slice.over(pf, pt);
+    let (current, previous, by_day, states, customers, products) = tokio::try_join!(
+        sales::revenue(db, slice),
+        sales::revenue(db, &before),
+        sales::revenue_by_day(db, slice),
+        sales::by_state(db, slice),
+        sales::top_customers(db, slice, 5),
+        sales::top_products(db, slice, 5),
+    )?;
     let mut revenue = tile(
         "revenue",
         Unit::Money,
-        sales::revenue(db, slice).await?,
+        current,
         orders_link(&filter, "booked"),
     );
-    revenue.previous = Some(sales::revenue(db, &slice.over(pf, pt)).await?);
+    revenue.previous = Some(previous);
     board.tiles.push(revenue);
     let grain = filter.grain();
     let buckets = grain.buckets(filter.from, filter.to);
@@ -115,7 +125,7 @@ async fn sales_section(db: &impl ConnectionTrait, board: &mut Board, slice: &Sli
             link: None,
         })
         .collect();
-    for (day, net) in sales::revenue_by_day(db, slice).await? {
+    for (day, net) in by_day {
         let start = grain.start(day).to_string();
         if let Some(p) = points.iter_mut().find(|p| p.label == start) {
             p.value += net;
@@ -129,7 +139,6 @@ async fn sales_section(db: &impl ConnectionTrait, board: &mut Board, slice: &Sli
         grain: Some(grain),
         points,
     });
-    let states = sales::by_state(db, slice).await?;
     board.charts.push(Chart {
         key: "orders_by_state",
         kind: ChartKind::Bars,
@@ -157,7 +166,6 @@ async fn sales_section(db: &impl ConnectionTrait, board: &mut Board, slice: &Sli
         booked,
         orders_link(&filter, "booked"),
     ));
-    let customers = sales::top_customers(db, slice, 5).await?;
     board.rankings.push(Ranking {
         key: "top_customers",
         rows: customers
@@ -168,7 +176,6 @@ async fn sales_section(db: &impl ConnectionTrait, board: &mut Board, slice: &Sli
             })
             .collect(),
     });
-    let products = sales::top_products(db, slice, 5).await?;
     board.rankings.push(Ranking {
         key: "top_products",
         rows: products
@@ -268,7 +275,8 @@ async fn service_section(
     Ok(())
 }
 
-/// The manager's board.
+/// The manager's board. Its sections run side by side, each into a part
+/// of its own, joined in order.
 pub async fn manager(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -276,78 +284,105 @@ pub async fn manager(
     _now: DateTime<Utc>,
 ) -> Result<Board> {
     let currency = currency(db).await?;
-    let mut board = empty(Kind::Manager, filter.clone(), currency.clone());
-    if let Some(s) = scope(actor, Permission::OrdersRead, Permission::OrdersReadAll) {
-        let slice = Slice {
-            from: filter.from,
-            to: filter.to,
-            currency: currency.clone(),
-            warehouse_id: filter.warehouse_id,
-            owners: owners(db, s, &filter).await?,
-            segment: filter.segment.clone(),
-        };
-        sales_section(db, &mut board, &slice).await?;
-    }
-    if let Some(s) = scope(
-        actor,
-        Permission::OpportunitiesRead,
-        Permission::OpportunitiesReadAll,
-    ) {
-        use opportunities::Column as C;
-        let cond = owned_by(
-            &owners(db, s, &filter).await?,
-            C::OwnerId,
-            C::CustomerId,
-            &filter.segment,
-        );
-        pipeline_section(
-            db,
-            &mut board,
-            cond,
-            if s == Scope::All { "all" } else { "mine" },
-        )
-        .await?;
-    }
-    if actor.has(Permission::StockRead) {
-        if actor.has(Permission::ProductsReadCost) {
-            let value = figures::stock_value(db, filter.warehouse_id).await?;
+    let part = || empty(Kind::Manager, filter.clone(), currency.clone());
+    let sales = async {
+        let mut board = part();
+        if let Some(s) = scope(actor, Permission::OrdersRead, Permission::OrdersReadAll) {
+            let slice = Slice {
+                from: filter.from,
+                to: filter.to,
+                currency: currency.clone(),
+                warehouse_id: filter.warehouse_id,
+                owners: owners(db, s, &filter).await?,
+                segment: filter.segment.clone(),
+            };
+            sales_section(db, &mut board, &slice).await?;
+        }
+        Ok::<_, crate::Error>(board)
+    };
+    let pipeline = async {
+        let mut board = part();
+        if let Some(s) = scope(
+            actor,
+            Permission::OpportunitiesRead,
+            Permission::OpportunitiesReadAll,
+        ) {
+            use opportunities::Column as C;
+            let cond = owned_by(
+                &owners(db, s, &filter).await?,
+                C::OwnerId,
+                C::CustomerId,
+                &filter.segment,
+            );
+            pipeline_section(
+                db,
+                &mut board,
+                cond,
+                if s == Scope::All { "all" } else { "mine" },
+            )
+            .await?;
+        }
+        Ok(board)
+    };
+    let stock = async {
+        let mut board = part();
+        if actor.has(Permission::StockRead) {
+            if actor.has(Permission::ProductsReadCost) {
+                let value = figures::stock_value(db, filter.warehouse_id).await?;
+                board.tiles.push(tile(
+                    "stock_value",
+                    Unit::Money,
+                    value,
+                    "/warehouses".into(),
+                ));
+            }
+            let low = figures::low_stock(db, filter.warehouse_id).await?;
+            board
+                .tiles
+                .push(tile("low_stock", Unit::Count, low, "/replenishment".into()));
+        }
+        Ok(board)
+    };
+    let service = async {
+        let mut board = part();
+        if actor.has(Permission::TicketsRead) || actor.has(Permission::TicketsReadAll) {
+            let cond = ticket_service::scope_condition(db, actor).await?;
+            service_section(db, &mut board, cond).await?;
+        }
+        Ok(board)
+    };
+    let receivables = async {
+        let mut board = part();
+        if let Some(s) = scope(actor, Permission::InvoicesRead, Permission::InvoicesReadAll) {
+            use invoices::Column as C;
+            let cond = owned_by(
+                &owners(db, s, &filter).await?,
+                C::OwnerId,
+                C::CustomerId,
+                &filter.segment,
+            );
+            let (n, owed) = figures::overdue(db, cond, &board.currency).await?;
             board.tiles.push(tile(
-                "stock_value",
+                "overdue_amount",
                 Unit::Money,
-                value,
-                "/warehouses".into(),
+                owed,
+                "/invoices?state=overdue".into(),
+            ));
+            board.tiles.push(tile(
+                "overdue_count",
+                Unit::Count,
+                n,
+                "/invoices?state=overdue".into(),
             ));
         }
-        let low = figures::low_stock(db, filter.warehouse_id).await?;
-        board
-            .tiles
-            .push(tile("low_stock", Unit::Count, low, "/replenishment".into()));
-    }
-    if actor.has(Permission::TicketsRead) || actor.has(Permission::TicketsReadAll) {
-        let cond = ticket_service::scope_condition(db, actor).await?;
-        service_section(db, &mut board, cond).await?;
-    }
-    if let Some(s) = scope(actor, Permission::InvoicesRead, Permission::InvoicesReadAll) {
-        use invoices::Column as C;
-        let cond = owned_by(
-            &owners(db, s, &filter).await?,
-            C::OwnerId,
-            C::CustomerId,
-            &filter.segment,
-        );
-        let (n, owed) = figures::overdue(db, cond, &currency).await?;
-        board.tiles.push(tile(
-            "overdue_amount",
-            Unit::Money,
-            owed,
-            "/invoices?state=overdue".into(),
-        ));
-        board.tiles.push(tile(
-            "overdue_count",
-            Unit::Count,
-            n,
-            "/invoices?state=overdue".into(),
-        ));
+        Ok(board)
+    };
+    let parts = tokio::try_join!(sales, pipeline, stock, service, receivables)?;
+    let mut board = part();
+    for p in [parts.0, parts.1, parts.2, parts.3, parts.4] {
+        board.tiles.extend(p.tiles);
+        board.charts.extend(p.charts);
+        board.rankings.extend(p.rankings);
     }
     Ok(board)
 }
