@@ -63,6 +63,21 @@ pub const STATES: [&str; 5] = [OPEN, PARTIALLY_PAID, PAID, OVERDUE, CANCELLED];
 /// States in which something is owed.
 pub const UNPAID: [&str; 3] = [OPEN, PARTIALLY_PAID, OVERDUE];
 
+/// `CAST(SUM(total - paid - credited) AS BIGINT)`: what the invoices in a
+/// query still owe (columns qualified, so it holds beside joins).
+pub fn owed_sum() -> sea_orm::sea_query::SimpleExpr {
+    Expr::expr(
+        Expr::col((invoices::Entity, invoices::Column::TotalMinor))
+            .sub(Expr::col((invoices::Entity, invoices::Column::PaidMinor)))
+            .sub(Expr::col((
+                invoices::Entity,
+                invoices::Column::CreditedMinor,
+            ))),
+    )
+    .sum()
+    .cast_as(Alias::new("BIGINT"))
+}
+
 /// `invoices.state IN ('open', 'partially_paid', 'overdue')` with the states
 /// as literals, not bound values: only then may SQLite and PostgreSQL use
 /// the partial indexes on unpaid invoices (migration 14), whose condition
@@ -1329,16 +1344,7 @@ pub async fn unpaid_total(
 ) -> Result<i64> {
     let total: Option<Option<i64>> = invoices::Entity::find()
         .select_only()
-        .column_as(
-            Expr::expr(
-                Expr::col(invoices::Column::TotalMinor)
-                    .sub(Expr::col(invoices::Column::PaidMinor))
-                    .sub(Expr::col(invoices::Column::CreditedMinor)),
-            )
-            .sum()
-            .cast_as(Alias::new("BIGINT")),
-            "owed",
-        )
+        .column_as(owed_sum(), "owed")
         .filter(invoices::Column::CustomerId.eq(customer_id))
         .filter(invoices::Column::Currency.eq(currency))
         .filter(invoices::Column::State.is_in(UNPAID))

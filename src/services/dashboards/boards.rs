@@ -275,6 +275,31 @@ async fn service_section(
     Ok(())
 }
 
+/// The stock value tile (for those who may see cost prices) and the
+/// low-stock tile, for a reader of stock.
+async fn stock_tiles(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    warehouse: Option<i64>,
+) -> Result<(Option<Tile>, Tile)> {
+    let value = if actor.has(Permission::ProductsReadCost) {
+        let value = figures::stock_value(db, warehouse).await?;
+        Some(tile(
+            "stock_value",
+            Unit::Money,
+            value,
+            "/warehouses".into(),
+        ))
+    } else {
+        None
+    };
+    let low = figures::low_stock(db, warehouse).await?;
+    Ok((
+        value,
+        tile("low_stock", Unit::Count, low, "/replenishment".into()),
+    ))
+}
+
 /// The manager's board. Its sections run side by side, each into a part
 /// of its own, joined in order.
 pub async fn manager(
@@ -327,19 +352,9 @@ pub async fn manager(
     let stock = async {
         let mut board = part();
         if actor.has(Permission::StockRead) {
-            if actor.has(Permission::ProductsReadCost) {
-                let value = figures::stock_value(db, filter.warehouse_id).await?;
-                board.tiles.push(tile(
-                    "stock_value",
-                    Unit::Money,
-                    value,
-                    "/warehouses".into(),
-                ));
-            }
-            let low = figures::low_stock(db, filter.warehouse_id).await?;
-            board
-                .tiles
-                .push(tile("low_stock", Unit::Count, low, "/replenishment".into()));
+            let (value, low) = stock_tiles(db, actor, filter.warehouse_id).await?;
+            board.tiles.extend(value);
+            board.tiles.push(low);
         }
         Ok(board)
     };
@@ -549,19 +564,9 @@ pub async fn warehouse(
         ));
     }
     if actor.has(Permission::StockRead) {
-        let low = figures::low_stock(db, filter.warehouse_id).await?;
-        board
-            .tiles
-            .push(tile("low_stock", Unit::Count, low, "/replenishment".into()));
-        if actor.has(Permission::ProductsReadCost) {
-            let value = figures::stock_value(db, filter.warehouse_id).await?;
-            board.tiles.push(tile(
-                "stock_value",
-                Unit::Money,
-                value,
-                "/warehouses".into(),
-            ));
-        }
+        let (value, low) = stock_tiles(db, actor, filter.warehouse_id).await?;
+        board.tiles.push(low);
+        board.tiles.extend(value);
     }
     if actor.has(Permission::PurchasingRead) {
         let n = figures::arriving(db, filter.warehouse_id, today + Duration::days(7)).await?;

@@ -266,15 +266,7 @@ pub async fn overdue(
     let row: Option<(i64, Option<i64>)> = invoices::Entity::find()
         .select_only()
         .column_as(Expr::col(Asterisk).count(), "n")
-        .column_as(
-            Expr::expr(Func::sum(
-                Expr::col(C::TotalMinor)
-                    .sub(Expr::col(C::PaidMinor))
-                    .sub(Expr::col(C::CreditedMinor)),
-            ))
-            .cast_as(Alias::new("BIGINT")),
-            "owed",
-        )
+        .column_as(invoice_service::owed_sum(), "owed")
         .filter(cond)
         .filter(C::State.eq(invoice_service::OVERDUE))
         .filter(C::Currency.eq(currency))
