@@ -18,6 +18,7 @@ mod m20261129_000011_period_indexes;
 mod m20261130_000012_product_stats;
 mod m20261130_000013_customer_stats;
 mod m20261130_000014_unpaid_invoice_indexes;
+mod m20261130_000015_year_summaries;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_product_stats::Migration),
             Box::new(m20261130_000013_customer_stats::Migration),
             Box::new(m20261130_000014_unpaid_invoice_indexes::Migration),
+            Box::new(m20261130_000015_year_summaries::Migration),
         ]
     }
 }

@@ -126,14 +126,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     if !differences.is_empty() {
                         anyhow::bail!("summary check found {} differences", differences.len());
                     }
-                    say("summary check: the order, product and customer summaries equal a recount of the orders")?;
+                    say("summary check: the order, product, customer and product-year summaries and the tickets' resolution minutes equal a recount")?;
                 }
                 StatsAction::Rebuild => {
                     let rows = stats::rebuild(&db, |_| ())
                         .await
                         .map_err(|err| anyhow::anyhow!("cannot rebuild: {}", describe(&err)))?;
                     say(&format!(
-                        "order, product and customer summaries rebuilt: {rows} order rows in {:.1} s",
+                        "order, product, customer and product-year summaries and resolution minutes rebuilt: {rows} order rows in {:.1} s",
                         started.elapsed().as_secs_f64()
                     ))?;
                 }

@@ -1,6 +1,6 @@
-//! `customer_stats`: sales orders summed by the UTC year they were
-//! created in, state, currency and customer (a year's top customers read
-//! about one row per customer instead of every order of the year).
+//! `customer_stats`: booked sales orders summed by the UTC year they were
+//! created in, currency and customer (a year's top customers are the
+//! first rows of its index in order of net value).
 
 use sea_orm::entity::prelude::*;
 
@@ -17,8 +17,6 @@ pub struct Model {
     pub currency: String,
     /// The customer.
     pub customer_id: i64,
-    /// The orders' state.
-    pub state: String,
     /// How many orders.
     pub orders: i64,
     /// Net value of the orders (before tax), minor units.

@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod payments;
 pub mod pipeline_stages;
 pub mod product_stats;
+pub mod product_year_stats;
 pub mod products;
 pub mod purchase_order_lines;
 pub mod purchase_orders;

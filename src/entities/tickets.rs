@@ -75,6 +75,9 @@ pub struct Model {
     pub response_met: Option<bool>,
     /// The resolution target: met in time, missed, or not yet decided.
     pub resolution_met: Option<bool>,
+    /// Whole minutes from creation to the last resolution; `None` while
+    /// unresolved (`tickets::resolution_minutes`).
+    pub resolution_minutes: Option<i64>,
 }
 
 /// Relations are queried explicitly.

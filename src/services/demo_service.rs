@@ -302,6 +302,10 @@ async fn seed_tickets(
             match *step {
                 "resolved" => {
                     row.resolved_at = Set(Some(when));
+                    row.resolution_minutes = Set(Some(ticket_service::resolution_minutes(
+                        ticket.created_at,
+                        when,
+                    )));
                     if gen.below(3) > 0 {
                         row.rating = Set(Some(
                             3 + gen.below(3) as i32 - i32::from(gen.below(5) == 0) * 2,

@@ -2,7 +2,11 @@
 //! changes them. `order_stats` sums sales orders by order day, state,
 //! warehouse, owner, customer segment and currency; `product_stats` sums
 //! their lines by order day, state, warehouse, currency and product;
-//! `customer_stats` sums them by order year, currency, customer and state.
+//! `customer_stats` sums booked orders by order year, currency and
+//! customer, and `product_year_stats` their lines by order year, currency,
+//! warehouse and product. Ticket resolution times are written with the
+//! ticket (`tickets.resolution_minutes`); [`check`] and [`rebuild`] cover
+//! them too.
 //!
 //! A write that changes orders takes a [`Snapshot`] of their contribution
 //! before it changes them and applies it after: the difference is added
@@ -23,8 +27,10 @@ use sea_orm::{
 
 use crate::{
     entities::{
-        customer_stats, customers, order_stats, product_stats, sales_order_lines, sales_orders,
+        customer_stats, customers, order_stats, product_stats, product_year_stats,
+        sales_order_lines, sales_orders, tickets,
     },
+    services::dashboards::BOOKED,
     Result,
 };
 
@@ -121,12 +127,33 @@ pub struct CustomerKey {
     pub currency: String,
     /// The customer.
     pub customer_id: i64,
-    /// Order state.
-    pub state: String,
 }
 
-/// Customer summary rows by key; rows summing to zero are left out.
+/// Customer summary rows (booked orders) by key; rows summing to zero are
+/// left out.
 pub type CustomerSummary = BTreeMap<CustomerKey, Counts>;
+
+/// The key of one row of the products' year summary.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProductYearKey {
+    /// Order year (UTC).
+    pub year: i32,
+    /// Currency.
+    pub currency: String,
+    /// The order's warehouse.
+    pub warehouse_id: i64,
+    /// The product.
+    pub product_id: i64,
+}
+
+/// The products' year summary (booked lines) by key; rows summing to
+/// zero are left out.
+pub type ProductYearSummary = BTreeMap<ProductYearKey, ProductCounts>;
+
+/// Whether orders in `state` count as booked revenue.
+fn is_booked(state: &str) -> bool {
+    BOOKED.iter().any(|b| b.as_str() == state)
+}
 
 /// The summaries' contributions of some orders.
 #[derive(Debug, Default)]
@@ -134,6 +161,7 @@ struct Both {
     orders: Summary,
     products: ProductSummary,
     customers: CustomerSummary,
+    product_years: ProductYearSummary,
 }
 
 /// The order columns the summary needs.
@@ -179,17 +207,30 @@ async fn lines_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<(i64, i6
         .await?)
 }
 
-/// Adds the lines' contributions to `into`; `orders` gives each order's
-/// key.
-fn fold_lines(
-    into: &mut ProductSummary,
-    lines: Vec<(i64, i64, i64, i64)>,
-    orders: &HashMap<i64, LineKey>,
-) {
+/// Adds the lines' contributions to the product summaries in `into`;
+/// `orders` gives each order's key.
+fn fold_lines(into: &mut Both, lines: Vec<(i64, i64, i64, i64)>, orders: &HashMap<i64, LineKey>) {
     for (order, product_id, quantity, net_minor) in lines {
         let Some((day, state, warehouse_id, currency)) = orders.get(&order) else {
             continue;
         };
+        let counts = ProductCounts {
+            lines: 1,
+            quantity,
+            net_minor,
+        };
+        if is_booked(state) {
+            let by_year = ProductYearKey {
+                year: day.year(),
+                currency: currency.clone(),
+                warehouse_id: *warehouse_id,
+                product_id,
+            };
+            into.product_years
+                .entry(by_year)
+                .or_default()
+                .add(counts, 1);
+        }
         let key = ProductKey {
             day: *day,
             state: state.clone(),
@@ -197,14 +238,7 @@ fn fold_lines(
             currency: currency.clone(),
             product_id,
         };
-        into.entry(key).or_default().add(
-            ProductCounts {
-                lines: 1,
-                quantity,
-                net_minor,
-            },
-            1,
-        );
+        into.products.entry(key).or_default().add(counts, 1);
     }
 }
 
@@ -233,16 +267,17 @@ fn fold(into: &mut Both, rows: Vec<OrderRow>, segments: &HashMap<i64, String>) {
             net_minor: net,
             total_minor: total,
         };
-        let by_customer = CustomerKey {
-            year: created.year(),
-            currency: currency.clone(),
-            customer_id: customer,
-            state: state.clone(),
-        };
-        into.customers
-            .entry(by_customer)
-            .or_default()
-            .add(counts, 1);
+        if is_booked(&state) {
+            let by_customer = CustomerKey {
+                year: created.year(),
+                currency: currency.clone(),
+                customer_id: customer,
+            };
+            into.customers
+                .entry(by_customer)
+                .or_default()
+                .add(counts, 1);
+        }
         let key = Key {
             day: created.date_naive(),
             state,
@@ -271,7 +306,7 @@ async fn contributions(db: &impl ConnectionTrait, ids: &[i64], lock: bool) -> Re
         let segments = super::customers::segments(db, rows.iter().map(|r| r.5)).await?;
         let keys = line_keys(&rows);
         fold(&mut both, rows, &segments);
-        fold_lines(&mut both.products, lines_of(db, chunk).await?, &keys);
+        fold_lines(&mut both, lines_of(db, chunk).await?, &keys);
     }
     Ok(both)
 }
@@ -331,7 +366,12 @@ impl Snapshot {
         for (key, counts) in self.before.customers {
             delta.entry(key).or_default().add(counts, -1);
         }
-        add_customers(db, &delta).await
+        add_customers(db, &delta).await?;
+        let mut delta = after.product_years;
+        for (key, counts) in self.before.product_years {
+            delta.entry(key).or_default().add(counts, -1);
+        }
+        add_product_years(db, &delta).await
     }
 }
 
@@ -441,7 +481,6 @@ fn customer_row(key: &CustomerKey, counts: &Counts) -> customer_stats::ActiveMod
         year: Set(key.year),
         currency: Set(key.currency.clone()),
         customer_id: Set(key.customer_id),
-        state: Set(key.state.clone()),
         orders: Set(counts.orders),
         net_minor: Set(counts.net_minor),
         total_minor: Set(counts.total_minor),
@@ -459,10 +498,70 @@ async fn add_customers(db: &impl ConnectionTrait, delta: &CustomerSummary) -> Re
             .filter(|(_, c)| !c.is_zero())
             .map(|(key, counts)| customer_row(key, counts))
             .collect(),
-        &[C::Year, C::Currency, C::CustomerId, C::State],
+        &[C::Year, C::Currency, C::CustomerId],
         &[C::Orders, C::NetMinor, C::TotalMinor],
     )
     .await
+}
+
+/// The products' year summary row of `key` holding `counts`.
+fn product_year_row(
+    key: &ProductYearKey,
+    counts: &ProductCounts,
+) -> product_year_stats::ActiveModel {
+    product_year_stats::ActiveModel {
+        year: Set(key.year),
+        currency: Set(key.currency.clone()),
+        warehouse_id: Set(key.warehouse_id),
+        product_id: Set(key.product_id),
+        lines: Set(counts.lines),
+        quantity: Set(counts.quantity),
+        net_minor: Set(counts.net_minor),
+        ..Default::default()
+    }
+}
+
+/// Adds `delta` to the products' year summary rows, in key order.
+async fn add_product_years(db: &impl ConnectionTrait, delta: &ProductYearSummary) -> Result<()> {
+    use product_year_stats::Column as C;
+    upsert_sums::<product_year_stats::Entity>(
+        db,
+        delta
+            .iter()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|(key, counts)| product_year_row(key, counts))
+            .collect(),
+        &[C::Year, C::Currency, C::WarehouseId, C::ProductId],
+        &[C::Lines, C::Quantity, C::NetMinor],
+    )
+    .await
+}
+
+/// The products' year summary as maintained (rows summing to zero left
+/// out).
+pub async fn maintained_product_years(db: &impl ConnectionTrait) -> Result<ProductYearSummary> {
+    let rows = product_year_stats::Entity::find()
+        .order_by_asc(product_year_stats::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let key = ProductYearKey {
+                year: r.year,
+                currency: r.currency,
+                warehouse_id: r.warehouse_id,
+                product_id: r.product_id,
+            };
+            let counts = ProductCounts {
+                lines: r.lines,
+                quantity: r.quantity,
+                net_minor: r.net_minor,
+            };
+            (key, counts)
+        })
+        .filter(|(_, c)| !c.is_zero())
+        .collect())
 }
 
 /// The customer summary as maintained (rows summing to zero left out).
@@ -478,7 +577,6 @@ pub async fn maintained_customers(db: &impl ConnectionTrait) -> Result<CustomerS
                 year: r.year,
                 currency: r.currency,
                 customer_id: r.customer_id,
-                state: r.state,
             };
             let counts = Counts {
                 orders: r.orders,
@@ -579,13 +677,14 @@ async fn recompute(
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         fold(&mut both, rows, &all_segments);
         for chunk in ids.chunks(5_000) {
-            fold_lines(&mut both.products, lines_of(db, chunk).await?, &keys);
+            fold_lines(&mut both, lines_of(db, chunk).await?, &keys);
         }
         progress(counted);
     }
     both.orders.retain(|_, c| !c.is_zero());
     both.products.retain(|_, c| !c.is_zero());
     both.customers.retain(|_, c| !c.is_zero());
+    both.product_years.retain(|_, c| !c.is_zero());
     Ok(both)
 }
 
@@ -599,6 +698,11 @@ pub enum Difference {
     Product(ProductKey, ProductCounts, ProductCounts),
     /// A row of `customer_stats`.
     Customer(CustomerKey, Counts, Counts),
+    /// A row of `product_year_stats`.
+    ProductYear(ProductYearKey, ProductCounts, ProductCounts),
+    /// A ticket's `resolution_minutes`: (ticket, stored, recomputed from
+    /// its times).
+    TicketMinutes(i64, Option<i64>, Option<i64>),
 }
 
 /// Where two summaries differ: (key, first, second).
@@ -621,6 +725,7 @@ pub async fn check(db: &impl ConnectionTrait) -> Result<Vec<Difference>> {
     let kept = maintained(db).await?;
     let kept_products = maintained_products(db).await?;
     let kept_customers = maintained_customers(db).await?;
+    let kept_years = maintained_product_years(db).await?;
     let fresh = recompute(db, 5_000, |_| ()).await?;
     let orders = differences(&kept, &fresh.orders)
         .into_iter()
@@ -631,7 +736,67 @@ pub async fn check(db: &impl ConnectionTrait) -> Result<Vec<Difference>> {
     let customers = differences(&kept_customers, &fresh.customers)
         .into_iter()
         .map(|(k, a, b)| Difference::Customer(k, a, b));
-    Ok(orders.chain(products).chain(customers).collect())
+    let years = differences(&kept_years, &fresh.product_years)
+        .into_iter()
+        .map(|(k, a, b)| Difference::ProductYear(k, a, b));
+    let mut all: Vec<Difference> = orders
+        .chain(products)
+        .chain(customers)
+        .chain(years)
+        .collect();
+    all.extend(
+        ticket_minutes(db, false)
+            .await?
+            .into_iter()
+            .map(|(id, kept, fresh)| Difference::TicketMinutes(id, kept, fresh)),
+    );
+    Ok(all)
+}
+
+/// The tickets whose `resolution_minutes` differs from their times:
+/// (ticket, stored, recomputed); with `fix`, each is rewritten.
+async fn ticket_minutes(
+    db: &impl ConnectionTrait,
+    fix: bool,
+) -> Result<Vec<(i64, Option<i64>, Option<i64>)>> {
+    use tickets::Column as T;
+    type Row = (
+        i64,
+        chrono::DateTime<chrono::Utc>,
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<i64>,
+    );
+    let mut wrong = Vec::new();
+    let mut after = 0_i64;
+    loop {
+        let rows: Vec<Row> = tickets::Entity::find()
+            .select_only()
+            .columns([T::Id, T::CreatedAt, T::ResolvedAt, T::ResolutionMinutes])
+            .filter(T::Id.gt(after))
+            .order_by_asc(T::Id)
+            .limit(5_000)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        for (id, created, resolved, kept) in rows {
+            let fresh = resolved.map(|done| super::tickets::resolution_minutes(created, done));
+            if kept != fresh {
+                wrong.push((id, kept, fresh));
+            }
+        }
+    }
+    if fix {
+        for (id, _, fresh) in &wrong {
+            tickets::Entity::update_many()
+                .col_expr(T::ResolutionMinutes, Expr::value(*fresh))
+                .filter(T::Id.eq(*id))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(wrong)
 }
 
 /// Replaces the summaries with a recount from the orders, in one
@@ -680,6 +845,18 @@ pub async fn rebuild(db: &impl crate::db::Tx, progress: impl FnMut(u64)) -> Resu
             .exec_without_returning(&txn)
             .await?;
     }
+    product_year_stats::Entity::delete_many().exec(&txn).await?;
+    let rows: Vec<product_year_stats::ActiveModel> = fresh
+        .product_years
+        .iter()
+        .map(|(key, counts)| product_year_row(key, counts))
+        .collect();
+    for chunk in rows.chunks(1_000) {
+        product_year_stats::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    ticket_minutes(&txn, true).await?;
     txn.commit().await?;
     Ok(fresh.orders.len() as u64)
 }

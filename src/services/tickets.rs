@@ -69,6 +69,13 @@ pub fn rating_link(token: &str) -> String {
     format!("/rate/{token}")
 }
 
+/// Whole minutes from a ticket's creation to its resolution, never
+/// negative: what `tickets.resolution_minutes` holds, so the mean
+/// resolution time is summed in the database on either engine.
+pub fn resolution_minutes(created: DateTime<Utc>, resolved: DateTime<Utc>) -> i64 {
+    (resolved - created).num_minutes().max(0)
+}
+
 /// Whether a ticket may go from `from` to `to` (reopen is resolved or
 /// closed → open).
 pub fn allows(from: &str, to: &str) -> bool {
@@ -374,6 +381,7 @@ pub(crate) async fn insert(
         resolution_due: Set(None),
         first_responded_at: Set(None),
         resolved_at: Set(None),
+        resolution_minutes: Set(None),
         closed_at: Set(None),
         response_alert: Set(0),
         resolution_alert: Set(0),
@@ -739,6 +747,7 @@ pub async fn set_status(
     match to {
         "resolved" => {
             row.resolved_at = Set(Some(now));
+            row.resolution_minutes = Set(Some(resolution_minutes(before.created_at, now)));
             if before.rating.is_none() {
                 row.rating_token = Set(Some(format!(
                     "{}{}",
@@ -751,10 +760,12 @@ pub async fn set_status(
             row.closed_at = Set(Some(now));
             if before.resolved_at.is_none() {
                 row.resolved_at = Set(Some(now));
+                row.resolution_minutes = Set(Some(resolution_minutes(before.created_at, now)));
             }
         }
         "open" if matches!(before.status.as_str(), "resolved" | "closed") => {
             row.resolved_at = Set(None);
+            row.resolution_minutes = Set(None);
             row.closed_at = Set(None);
             row.rating_token = Set(None);
         }

@@ -427,6 +427,9 @@ fn ticket(
             (status != "new").then(|| created + Duration::minutes(20 + gen.below(600) as i64))
         ),
         resolved_at: Set(resolved),
+        resolution_minutes: Set(
+            resolved.map(|done| crate::services::tickets::resolution_minutes(created, done))
+        ),
         closed_at: Set(
             (status == "closed").then(|| resolved.unwrap_or(created) + Duration::days(7))
         ),

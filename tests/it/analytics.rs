@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tandem_domain::{
     auth::Actor,
@@ -30,10 +30,10 @@ use crate::{
 };
 
 /// A small deterministic generator (no dependency, same run every time).
-struct Gen(u64);
+pub(crate) struct Gen(pub u64);
 
 impl Gen {
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
@@ -228,6 +228,43 @@ async fn recount(
     Ok((revenue, states, top))
 }
 
+/// The five products with the most booked net revenue (EUR) of orders
+/// created `from ..= to`, from the order lines: (product, net, quantity).
+async fn recount_products(
+    db: &Db,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> BoxResult<Vec<(i64, i64, i64)>> {
+    let booked_in_period: BTreeMap<i64, ()> = sales_orders::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|o| {
+            let day = o.created_at.date_naive();
+            day >= from
+                && day <= to
+                && o.currency == "EUR"
+                && dashboards::BOOKED.iter().any(|s| s.as_str() == o.state)
+        })
+        .map(|o| (o.id, ()))
+        .collect();
+    let mut per_product: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    for l in sales_order_lines::Entity::find().all(db).await? {
+        if booked_in_period.contains_key(&l.order_id) {
+            let slot = per_product.entry(l.product_id).or_default();
+            slot.0 += l.net_minor;
+            slot.1 += l.quantity;
+        }
+    }
+    let mut top: Vec<(i64, i64, i64)> = per_product
+        .into_iter()
+        .map(|(p, (n, q))| (p, n, q))
+        .collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(5);
+    Ok(top)
+}
+
 #[tokio::test]
 async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations() -> TestResult {
     let (db, admin) = with_admin().await?;
@@ -261,7 +298,9 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
     let kept = stats::maintained(&db.conn).await?;
     let kept_products = stats::maintained_products(&db.conn).await?;
     let kept_customers = stats::maintained_customers(&db.conn).await?;
+    let kept_years = stats::maintained_product_years(&db.conn).await?;
     assert!(!kept.is_empty());
+    assert!(!kept_years.is_empty());
     assert!(!kept_products.is_empty());
     assert!(!kept_customers.is_empty());
     let rows = stats::rebuild(&db.conn, |_| ()).await?;
@@ -280,6 +319,11 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         stats::maintained_customers(&db.conn).await?,
         kept_customers,
         "the customer summary's rebuild equals the maintained values"
+    );
+    assert_eq!(
+        stats::maintained_product_years(&db.conn).await?,
+        kept_years,
+        "the products' year summary's rebuild equals the maintained values"
     );
 
     // The manager's board against the raw rows.
@@ -385,46 +429,23 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         let shown = top_of_year.len().min(limit.unwrap_or(usize::MAX));
         assert_eq!(rows[..shown], top_of_year[..shown], "{limit:?}");
     }
-    // Top products (from the product summary) against the order lines.
-    let booked_in_period: BTreeMap<i64, ()> = sales_orders::Entity::find()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .filter(|o| {
-            let day = o.created_at.date_naive();
-            day >= board.filter.from
-                && day <= board.filter.to
-                && o.currency == "EUR"
-                && dashboards::BOOKED.iter().any(|s| s.as_str() == o.state)
-        })
-        .map(|o| (o.id, ()))
-        .collect();
-    let mut per_product: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-    for l in sales_order_lines::Entity::find().all(&db.conn).await? {
-        if booked_in_period.contains_key(&l.order_id) {
-            let slot = per_product.entry(l.product_id).or_default();
-            slot.0 += l.net_minor;
-            slot.1 += l.quantity;
-        }
+    // Top products against the order lines: over 30 days from the product
+    // summary by day, over this year from the products' year summary.
+    for b in [&board, &year] {
+        let products_top = recount_products(&db.conn, b.filter.from, b.filter.to).await?;
+        let products_ranking = b
+            .rankings
+            .iter()
+            .find(|r| r.key == "top_products")
+            .ok_or("no product ranking")?;
+        let ranked_products: Vec<(i64, i64, i64)> = products_ranking
+            .rows
+            .iter()
+            .map(|(r, _)| (r.id, r.net_minor, r.quantity))
+            .collect();
+        assert!(!ranked_products.is_empty());
+        assert_eq!(ranked_products, products_top, "from {}", b.filter.from);
     }
-    let mut products_top: Vec<(i64, i64, i64)> = per_product
-        .into_iter()
-        .map(|(p, (n, q))| (p, n, q))
-        .collect();
-    products_top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    products_top.truncate(5);
-    let products_ranking = board
-        .rankings
-        .iter()
-        .find(|r| r.key == "top_products")
-        .ok_or("no product ranking")?;
-    let ranked_products: Vec<(i64, i64, i64)> = products_ranking
-        .rows
-        .iter()
-        .map(|(r, _)| (r.id, r.net_minor, r.quantity))
-        .collect();
-    assert!(!ranked_products.is_empty());
-    assert_eq!(ranked_products, products_top);
     let owed: i64 = invoice_rows::Entity::find()
         .filter(invoice_rows::Column::State.eq("overdue"))
         .all(&db.conn)

@@ -12,11 +12,12 @@ use tandem_domain::{
     auth::{builtin::BuiltinRole, Actor, Permission},
     entities::{
         credit_notes, customers as customer_rows, invoices as invoice_rows, notifications as notes,
-        tickets as ticket_rows,
+        ticket_status_changes, tickets as ticket_rows,
     },
     messages,
     services::{
         customers::{self, CustomerInput},
+        dashboards,
         invoices::{self, CreditInput},
         knowledge::{self, ArticleInput},
         orders, outbox,
@@ -713,6 +714,159 @@ async fn sla_alerts_reach_the_assignee_and_manager_once() -> TestResult {
         assert_eq!(got.len(), 1, "user {user}");
         assert_eq!(got[0].link, tickets::link(t.id));
     }
+    Ok(())
+}
+
+/// Created `hours` ago: the ticket's clock moved back as if it had been
+/// opened then (its status history and SLA due date with it).
+async fn opened_hours_ago(db: &Db, id: i64, hours: i64) -> BoxResult<()> {
+    let t = ticket_rows::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or("no ticket")?;
+    let back = Duration::hours(hours);
+    ticket_rows::Entity::update_many()
+        .col_expr(
+            ticket_rows::Column::CreatedAt,
+            sea_orm::sea_query::Expr::value(t.created_at - back),
+        )
+        .col_expr(
+            ticket_rows::Column::ResolutionDue,
+            sea_orm::sea_query::Expr::value(t.resolution_due.map(|d| d - back)),
+        )
+        .filter(ticket_rows::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    // The SLA clocks run on the status history, which starts at opening.
+    for change in ticket_status_changes::Entity::find()
+        .filter(ticket_status_changes::Column::TicketId.eq(id))
+        .all(db)
+        .await?
+    {
+        ticket_status_changes::Entity::update_many()
+            .col_expr(
+                ticket_status_changes::Column::ChangedAt,
+                sea_orm::sea_query::Expr::value(change.changed_at - back),
+            )
+            .filter(ticket_status_changes::Column::Id.eq(change.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_boards_ticket_tiles_equal_a_recount_after_random_status_changes() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    let customer = crate::erp::customer(db, &d.e.ana, "Counted Co", 0).await?;
+    let mut g = crate::analytics::Gen(0x71C);
+    let mut ids = Vec::new();
+    for n in 0..14_i64 {
+        let mut input = ticket(customer, "request", None);
+        input.priority = if n % 3 == 0 { "urgent" } else { "normal" }.into();
+        let t = tickets::create(db, Some(&d.agent), &input).await?;
+        // Opened from a few minutes to 40 days ago: some before the
+        // board's 30 days, some past their resolution target.
+        opened_hours_ago(db, t.id, [0, 1, 5, 30, 200, 960][n as usize % 6]).await?;
+        ids.push(t.id);
+    }
+    let moves = ["open", "waiting", "resolved", "closed", "open", "resolved"];
+    for _ in 0..60 {
+        let id = ids[g.below(ids.len() as u64) as usize];
+        let to = moves[g.below(moves.len() as u64) as usize];
+        match tickets::set_status(db, Some(&d.agent), id, to).await {
+            Ok(_) | Err(Error::Conflict(_)) => {}
+            Err(other) => return Err(format!("{id} → {to}: {other:?}").into()),
+        }
+    }
+    // Two agents resolving and closing the same ticket at once: whichever
+    // wins, its resolution time is written once and right.
+    let raced = ids[0];
+    tickets::set_status(db, Some(&d.agent), raced, "open").await?;
+    let mut tasks = Vec::new();
+    for (who, to) in [
+        (d.agent.clone(), "resolved"),
+        (d.e.manager.clone(), "closed"),
+    ] {
+        let conn = db.clone();
+        tasks.push(tokio::spawn(async move {
+            tickets::set_status(&conn, Some(&who), raced, to).await
+        }));
+    }
+    for t in tasks {
+        match t.await? {
+            Ok(_) | Err(Error::Conflict(_)) => {}
+            Err(other) => return Err(format!("race: {other:?}").into()),
+        }
+    }
+    let differences = tandem_domain::services::stats::check(db).await?;
+    assert!(differences.is_empty(), "{differences:?}");
+
+    let board = dashboards::board(
+        db,
+        Some(&d.e.manager),
+        dashboards::Kind::Manager,
+        &dashboards::FilterInput::default(),
+        Utc::now(),
+    )
+    .await?;
+    let start = board
+        .filter
+        .from
+        .and_hms_opt(0, 0, 0)
+        .ok_or("a time")?
+        .and_utc();
+    let end = (board.filter.to + Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .ok_or("a time")?
+        .and_utc();
+    let rows = ticket_rows::Entity::find().all(db).await?;
+    let opened = rows
+        .iter()
+        .filter(|t| t.created_at >= start && t.created_at < end)
+        .count() as i64;
+    let resolved: Vec<&ticket_rows::Model> = rows
+        .iter()
+        .filter(|t| t.resolved_at.is_some_and(|r| r >= start && r < end))
+        .collect();
+    let with_target = resolved
+        .iter()
+        .filter(|t| t.resolution_met.is_some())
+        .count() as i64;
+    let met = resolved
+        .iter()
+        .filter(|t| t.resolution_met == Some(true))
+        .count() as i64;
+    let minutes: i64 = resolved
+        .iter()
+        .filter_map(|t| Some((t.resolved_at? - t.created_at).num_minutes().max(0)))
+        .sum();
+    assert!(
+        opened < rows.len() as i64,
+        "some were opened before the period"
+    );
+    assert!(
+        resolved.len() >= 3 && minutes > 0,
+        "{} resolved",
+        resolved.len()
+    );
+    assert!(met < with_target, "some missed their target");
+    let tile = |key: &str| {
+        board
+            .tiles
+            .iter()
+            .find(|t| t.key == key)
+            .and_then(|t| t.value)
+    };
+    assert_eq!(tile("tickets_opened"), Some(opened));
+    assert_eq!(tile("tickets_resolved"), Some(resolved.len() as i64));
+    assert_eq!(tile("sla_compliance"), Some(met * 10_000 / with_target));
+    assert_eq!(
+        tile("mean_resolution"),
+        Some(minutes / resolved.len() as i64)
+    );
     Ok(())
 }
 

@@ -196,28 +196,32 @@ pub async fn tickets(
         .filter(C::CreatedAt.lt(end))
         .count(db)
         .await? as i64;
-    let resolved: Vec<(DateTime<Utc>, DateTime<Utc>, Option<bool>)> = tickets::Entity::find()
+    // Counted and summed in the database from the covering index on
+    // (resolved_at, resolution_minutes, resolution_met): a year holds some
+    // 30,000 resolved tickets at a million orders.
+    let met = Expr::expr(Expr::case(Expr::col(C::ResolutionMet).eq(true), 1).finally(0))
+        .sum()
+        .cast_as(Alias::new("BIGINT"));
+    let row: Option<(i64, Option<i64>, i64, Option<i64>)> = tickets::Entity::find()
         .select_only()
-        .columns([C::CreatedAt, C::ResolvedAt, C::ResolutionMet])
+        .column_as(Expr::col(Asterisk).count(), "resolved")
+        .column_as(sum(C::ResolutionMinutes), "minutes")
+        .column_as(Expr::col(C::ResolutionMet).count(), "with_target")
+        .column_as(met, "met")
         .filter(cond)
         .filter(C::ResolvedAt.gte(start))
         .filter(C::ResolvedAt.lt(end))
         .into_tuple()
-        .all(db)
+        .one(db)
         .await?;
-    let mut out = TicketFigures {
+    let (resolved, minutes, with_target, met) = row.unwrap_or_default();
+    Ok(TicketFigures {
         opened,
-        resolved: resolved.len() as i64,
-        ..Default::default()
-    };
-    for (created, done, met) in resolved {
-        out.resolution_minutes += (done - created).num_minutes().max(0);
-        if let Some(met) = met {
-            out.with_target += 1;
-            out.met += i64::from(met);
-        }
-    }
-    Ok(out)
+        resolved,
+        met: met.unwrap_or(0),
+        with_target,
+        resolution_minutes: minutes.unwrap_or(0),
+    })
 }
 
 /// Average rating × 100 per bucket of `buckets` (ratings given in each).

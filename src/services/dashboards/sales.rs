@@ -1,8 +1,9 @@
 //! Sales figures for a slice (period, currency, warehouse, owners,
 //! segment): revenue and orders by state from the `order_stats` summary,
-//! top products from `product_stats` (from the order lines when the slice
-//! names owners or a segment), top customers from `customer_stats` over
-//! whole years (from the orders otherwise).
+//! top products from `product_year_stats` over whole years and from
+//! `product_stats` otherwise (from the order lines when the slice names
+//! owners or a segment), top customers from `customer_stats` over whole
+//! years (from the orders otherwise).
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use sea_orm::{
@@ -13,8 +14,8 @@ use sea_orm::{
 
 use crate::{
     entities::{
-        customer_stats, customers, order_stats, product_stats, products, sales_order_lines,
-        sales_orders,
+        customer_stats, customers, order_stats, product_stats, product_year_stats, products,
+        sales_order_lines, sales_orders,
     },
     services::orders::OrderState,
     Result,
@@ -96,22 +97,45 @@ impl Slice {
         Some(cond)
     }
 
-    /// The slice's booked rows of the `customer_stats` summary, or `None`
-    /// unless the slice is whole UTC years and names no warehouse, owners
-    /// or segment (which the summary does not keep). The last year may
-    /// end at `today` (UTC) or later: no order is created after now.
-    pub fn customer_stats(&self, today: NaiveDate) -> Option<Condition> {
-        use customer_stats::Column as S;
+    /// The UTC years the slice covers when it is whole years, or `None`.
+    /// The last year may end at `today` (UTC) or later: no order is
+    /// created after now.
+    fn whole_years(&self, today: NaiveDate) -> Option<std::ops::RangeInclusive<i32>> {
         let starts_a_year = self.from.ordinal() == 1;
         let ends_a_year = (self.to + Duration::days(1)).ordinal() == 1 || self.to >= today;
+        (starts_a_year && ends_a_year && self.from <= self.to)
+            .then(|| self.from.year()..=self.to.year())
+    }
+
+    /// The slice's rows of the `customer_stats` summary (booked orders),
+    /// or `None` unless the slice is whole UTC years and names no
+    /// warehouse, owners or segment (which the summary does not keep).
+    pub fn customer_stats(&self, today: NaiveDate) -> Option<Condition> {
+        use customer_stats::Column as S;
         let unfiltered =
             self.warehouse_id.is_none() && self.owners.is_none() && self.segment.is_none();
-        (starts_a_year && ends_a_year && unfiltered && self.from <= self.to).then(|| {
+        let years = self.whole_years(today).filter(|_| unfiltered)?;
+        Some(
             Condition::all()
-                .add(S::Year.is_in(self.from.year()..=self.to.year()))
-                .add(S::Currency.eq(self.currency.clone()))
-                .add(S::State.is_in(booked()))
-        })
+                .add(S::Year.is_in(years))
+                .add(S::Currency.eq(self.currency.clone())),
+        )
+    }
+
+    /// The slice's rows of the `product_year_stats` summary (booked
+    /// lines), or `None` unless the slice is whole UTC years and names no
+    /// owners or segment.
+    pub fn product_year_stats(&self, today: NaiveDate) -> Option<Condition> {
+        use product_year_stats::Column as Y;
+        let unfiltered = self.owners.is_none() && self.segment.is_none();
+        let years = self.whole_years(today).filter(|_| unfiltered)?;
+        let mut cond = Condition::all()
+            .add(Y::Year.is_in(years))
+            .add(Y::Currency.eq(self.currency.clone()));
+        if let Some(w) = self.warehouse_id {
+            cond = cond.add(Y::WarehouseId.eq(w));
+        }
+        Some(cond)
     }
 
     /// The booked orders of the slice, as a condition on `sales_orders`.
@@ -242,33 +266,56 @@ pub async fn top_customers(
 ) -> Result<Vec<TopRow>> {
     use sales_orders::Column as C;
     let today = chrono::Utc::now().date_naive();
-    let rows: Vec<(i64, Option<i64>)> = if let Some(cond) = slice.customer_stats(today) {
-        use customer_stats::Column as S;
-        customer_stats::Entity::find()
-            .select_only()
-            .column(S::CustomerId)
-            .column_as(sum(S::NetMinor), "net")
-            .filter(cond)
-            .group_by(S::CustomerId)
-            .order_by_desc(sum(S::NetMinor))
-            .order_by_asc(S::CustomerId)
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        sales_orders::Entity::find()
-            .select_only()
-            .column_as(customer_key(), "customer_id")
-            .column_as(sum(C::SubtotalMinor), "net")
-            .filter(slice.orders())
-            .group_by(customer_key())
-            .order_by_desc(sum(C::SubtotalMinor))
-            .order_by_asc(customer_key())
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?
+    let one_year = slice.from.year() == slice.to.year();
+    let rows: Vec<(i64, Option<i64>)> = match slice.customer_stats(today) {
+        // One row per customer in a year: its first rows in order of net
+        // value (idx_customer_stats_net), nothing to group.
+        Some(cond) if one_year => {
+            use customer_stats::Column as S;
+            customer_stats::Entity::find()
+                .select_only()
+                .column(S::CustomerId)
+                .column(S::NetMinor)
+                .filter(cond)
+                .order_by_desc(S::NetMinor)
+                .order_by_asc(S::CustomerId)
+                .limit(limit)
+                .into_tuple::<(i64, i64)>()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|(id, net)| (id, Some(net)))
+                .collect()
+        }
+        Some(cond) => {
+            use customer_stats::Column as S;
+            customer_stats::Entity::find()
+                .select_only()
+                .column(S::CustomerId)
+                .column_as(sum(S::NetMinor), "net")
+                .filter(cond)
+                .group_by(S::CustomerId)
+                .order_by_desc(sum(S::NetMinor))
+                .order_by_asc(S::CustomerId)
+                .limit(limit)
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+        None => {
+            sales_orders::Entity::find()
+                .select_only()
+                .column_as(customer_key(), "customer_id")
+                .column_as(sum(C::SubtotalMinor), "net")
+                .filter(slice.orders())
+                .group_by(customer_key())
+                .order_by_desc(sum(C::SubtotalMinor))
+                .order_by_asc(customer_key())
+                .limit(limit)
+                .into_tuple()
+                .all(db)
+                .await?
+        }
     };
     let names: std::collections::HashMap<i64, String> = customers::Entity::find()
         .select_only()
@@ -292,48 +339,66 @@ pub async fn top_customers(
 
 /// Booked (product, quantity, net) of the slice, most net first (then
 /// by product), at most `limit` rows. Without an owner or segment in the
-/// slice it reads the `product_stats` summary; with one, the order lines.
+/// slice it reads the `product_year_stats` summary for whole years and the
+/// `product_stats` summary otherwise; with one, the order lines.
 pub async fn product_sums(
     db: &impl ConnectionTrait,
     slice: &Slice,
     limit: Option<u64>,
 ) -> Result<Vec<(i64, i64, i64)>> {
-    let rows: Vec<(i64, Option<i64>, Option<i64>)> = if let Some(cond) = slice.product_stats() {
-        use product_stats::Column as P;
-        product_stats::Entity::find()
-            .select_only()
-            .column(P::ProductId)
-            .column_as(sum(P::Quantity), "qty")
-            .column_as(sum(P::NetMinor), "net")
-            .filter(cond)
-            .group_by(P::ProductId)
-            .order_by_desc(sum(P::NetMinor))
-            .order_by_asc(P::ProductId)
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?
-    } else {
-        use sales_order_lines::Column as L;
-        let orders = sales_orders::Entity::find()
-            .select_only()
-            .column(sales_orders::Column::Id)
-            .filter(slice.orders())
-            .into_query();
-        sales_order_lines::Entity::find()
-            .select_only()
-            .column(L::ProductId)
-            .column_as(sum(L::Quantity), "qty")
-            .column_as(sum(L::NetMinor), "net")
-            .filter(L::OrderId.in_subquery(orders))
-            .group_by(L::ProductId)
-            .order_by_desc(sum(L::NetMinor))
-            .order_by_asc(L::ProductId)
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?
-    };
+    let today = chrono::Utc::now().date_naive();
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> =
+        if let Some(cond) = slice.product_year_stats(today) {
+            use product_year_stats::Column as Y;
+            product_year_stats::Entity::find()
+                .select_only()
+                .column(Y::ProductId)
+                .column_as(sum(Y::Quantity), "qty")
+                .column_as(sum(Y::NetMinor), "net")
+                .filter(cond)
+                .group_by(Y::ProductId)
+                .order_by_desc(sum(Y::NetMinor))
+                .order_by_asc(Y::ProductId)
+                .limit(limit)
+                .into_tuple()
+                .all(db)
+                .await?
+        } else if let Some(cond) = slice.product_stats() {
+            use product_stats::Column as P;
+            product_stats::Entity::find()
+                .select_only()
+                .column(P::ProductId)
+                .column_as(sum(P::Quantity), "qty")
+                .column_as(sum(P::NetMinor), "net")
+                .filter(cond)
+                .group_by(P::ProductId)
+                .order_by_desc(sum(P::NetMinor))
+                .order_by_asc(P::ProductId)
+                .limit(limit)
+                .into_tuple()
+                .all(db)
+                .await?
+        } else {
+            use sales_order_lines::Column as L;
+            let orders = sales_orders::Entity::find()
+                .select_only()
+                .column(sales_orders::Column::Id)
+                .filter(slice.orders())
+                .into_query();
+            sales_order_lines::Entity::find()
+                .select_only()
+                .column(L::ProductId)
+                .column_as(sum(L::Quantity), "qty")
+                .column_as(sum(L::NetMinor), "net")
+                .filter(L::OrderId.in_subquery(orders))
+                .group_by(L::ProductId)
+                .order_by_desc(sum(L::NetMinor))
+                .order_by_asc(L::ProductId)
+                .limit(limit)
+                .into_tuple()
+                .all(db)
+                .await?
+        };
     Ok(rows
         .into_iter()
         .map(|(id, qty, net)| (id, qty.unwrap_or(0), net.unwrap_or(0)))
@@ -427,5 +492,33 @@ mod tests {
         let mut narrowed = slice(day(2026, 1, 1), today);
         narrowed.segment = Some("retail".into());
         assert!(narrowed.customer_stats(today).is_none());
+    }
+
+    #[test]
+    fn the_products_year_summary_serves_whole_years_with_or_without_a_warehouse() {
+        let today = day(2026, 11, 30);
+        assert!(slice(day(2026, 1, 1), today)
+            .product_year_stats(today)
+            .is_some());
+        assert!(slice(day(2024, 1, 1), day(2025, 12, 31))
+            .product_year_stats(today)
+            .is_some());
+        // Thirty days, or a year cut short.
+        assert!(slice(day(2026, 11, 1), today)
+            .product_year_stats(today)
+            .is_none());
+        assert!(slice(day(2025, 1, 1), day(2025, 12, 30))
+            .product_year_stats(today)
+            .is_none());
+        // It keeps the warehouse, not the owner or the segment.
+        let mut narrowed = slice(day(2026, 1, 1), today);
+        narrowed.warehouse_id = Some(1);
+        assert!(narrowed.product_year_stats(today).is_some());
+        let mut narrowed = slice(day(2026, 1, 1), today);
+        narrowed.owners = Some(vec![1]);
+        assert!(narrowed.product_year_stats(today).is_none());
+        let mut narrowed = slice(day(2026, 1, 1), today);
+        narrowed.segment = Some("retail".into());
+        assert!(narrowed.product_year_stats(today).is_none());
     }
 }
