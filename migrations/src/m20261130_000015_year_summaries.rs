@@ -221,9 +221,11 @@ impl MigrationTrait for Migration {
             booked("s.state")
         ))
         .await?;
-        // Statistics for the planner on the fresh tables (both engines
-        // take ANALYZE on a table).
-        for table in ["customer_stats", "product_year_stats"] {
+        // Statistics for the planner on the fresh tables and the new
+        // ticket index (both engines take ANALYZE on a table); without
+        // them SQLite may prefer the older index on resolved_at alone and
+        // look every ticket up.
+        for table in ["customer_stats", "product_year_stats", "tickets"] {
             db.execute(Statement::from_string(backend, format!("ANALYZE {table}")))
                 .await?;
         }
