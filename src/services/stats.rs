@@ -62,11 +62,18 @@ pub struct Counts {
     pub total_minor: i64,
 }
 
-impl Counts {
-    fn is_zero(&self) -> bool {
-        *self == Counts::default()
-    }
+/// A summary row's measures: they add up, and a row of zeros is no row.
+trait Measures: Copy + Default + PartialEq {
+    /// Adds `sign × other`.
+    fn add(&mut self, other: Self, sign: i64);
 
+    /// Whether every measure is zero.
+    fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+impl Measures for Counts {
     fn add(&mut self, other: Counts, sign: i64) {
         self.orders += sign * other.orders;
         self.net_minor += sign * other.net_minor;
@@ -103,11 +110,7 @@ pub struct ProductCounts {
     pub net_minor: i64,
 }
 
-impl ProductCounts {
-    fn is_zero(&self) -> bool {
-        *self == ProductCounts::default()
-    }
-
+impl Measures for ProductCounts {
     fn add(&mut self, other: ProductCounts, sign: i64) {
         self.lines += sign * other.lines;
         self.quantity += sign * other.quantity;
@@ -311,6 +314,17 @@ async fn contributions(db: &impl ConnectionTrait, ids: &[i64], lock: bool) -> Re
     Ok(both)
 }
 
+/// `after − before`, key by key.
+fn difference<K: Ord, V: Measures>(
+    mut after: BTreeMap<K, V>,
+    before: BTreeMap<K, V>,
+) -> BTreeMap<K, V> {
+    for (key, counts) in before {
+        after.entry(key).or_default().add(counts, -1);
+    }
+    after
+}
+
 /// Orders' contribution before a change; [`Snapshot::apply`] after the
 /// change (in the same transaction) moves the summary by the difference.
 #[derive(Debug)]
@@ -352,42 +366,14 @@ impl Snapshot {
     /// Applies the difference between now and the snapshot.
     pub async fn apply(self, db: &impl ConnectionTrait) -> Result<()> {
         let after = contributions(db, &self.ids, false).await?;
-        let mut delta = after.orders;
-        for (key, counts) in self.before.orders {
-            delta.entry(key).or_default().add(counts, -1);
-        }
-        add(db, &delta).await?;
-        let mut delta = after.products;
-        for (key, counts) in self.before.products {
-            delta.entry(key).or_default().add(counts, -1);
-        }
-        add_products(db, &delta).await?;
-        let mut delta = after.customers;
-        for (key, counts) in self.before.customers {
-            delta.entry(key).or_default().add(counts, -1);
-        }
-        add_customers(db, &delta).await?;
-        let mut delta = after.product_years;
-        for (key, counts) in self.before.product_years {
-            delta.entry(key).or_default().add(counts, -1);
-        }
-        add_product_years(db, &delta).await
-    }
-}
-
-/// The summary row of `key` holding `counts`.
-fn summary_row(key: &Key, counts: &Counts) -> order_stats::ActiveModel {
-    order_stats::ActiveModel {
-        day: Set(key.day),
-        state: Set(key.state.clone()),
-        warehouse_id: Set(key.warehouse_id),
-        owner_id: Set(key.owner_id),
-        segment: Set(key.segment.clone()),
-        currency: Set(key.currency.clone()),
-        orders: Set(counts.orders),
-        net_minor: Set(counts.net_minor),
-        total_minor: Set(counts.total_minor),
-        ..Default::default()
+        add::<Orders>(db, &difference(after.orders, self.before.orders)).await?;
+        add::<Products>(db, &difference(after.products, self.before.products)).await?;
+        add::<Customers>(db, &difference(after.customers, self.before.customers)).await?;
+        add::<ProductYears>(
+            db,
+            &difference(after.product_years, self.before.product_years),
+        )
+        .await
     }
 }
 
@@ -421,227 +407,307 @@ where
     Ok(())
 }
 
-/// Adds `delta` to the summary rows, in key order.
-async fn add(db: &impl ConnectionTrait, delta: &Summary) -> Result<()> {
-    use order_stats::Column as C;
-    upsert_sums::<order_stats::Entity>(
-        db,
-        delta
-            .iter()
-            .filter(|(_, c)| !c.is_zero())
-            .map(|(key, counts)| summary_row(key, counts))
-            .collect(),
-        &[
+/// What the four summaries share: a key, measures that add up, and one
+/// table row per key (unique on the key columns).
+trait Table {
+    /// The summary's key.
+    type Key: Ord + Clone;
+    /// Its measures.
+    type Counts: Measures;
+    /// Its table.
+    type Entity: EntityTrait;
+    /// The key columns (the unique key the upsert conflicts on).
+    fn keys() -> Vec<<Self::Entity as EntityTrait>::Column>;
+    /// The measure columns.
+    fn measures() -> Vec<<Self::Entity as EntityTrait>::Column>;
+    /// The id column (rows are read in its order).
+    fn id() -> <Self::Entity as EntityTrait>::Column;
+    /// The row of `key` holding `counts`.
+    fn row(key: &Self::Key, counts: &Self::Counts) -> <Self::Entity as EntityTrait>::ActiveModel;
+    /// A stored row's key and measures.
+    fn read(row: <Self::Entity as EntityTrait>::Model) -> (Self::Key, Self::Counts);
+}
+
+/// Adds `delta` to the summary rows, in key order (rows of zero left out).
+async fn add<T: Table>(db: &impl ConnectionTrait, delta: &BTreeMap<T::Key, T::Counts>) -> Result<()>
+where
+    <T::Entity as EntityTrait>::Model:
+        sea_orm::IntoActiveModel<<T::Entity as EntityTrait>::ActiveModel>,
+{
+    let rows = delta
+        .iter()
+        .filter(|(_, c)| !c.is_zero())
+        .map(|(key, counts)| T::row(key, counts))
+        .collect();
+    upsert_sums::<T::Entity>(db, rows, &T::keys(), &T::measures()).await
+}
+
+/// The summary as maintained (rows summing to zero left out).
+async fn stored<T: Table>(db: &impl ConnectionTrait) -> Result<BTreeMap<T::Key, T::Counts>> {
+    let rows = T::Entity::find().order_by_asc(T::id()).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(T::read)
+        .filter(|(_, c)| !c.is_zero())
+        .collect())
+}
+
+/// Replaces the summary's rows with `fresh`, 1,000 per statement.
+async fn replace<T: Table>(
+    db: &impl ConnectionTrait,
+    fresh: &BTreeMap<T::Key, T::Counts>,
+) -> Result<()>
+where
+    <T::Entity as EntityTrait>::Model:
+        sea_orm::IntoActiveModel<<T::Entity as EntityTrait>::ActiveModel>,
+{
+    T::Entity::delete_many().exec(db).await?;
+    let rows: Vec<<T::Entity as EntityTrait>::ActiveModel> = fresh
+        .iter()
+        .map(|(key, counts)| T::row(key, counts))
+        .collect();
+    for chunk in rows.chunks(1_000) {
+        T::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// `order_stats`.
+struct Orders;
+
+impl Table for Orders {
+    type Key = Key;
+    type Counts = Counts;
+    type Entity = order_stats::Entity;
+
+    fn keys() -> Vec<order_stats::Column> {
+        use order_stats::Column as C;
+        vec![
             C::Day,
             C::State,
             C::WarehouseId,
             C::OwnerId,
             C::Segment,
             C::Currency,
-        ],
-        &[C::Orders, C::NetMinor, C::TotalMinor],
-    )
-    .await
-}
+        ]
+    }
 
-/// The product summary row of `key` holding `counts`.
-fn product_row(key: &ProductKey, counts: &ProductCounts) -> product_stats::ActiveModel {
-    product_stats::ActiveModel {
-        day: Set(key.day),
-        state: Set(key.state.clone()),
-        warehouse_id: Set(key.warehouse_id),
-        currency: Set(key.currency.clone()),
-        product_id: Set(key.product_id),
-        lines: Set(counts.lines),
-        quantity: Set(counts.quantity),
-        net_minor: Set(counts.net_minor),
-        ..Default::default()
+    fn measures() -> Vec<order_stats::Column> {
+        use order_stats::Column as C;
+        vec![C::Orders, C::NetMinor, C::TotalMinor]
+    }
+
+    fn id() -> order_stats::Column {
+        order_stats::Column::Id
+    }
+
+    fn row(key: &Key, counts: &Counts) -> order_stats::ActiveModel {
+        order_stats::ActiveModel {
+            day: Set(key.day),
+            state: Set(key.state.clone()),
+            warehouse_id: Set(key.warehouse_id),
+            owner_id: Set(key.owner_id),
+            segment: Set(key.segment.clone()),
+            currency: Set(key.currency.clone()),
+            orders: Set(counts.orders),
+            net_minor: Set(counts.net_minor),
+            total_minor: Set(counts.total_minor),
+            ..Default::default()
+        }
+    }
+
+    fn read(r: order_stats::Model) -> (Key, Counts) {
+        let key = Key {
+            day: r.day,
+            state: r.state,
+            warehouse_id: r.warehouse_id,
+            owner_id: r.owner_id,
+            segment: r.segment,
+            currency: r.currency,
+        };
+        let counts = Counts {
+            orders: r.orders,
+            net_minor: r.net_minor,
+            total_minor: r.total_minor,
+        };
+        (key, counts)
     }
 }
 
-/// Adds `delta` to the product summary rows, in key order.
-async fn add_products(db: &impl ConnectionTrait, delta: &ProductSummary) -> Result<()> {
-    use product_stats::Column as C;
-    upsert_sums::<product_stats::Entity>(
-        db,
-        delta
-            .iter()
-            .filter(|(_, c)| !c.is_zero())
-            .map(|(key, counts)| product_row(key, counts))
-            .collect(),
-        &[C::Day, C::State, C::WarehouseId, C::Currency, C::ProductId],
-        &[C::Lines, C::Quantity, C::NetMinor],
-    )
-    .await
-}
+/// `product_stats`.
+struct Products;
 
-/// The customer summary row of `key` holding `counts`.
-fn customer_row(key: &CustomerKey, counts: &Counts) -> customer_stats::ActiveModel {
-    customer_stats::ActiveModel {
-        year: Set(key.year),
-        currency: Set(key.currency.clone()),
-        customer_id: Set(key.customer_id),
-        orders: Set(counts.orders),
-        net_minor: Set(counts.net_minor),
-        total_minor: Set(counts.total_minor),
-        ..Default::default()
+impl Table for Products {
+    type Key = ProductKey;
+    type Counts = ProductCounts;
+    type Entity = product_stats::Entity;
+
+    fn keys() -> Vec<product_stats::Column> {
+        use product_stats::Column as C;
+        vec![C::Day, C::State, C::WarehouseId, C::Currency, C::ProductId]
+    }
+
+    fn measures() -> Vec<product_stats::Column> {
+        use product_stats::Column as C;
+        vec![C::Lines, C::Quantity, C::NetMinor]
+    }
+
+    fn id() -> product_stats::Column {
+        product_stats::Column::Id
+    }
+
+    fn row(key: &ProductKey, counts: &ProductCounts) -> product_stats::ActiveModel {
+        product_stats::ActiveModel {
+            day: Set(key.day),
+            state: Set(key.state.clone()),
+            warehouse_id: Set(key.warehouse_id),
+            currency: Set(key.currency.clone()),
+            product_id: Set(key.product_id),
+            lines: Set(counts.lines),
+            quantity: Set(counts.quantity),
+            net_minor: Set(counts.net_minor),
+            ..Default::default()
+        }
+    }
+
+    fn read(r: product_stats::Model) -> (ProductKey, ProductCounts) {
+        let key = ProductKey {
+            day: r.day,
+            state: r.state,
+            warehouse_id: r.warehouse_id,
+            currency: r.currency,
+            product_id: r.product_id,
+        };
+        let counts = ProductCounts {
+            lines: r.lines,
+            quantity: r.quantity,
+            net_minor: r.net_minor,
+        };
+        (key, counts)
     }
 }
 
-/// Adds `delta` to the customer summary rows, in key order.
-async fn add_customers(db: &impl ConnectionTrait, delta: &CustomerSummary) -> Result<()> {
-    use customer_stats::Column as C;
-    upsert_sums::<customer_stats::Entity>(
-        db,
-        delta
-            .iter()
-            .filter(|(_, c)| !c.is_zero())
-            .map(|(key, counts)| customer_row(key, counts))
-            .collect(),
-        &[C::Year, C::Currency, C::CustomerId],
-        &[C::Orders, C::NetMinor, C::TotalMinor],
-    )
-    .await
-}
+/// `customer_stats`.
+struct Customers;
 
-/// The products' year summary row of `key` holding `counts`.
-fn product_year_row(
-    key: &ProductYearKey,
-    counts: &ProductCounts,
-) -> product_year_stats::ActiveModel {
-    product_year_stats::ActiveModel {
-        year: Set(key.year),
-        currency: Set(key.currency.clone()),
-        warehouse_id: Set(key.warehouse_id),
-        product_id: Set(key.product_id),
-        lines: Set(counts.lines),
-        quantity: Set(counts.quantity),
-        net_minor: Set(counts.net_minor),
-        ..Default::default()
+impl Table for Customers {
+    type Key = CustomerKey;
+    type Counts = Counts;
+    type Entity = customer_stats::Entity;
+
+    fn keys() -> Vec<customer_stats::Column> {
+        use customer_stats::Column as C;
+        vec![C::Year, C::Currency, C::CustomerId]
+    }
+
+    fn measures() -> Vec<customer_stats::Column> {
+        use customer_stats::Column as C;
+        vec![C::Orders, C::NetMinor, C::TotalMinor]
+    }
+
+    fn id() -> customer_stats::Column {
+        customer_stats::Column::Id
+    }
+
+    fn row(key: &CustomerKey, counts: &Counts) -> customer_stats::ActiveModel {
+        customer_stats::ActiveModel {
+            year: Set(key.year),
+            currency: Set(key.currency.clone()),
+            customer_id: Set(key.customer_id),
+            orders: Set(counts.orders),
+            net_minor: Set(counts.net_minor),
+            total_minor: Set(counts.total_minor),
+            ..Default::default()
+        }
+    }
+
+    fn read(r: customer_stats::Model) -> (CustomerKey, Counts) {
+        let key = CustomerKey {
+            year: r.year,
+            currency: r.currency,
+            customer_id: r.customer_id,
+        };
+        let counts = Counts {
+            orders: r.orders,
+            net_minor: r.net_minor,
+            total_minor: r.total_minor,
+        };
+        (key, counts)
     }
 }
 
-/// Adds `delta` to the products' year summary rows, in key order.
-async fn add_product_years(db: &impl ConnectionTrait, delta: &ProductYearSummary) -> Result<()> {
-    use product_year_stats::Column as C;
-    upsert_sums::<product_year_stats::Entity>(
-        db,
-        delta
-            .iter()
-            .filter(|(_, c)| !c.is_zero())
-            .map(|(key, counts)| product_year_row(key, counts))
-            .collect(),
-        &[C::Year, C::Currency, C::WarehouseId, C::ProductId],
-        &[C::Lines, C::Quantity, C::NetMinor],
-    )
-    .await
+/// `product_year_stats`.
+struct ProductYears;
+
+impl Table for ProductYears {
+    type Key = ProductYearKey;
+    type Counts = ProductCounts;
+    type Entity = product_year_stats::Entity;
+
+    fn keys() -> Vec<product_year_stats::Column> {
+        use product_year_stats::Column as C;
+        vec![C::Year, C::Currency, C::WarehouseId, C::ProductId]
+    }
+
+    fn measures() -> Vec<product_year_stats::Column> {
+        use product_year_stats::Column as C;
+        vec![C::Lines, C::Quantity, C::NetMinor]
+    }
+
+    fn id() -> product_year_stats::Column {
+        product_year_stats::Column::Id
+    }
+
+    fn row(key: &ProductYearKey, counts: &ProductCounts) -> product_year_stats::ActiveModel {
+        product_year_stats::ActiveModel {
+            year: Set(key.year),
+            currency: Set(key.currency.clone()),
+            warehouse_id: Set(key.warehouse_id),
+            product_id: Set(key.product_id),
+            lines: Set(counts.lines),
+            quantity: Set(counts.quantity),
+            net_minor: Set(counts.net_minor),
+            ..Default::default()
+        }
+    }
+
+    fn read(r: product_year_stats::Model) -> (ProductYearKey, ProductCounts) {
+        let key = ProductYearKey {
+            year: r.year,
+            currency: r.currency,
+            warehouse_id: r.warehouse_id,
+            product_id: r.product_id,
+        };
+        let counts = ProductCounts {
+            lines: r.lines,
+            quantity: r.quantity,
+            net_minor: r.net_minor,
+        };
+        (key, counts)
+    }
+}
+
+/// The order summary as maintained (rows summing to zero left out).
+pub async fn maintained(db: &impl ConnectionTrait) -> Result<Summary> {
+    stored::<Orders>(db).await
+}
+
+/// The product summary as maintained (rows summing to zero left out).
+pub async fn maintained_products(db: &impl ConnectionTrait) -> Result<ProductSummary> {
+    stored::<Products>(db).await
+}
+
+/// The customer summary as maintained (rows summing to zero left out).
+pub async fn maintained_customers(db: &impl ConnectionTrait) -> Result<CustomerSummary> {
+    stored::<Customers>(db).await
 }
 
 /// The products' year summary as maintained (rows summing to zero left
 /// out).
 pub async fn maintained_product_years(db: &impl ConnectionTrait) -> Result<ProductYearSummary> {
-    let rows = product_year_stats::Entity::find()
-        .order_by_asc(product_year_stats::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let key = ProductYearKey {
-                year: r.year,
-                currency: r.currency,
-                warehouse_id: r.warehouse_id,
-                product_id: r.product_id,
-            };
-            let counts = ProductCounts {
-                lines: r.lines,
-                quantity: r.quantity,
-                net_minor: r.net_minor,
-            };
-            (key, counts)
-        })
-        .filter(|(_, c)| !c.is_zero())
-        .collect())
-}
-
-/// The customer summary as maintained (rows summing to zero left out).
-pub async fn maintained_customers(db: &impl ConnectionTrait) -> Result<CustomerSummary> {
-    let rows = customer_stats::Entity::find()
-        .order_by_asc(customer_stats::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let key = CustomerKey {
-                year: r.year,
-                currency: r.currency,
-                customer_id: r.customer_id,
-            };
-            let counts = Counts {
-                orders: r.orders,
-                net_minor: r.net_minor,
-                total_minor: r.total_minor,
-            };
-            (key, counts)
-        })
-        .filter(|(_, c)| !c.is_zero())
-        .collect())
-}
-
-/// The product summary as maintained (rows summing to zero left out).
-pub async fn maintained_products(db: &impl ConnectionTrait) -> Result<ProductSummary> {
-    let rows = product_stats::Entity::find()
-        .order_by_asc(product_stats::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let key = ProductKey {
-                day: r.day,
-                state: r.state,
-                warehouse_id: r.warehouse_id,
-                currency: r.currency,
-                product_id: r.product_id,
-            };
-            let counts = ProductCounts {
-                lines: r.lines,
-                quantity: r.quantity,
-                net_minor: r.net_minor,
-            };
-            (key, counts)
-        })
-        .filter(|(_, c)| !c.is_zero())
-        .collect())
-}
-
-/// The summary as maintained (rows summing to zero left out).
-pub async fn maintained(db: &impl ConnectionTrait) -> Result<Summary> {
-    let rows = order_stats::Entity::find()
-        .order_by_asc(order_stats::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let key = Key {
-                day: r.day,
-                state: r.state,
-                warehouse_id: r.warehouse_id,
-                owner_id: r.owner_id,
-                segment: r.segment,
-                currency: r.currency,
-            };
-            let counts = Counts {
-                orders: r.orders,
-                net_minor: r.net_minor,
-                total_minor: r.total_minor,
-            };
-            (key, counts)
-        })
-        .filter(|(_, c)| !c.is_zero())
-        .collect())
+    stored::<ProductYears>(db).await
 }
 
 /// The summaries recounted from every order, `batch` orders at a time;
@@ -812,50 +878,10 @@ pub async fn rebuild(db: &impl crate::db::Tx, progress: impl FnMut(u64)) -> Resu
         .await?;
     }
     let fresh = recompute(&txn, 5_000, progress).await?;
-    order_stats::Entity::delete_many().exec(&txn).await?;
-    let rows: Vec<order_stats::ActiveModel> = fresh
-        .orders
-        .iter()
-        .map(|(key, counts)| summary_row(key, counts))
-        .collect();
-    for chunk in rows.chunks(1_000) {
-        order_stats::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    product_stats::Entity::delete_many().exec(&txn).await?;
-    let rows: Vec<product_stats::ActiveModel> = fresh
-        .products
-        .iter()
-        .map(|(key, counts)| product_row(key, counts))
-        .collect();
-    for chunk in rows.chunks(1_000) {
-        product_stats::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    customer_stats::Entity::delete_many().exec(&txn).await?;
-    let rows: Vec<customer_stats::ActiveModel> = fresh
-        .customers
-        .iter()
-        .map(|(key, counts)| customer_row(key, counts))
-        .collect();
-    for chunk in rows.chunks(1_000) {
-        customer_stats::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    product_year_stats::Entity::delete_many().exec(&txn).await?;
-    let rows: Vec<product_year_stats::ActiveModel> = fresh
-        .product_years
-        .iter()
-        .map(|(key, counts)| product_year_row(key, counts))
-        .collect();
-    for chunk in rows.chunks(1_000) {
-        product_year_stats::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    replace::<Orders>(&txn, &fresh.orders).await?;
+    replace::<Products>(&txn, &fresh.products).await?;
+    replace::<Customers>(&txn, &fresh.customers).await?;
+    replace::<ProductYears>(&txn, &fresh.product_years).await?;
     ticket_minutes(&txn, true).await?;
     txn.commit().await?;
     Ok(fresh.orders.len() as u64)
