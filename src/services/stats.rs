@@ -30,7 +30,7 @@ use crate::{
         customer_stats, customers, order_stats, product_stats, product_year_stats,
         sales_order_lines, sales_orders, tickets,
     },
-    services::dashboards::BOOKED,
+    services::dashboards::is_booked,
     Result,
 };
 
@@ -152,11 +152,6 @@ pub struct ProductYearKey {
 /// The products' year summary (booked lines) by key; rows summing to
 /// zero are left out.
 pub type ProductYearSummary = BTreeMap<ProductYearKey, ProductCounts>;
-
-/// Whether orders in `state` count as booked revenue.
-fn is_booked(state: &str) -> bool {
-    BOOKED.iter().any(|b| b.as_str() == state)
-}
 
 /// The summaries' contributions of some orders.
 #[derive(Debug, Default)]

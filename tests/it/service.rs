@@ -867,6 +867,28 @@ async fn the_boards_ticket_tiles_equal_a_recount_after_random_status_changes() -
         tile("mean_resolution"),
         Some(minutes / resolved.len() as i64)
     );
+    // The ticket report's totals read the same stored minutes.
+    let report = tandem_domain::services::reports::run(
+        db,
+        Some(&d.e.manager),
+        "tickets_by_queue",
+        &dashboards::FilterInput::default(),
+        None,
+        Utc::now(),
+        None,
+    )
+    .await?;
+    let column = |key: &str| report.columns.iter().position(|c| c.key == key);
+    let total = |key: &str| column(key).map(|i| report.totals[i].clone());
+    use tandem_domain::services::reports::Cell;
+    assert_eq!(
+        total("resolved"),
+        Some(Cell::Number(Some(resolved.len() as i64)))
+    );
+    assert_eq!(
+        total("mean_resolution"),
+        Some(Cell::Number(Some(minutes / resolved.len() as i64)))
+    );
     Ok(())
 }
 

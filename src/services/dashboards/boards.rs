@@ -157,7 +157,7 @@ async fn sales_section(db: &impl ConnectionTrait, board: &mut Board, slice: &Sli
     });
     let booked: i64 = states
         .iter()
-        .filter(|(s, _, _)| sales::BOOKED.iter().any(|b| b.as_str() == s))
+        .filter(|(s, _, _)| sales::is_booked(s))
         .map(|(_, n, _)| n)
         .sum();
     board.tiles.push(tile(

@@ -12,7 +12,9 @@ mod sales;
 pub use boards::{manager, sales_board, support, warehouse};
 pub use figures::midnight;
 pub use filter::{resolve, Filter, FilterInput, Grain, MAX_DAYS, PERIODS};
-pub use sales::{customer_key, product_sums, segment_customers, sum, Slice, TopRow, BOOKED};
+pub use sales::{
+    customer_key, is_booked, product_sums, segment_customers, sum, Slice, TopRow, BOOKED,
+};
 
 use std::collections::BTreeSet;
 

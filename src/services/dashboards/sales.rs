@@ -34,6 +34,11 @@ fn booked() -> impl Iterator<Item = &'static str> {
     BOOKED.iter().map(|s| s.as_str())
 }
 
+/// Whether orders in `state` count as booked revenue.
+pub fn is_booked(state: &str) -> bool {
+    booked().any(|b| b == state)
+}
+
 /// What a figure covers.
 #[derive(Clone, Debug)]
 pub struct Slice {
@@ -347,58 +352,65 @@ pub async fn product_sums(
     limit: Option<u64>,
 ) -> Result<Vec<(i64, i64, i64)>> {
     let today = chrono::Utc::now().date_naive();
-    let rows: Vec<(i64, Option<i64>, Option<i64>)> =
-        if let Some(cond) = slice.product_year_stats(today) {
-            use product_year_stats::Column as Y;
-            product_year_stats::Entity::find()
-                .select_only()
-                .column(Y::ProductId)
-                .column_as(sum(Y::Quantity), "qty")
-                .column_as(sum(Y::NetMinor), "net")
-                .filter(cond)
-                .group_by(Y::ProductId)
-                .order_by_desc(sum(Y::NetMinor))
-                .order_by_asc(Y::ProductId)
-                .limit(limit)
-                .into_tuple()
-                .all(db)
-                .await?
-        } else if let Some(cond) = slice.product_stats() {
-            use product_stats::Column as P;
-            product_stats::Entity::find()
-                .select_only()
-                .column(P::ProductId)
-                .column_as(sum(P::Quantity), "qty")
-                .column_as(sum(P::NetMinor), "net")
-                .filter(cond)
-                .group_by(P::ProductId)
-                .order_by_desc(sum(P::NetMinor))
-                .order_by_asc(P::ProductId)
-                .limit(limit)
-                .into_tuple()
-                .all(db)
-                .await?
-        } else {
-            use sales_order_lines::Column as L;
-            let orders = sales_orders::Entity::find()
-                .select_only()
-                .column(sales_orders::Column::Id)
-                .filter(slice.orders())
-                .into_query();
-            sales_order_lines::Entity::find()
-                .select_only()
-                .column(L::ProductId)
-                .column_as(sum(L::Quantity), "qty")
-                .column_as(sum(L::NetMinor), "net")
-                .filter(L::OrderId.in_subquery(orders))
-                .group_by(L::ProductId)
-                .order_by_desc(sum(L::NetMinor))
-                .order_by_asc(L::ProductId)
-                .limit(limit)
-                .into_tuple()
-                .all(db)
-                .await?
-        };
+    if let Some(cond) = slice.product_year_stats(today) {
+        use product_year_stats::Column as Y;
+        return by_product::<product_year_stats::Entity>(
+            db,
+            cond,
+            Y::ProductId,
+            Y::Quantity,
+            Y::NetMinor,
+            limit,
+        )
+        .await;
+    }
+    if let Some(cond) = slice.product_stats() {
+        use product_stats::Column as P;
+        return by_product::<product_stats::Entity>(
+            db,
+            cond,
+            P::ProductId,
+            P::Quantity,
+            P::NetMinor,
+            limit,
+        )
+        .await;
+    }
+    use sales_order_lines::Column as L;
+    let orders = sales_orders::Entity::find()
+        .select_only()
+        .column(sales_orders::Column::Id)
+        .filter(slice.orders())
+        .into_query();
+    let cond = Condition::all().add(L::OrderId.in_subquery(orders));
+    by_product::<sales_order_lines::Entity>(db, cond, L::ProductId, L::Quantity, L::NetMinor, limit)
+        .await
+}
+
+/// (product, Σ quantity, Σ net) of `E`'s rows matching `cond`, most net
+/// first (then by product), at most `limit` rows: the same ranking over a
+/// summary or over the order lines.
+async fn by_product<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    cond: Condition,
+    product: E::Column,
+    quantity: E::Column,
+    net: E::Column,
+    limit: Option<u64>,
+) -> Result<Vec<(i64, i64, i64)>> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = E::find()
+        .select_only()
+        .column(product)
+        .column_as(sum(quantity), "qty")
+        .column_as(sum(net), "net")
+        .filter(cond)
+        .group_by(product)
+        .order_by_desc(sum(net))
+        .order_by_asc(product)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(id, qty, net)| (id, qty.unwrap_or(0), net.unwrap_or(0)))

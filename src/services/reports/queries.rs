@@ -757,6 +757,7 @@ pub async fn tickets(
         Option<i64>,
         chrono::DateTime<chrono::Utc>,
         Option<chrono::DateTime<chrono::Utc>>,
+        Option<i64>,
         Option<bool>,
         Option<i32>,
     );
@@ -767,6 +768,7 @@ pub async fn tickets(
             C::AssigneeId,
             C::CreatedAt,
             C::ResolvedAt,
+            C::ResolutionMinutes,
             C::ResolutionMet,
             C::Rating,
         ])
@@ -789,15 +791,17 @@ pub async fn tickets(
         .await?;
     let mut groups: BTreeMap<i64, Perf> = BTreeMap::new();
     let mut all = Perf::default();
-    for (queue, agent, created, resolved, met, rating) in rows {
+    for (queue, agent, created, resolved, minutes, met, rating) in rows {
         let key = if by_agent { agent } else { queue }.unwrap_or(0);
         for p in [groups.entry(key).or_default(), &mut all] {
             if created >= start && created < end {
                 p.opened += 1;
             }
-            if let Some(done) = resolved.filter(|r| *r >= start && *r < end) {
+            if resolved.is_some_and(|r| r >= start && r < end) {
                 p.resolved += 1;
-                p.minutes += (done - created).num_minutes().max(0);
+                // Written when the ticket was resolved
+                // (`tickets::resolution_minutes`), as the boards read it.
+                p.minutes += minutes.unwrap_or(0);
                 if let Some(met) = met {
                     p.with_target += 1;
                     p.met += i64::from(met);
