@@ -481,3 +481,20 @@ pub const ALL: &[&str] = &[
     TEAM_TAKEN,
     TEAM_MISSING,
 ];
+/// A token's owner is unknown or deactivated.
+pub const TOKEN_OWNER_UNKNOWN: &str = "Choose an active user as the token's owner.";
+/// A token's expiry is not in the future.
+pub const TOKEN_EXPIRY_PAST: &str = "Choose an expiry in the future, or none.";
+/// A token with no permissions.
+pub const TOKEN_NO_PERMISSIONS: &str = "Choose at least one permission.";
+/// A token asking for more than its owner holds.
+pub const TOKEN_BEYOND_OWNER: &str = "A token can only have permissions its owner holds.";
+/// A malformed `Idempotency-Key`.
+pub const IDEMPOTENCY_KEY_INVALID: &str =
+    "Use 1 to 200 visible ASCII characters as the Idempotency-Key.";
+/// An `Idempotency-Key` reused with another request.
+pub const IDEMPOTENCY_KEY_REUSED: &str =
+    "This Idempotency-Key was already used with a different request.";
+/// A request with the same `Idempotency-Key` is still running.
+pub const IDEMPOTENCY_IN_PROGRESS: &str =
+    "A request with this Idempotency-Key is still being processed; retry in a moment.";

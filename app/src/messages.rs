@@ -156,6 +156,13 @@ pub const TRANSLATIONS: &[(&str, &str)] = &[
     ("Use at most 10,000 characters.", "最多使用 10,000 个字符。"),
     ("A team with this name already exists.", "已存在同名团队。"),
     ("Choose an existing team.", "请选择一个已有的团队。"),
+    ("Choose an active user as the token's owner.", "请选择一个在职用户作为令牌的所有者。"),
+    ("Choose an expiry in the future, or none.", "请选择一个将来的到期时间，或不设到期。"),
+    ("Choose at least one permission.", "请至少选择一项权限。"),
+    ("A token can only have permissions its owner holds.", "令牌只能拥有其所有者具有的权限。"),
+    ("Use 1 to 200 visible ASCII characters as the Idempotency-Key.", "Idempotency-Key 须为 1 到 200 个可见 ASCII 字符。"),
+    ("This Idempotency-Key was already used with a different request.", "此 Idempotency-Key 已用于另一个不同的请求。"),
+    ("A request with this Idempotency-Key is still being processed; retry in a moment.", "使用此 Idempotency-Key 的请求仍在处理中；请稍后重试。"),
 ];
 
 /// `message` in `locale` (unchanged when no translation is known).

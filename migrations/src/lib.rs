@@ -19,6 +19,7 @@ mod m20261130_000012_product_stats;
 mod m20261130_000013_customer_stats;
 mod m20261130_000014_unpaid_invoice_indexes;
 mod m20261130_000015_year_summaries;
+mod m20261130_000016_api_tokens;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_customer_stats::Migration),
             Box::new(m20261130_000014_unpaid_invoice_indexes::Migration),
             Box::new(m20261130_000015_year_summaries::Migration),
+            Box::new(m20261130_000016_api_tokens::Migration),
         ]
     }
 }

@@ -5,12 +5,12 @@ use std::{io::Write, time::Instant};
 use anyhow::Context;
 use tandem_domain::{
     db::{self, DbOptions},
-    services::{auth, demo, demo_crm, stats, volume},
+    services::{api_tokens, auth, demo, demo_crm, stats, volume},
     Db,
 };
 
 use crate::{
-    config::{Cli, Command, StatsAction},
+    config::{Cli, Command, StatsAction, TokenAction},
     serve, telemetry,
 };
 
@@ -156,6 +156,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("stock ledger check found {} differences", differences.len());
             }
         }
+        Command::Token(args) => {
+            migrate(&db).await?;
+            match args.action {
+                TokenAction::Create(args) => {
+                    let now = chrono::Utc::now();
+                    let expires_at = args.expires.as_deref().map(expiry).transpose()?;
+                    let input = api_tokens::TokenInput {
+                        user_id: None,
+                        name: args.name.clone(),
+                        permissions: args.permissions.clone(),
+                        expires_at,
+                    };
+                    let created = api_tokens::create_for_email(&db, &args.email, &input, now)
+                        .await
+                        .map_err(|err| {
+                            anyhow::anyhow!("cannot create the token: {}", describe(&err))
+                        })?;
+                    say(&format!(
+                        "token {:?} for {} with {} permissions{} (shown once):",
+                        created.token.name,
+                        created.token.user_email,
+                        created.token.permissions.len(),
+                        created
+                            .token
+                            .expires_at
+                            .map(|at| format!(", expires {}", at.to_rfc3339()))
+                            .unwrap_or_default(),
+                    ))?;
+                    say(&created.secret)?;
+                }
+            }
+        }
         Command::CreateAdmin(args) => {
             migrate(&db).await?;
             let generated = auth::create_admin(&db, &args.email, &args.name, args.password.clone())
@@ -228,6 +260,23 @@ async fn migrate(db: &Db) -> anyhow::Result<()> {
     }
     db::migrate(db).await.context("cannot apply migrations")?;
     Ok(())
+}
+
+/// `--expires`: a day (the token works through its end, UTC) or an RFC 3339 time.
+fn expiry(text: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        let next = day
+            .succ_opt()
+            .ok_or_else(|| anyhow::anyhow!("--expires {text:?} is out of range"))?;
+        return Ok(next.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "--expires {text:?} is neither a date (2027-06-30) nor an RFC 3339 time"
+            )
+        })
 }
 
 /// A domain error as one line for the terminal.

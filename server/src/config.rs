@@ -28,6 +28,7 @@ impl Cli {
             Some(Command::Seed(args)) => Ok(Command::Seed(args.clone())),
             Some(Command::Stats(args)) => Ok(Command::Stats(args.clone())),
             Some(Command::Check) => Ok(Command::Check),
+            Some(Command::Token(args)) => Ok(Command::Token(args.clone())),
             // The environment fills in `serve`'s settings.
             None => ServeArgs::from_env().map(|args| Command::Serve(Box::new(args))),
         }
@@ -60,6 +61,43 @@ pub enum Command {
     /// Recompute stock from the ledger and list any difference from the
     /// stored levels (exit status 1 when there is one). Never fixes.
     Check,
+    /// API tokens: `tandem token create --email … --name …` prints a new
+    /// token once.
+    Token(TokenArgs),
+}
+
+/// Settings of `tandem token`.
+#[derive(Clone, Debug, Args)]
+pub struct TokenArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: TokenAction,
+}
+
+/// What `tandem token` does.
+#[derive(Clone, Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token for a user and print it once.
+    Create(TokenCreateArgs),
+}
+
+/// Settings of `tandem token create`.
+#[derive(Clone, Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The owner's email: the token acts as this user.
+    #[arg(long)]
+    pub email: String,
+    /// A name to tell the token apart ("web shop").
+    #[arg(long)]
+    pub name: String,
+    /// Permission codes, comma-separated (`customers.read,orders.write`);
+    /// all the owner holds when omitted.
+    #[arg(long, value_delimiter = ',')]
+    pub permissions: Option<Vec<String>>,
+    /// Last day the token works (`2027-06-30`, through the end of that UTC
+    /// day) or an RFC 3339 time; never expires when omitted.
+    #[arg(long)]
+    pub expires: Option<String>,
 }
 
 /// Settings of `tandem seed-volume`.

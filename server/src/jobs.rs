@@ -3,10 +3,12 @@
 use std::time::Duration;
 
 use tandem_domain::{
-    services::{invoices, report_runs, sessions, tickets},
+    services::{idempotency, invoices, report_runs, sessions, tickets},
     Db,
 };
 
+/// How often API idempotency keys past their day are removed.
+const IDEMPOTENCY_SWEEP: Duration = Duration::from_secs(60 * 60);
 /// How often expired sessions are removed.
 const SESSION_SWEEP: Duration = Duration::from_secs(15 * 60);
 /// How often invoices past their due date are flagged overdue.
@@ -27,6 +29,18 @@ pub fn spawn(db: Db) {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "expired sessions removed"),
                 Err(err) => tracing::warn!(%err, "could not remove expired sessions"),
+            }
+        }
+    });
+    let keys_db = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(IDEMPOTENCY_SWEEP);
+        loop {
+            tick.tick().await;
+            match idempotency::sweep(&keys_db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "old idempotency keys removed"),
+                Err(err) => tracing::warn!(%err, "could not remove old idempotency keys"),
             }
         }
     });

@@ -1,6 +1,7 @@
 //! The `tandem` server: configuration, start-up, the HTTP router, the
 //! command line. Only this crate reads the environment.
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod jobs;

@@ -69,7 +69,8 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(config.cookie_secure)
         .with_expiry(Expiry::OnInactivity(config.session_idle));
-    Router::new()
+    let (api, api_docs) = crate::api::router(&state);
+    let web = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))
@@ -86,7 +87,13 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
         .layer(middleware::from_fn_with_state(
             AllowedOrigin(config.public_origin.clone()),
             security::refuse_cross_origin,
-        ))
+        ));
+    // The API authenticates each request by its token, not by a cookie:
+    // no session, and no same-origin rule (its callers are other systems).
+    Router::new()
+        .nest(crate::api::BASE, api)
+        .merge(api_docs)
+        .merge(web)
         .layer(middleware::from_fn(security::headers))
         .layer(
             ServiceBuilder::new()

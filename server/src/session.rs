@@ -112,7 +112,7 @@ impl SessionStore for DbSessionStore {
 }
 
 /// Where the request came from.
-fn request_meta(request: &Request) -> RequestMeta {
+pub(crate) fn request_meta(request: &Request) -> RequestMeta {
     RequestMeta {
         client_addr: request
             .extensions()

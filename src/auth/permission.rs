@@ -101,6 +101,7 @@ catalogue! {
     AdminAudit => "admin.audit", Admin, "Read the audit log", "查看审计日志";
     AdminIntegrations => "admin.integrations", Admin, "Manage API tokens and webhooks", "管理 API 令牌和 Webhook";
     AdminBackups => "admin.backups", Admin, "Create and restore backups", "创建和恢复备份";
+    AdminOwnTokens => "admin.own_tokens", Admin, "Create and revoke API tokens for yourself", "为自己创建和吊销 API 令牌";
 }
 
 /// The areas permissions are grouped by.

@@ -1,6 +1,7 @@
 //! SeaORM entities, one module per table. Written after their migration.
 
 pub mod activities;
+pub mod api_tokens;
 pub mod app_meta;
 pub mod articles;
 pub mod audit_events;
@@ -11,6 +12,7 @@ pub mod credit_notes;
 pub mod customer_credits;
 pub mod customer_stats;
 pub mod customers;
+pub mod idempotency_keys;
 pub mod invoice_lines;
 pub mod invoices;
 pub mod leads;

@@ -15,7 +15,7 @@ use crate::{
     services::{
         audit::{self, Entry, Who},
         customers,
-        page::{paginate, Page},
+        page::{paginate_after, Page},
         scope,
         timeline::{self, Event},
     },
@@ -271,6 +271,8 @@ pub struct ActivityFilter {
     pub page: u64,
     /// Rows per page.
     pub per_page: u64,
+    /// API cursor: only rows with an id above this, in id order (see `page::paginate_after`).
+    pub after: Option<i64>,
 }
 
 /// Activities in the actor's scope matching the filter.
@@ -308,7 +310,16 @@ pub async fn list(
         "due" => query.order_by_asc(C::DueAt).order_by_asc(C::Id),
         _ => query.order_by_desc(C::CreatedAt).order_by_desc(C::Id),
     };
-    paginate(db, query, filter.page, filter.per_page, 100).await
+    paginate_after(
+        db,
+        query,
+        activities::Column::Id,
+        filter.after,
+        filter.page,
+        filter.per_page,
+        100,
+    )
+    .await
 }
 
 /// A user's open activities with a due time, split around their today.

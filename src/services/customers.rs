@@ -15,7 +15,7 @@ use crate::{
     services::{
         audit::{self, Entry, Who},
         normalize::{self, name_key, normalize_phone, phone_key, tax_key},
-        page::{paginate, Page},
+        page::{paginate_after, Page},
         scope,
         timeline::{self, Event},
         users::validate_email,
@@ -562,6 +562,8 @@ pub struct CustomerFilter {
     pub page: u64,
     /// Rows per page (capped at 100).
     pub per_page: u64,
+    /// API cursor: only rows with an id above this, in id order (see `page::paginate_after`).
+    pub after: Option<i64>,
 }
 
 /// Customers in the actor's scope matching the filter, by name.
@@ -617,7 +619,16 @@ pub async fn list(
         "-created" => query.order_by_desc(C::CreatedAt).order_by_desc(C::Id),
         _ => query.order_by_asc(C::NameKey).order_by_asc(C::Id),
     };
-    paginate(db, query, filter.page, filter.per_page, 100).await
+    paginate_after(
+        db,
+        query,
+        C::Id,
+        filter.after,
+        filter.page,
+        filter.per_page,
+        100,
+    )
+    .await
 }
 
 /// What a contact form sends.

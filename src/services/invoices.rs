@@ -40,7 +40,7 @@ use crate::{
         customers as customer_service, meta, notifications, numbers,
         orders::{self, OrderState},
         outbox,
-        page::{paginate, Page},
+        page::{paginate_after, Page},
         scope::owned,
         shipments as shipment_service, stats,
         timeline::{self, Event},
@@ -1216,6 +1216,8 @@ pub struct InvoiceFilter {
     pub customer_id: Option<i64>,
     /// One order's.
     pub order_id: Option<i64>,
+    /// API cursor: only rows with an id above this, in id order (see `page::paginate_after`).
+    pub after: Option<i64>,
 }
 
 /// An invoice in a list.
@@ -1249,7 +1251,16 @@ pub async fn list(
     if let Some(o) = filter.order_id {
         query = query.filter(invoices::Column::OrderId.eq(o));
     }
-    let page = paginate(db, query, page, per_page, 200).await?;
+    let page = paginate_after(
+        db,
+        query,
+        invoices::Column::Id,
+        filter.after,
+        page,
+        per_page,
+        200,
+    )
+    .await?;
     let names = customer_service::names(db, page.items.iter().map(|i| i.customer_id)).await?;
     Ok(page.map(|invoice| InvoiceRow {
         customer_name: names.get(&invoice.customer_id).cloned().unwrap_or_default(),

@@ -18,7 +18,7 @@ use crate::{
         customers::{self, optional, CustomerInput},
         normalize::{self, name_key, normalize_phone, phone_key},
         opportunities::{self, OpportunityInput},
-        page::{paginate, Page},
+        page::{paginate_after, Page},
         scope,
         timeline::{self, Event},
         users::validate_email,
@@ -476,6 +476,8 @@ pub struct LeadFilter {
     pub page: u64,
     /// Rows per page.
     pub per_page: u64,
+    /// API cursor: only rows with an id above this, in id order (see `page::paginate_after`).
+    pub after: Option<i64>,
 }
 
 /// Leads in the actor's scope matching the filter.
@@ -516,7 +518,16 @@ pub async fn list(
         "name" => query.order_by_asc(C::NameKey).order_by_asc(C::Id),
         _ => query.order_by_desc(C::CreatedAt).order_by_desc(C::Id),
     };
-    paginate(db, query, filter.page, filter.per_page, 100).await
+    paginate_after(
+        db,
+        query,
+        leads::Column::Id,
+        filter.after,
+        filter.page,
+        filter.per_page,
+        100,
+    )
+    .await
 }
 
 /// A likely duplicate of a lead being entered: an existing lead or customer.

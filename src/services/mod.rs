@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod activities;
+pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod campaigns;
@@ -14,6 +15,7 @@ pub(crate) mod demo_erp;
 pub(crate) mod demo_money;
 pub(crate) mod demo_service;
 pub mod forecast;
+pub mod idempotency;
 pub mod invoices;
 pub mod knowledge;
 pub mod leads;

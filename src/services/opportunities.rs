@@ -18,7 +18,7 @@ use crate::{
     services::{
         audit::{self, Entry, Who},
         customers,
-        page::{paginate, Page},
+        page::{paginate_after, Page},
         pipeline, scope,
         timeline::{self, Event},
     },
@@ -426,6 +426,8 @@ pub struct OpportunityFilter {
     pub page: u64,
     /// Rows per page.
     pub per_page: u64,
+    /// API cursor: only rows with an id above this, in id order (see `page::paginate_after`).
+    pub after: Option<i64>,
 }
 
 /// Opportunities in the actor's scope matching the filter.
@@ -473,7 +475,16 @@ pub async fn list(
         _ => query.order_by_asc(C::ExpectedClose),
     }
     .order_by_asc(C::Id);
-    paginate(db, query, filter.page, filter.per_page, 100).await
+    paginate_after(
+        db,
+        query,
+        opportunities::Column::Id,
+        filter.after,
+        filter.page,
+        filter.per_page,
+        100,
+    )
+    .await
 }
 
 /// A column of the board.

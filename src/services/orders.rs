@@ -28,7 +28,7 @@ use crate::{
     services::{
         audit::{self, Entry, Who},
         customers as customer_service, meta, notifications, numbers, outbox,
-        page::{paginate, Page},
+        page::{paginate_after, Page},
         scope, stats, stock,
         timeline::{self, Event},
         users, warehouses as warehouse_service,
@@ -1213,6 +1213,8 @@ pub struct OrderFilter {
     pub team_id: Option<i64>,
     /// Only customers of this segment.
     pub segment: Option<String>,
+    /// API cursor: only rows with an id above this, in id order (see `page::paginate_after`).
+    pub after: Option<i64>,
 }
 
 /// An order in a list.
@@ -1293,7 +1295,16 @@ pub async fn list(
             &search.to_uppercase(),
         ));
     }
-    let page = paginate(db, query, page, per_page, 200).await?;
+    let page = paginate_after(
+        db,
+        query,
+        sales_orders::Column::Id,
+        filter.after,
+        page,
+        per_page,
+        200,
+    )
+    .await?;
     let names = customer_service::names(db, page.items.iter().map(|o| o.customer_id)).await?;
     Ok(page.map(|order| OrderRow {
         customer_name: names.get(&order.customer_id).cloned().unwrap_or_default(),

@@ -17,7 +17,7 @@ use crate::{
     messages,
     services::{
         audit::{self, Entry, Who},
-        page::{paginate, Page},
+        page::{paginate_after, Page},
         scope,
     },
     Error, FieldErrors, Result,
@@ -304,6 +304,8 @@ pub struct ProductFilter {
     pub category: Option<String>,
     /// Include inactive products.
     pub include_inactive: bool,
+    /// API cursor: only rows with an id above this, in id order (see `page::paginate_after`).
+    pub after: Option<i64>,
 }
 
 /// A product with its stock over every warehouse.
@@ -345,9 +347,11 @@ pub async fn list(
     if let Some(category) = filter.category.as_deref().filter(|c| !c.is_empty()) {
         query = query.filter(products::Column::Category.eq(category));
     }
-    let page = paginate(
+    let page = paginate_after(
         db,
         query.order_by_asc(products::Column::NameKey),
+        products::Column::Id,
+        filter.after,
         page,
         per_page,
         200,

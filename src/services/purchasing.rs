@@ -38,7 +38,7 @@ use crate::{
         numbers,
         orders::{self, OrderState},
         outbox,
-        page::{paginate, Page},
+        page::{paginate, paginate_after, Page},
         scope::search_text,
         stock::{self, Doc, MoveKind},
         warehouses as warehouse_service,
@@ -1145,12 +1145,13 @@ pub struct PoRow {
 }
 
 /// Purchase orders, newest first: one state, `open` (draft, sent, partly
-/// received) or all; of one supplier.
+/// received) or all; of one supplier (or after the API's cursor, in id order).
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     state: Option<&str>,
     supplier_id: Option<i64>,
+    after: Option<i64>,
     page: u64,
     per_page: u64,
 ) -> Result<Page<PoRow>> {
@@ -1166,7 +1167,16 @@ pub async fn list(
     if let Some(s) = supplier_id {
         query = query.filter(purchase_orders::Column::SupplierId.eq(s));
     }
-    let page = paginate(db, query, page, per_page, 200).await?;
+    let page = paginate_after(
+        db,
+        query,
+        purchase_orders::Column::Id,
+        after,
+        page,
+        per_page,
+        200,
+    )
+    .await?;
     let suppliers: HashMap<i64, String> = suppliers::Entity::find()
         .filter(suppliers::Column::Id.is_in(page.items.iter().map(|o| o.supplier_id)))
         .all(db)

@@ -24,7 +24,7 @@ use crate::{
         customers as customer_service, numbers,
         orders::{self, OrderState},
         outbox,
-        page::{paginate, Page},
+        page::{paginate_after, Page},
         scope::owned,
         stats,
         stock::{self, Doc, MoveKind},
@@ -579,12 +579,13 @@ pub struct ShipmentRow {
 }
 
 /// Shipments, newest first: all, `open`, `shipped` or `cancelled`; of one
-/// order or one customer.
+/// order or one customer (or after the API's cursor, in id order).
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     state: Option<&str>,
     customer_id: Option<i64>,
+    after: Option<i64>,
     page: u64,
     per_page: u64,
 ) -> Result<Page<ShipmentRow>> {
@@ -607,7 +608,7 @@ pub async fn list(
             shipments::Column::OrderId.in_subquery(sea_orm::QueryTrait::into_query(orders_seen)),
         );
     }
-    let page = paginate(db, query, page, per_page, 200).await?;
+    let page = paginate_after(db, query, shipments::Column::Id, after, page, per_page, 200).await?;
     let orders: HashMap<i64, sales_orders::Model> = sales_orders::Entity::find()
         .filter(sales_orders::Column::Id.is_in(page.items.iter().map(|s| s.order_id)))
         .all(db)

@@ -30,7 +30,7 @@ use crate::{
     services::{
         audit::{self, Entry, Who},
         numbers, outbox,
-        page::{paginate, Page},
+        page::{paginate_after, Page},
         users, warehouses as warehouse_service,
     },
     Error, FieldErrors, Result,
@@ -484,12 +484,13 @@ pub struct MoveRow {
     pub actor_name: Option<String>,
 }
 
-/// A product's moves, newest first.
+/// A product's moves, newest first (or after the API's cursor, in id order).
 pub async fn moves(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     product_id: i64,
     warehouse_id: Option<i64>,
+    after: Option<i64>,
     page: u64,
     per_page: u64,
 ) -> Result<Page<MoveRow>> {
@@ -500,7 +501,16 @@ pub async fn moves(
     if let Some(w) = warehouse_id {
         query = query.filter(stock_moves::Column::WarehouseId.eq(w));
     }
-    let page = paginate(db, query, page, per_page, 200).await?;
+    let page = paginate_after(
+        db,
+        query,
+        stock_moves::Column::Id,
+        after,
+        page,
+        per_page,
+        200,
+    )
+    .await?;
     let codes: HashMap<i64, String> = warehouses::Entity::find()
         .all(db)
         .await?

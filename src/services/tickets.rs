@@ -30,7 +30,7 @@ use crate::{
     services::{
         audit::{self, Entry, Who},
         invoices as invoice_service, normalize, notifications, numbers, orders, outbox,
-        page::{paginate, Page},
+        page::{paginate_after, Page},
         scope, service_desk,
         sla::{self, Clock},
         timeline::{self, Event},
@@ -963,6 +963,8 @@ pub struct TicketFilter {
     pub page: u64,
     /// Rows per page.
     pub per_page: u64,
+    /// API cursor: only rows with an id above this, in id order (see `page::paginate_after`).
+    pub after: Option<i64>,
 }
 
 /// A row of a ticket list.
@@ -1041,9 +1043,11 @@ pub async fn list(
                 ),
         );
     }
-    let page = paginate(
+    let page = paginate_after(
         db,
         query.order_by_desc(tickets::Column::Id),
+        tickets::Column::Id,
+        filter.after,
         filter.page,
         filter.per_page.max(1),
         100,

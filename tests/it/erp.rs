@@ -276,7 +276,7 @@ async fn adjustments_need_permission_and_a_reason_and_never_go_below_reserved() 
     assert_eq!(field_of(&err), ["quantity"], "3 are free, 4 cannot go");
     stock::adjust(&db.conn, Some(&e.keeper), &input(-3, "damaged")).await?;
     assert_eq!(level(&db.conn, p, e.main).await?, (7, 7));
-    let history = stock::moves(&db.conn, Some(&e.keeper), p, None, 1, 50).await?;
+    let history = stock::moves(&db.conn, Some(&e.keeper), p, None, None, 1, 50).await?;
     assert_eq!(history.total, 2);
     assert_eq!(history.items[0].entry.quantity, -3);
     assert_eq!(history.items[0].entry.reason, "damaged");
@@ -342,7 +342,7 @@ async fn transfers_move_unreserved_stock_between_warehouses_in_one_step() -> Tes
             .collect::<Vec<_>>(),
         [("EAST", 3), ("MAIN", 5)]
     );
-    let moves = stock::moves(&db.conn, Some(&e.keeper), p, None, 1, 10).await?;
+    let moves = stock::moves(&db.conn, Some(&e.keeper), p, None, None, 1, 10).await?;
     let kinds: Vec<&str> = moves.items.iter().map(|m| m.entry.kind.as_str()).collect();
     assert_eq!(kinds, ["transfer_in", "transfer_out", "adjustment"]);
     assert!(moves.items[..2]
@@ -1170,7 +1170,7 @@ async fn shipments_and_to_ship_keep_to_the_order_scope() -> TestResult {
     let s = shipments::create(&db.conn, Some(&e.keeper), o.id, &[]).await?;
     let today = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
     assert_eq!(
-        shipments::list(&db.conn, Some(&e.ben), None, None, 1, 50)
+        shipments::list(&db.conn, Some(&e.ben), None, None, None, 1, 50)
             .await?
             .total,
         0
@@ -1183,13 +1183,13 @@ async fn shipments_and_to_ship_keep_to_the_order_scope() -> TestResult {
         .await?
         .is_empty());
     assert_eq!(
-        shipments::list(&db.conn, Some(&e.ana), None, None, 1, 50)
+        shipments::list(&db.conn, Some(&e.ana), None, None, None, 1, 50)
             .await?
             .total,
         1
     );
     assert_eq!(
-        shipments::list(&db.conn, Some(&e.keeper), None, Some(c), 1, 50)
+        shipments::list(&db.conn, Some(&e.keeper), None, Some(c), None, 1, 50)
             .await?
             .total,
         1

@@ -385,6 +385,7 @@ async fn leads_page(
             sort,
             page,
             per_page,
+            after: None,
         },
     )
     .await?;
@@ -723,6 +724,7 @@ async fn opportunities_page(
             sort,
             page,
             per_page,
+            after: None,
         },
     )
     .await?;
@@ -988,6 +990,7 @@ async fn activities_page(
             sort,
             page,
             per_page,
+            after: None,
         },
     )
     .await?;

@@ -138,6 +138,7 @@ async fn customers_page(
         sort: sort.unwrap_or_default(),
         page,
         per_page,
+        after: None,
     };
     let found = customers::list(&state.reader, crate::ssr::actor().as_ref(), &filter).await?;
     let owners = user_names(&state.reader, found.items.iter().filter_map(|c| c.owner_id)).await?;

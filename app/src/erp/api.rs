@@ -46,6 +46,7 @@ pub(crate) mod convert {
             warehouse_id: q.warehouse,
             team_id: q.team,
             segment: q.segment,
+            after: None,
         })
     }
 
@@ -404,6 +405,7 @@ async fn products_page(
         search: q,
         category,
         include_inactive: inactive,
+        after: None,
     };
     let found = products::list(&state.db, actor().as_ref(), &filter, page, per_page).await?;
     Ok(PageView::from_page(found, |r| {
@@ -488,9 +490,16 @@ pub async fn get_product(id: i64) -> Result<ProductDetail, AppError> {
 #[server(endpoint = "products/moves", input = Json)]
 pub async fn product_moves(id: i64, page: u64) -> Result<PageView<MoveRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found =
-        tandem_domain::services::stock::moves(&state.db, actor().as_ref(), id, None, page, 25)
-            .await?;
+    let found = tandem_domain::services::stock::moves(
+        &state.db,
+        actor().as_ref(),
+        id,
+        None,
+        None,
+        page,
+        25,
+    )
+    .await?;
     Ok(PageView::from_page(found, convert::move_row))
 }
 
@@ -999,6 +1008,7 @@ async fn shipments_page(
         actor().as_ref(),
         state_filter.as_deref(),
         customer,
+        None,
         page,
         per_page,
     )

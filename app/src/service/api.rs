@@ -130,6 +130,7 @@ async fn tickets_page(
             q: Some(query.q),
             page: page.max(1),
             per_page,
+            after: None,
         },
         now,
     )

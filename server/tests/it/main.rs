@@ -1,6 +1,7 @@
 //! The server's integration tests: the assembled router in-process, and the
 //! `tandem` binary as a user runs it.
 
+mod api;
 mod authz;
 mod cli;
 mod exports;

@@ -115,6 +115,63 @@ impl TestApp {
         })
     }
 
+    /// Calls the REST API as another system would: a bearer token, JSON,
+    /// no cookie and no `Origin`.
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> BoxResult<Reply> {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "localhost")
+            .header(header::ACCEPT, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::from(body.unwrap_or_default().to_owned()))?)
+            .await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await?.to_bytes();
+        Ok(Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        })
+    }
+
+    /// A new API token for `email` with `permissions` (all the owner's when none).
+    pub async fn token(&self, email: &str, permissions: Option<&[&str]>) -> BoxResult<String> {
+        let input = tandem_domain::services::api_tokens::TokenInput {
+            user_id: None,
+            name: format!("test {email}"),
+            permissions: permissions.map(|p| p.iter().map(|c| (*c).to_owned()).collect()),
+            expires_at: None,
+        };
+        Ok(tandem_domain::services::api_tokens::create_for_email(
+            &self.db.conn,
+            email,
+            &input,
+            chrono::Utc::now(),
+        )
+        .await?
+        .secret)
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> BoxResult<Reply> {
         self.send("GET", path, cookie, None, "").await
     }

@@ -1,0 +1,878 @@
+//! The REST API: a contract test per endpoint (success, invalid input, 401,
+//! 403, 404, an idempotent retry), the OpenAPI document against the routes,
+//! the authorization matrix over every route and built-in role, token
+//! scopes, and racing retries with one Idempotency-Key.
+
+use std::collections::BTreeSet;
+
+use axum::http::StatusCode;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+use tandem_domain::{
+    auth::{builtin::BuiltinRole, Permission},
+    entities::{
+        api_tokens, invoices, pipeline_stages, purchase_orders, sales_orders, shipments, users,
+    },
+    services::{access, api_tokens as tokens, demo, users as user_service},
+};
+
+use crate::{
+    support::{Reply, TestApp, ADMIN_EMAIL},
+    TestResult,
+};
+
+/// What an endpoint needs.
+#[derive(Clone, Copy, Debug)]
+enum Need {
+    /// Every one of these permissions.
+    All(&'static [&'static str]),
+    /// At least one.
+    Any(&'static [&'static str]),
+}
+
+impl Need {
+    fn met_by(self, codes: &BTreeSet<&str>) -> bool {
+        match self {
+            Need::All(needed) => needed.iter().all(|c| codes.contains(c)),
+            Need::Any(needed) => needed.iter().any(|c| codes.contains(c)),
+        }
+    }
+}
+
+/// One endpoint, with requests that succeed and fail on fresh fixtures.
+#[derive(Clone, Debug)]
+struct Case {
+    /// The OpenAPI operation this exercises (`post /orders/{id}/confirm`).
+    operation: &'static str,
+    method: &'static str,
+    path: String,
+    body: Option<String>,
+    /// A request the endpoint must refuse as invalid: (path, body, status).
+    bad: Option<(String, Option<String>, StatusCode)>,
+    /// The path with an id that does not exist.
+    missing: Option<String>,
+    need: Need,
+}
+
+impl Case {
+    fn writes(&self) -> bool {
+        self.method != "GET"
+    }
+}
+
+fn case(operation: &'static str, path: String, body: Option<Value>, need: Need) -> Case {
+    let (method, _) = operation.split_once(' ').unwrap_or(("GET", ""));
+    Case {
+        operation,
+        method: match method {
+            "get" => "GET",
+            "post" => "POST",
+            "put" => "PUT",
+            _ => "DELETE",
+        },
+        path,
+        body: body.map(|b| b.to_string()),
+        bad: None,
+        missing: None,
+        need,
+    }
+}
+
+impl Case {
+    fn bad(mut self, path: String, body: Option<Value>, status: StatusCode) -> Self {
+        self.bad = Some((path, body.map(|b| b.to_string()), status));
+        self
+    }
+
+    fn missing(mut self, path: &str) -> Self {
+        self.missing = Some(path.to_owned());
+        self
+    }
+}
+
+fn json_of(reply: &Reply) -> Value {
+    serde_json::from_str(&reply.body).unwrap_or(Value::Null)
+}
+
+fn is_problem(reply: &Reply) -> bool {
+    reply
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        == Some("application/problem+json")
+        && json_of(reply)["status"] == json!(reply.status.as_u16())
+}
+
+/// Creates what the state-changing endpoints act on, as `token`.
+async fn fresh_order(
+    app: &TestApp,
+    token: &str,
+) -> Result<i64, Box<dyn std::error::Error + Send + Sync>> {
+    let body =
+        json!({"customer_id": 1, "warehouse_id": 1, "lines": [{"product_id": 1, "quantity": 1}]});
+    let reply = app
+        .api(
+            "POST",
+            "/api/v1/orders",
+            Some(token),
+            Some(&body.to_string()),
+            None,
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    json_of(&reply)["id"]
+        .as_i64()
+        .ok_or_else(|| "no order id".into())
+}
+
+async fn fresh_ticket(
+    app: &TestApp,
+    token: &str,
+) -> Result<i64, Box<dyn std::error::Error + Send + Sync>> {
+    let body = json!({"customer_id": 1, "subject": "Parcel arrived damaged"});
+    let reply = app
+        .api(
+            "POST",
+            "/api/v1/tickets",
+            Some(token),
+            Some(&body.to_string()),
+            None,
+        )
+        .await?;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    json_of(&reply)["id"]
+        .as_i64()
+        .ok_or_else(|| "no ticket id".into())
+}
+
+const MISSING: i64 = 987_654_321;
+
+/// Every API endpoint, on fresh fixtures made with the admin's `token`.
+async fn cases(
+    app: &TestApp,
+    token: &str,
+) -> Result<Vec<Case>, Box<dyn std::error::Error + Send + Sync>> {
+    use Need::{All, Any};
+    let to_confirm = fresh_order(app, token).await?;
+    let to_cancel = fresh_order(app, token).await?;
+    let ticket = fresh_ticket(app, token).await?;
+    let unique = uuid_like();
+    let customer = json!({"name": format!("API Customer {unique}"), "currency": "EUR", "segment": "wholesale"});
+    let product = json!({"sku": format!("API-{unique}"), "name": "API widget", "list_price_minor": 1250, "tax_rate_bp": 1900});
+    let p1 = json!({"sku": "FST-001", "name": "Hex bolt M8 × 40 (100)", "unit": "box", "list_price_minor": 1490, "tax_rate_bp": 1900});
+    let order =
+        json!({"customer_id": 1, "warehouse_id": 1, "lines": [{"product_id": 1, "quantity": 2}]});
+    let bad_list = "?limit=0".to_owned();
+    let crm = crm_fixtures(app, token).await?;
+    let money = money_fixtures(app).await?;
+    Ok(vec![
+        case("get /customers", "/api/v1/customers".into(), None, All(&["customers.read"]))
+            .bad(format!("/api/v1/customers{bad_list}"), None, StatusCode::BAD_REQUEST),
+        case("post /customers", "/api/v1/customers".into(), Some(customer.clone()), All(&["customers.write"]))
+            .bad("/api/v1/customers".into(), Some(json!({"name": "", "currency": "EURO", "payment_terms_days": 400})), StatusCode::UNPROCESSABLE_ENTITY),
+        case("get /customers/{id}", "/api/v1/customers/1".into(), None, All(&["customers.read"]))
+            .missing(&format!("/api/v1/customers/{MISSING}")),
+        case("put /customers/{id}", "/api/v1/customers/1".into(),
+            Some(json!({"name": "Acme Trading GmbH", "currency": "EUR", "email": "orders@acme.example", "payment_terms_days": 30, "credit_limit_minor": 5_000_000, "segment": "wholesale", "tags": ["wholesale"]})),
+            All(&["customers.write"]))
+            .bad("/api/v1/customers/1".into(), Some(json!({"name": "Acme", "currency": "EUR", "credit_limit_minor": -1})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/customers/{MISSING}")),
+        case("get /customers/{id}/contacts", "/api/v1/customers/1/contacts".into(), None, All(&["customers.read"]))
+            .missing(&format!("/api/v1/customers/{MISSING}/contacts")),
+        case("post /customers/{id}/contacts", "/api/v1/customers/1/contacts".into(), Some(json!({"name": "Jana Novak", "email": "jana@acme.example"})), All(&["customers.write"]))
+            .bad("/api/v1/customers/1/contacts".into(), Some(json!({"name": " ", "email": "not-an-email"})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/customers/{MISSING}/contacts")),
+        case("get /products", "/api/v1/products".into(), None, All(&["products.read"]))
+            .bad(format!("/api/v1/products{bad_list}"), None, StatusCode::BAD_REQUEST),
+        case("post /products", "/api/v1/products".into(), Some(product), All(&["products.write"]))
+            .bad("/api/v1/products".into(), Some(json!({"sku": "", "name": "", "list_price_minor": -5})), StatusCode::UNPROCESSABLE_ENTITY),
+        case("get /products/{id}", "/api/v1/products/1".into(), None, All(&["products.read"]))
+            .missing(&format!("/api/v1/products/{MISSING}")),
+        case("put /products/{id}", "/api/v1/products/1".into(), Some(p1), All(&["products.write"]))
+            .bad("/api/v1/products/1".into(), Some(json!({"sku": "FST-001", "name": "x", "list_price_minor": 1, "tax_rate_bp": -1})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/products/{MISSING}")),
+        case("get /products/{id}/stock", "/api/v1/products/1/stock".into(), None, All(&["stock.read", "products.read"]))
+            .missing(&format!("/api/v1/products/{MISSING}/stock")),
+        case("get /products/{id}/moves", "/api/v1/products/1/moves".into(), None, All(&["stock.read", "products.read"]))
+            .bad("/api/v1/products/1/moves?after=-3".into(), None, StatusCode::BAD_REQUEST)
+            .missing(&format!("/api/v1/products/{MISSING}/moves")),
+        case("post /stock/adjustments", "/api/v1/stock/adjustments".into(), Some(json!({"product_id": 1, "warehouse_id": 1, "quantity": 3, "reason": "Cycle count"})), All(&["stock.adjust"]))
+            .bad("/api/v1/stock/adjustments".into(), Some(json!({"product_id": 1, "warehouse_id": 1, "quantity": 0, "reason": ""})), StatusCode::UNPROCESSABLE_ENTITY),
+        case("get /orders", "/api/v1/orders?state=draft".into(), None, All(&["orders.read"]))
+            .bad("/api/v1/orders?from=yesterday".into(), None, StatusCode::BAD_REQUEST),
+        case("post /orders", "/api/v1/orders".into(), Some(order), All(&["orders.write"]))
+            .bad("/api/v1/orders".into(), Some(json!({"customer_id": 1, "warehouse_id": 1, "lines": [{"product_id": 1, "quantity": 0}]})), StatusCode::UNPROCESSABLE_ENTITY),
+        case("get /orders/{id}", format!("/api/v1/orders/{to_confirm}"), None, All(&["orders.read"]))
+            .missing(&format!("/api/v1/orders/{MISSING}")),
+        case("post /orders/{id}/confirm", format!("/api/v1/orders/{to_confirm}/confirm"), None, All(&["orders.confirm"]))
+            .missing(&format!("/api/v1/orders/{MISSING}/confirm")),
+        case("post /orders/{id}/cancel", format!("/api/v1/orders/{to_cancel}/cancel"), Some(json!({"reason": "Customer changed their mind"})), Any(&["orders.write", "orders.cancel"]))
+            .bad(format!("/api/v1/orders/{to_cancel}/cancel"), Some(json!({"reason": "x".repeat(501)})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/orders/{MISSING}/cancel")),
+        case("get /tickets", "/api/v1/tickets?status=new".into(), None, All(&["tickets.read"]))
+            .bad("/api/v1/tickets?limit=500".into(), None, StatusCode::BAD_REQUEST),
+        case("post /tickets", "/api/v1/tickets".into(), Some(json!({"customer_id": 1, "subject": "Where is my order?", "priority": "high"})), All(&["tickets.write"]))
+            .bad("/api/v1/tickets".into(), Some(json!({"customer_id": 1, "subject": "", "priority": "soon"})), StatusCode::UNPROCESSABLE_ENTITY),
+        case("get /tickets/{id}", format!("/api/v1/tickets/{ticket}"), None, All(&["tickets.read"]))
+            .missing(&format!("/api/v1/tickets/{MISSING}")),
+        case("post /tickets/{id}/comments", format!("/api/v1/tickets/{ticket}/comments"), Some(json!({"body": "We are on it."})), All(&["tickets.write"]))
+            .bad(format!("/api/v1/tickets/{ticket}/comments"), Some(json!({"body": "   "})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/tickets/{MISSING}/comments")),
+        case("post /tickets/{id}/status", format!("/api/v1/tickets/{ticket}/status"), Some(json!({"status": "open"})), All(&["tickets.write"]))
+            .bad(format!("/api/v1/tickets/{ticket}/status"), Some(json!({"status": "lost"})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/tickets/{MISSING}/status")),
+        case("get /leads", "/api/v1/leads?status=new".into(), None, All(&["leads.read"]))
+            .bad("/api/v1/leads?limit=abc".into(), None, StatusCode::BAD_REQUEST),
+        case("post /leads", "/api/v1/leads".into(), Some(json!({"name": "Wen Li", "company": "Li Trading", "email": "wen@li.example", "source": "web"})), All(&["leads.write"]))
+            .bad("/api/v1/leads".into(), Some(json!({"name": "", "source": "rumour"})), StatusCode::UNPROCESSABLE_ENTITY),
+        case("get /leads/{id}", format!("/api/v1/leads/{}", crm.lead), None, All(&["leads.read"]))
+            .missing(&format!("/api/v1/leads/{MISSING}")),
+        case("post /leads/{id}/qualify", format!("/api/v1/leads/{}/qualify", crm.lead), None, All(&["leads.write"]))
+            .missing(&format!("/api/v1/leads/{MISSING}/qualify")),
+        case("get /opportunities", "/api/v1/opportunities?status=open".into(), None, All(&["opportunities.read"]))
+            .bad("/api/v1/opportunities?status=maybe".into(), None, StatusCode::BAD_REQUEST),
+        case("post /opportunities", "/api/v1/opportunities".into(), Some(json!({"customer_id": 1, "title": "Spring restock", "amount_minor": 250_000, "currency": "EUR", "expected_close": "2027-03-31"})), All(&["opportunities.write"]))
+            .bad("/api/v1/opportunities".into(), Some(json!({"customer_id": 1, "title": "", "currency": "EUR", "expected_close": "2027-03-31", "probability": 140})), StatusCode::UNPROCESSABLE_ENTITY),
+        case("get /opportunities/{id}", format!("/api/v1/opportunities/{}", crm.opportunity), None, All(&["opportunities.read"]))
+            .missing(&format!("/api/v1/opportunities/{MISSING}")),
+        case("post /opportunities/{id}/stage", format!("/api/v1/opportunities/{}/stage", crm.opportunity),
+            Some(json!({"from_stage_id": crm.stage_from, "to_stage_id": crm.stage_to})), All(&["opportunities.write"]))
+            .bad(format!("/api/v1/opportunities/{}/stage", crm.opportunity), Some(json!({"from_stage_id": crm.stage_from, "to_stage_id": crm.stage_lost})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/opportunities/{MISSING}/stage")),
+        case("get /activities", "/api/v1/activities?status=open".into(), None, All(&["activities.read"]))
+            .bad("/api/v1/activities?status=later".into(), None, StatusCode::BAD_REQUEST),
+        case("post /activities", "/api/v1/activities".into(), Some(json!({"kind": "call", "subject": "Called about the spring order", "customer_id": 1, "done": true})), All(&["activities.write"]))
+            .bad("/api/v1/activities".into(), Some(json!({"kind": "fax", "subject": "", "customer_id": 1})), StatusCode::UNPROCESSABLE_ENTITY),
+        case("post /activities/{id}/complete", format!("/api/v1/activities/{}/complete", crm.activity), None, All(&["activities.write"]))
+            .missing(&format!("/api/v1/activities/{MISSING}/complete")),
+        case("get /shipments", "/api/v1/shipments?state=shipped".into(), None, All(&["shipments.read", "orders.read"]))
+            .bad("/api/v1/shipments?customer_id=x".into(), None, StatusCode::BAD_REQUEST),
+        case("get /shipments/{id}", format!("/api/v1/shipments/{}", money.shipment), None, All(&["shipments.read"]))
+            .missing(&format!("/api/v1/shipments/{MISSING}")),
+        case("get /invoices", "/api/v1/invoices?state=unpaid".into(), None, All(&["invoices.read"]))
+            .bad("/api/v1/invoices?limit=-1".into(), None, StatusCode::BAD_REQUEST),
+        case("get /invoices/{id}", format!("/api/v1/invoices/{}", money.invoice), None, All(&["invoices.read"]))
+            .missing(&format!("/api/v1/invoices/{MISSING}")),
+        case("post /invoices/{id}/payments", format!("/api/v1/invoices/{}/payments", money.invoice), Some(json!({"amount_minor": 100, "reference": "API test"})), All(&["payments.write"]))
+            .bad(format!("/api/v1/invoices/{}/payments", money.invoice), Some(json!({"amount_minor": 0, "method": "beads"})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/invoices/{MISSING}/payments")),
+        case("get /purchase-orders", "/api/v1/purchase-orders?state=open".into(), None, All(&["purchasing.read"]))
+            .bad("/api/v1/purchase-orders?supplier_id=1.5".into(), None, StatusCode::BAD_REQUEST),
+        case("get /purchase-orders/{id}", format!("/api/v1/purchase-orders/{}", money.purchase_order), None, All(&["purchasing.read"]))
+            .missing(&format!("/api/v1/purchase-orders/{MISSING}")),
+    ])
+}
+
+/// CRM records the state-changing endpoints act on.
+struct Crm {
+    lead: i64,
+    opportunity: i64,
+    stage_from: i64,
+    stage_to: i64,
+    stage_lost: i64,
+    activity: i64,
+}
+
+async fn crm_fixtures(
+    app: &TestApp,
+    token: &str,
+) -> Result<Crm, Box<dyn std::error::Error + Send + Sync>> {
+    let post = |path: &'static str, body: Value| async move {
+        let reply = app
+            .api("POST", path, Some(token), Some(&body.to_string()), None)
+            .await?;
+        if reply.status != StatusCode::CREATED {
+            return Err(format!("{path}: {} {}", reply.status, reply.body).into());
+        }
+        Ok::<Value, Box<dyn std::error::Error + Send + Sync>>(json_of(&reply))
+    };
+    let lead = post(
+        "/api/v1/leads",
+        json!({"name": "Ana Ruiz", "company": "Ruiz SL"}),
+    )
+    .await?;
+    let opportunity = post("/api/v1/opportunities", json!({"customer_id": 1, "title": "Fixture deal", "currency": "EUR", "amount_minor": 10_000, "expected_close": "2027-03-31"})).await?;
+    let activity = post(
+        "/api/v1/activities",
+        json!({"kind": "task", "subject": "Send the catalogue", "customer_id": 1}),
+    )
+    .await?;
+    let stages = pipeline_stages::Entity::find().all(&app.db.conn).await?;
+    let from = opportunity["stage_id"].as_i64().ok_or("no stage")?;
+    let to = stages
+        .iter()
+        .find(|s| s.id != from && !s.is_won && !s.is_lost)
+        .ok_or("one open stage only")?
+        .id;
+    let lost = stages.iter().find(|s| s.is_lost).ok_or("no lost stage")?.id;
+    Ok(Crm {
+        lead: lead["id"].as_i64().ok_or("no lead id")?,
+        opportunity: opportunity["id"].as_i64().ok_or("no opportunity id")?,
+        stage_from: from,
+        stage_to: to,
+        stage_lost: lost,
+        activity: activity["id"].as_i64().ok_or("no activity id")?,
+    })
+}
+
+/// Demo documents of fulfilment and money.
+struct Money {
+    shipment: i64,
+    invoice: i64,
+    purchase_order: i64,
+}
+
+async fn money_fixtures(app: &TestApp) -> Result<Money, Box<dyn std::error::Error + Send + Sync>> {
+    let shipment = shipments::Entity::find()
+        .one(&app.db.conn)
+        .await?
+        .ok_or("no demo shipment")?
+        .id;
+    let invoice = invoices::Entity::find()
+        .filter(invoices::Column::State.is_in(["open", "overdue", "partially_paid"]))
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .find(|i| i.total_minor - i.paid_minor - i.credited_minor >= 1_000)
+        .ok_or("no demo invoice owing money")?
+        .id;
+    let purchase_order = purchase_orders::Entity::find()
+        .one(&app.db.conn)
+        .await?
+        .ok_or("no demo purchase order")?
+        .id;
+    Ok(Money {
+        shipment,
+        invoice,
+        purchase_order,
+    })
+}
+
+/// A short unique text for names and SKUs.
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+#[tokio::test]
+async fn every_endpoint_keeps_its_contract() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin = app.token(ADMIN_EMAIL, None).await?;
+    let unrelated = app.token(ADMIN_EMAIL, Some(&["knowledge.read"])).await?;
+    let mut failures = Vec::new();
+    for (i, c) in cases(&app, &admin).await?.into_iter().enumerate() {
+        let name = c.operation;
+        // 401: no token, and a token that does not exist.
+        for token in [
+            None,
+            Some("tdm_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+        ] {
+            let reply = app
+                .api(c.method, &c.path, token, c.body.as_deref(), None)
+                .await?;
+            if reply.status != StatusCode::UNAUTHORIZED
+                || !is_problem(&reply)
+                || !reply.headers.contains_key("www-authenticate")
+            {
+                failures.push(format!(
+                    "{name} without a valid token: {} {}",
+                    reply.status, reply.body
+                ));
+            }
+        }
+        // 403: a valid token without the permission.
+        let reply = app
+            .api(c.method, &c.path, Some(&unrelated), c.body.as_deref(), None)
+            .await?;
+        if reply.status != StatusCode::FORBIDDEN || !is_problem(&reply) {
+            failures.push(format!(
+                "{name} without the permission: {} {}",
+                reply.status, reply.body
+            ));
+        }
+        // Invalid input: refused with the fields named, nothing changed.
+        if let Some((path, body, status)) = &c.bad {
+            let reply = app
+                .api(c.method, path, Some(&admin), body.as_deref(), None)
+                .await?;
+            let fields = json_of(&reply)["errors"].as_object().map_or(0, |e| e.len());
+            if reply.status != *status
+                || !is_problem(&reply)
+                || (*status == StatusCode::UNPROCESSABLE_ENTITY && fields == 0)
+            {
+                failures.push(format!(
+                    "{name} with bad input: {} {}",
+                    reply.status, reply.body
+                ));
+            }
+        }
+        // 404: an id that does not exist.
+        if let Some(path) = &c.missing {
+            let reply = app
+                .api(c.method, path, Some(&admin), c.body.as_deref(), None)
+                .await?;
+            if reply.status != StatusCode::NOT_FOUND || !is_problem(&reply) {
+                failures.push(format!(
+                    "{name} on a missing record: {} {}",
+                    reply.status, reply.body
+                ));
+            }
+        }
+        // Success, and for writes a retry with the same key that answers
+        // the same and changes nothing.
+        let key = format!("contract-{i}");
+        let key = c.writes().then_some(key.as_str());
+        let orders_before = sales_orders::Entity::find().all(&app.db.conn).await?.len();
+        let first = app
+            .api(c.method, &c.path, Some(&admin), c.body.as_deref(), key)
+            .await?;
+        if !first.status.is_success() || serde_json::from_str::<Value>(&first.body).is_err() {
+            failures.push(format!("{name}: {} {}", first.status, first.body));
+            continue;
+        }
+        if c.writes() {
+            let again = app
+                .api(c.method, &c.path, Some(&admin), c.body.as_deref(), key)
+                .await?;
+            let replayed = again
+                .headers
+                .get("idempotent-replayed")
+                .and_then(|v| v.to_str().ok())
+                == Some("true");
+            if again.status != first.status || again.body != first.body || !replayed {
+                failures.push(format!(
+                    "{name} retried: {} {} (replayed: {replayed})",
+                    again.status, again.body
+                ));
+            }
+            let orders_after = sales_orders::Entity::find().all(&app.db.conn).await?.len();
+            let expected = orders_before + usize::from(c.operation == "post /orders");
+            if orders_after != expected {
+                failures.push(format!(
+                    "{name} retried: {orders_after} orders, expected {expected}"
+                ));
+            }
+            // The same key with another request is refused.
+            let other = format!("{}?other", c.path);
+            let reply = app
+                .api(c.method, &other, Some(&admin), c.body.as_deref(), key)
+                .await?;
+            if reply.status != StatusCode::UNPROCESSABLE_ENTITY
+                || json_of(&reply)["errors"]["Idempotency-Key"].is_null()
+            {
+                failures.push(format!(
+                    "{name} with a reused key: {} {}",
+                    reply.status, reply.body
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} contract failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_and_only_those() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin = app.token(ADMIN_EMAIL, None).await?;
+    // The document is public, so a client can read it before it has a token.
+    let reply = app
+        .api("GET", "/api/v1/openapi.json", None, None, None)
+        .await?;
+    assert_eq!(reply.status, StatusCode::OK);
+    let doc: Value = serde_json::from_str(&reply.body)?;
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
+    assert!(doc["components"]["securitySchemes"]["token"]["scheme"] == "bearer");
+    let mut documented = BTreeSet::new();
+    let mut operation_ids = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().ok_or("no paths")? {
+        for (method, operation) in item.as_object().ok_or("bad path item")? {
+            documented.insert(format!("{method} {path}"));
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(operation_ids.insert(id.clone()), "operationId {id} repeats");
+            for status in ["200", "201"] {
+                if let Some(schema) = operation["responses"][status]["content"]["application/json"]
+                    ["schema"]
+                    .as_object()
+                {
+                    assert!(!schema.is_empty(), "{method} {path}: empty success schema");
+                }
+            }
+            for status in ["400", "401", "403", "500"] {
+                assert!(
+                    operation["responses"][status].is_object(),
+                    "{method} {path} lacks {status}"
+                );
+            }
+            if path.contains('{') {
+                assert!(
+                    operation["responses"]["404"].is_object(),
+                    "{method} {path} lacks 404"
+                );
+            }
+            if method != "get" {
+                let params = operation["parameters"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                assert!(
+                    params
+                        .iter()
+                        .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"),
+                    "{method} {path} does not document Idempotency-Key"
+                );
+            }
+        }
+    }
+    // Every $ref points at something the document defines.
+    let text = reply.body.as_str();
+    for piece in text.split("\"$ref\":\"").skip(1) {
+        let target = piece.split('"').next().unwrap_or_default();
+        let pointer = target.trim_start_matches('#');
+        assert!(doc.pointer(pointer).is_some(), "dangling $ref {target}");
+    }
+    // The routes the contract test calls are exactly those documented.
+    let tested: BTreeSet<String> = cases(&app, &admin)
+        .await?
+        .iter()
+        .map(|c| c.operation.to_owned())
+        .collect();
+    assert_eq!(documented, tested);
+    // And the human-readable page is served by Tandem itself.
+    let page = app.api("GET", "/api/v1/docs/", None, None, None).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("swagger-ui-bundle.js"));
+    let initializer = app
+        .api(
+            "GET",
+            "/api/v1/docs/swagger-initializer.js",
+            None,
+            None,
+            None,
+        )
+        .await?;
+    assert!(initializer.body.contains("/api/v1/openapi.json"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn each_role_token_reaches_exactly_the_routes_its_permissions_allow() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin = app.token(ADMIN_EMAIL, None).await?;
+    let mut failures = Vec::new();
+    for role in BuiltinRole::ALL {
+        let (email, _) = demo::demo_user(role);
+        let token = app.token(&email, None).await?;
+        let permissions = role.permissions();
+        let codes: BTreeSet<&str> = permissions.iter().map(|p| p.code()).collect();
+        for c in cases(&app, &admin).await? {
+            let reply = app
+                .api(c.method, &c.path, Some(&token), c.body.as_deref(), None)
+                .await?;
+            let allowed = c.need.met_by(&codes);
+            let denied = matches!(
+                reply.status,
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+            );
+            if allowed == denied || reply.status.is_server_error() {
+                failures.push(format!(
+                    "{} as {}: {} (expected {})",
+                    c.operation,
+                    role.key(),
+                    reply.status,
+                    if allowed { "allowed" } else { "403" }
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_token_never_grants_more_than_it_was_given_or_its_owner_holds() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin_actor = app.admin().await?;
+    let (sales_email, _) = demo::demo_user(BuiltinRole::Sales);
+    let sales_id = users::Entity::find()
+        .filter(users::Column::Email.eq(sales_email.clone()))
+        .one(&app.db.conn)
+        .await?
+        .ok_or("no demo sales user")?
+        .id;
+
+    // Only what it was given: reading customers, not writing them.
+    let reader = app.token(&sales_email, Some(&["customers.read"])).await?;
+    let list = app
+        .api(
+            "GET",
+            "/api/v1/customers?limit=200",
+            Some(&reader),
+            None,
+            None,
+        )
+        .await?;
+    assert_eq!(list.status, StatusCode::OK);
+    let body = json!({"name": "Not allowed", "currency": "EUR"}).to_string();
+    let write = app
+        .api(
+            "POST",
+            "/api/v1/customers",
+            Some(&reader),
+            Some(&body),
+            None,
+        )
+        .await?;
+    assert_eq!(write.status, StatusCode::FORBIDDEN);
+
+    // The owner's record scope: only the owner's customers.
+    let owners: BTreeSet<i64> = json_of(&list)["data"]
+        .as_array()
+        .ok_or("no data")?
+        .iter()
+        .filter_map(|c| c["owner_id"].as_i64())
+        .collect();
+    assert_eq!(
+        owners,
+        BTreeSet::from([sales_id]),
+        "a sales token sees others' customers"
+    );
+
+    // More than the owner holds is refused when creating it.
+    let beyond = tokens::TokenInput {
+        name: "too much".into(),
+        permissions: Some(vec!["admin.roles".into()]),
+        ..Default::default()
+    };
+    let refused =
+        tokens::create_for_email(&app.db.conn, &sales_email, &beyond, chrono::Utc::now()).await;
+    assert!(
+        matches!(refused, Err(tandem_domain::Error::Validation(ref e)) if e.contains_key("permissions"))
+    );
+
+    // A sales user may not create tokens at all; a manager only their own.
+    let sales_actor = access::resolve_actor(&app.db.conn, sales_id, Default::default())
+        .await?
+        .ok_or("sales inactive")?;
+    let own = tokens::TokenInput {
+        name: "mine".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        tokens::create(&app.db.conn, Some(&sales_actor), &own, chrono::Utc::now())
+            .await
+            .err(),
+        Some(tandem_domain::Error::Forbidden)
+    );
+    let (manager_email, _) = demo::demo_user(BuiltinRole::Manager);
+    let manager_id = users::Entity::find()
+        .filter(users::Column::Email.eq(manager_email))
+        .one(&app.db.conn)
+        .await?
+        .ok_or("no demo manager")?
+        .id;
+    let manager = access::resolve_actor(&app.db.conn, manager_id, Default::default())
+        .await?
+        .ok_or("manager inactive")?;
+    assert!(
+        tokens::create(&app.db.conn, Some(&manager), &own, chrono::Utc::now())
+            .await
+            .is_ok()
+    );
+    let for_other = tokens::TokenInput {
+        user_id: Some(sales_id),
+        ..own.clone()
+    };
+    assert_eq!(
+        tokens::create(&app.db.conn, Some(&manager), &for_other, chrono::Utc::now())
+            .await
+            .err(),
+        Some(tandem_domain::Error::Forbidden)
+    );
+
+    // What the owner loses, the token loses on its next request.
+    let full = app.token(&sales_email, None).await?;
+    assert_eq!(
+        app.api("GET", "/api/v1/customers", Some(&full), None, None)
+            .await?
+            .status,
+        StatusCode::OK
+    );
+    let sales_role = access::builtin_role_id(&app.db.conn, BuiltinRole::Sales)
+        .await?
+        .ok_or("no sales role")?;
+    let kept: Vec<Permission> = BuiltinRole::Sales
+        .permissions()
+        .into_iter()
+        .filter(|p| *p != Permission::CustomersRead)
+        .collect();
+    access::set_role_permissions(&app.db.conn, Some(&admin_actor), sales_role, &kept).await?;
+    assert_eq!(
+        app.api("GET", "/api/v1/customers", Some(&full), None, None)
+            .await?
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.api("GET", "/api/v1/orders", Some(&full), None, None)
+            .await?
+            .status,
+        StatusCode::OK
+    );
+
+    // The time of use is noted.
+    let prefix = full.split('_').nth(1).ok_or("bad token shape")?;
+    let stored = api_tokens::Entity::find()
+        .filter(api_tokens::Column::Prefix.eq(prefix))
+        .one(&app.db.conn)
+        .await?
+        .ok_or("token not stored")?;
+    assert!(stored.last_used_at.is_some());
+    assert!(
+        !stored
+            .secret_hash
+            .contains(full.rsplit('_').next().unwrap_or("x")),
+        "secret stored in clear"
+    );
+
+    // Expired: refused.
+    let mut expired: api_tokens::ActiveModel = stored.clone().into();
+    expired.expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
+    expired.update(&app.db.conn).await?;
+    assert_eq!(
+        app.api("GET", "/api/v1/orders", Some(&full), None, None)
+            .await?
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Revoked: refused at once; revoking again changes nothing.
+    let other = app.token(&sales_email, None).await?;
+    let other_id = api_tokens::Entity::find()
+        .filter(api_tokens::Column::Prefix.eq(other.split('_').nth(1).unwrap_or_default()))
+        .one(&app.db.conn)
+        .await?
+        .ok_or("token not stored")?
+        .id;
+    assert_eq!(
+        app.api("GET", "/api/v1/orders", Some(&other), None, None)
+            .await?
+            .status,
+        StatusCode::OK
+    );
+    tokens::revoke(
+        &app.db.conn,
+        Some(&admin_actor),
+        other_id,
+        chrono::Utc::now(),
+    )
+    .await?;
+    tokens::revoke(
+        &app.db.conn,
+        Some(&admin_actor),
+        other_id,
+        chrono::Utc::now(),
+    )
+    .await?;
+    assert_eq!(
+        app.api("GET", "/api/v1/orders", Some(&other), None, None)
+            .await?
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A deactivated owner's tokens stop working.
+    let third = app.token(&sales_email, None).await?;
+    user_service::set_active(&app.db.conn, Some(&admin_actor), sales_id, false).await?;
+    assert_eq!(
+        app.api("GET", "/api/v1/orders", Some(&third), None, None)
+            .await?
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A wrong secret with a real prefix is refused too.
+    let forged = format!(
+        "tdm_{}_{}",
+        third.split('_').nth(1).unwrap_or_default(),
+        "B".repeat(40)
+    );
+    assert_eq!(
+        app.api("GET", "/api/v1/orders", Some(&forged), None, None)
+            .await?
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn racing_retries_with_one_key_create_one_order() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin = app.token(ADMIN_EMAIL, None).await?;
+    let before = sales_orders::Entity::find().all(&app.db.conn).await?.len();
+    let body =
+        json!({"customer_id": 1, "warehouse_id": 1, "lines": [{"product_id": 1, "quantity": 1}]})
+            .to_string();
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let router = app.router.clone();
+        let (admin, body) = (admin.clone(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let request = axum::http::Request::builder()
+                .method("POST")
+                .uri("/api/v1/orders")
+                .header("authorization", format!("Bearer {admin}"))
+                .header("content-type", "application/json")
+                .header("idempotency-key", "race-1")
+                .body(axum::body::Body::from(body))?;
+            let response = router.oneshot(request).await?;
+            let status = response.status();
+            let bytes = http_body_util::BodyExt::collect(response.into_body())
+                .await?
+                .to_bytes();
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>((
+                status,
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ))
+        }));
+    }
+    let mut created = BTreeSet::new();
+    for task in tasks {
+        let (status, body) = task.await??;
+        match status {
+            StatusCode::CREATED => {
+                created.insert(
+                    serde_json::from_str::<Value>(&body)?["id"]
+                        .as_i64()
+                        .ok_or("no id")?,
+                );
+            }
+            StatusCode::CONFLICT => assert!(body.contains("still being processed"), "{body}"),
+            other => return Err(format!("unexpected {other}: {body}").into()),
+        }
+    }
+    assert_eq!(
+        created.len(),
+        1,
+        "answers named different orders: {created:?}"
+    );
+    let after = sales_orders::Entity::find().all(&app.db.conn).await?.len();
+    assert_eq!(after, before + 1);
+    Ok(())
+}
