@@ -71,12 +71,7 @@ impl From<entity::Model> for Customer {
             address: m.address,
             tax_id: m.tax_id,
             segment: m.segment,
-            tags: m
-                .tags
-                .split(',')
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            tags: super::tags(&m.tags),
             owner_id: m.owner_id,
             credit_limit_minor: m.credit_limit_minor,
             currency: m.currency,

@@ -68,6 +68,15 @@ impl<T> List<T> {
     }
 }
 
+/// A record's comma-separated tags as a list.
+fn tags(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Reads a list's `after` and `limit`: the service's cursor and page size.
 fn window(after: Option<&str>, limit: Option<u64>) -> ApiResult<(Option<i64>, u64)> {
     let after = match after.filter(|a| !a.is_empty()) {

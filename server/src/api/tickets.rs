@@ -121,12 +121,7 @@ fn ticket(m: entity::Model, comments: Option<Vec<Comment>>) -> Ticket {
         status: m.status,
         queue_id: m.queue_id,
         assignee_id: m.assignee_id,
-        tags: m
-            .tags
-            .split(',')
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        tags: super::tags(&m.tags),
         first_response_due: m.first_response_due,
         resolution_due: m.resolution_due,
         resolved_at: m.resolved_at,

@@ -103,59 +103,36 @@ fn is_problem(reply: &Reply) -> bool {
         && json_of(reply)["status"] == json!(reply.status.as_u16())
 }
 
-/// Creates what the state-changing endpoints act on, as `token`.
-async fn fresh_order(
-    app: &TestApp,
-    token: &str,
-) -> Result<i64, Box<dyn std::error::Error + Send + Sync>> {
-    let body =
-        json!({"customer_id": 1, "warehouse_id": 1, "lines": [{"product_id": 1, "quantity": 1}]});
+type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// Creates a record through the API as `token`; its JSON.
+async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Fallible<Value> {
     let reply = app
-        .api(
-            "POST",
-            "/api/v1/orders",
-            Some(token),
-            Some(&body.to_string()),
-            None,
-        )
+        .api("POST", path, Some(token), Some(&body.to_string()), None)
         .await?;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    json_of(&reply)["id"]
-        .as_i64()
-        .ok_or_else(|| "no order id".into())
+    if reply.status != StatusCode::CREATED {
+        return Err(format!("{path}: {} {}", reply.status, reply.body).into());
+    }
+    Ok(json_of(&reply))
 }
 
-async fn fresh_ticket(
-    app: &TestApp,
-    token: &str,
-) -> Result<i64, Box<dyn std::error::Error + Send + Sync>> {
-    let body = json!({"customer_id": 1, "subject": "Parcel arrived damaged"});
-    let reply = app
-        .api(
-            "POST",
-            "/api/v1/tickets",
-            Some(token),
-            Some(&body.to_string()),
-            None,
-        )
-        .await?;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    json_of(&reply)["id"]
+fn id_of(record: &Value) -> Fallible<i64> {
+    record["id"]
         .as_i64()
-        .ok_or_else(|| "no ticket id".into())
+        .ok_or_else(|| format!("no id in {record}").into())
 }
 
 const MISSING: i64 = 987_654_321;
 
 /// Every API endpoint, on fresh fixtures made with the admin's `token`.
-async fn cases(
-    app: &TestApp,
-    token: &str,
-) -> Result<Vec<Case>, Box<dyn std::error::Error + Send + Sync>> {
+async fn cases(app: &TestApp, token: &str) -> Fallible<Vec<Case>> {
     use Need::{All, Any};
-    let to_confirm = fresh_order(app, token).await?;
-    let to_cancel = fresh_order(app, token).await?;
-    let ticket = fresh_ticket(app, token).await?;
+    let order =
+        json!({"customer_id": 1, "warehouse_id": 1, "lines": [{"product_id": 1, "quantity": 1}]});
+    let to_confirm = id_of(&created(app, token, "/api/v1/orders", order.clone()).await?)?;
+    let to_cancel = id_of(&created(app, token, "/api/v1/orders", order).await?)?;
+    let ticket = json!({"customer_id": 1, "subject": "Parcel arrived damaged"});
+    let ticket = id_of(&created(app, token, "/api/v1/tickets", ticket).await?)?;
     let unique = uuid_like();
     let customer = json!({"name": format!("API Customer {unique}"), "currency": "EUR", "segment": "wholesale"});
     let product = json!({"sku": format!("API-{unique}"), "name": "API widget", "list_price_minor": 1250, "tax_rate_bp": 1900});
@@ -273,26 +250,18 @@ struct Crm {
     activity: i64,
 }
 
-async fn crm_fixtures(
-    app: &TestApp,
-    token: &str,
-) -> Result<Crm, Box<dyn std::error::Error + Send + Sync>> {
-    let post = |path: &'static str, body: Value| async move {
-        let reply = app
-            .api("POST", path, Some(token), Some(&body.to_string()), None)
-            .await?;
-        if reply.status != StatusCode::CREATED {
-            return Err(format!("{path}: {} {}", reply.status, reply.body).into());
-        }
-        Ok::<Value, Box<dyn std::error::Error + Send + Sync>>(json_of(&reply))
-    };
-    let lead = post(
+async fn crm_fixtures(app: &TestApp, token: &str) -> Fallible<Crm> {
+    let lead = created(
+        app,
+        token,
         "/api/v1/leads",
         json!({"name": "Ana Ruiz", "company": "Ruiz SL"}),
     )
     .await?;
-    let opportunity = post("/api/v1/opportunities", json!({"customer_id": 1, "title": "Fixture deal", "currency": "EUR", "amount_minor": 10_000, "expected_close": "2027-03-31"})).await?;
-    let activity = post(
+    let opportunity = created(app, token, "/api/v1/opportunities", json!({"customer_id": 1, "title": "Fixture deal", "currency": "EUR", "amount_minor": 10_000, "expected_close": "2027-03-31"})).await?;
+    let activity = created(
+        app,
+        token,
         "/api/v1/activities",
         json!({"kind": "task", "subject": "Send the catalogue", "customer_id": 1}),
     )
@@ -306,12 +275,12 @@ async fn crm_fixtures(
         .id;
     let lost = stages.iter().find(|s| s.is_lost).ok_or("no lost stage")?.id;
     Ok(Crm {
-        lead: lead["id"].as_i64().ok_or("no lead id")?,
-        opportunity: opportunity["id"].as_i64().ok_or("no opportunity id")?,
+        lead: id_of(&lead)?,
+        opportunity: id_of(&opportunity)?,
         stage_from: from,
         stage_to: to,
         stage_lost: lost,
-        activity: activity["id"].as_i64().ok_or("no activity id")?,
+        activity: id_of(&activity)?,
     })
 }
 
@@ -322,7 +291,7 @@ struct Money {
     purchase_order: i64,
 }
 
-async fn money_fixtures(app: &TestApp) -> Result<Money, Box<dyn std::error::Error + Send + Sync>> {
+async fn money_fixtures(app: &TestApp) -> Fallible<Money> {
     let shipment = shipments::Entity::find()
         .one(&app.db.conn)
         .await?
