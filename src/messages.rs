@@ -480,6 +480,35 @@ pub const ALL: &[&str] = &[
     TOO_LONG,
     TEAM_TAKEN,
     TEAM_MISSING,
+    TOKEN_OWNER_UNKNOWN,
+    TOKEN_EXPIRY_PAST,
+    TOKEN_NO_PERMISSIONS,
+    TOKEN_BEYOND_OWNER,
+    IDEMPOTENCY_KEY_INVALID,
+    IDEMPOTENCY_KEY_REUSED,
+    IDEMPOTENCY_IN_PROGRESS,
+    WEBHOOK_URL_INVALID,
+    WEBHOOK_EVENTS_REQUIRED,
+    WEBHOOK_EVENT_UNKNOWN,
+    WEBHOOK_STATUS_UNKNOWN,
+    IMPORT_ENCODING,
+    IMPORT_UNREADABLE,
+    IMPORT_EMPTY,
+    IMPORT_COLUMN_MISSING,
+    IMPORT_FIELD_UNMAPPED,
+    IMPORT_FIELD_UNKNOWN,
+    IMPORT_VALUE_REQUIRED,
+    IMPORT_NUMBER,
+    IMPORT_USER_UNKNOWN,
+    IMPORT_CUSTOMER_UNKNOWN,
+    IMPORT_YES_NO,
+    IMPORT_PRODUCT_UNKNOWN,
+    IMPORT_WAREHOUSE_UNKNOWN,
+    IMPORT_SUPPLIER_UNKNOWN,
+    IMPORT_NOT_PERMITTED,
+    IMPORT_RECORD_MISSING,
+    IMPORT_ROW_FAILED,
+    IMPORT_RUNNING,
 ];
 /// A token's owner is unknown or deactivated.
 pub const TOKEN_OWNER_UNKNOWN: &str = "Choose an active user as the token's owner.";
@@ -498,3 +527,50 @@ pub const IDEMPOTENCY_KEY_REUSED: &str =
 /// A request with the same `Idempotency-Key` is still running.
 pub const IDEMPOTENCY_IN_PROGRESS: &str =
     "A request with this Idempotency-Key is still being processed; retry in a moment.";
+/// A webhook address that is not http(s).
+pub const WEBHOOK_URL_INVALID: &str = "Enter an http:// or https:// address.";
+/// A webhook with no event types.
+pub const WEBHOOK_EVENTS_REQUIRED: &str = "Choose at least one event type.";
+/// A webhook event type not in the list.
+pub const WEBHOOK_EVENT_UNKNOWN: &str = "Choose event types from the list.";
+/// A delivery status filter not in the list.
+pub const WEBHOOK_STATUS_UNKNOWN: &str = "Choose pending, delivered or failed.";
+/// A file that is neither UTF-8 nor GBK.
+pub const IMPORT_ENCODING: &str = "Save the file as CSV in UTF-8 (or GBK) and upload it again.";
+/// An unreadable CSV file.
+pub const IMPORT_UNREADABLE: &str = "The file could not be read as CSV.";
+/// A CSV file without a header row.
+pub const IMPORT_EMPTY: &str = "The file has no header row.";
+/// A mapped column the file lacks.
+pub const IMPORT_COLUMN_MISSING: &str = "The file has no such column.";
+/// A required field without a column.
+pub const IMPORT_FIELD_UNMAPPED: &str = "Choose the column for this required field.";
+/// A mapping to a field the kind lacks.
+pub const IMPORT_FIELD_UNKNOWN: &str = "Map columns only to the listed fields.";
+/// An empty required cell.
+pub const IMPORT_VALUE_REQUIRED: &str = "This value is required.";
+/// A cell that is not a whole number.
+pub const IMPORT_NUMBER: &str = "Enter a whole number.";
+/// An owner email of no active user.
+pub const IMPORT_USER_UNKNOWN: &str = "No active user has this email.";
+/// A customer code that does not exist.
+pub const IMPORT_CUSTOMER_UNKNOWN: &str = "No customer has this code.";
+/// A yes/no cell with something else.
+pub const IMPORT_YES_NO: &str = "Enter yes or no.";
+/// A SKU of no product.
+pub const IMPORT_PRODUCT_UNKNOWN: &str = "No product has this SKU.";
+/// A warehouse code that does not exist.
+pub const IMPORT_WAREHOUSE_UNKNOWN: &str = "No warehouse has this code.";
+/// A supplier name that does not exist.
+pub const IMPORT_SUPPLIER_UNKNOWN: &str = "No supplier has this name.";
+/// A row the importer may not write.
+pub const IMPORT_NOT_PERMITTED: &str = "You may not change this record.";
+/// A row naming a record out of reach.
+pub const IMPORT_RECORD_MISSING: &str =
+    "The record this row names does not exist or is out of your reach.";
+/// A row that failed for a reason the user cannot fix.
+pub const IMPORT_ROW_FAILED: &str =
+    "This row could not be saved; try again or ask an administrator.";
+/// Another import of the kind is running.
+pub const IMPORT_RUNNING: &str =
+    "An import of this kind is running; start this one when it has finished.";

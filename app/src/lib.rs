@@ -40,8 +40,8 @@ use leptos_router::{
 use crate::{
     account::AccountPage,
     admin::{
-        AdminHome, AuditPage, NewUserPage, RoleEditPage, RolesPage, TeamsPage, UserEditPage,
-        UsersPage,
+        AdminHome, AuditPage, DataPage, ImportPage, IntegrationsPage, NewUserPage, RoleEditPage,
+        RolesPage, TeamsPage, UserEditPage, UsersPage, WebhookLogPage,
     },
     areas::Area,
     auth::{provide_me, Guard, LoginPage, Need},
@@ -175,6 +175,10 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/admin/teams") view=|| view! { <Guard need=Need::Permission("admin.users")><TeamsPage/></Guard> }/>
                             <Route path=path!("/admin/ledger") view=|| view! { <Guard need=Need::Permission("admin.audit")><LedgerPage/></Guard> }/>
                             <Route path=path!("/admin/audit") view=|| view! { <Guard need=Need::Permission("admin.audit")><AuditPage/></Guard> }/>
+                            <Route path=path!("/admin/integrations") view=|| view! { <Guard need=Need::AnyOf(&["admin.integrations", "admin.own_tokens"])><IntegrationsPage/></Guard> }/>
+                            <Route path=path!("/admin/integrations/webhooks/:id") view=|| view! { <Guard need=Need::Permission("admin.integrations")><WebhookLogPage/></Guard> }/>
+                            <Route path=path!("/admin/data") view=|| view! { <Guard need=Need::Permission("admin.backups")><DataPage/></Guard> }/>
+                            <Route path=path!("/admin/import") view=|| view! { <Guard need=Need::Permission("admin.import")><ImportPage/></Guard> }/>
                         </Routes>
                     </ErrorBoundary>
                 </AppShell>

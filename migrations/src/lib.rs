@@ -20,6 +20,8 @@ mod m20261130_000013_customer_stats;
 mod m20261130_000014_unpaid_invoice_indexes;
 mod m20261130_000015_year_summaries;
 mod m20261130_000016_api_tokens;
+mod m20261130_000017_webhooks;
+mod m20261130_000018_import;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -44,6 +46,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_unpaid_invoice_indexes::Migration),
             Box::new(m20261130_000015_year_summaries::Migration),
             Box::new(m20261130_000016_api_tokens::Migration),
+            Box::new(m20261130_000017_webhooks::Migration),
+            Box::new(m20261130_000018_import::Migration),
         ]
     }
 }

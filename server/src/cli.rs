@@ -5,7 +5,7 @@ use std::{io::Write, time::Instant};
 use anyhow::Context;
 use tandem_domain::{
     db::{self, DbOptions},
-    services::{api_tokens, auth, demo, demo_crm, stats, volume},
+    services::{api_tokens, auth, backup, demo, demo_crm, import, stats, volume},
     Db,
 };
 
@@ -186,6 +186,138 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     ))?;
                     say(&created.secret)?;
                 }
+            }
+        }
+        Command::Backup(args) => {
+            // Written beside the target, then renamed: a half-written file
+            // never carries the final name.
+            let partial = args.file.with_extension("partial");
+            let file = std::fs::File::create(&partial)
+                .with_context(|| format!("cannot create {}", partial.display()))?;
+            let sums = backup::write_as_system(&db, std::io::BufWriter::new(file))
+                .await
+                .map_err(|err| anyhow::anyhow!("cannot back up: {}", describe(&err)))?;
+            std::fs::rename(&partial, &args.file)
+                .with_context(|| format!("cannot rename {}", partial.display()))?;
+            let rows: u64 = sums.iter().map(|s| s.rows).sum();
+            say(&format!(
+                "backed up {} tables, {rows} rows, to {} in {:.1} s",
+                sums.len(),
+                args.file.display(),
+                started.elapsed().as_secs_f64()
+            ))?;
+        }
+        Command::Restore(args) => {
+            let file = std::fs::File::open(&args.file)
+                .with_context(|| format!("cannot open {}", args.file.display()))?;
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{elapsed_precise} {pos} rows ({per_sec})")
+                    .context("progress bar template")?,
+            );
+            let restored = backup::restore(&db, std::io::BufReader::new(file), |done| {
+                bar.set_position(done)
+            })
+            .await
+            .map_err(|err| anyhow::anyhow!("cannot restore: {}", describe(&err)))?;
+            bar.finish();
+            let rows: u64 = restored.tables.iter().map(|s| s.rows).sum();
+            say(&format!(
+                "restored {} tables, {rows} rows, from a {} backup of {}; every table matches its checksum ({:.1} s)",
+                restored.tables.len(),
+                restored.header.engine,
+                restored.header.created_at,
+                started.elapsed().as_secs_f64()
+            ))?;
+        }
+        Command::Import(args) => {
+            migrate(&db).await?;
+            let kind = import::Kind::from_code(&args.kind).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown kind {:?}: use customers, contacts, leads, products, opening_stock or supplier_prices",
+                    args.kind
+                )
+            })?;
+            let duplicates = import::Duplicates::from_code(&args.duplicates).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--duplicates {:?}: use skip, update or create",
+                    args.duplicates
+                )
+            })?;
+            let bytes = std::fs::read(&args.file)
+                .with_context(|| format!("cannot read {}", args.file.display()))?;
+            let parsed = import::parse(&bytes)
+                .map_err(|err| anyhow::anyhow!("{}: {}", args.file.display(), describe(&err)))?;
+            let actor = import::actor_for_email(&db, &args.as_email)
+                .await
+                .map_err(|err| anyhow::anyhow!("--as {}: {}", args.as_email, describe(&err)))?;
+            let remembered = import::remembered(&db, kind)
+                .await
+                .map_err(|err| anyhow::anyhow!("{}", describe(&err)))?;
+            let mut mapping = import::suggest(kind, &parsed.headers, remembered.as_ref());
+            for pair in &args.map {
+                let (field, header) = pair
+                    .split_once('=')
+                    .ok_or_else(|| anyhow::anyhow!("--map {pair:?}: use field=Header"))?;
+                mapping.insert(field.trim().to_owned(), header.trim().to_owned());
+            }
+            let options = import::Options {
+                kind,
+                mapping,
+                duplicates,
+                skip_bad: args.skip_bad,
+                dry_run: args.dry_run,
+            };
+            let file_name = args
+                .file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let run_id = import::start(&db, Some(&actor), &file_name, &parsed, &options)
+                .await
+                .map_err(|err| anyhow::anyhow!("cannot start: {}", describe(&err)))?;
+            let bar = progress_bar()?;
+            bar.set_message("rows");
+            bar.set_length(parsed.rows.len() as u64);
+            let began = Instant::now();
+            let report =
+                import::execute(&db, Some(&actor), run_id, &parsed, &options, |done, _| {
+                    bar.set_position(done)
+                })
+                .await
+                .map_err(|err| anyhow::anyhow!("import failed: {}", describe(&err)))?;
+            bar.finish();
+            let seconds = began.elapsed().as_secs_f64();
+            let outcome = match (options.dry_run, report.committed) {
+                (true, _) => "dry run, nothing changed",
+                (false, true) => "imported",
+                (false, false) => "nothing imported (bad rows; fix them or pass --skip-bad)",
+            };
+            say(&format!(
+                "{outcome}: {} rows ({} encoded), {} created, {} updated, {} duplicates skipped, {} bad, in {seconds:.1} s ({:.0} rows/s)",
+                report.total,
+                parsed.encoding,
+                report.created,
+                report.updated,
+                report.skipped,
+                report.failed,
+                report.total as f64 / seconds.max(0.001)
+            ))?;
+            if report.failed > 0 {
+                let errors = import::errors_of(&db, Some(&actor), run_id)
+                    .await
+                    .map_err(|err| anyhow::anyhow!("{}", describe(&err)))?;
+                let path = args.file.with_extension("errors.csv");
+                std::fs::write(&path, errors)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                for e in report.errors.iter().take(10) {
+                    say(&format!("line {}: {}: {}", e.line, e.field, e.message))?;
+                }
+                say(&format!(
+                    "every bad row, with its error: {}",
+                    path.display()
+                ))?;
+                anyhow::bail!("{} bad rows", report.failed);
             }
         }
         Command::CreateAdmin(args) => {

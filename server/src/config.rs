@@ -29,6 +29,9 @@ impl Cli {
             Some(Command::Stats(args)) => Ok(Command::Stats(args.clone())),
             Some(Command::Check) => Ok(Command::Check),
             Some(Command::Token(args)) => Ok(Command::Token(args.clone())),
+            Some(Command::Backup(args)) => Ok(Command::Backup(args.clone())),
+            Some(Command::Restore(args)) => Ok(Command::Restore(args.clone())),
+            Some(Command::Import(args)) => Ok(Command::Import(args.clone())),
             // The environment fills in `serve`'s settings.
             None => ServeArgs::from_env().map(|args| Command::Serve(Box::new(args))),
         }
@@ -64,6 +67,51 @@ pub enum Command {
     /// API tokens: `tandem token create --email … --name …` prints a new
     /// token once.
     Token(TokenArgs),
+    /// Write a consistent backup of the whole database to a file while the
+    /// portal keeps running (gzip-compressed JSON lines, either engine).
+    Backup(BackupArgs),
+    /// Restore a backup made by `tandem backup` into an empty database
+    /// (it runs the migrations itself), checking every table's checksum.
+    Restore(BackupArgs),
+    /// Import a CSV file (UTF-8 or GBK) of customers, contacts, leads,
+    /// products, opening_stock or supplier_prices, acting as a user, with a
+    /// progress bar; bad rows go to `<file>.errors.csv`. Exit status 1 when
+    /// any row is bad.
+    Import(ImportArgs),
+}
+
+/// Settings of `tandem import`.
+#[derive(Clone, Debug, Args)]
+pub struct ImportArgs {
+    /// customers, contacts, leads, products, opening_stock or supplier_prices.
+    pub kind: String,
+    /// The CSV file; its first row names the columns.
+    pub file: std::path::PathBuf,
+    /// The user the import acts as (needs admin.import and the kind's
+    /// write permission).
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub as_email: String,
+    /// Check every row and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Rows matching an existing record: skip, update or create.
+    #[arg(long, default_value = "skip")]
+    pub duplicates: String,
+    /// Import the good rows even when some are bad (otherwise nothing is
+    /// imported while any row is bad).
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Column for a field, `field=Header` (repeat or comma-separate);
+    /// otherwise the kind's last mapping, or the headers' names.
+    #[arg(long, value_delimiter = ',')]
+    pub map: Vec<String>,
+}
+
+/// Settings of `tandem backup` and `tandem restore`.
+#[derive(Clone, Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file.
+    pub file: std::path::PathBuf,
 }
 
 /// Settings of `tandem token`.

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod downloads;
 pub mod jobs;
 pub mod metrics;
 pub mod router;
@@ -11,3 +12,5 @@ pub mod security;
 pub mod serve;
 pub mod session;
 pub mod telemetry;
+pub mod uploads;
+pub mod webhooks;

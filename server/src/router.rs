@@ -17,7 +17,10 @@ use leptos_router::components::provide_server_redirect;
 use tandem_app::{shell, ssr::AppState, App};
 use tower::ServiceBuilder;
 use tower_http::{
-    compression::CompressionLayer,
+    compression::{
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+        CompressionLayer,
+    },
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
     trace::TraceLayer,
@@ -74,6 +77,16 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))
+        .route("/admin/files/backup", get(crate::downloads::backup))
+        .route("/admin/files/export/{kind}", get(crate::downloads::export))
+        .route(
+            "/admin/files/import",
+            axum::routing::post(crate::uploads::upload).layer(crate::uploads::limit()),
+        )
+        .route(
+            "/admin/files/import-errors/{run}",
+            get(crate::uploads::errors),
+        )
         .leptos_routes_with_context(&state, routes, page_context, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -115,7 +128,10 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(middleware::from_fn(metrics::track))
-                .layer(CompressionLayer::new())
+                // Backups are gzip already.
+                .layer(CompressionLayer::new().compress_when(
+                    DefaultPredicate::new().and(NotForContentType::const_new("application/gzip")),
+                ))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     config.request_timeout,

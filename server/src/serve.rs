@@ -50,6 +50,7 @@ pub async fn serve(db: Db, reader: Db, args: ServeArgs, started: Instant) -> any
             session_idle: time::Duration::minutes(args.session_idle_minutes.max(1)),
         },
     );
+    crate::webhooks::spawn(db.clone());
     crate::jobs::spawn(db);
     let listener = std::net::TcpListener::bind(args.addr)
         .with_context(|| format!("cannot listen on {} (TANDEM_ADDR)", args.addr))?;

@@ -102,6 +102,7 @@ catalogue! {
     AdminIntegrations => "admin.integrations", Admin, "Manage API tokens and webhooks", "管理 API 令牌和 Webhook";
     AdminBackups => "admin.backups", Admin, "Create and restore backups", "创建和恢复备份";
     AdminOwnTokens => "admin.own_tokens", Admin, "Create and revoke API tokens for yourself", "为自己创建和吊销 API 令牌";
+    AdminImport => "admin.import", Admin, "Import data from CSV files", "从 CSV 文件导入数据";
 }
 
 /// The areas permissions are grouped by.

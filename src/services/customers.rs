@@ -292,11 +292,43 @@ pub async fn find_duplicates(
     Ok(found)
 }
 
+/// The existing customer (in the actor's scope, archived included) that is
+/// surely the input's: the same email, phone or tax id, or the same name
+/// once normalised. For imports, where a merely similar name must not
+/// overwrite a record; indexed lookups only.
+pub async fn find_same(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    input: &CustomerInput,
+) -> Result<Option<i64>> {
+    let scope = scope_of(actor)?;
+    let mut any = Condition::any().add(customers::Column::NameKey.eq(name_key(&input.name)));
+    if let Some(email) = optional(&input.email) {
+        any = any.add(customers::Column::EmailKey.eq(email.to_lowercase()));
+    }
+    if let Some(phone) = optional(&input.phone).and_then(|p| normalize_phone(&p)) {
+        any = any.add(customers::Column::PhoneKey.eq(phone_key(&phone)));
+    }
+    if let Some(tax) = optional(&input.tax_id)
+        .map(|t| tax_key(&t))
+        .filter(|t| !t.is_empty())
+    {
+        any = any.add(customers::Column::TaxKey.eq(tax));
+    }
+    Ok(customers::Entity::find()
+        .filter(in_scope(scope))
+        .filter(any)
+        .order_by_asc(customers::Column::Id)
+        .one(db)
+        .await?
+        .map(|c| c.id))
+}
+
 /// Creates a customer owned by `input.owner_id` (or the actor). Needs
 /// `customers.write`; assigning another owner needs `customers.read_all`.
 /// The code is `CUS-` and the id, unique under concurrency.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     input: &CustomerInput,
 ) -> Result<customers::Model> {
@@ -468,7 +500,7 @@ pub async fn get(
 
 /// Edits a customer. Needs `customers.write` and the customer in scope.
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
     input: &CustomerInput,
@@ -688,7 +720,7 @@ pub async fn contacts_of(
 
 /// Adds a contact to a company customer. Needs `customers.write`.
 pub async fn add_contact(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     customer_id: i64,
     input: &ContactInput,
@@ -744,6 +776,42 @@ pub(crate) async fn insert_contact(
     )
     .await?;
     Ok(created)
+}
+
+/// Changes a contact of a customer in scope. Needs `customers.write`.
+pub async fn update_contact(
+    db: &impl crate::db::Tx,
+    actor: Option<&Actor>,
+    contact_id: i64,
+    input: &ContactInput,
+) -> Result<contacts::Model> {
+    let actor = policy::require(actor, Permission::CustomersWrite)?;
+    let (name, title, email, phone) = validate_contact(input)?;
+    let txn = db.begin().await?;
+    let contact = contacts::Entity::find_by_id(contact_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    get(&txn, Some(actor), contact.customer_id).await?;
+    let before = json!({ "name": contact.name, "title": contact.title, "email": contact.email, "phone": contact.phone });
+    let customer_id = contact.customer_id;
+    let mut row: contacts::ActiveModel = contact.into();
+    row.name = Set(name);
+    row.title = Set(title);
+    row.email = Set(email);
+    row.phone = Set(phone);
+    row.updated_at = Set(Utc::now());
+    let updated = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        Who::Actor(actor),
+        Entry::new("contact.updated", "customer", Some(customer_id.to_string()))
+            .before(before)
+            .after(json!({ "contact_id": contact_id, "name": updated.name, "title": updated.title, "email": updated.email, "phone": updated.phone })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// Removes a contact. Needs `customers.write`.

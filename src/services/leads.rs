@@ -146,7 +146,7 @@ fn apply(mut model: leads::ActiveModel, valid: &Valid, input: &LeadInput) -> lea
 
 /// Creates a new lead.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     input: &LeadInput,
 ) -> Result<leads::Model> {
@@ -190,7 +190,7 @@ pub async fn get(
 
 /// Edits a lead that is not yet converted or disqualified.
 pub async fn update(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
     input: &LeadInput,

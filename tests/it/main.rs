@@ -8,6 +8,8 @@ mod customers;
 mod database;
 mod demo;
 mod erp;
+mod import;
+mod integration;
 mod login;
 mod migrations;
 mod money;

@@ -1,7 +1,10 @@
-//! Administration: users, roles and their permissions, the audit log.
+//! Administration: users, roles and their permissions, the audit log,
+//! integrations (API tokens, webhooks) and data (backup, full export).
 
 pub mod api;
 mod audit;
+mod import;
+mod integrations;
 mod role_edit;
 mod roles;
 mod teams;
@@ -13,6 +16,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 pub use audit::AuditPage;
+pub use import::ImportPage;
+pub use integrations::{DataPage, IntegrationsPage, WebhookLogPage};
 pub use role_edit::RoleEditPage;
 pub use roles::RolesPage;
 pub use teams::TeamsPage;
@@ -22,7 +27,15 @@ pub use users::UsersPage;
 use crate::{auth::use_me, i18n::*};
 
 /// The permission codes that open the admin area.
-pub const ADMIN_CODES: &[&str] = &["admin.users", "admin.roles", "admin.audit"];
+pub const ADMIN_CODES: &[&str] = &[
+    "admin.users",
+    "admin.roles",
+    "admin.audit",
+    "admin.integrations",
+    "admin.own_tokens",
+    "admin.backups",
+    "admin.import",
+];
 
 /// Tabs across the admin pages, showing only what the user may open.
 #[component]
@@ -40,6 +53,9 @@ pub fn AdminTabs(current: &'static str) -> impl IntoView {
             {can("admin.users").then(|| tab("/admin/teams", "teams", t_string!(i18n, admin.teams).to_owned()))}
             {can("admin.audit").then(|| tab("/admin/audit", "audit", t_string!(i18n, admin.audit).to_owned()))}
             {can("admin.audit").then(|| tab("/admin/ledger", "ledger", t_string!(i18n, admin.ledger).to_owned()))}
+            {(can("admin.integrations") || can("admin.own_tokens")).then(|| tab("/admin/integrations", "integrations", t_string!(i18n, intg.title).to_owned()))}
+            {can("admin.backups").then(|| tab("/admin/data", "data", t_string!(i18n, intg.data).to_owned()))}
+            {can("admin.import").then(|| tab("/admin/import", "import", t_string!(i18n, intg.import_tab).to_owned()))}
         </nav>
     }
 }

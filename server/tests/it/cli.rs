@@ -96,7 +96,7 @@ async fn a_port_in_use_is_one_clear_line() -> TestResult {
 }
 
 #[tokio::test]
-async fn migrate_then_seed_demo_is_idempotent() -> TestResult {
+async fn seed_demo_is_idempotent_and_its_backup_restores_equal() -> TestResult {
     let db = TestDb::empty().await?;
     let migrate = tandem()
         .arg("migrate")
@@ -115,6 +115,39 @@ async fn migrate_then_seed_demo_is_idempotent() -> TestResult {
         .output()?;
     assert!(second.status.success(), "{}", stderr(&second));
     assert!(String::from_utf8_lossy(&second.stdout).contains("already present"));
+    // The demo data through `tandem backup` and `tandem restore` into a
+    // database with no tables: every table's rows and checksum equal.
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("demo.jsonl.gz");
+    let backup = tandem()
+        .arg("backup")
+        .arg(&file)
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(backup.status.success(), "{}", stderr(&backup));
+    assert!(String::from_utf8_lossy(&backup.stdout).contains("backed up"));
+    let target = TestDb::empty().await?;
+    let restore = tandem()
+        .arg("restore")
+        .arg(&file)
+        .env("DATABASE_URL", &target.url)
+        .output()?;
+    assert!(restore.status.success(), "{}", stderr(&restore));
+    assert!(String::from_utf8_lossy(&restore.stdout).contains("every table matches its checksum"));
+    let original = tandem_domain::services::backup::checksums(&db.conn).await?;
+    assert!(original.iter().filter(|t| t.rows > 0).count() > 30);
+    assert_eq!(
+        tandem_domain::services::backup::checksums(&target.conn).await?,
+        original
+    );
+    // A second restore into the now full database is refused, clearly.
+    let again = tandem()
+        .arg("restore")
+        .arg(&file)
+        .env("DATABASE_URL", &target.url)
+        .output()?;
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("not empty"), "{}", stderr(&again));
     Ok(())
 }
 
@@ -205,6 +238,75 @@ async fn create_admin_prints_a_generated_password_once_and_refuses_a_duplicate()
         stderr(&again).contains("already exists"),
         "{}",
         stderr(&again)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn import_reads_a_gbk_file_reports_bad_rows_and_imports_the_rest_when_asked() -> TestResult {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let db = TestDb::new().await?;
+    tandem_domain::services::auth::create_admin(
+        &db.conn,
+        "root@example.com",
+        "Root",
+        Some("blue-kettle-sings-42".into()),
+    )
+    .await?;
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("客户.csv");
+    let (bytes, _, _) = encoding_rs::GBK
+        .encode("名称,邮箱\n上海贸易,sh@example.com\n,nameless@example.com\n北京科技,not-an-email\n广州物流,gz@example.com\n");
+    std::fs::write(&file, &bytes)?;
+    let import = |extra: &[&str]| {
+        let mut command = tandem();
+        command
+            .arg("import")
+            .arg("customers")
+            .arg(&file)
+            .args(["--as", "root@example.com"])
+            .args(extra)
+            .env("DATABASE_URL", &db.url);
+        command.output()
+    };
+    let dry = import(&["--dry-run"])?;
+    let out = String::from_utf8_lossy(&dry.stdout).into_owned();
+    assert!(!dry.status.success(), "bad rows: exit status 1");
+    assert!(
+        out.contains("dry run, nothing changed: 4 rows (gbk encoded), 2 created"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 3: name:") && out.contains("line 4: email:"),
+        "{out}"
+    );
+    let errors = dir.path().join("客户.errors.csv");
+    let text = std::fs::read_to_string(&errors)?;
+    assert_eq!(
+        text.lines().count(),
+        3,
+        "header and the two bad rows: {text}"
+    );
+    let customers = || tandem_domain::entities::customers::Entity::find().count(&db.conn);
+    assert_eq!(customers().await?, 0);
+    let strict = import(&[])?;
+    assert!(!strict.status.success());
+    assert!(String::from_utf8_lossy(&strict.stdout).contains("nothing imported"));
+    assert_eq!(customers().await?, 0);
+    let kept = import(&["--skip-bad"])?;
+    assert!(String::from_utf8_lossy(&kept.stdout).contains("imported: 4 rows"));
+    assert_eq!(customers().await?, 2);
+    // An unknown user or kind is one clear line.
+    let nobody = tandem()
+        .args(["import", "customers"])
+        .arg(&file)
+        .args(["--as", "ghost@example.com"])
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(
+        stderr(&nobody).contains("--as ghost@example.com"),
+        "{}",
+        stderr(&nobody)
     );
     Ok(())
 }

@@ -135,3 +135,89 @@ async fn a_list_export_holds_exactly_the_filtered_rows_the_user_may_see() -> Tes
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
     Ok(())
 }
+
+#[tokio::test]
+async fn admins_download_a_backup_and_full_exports_and_nobody_else_does() -> TestResult {
+    use axum::{
+        body::Body,
+        http::{header, Request},
+    };
+    use http_body_util::BodyExt;
+    use sea_orm::PaginatorTrait;
+    use tower::ServiceExt;
+
+    use crate::support::{ADMIN_EMAIL, PASSWORD};
+
+    let app = TestApp::new().await?;
+    let admin = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    let manager = app.login_as(BuiltinRole::Manager).await?;
+    for path in ["/admin/files/backup", "/admin/files/export/customers"] {
+        assert_eq!(app.get(path, None).await?.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.get(path, Some(&manager)).await?.status,
+            StatusCode::FORBIDDEN,
+            "a manager lacks admin.backups"
+        );
+    }
+    // The backup is asked for as a browser would (accepting gzip), to see
+    // that it is not compressed a second time; the CSV as plain text.
+    let fetch = |path: &'static str| {
+        let router = app.router.clone();
+        let cookie = admin.clone();
+        async move {
+            let mut request = Request::get(path)
+                .header(header::HOST, "localhost")
+                .header(header::COOKIE, cookie);
+            if path.ends_with("/backup") {
+                request = request.header(header::ACCEPT_ENCODING, "gzip");
+            }
+            let response = router.oneshot(request.body(Body::empty())?).await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.into_body().collect().await?.to_bytes();
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>((status, headers, bytes))
+        }
+    };
+    let (status, headers, bytes) = fetch("/admin/files/backup").await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/gzip");
+    assert!(
+        headers.get(header::CONTENT_ENCODING).is_none(),
+        "not gzipped twice"
+    );
+    assert!(headers[header::CONTENT_DISPOSITION]
+        .to_str()?
+        .starts_with("attachment; filename=\"tandem-backup-"));
+    // The download restores, every table matching its checksum.
+    let target = tandem_domain::testing::TestDb::empty().await?;
+    let restored =
+        tandem_domain::services::backup::restore(&target.conn, bytes.as_ref(), |_| {}).await?;
+    let users = restored
+        .tables
+        .iter()
+        .find(|t| t.table == "users")
+        .ok_or("no users table")?;
+    assert!(users.rows > 5);
+
+    let (status, headers, bytes) = fetch("/admin/files/export/customers").await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let text = String::from_utf8(bytes.to_vec())?;
+    let text = text.strip_prefix('\u{feff}').ok_or("no BOM")?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert!(reader.headers()?.iter().any(|h| h == "name"));
+    let rows = reader.records().count() as u64;
+    let customers = tandem_domain::entities::customers::Entity::find()
+        .count(&app.db.conn)
+        .await?;
+    assert_eq!(rows, customers, "every customer, past any record scope");
+    assert_eq!(
+        fetch("/admin/files/export/sessions").await?.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        fetch("/admin/files/export/nope").await?.0,
+        StatusCode::NOT_FOUND
+    );
+    Ok(())
+}

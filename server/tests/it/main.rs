@@ -9,6 +9,7 @@ mod messages;
 mod router;
 mod sessions;
 mod support;
+mod webhooks;
 
 /// What every test returns, so `?` works on any error.
 pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
