@@ -8,6 +8,7 @@
 //! set (a new database is created there and dropped afterwards).
 
 use std::{
+    io::Write,
     sync::{
         atomic::{AtomicU64, Ordering},
         Arc,
@@ -129,11 +130,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     }
     let seconds = started.elapsed().as_secs_f64();
     let good = receiver.good.load(Ordering::Relaxed);
-    println!(
+    writeln!(
+        std::io::stdout().lock(),
         "webhook delivery on {}: {good} of {events} events delivered and verified in {seconds:.1} s = {:.0} events/s (bad signatures: {}; relay: 32 in flight, 8 per endpoint)",
         engine_name(),
         good as f64 / seconds,
         receiver.bad.load(Ordering::Relaxed)
-    );
+    )?;
     Ok(())
 }

@@ -763,7 +763,7 @@ fn field_name(kind: Kind, field: &str) -> String {
 }
 
 async fn customer_row(
-    db: &(impl crate::db::Tx + ConnectionTrait),
+    db: &impl crate::db::Tx,
     actor: &Actor,
     cache: &mut Cache,
     row: &Row<'_>,
@@ -806,7 +806,6 @@ async fn customer_row(
         },
         payment_terms_days: terms.unwrap_or(30),
         notes: row.get("notes"),
-        ..Default::default()
     };
     if duplicates != Duplicates::Create {
         // Sure matches only (the same email, phone, tax id or normalised
@@ -833,7 +832,7 @@ async fn customer_row(
 }
 
 async fn contact_row(
-    db: &(impl crate::db::Tx + ConnectionTrait),
+    db: &impl crate::db::Tx,
     actor: &Actor,
     row: &Row<'_>,
     duplicates: Duplicates,
@@ -852,7 +851,6 @@ async fn contact_row(
         title: row.get("title"),
         email: row.get("email"),
         phone: row.get("phone"),
-        ..Default::default()
     };
     if duplicates != Duplicates::Create && !input.email.is_empty() {
         let existing = customers::contacts_of(db, Some(actor), customer.id)
@@ -876,7 +874,7 @@ async fn contact_row(
 }
 
 async fn lead_row(
-    db: &(impl crate::db::Tx + ConnectionTrait),
+    db: &impl crate::db::Tx,
     actor: &Actor,
     cache: &mut Cache,
     row: &Row<'_>,
@@ -926,7 +924,7 @@ async fn product_by_sku(
 }
 
 async fn product_row(
-    db: &(impl crate::db::Tx + ConnectionTrait),
+    db: &impl crate::db::Tx,
     actor: &Actor,
     row: &Row<'_>,
     duplicates: Duplicates,
@@ -982,7 +980,7 @@ async fn product_row(
 }
 
 async fn stock_row(
-    db: &(impl crate::db::Tx + ConnectionTrait),
+    db: &impl crate::db::Tx,
     actor: &Actor,
     cache: &mut Cache,
     row: &Row<'_>,
@@ -1043,7 +1041,7 @@ async fn stock_row(
 }
 
 async fn price_row(
-    db: &(impl crate::db::Tx + ConnectionTrait),
+    db: &impl crate::db::Tx,
     actor: &Actor,
     cache: &mut Cache,
     row: &Row<'_>,

@@ -111,6 +111,7 @@ pub struct ImportForm {
 }
 
 /// Bad rows shown on the page.
+#[cfg(feature = "ssr")]
 const SHOWN_PROBLEMS: usize = 100;
 
 #[cfg(feature = "ssr")]

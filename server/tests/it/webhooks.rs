@@ -84,7 +84,7 @@ async fn receive(
     }
     match path.as_str() {
         "/flaky" => {
-            let fail = receiver.flaky_failures.lock().map_or(false, |mut n| {
+            let fail = receiver.flaky_failures.lock().is_ok_and(|mut n| {
                 let fail = *n > 0;
                 *n = n.saturating_sub(1);
                 fail
