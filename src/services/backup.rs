@@ -571,16 +571,25 @@ pub async fn restore<R: std::io::Read>(
         for table in &order {
             let (columns, _) = columns(&txn, table).await?;
             if columns.iter().any(|c| c == "id") {
-                // Tables whose id is not a sequence get NULL from
-                // pg_get_serial_sequence, and setval(NULL, …) does nothing.
+                // Only tables whose id is a sequence (text ids have none).
+                let sequence = txn
+                    .query_one(stmt(
+                        &txn,
+                        "SELECT pg_get_serial_sequence($1, 'id')",
+                        vec![quote(table).into()],
+                    ))
+                    .await?
+                    .and_then(|r| r.try_get_by_index::<Option<String>>(0).ok().flatten());
+                let Some(sequence) = sequence else {
+                    continue;
+                };
                 txn.execute(stmt(
                     &txn,
                     &format!(
-                        "SELECT setval(pg_get_serial_sequence($1, 'id'), \
-                         (SELECT COALESCE(MAX(id), 0) + 1 FROM {}), false)",
+                        "SELECT setval($1::regclass, (SELECT COALESCE(MAX(id), 0) + 1 FROM {}), false)",
                         quote(table)
                     ),
-                    vec![quote(table).into()],
+                    vec![sequence.into()],
                 ))
                 .await?;
             }
