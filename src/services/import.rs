@@ -556,32 +556,6 @@ pub async fn start(
     check_mapping(options.kind, &parsed.headers, &options.mapping)?;
     let now = Utc::now();
     let txn = db.begin().await?;
-    let mapping =
-        serde_json::to_string(&options.mapping).map_err(|e| Error::Internal(e.to_string()))?;
-    match import_mappings::Entity::find()
-        .filter(import_mappings::Column::Kind.eq(options.kind.code()))
-        .one(&txn)
-        .await?
-    {
-        Some(found) => {
-            let mut row: import_mappings::ActiveModel = found.into();
-            row.mapping = Set(mapping);
-            row.updated_by = Set(actor.user_id);
-            row.updated_at = Set(now);
-            row.update(&txn).await?;
-        }
-        None => {
-            import_mappings::ActiveModel {
-                kind: Set(options.kind.code().to_owned()),
-                mapping: Set(mapping),
-                updated_by: Set(actor.user_id),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-    }
     // A run left "running" by a process that died no longer holds the kind.
     import_runs::Entity::update_many()
         .col_expr(import_runs::Column::Status, "failed".into())
@@ -619,6 +593,28 @@ pub async fn start(
         }
         Err(err) => return Err(err.into()),
     };
+    // The mapping is remembered once the run holds the kind. An upsert, so
+    // two first imports of a kind racing here both succeed.
+    let mapping =
+        serde_json::to_string(&options.mapping).map_err(|e| Error::Internal(e.to_string()))?;
+    import_mappings::Entity::insert(import_mappings::ActiveModel {
+        kind: Set(options.kind.code().to_owned()),
+        mapping: Set(mapping),
+        updated_by: Set(actor.user_id),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(import_mappings::Column::Kind)
+            .update_columns([
+                import_mappings::Column::Mapping,
+                import_mappings::Column::UpdatedBy,
+                import_mappings::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
     txn.commit().await?;
     Ok(run.id)
 }
