@@ -4,7 +4,10 @@
 //! waits for the request timeout nor sits in memory), on the read-only
 //! pool, and both need `admin.backups`. Each download is audited.
 
-use std::io::Write;
+use std::{
+    io::Write,
+    sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError},
+};
 
 use axum::{
     body::{Body, Bytes},
@@ -26,11 +29,50 @@ use tokio::sync::mpsc;
 /// Bytes gathered before a chunk goes to the client.
 const CHUNK: usize = 64 * 1024;
 
+/// Chunks that may wait unread (4 MiB) before the producer pauses, so a
+/// slow client never makes the server hold the whole file.
+const QUEUED: usize = 64;
+
 type Chunk = Result<Bytes, std::io::Error>;
 
-/// A `Write` that hands its bytes to the response body in chunks.
+/// How many chunks wait unread, and whether the client is gone.
+#[derive(Default)]
+struct Flow {
+    state: Mutex<(usize, bool)>,
+    changed: Condvar,
+}
+
+impl Flow {
+    fn lock(&self) -> MutexGuard<'_, (usize, bool)> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Held by the response body: a chunk read frees a place; dropping it (the
+/// body is done or the client went away) releases a waiting producer.
+struct Reader(Arc<Flow>);
+
+impl Reader {
+    fn took_one(&self) {
+        let mut state = self.0.lock();
+        state.0 = state.0.saturating_sub(1);
+        self.0.changed.notify_all();
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        self.0.lock().1 = true;
+        self.0.changed.notify_all();
+    }
+}
+
+/// A `Write` that hands its bytes to the response body in chunks, waiting
+/// while [`QUEUED`] chunks are unread. It blocks, so it runs on a blocking
+/// thread (see [`streamed`]).
 struct ChannelWriter {
     tx: mpsc::UnboundedSender<Chunk>,
+    flow: Arc<Flow>,
     buf: Vec<u8>,
 }
 
@@ -39,11 +81,33 @@ impl ChannelWriter {
         if self.buf.is_empty() {
             return Ok(());
         }
+        let gone = || std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client gone");
+        let mut state = self.flow.lock();
+        while state.0 >= QUEUED && !state.1 {
+            state = self
+                .flow
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        if state.1 {
+            return Err(gone());
+        }
+        state.0 += 1;
+        drop(state);
         let chunk = Bytes::from(std::mem::take(&mut self.buf));
-        self.tx
-            .send(Ok(chunk))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client gone"))
+        self.tx.send(Ok(chunk)).map_err(|_| gone())
     }
+
+    /// Ends the download with an error: the client sees it cut off.
+    fn fail(&self, message: &'static str) {
+        let _ = self.tx.send(Err(std::io::Error::other(message)));
+    }
+}
+
+/// Whether an error only says the client stopped reading.
+fn client_gone(err: &tandem_domain::Error) -> bool {
+    err.to_string().contains("client gone")
 }
 
 impl Write for ChannelWriter {
@@ -72,22 +136,34 @@ fn refused(actor: Option<&Actor>) -> Option<Response> {
 
 /// A response whose body is what `produce` writes into the channel; an
 /// error mid-way cuts the download off (a backup without its last line is
-/// refused by restore).
-fn streamed(
+/// refused by restore). `produce` runs on a blocking thread, since the
+/// writer waits for the client.
+fn streamed<F>(
     content_type: &'static str,
     file_name: String,
-    produce: impl FnOnce(ChannelWriter) -> tokio::task::JoinHandle<()>,
-) -> Response {
+    produce: impl FnOnce(ChannelWriter) -> F + Send + 'static,
+) -> Response
+where
+    F: std::future::Future<Output = ()>,
+{
     let (tx, rx) = mpsc::unbounded_channel::<Chunk>();
-    produce(ChannelWriter {
+    let flow = Arc::new(Flow::default());
+    let writer = ChannelWriter {
         tx,
+        flow: flow.clone(),
         buf: Vec::with_capacity(CHUNK),
-    });
+    };
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || runtime.block_on(produce(writer)));
     // Fused: the response body may be polled again after its end.
-    let body =
-        futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|chunk| (chunk, rx))
-        }));
+    let body = futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        (rx, Reader(flow)),
+        |(mut rx, reader)| async move {
+            let chunk = rx.recv().await?;
+            reader.took_one();
+            Some((chunk, (rx, reader)))
+        },
+    ));
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -124,14 +200,17 @@ pub async fn backup(
     streamed(
         "application/gzip",
         format!("tandem-backup-{stamp}.jsonl.gz"),
-        move |mut out| {
-            tokio::spawn(async move {
-                let result = backup::write(&state.reader, actor.as_ref(), &mut out).await;
-                if let Err(err) = result {
-                    tracing::error!(%err, "backup download failed");
-                    let _ = out.tx.send(Err(std::io::Error::other("backup failed")));
+        move |mut out| async move {
+            match backup::write(&state.reader, actor.as_ref(), &mut out).await {
+                Ok(_) => {}
+                Err(err) if client_gone(&err) => {
+                    tracing::info!("backup download stopped by the client");
                 }
-            })
+                Err(err) => {
+                    tracing::error!(%err, "backup download failed");
+                    out.fail("backup failed");
+                }
+            }
         },
     )
 }
@@ -167,21 +246,23 @@ pub async fn export(
     streamed(
         "text/csv; charset=utf-8",
         format!("tandem-{kind}-{stamp}.csv"),
-        move |mut out| {
-            tokio::spawn(async move {
-                let result =
-                    backup::export_csv(&state.reader, actor.as_ref(), &kind, &mut out).await;
-                match result.and_then(|_| {
+        move |mut out| async move {
+            let result = backup::export_csv(&state.reader, actor.as_ref(), &kind, &mut out)
+                .await
+                .and_then(|_| {
                     out.flush()
                         .map_err(|e| tandem_domain::Error::Internal(e.to_string()))
-                }) {
-                    Ok(()) => {}
-                    Err(err) => {
-                        tracing::error!(%err, kind, "data export failed");
-                        let _ = out.tx.send(Err(std::io::Error::other("export failed")));
-                    }
+                });
+            match result {
+                Ok(()) => {}
+                Err(err) if client_gone(&err) => {
+                    tracing::info!(kind, "data export stopped by the client");
                 }
-            })
+                Err(err) => {
+                    tracing::error!(%err, kind, "data export failed");
+                    out.fail("export failed");
+                }
+            }
         },
     )
 }
