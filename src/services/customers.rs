@@ -315,13 +315,19 @@ pub async fn find_same(
     {
         any = any.add(customers::Column::TaxKey.eq(tax));
     }
-    Ok(customers::Entity::find()
+    // Every match's id, then the oldest: `ORDER BY id LIMIT 1` invites the
+    // planner to walk the primary key hoping for an early match, reading
+    // the whole table when there is none; this way each key's index is
+    // used (an import checks every row).
+    let ids: Vec<i64> = customers::Entity::find()
+        .select_only()
+        .column(customers::Column::Id)
         .filter(in_scope(scope))
         .filter(any)
-        .order_by_asc(customers::Column::Id)
-        .one(db)
-        .await?
-        .map(|c| c.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().min())
 }
 
 /// Creates a customer owned by `input.owner_id` (or the actor). Needs
