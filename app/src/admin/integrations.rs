@@ -597,21 +597,7 @@ fn Tokens() -> impl IntoView {
                             })}
                             <fieldset class="matrix-area">
                                 <legend>{t!(i18n, admin.permissions)}</legend>
-                                {permissions.into_iter().map(|code| {
-                                    let id = format!("token-perm-{}", code.replace('.', "-"));
-                                    let on = { let code = code.clone(); move || chosen.read().contains(&code) };
-                                    let toggle = code.clone();
-                                    view! {
-                                        <div class="check">
-                                            <input type="checkbox" id=id.clone() prop:checked=on on:change=move |ev| {
-                                                let checked = event_target_checked(&ev);
-                                                let code = toggle.clone();
-                                                chosen.update(|set| { if checked { set.insert(code); } else { set.remove(&code); } });
-                                            }/>
-                                            <label for=id><code>{code}</code></label>
-                                        </div>
-                                    }
-                                }).collect_view()}
+                                <CheckList prefix="token-perm" codes=permissions chosen/>
                                 <FieldError errors field="permissions"/>
                             </fieldset>
                             <div class="field">
@@ -791,22 +777,7 @@ fn Webhooks() -> impl IntoView {
                             </div>
                             <fieldset class="matrix-area">
                                 <legend>{t!(i18n, intg.events)}</legend>
-                                {std::iter::once("*".to_owned()).chain(types).map(|code| {
-                                    let id = format!("hook-event-{}", code.replace(['.', '*'], "-"));
-                                    let on = { let code = code.clone(); move || chosen.read().contains(&code) };
-                                    let toggle = code.clone();
-                                    let all = code == "*";
-                                    view! {
-                                        <div class="check">
-                                            <input type="checkbox" id=id.clone() prop:checked=on on:change=move |ev| {
-                                                let checked = event_target_checked(&ev);
-                                                let code = toggle.clone();
-                                                chosen.update(|set| { if checked { set.insert(code); } else { set.remove(&code); } });
-                                            }/>
-                                            <label for=id>{if all { t!(i18n, intg.all_events).into_any() } else { view! { <code>{code}</code> }.into_any() }}</label>
-                                        </div>
-                                    }
-                                }).collect_view()}
+                                <CheckList prefix="hook-event" codes={std::iter::once("*".to_owned()).chain(types).collect()} chosen/>
                                 <FieldError errors field="event_types"/>
                             </fieldset>
                             <FormErrors errors field="form"/>
@@ -817,6 +788,46 @@ fn Webhooks() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// One check box per code, bound to the set of chosen codes; `*` reads
+/// "all events".
+#[component]
+fn CheckList(
+    /// Prefix of each box's id.
+    prefix: &'static str,
+    /// The codes, in order.
+    codes: Vec<String>,
+    /// The codes ticked.
+    chosen: RwSignal<BTreeSet<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    codes
+        .into_iter()
+        .map(|code| {
+            let id = format!("{prefix}-{}", code.replace(['.', '*'], "-"));
+            let on = {
+                let code = code.clone();
+                move || chosen.read().contains(&code)
+            };
+            let toggle = code.clone();
+            let label = if code == "*" {
+                t!(i18n, intg.all_events).into_any()
+            } else {
+                view! { <code>{code}</code> }.into_any()
+            };
+            view! {
+                <div class="check">
+                    <input type="checkbox" id=id.clone() prop:checked=on on:change=move |ev| {
+                        let checked = event_target_checked(&ev);
+                        let code = toggle.clone();
+                        chosen.update(|set| { if checked { set.insert(code); } else { set.remove(&code); } });
+                    }/>
+                    <label for=id>{label}</label>
+                </div>
+            }
+        })
+        .collect_view()
 }
 
 /// `/admin/integrations/webhooks/:id`: the delivery log.
