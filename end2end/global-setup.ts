@@ -42,7 +42,7 @@ async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: numbe
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const binary = process.env.TANDEM_BIN ?? path.join(root, 'target/debug/tandem');
   if (!existsSync(binary)) {
-    throw new Error(`no tandem binary at ${binary}; run "cargo leptos build" first`);
+    throw new Error(`no tandem binary at ${binary}; build it first (make test does: cargo test, then cargo leptos build --frontend-only)`);
   }
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-e2e-'));

@@ -48,13 +48,15 @@ install_cargo_leptos() {
     log "cargo-leptos $CARGO_LEPTOS_VERSION present"
     return
   fi
-  log "building cargo-leptos $CARGO_LEPTOS_VERSION (no_downloads; about 11 minutes, once per machine)"
+  log "building cargo-leptos $CARGO_LEPTOS_VERSION (no_downloads, unoptimised; once per machine)"
   local dir
   dir="$(mktemp -d)/cargo-leptos"
   unpack_crate cargo-leptos "$CARGO_LEPTOS_VERSION" "$dir"
   # cargo-util-schemas 0.14.2 needs a newer rustc than this machine has.
   (cd "$dir" && cargo update -p cargo-util-schemas --precise 0.14.1)
-  cargo install --path "$dir" --locked --features no_downloads
+  # It only drives cargo and the other tools, so it is built unoptimised:
+  # the optimised, fat-LTO build took 11 minutes of every fresh CI run.
+  cargo install --path "$dir" --locked --features no_downloads --debug
 }
 
 install_wasm_bindgen() {

@@ -10,6 +10,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 LOGS="$(mktemp -d)"
 trap 'rm -rf "$LOGS"' EXIT
 
+# The tests build with the flag a debug `cargo leptos build` gives the server
+# and the browser bundle. The browser tests then run the very server binary
+# the Rust tests built, with a bundle built for it, so no dependency compiles
+# twice. (A server built without the flag never hydrates a bundle built with
+# it, seen 2026-11-30; without the flag the debug server also overflowed a
+# worker thread's stack while rendering pages.)
+export RUSTFLAGS="--cfg erase_components"
+
 START=$SECONDS
 # Each step says how long the run has taken so far, so a slow CI shows where.
 step() { printf '\n==> [%dm%02ds] %s\n' $(((SECONDS - START) / 60)) $(((SECONDS - START) % 60)) "$*"; }
@@ -24,9 +32,10 @@ step "installing what is missing"
 scripts/install-tools.sh test
 
 step "format and lints"
+# Lints see the code as a release build compiles it (components not erased).
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy -p tandem-app --lib --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
+RUSTFLAGS= cargo clippy --workspace --all-targets --locked -- -D warnings
+RUSTFLAGS= cargo clippy -p tandem-app --lib --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 # The browser build must not pull in server-only crates.
 for crate in sea-orm sqlx argon2 tokio; do
   if cargo tree -p tandem-app --features hydrate --target wasm32-unknown-unknown -e normal -i "$crate" 2>/dev/null |
@@ -50,12 +59,9 @@ unset TANDEM_TEST_PG_URL
 read -r pg_passed pg_failed < <(count_rust "$LOGS/postgres.log")
 
 step "browser tests (Playwright with Debian's Chromium)"
-# A debug cargo-leptos build passes `--cfg erase_components` in RUSTFLAGS
-# to the server and the browser bundle alike, so its server shares no
-# artifacts with the tests' build and compiles every dependency again.
-# The tests' own debug server with that bundle does not hydrate (seen
-# 2026-11-30): the two builds must agree on the flag.
-cargo leptos build
+# cargo-leptos builds the bundle, styles and assets; the server is the
+# target/debug/tandem the Rust tests built above.
+cargo leptos build --frontend-only
 PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" \
   npx playwright test --config end2end/playwright.config.ts --reporter=list,json
 read -r e2e_passed e2e_failed < <(node -e '
