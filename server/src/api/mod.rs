@@ -129,13 +129,22 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crm::move_opportunity))
         .routes(routes!(crm::list_activities, crm::create_activity))
         .routes(routes!(crm::complete_activity))
-        .routes(routes!(money::list_shipments))
+        .routes(routes!(money::list_shipments, money::create_shipment))
         .routes(routes!(money::get_shipment))
-        .routes(routes!(money::list_invoices))
+        .routes(routes!(money::ship_shipment))
+        .routes(routes!(money::cancel_shipment))
+        .routes(routes!(money::list_invoices, money::raise_invoice))
         .routes(routes!(money::get_invoice))
+        .routes(routes!(money::cancel_invoice))
         .routes(routes!(money::pay_invoice))
-        .routes(routes!(money::list_purchase_orders))
+        .routes(routes!(
+            money::list_purchase_orders,
+            money::create_purchase_order
+        ))
         .routes(routes!(money::get_purchase_order))
+        .routes(routes!(money::send_purchase_order))
+        .routes(routes!(money::cancel_purchase_order))
+        .routes(routes!(money::receive_purchase_order))
 }
 
 /// The OpenAPI document of every route.

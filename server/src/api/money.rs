@@ -13,7 +13,8 @@ use tandem_domain::{
     money,
     services::{
         invoices::{self, InvoiceFilter, PaymentInput},
-        purchasing, shipments,
+        purchasing::{self, PoDetail, PoInput, PoLineInput},
+        shipments::{self, ShipmentDetail},
     },
 };
 use utoipa::{IntoParams, ToSchema};
@@ -45,6 +46,42 @@ pub struct Shipment {
     pub created_at: DateTime<Utc>,
     /// Shipped (UTC).
     pub shipped_at: Option<DateTime<Utc>>,
+    /// What it holds (not in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<ShipmentLine>>,
+}
+
+/// A line of a shipment.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ShipmentLine {
+    /// Key.
+    pub id: i64,
+    /// The order line it ships (the order's `lines[].id`).
+    pub order_line_id: i64,
+    /// The product.
+    pub product_id: i64,
+    /// SKU.
+    pub sku: String,
+    /// Quantity.
+    pub quantity: i64,
+}
+
+fn shipment_detail(d: ShipmentDetail) -> Shipment {
+    let lines = d
+        .lines
+        .into_iter()
+        .map(|l| ShipmentLine {
+            id: l.line.id,
+            order_line_id: l.line.order_line_id,
+            product_id: l.line.product_id,
+            sku: l.sku,
+            quantity: l.line.quantity,
+        })
+        .collect();
+    Shipment {
+        lines: Some(lines),
+        ..d.shipment.into()
+    }
 }
 
 impl From<shipment_entity::Model> for Shipment {
@@ -59,6 +96,7 @@ impl From<shipment_entity::Model> for Shipment {
             tracking: m.tracking,
             created_at: m.created_at,
             shipped_at: m.shipped_at,
+            lines: None,
         }
     }
 }
@@ -99,7 +137,7 @@ pub async fn list_shipments(
     Ok(Json(List::new(page, |row| row.shipment.into())))
 }
 
-/// One shipment (`shipments.read`).
+/// One shipment with its lines (`shipments.read`).
 #[utoipa::path(get, path = "/shipments/{id}", tag = "shipments",
     params(("id" = i64, Path, description = "Shipment id")),
     responses((status = 200, description = "The shipment", body = Shipment)))]
@@ -109,7 +147,101 @@ pub async fn get_shipment(
     Id(id): Id,
 ) -> ApiResult<Json<Shipment>> {
     let detail = shipments::get(&state.reader, caller.actor(), id).await?;
-    Ok(Json(detail.shipment.into()))
+    Ok(Json(shipment_detail(detail)))
+}
+
+/// A line of a new shipment.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShipmentLineIn {
+    /// An order line (the order's `lines[].id`).
+    pub order_line_id: i64,
+    /// How many: at most what the line has reserved and no open shipment
+    /// holds yet (0 leaves the line out).
+    pub quantity: i64,
+}
+
+/// A new shipment of an order.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShipmentIn {
+    /// The order, confirmed or partially shipped.
+    pub order_id: i64,
+    /// What to ship; none ships everything reserved that no open shipment
+    /// holds yet.
+    #[serde(default)]
+    pub lines: Vec<ShipmentLineIn>,
+}
+
+/// Opens a shipment (to pick and pack) of an order's reserved goods
+/// (`shipments.write`).
+#[utoipa::path(post, path = "/shipments", tag = "shipments", request_body = ShipmentIn,
+    responses((status = 201, description = "The open shipment, with its lines", body = Shipment)))]
+pub async fn create_shipment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(input): Body<ShipmentIn>,
+) -> ApiResult<(StatusCode, Json<Shipment>)> {
+    let lines: Vec<(i64, i64)> = input
+        .lines
+        .iter()
+        .map(|l| (l.order_line_id, l.quantity))
+        .collect();
+    let created = shipments::create(&state.db, caller.actor(), input.order_id, &lines)
+        .await
+        .map_err(|e| renamed(e, &[("line_id", "order_line_id")]))?;
+    let detail = shipments::get(&state.db, caller.actor(), created.id).await?;
+    Ok((StatusCode::CREATED, Json(shipment_detail(detail))))
+}
+
+/// How a shipment leaves.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShipIn {
+    /// Carrier (required, at most 100 characters).
+    pub carrier: String,
+    /// Tracking number (at most 100 characters).
+    #[serde(default)]
+    pub tracking: String,
+}
+
+/// Marks an open shipment shipped (`shipments.write`): its goods leave the
+/// warehouse and the order becomes partially shipped or shipped. Shipping
+/// a shipped shipment changes nothing.
+#[utoipa::path(post, path = "/shipments/{id}/ship", tag = "shipments", request_body = ShipIn,
+    params(("id" = i64, Path, description = "Shipment id")),
+    responses((status = 200, description = "The shipped shipment", body = Shipment)))]
+pub async fn ship_shipment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(input): Body<ShipIn>,
+) -> ApiResult<Json<Shipment>> {
+    shipments::ship(
+        &state.db,
+        caller.actor(),
+        id,
+        &input.carrier,
+        &input.tracking,
+    )
+    .await?;
+    let detail = shipments::get(&state.db, caller.actor(), id).await?;
+    Ok(Json(shipment_detail(detail)))
+}
+
+/// Cancels an open shipment (`shipments.write`); its quantities stay
+/// reserved on the order.
+#[utoipa::path(post, path = "/shipments/{id}/cancel", tag = "shipments",
+    params(("id" = i64, Path, description = "Shipment id")),
+    responses((status = 200, description = "The cancelled shipment", body = Shipment)))]
+pub async fn cancel_shipment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> ApiResult<Json<Shipment>> {
+    shipments::cancel(&state.db, caller.actor(), id).await?;
+    let detail = shipments::get(&state.db, caller.actor(), id).await?;
+    Ok(Json(shipment_detail(detail)))
 }
 
 /// A payment received.
@@ -264,9 +396,81 @@ pub async fn get_invoice(
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Json<Invoice>> {
-    let detail = invoices::get(&state.reader, caller.actor(), id).await?;
+    invoice_detail(&state.reader, caller.actor(), id)
+        .await
+        .map(Json)
+}
+
+async fn invoice_detail(
+    db: &impl sea_orm::ConnectionTrait,
+    actor: Option<&tandem_domain::auth::Actor>,
+    id: i64,
+) -> ApiResult<Invoice> {
+    let detail = invoices::get(db, actor, id).await?;
     let payments = detail.payments.into_iter().map(Payment::from).collect();
-    Ok(Json(invoice(detail.invoice, Some(payments))))
+    Ok(invoice(detail.invoice, Some(payments)))
+}
+
+/// What to invoice.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceIn {
+    /// The order, partially shipped or shipped.
+    pub order_id: i64,
+    /// Only this shipped shipment of the order; without it, everything
+    /// shipped and not yet invoiced.
+    #[serde(default)]
+    pub shipment_id: Option<i64>,
+}
+
+/// Raises an invoice for shipped, not yet invoiced quantities, issued
+/// today (UTC) and due after the customer's payment terms
+/// (`invoices.write`).
+#[utoipa::path(post, path = "/invoices", tag = "invoices", request_body = InvoiceIn,
+    responses((status = 201, description = "The invoice", body = Invoice)))]
+pub async fn raise_invoice(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(input): Body<InvoiceIn>,
+) -> ApiResult<(StatusCode, Json<Invoice>)> {
+    let today = Utc::now().date_naive();
+    let raised = invoices::raise(
+        &state.db,
+        caller.actor(),
+        input.order_id,
+        input.shipment_id,
+        today,
+    )
+    .await?;
+    let raised = invoice_detail(&state.db, caller.actor(), raised.id).await?;
+    Ok((StatusCode::CREATED, Json(raised)))
+}
+
+/// Why a document is cancelled.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonIn {
+    /// The reason (required, at most 500 characters).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Cancels an invoice nothing has settled yet; its quantities can be
+/// invoiced again (`invoices.write`). One with payments or credit notes
+/// needs a credit note instead.
+#[utoipa::path(post, path = "/invoices/{id}/cancel", tag = "invoices", request_body = ReasonIn,
+    params(("id" = i64, Path, description = "Invoice id")),
+    responses((status = 200, description = "The cancelled invoice", body = Invoice)))]
+pub async fn cancel_invoice(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(input): Body<ReasonIn>,
+) -> ApiResult<Json<Invoice>> {
+    invoices::cancel(&state.db, caller.actor(), id, &input.reason).await?;
+    invoice_detail(&state.db, caller.actor(), id)
+        .await
+        .map(Json)
 }
 
 fn bank_transfer() -> String {
@@ -343,6 +547,48 @@ pub struct PurchaseOrder {
     pub created_at: DateTime<Utc>,
     /// Sent (UTC).
     pub sent_at: Option<DateTime<Utc>>,
+    /// What it orders (not in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<PurchaseOrderLine>>,
+}
+
+/// A line of a purchase order.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PurchaseOrderLine {
+    /// Key.
+    pub id: i64,
+    /// The product.
+    pub product_id: i64,
+    /// SKU.
+    pub sku: String,
+    /// Ordered.
+    pub quantity: i64,
+    /// Received so far.
+    pub received: i64,
+    /// Unit price, minor units.
+    pub unit_price_minor: i64,
+    /// Quantity × unit price, minor units.
+    pub net_minor: i64,
+}
+
+fn purchase_order_detail(d: PoDetail) -> PurchaseOrder {
+    let lines = d
+        .lines
+        .into_iter()
+        .map(|l| PurchaseOrderLine {
+            id: l.line.id,
+            product_id: l.line.product_id,
+            sku: l.sku,
+            quantity: l.line.quantity,
+            received: l.line.received,
+            unit_price_minor: l.line.unit_price_minor,
+            net_minor: l.line.net_minor,
+        })
+        .collect();
+    PurchaseOrder {
+        lines: Some(lines),
+        ..d.order.into()
+    }
 }
 
 impl From<purchase_orders::Model> for PurchaseOrder {
@@ -359,6 +605,7 @@ impl From<purchase_orders::Model> for PurchaseOrder {
             notes: m.notes,
             created_at: m.created_at,
             sent_at: m.sent_at,
+            lines: None,
         }
     }
 }
@@ -399,7 +646,7 @@ pub async fn list_purchase_orders(
     Ok(Json(List::new(page, |row| row.order.into())))
 }
 
-/// One purchase order (`purchasing.read`).
+/// One purchase order with its lines (`purchasing.read`).
 #[utoipa::path(get, path = "/purchase-orders/{id}", tag = "purchasing",
     params(("id" = i64, Path, description = "Purchase order id")),
     responses((status = 200, description = "The purchase order", body = PurchaseOrder)))]
@@ -409,5 +656,181 @@ pub async fn get_purchase_order(
     Id(id): Id,
 ) -> ApiResult<Json<PurchaseOrder>> {
     let detail = purchasing::get(&state.reader, caller.actor(), id).await?;
-    Ok(Json(detail.order.into()))
+    Ok(Json(purchase_order_detail(detail)))
+}
+
+/// A line of a new purchase order.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseOrderLineIn {
+    /// The product.
+    pub product_id: i64,
+    /// Quantity, 1 to 1,000,000.
+    pub quantity: i64,
+    /// Unit price, minor units; without it the supplier's price, else the
+    /// product's cost price.
+    #[serde(default)]
+    pub unit_price_minor: Option<i64>,
+}
+
+/// A new purchase order.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseOrderIn {
+    /// The supplier (active).
+    pub supplier_id: i64,
+    /// The warehouse it is delivered to.
+    pub warehouse_id: i64,
+    /// Expected delivery; without it, today plus the supplier's lead time.
+    #[serde(default)]
+    pub expected_on: Option<NaiveDate>,
+    /// Notes (at most 2,000 characters).
+    #[serde(default)]
+    pub notes: String,
+    /// Lines (at least one).
+    pub lines: Vec<PurchaseOrderLineIn>,
+}
+
+/// Creates a draft purchase order (`purchasing.write`); send it to order.
+#[utoipa::path(post, path = "/purchase-orders", tag = "purchasing", request_body = PurchaseOrderIn,
+    responses((status = 201, description = "The draft, with its lines", body = PurchaseOrder)))]
+pub async fn create_purchase_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(input): Body<PurchaseOrderIn>,
+) -> ApiResult<(StatusCode, Json<PurchaseOrder>)> {
+    let input = PoInput {
+        supplier_id: input.supplier_id,
+        warehouse_id: input.warehouse_id,
+        expected_on: input.expected_on,
+        notes: input.notes,
+        lines: input
+            .lines
+            .into_iter()
+            .map(|l| PoLineInput {
+                product_id: l.product_id,
+                quantity: l.quantity,
+                unit_price_minor: l.unit_price_minor,
+            })
+            .collect(),
+    };
+    let created = purchasing::create(&state.db, caller.actor(), &input)
+        .await
+        .map_err(|e| renamed(e, &[("unit_price", "unit_price_minor")]))?;
+    let detail = purchasing::get(&state.db, caller.actor(), created.id).await?;
+    Ok((StatusCode::CREATED, Json(purchase_order_detail(detail))))
+}
+
+/// Sends a draft purchase order to its supplier (`purchasing.write`).
+#[utoipa::path(post, path = "/purchase-orders/{id}/send", tag = "purchasing",
+    params(("id" = i64, Path, description = "Purchase order id")),
+    responses((status = 200, description = "The sent purchase order", body = PurchaseOrder)))]
+pub async fn send_purchase_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> ApiResult<Json<PurchaseOrder>> {
+    purchasing::send(&state.db, caller.actor(), id).await?;
+    let detail = purchasing::get(&state.db, caller.actor(), id).await?;
+    Ok(Json(purchase_order_detail(detail)))
+}
+
+/// Cancels a draft or sent purchase order before anything arrived
+/// (`purchasing.write`).
+#[utoipa::path(post, path = "/purchase-orders/{id}/cancel", tag = "purchasing",
+    params(("id" = i64, Path, description = "Purchase order id")),
+    responses((status = 200, description = "The cancelled purchase order", body = PurchaseOrder)))]
+pub async fn cancel_purchase_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> ApiResult<Json<PurchaseOrder>> {
+    purchasing::cancel(&state.db, caller.actor(), id).await?;
+    let detail = purchasing::get(&state.db, caller.actor(), id).await?;
+    Ok(Json(purchase_order_detail(detail)))
+}
+
+/// A line of goods received.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptLineIn {
+    /// A line of the purchase order (its `lines[].id`).
+    pub purchase_order_line_id: i64,
+    /// How many arrived: at most what is still outstanding (0 leaves the
+    /// line out).
+    pub quantity: i64,
+}
+
+/// Goods received for a purchase order.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptIn {
+    /// What arrived; none receives everything outstanding.
+    #[serde(default)]
+    pub lines: Vec<ReceiptLineIn>,
+}
+
+/// Stock reserved for a waiting sales order by a receipt.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Reserved {
+    /// The sales order's number.
+    pub order_number: String,
+    /// Units reserved for it.
+    pub quantity: i64,
+}
+
+/// A receipt of goods.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Receipt {
+    /// Key.
+    pub id: i64,
+    /// Readable number (`RC-2026-000042`).
+    pub number: String,
+    /// Where the goods arrived.
+    pub warehouse_id: i64,
+    /// When (UTC).
+    pub received_at: DateTime<Utc>,
+    /// Backordered sales orders that got stock, oldest first.
+    pub reserved: Vec<Reserved>,
+    /// The purchase order after the receipt.
+    pub purchase_order: PurchaseOrder,
+}
+
+/// Records goods arriving for a sent purchase order
+/// (`purchasing.receive`): the stock goes up and waiting backorders are
+/// reserved, oldest first.
+#[utoipa::path(post, path = "/purchase-orders/{id}/receipts", tag = "purchasing", request_body = ReceiptIn,
+    params(("id" = i64, Path, description = "Purchase order id")),
+    responses((status = 201, description = "The receipt", body = Receipt)))]
+pub async fn receive_purchase_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(input): Body<ReceiptIn>,
+) -> ApiResult<(StatusCode, Json<Receipt>)> {
+    let lines: Vec<(i64, i64)> = input
+        .lines
+        .iter()
+        .map(|l| (l.purchase_order_line_id, l.quantity))
+        .collect();
+    let got = purchasing::receive(&state.db, caller.actor(), id, &lines)
+        .await
+        .map_err(|e| renamed(e, &[("line_id", "purchase_order_line_id")]))?;
+    let detail = purchasing::get(&state.db, caller.actor(), id).await?;
+    let receipt = Receipt {
+        id: got.receipt.id,
+        number: got.receipt.number,
+        warehouse_id: got.receipt.warehouse_id,
+        received_at: got.receipt.received_at,
+        reserved: got
+            .reserved
+            .into_iter()
+            .map(|(order_number, quantity)| Reserved {
+                order_number,
+                quantity,
+            })
+            .collect(),
+        purchase_order: purchase_order_detail(detail),
+    };
+    Ok((StatusCode::CREATED, Json(receipt)))
 }

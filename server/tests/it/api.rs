@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use tandem_domain::{
     auth::{builtin::BuiltinRole, Permission},
     entities::{
-        api_tokens, invoices, pipeline_stages, purchase_orders, sales_orders, shipments, users,
+        api_tokens, invoices, pipeline_stages, purchase_orders, sales_orders, shipments, suppliers,
+        users,
     },
     services::{access, api_tokens as tokens, demo, users as user_service},
 };
@@ -142,6 +143,8 @@ async fn cases(app: &TestApp, token: &str) -> Fallible<Vec<Case>> {
     let bad_list = "?limit=0".to_owned();
     let crm = crm_fixtures(app, token).await?;
     let money = money_fixtures(app).await?;
+    let flow = flow_fixtures(app, token).await?;
+    let po = json!({"supplier_id": flow.supplier, "warehouse_id": 1, "lines": [{"product_id": flow.product, "quantity": 4}]});
     Ok(vec![
         case("get /customers", "/api/v1/customers".into(), None, All(&["customers.read"]))
             .bad(format!("/api/v1/customers{bad_list}"), None, StatusCode::BAD_REQUEST),
@@ -237,6 +240,26 @@ async fn cases(app: &TestApp, token: &str) -> Fallible<Vec<Case>> {
             .bad("/api/v1/purchase-orders?supplier_id=1.5".into(), None, StatusCode::BAD_REQUEST),
         case("get /purchase-orders/{id}", format!("/api/v1/purchase-orders/{}", money.purchase_order), None, All(&["purchasing.read"]))
             .missing(&format!("/api/v1/purchase-orders/{MISSING}")),
+        case("post /shipments", "/api/v1/shipments".into(), Some(json!({"order_id": flow.confirmed})), All(&["shipments.write"]))
+            .bad("/api/v1/shipments".into(), Some(json!({"order_id": flow.confirmed, "lines": [{"order_line_id": MISSING, "quantity": 1}]})), StatusCode::UNPROCESSABLE_ENTITY),
+        case("post /shipments/{id}/ship", format!("/api/v1/shipments/{}/ship", flow.open_shipment), Some(json!({"carrier": "DHL", "tracking": "JD014600006281"})), All(&["shipments.write"]))
+            .bad(format!("/api/v1/shipments/{}/ship", flow.open_shipment), Some(json!({"carrier": " "})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/shipments/{MISSING}/ship")),
+        case("post /shipments/{id}/cancel", format!("/api/v1/shipments/{}/cancel", flow.other_open_shipment), None, All(&["shipments.write"]))
+            .missing(&format!("/api/v1/shipments/{MISSING}/cancel")),
+        case("post /invoices", "/api/v1/invoices".into(), Some(json!({"order_id": flow.shipped_order, "shipment_id": flow.shipped})), All(&["invoices.write"])),
+        case("post /invoices/{id}/cancel", format!("/api/v1/invoices/{}/cancel", flow.invoice), Some(json!({"reason": "Raised twice by mistake"})), All(&["invoices.write"]))
+            .bad(format!("/api/v1/invoices/{}/cancel", flow.invoice), Some(json!({"reason": ""})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/invoices/{MISSING}/cancel")),
+        case("post /purchase-orders", "/api/v1/purchase-orders".into(), Some(po), All(&["purchasing.write"]))
+            .bad("/api/v1/purchase-orders".into(), Some(json!({"supplier_id": flow.supplier, "warehouse_id": 1, "lines": [{"product_id": flow.product, "quantity": 0, "unit_price_minor": -1}]})), StatusCode::UNPROCESSABLE_ENTITY),
+        case("post /purchase-orders/{id}/send", format!("/api/v1/purchase-orders/{}/send", flow.draft_po), None, All(&["purchasing.write"]))
+            .missing(&format!("/api/v1/purchase-orders/{MISSING}/send")),
+        case("post /purchase-orders/{id}/cancel", format!("/api/v1/purchase-orders/{}/cancel", flow.po_to_cancel), None, All(&["purchasing.write"]))
+            .missing(&format!("/api/v1/purchase-orders/{MISSING}/cancel")),
+        case("post /purchase-orders/{id}/receipts", format!("/api/v1/purchase-orders/{}/receipts", flow.sent_po), Some(json!({})), All(&["purchasing.receive"]))
+            .bad(format!("/api/v1/purchase-orders/{}/receipts", flow.sent_po), Some(json!({"lines": [{"purchase_order_line_id": MISSING, "quantity": 1}]})), StatusCode::UNPROCESSABLE_ENTITY)
+            .missing(&format!("/api/v1/purchase-orders/{MISSING}/receipts")),
     ])
 }
 
@@ -314,6 +337,118 @@ async fn money_fixtures(app: &TestApp) -> Fallible<Money> {
         shipment,
         invoice,
         purchase_order,
+    })
+}
+
+/// Documents the fulfilment and purchasing writes act on, made through the
+/// API on a product of their own (so demo orders never take its stock).
+struct Flow {
+    product: i64,
+    supplier: i64,
+    /// Confirmed, nothing in a shipment yet.
+    confirmed: i64,
+    /// Open shipments (of another order).
+    open_shipment: i64,
+    other_open_shipment: i64,
+    /// A shipped, uninvoiced shipment and its order.
+    shipped_order: i64,
+    shipped: i64,
+    /// An invoice nothing has paid.
+    invoice: i64,
+    /// Purchase orders: two drafts and a sent one.
+    draft_po: i64,
+    po_to_cancel: i64,
+    sent_po: i64,
+}
+
+/// Posts as `token` and expects success; the answer's JSON.
+async fn posted(app: &TestApp, token: &str, path: &str, body: Value) -> Fallible<Value> {
+    let reply = app
+        .api("POST", path, Some(token), Some(&body.to_string()), None)
+        .await?;
+    if !reply.status.is_success() {
+        return Err(format!("{path}: {} {}", reply.status, reply.body).into());
+    }
+    Ok(json_of(&reply))
+}
+
+/// A confirmed order of `quantity` × `product`, fully reserved; (order, line).
+async fn confirmed_order(
+    app: &TestApp,
+    token: &str,
+    product: i64,
+    quantity: i64,
+) -> Fallible<(i64, i64)> {
+    let order = json!({"customer_id": 1, "warehouse_id": 1, "lines": [{"product_id": product, "quantity": quantity}]});
+    let id = id_of(&created(app, token, "/api/v1/orders", order).await?)?;
+    let order = posted(
+        app,
+        token,
+        &format!("/api/v1/orders/{id}/confirm"),
+        json!({}),
+    )
+    .await?;
+    let line = &order["lines"][0];
+    if line["reserved"] != json!(quantity) {
+        return Err(format!("order {id} not fully reserved: {order}").into());
+    }
+    Ok((id, line["id"].as_i64().ok_or("no line id")?))
+}
+
+async fn flow_fixtures(app: &TestApp, token: &str) -> Fallible<Flow> {
+    let unique = uuid_like();
+    let product = json!({"sku": format!("FLOW-{unique}"), "name": "Flow widget", "list_price_minor": 500, "tax_rate_bp": 1900});
+    let product = id_of(&created(app, token, "/api/v1/products", product).await?)?;
+    let stock = json!({"product_id": product, "warehouse_id": 1, "quantity": 10, "reason": "API test stock"});
+    posted(app, token, "/api/v1/stock/adjustments", stock).await?;
+    let (confirmed, _) = confirmed_order(app, token, product, 1).await?;
+    let (open, line) = confirmed_order(app, token, product, 2).await?;
+    let one = json!({"order_id": open, "lines": [{"order_line_id": line, "quantity": 1}]});
+    let open_shipment = id_of(&created(app, token, "/api/v1/shipments", one.clone()).await?)?;
+    let other_open_shipment = id_of(&created(app, token, "/api/v1/shipments", one).await?)?;
+    let (shipped_order, line) = confirmed_order(app, token, product, 2).await?;
+    let one = json!({"order_id": shipped_order, "lines": [{"order_line_id": line, "quantity": 1}]});
+    let mut shipped = Vec::new();
+    for _ in 0..2 {
+        let id = id_of(&created(app, token, "/api/v1/shipments", one.clone()).await?)?;
+        let carrier = json!({"carrier": "UPS"});
+        posted(app, token, &format!("/api/v1/shipments/{id}/ship"), carrier).await?;
+        shipped.push(id);
+    }
+    let raise = json!({"order_id": shipped_order, "shipment_id": shipped[1]});
+    let invoice = id_of(&created(app, token, "/api/v1/invoices", raise).await?)?;
+    let supplier = suppliers::Entity::find()
+        .filter(suppliers::Column::Active.eq(true))
+        .one(&app.db.conn)
+        .await?
+        .ok_or("no demo supplier")?
+        .id;
+    let po = json!({"supplier_id": supplier, "warehouse_id": 1, "lines": [{"product_id": product, "quantity": 5, "unit_price_minor": 300}]});
+    let mut pos = Vec::new();
+    for _ in 0..3 {
+        pos.push(id_of(
+            &created(app, token, "/api/v1/purchase-orders", po.clone()).await?,
+        )?);
+    }
+    posted(
+        app,
+        token,
+        &format!("/api/v1/purchase-orders/{}/send", pos[2]),
+        json!({}),
+    )
+    .await?;
+    Ok(Flow {
+        product,
+        supplier,
+        confirmed,
+        open_shipment,
+        other_open_shipment,
+        shipped_order,
+        shipped: shipped[0],
+        invoice,
+        draft_po: pos[0],
+        po_to_cancel: pos[1],
+        sent_po: pos[2],
     })
 }
 
