@@ -77,6 +77,20 @@ fn tags(stored: &str) -> Vec<String> {
         .collect()
 }
 
+/// The answer to a write that was made: the record as the caller's read
+/// shows it or, for a caller who may write it but not read it (403), the
+/// record the write returned. A 403 after the change would tell the client
+/// that nothing happened, and its retry would make the change again.
+fn after_write<T, E: Into<Problem>>(
+    read: Result<T, E>,
+    written: impl FnOnce() -> T,
+) -> ApiResult<T> {
+    match read.map_err(Into::into) {
+        Err(problem) if problem.status == StatusCode::FORBIDDEN.as_u16() => Ok(written()),
+        other => other,
+    }
+}
+
 /// Reads a list's `after` and `limit`: the service's cursor and page size.
 fn window(after: Option<&str>, limit: Option<u64>) -> ApiResult<(Option<i64>, u64)> {
     let after = match after.filter(|a| !a.is_empty()) {

@@ -20,6 +20,7 @@ use tandem_domain::{
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
+    after_write,
     extract::{Body, Caller, Id, Params},
     problem::{renamed, ApiResult},
     window, List,
@@ -190,8 +191,9 @@ pub async fn create_shipment(
     let created = shipments::create(&state.db, caller.actor(), input.order_id, &lines)
         .await
         .map_err(|e| renamed(e, &[("line_id", "order_line_id")]))?;
-    let detail = shipments::get(&state.db, caller.actor(), created.id).await?;
-    Ok((StatusCode::CREATED, Json(shipment_detail(detail))))
+    let read = shipments::get(&state.db, caller.actor(), created.id).await;
+    let shipment = after_write(read.map(shipment_detail), || created.into())?;
+    Ok((StatusCode::CREATED, Json(shipment)))
 }
 
 /// How a shipment leaves.
@@ -217,7 +219,7 @@ pub async fn ship_shipment(
     Id(id): Id,
     Body(input): Body<ShipIn>,
 ) -> ApiResult<Json<Shipment>> {
-    shipments::ship(
+    let shipped = shipments::ship(
         &state.db,
         caller.actor(),
         id,
@@ -225,8 +227,8 @@ pub async fn ship_shipment(
         &input.tracking,
     )
     .await?;
-    let detail = shipments::get(&state.db, caller.actor(), id).await?;
-    Ok(Json(shipment_detail(detail)))
+    let read = shipments::get(&state.db, caller.actor(), id).await;
+    after_write(read.map(shipment_detail), || shipped.into()).map(Json)
 }
 
 /// Cancels an open shipment (`shipments.write`); its quantities stay
@@ -239,9 +241,9 @@ pub async fn cancel_shipment(
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Json<Shipment>> {
-    shipments::cancel(&state.db, caller.actor(), id).await?;
-    let detail = shipments::get(&state.db, caller.actor(), id).await?;
-    Ok(Json(shipment_detail(detail)))
+    let cancelled = shipments::cancel(&state.db, caller.actor(), id).await?;
+    let read = shipments::get(&state.db, caller.actor(), id).await;
+    after_write(read.map(shipment_detail), || cancelled.into()).map(Json)
 }
 
 /// A payment received.
@@ -442,7 +444,8 @@ pub async fn raise_invoice(
         today,
     )
     .await?;
-    let raised = invoice_detail(&state.db, caller.actor(), raised.id).await?;
+    let read = invoice_detail(&state.db, caller.actor(), raised.id).await;
+    let raised = after_write(read, || invoice(raised, None))?;
     Ok((StatusCode::CREATED, Json(raised)))
 }
 
@@ -717,8 +720,9 @@ pub async fn create_purchase_order(
     let created = purchasing::create(&state.db, caller.actor(), &input)
         .await
         .map_err(|e| renamed(e, &[("unit_price", "unit_price_minor")]))?;
-    let detail = purchasing::get(&state.db, caller.actor(), created.id).await?;
-    Ok((StatusCode::CREATED, Json(purchase_order_detail(detail))))
+    let read = purchasing::get(&state.db, caller.actor(), created.id).await;
+    let created = after_write(read.map(purchase_order_detail), || created.into())?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// Sends a draft purchase order to its supplier (`purchasing.write`).
@@ -730,9 +734,9 @@ pub async fn send_purchase_order(
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Json<PurchaseOrder>> {
-    purchasing::send(&state.db, caller.actor(), id).await?;
-    let detail = purchasing::get(&state.db, caller.actor(), id).await?;
-    Ok(Json(purchase_order_detail(detail)))
+    let sent = purchasing::send(&state.db, caller.actor(), id).await?;
+    let read = purchasing::get(&state.db, caller.actor(), id).await;
+    after_write(read.map(purchase_order_detail), || sent.into()).map(Json)
 }
 
 /// Cancels a draft or sent purchase order before anything arrived
@@ -745,9 +749,9 @@ pub async fn cancel_purchase_order(
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Json<PurchaseOrder>> {
-    purchasing::cancel(&state.db, caller.actor(), id).await?;
-    let detail = purchasing::get(&state.db, caller.actor(), id).await?;
-    Ok(Json(purchase_order_detail(detail)))
+    let cancelled = purchasing::cancel(&state.db, caller.actor(), id).await?;
+    let read = purchasing::get(&state.db, caller.actor(), id).await;
+    after_write(read.map(purchase_order_detail), || cancelled.into()).map(Json)
 }
 
 /// A line of goods received.
@@ -816,7 +820,8 @@ pub async fn receive_purchase_order(
     let got = purchasing::receive(&state.db, caller.actor(), id, &lines)
         .await
         .map_err(|e| renamed(e, &[("line_id", "purchase_order_line_id")]))?;
-    let detail = purchasing::get(&state.db, caller.actor(), id).await?;
+    let read = purchasing::get(&state.db, caller.actor(), id).await;
+    let purchase_order = after_write(read.map(purchase_order_detail), || got.order.into())?;
     let receipt = Receipt {
         id: got.receipt.id,
         number: got.receipt.number,
@@ -830,7 +835,7 @@ pub async fn receive_purchase_order(
                 quantity,
             })
             .collect(),
-        purchase_order: purchase_order_detail(detail),
+        purchase_order,
     };
     Ok((StatusCode::CREATED, Json(receipt)))
 }

@@ -106,15 +106,33 @@ fn is_problem(reply: &Reply) -> bool {
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
-/// Creates a record through the API as `token`; its JSON.
-async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Fallible<Value> {
+/// Posts as `token` and expects a success; the status and the JSON.
+async fn posted_as(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> Fallible<(StatusCode, Value)> {
     let reply = app
         .api("POST", path, Some(token), Some(&body.to_string()), None)
         .await?;
-    if reply.status != StatusCode::CREATED {
+    if !reply.status.is_success() {
         return Err(format!("{path}: {} {}", reply.status, reply.body).into());
     }
-    Ok(json_of(&reply))
+    Ok((reply.status, json_of(&reply)))
+}
+
+/// Posts as `token` and expects a success; the answer's JSON.
+async fn posted(app: &TestApp, token: &str, path: &str, body: Value) -> Fallible<Value> {
+    Ok(posted_as(app, token, path, body).await?.1)
+}
+
+/// Creates a record through the API as `token` (201); its JSON.
+async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Fallible<Value> {
+    match posted_as(app, token, path, body).await? {
+        (StatusCode::CREATED, record) => Ok(record),
+        (status, record) => Err(format!("{path}: {status} {record}").into()),
+    }
 }
 
 fn id_of(record: &Value) -> Fallible<i64> {
@@ -361,17 +379,6 @@ struct Flow {
     sent_po: i64,
 }
 
-/// Posts as `token` and expects success; the answer's JSON.
-async fn posted(app: &TestApp, token: &str, path: &str, body: Value) -> Fallible<Value> {
-    let reply = app
-        .api("POST", path, Some(token), Some(&body.to_string()), None)
-        .await?;
-    if !reply.status.is_success() {
-        return Err(format!("{path}: {} {}", reply.status, reply.body).into());
-    }
-    Ok(json_of(&reply))
-}
-
 /// A confirmed order of `quantity` × `product`, fully reserved; (order, line).
 async fn confirmed_order(
     app: &TestApp,
@@ -582,6 +589,50 @@ async fn every_endpoint_keeps_its_contract() -> TestResult {
         failures.len(),
         failures.join("\n")
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_write_the_token_may_not_read_back_answers_what_it_did_once() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin = app.token(ADMIN_EMAIL, None).await?;
+    let writer = app.token(ADMIN_EMAIL, Some(&["shipments.write"])).await?;
+    let flow = flow_fixtures(&app, &admin).await?;
+    let body = json!({"order_id": flow.confirmed}).to_string();
+    let first = app
+        .api(
+            "POST",
+            "/api/v1/shipments",
+            Some(&writer),
+            Some(&body),
+            Some("write-only"),
+        )
+        .await?;
+    // Made, so not a 403 (a client would make it again): the shipment as
+    // the write returned it, without the lines only a reader sees.
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let shipment = json_of(&first);
+    assert_eq!(shipment["state"], json!("open"));
+    assert_eq!(shipment["order_id"], json!(flow.confirmed));
+    assert!(shipment.get("lines").is_none(), "{shipment}");
+    let again = app
+        .api(
+            "POST",
+            "/api/v1/shipments",
+            Some(&writer),
+            Some(&body),
+            Some("write-only"),
+        )
+        .await?;
+    assert_eq!((again.status, &again.body), (first.status, &first.body));
+    let made = shipments::Entity::find()
+        .filter(shipments::Column::OrderId.eq(flow.confirmed))
+        .all(&app.db.conn)
+        .await?;
+    assert_eq!(made.len(), 1);
+    let read = format!("/api/v1/shipments/{}", id_of(&shipment)?);
+    let read = app.api("GET", &read, Some(&writer), None, None).await?;
+    assert_eq!(read.status, StatusCode::FORBIDDEN);
     Ok(())
 }
 
