@@ -12,7 +12,7 @@ use tandem_domain::{
     },
     money,
     services::{
-        invoices::{self, InvoiceFilter, PaymentInput},
+        invoices::{self, InvoiceDetail, InvoiceFilter, PaymentInput},
         purchasing::{self, PoDetail, PoInput, PoLineInput},
         shipments::{self, ShipmentDetail},
     },
@@ -83,6 +83,16 @@ fn shipment_detail(d: ShipmentDetail) -> Shipment {
         lines: Some(lines),
         ..d.shipment.into()
     }
+}
+
+/// A shipment after a write, as the caller may see it (see [`after_write`]).
+async fn shipment_after(
+    state: &AppState,
+    caller: &Caller,
+    written: shipment_entity::Model,
+) -> ApiResult<Shipment> {
+    let read = shipments::get(&state.db, caller.actor(), written.id).await;
+    after_write(read.map(shipment_detail), || written.into())
 }
 
 impl From<shipment_entity::Model> for Shipment {
@@ -191,8 +201,7 @@ pub async fn create_shipment(
     let created = shipments::create(&state.db, caller.actor(), input.order_id, &lines)
         .await
         .map_err(|e| renamed(e, &[("line_id", "order_line_id")]))?;
-    let read = shipments::get(&state.db, caller.actor(), created.id).await;
-    let shipment = after_write(read.map(shipment_detail), || created.into())?;
+    let shipment = shipment_after(&state, &caller, created).await?;
     Ok((StatusCode::CREATED, Json(shipment)))
 }
 
@@ -227,8 +236,7 @@ pub async fn ship_shipment(
         &input.tracking,
     )
     .await?;
-    let read = shipments::get(&state.db, caller.actor(), id).await;
-    after_write(read.map(shipment_detail), || shipped.into()).map(Json)
+    shipment_after(&state, &caller, shipped).await.map(Json)
 }
 
 /// Cancels an open shipment (`shipments.write`); its quantities stay
@@ -242,8 +250,7 @@ pub async fn cancel_shipment(
     Id(id): Id,
 ) -> ApiResult<Json<Shipment>> {
     let cancelled = shipments::cancel(&state.db, caller.actor(), id).await?;
-    let read = shipments::get(&state.db, caller.actor(), id).await;
-    after_write(read.map(shipment_detail), || cancelled.into()).map(Json)
+    shipment_after(&state, &caller, cancelled).await.map(Json)
 }
 
 /// A payment received.
@@ -398,19 +405,23 @@ pub async fn get_invoice(
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Json<Invoice>> {
-    invoice_detail(&state.reader, caller.actor(), id)
-        .await
-        .map(Json)
+    let detail = invoices::get(&state.reader, caller.actor(), id).await?;
+    Ok(Json(invoice_detail(detail)))
 }
 
-async fn invoice_detail(
-    db: &impl sea_orm::ConnectionTrait,
-    actor: Option<&tandem_domain::auth::Actor>,
-    id: i64,
+fn invoice_detail(d: InvoiceDetail) -> Invoice {
+    let payments = d.payments.into_iter().map(Payment::from).collect();
+    invoice(d.invoice, Some(payments))
+}
+
+/// An invoice after a write, as the caller may see it (see [`after_write`]).
+async fn invoice_after(
+    state: &AppState,
+    caller: &Caller,
+    written: invoice_entity::Model,
 ) -> ApiResult<Invoice> {
-    let detail = invoices::get(db, actor, id).await?;
-    let payments = detail.payments.into_iter().map(Payment::from).collect();
-    Ok(invoice(detail.invoice, Some(payments)))
+    let read = invoices::get(&state.db, caller.actor(), written.id).await;
+    after_write(read.map(invoice_detail), || invoice(written, None))
 }
 
 /// What to invoice.
@@ -444,8 +455,7 @@ pub async fn raise_invoice(
         today,
     )
     .await?;
-    let read = invoice_detail(&state.db, caller.actor(), raised.id).await;
-    let raised = after_write(read, || invoice(raised, None))?;
+    let raised = invoice_after(&state, &caller, raised).await?;
     Ok((StatusCode::CREATED, Json(raised)))
 }
 
@@ -470,10 +480,8 @@ pub async fn cancel_invoice(
     Id(id): Id,
     Body(input): Body<ReasonIn>,
 ) -> ApiResult<Json<Invoice>> {
-    invoices::cancel(&state.db, caller.actor(), id, &input.reason).await?;
-    invoice_detail(&state.db, caller.actor(), id)
-        .await
-        .map(Json)
+    let cancelled = invoices::cancel(&state.db, caller.actor(), id, &input.reason).await?;
+    invoice_after(&state, &caller, cancelled).await.map(Json)
 }
 
 fn bank_transfer() -> String {
@@ -613,6 +621,17 @@ impl From<purchase_orders::Model> for PurchaseOrder {
     }
 }
 
+/// A purchase order after a write, as the caller may see it (see
+/// [`after_write`]).
+async fn purchase_order_after(
+    state: &AppState,
+    caller: &Caller,
+    written: purchase_orders::Model,
+) -> ApiResult<PurchaseOrder> {
+    let read = purchasing::get(&state.db, caller.actor(), written.id).await;
+    after_write(read.map(purchase_order_detail), || written.into())
+}
+
 /// Filters of the purchase order list.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -720,8 +739,7 @@ pub async fn create_purchase_order(
     let created = purchasing::create(&state.db, caller.actor(), &input)
         .await
         .map_err(|e| renamed(e, &[("unit_price", "unit_price_minor")]))?;
-    let read = purchasing::get(&state.db, caller.actor(), created.id).await;
-    let created = after_write(read.map(purchase_order_detail), || created.into())?;
+    let created = purchase_order_after(&state, &caller, created).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -735,8 +753,7 @@ pub async fn send_purchase_order(
     Id(id): Id,
 ) -> ApiResult<Json<PurchaseOrder>> {
     let sent = purchasing::send(&state.db, caller.actor(), id).await?;
-    let read = purchasing::get(&state.db, caller.actor(), id).await;
-    after_write(read.map(purchase_order_detail), || sent.into()).map(Json)
+    purchase_order_after(&state, &caller, sent).await.map(Json)
 }
 
 /// Cancels a draft or sent purchase order before anything arrived
@@ -750,8 +767,9 @@ pub async fn cancel_purchase_order(
     Id(id): Id,
 ) -> ApiResult<Json<PurchaseOrder>> {
     let cancelled = purchasing::cancel(&state.db, caller.actor(), id).await?;
-    let read = purchasing::get(&state.db, caller.actor(), id).await;
-    after_write(read.map(purchase_order_detail), || cancelled.into()).map(Json)
+    purchase_order_after(&state, &caller, cancelled)
+        .await
+        .map(Json)
 }
 
 /// A line of goods received.
@@ -820,8 +838,7 @@ pub async fn receive_purchase_order(
     let got = purchasing::receive(&state.db, caller.actor(), id, &lines)
         .await
         .map_err(|e| renamed(e, &[("line_id", "purchase_order_line_id")]))?;
-    let read = purchasing::get(&state.db, caller.actor(), id).await;
-    let purchase_order = after_write(read.map(purchase_order_detail), || got.order.into())?;
+    let purchase_order = purchase_order_after(&state, &caller, got.order).await?;
     let receipt = Receipt {
         id: got.receipt.id,
         number: got.receipt.number,
