@@ -57,6 +57,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       TANDEM_SEED_DEMO: 'true',
       TANDEM_ADMIN_PASSWORD: ADMIN_PASSWORD,
       TANDEM_LOG: process.env.TANDEM_LOG ?? 'warn',
+      // The webhook test's receiver listens on loopback, which webhooks
+      // reach only when the operator allows it.
+      TANDEM_WEBHOOK_ALLOW_NETS: '127.0.0.0/8',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

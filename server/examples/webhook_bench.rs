@@ -90,6 +90,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
+    // The receiver is on loopback: allowed as an operator would allow it.
+    let targets = webhooks::Targets::allowing(vec!["127.0.0.0/8".parse::<webhooks::Net>()?]);
     let created = webhooks::create(
         &db.conn,
         Some(&admin),
@@ -99,6 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             event_types: vec!["*".into()],
             active: true,
         },
+        &targets,
         chrono::Utc::now() - chrono::Duration::seconds(1),
     )
     .await?;
@@ -119,7 +122,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         txn.commit().await?;
         left = left.saturating_sub(1000);
     }
-    let relay = Relay::new(db.conn.clone(), RelayConfig::default())?;
+    let relay = Relay::new(
+        db.conn.clone(),
+        RelayConfig {
+            targets,
+            ..Default::default()
+        },
+    )?;
     let started = Instant::now();
     let limit = Duration::from_secs(600);
     while receiver.good.load(Ordering::Relaxed) < events && started.elapsed() < limit {

@@ -2,16 +2,30 @@
 //! due deliveries with a lease and POSTs them, signed, each in its own task
 //! (a slow endpoint holds only its own slots), then records the outcome.
 //! The rules and the data are `tandem_domain::services::webhooks`.
+//!
+//! Every delivery goes only where [`RelayConfig::targets`] allows: the
+//! URL is checked again before sending (an address written in it is never
+//! resolved), and the client resolves names through `Guard`, which
+//! refuses a name when any of its addresses is not allowed and otherwise
+//! hands exactly the checked addresses to the connection, so a name that
+//! resolves elsewhere on the next lookup (DNS rebinding) gains nothing.
+//! No proxy is used (the proxy's address would be the one checked) and no
+//! redirect is followed. What an endpoint answers is never read: only its
+//! status is recorded.
 
 use std::{
     collections::HashMap,
+    error::Error as StdError,
+    fmt,
+    net::SocketAddr,
     sync::{Arc, Mutex},
     time::Duration,
 };
 
 use chrono::{DateTime, Utc};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use tandem_domain::{
-    services::webhooks::{self, Due, Outcome},
+    services::webhooks::{self, Due, Failure, Outcome, Targets},
     Db,
 };
 use tokio::{sync::Semaphore, task::JoinHandle};
@@ -25,6 +39,12 @@ pub struct RelayConfig {
     pub concurrency: usize,
     /// Deliveries in flight at once to one endpoint.
     pub per_endpoint: usize,
+    /// The addresses deliveries may reach: public ones and the networks of
+    /// `TANDEM_WEBHOOK_ALLOW_NETS`.
+    pub targets: Targets,
+    /// How names are looked up; whatever it answers is checked against
+    /// `targets` before a connection is made.
+    pub lookup: Lookup,
 }
 
 impl Default for RelayConfig {
@@ -33,8 +53,120 @@ impl Default for RelayConfig {
             timeout: Duration::from_secs(10),
             concurrency: 32,
             per_endpoint: 8,
+            targets: Targets::public_only(),
+            lookup: Lookup::default(),
         }
     }
+}
+
+/// Where the relay looks names up: the system's resolver, unless another
+/// is given (tests give one that answers what they choose).
+#[derive(Clone, Default)]
+pub struct Lookup(Option<Arc<dyn Resolve>>);
+
+impl Lookup {
+    /// Names are looked up by `resolver` instead of the system.
+    pub fn with(resolver: Arc<dyn Resolve>) -> Self {
+        Self(Some(resolver))
+    }
+}
+
+impl fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Lookup(custom)"
+        } else {
+            "Lookup(system)"
+        })
+    }
+}
+
+/// A name resolved to an address deliveries may not reach.
+#[derive(Debug)]
+struct NotAllowed;
+
+impl fmt::Display for NotAllowed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the name resolves to an address webhooks may not reach")
+    }
+}
+
+impl StdError for NotAllowed {}
+
+/// A name with no address.
+#[derive(Debug)]
+struct Unresolved;
+
+impl fmt::Display for Unresolved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the name does not resolve")
+    }
+}
+
+impl StdError for Unresolved {}
+
+type BoxError = Box<dyn StdError + Send + Sync>;
+
+/// The client's resolver: looks a name up and passes its addresses on only
+/// when every one of them is allowed. The connection is made to these very
+/// addresses, so nothing resolves twice.
+struct Guard {
+    targets: Targets,
+    lookup: Lookup,
+}
+
+async fn guarded(targets: Targets, lookup: Lookup, name: Name) -> Result<Addrs, BoxError> {
+    let addrs: Vec<SocketAddr> = match lookup.0 {
+        Some(resolver) => resolver
+            .resolve(name)
+            .await
+            .map_err(|_| Unresolved)?
+            .collect(),
+        None => tokio::net::lookup_host((name.as_str(), 0))
+            .await
+            .map_err(|_| Unresolved)?
+            .collect(),
+    };
+    if addrs.is_empty() {
+        return Err(Unresolved.into());
+    }
+    // One internal address is enough to refuse the name: a public one
+    // beside it would only decide which of them the connection tries.
+    if addrs.iter().any(|addr| !targets.allows(addr.ip())) {
+        return Err(NotAllowed.into());
+    }
+    Ok(Box::new(addrs.into_iter()))
+}
+
+impl Resolve for Guard {
+    fn resolve(&self, name: Name) -> Resolving {
+        Box::pin(guarded(self.targets.clone(), self.lookup.clone(), name))
+    }
+}
+
+/// Why a request got no answer, in the log's few words.
+fn failure(err: &reqwest::Error) -> Failure {
+    if err.is_timeout() {
+        return Failure::TimedOut;
+    }
+    let mut source: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(cause) = source {
+        if cause.is::<NotAllowed>() {
+            return Failure::NotAllowed;
+        }
+        if cause.is::<Unresolved>() {
+            return Failure::Unresolved;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return Failure::Refused,
+                std::io::ErrorKind::TimedOut => return Failure::TimedOut,
+                _ => {}
+            }
+        }
+        source = cause.source();
+    }
+    Failure::Connection
 }
 
 /// Events fanned out per statement.
@@ -63,11 +195,19 @@ fn lock(busy: &Mutex<HashMap<i64, usize>>) -> std::sync::MutexGuard<'_, HashMap<
 impl Relay {
     /// A relay over `db`, named uniquely (its leases carry the name).
     pub fn new(db: Db, config: RelayConfig) -> anyhow::Result<Self> {
+        let guard = Arc::new(Guard {
+            targets: config.targets.clone(),
+            lookup: config.lookup.clone(),
+        });
         let client = reqwest::Client::builder()
             .user_agent(concat!("Tandem-Webhooks/", env!("CARGO_PKG_VERSION")))
             // A redirect is an answer like any other non-2xx: the endpoint's
             // address is what the admin registered.
             .redirect(reqwest::redirect::Policy::none())
+            // Straight to the endpoint: through a proxy (HTTP_PROXY), the
+            // proxy's address would be the one checked.
+            .no_proxy()
+            .dns_resolver(guard)
             .connect_timeout(config.timeout)
             .build()?;
         let owner = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
@@ -115,7 +255,7 @@ impl Relay {
                 let outcome = relay.send(&due).await;
                 let kind = match outcome {
                     Outcome::Delivered { .. } => "delivered",
-                    Outcome::Failed { .. } => "failed",
+                    Outcome::Failed(_) => "failed",
                 };
                 metrics::counter!("tandem_webhook_attempts_total", "outcome" => kind)
                     .increment(1);
@@ -139,10 +279,16 @@ impl Relay {
     }
 
     async fn send(&self, due: &Due) -> Outcome {
+        // Checked again at each attempt: the allowed networks may have
+        // changed, and an address written in the URL is never resolved, so
+        // the resolver's check does not see it.
+        let Ok(url) = self.config.targets.check(&due.url) else {
+            return Outcome::Failed(Failure::NotAllowed);
+        };
         let timestamp = Utc::now().timestamp();
         let request = self
             .client
-            .post(&due.url)
+            .post(url)
             .timeout(self.config.timeout)
             .header(http::header::CONTENT_TYPE, "application/json")
             .header(webhooks::TIMESTAMP_HEADER, timestamp.to_string())
@@ -154,35 +300,35 @@ impl Relay {
             .header(webhooks::EVENT_ID_HEADER, due.event_id.to_string())
             .header(webhooks::DELIVERY_HEADER, due.delivery_id.to_string())
             .body(due.body.clone());
+        // The answer's body is never read: only its status is kept.
         match request.send().await {
             Ok(response) if response.status().is_success() => Outcome::Delivered {
                 status_code: response.status().as_u16(),
             },
-            Ok(response) => {
-                let status = response.status().as_u16();
-                let text = response.text().await.unwrap_or_default();
-                Outcome::Failed {
-                    status_code: Some(status),
-                    error: text.chars().take(500).collect(),
-                }
+            Ok(response) => Outcome::Failed(Failure::Status(response.status().as_u16())),
+            Err(err) => {
+                let why = failure(&err);
+                // The full error (it may name internal hosts) stays in the
+                // server's log; the delivery log gets the short reason.
+                tracing::debug!(%err, delivery = due.delivery_id, ?why, "a webhook attempt failed");
+                Outcome::Failed(why)
             }
-            Err(err) => Outcome::Failed {
-                status_code: None,
-                error: if err.is_timeout() {
-                    format!("no answer within {} s", self.config.timeout.as_secs())
-                } else {
-                    // The source says why (refused, DNS, TLS).
-                    std::error::Error::source(&err)
-                        .map_or_else(|| err.to_string(), |s| format!("{err}: {s}"))
-                },
-            },
         }
     }
 }
 
 /// Runs the relay for the life of the process.
-pub fn spawn(db: Db) {
-    let relay = match Relay::new(db, RelayConfig::default()) {
+pub fn spawn(db: Db, config: RelayConfig) {
+    if !config.targets.allowed().is_empty() {
+        let nets: Vec<String> = config
+            .targets
+            .allowed()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        tracing::info!(allowed = %nets.join(","), "webhooks may also reach these networks");
+    }
+    let relay = match Relay::new(db, config) {
         Ok(relay) => relay,
         Err(err) => {
             tracing::error!(%err, "the webhook relay cannot start");

@@ -10,6 +10,10 @@
 //! retried with exponential backoff until [`MAX_ATTEMPTS`], after which
 //! the delivery is `failed` and an admin may replay it. The HTTP sending is
 //! the server's; this module holds the rules and the data.
+//!
+//! Targets are public addresses unless the operator allows a network
+//! ([`target`]); the log keeps why an attempt failed in a few words
+//! ([`Failure`]), never what the endpoint answered.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -36,6 +40,10 @@ use crate::{
     },
     Error, FieldErrors, Result,
 };
+
+pub mod target;
+
+pub use target::{Net, Refusal, Targets};
 
 /// Every event type Tandem publishes, for the endpoint form.
 pub const EVENT_TYPES: &[&str] = &[
@@ -203,12 +211,68 @@ pub enum Outcome {
         status_code: u16,
     },
     /// Any other answer, or none.
-    Failed {
-        /// Its status, when it answered.
-        status_code: Option<u16>,
-        /// The answer's start, or the connection error.
-        error: String,
-    },
+    Failed(Failure),
+}
+
+/// Why an attempt failed. Only this is kept: what the endpoint sent back
+/// may be anything (an internal page, a secret), so it is never stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The endpoint answered with this status, not 2xx (a redirect too:
+    /// redirects are not followed).
+    Status(u16),
+    /// No answer within the relay's timeout.
+    TimedOut,
+    /// The connection was refused.
+    Refused,
+    /// The address, as written or as its name resolved, is not one
+    /// webhooks may reach (see [`Targets`]).
+    NotAllowed,
+    /// The name did not resolve.
+    Unresolved,
+    /// Any other failure to connect or exchange the request (TLS, reset).
+    Connection,
+}
+
+impl Failure {
+    /// The endpoint's status, when it answered.
+    pub fn status_code(self) -> Option<u16> {
+        match self {
+            Self::Status(code) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The short reason the delivery log keeps and shows.
+    pub fn reason(self) -> String {
+        match self {
+            Self::Status(code) => format!("HTTP {code}"),
+            Self::TimedOut => messages::WEBHOOK_TIMED_OUT.to_owned(),
+            Self::Refused => messages::WEBHOOK_REFUSED.to_owned(),
+            Self::NotAllowed => messages::WEBHOOK_NOT_ALLOWED.to_owned(),
+            Self::Unresolved => messages::WEBHOOK_UNRESOLVED.to_owned(),
+            Self::Connection => messages::WEBHOOK_CONNECTION_FAILED.to_owned(),
+        }
+    }
+}
+
+/// The longest failure reason shown.
+const REASON_MAX: usize = 60;
+
+/// A stored reason as the log shows it: printable characters only, at most
+/// [`REASON_MAX`] of them (rows written before reasons were short).
+fn shown_reason(stored: &str) -> String {
+    let cleaned: String = stored
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cleaned
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(REASON_MAX)
+        .collect()
 }
 
 /// The integrations' state for the admin page.
@@ -272,7 +336,7 @@ fn subscribes(event_types: &str, event_type: &str) -> bool {
         .any(|t| t == EVERY_EVENT || t == event_type)
 }
 
-fn validate(input: &EndpointInput) -> Result<(String, String, String)> {
+fn validate(input: &EndpointInput, targets: &Targets) -> Result<(String, String, String)> {
     let mut errors = FieldErrors::new();
     let name = input.name.trim().to_owned();
     if name.is_empty() {
@@ -281,11 +345,18 @@ fn validate(input: &EndpointInput) -> Result<(String, String, String)> {
         errors.insert("name".into(), messages::MAX_100.into());
     }
     let url = input.url.trim().to_owned();
-    let parsed = url::Url::parse(&url).ok().filter(|u| {
-        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
-    });
-    if parsed.is_none() || url.len() > 2000 {
-        errors.insert("url".into(), messages::WEBHOOK_URL_INVALID.into());
+    let refusal = if url.len() > 2000 {
+        Some(Refusal::Invalid)
+    } else {
+        targets.check(&url).err()
+    };
+    if let Some(refusal) = refusal {
+        let message = match refusal {
+            Refusal::Invalid => messages::WEBHOOK_URL_INVALID,
+            Refusal::Credentials => messages::WEBHOOK_URL_CREDENTIALS,
+            Refusal::Internal => messages::WEBHOOK_URL_INTERNAL,
+        };
+        errors.insert("url".into(), message.into());
     }
     let types: BTreeSet<String> = input
         .event_types
@@ -398,15 +469,17 @@ async fn one_view(db: &impl ConnectionTrait, model: webhook_endpoints::Model) ->
 }
 
 /// Registers an endpoint (`admin.integrations`). It hears events written
-/// from now on; its secret is returned once.
+/// from now on; its secret is returned once. Its address must be one
+/// `targets` allows.
 pub async fn create(
     db: &DatabaseConnection,
     actor: Option<&Actor>,
     input: &EndpointInput,
+    targets: &Targets,
     now: DateTime<Utc>,
 ) -> Result<Created> {
     let actor = policy::require(actor, Permission::AdminIntegrations)?;
-    let (name, url, types) = validate(input)?;
+    let (name, url, types) = validate(input, targets)?;
     let secret = random_secret();
     let txn = db.begin().await?;
     let model = webhook_endpoints::ActiveModel {
@@ -447,16 +520,18 @@ async fn find(db: &impl ConnectionTrait, id: i64) -> Result<webhook_endpoints::M
         .ok_or(Error::NotFound)
 }
 
-/// Changes an endpoint's name, address, event types or activity.
+/// Changes an endpoint's name, address, event types or activity; the
+/// address must be one `targets` allows.
 pub async fn update(
     db: &DatabaseConnection,
     actor: Option<&Actor>,
     id: i64,
     input: &EndpointInput,
+    targets: &Targets,
     now: DateTime<Utc>,
 ) -> Result<Endpoint> {
     let actor = policy::require(actor, Permission::AdminIntegrations)?;
-    let (name, url, types) = validate(input)?;
+    let (name, url, types) = validate(input, targets)?;
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
     let mut model: webhook_endpoints::ActiveModel = before.clone().into();
@@ -560,7 +635,7 @@ fn delivery_view(d: webhook_deliveries::Model) -> Delivery {
         attempts: d.attempts,
         next_attempt_at: d.next_attempt_at,
         last_status_code: d.last_status_code,
-        last_error: d.last_error,
+        last_error: shown_reason(&d.last_error),
         last_attempt_at: d.last_attempt_at,
         delivered_at: d.delivered_at,
         created_at: d.created_at,
@@ -831,9 +906,9 @@ pub async fn record(
             model.last_error = Set(String::new());
             model.delivered_at = Set(Some(now));
         }
-        Outcome::Failed { status_code, error } => {
-            model.last_status_code = Set(status_code.map(i32::from));
-            model.last_error = Set(error.chars().take(500).collect());
+        Outcome::Failed(failure) => {
+            model.last_status_code = Set(failure.status_code().map(i32::from));
+            model.last_error = Set(failure.reason());
             if attempts >= MAX_ATTEMPTS {
                 model.status = Set(FAILED.to_owned());
             } else {
@@ -917,7 +992,7 @@ mod tests {
             event_types: vec!["order.nope".into()],
             active: true,
         };
-        let Err(Error::Validation(errors)) = validate(&bad) else {
+        let Err(Error::Validation(errors)) = validate(&bad, &Targets::public_only()) else {
             panic!("expected validation errors");
         };
         assert_eq!(
@@ -930,6 +1005,21 @@ mod tests {
             event_types: vec!["order.shipped".into(), "*".into()],
             active: true,
         };
-        assert_eq!(validate(&good).ok().map(|v| v.2), Some("*".to_owned()));
+        assert_eq!(
+            validate(&good, &Targets::public_only()).ok().map(|v| v.2),
+            Some("*".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_failure_keeps_a_short_reason_never_an_answer() {
+        assert_eq!(Failure::Status(500).reason(), "HTTP 500");
+        assert_eq!(Failure::Status(302).status_code(), Some(302));
+        assert_eq!(Failure::TimedOut.status_code(), None);
+        assert_eq!(Failure::NotAllowed.reason(), messages::WEBHOOK_NOT_ALLOWED);
+        let old = format!("<html>\u{1b}[31m secret\r\n\t{}", "x".repeat(500));
+        let shown = shown_reason(&old);
+        assert!(shown.chars().count() <= REASON_MAX);
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
     }
 }

@@ -9,11 +9,12 @@ use tandem_domain::{
     auth::builtin::BuiltinRole,
     db,
     entities::{outbox, webhook_deliveries},
+    messages,
     services::{
         backup,
         customers::{self, CustomerInput},
         orders, shipments, stock,
-        webhooks::{self, EndpointInput, Outcome},
+        webhooks::{self, EndpointInput, Failure, Outcome, Targets},
     },
     testing::TestDb,
     Db, Error,
@@ -28,10 +29,15 @@ use crate::{
 fn endpoint(name: &str, types: &[&str]) -> EndpointInput {
     EndpointInput {
         name: name.into(),
-        url: format!("http://127.0.0.1:9/{name}"),
+        url: format!("https://hooks.example.com/{name}"),
         event_types: types.iter().map(|t| (*t).to_owned()).collect(),
         active: true,
     }
+}
+
+/// What a portal without `TANDEM_WEBHOOK_ALLOW_NETS` lets endpoints reach.
+fn public() -> Targets {
+    Targets::public_only()
 }
 
 /// A confirmed order for a new customer: its outbox events are written.
@@ -57,7 +63,7 @@ async fn webhook_endpoints_need_admin_and_valid_input_and_show_the_secret_once()
     let sales = user_with(db, &admin, "s@example.com", BuiltinRole::Sales).await?;
     let sales = actor(db, sales).await?;
     let now = Utc::now();
-    let err = webhooks::create(db, Some(&sales), &endpoint("shop", &["*"]), now)
+    let err = webhooks::create(db, Some(&sales), &endpoint("shop", &["*"]), &public(), now)
         .await
         .refused()?;
     assert_eq!(err, Error::Forbidden);
@@ -71,18 +77,25 @@ async fn webhook_endpoints_need_admin_and_valid_input_and_show_the_secret_once()
         event_types: vec![],
         active: true,
     };
-    let err = webhooks::create(db, Some(&admin), &bad, now)
+    let err = webhooks::create(db, Some(&admin), &bad, &public(), now)
         .await
         .refused()?;
     assert_eq!(field_of(&err), ["event_types", "name", "url"]);
-    let err = webhooks::create(db, Some(&admin), &endpoint("x", &["order.exploded"]), now)
-        .await
-        .refused()?;
+    let err = webhooks::create(
+        db,
+        Some(&admin),
+        &endpoint("x", &["order.exploded"]),
+        &public(),
+        now,
+    )
+    .await
+    .refused()?;
     assert_eq!(field_of(&err), ["event_types"]);
     let created = webhooks::create(
         db,
         Some(&admin),
         &endpoint("shop", &["order.confirmed"]),
+        &public(),
         now,
     )
     .await?;
@@ -91,7 +104,15 @@ async fn webhook_endpoints_need_admin_and_valid_input_and_show_the_secret_once()
     assert_ne!(rotated, created.secret);
     let mut change = endpoint("shop", &["order.shipped", "order.confirmed"]);
     change.active = false;
-    let updated = webhooks::update(db, Some(&admin), created.endpoint.id, &change, now).await?;
+    let updated = webhooks::update(
+        db,
+        Some(&admin),
+        created.endpoint.id,
+        &change,
+        &public(),
+        now,
+    )
+    .await?;
     assert_eq!(
         updated.event_types,
         ["order.confirmed", "order.shipped"],
@@ -110,6 +131,265 @@ async fn webhook_endpoints_need_admin_and_valid_input_and_show_the_secret_once()
     Ok(())
 }
 
+/// Addresses an endpoint may not have, with the message the url field
+/// gets. Every notation of an internal address that a URL parser reads is
+/// here (decimal, octal, hex, short forms, IPv4-mapped and NAT64 IPv6,
+/// percent-encoded and Unicode look-alike names).
+const HOSTILE: &[(&str, &str)] = &[
+    // Not http(s), no host, no port.
+    ("ftp://hooks.example.com/x", messages::WEBHOOK_URL_INVALID),
+    ("file:///etc/passwd", messages::WEBHOOK_URL_INVALID),
+    (
+        "gopher://127.0.0.1:6379/_INFO",
+        messages::WEBHOOK_URL_INVALID,
+    ),
+    ("javascript:alert(1)", messages::WEBHOOK_URL_INVALID),
+    ("http://:8080/x", messages::WEBHOOK_URL_INVALID),
+    (
+        "https://hooks.example.com:0/x",
+        messages::WEBHOOK_URL_INVALID,
+    ),
+    // Credentials in the address.
+    (
+        "https://user:secret@hooks.example.com/x",
+        messages::WEBHOOK_URL_CREDENTIALS,
+    ),
+    (
+        "https://token@hooks.example.com/x",
+        messages::WEBHOOK_URL_CREDENTIALS,
+    ),
+    (
+        "http://hooks.example.com:80@127.0.0.1/",
+        messages::WEBHOOK_URL_CREDENTIALS,
+    ),
+    // Loopback, in every notation.
+    ("http://127.0.0.1/", messages::WEBHOOK_URL_INTERNAL),
+    (
+        "  http://127.0.0.1:3000/api  ",
+        messages::WEBHOOK_URL_INTERNAL,
+    ),
+    ("http://127.1/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://2130706433/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://0x7f.1/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://0x7f000001/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://0177.0.0.1/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://017700000001/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://127.0.0.1./", messages::WEBHOOK_URL_INTERNAL),
+    (
+        "http://127.0.0.1\\@hooks.example.com/",
+        messages::WEBHOOK_URL_INTERNAL,
+    ),
+    ("http://[::1]/", messages::WEBHOOK_URL_INTERNAL),
+    (
+        "http://[0:0:0:0:0:0:0:1]:8080/",
+        messages::WEBHOOK_URL_INTERNAL,
+    ),
+    ("http://[::ffff:127.0.0.1]/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://[::ffff:7f00:1]/", messages::WEBHOOK_URL_INTERNAL),
+    (
+        "http://[64:ff9b::127.0.0.1]/",
+        messages::WEBHOOK_URL_INTERNAL,
+    ),
+    ("http://localhost/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://LOCALHOST:3000/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://localhost./", messages::WEBHOOK_URL_INTERNAL),
+    ("http://admin.localhost/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://%6c%6fcalhost/", messages::WEBHOOK_URL_INTERNAL),
+    (
+        "http://\u{24db}\u{24de}\u{24d2}\u{24d0}\u{24db}\u{24d7}\u{24de}\u{24e2}\u{24e3}/",
+        messages::WEBHOOK_URL_INTERNAL,
+    ),
+    (
+        "http://\u{ff11}\u{ff12}\u{ff17}.\u{ff10}.\u{ff10}.\u{ff11}/",
+        messages::WEBHOOK_URL_INTERNAL,
+    ),
+    (
+        "http://127\u{3002}0\u{3002}0\u{3002}1/",
+        messages::WEBHOOK_URL_INTERNAL,
+    ),
+    // Unspecified.
+    ("http://0.0.0.0/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://0/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://[::]/", messages::WEBHOOK_URL_INTERNAL),
+    // Private.
+    ("http://10.0.0.1/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://172.16.0.1/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://172.31.255.254/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://192.168.1.1/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://0xc0a80101/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://[fc00::1]/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://[fd12:3456::1]/", messages::WEBHOOK_URL_INTERNAL),
+    // Link-local and cloud metadata.
+    (
+        "http://169.254.169.254/latest/meta-data/",
+        messages::WEBHOOK_URL_INTERNAL,
+    ),
+    ("http://0xa9fea9fe/", messages::WEBHOOK_URL_INTERNAL),
+    (
+        "http://[::ffff:169.254.169.254]/",
+        messages::WEBHOOK_URL_INTERNAL,
+    ),
+    ("http://[fd00:ec2::254]/", messages::WEBHOOK_URL_INTERNAL),
+    (
+        "http://metadata.google.internal/computeMetadata/v1/",
+        messages::WEBHOOK_URL_INTERNAL,
+    ),
+    ("http://100.100.100.200/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://192.0.0.192/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://[fe80::1]/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://[fe80::1%25eth0]/", messages::WEBHOOK_URL_INVALID),
+    // Carrier-grade NAT, broadcast, multicast, documentation, reserved.
+    ("http://100.64.0.1/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://255.255.255.255/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://224.0.0.251/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://[ff02::1]/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://192.0.2.10/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://198.51.100.7/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://203.0.113.9/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://[2001:db8::1]/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://198.18.0.1/", messages::WEBHOOK_URL_INTERNAL),
+    ("http://240.0.0.1/", messages::WEBHOOK_URL_INTERNAL),
+];
+
+/// Addresses an endpoint may have: public ones, in any form.
+const PUBLIC: &[&str] = &[
+    "https://hooks.example.com/tandem",
+    "https://hooks.example.com./x",
+    "http://localhost.example.com/x",
+    "http://93.184.215.14/x",
+    "http://8.8.8.8:8080/x",
+    "https://172.32.0.1/x",
+    "http://100.128.0.1/x",
+    "http://192.169.0.1/x",
+    "https://[2606:4700:4700::1111]/x",
+    "http://[64:ff9b::808:808]/x",
+    "http://[::ffff:8.8.8.8]/x",
+];
+
+#[tokio::test]
+async fn webhook_endpoints_refuse_internal_and_hostile_addresses() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let now = Utc::now();
+    assert!(HOSTILE.len() >= 30);
+    let kept =
+        webhooks::create(db, Some(&admin), &endpoint("kept", &["*"]), &public(), now).await?;
+    for (url, expected) in HOSTILE {
+        let mut input = endpoint("hostile", &["*"]);
+        input.url = (*url).to_owned();
+        let err = webhooks::create(db, Some(&admin), &input, &public(), now)
+            .await
+            .refused()?;
+        let Error::Validation(fields) = &err else {
+            return Err(format!("{url:?}: {err:?}").into());
+        };
+        assert_eq!(field_of(&err), ["url"], "{url:?}");
+        let message = fields.get("url").map(String::as_str).unwrap_or_default();
+        assert_eq!(message, *expected, "{url:?}");
+        // Changing an endpoint's address is refused alike.
+        let err = webhooks::update(db, Some(&admin), kept.endpoint.id, &input, &public(), now)
+            .await
+            .refused()?;
+        assert_eq!(field_of(&err), ["url"], "{url:?}");
+    }
+    let endpoints = webhooks::list(db, Some(&admin)).await?;
+    assert_eq!(endpoints.len(), 1, "nothing hostile was stored");
+    assert_eq!(endpoints[0].url, "https://hooks.example.com/kept");
+    for url in PUBLIC {
+        let mut input = endpoint("public", &["*"]);
+        input.url = (*url).to_owned();
+        webhooks::create(db, Some(&admin), &input, &public(), now).await?;
+    }
+    // The operator's networks open exactly themselves.
+    let allowing = Targets::allowing(vec![
+        "10.1.0.0/16".parse::<webhooks::Net>()?,
+        "127.0.0.0/8".parse::<webhooks::Net>()?,
+        "::1/128".parse::<webhooks::Net>()?,
+    ]);
+    for url in [
+        "http://10.1.2.3/x",
+        "http://127.0.0.1:9000/x",
+        "http://localhost:9000/x",
+        "http://[::1]/x",
+    ] {
+        let mut input = endpoint("internal", &["*"]);
+        input.url = url.to_owned();
+        webhooks::create(db, Some(&admin), &input, &allowing, now).await?;
+    }
+    for url in [
+        "http://10.2.0.1/x",
+        "http://169.254.169.254/",
+        "http://192.168.1.1/",
+        "http://user:pw@10.1.2.3/",
+    ] {
+        let mut input = endpoint("internal", &["*"]);
+        input.url = url.to_owned();
+        let err = webhooks::create(db, Some(&admin), &input, &allowing, now)
+            .await
+            .refused()?;
+        assert_eq!(field_of(&err), ["url"], "{url:?}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_delivery_log_keeps_a_short_reason_for_each_failure() -> TestResult {
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
+    let e = erp(db, admin.clone()).await?;
+    let hook = webhooks::create(
+        db,
+        Some(&admin),
+        &endpoint("reasons", &["order.confirmed"]),
+        &public(),
+        Utc::now() - Duration::seconds(5),
+    )
+    .await?;
+    confirmed_order(db, &e, "REASON").await?;
+    let mut now = Utc::now();
+    webhooks::fan_out(db, now, 100).await?;
+    let none = HashMap::new();
+    for (failure, reason, status) in [
+        (Failure::Status(500), "HTTP 500", Some(500)),
+        (Failure::Status(307), "HTTP 307", Some(307)),
+        (Failure::TimedOut, messages::WEBHOOK_TIMED_OUT, None),
+        (Failure::Refused, messages::WEBHOOK_REFUSED, None),
+        (Failure::NotAllowed, messages::WEBHOOK_NOT_ALLOWED, None),
+        (Failure::Unresolved, messages::WEBHOOK_UNRESOLVED, None),
+        (
+            Failure::Connection,
+            messages::WEBHOOK_CONNECTION_FAILED,
+            None,
+        ),
+    ] {
+        let due = webhooks::claim(db, "r", now, 10, 10, &none).await?;
+        assert_eq!(due.len(), 1);
+        webhooks::record(db, due[0].delivery_id, "r", &Outcome::Failed(failure), now).await?;
+        let log = webhooks::deliveries(db, Some(&admin), hook.endpoint.id, None, 1, 50).await?;
+        assert_eq!(log.items[0].last_error, reason);
+        assert_eq!(log.items[0].last_status_code, status);
+        now += webhooks::BACKOFF_CAP + Duration::seconds(1);
+    }
+    // A row written before reasons were short (an answer's start, with
+    // control characters) is shown cleaned and cut short.
+    webhook_deliveries::Entity::update_many()
+        .col_expr(
+            webhook_deliveries::Column::LastError,
+            sea_orm::sea_query::Expr::value(format!(
+                "secret=hunter2\u{1b}[2J\r\n<html>{}",
+                "x".repeat(480)
+            )),
+        )
+        .filter(webhook_deliveries::Column::EndpointId.eq(hook.endpoint.id))
+        .exec(db)
+        .await?;
+    let log = webhooks::deliveries(db, Some(&admin), hook.endpoint.id, None, 1, 50).await?;
+    let shown = &log.items[0].last_error;
+    assert!(shown.chars().count() <= 60, "{shown}");
+    assert!(!shown.chars().any(char::is_control), "{shown:?}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn events_fan_out_once_per_subscribed_endpoint_even_from_racing_relays() -> TestResult {
     let (tdb, admin) = with_admin().await?;
@@ -121,19 +401,34 @@ async fn events_fan_out_once_per_subscribed_endpoint_even_from_racing_relays() -
         db,
         Some(&admin),
         &endpoint("confirmed", &["order.confirmed"]),
+        &public(),
         before,
     )
     .await?;
-    let every = webhooks::create(db, Some(&admin), &endpoint("every", &["*"]), before).await?;
+    let every = webhooks::create(
+        db,
+        Some(&admin),
+        &endpoint("every", &["*"]),
+        &public(),
+        before,
+    )
+    .await?;
     let mut off = endpoint("off", &["*"]);
     off.active = false;
-    let off = webhooks::create(db, Some(&admin), &off, before).await?;
+    let off = webhooks::create(db, Some(&admin), &off, &public(), before).await?;
     let mut orders = Vec::new();
     for i in 0..3 {
         orders.push(confirmed_order(db, &e, &format!("FAN-{i}")).await?);
     }
     // Registered after them: hears none of them.
-    let late = webhooks::create(db, Some(&admin), &endpoint("late", &["*"]), Utc::now()).await?;
+    let late = webhooks::create(
+        db,
+        Some(&admin),
+        &endpoint("late", &["*"]),
+        &public(),
+        Utc::now(),
+    )
+    .await?;
     let events = outbox::Entity::find().count(db).await?;
     assert!(events >= 6, "stock and order events were written: {events}");
     // Four relays fan out at once.
@@ -175,8 +470,8 @@ async fn a_delivery_is_leased_to_one_relay_at_a_time_and_slots_are_shared() -> T
     let db = &tdb.conn;
     let e = erp(db, admin.clone()).await?;
     let before = Utc::now() - Duration::seconds(5);
-    let a = webhooks::create(db, Some(&admin), &endpoint("a", &["*"]), before).await?;
-    let b = webhooks::create(db, Some(&admin), &endpoint("b", &["*"]), before).await?;
+    let a = webhooks::create(db, Some(&admin), &endpoint("a", &["*"]), &public(), before).await?;
+    let b = webhooks::create(db, Some(&admin), &endpoint("b", &["*"]), &public(), before).await?;
     for i in 0..3 {
         confirmed_order(db, &e, &format!("LEASE-{i}")).await?;
     }
@@ -228,6 +523,7 @@ async fn failed_attempts_back_off_give_up_and_can_be_replayed() -> TestResult {
         db,
         Some(&admin),
         &endpoint("flaky", &["order.confirmed"]),
+        &public(),
         Utc::now() - Duration::seconds(5),
     )
     .await?;
@@ -236,10 +532,7 @@ async fn failed_attempts_back_off_give_up_and_can_be_replayed() -> TestResult {
     let mut now = Utc::now().trunc_subsecs(6);
     webhooks::fan_out(db, now, 100).await?;
     let none = HashMap::new();
-    let fail = Outcome::Failed {
-        status_code: Some(503),
-        error: "busy".into(),
-    };
+    let fail = Outcome::Failed(Failure::Status(503));
     let due = webhooks::claim(db, "r", now, 10, 10, &none).await?;
     assert_eq!(due.len(), 1);
     let id = due[0].delivery_id;
@@ -253,6 +546,7 @@ async fn failed_attempts_back_off_give_up_and_can_be_replayed() -> TestResult {
     let log = webhooks::deliveries(db, Some(&admin), hook.endpoint.id, None, 1, 50).await?;
     assert_eq!(log.items[0].attempts, 1);
     assert_eq!(log.items[0].last_status_code, Some(503));
+    assert_eq!(log.items[0].last_error, "HTTP 503");
     assert_eq!(log.items[0].next_attempt_at, now + Duration::seconds(30));
     // A relay whose lease was taken over does not record.
     now += Duration::seconds(31);
@@ -357,6 +651,7 @@ async fn varied_data(db: &Db, e: &Erp) -> BoxResult<()> {
         db,
         Some(&e.admin),
         &endpoint("backup", &["*"]),
+        &public(),
         Utc::now() - Duration::seconds(5),
     )
     .await?;

@@ -22,6 +22,7 @@ use crate::{
     crm::types::Choice,
     error::AppError,
     i18n::*,
+    messages::localize,
 };
 
 /// A token as the list shows it (never its secret).
@@ -173,7 +174,8 @@ pub struct DeliveryView {
     pub attempts: i64,
     /// Last HTTP status.
     pub last_status_code: Option<i32>,
-    /// Last failure.
+    /// Why the last attempt failed, in a few words ("HTTP 503", "timed
+    /// out"); never what the endpoint answered.
     pub last_error: String,
     /// Last attempt (local time).
     pub last_attempt_at: Option<String>,
@@ -376,6 +378,7 @@ pub async fn create_webhook(form: EndpointForm) -> Result<String, AppError> {
         &state.db,
         crate::ssr::actor().as_ref(),
         &convert::input(form),
+        &state.webhook_targets,
         chrono::Utc::now(),
     )
     .await?;
@@ -391,6 +394,7 @@ pub async fn update_webhook(id: i64, form: EndpointForm) -> Result<(), AppError>
         crate::ssr::actor().as_ref(),
         id,
         &convert::input(form),
+        &state.webhook_targets,
         chrono::Utc::now(),
     )
     .await?;
@@ -914,12 +918,21 @@ pub fn WebhookLogPage() -> impl IntoView {
                                             "failed" => t_string!(i18n, intg.failed),
                                             _ => t_string!(i18n, intg.pending),
                                         };
+                                        // The short reason, translated; a row
+                                        // without one shows its status.
+                                        let code = row.last_status_code.map(|c| c.to_string()).unwrap_or_default();
+                                        let reason = row.last_error;
+                                        let response = move || if reason.is_empty() {
+                                            code.clone()
+                                        } else {
+                                            localize(&reason, i18n.get_locale())
+                                        };
                                         view! {
                                             <tr>
                                                 <td><code>{row.event_type}</code> " #" {row.event_id}</td>
                                                 <td><span class=badge>{status_text}</span></td>
                                                 <td>{row.attempts}</td>
-                                                <td class="small break">{row.last_status_code.map(|c| c.to_string()).unwrap_or_default()} " " {row.last_error}</td>
+                                                <td class="small break" data-testid="reason">{response}</td>
                                                 <td class="small">{row.last_attempt_at.unwrap_or_else(|| "—".to_owned())}</td>
                                                 <td class="small">{row.next_attempt_at.unwrap_or_else(|| "—".to_owned())}</td>
                                                 <td><button type="button" class="btn btn-secondary btn-small"
