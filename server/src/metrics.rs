@@ -1,15 +1,21 @@
 //! Prometheus metrics: requests by route and status, a latency histogram,
 //! and the database pool's occupancy (metrics + metrics-exporter-prometheus).
+//! `/metrics` is for the operator only: on the portal's address it needs
+//! the configured bearer token (and is not served without one); a separate
+//! metrics address can serve it to whoever reaches that address.
 
 use std::{sync::OnceLock, time::Instant};
 
 use axum::{
     extract::{MatchedPath, Request, State},
-    http::header,
-    middleware::Next,
+    http::{header, HeaderMap, StatusCode},
+    middleware::{self, Next},
     response::{IntoResponse, Response},
+    routing::get,
+    Router,
 };
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use sha2::{Digest, Sha256};
 use tandem_app::ssr::AppState;
 
 const REQUESTS: &str = "http_requests_total";
@@ -69,4 +75,110 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
         )],
         handle().render(),
     )
+}
+
+/// The operator's bearer token for `/metrics`, kept only as its SHA-256 so
+/// that comparing takes the same time wherever a guess differs.
+#[derive(Clone)]
+pub struct MetricsToken([u8; 32]);
+
+impl MetricsToken {
+    /// The token, or `None` for an empty one.
+    pub fn new(token: &str) -> Option<Self> {
+        (!token.is_empty()).then(|| Self(digest(token)))
+    }
+
+    /// Whether `presented` is the token, compared in constant time.
+    fn matches(&self, presented: &str) -> bool {
+        digest(presented)
+            .iter()
+            .zip(self.0.iter())
+            .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(..)")
+    }
+}
+
+fn digest(text: &str) -> [u8; 32] {
+    let mut out = [0_u8; 32];
+    out.copy_from_slice(&Sha256::digest(text.as_bytes()));
+    out
+}
+
+/// Who may read `/metrics` on one listening address.
+#[derive(Clone, Debug)]
+pub struct MetricsAccess {
+    token: Option<MetricsToken>,
+    /// Served without a token when none is configured (the separate
+    /// metrics address only: reaching it is the operator's privilege).
+    open_without_token: bool,
+}
+
+impl MetricsAccess {
+    /// On the portal's address: only with the token; without a configured
+    /// token `/metrics` is not there (404).
+    pub fn portal(token: Option<MetricsToken>) -> Self {
+        Self {
+            token,
+            open_without_token: false,
+        }
+    }
+
+    /// On the separate metrics address: with the token when one is
+    /// configured, otherwise to whoever can reach that address.
+    pub fn dedicated(token: Option<MetricsToken>) -> Self {
+        Self {
+            token,
+            open_without_token: true,
+        }
+    }
+
+    fn check(&self, headers: &HeaderMap) -> Result<(), Response> {
+        let Some(token) = &self.token else {
+            return if self.open_without_token {
+                Ok(())
+            } else {
+                Err(StatusCode::NOT_FOUND.into_response())
+            };
+        };
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
+        match presented {
+            Some(presented) if token.matches(presented) => Ok(()),
+            _ => Err((
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                "The metrics need the operator's token.",
+            )
+                .into_response()),
+        }
+    }
+}
+
+/// Middleware: lets only the operator through to `/metrics`.
+async fn require_operator(
+    State(access): State<MetricsAccess>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match access.check(request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(refused) => refused,
+    }
+}
+
+/// `/metrics` behind `access`.
+pub fn router(access: MetricsAccess) -> Router<AppState> {
+    Router::new()
+        .route("/metrics", get(render))
+        .route_layer(middleware::from_fn_with_state(access, require_operator))
 }

@@ -20,8 +20,13 @@ use tandem_domain::{
 use tower_sessions::{
     session::{Id, Record},
     session_store::{self, SessionStore},
-    Session,
+    Expiry, Session,
 };
+
+/// When the session's idle expiry was last moved forward (Unix seconds).
+const TOUCHED_AT: &str = "tandem.touched_at";
+/// The longest a session in use goes without moving its idle expiry forward.
+const TOUCH_EVERY_SECONDS: i64 = 60;
 
 /// Stores sessions in the database Tandem already uses (SQLite or PostgreSQL).
 #[derive(Clone, Debug)]
@@ -126,9 +131,35 @@ pub(crate) fn request_meta(request: &Request) -> RequestMeta {
     }
 }
 
+/// Moves a signed-in session's idle expiry forward as it is used: a request
+/// marks the session changed, so the session layer writes the record (new
+/// expiry in the table) and sends the cookie again (new `Max-Age`). At most
+/// once a minute (or an eighth of the idle timeout, if shorter), so an
+/// active user costs one small write a minute, not one per request.
+async fn slide_idle_expiry(session: &Session, signed_in_at: i64, now: i64) {
+    let Some(Expiry::OnInactivity(idle)) = session.expiry() else {
+        return;
+    };
+    let every = (idle.whole_seconds() / 8).clamp(0, TOUCH_EVERY_SECONDS);
+    let touched_at = session
+        .get::<i64>(TOUCHED_AT)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(signed_in_at);
+    if now - touched_at >= every {
+        if let Err(err) = session.insert(TOUCHED_AT, now).await {
+            tracing::warn!(%err, "cannot note the session's use");
+        }
+        // Marks the session changed even when `now` equals the last touch.
+        session.set_expiry(Some(Expiry::OnInactivity(idle)));
+    }
+}
+
 /// Middleware: resolves the signed-in user (afresh, so deactivation and role
-/// changes apply at once), enforces the absolute session lifetime, and puts
-/// [`CurrentActor`] and [`RequestMeta`] into the request.
+/// changes apply at once), enforces the absolute session lifetime, slides
+/// the idle expiry while the session is used, and puts [`CurrentActor`] and
+/// [`RequestMeta`] into the request.
 pub async fn resolve_actor(
     State(state): State<AppState>,
     session: Session,
@@ -144,12 +175,17 @@ pub async fn resolve_actor(
             .ok()
             .flatten()
             .unwrap_or(0);
-        let expired = Utc::now().timestamp() - signed_in_at > state.session_absolute.num_seconds();
+        let now = Utc::now().timestamp();
+        // The absolute limit counts from sign-in: activity never extends it.
+        let expired = now - signed_in_at > state.session_absolute.num_seconds();
         if expired {
             let _ = session.flush().await;
         } else {
             match access::resolve_actor(&state.db, user_id, meta.clone()).await {
-                Ok(Some(resolved)) => actor = Some(resolved),
+                Ok(Some(resolved)) => {
+                    slide_idle_expiry(&session, signed_in_at, now).await;
+                    actor = Some(resolved);
+                }
                 // Deleted or deactivated: the session ends here.
                 Ok(None) => {
                     let _ = session.flush().await;

@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]
 pub struct Model {
-    /// The session id (as in the cookie).
+    /// SHA-256 (hex) of the session id: the cookie's value is never stored.
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     /// The signed-in user, if any.

@@ -67,6 +67,7 @@ pub async fn login(
     meta: &RequestMeta,
     policy: &LoginPolicy,
 ) -> Result<i64> {
+    check_sizes(email, password)?;
     let now = Utc::now();
     let address_key = meta
         .client_addr
@@ -101,6 +102,24 @@ pub async fn login(
         return Err(Error::field("form", LOGIN_FAILED));
     }
     succeed(db, user, verified, password, meta).await
+}
+
+/// Longest email an account can have, in bytes (as `validate_email`).
+const MAX_EMAIL: usize = 254;
+/// Longest password an account can have, in characters (the password policy's).
+const MAX_PASSWORD: usize = 1024;
+
+/// Refuses an email or password longer than any account's, before the
+/// database or the (deliberately slow) password hash is touched. Says which
+/// field, which reveals nothing about accounts.
+fn check_sizes(email: &str, password: &str) -> Result<()> {
+    if email.trim().len() > MAX_EMAIL {
+        return Err(Error::field("email", messages::EMAIL_INVALID));
+    }
+    if password.chars().nth(MAX_PASSWORD).is_some() {
+        return Err(Error::field("password", messages::MAX_1024));
+    }
+    Ok(())
 }
 
 async fn address_blocked_until(
@@ -279,6 +298,12 @@ pub async fn change_password(
     keep_session: Option<&str>,
 ) -> Result<()> {
     let actor = policy::require_signed_in(actor)?;
+    if current.chars().nth(MAX_PASSWORD).is_some() {
+        return Err(Error::field("current_password", messages::MAX_1024));
+    }
+    if new.chars().nth(MAX_PASSWORD).is_some() {
+        return Err(Error::field("new_password", messages::MAX_1024));
+    }
     let user = users::Entity::find_by_id(actor.user_id)
         .one(db)
         .await?
@@ -304,7 +329,9 @@ pub async fn change_password(
     let mut others =
         sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(actor.user_id));
     if let Some(keep) = keep_session {
-        others = others.filter(sessions::Column::Id.ne(keep));
+        // The table keeps only the hash of a session id.
+        others =
+            others.filter(sessions::Column::Id.ne(crate::services::sessions::storage_key(keep)));
     }
     others.exec(&txn).await?;
     audit::record(

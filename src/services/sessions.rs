@@ -1,11 +1,13 @@
 //! The session table behind tower-sessions, and a user's view of their own
-//! sessions. Session ids are secrets: the browser only ever sees a handle
-//! derived from them.
+//! sessions. Session ids are secrets: the table keeps only their SHA-256
+//! ([`storage_key`]), so a copy of the database or a backup signs nobody
+//! in, and the browser only ever sees a handle, a prefix of that hash.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder,
+    sea_query::OnConflict,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use sha2::{Digest, Sha256};
 
@@ -19,7 +21,8 @@ use crate::{
 /// What the session layer stores.
 #[derive(Clone, Debug)]
 pub struct StoredSession {
-    /// The session id.
+    /// The session id as the cookie carries it; the table keeps only its
+    /// [`storage_key`].
     pub id: String,
     /// The signed-in user, if any.
     pub user_id: Option<i64>,
@@ -31,6 +34,18 @@ pub struct StoredSession {
     pub client_addr: Option<String>,
     /// User agent at sign-in.
     pub user_agent: Option<String>,
+}
+
+/// Length of a handle: hex characters of the stored key.
+const HANDLE_LEN: usize = 24;
+
+/// The key a session is stored under: the SHA-256 (hex) of its id. Every
+/// lookup, update and deletion by id goes through it.
+pub fn storage_key(id: &str) -> String {
+    Sha256::digest(id.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Inserts a new session; `false` when the id is taken (the caller picks another).
@@ -47,30 +62,25 @@ pub async fn create(db: &impl ConnectionTrait, session: &StoredSession) -> Resul
     Ok(inserted == 1)
 }
 
-/// Inserts or replaces a session.
+/// Writes an existing session's data and expiry. A session deleted
+/// meanwhile (signed out, ended from another device, user deactivated)
+/// stays deleted: a request still in flight cannot bring it back.
 pub async fn save(db: &impl ConnectionTrait, session: &StoredSession) -> Result<()> {
-    let now = Utc::now();
-    sessions::Entity::insert(model(session, now))
-        .on_conflict(
-            OnConflict::column(sessions::Column::Id)
-                .update_columns([
-                    sessions::Column::UserId,
-                    sessions::Column::Data,
-                    sessions::Column::ExpiresAt,
-                    sessions::Column::ClientAddr,
-                    sessions::Column::UserAgent,
-                    sessions::Column::UpdatedAt,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
+    let mut row = model(session, Utc::now());
+    // Only the columns that change; the key and `created_at` stay.
+    row.id = NotSet;
+    row.created_at = NotSet;
+    sessions::Entity::update_many()
+        .set(row)
+        .filter(sessions::Column::Id.eq(storage_key(&session.id)))
+        .exec(db)
         .await?;
     Ok(())
 }
 
 fn model(session: &StoredSession, now: DateTime<Utc>) -> sessions::ActiveModel {
     sessions::ActiveModel {
-        id: Set(session.id.clone()),
+        id: Set(storage_key(&session.id)),
         user_id: Set(session.user_id),
         data: Set(session.data.clone()),
         expires_at: Set(session.expires_at),
@@ -84,14 +94,14 @@ fn model(session: &StoredSession, now: DateTime<Utc>) -> sessions::ActiveModel {
     }
 }
 
-/// The data of an unexpired session.
+/// The data of an unexpired session, found by the id the cookie carries.
 pub async fn load(db: &impl ConnectionTrait, id: &str) -> Result<Option<StoredSession>> {
-    Ok(sessions::Entity::find_by_id(id.to_owned())
+    Ok(sessions::Entity::find_by_id(storage_key(id))
         .one(db)
         .await?
         .filter(|row| row.expires_at > Utc::now())
         .map(|row| StoredSession {
-            id: row.id,
+            id: id.to_owned(),
             user_id: row.user_id,
             data: row.data,
             expires_at: row.expires_at,
@@ -100,9 +110,9 @@ pub async fn load(db: &impl ConnectionTrait, id: &str) -> Result<Option<StoredSe
         }))
 }
 
-/// Deletes a session.
+/// Deletes a session, found by the id the cookie carries.
 pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<()> {
-    sessions::Entity::delete_by_id(id.to_owned())
+    sessions::Entity::delete_by_id(storage_key(id))
         .exec(db)
         .await?;
     Ok(())
@@ -117,10 +127,14 @@ pub async fn delete_expired(db: &impl ConnectionTrait) -> Result<u64> {
         .rows_affected)
 }
 
-/// The browser-safe handle of a session id.
+/// The browser-safe handle of a session id: the start of its stored key,
+/// which names the session without being able to sign anyone in.
 pub fn handle(id: &str) -> String {
-    let digest = Sha256::digest(id.as_bytes());
-    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+    handle_of_key(&storage_key(id))
+}
+
+fn handle_of_key(key: &str) -> String {
+    key.chars().take(HANDLE_LEN).collect()
 }
 
 /// One of the actor's sessions, as the account page lists them.
@@ -147,6 +161,7 @@ pub async fn list_mine(
     current: Option<&str>,
 ) -> Result<Vec<SessionInfo>> {
     let actor = policy::require_signed_in(actor)?;
+    let current = current.map(storage_key);
     let rows = sessions::Entity::find()
         .filter(sessions::Column::UserId.eq(actor.user_id))
         .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
@@ -156,8 +171,8 @@ pub async fn list_mine(
     Ok(rows
         .into_iter()
         .map(|row| SessionInfo {
-            current: current == Some(row.id.as_str()),
-            handle: handle(&row.id),
+            current: current.as_deref() == Some(row.id.as_str()),
+            handle: handle_of_key(&row.id),
             created_at: row.created_at,
             last_seen_at: row.updated_at,
             client_addr: row.client_addr,
@@ -179,7 +194,7 @@ pub async fn end_mine(
         .await?;
     let row = rows
         .into_iter()
-        .find(|row| handle(&row.id) == session_handle)
+        .find(|row| handle_of_key(&row.id) == session_handle)
         .ok_or(Error::NotFound)?;
     sessions::Entity::delete_by_id(row.id).exec(db).await?;
     audit::record(

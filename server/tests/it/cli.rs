@@ -14,6 +14,8 @@ fn tandem() -> Command {
     command
         .env_remove("DATABASE_URL")
         .env_remove("TANDEM_ADDR")
+        .env_remove("TANDEM_METRICS_ADDR")
+        .env_remove("TANDEM_METRICS_TOKEN")
         .env("TANDEM_LOG", "warn")
         .stdin(Stdio::null());
     command
@@ -96,6 +98,24 @@ async fn a_port_in_use_is_one_clear_line() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_guessable_metrics_token_is_one_clear_line_that_does_not_show_it() -> TestResult {
+    let db = TestDb::empty().await?;
+    let port = free_port()?;
+    let output = tandem()
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("TANDEM_ADDR", format!("127.0.0.1:{port}"))
+        .env("TANDEM_METRICS_TOKEN", "hunter2-short")
+        .output()?;
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("TANDEM_METRICS_TOKEN"), "{message}");
+    assert!(!message.contains("hunter2"), "{message}");
+    Ok(())
+}
+
+#[tokio::test]
 async fn seed_demo_is_idempotent_and_its_backup_restores_equal() -> TestResult {
     let db = TestDb::empty().await?;
     let migrate = tandem()
@@ -155,9 +175,11 @@ async fn seed_demo_is_idempotent_and_its_backup_restores_equal() -> TestResult {
 async fn serve_migrates_answers_and_exits_zero_on_sigterm() -> TestResult {
     let db = TestDb::empty().await?;
     let port = free_port()?;
+    let metrics_port = free_port()?;
     let mut child = tandem()
         .env("DATABASE_URL", &db.url)
         .env("TANDEM_ADDR", format!("127.0.0.1:{port}"))
+        .env("TANDEM_METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()?;
@@ -178,8 +200,12 @@ async fn serve_migrates_answers_and_exits_zero_on_sigterm() -> TestResult {
     assert!(tandem_domain::db::pending_migrations(&db.conn)
         .await?
         .is_empty());
-    let metrics = http_get(port, "/metrics").unwrap_or_default();
+    // `/metrics` only on the separate metrics address (no token is set).
+    let metrics = http_get(metrics_port, "/metrics").unwrap_or_default();
     assert!(metrics.contains("http_requests_total"), "{metrics}");
+    let public = http_get(port, "/metrics").unwrap_or_default();
+    assert!(public.starts_with("HTTP/1.1 404"), "{public}");
+    assert!(!public.contains("http_requests_total"));
 
     let killed = Command::new("kill")
         .arg("-TERM")

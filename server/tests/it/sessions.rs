@@ -1,10 +1,16 @@
 //! Sessions, sign-in and sign-out, CSRF and security headers, over HTTP.
 
+use std::time::Duration;
+
 use axum::http::StatusCode;
+use sea_orm::EntityTrait;
+use sha2::{Digest, Sha256};
 use tandem_domain::{
     auth::builtin::BuiltinRole,
+    entities::sessions,
     services::{access, users},
 };
+use tandem_server::router::RouterConfig;
 
 use crate::{
     support::{TestApp, ADMIN_EMAIL, PASSWORD},
@@ -262,6 +268,154 @@ async fn a_session_older_than_its_absolute_lifetime_ends() -> TestResult {
             .await?
             .status,
         StatusCode::OK
+    );
+    Ok(())
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+async fn status_of(
+    app: &TestApp,
+    cookie: &str,
+) -> Result<StatusCode, Box<dyn std::error::Error + Send + Sync>> {
+    Ok(app
+        .send("POST", STATUS, Some(cookie), FORM, "")
+        .await?
+        .status)
+}
+
+#[tokio::test]
+async fn the_database_holds_only_a_hash_of_the_session_id_and_it_signs_nobody_in() -> TestResult {
+    let app = TestApp::new().await?;
+    let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    let id = cookie
+        .strip_prefix("tandem_session=")
+        .ok_or("not the session cookie")?;
+    let rows = sessions::Entity::find().all(&app.db.conn).await?;
+    assert!(
+        rows.iter()
+            .all(|row| row.id != id && !row.data.contains(id)),
+        "the cookie's value is stored nowhere"
+    );
+    let row = rows
+        .iter()
+        .find(|row| row.id == sha256_hex(id))
+        .ok_or("no row under the hash of the id")?;
+    assert_eq!(status_of(&app, &cookie).await?, StatusCode::OK);
+    // Whoever copies the table (or a backup of it) cannot sign in with it:
+    // not with the stored value, nor with any id-shaped part of it.
+    for stolen in [
+        row.id.clone(),
+        row.id.chars().take(22).collect(),
+        row.id.chars().skip(42).collect(),
+    ] {
+        assert_eq!(
+            status_of(&app, &format!("tandem_session={stolen}")).await?,
+            StatusCode::UNAUTHORIZED,
+            "{stolen}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn my_sessions_show_handles_and_end_the_right_session() -> TestResult {
+    let app = TestApp::new().await?;
+    let here = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    let there = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    let reply = app
+        .send("POST", "/api/account/sessions", Some(&here), FORM, "")
+        .await?;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&reply.body)?;
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let id_of = |cookie: &str| cookie.trim_start_matches("tandem_session=").to_owned();
+    for session in &listed {
+        let handle = session["handle"].as_str().ok_or("no handle")?;
+        assert!(!handle.is_empty());
+        assert!(!handle.contains(&id_of(&here)) && !handle.contains(&id_of(&there)));
+        assert!(
+            !reply.body.contains(&id_of(&here)),
+            "the page never sees an id"
+        );
+    }
+    let current: Vec<&serde_json::Value> = listed.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(current.len(), 1, "this browser's session is marked");
+    assert!(sha256_hex(&id_of(&here)).starts_with(current[0]["handle"].as_str().unwrap_or("-")));
+    let other = listed
+        .iter()
+        .find(|s| s["current"] == false)
+        .and_then(|s| s["handle"].as_str())
+        .ok_or("no other session")?;
+    let ended = app
+        .send(
+            "POST",
+            "/api/account/sessions/end",
+            Some(&here),
+            Some("application/json"),
+            &format!(r#"{{"handle":"{other}"}}"#),
+        )
+        .await?;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
+    assert_eq!(status_of(&app, &there).await?, StatusCode::UNAUTHORIZED);
+    assert_eq!(status_of(&app, &here).await?, StatusCode::OK);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_session_in_use_outlives_its_idle_timeout_and_an_idle_one_ends() -> TestResult {
+    let app = TestApp::with_router_config(
+        chrono::Duration::days(7),
+        &RouterConfig {
+            session_idle: time::Duration::seconds(3),
+            ..RouterConfig::local()
+        },
+    )
+    .await?;
+    let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    // Used every second for twice the idle timeout: still signed in.
+    for second in 1..=6 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(
+            status_of(&app, &cookie).await?,
+            StatusCode::OK,
+            "signed out after {second} s of use"
+        );
+    }
+    // Then left alone for longer than the idle timeout: signed out.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(status_of(&app, &cookie).await?, StatusCode::UNAUTHORIZED);
+    Ok(())
+}
+
+#[tokio::test]
+async fn use_never_extends_the_absolute_lifetime() -> TestResult {
+    let app = TestApp::with_router_config(
+        chrono::Duration::seconds(3),
+        &RouterConfig {
+            session_idle: time::Duration::seconds(2),
+            ..RouterConfig::local()
+        },
+    )
+    .await?;
+    let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    assert_eq!(status_of(&app, &cookie).await?, StatusCode::OK);
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(900)).await;
+        statuses.push(status_of(&app, &cookie).await?);
+    }
+    // Kept alive by use at first, then ended by the absolute limit however active.
+    assert_eq!(statuses.first(), Some(&StatusCode::OK), "{statuses:?}");
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
     );
     Ok(())
 }
