@@ -3,7 +3,9 @@
 //! a category, tags and a language. Published articles are public at
 //! `/help`; drafts are for holders of `knowledge.read`. Search and the
 //! "related articles" suggestions score words of the query against
-//! titles, tags and bodies.
+//! titles, tags and bodies. Anyone may search, so a query is held to
+//! [`MAX_QUERY`] characters, [`MAX_QUERY_WORDS`] words of at most
+//! [`MAX_QUERY_WORD`] characters, checked before any other work.
 
 use std::collections::BTreeSet;
 
@@ -26,6 +28,19 @@ use crate::{
 pub const LANGUAGES: [&str; 2] = ["en", "zh"];
 /// Longest body.
 pub const MAX_BODY: usize = 50_000;
+/// Longest search query, in characters.
+pub const MAX_QUERY: usize = 200;
+/// Most words in a search query.
+pub const MAX_QUERY_WORDS: usize = 10;
+/// Longest word of a search query, in characters.
+pub const MAX_QUERY_WORD: usize = 50;
+/// Longest category (and category filter), in characters.
+pub const MAX_CATEGORY: usize = 100;
+/// Most terms a search scores articles by (a run of Chinese characters
+/// gives one term per pair of characters).
+const MAX_SCORED_TERMS: usize = 20;
+/// The part of a text the related-articles suggestion reads, in characters.
+const RELATED_TEXT: usize = 2_000;
 
 /// Markdown to HTML that is safe to insert into a page: no scripts, no
 /// event handlers, no `javascript:` links; links get `rel="noopener
@@ -79,7 +94,7 @@ fn validate(input: &ArticleInput) -> Result<Valid> {
         errors.insert("body".into(), messages::MAX_50000.into());
     }
     let category = input.category.trim().to_owned();
-    if category.chars().count() > 100 {
+    if category.chars().count() > MAX_CATEGORY {
         errors.insert("category".into(), messages::MAX_100.into());
     }
     let tags = crate::services::normalize::tag_list(&input.tags).unwrap_or_else(|| {
@@ -274,8 +289,35 @@ fn row(a: &articles::Model) -> ArticleRow {
     }
 }
 
+/// Refuses a search query the help centre will not run: more than
+/// [`MAX_QUERY`] characters, more than [`MAX_QUERY_WORDS`] words (runs of
+/// letters and digits), or a word of more than [`MAX_QUERY_WORD`]
+/// characters. It reads at most `MAX_QUERY + 1` characters of the query,
+/// so a hostile one is refused in microseconds, before any other work.
+pub fn check_query(q: &str) -> Result<()> {
+    let q = q.trim();
+    if q.chars().nth(MAX_QUERY).is_some() {
+        return Err(Error::field("q", messages::MAX_200));
+    }
+    let mut words = 0;
+    for word in q.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        words += 1;
+        if words > MAX_QUERY_WORDS {
+            return Err(Error::field("q", messages::SEARCH_TOO_MANY_WORDS));
+        }
+        if word.chars().count() > MAX_QUERY_WORD {
+            return Err(Error::field("q", messages::SEARCH_WORD_TOO_LONG));
+        }
+    }
+    Ok(())
+}
+
 /// Articles matching a search (all when `q` is empty), best first; drafts
-/// only for holders of `knowledge.read` who ask for them.
+/// only for holders of `knowledge.read` who ask for them. The query is
+/// checked first ([`check_query`]); so is the category filter's length.
 pub async fn search(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
@@ -284,6 +326,10 @@ pub async fn search(
     language: &str,
     drafts: bool,
 ) -> Result<Vec<ArticleRow>> {
+    check_query(q)?;
+    if category.chars().nth(MAX_CATEGORY).is_some() {
+        return Err(Error::field("category", messages::MAX_100));
+    }
     if drafts {
         policy::require(actor, Permission::KnowledgeRead)?;
     }
@@ -302,7 +348,7 @@ pub async fn search(
         .order_by_asc(articles::Column::Title)
         .all(db)
         .await?;
-    let words = terms(q);
+    let words: BTreeSet<String> = terms(q).into_iter().take(MAX_SCORED_TERMS).collect();
     if words.is_empty() {
         return Ok(all.iter().map(row).collect());
     }
@@ -316,13 +362,15 @@ pub async fn search(
 }
 
 /// Published articles related to what someone is writing (a reply, the
-/// public form), best first, at most `limit`.
+/// public form), best first, at most `limit`. Only the first
+/// `RELATED_TEXT` characters and 40 words of `text` are read, so however
+/// long it is, the work is bounded.
 pub async fn related(
     db: &impl ConnectionTrait,
     text: &str,
     limit: usize,
 ) -> Result<Vec<ArticleRow>> {
-    let text: String = text.chars().take(2_000).collect();
+    let text: String = text.chars().take(RELATED_TEXT).collect();
     let words: BTreeSet<String> = terms(&text)
         .into_iter()
         .filter(|w| w.chars().count() >= 3 || !w.is_ascii())

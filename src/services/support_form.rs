@@ -2,15 +2,13 @@
 //! email, optional order number, subject and description become a ticket.
 //! The requester is matched to a customer by email (the customer's own or
 //! one of its contacts'); an unknown requester becomes a new customer
-//! tagged `to-review`, for sales to look at. Abuse is kept out by a rate
-//! limit per client address (the `governor` crate's keyed GCRA limiter,
-//! checked before anything else), a honeypot field humans never see, and
-//! size limits; messages are the same as everywhere else.
-
-use std::{num::NonZeroU32, time::Duration};
+//! tagged `to-review`, for sales to look at. Abuse is kept out by the
+//! per-address rate limit of every anonymous request
+//! ([`crate::services::rate_limit`], checked by the server function before
+//! this runs), a honeypot field humans never see, and size limits;
+//! messages are the same as everywhere else.
 
 use chrono::Utc;
-use governor::{clock::Clock as _, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sea_orm::{
     sea_query::{Expr, Func},
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -27,46 +25,6 @@ use crate::{
     },
     Error, FieldErrors, Result,
 };
-
-/// Attempts per client address: a burst, refilled one per `period / burst`.
-pub struct Limiter {
-    inner: DefaultKeyedRateLimiter<String>,
-}
-
-impl Limiter {
-    /// `burst` attempts per `period` for each client address.
-    pub fn new(burst: u32, period: Duration) -> Self {
-        let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-        let every = period / burst.get();
-        let quota = Quota::with_period(every.max(Duration::from_millis(1)))
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(burst);
-        Self {
-            inner: RateLimiter::keyed(quota),
-        }
-    }
-
-    /// The server's limit: 5 submissions per 10 minutes per address.
-    pub fn standard() -> Self {
-        Self::new(5, Duration::from_secs(600))
-    }
-
-    /// Counts an attempt from `client`; refused when over the limit.
-    pub fn check(&self, client: &str) -> Result<()> {
-        if self.inner.len() > 100_000 {
-            self.inner.retain_recent();
-        }
-        match self.inner.check_key(&client.to_owned()) {
-            Ok(()) => Ok(()),
-            Err(not_until) => {
-                let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-                Err(Error::RateLimited {
-                    retry_after_secs: wait.as_secs().max(1),
-                })
-            }
-        }
-    }
-}
 
 /// What the public form sends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -122,14 +80,9 @@ async fn match_customer(
 }
 
 /// Takes a request from the public form and returns the new ticket's
-/// number. `client` is the caller's address (the rate limit's key).
-pub async fn submit(
-    db: &impl crate::db::Tx,
-    limiter: &Limiter,
-    client: &str,
-    input: &PublicRequest,
-) -> Result<String> {
-    limiter.check(client)?;
+/// number. The caller has counted the request against the client
+/// address's limit ([`crate::services::rate_limit::PublicLimits`]).
+pub async fn submit(db: &impl crate::db::Tx, input: &PublicRequest) -> Result<String> {
     if !input.website.trim().is_empty() {
         return Err(Error::field("website", messages::HONEYPOT));
     }
@@ -241,12 +194,4 @@ pub async fn submit(
     let created = tickets::insert(&txn, None, &valid, Utc::now()).await?;
     txn.commit().await?;
     Ok(created.number)
-}
-
-impl std::fmt::Debug for Limiter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Limiter")
-            .field("addresses", &self.inner.len())
-            .finish()
-    }
 }

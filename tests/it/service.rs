@@ -21,10 +21,11 @@ use tandem_domain::{
         invoices::{self, CreditInput},
         knowledge::{self, ArticleInput},
         orders, outbox,
+        rate_limit::{Limiter, Public, PublicLimits},
         returns::{self, ReturnInput},
         service_desk::{self, PolicyInput, QueueInput},
         shipments,
-        support_form::{self, Limiter, PublicRequest},
+        support_form::{self, PublicRequest},
         tickets::{self, TicketFilter, TicketInput},
         timeline, users,
     },
@@ -559,7 +560,6 @@ async fn the_public_form_matches_validates_and_limits() -> TestResult {
         .await?
         .ok_or("order")?
         .number;
-    let limiter = Limiter::new(20, StdDuration::from_secs(3600));
     let request = |email: &str| PublicRequest {
         name: "Pat Buyer".into(),
         email: email.into(),
@@ -568,8 +568,7 @@ async fn the_public_form_matches_validates_and_limits() -> TestResult {
         ..Default::default()
     };
     // A known email lands on its customer, in the first queue.
-    let number =
-        support_form::submit(db, &limiter, "10.1.1.1", &request("Buyer@Known.example")).await?;
+    let number = support_form::submit(db, &request("Buyer@Known.example")).await?;
     let t = ticket_rows::Entity::find()
         .filter(ticket_rows::Column::Number.eq(number.clone()))
         .one(db)
@@ -584,15 +583,13 @@ async fn the_public_form_matches_validates_and_limits() -> TestResult {
         order_number: foreign_number,
         ..request("buyer@known.example")
     };
-    let err = support_form::submit(db, &limiter, "10.1.1.1", &foreign)
-        .await
-        .refused()?;
+    let err = support_form::submit(db, &foreign).await.refused()?;
     assert_eq!(
         err,
         Error::field("order_number", messages::ORDER_NUMBER_UNKNOWN)
     );
     // An unknown email becomes a customer to review.
-    support_form::submit(db, &limiter, "10.1.1.1", &request("new@person.example")).await?;
+    support_form::submit(db, &request("new@person.example")).await?;
     let created = customer_rows::Entity::find()
         .filter(customer_rows::Column::EmailKey.eq("new@person.example"))
         .one(db)
@@ -609,9 +606,7 @@ async fn the_public_form_matches_validates_and_limits() -> TestResult {
         description: String::new(),
         ..Default::default()
     };
-    let err = support_form::submit(db, &limiter, "10.1.1.1", &bad)
-        .await
-        .refused()?;
+    let err = support_form::submit(db, &bad).await.refused()?;
     assert_eq!(
         crate::erp::field_of(&err),
         ["description", "email", "name", "subject"]
@@ -620,21 +615,25 @@ async fn the_public_form_matches_validates_and_limits() -> TestResult {
         website: "http://spam.example".into(),
         ..request("bot@spam.example")
     };
-    let err = support_form::submit(db, &limiter, "10.1.1.1", &bot)
-        .await
-        .refused()?;
+    let err = support_form::submit(db, &bot).await.refused()?;
     assert_eq!(err, Error::field("website", messages::HONEYPOT));
     assert_eq!(ticket_rows::Entity::find().all(db).await?.len(), before);
-    // The rate limit: three per address, then refused; other addresses go on.
-    let tight = Limiter::new(3, StdDuration::from_secs(3600));
+    // The rate limit (counted by the server function before it calls
+    // `submit`): three per address, then refused; other addresses go on.
+    let tight = PublicLimits::new(
+        Limiter::off(),
+        Limiter::off(),
+        Limiter::new(3, StdDuration::from_secs(3600)),
+    );
     for _ in 0..3 {
-        support_form::submit(db, &tight, "10.9.9.9", &request("buyer@known.example")).await?;
+        tight.check(Public::Submit, None, &crate::support::meta("10.9.9.9"))?;
+        support_form::submit(db, &request("buyer@known.example")).await?;
     }
-    let limited = support_form::submit(db, &tight, "10.9.9.9", &request("buyer@known.example"))
-        .await
+    let limited = tight
+        .check(Public::Submit, None, &crate::support::meta("10.9.9.9"))
         .refused()?;
     assert!(matches!(limited, Error::RateLimited { retry_after_secs } if retry_after_secs > 0));
-    support_form::submit(db, &tight, "10.9.9.10", &request("buyer@known.example")).await?;
+    tight.check(Public::Submit, None, &crate::support::meta("10.9.9.10"))?;
     Ok(())
 }
 
@@ -971,5 +970,632 @@ async fn support_cannot_see_cost_prices_or_administer() -> TestResult {
     .await
     .refused()?;
     assert_eq!(err, Error::Forbidden);
+    Ok(())
+}
+
+/// A request's origin as the server saw it.
+fn from(addr: &str) -> tandem_domain::auth::RequestMeta {
+    crate::support::meta(addr)
+}
+
+#[tokio::test]
+async fn anonymous_requests_are_limited_per_address_and_bucket() -> TestResult {
+    let (_db, signed_in) = crate::support::with_admin().await?;
+    let limits = PublicLimits::new(
+        Limiter::new(2, StdDuration::from_secs(3600)),
+        Limiter::new(3, StdDuration::from_secs(3600)),
+        Limiter::new(1, StdDuration::from_secs(3600)),
+    );
+    // Reads: three per address, then 429 with a wait.
+    for _ in 0..3 {
+        limits.check(Public::Read, None, &from("192.0.2.1"))?;
+    }
+    let err = limits
+        .check(Public::Read, None, &from("192.0.2.1"))
+        .refused()?;
+    assert!(matches!(err, Error::RateLimited { retry_after_secs } if retry_after_secs >= 1));
+    // Another address, the other buckets, and a signed-in reader go on.
+    limits.check(Public::Read, None, &from("192.0.2.2"))?;
+    limits.check(Public::Read, Some(&signed_in), &from("192.0.2.1"))?;
+    limits.check(Public::SignIn, None, &from("192.0.2.1"))?;
+    limits.check(Public::Submit, None, &from("192.0.2.1"))?;
+    // Sign-in and submissions are counted whoever asks.
+    limits.check(Public::SignIn, Some(&signed_in), &from("192.0.2.1"))?;
+    let err = limits
+        .check(Public::SignIn, Some(&signed_in), &from("192.0.2.1"))
+        .refused()?;
+    assert!(matches!(err, Error::RateLimited { .. }));
+    let err = limits
+        .check(Public::Submit, None, &from("192.0.2.1"))
+        .refused()?;
+    assert!(matches!(err, Error::RateLimited { .. }));
+    // An address the server did not see is one key, not a free pass.
+    let unseen = tandem_domain::auth::RequestMeta::default();
+    limits.check(Public::Submit, None, &unseen)?;
+    let err = limits.check(Public::Submit, None, &unseen).refused()?;
+    assert!(matches!(err, Error::RateLimited { .. }));
+    // Limits off (tests and tools) never refuse.
+    let off = PublicLimits::off();
+    for _ in 0..1000 {
+        off.check(Public::SignIn, None, &from("192.0.2.1"))?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn help_search_refuses_hostile_queries_and_still_finds() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let article = |title: &str, language: &str| ArticleInput {
+        title: title.into(),
+        body: "To return goods, ask for an RMA. 退货请先申请退货授权。".into(),
+        category: "Returns".into(),
+        tags: vec!["returns".into()],
+        language: language.into(),
+        published: true,
+    };
+    let english =
+        knowledge::save(db, Some(&admin), None, &article("Returning goods", "en")).await?;
+    let chinese = knowledge::save(db, Some(&admin), None, &article("退货流程", "zh")).await?;
+    let thousand_terms = (0..1000)
+        .map(|i| format!("t{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let hostile: Vec<(String, &str)> = vec![
+        // The report's request: 2 MiB of words.
+        ("return ".repeat(2 * 1024 * 1024 / 7), messages::MAX_200),
+        (thousand_terms, messages::MAX_200),
+        (
+            (0..1000).map(|i| format!("{i},")).collect(),
+            messages::MAX_200,
+        ),
+        ("r".repeat(201), messages::MAX_200),
+        ("退".repeat(201), messages::MAX_200),
+        ("ab ".repeat(11), messages::SEARCH_TOO_MANY_WORDS),
+        (
+            "a,b,c,d,e,f,g,h,i,j,k".into(),
+            messages::SEARCH_TOO_MANY_WORDS,
+        ),
+        ("x".repeat(51), messages::SEARCH_WORD_TOO_LONG),
+        (
+            format!("return {}", "货".repeat(51)),
+            messages::SEARCH_WORD_TOO_LONG,
+        ),
+    ];
+    for (q, message) in &hostile {
+        let err = knowledge::search(db, None, q, "", "", false)
+            .await
+            .refused()?;
+        let start: String = q.chars().take(30).collect();
+        assert_eq!(err, Error::field("q", *message), "query {start}…");
+        // The same rule, without the database.
+        assert!(knowledge::check_query(q).is_err(), "query {start}…");
+    }
+    let err = knowledge::search(db, None, "return", &"c".repeat(101), "", false)
+        .await
+        .refused()?;
+    assert_eq!(err, Error::field("category", messages::MAX_100));
+    // Ordinary searches, up to the limits, still work.
+    let ids = |rows: Vec<knowledge::ArticleRow>| rows.into_iter().map(|a| a.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(knowledge::search(db, None, "return", "", "en", false).await?),
+        [english.id]
+    );
+    assert_eq!(
+        ids(knowledge::search(db, None, "退货", "", "zh", false).await?),
+        [chinese.id]
+    );
+    let at_limits = [
+        String::new(),
+        "  how do I return goods?  ".into(),
+        "ab ".repeat(10),
+        "x".repeat(50),
+        format!("return {}", "y ".repeat(9)).trim().to_owned(),
+        "货".repeat(50),
+    ];
+    for q in &at_limits {
+        knowledge::search(db, None, q, "Returns", "", false).await?;
+    }
+    // The suggestions read only the start of a text, however long it is.
+    let long = format!("return goods with an RMA {}", "filler ".repeat(300_000));
+    let related = knowledge::related(db, &long, 5).await?;
+    assert!(related.iter().any(|a| a.id == english.id));
+    Ok(())
+}
+
+/// Every list's search box, at `text`.
+async fn every_search(
+    db: &Db,
+    actor: &Actor,
+    text: &str,
+) -> Vec<(&'static str, tandem_domain::Result<()>)> {
+    use tandem_domain::services::{
+        activities::{self, ActivityFilter},
+        customers::CustomerFilter,
+        leads::{self, LeadFilter},
+        opportunities::{self, OpportunityFilter},
+        orders::OrderFilter,
+        products::{self, ProductFilter},
+        purchasing,
+        users::UserFilter,
+    };
+    let a = Some(actor);
+    let search = Some(text.to_owned());
+    vec![
+        (
+            "customers",
+            customers::list(
+                db,
+                a,
+                &CustomerFilter {
+                    search: search.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        (
+            "products",
+            products::list(
+                db,
+                a,
+                &ProductFilter {
+                    search: search.clone(),
+                    ..Default::default()
+                },
+                1,
+                20,
+            )
+            .await
+            .map(drop),
+        ),
+        (
+            "products picker",
+            products::search(db, a, text, 0, 10).await.map(drop),
+        ),
+        (
+            "orders",
+            orders::list(
+                db,
+                a,
+                &OrderFilter {
+                    search: search.clone(),
+                    ..Default::default()
+                },
+                1,
+                20,
+            )
+            .await
+            .map(drop),
+        ),
+        (
+            "leads",
+            leads::list(
+                db,
+                a,
+                &LeadFilter {
+                    search: search.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        (
+            "opportunities",
+            opportunities::list(
+                db,
+                a,
+                &OpportunityFilter {
+                    search: search.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        (
+            "activities",
+            activities::list(
+                db,
+                a,
+                &ActivityFilter {
+                    search: search.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        (
+            "tickets",
+            tickets::list(
+                db,
+                a,
+                &TicketFilter {
+                    q: search.clone(),
+                    ..Default::default()
+                },
+                Utc::now(),
+            )
+            .await
+            .map(drop),
+        ),
+        (
+            "users",
+            users::list(
+                db,
+                a,
+                &UserFilter {
+                    search: search.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        (
+            "suppliers",
+            purchasing::suppliers(db, a, Some(text), true, 1, 20)
+                .await
+                .map(drop),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_list_search_is_capped_in_one_place() -> TestResult {
+    use tandem_domain::services::scope::MAX_SEARCH;
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let hostile = [
+        "s".repeat(MAX_SEARCH + 1),
+        "%".repeat(2 * 1024 * 1024),
+        "検".repeat(MAX_SEARCH + 1),
+        format!("{}{}", " ".repeat(10), "a".repeat(MAX_SEARCH + 1)),
+    ];
+    for text in &hostile {
+        for (list, result) in every_search(db, &admin, text).await {
+            assert_eq!(
+                result,
+                Err(Error::field("search", messages::MAX_200)),
+                "{list}"
+            );
+        }
+    }
+    // At the limit (and with surrounding spaces) every list answers.
+    let fine = [
+        "s".repeat(MAX_SEARCH),
+        format!("  {}  ", "検".repeat(MAX_SEARCH)),
+        "%_\\".into(),
+        "acme".into(),
+    ];
+    for text in &fine {
+        for (list, result) in every_search(db, &admin, text).await {
+            assert_eq!(result, Ok(()), "{list}");
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn filters_and_text_inputs_have_maximum_lengths() -> TestResult {
+    use tandem_domain::services::{
+        audit::{self, AuditFilter},
+        customers::{ContactInput, CustomerFilter},
+        orders::OrderFilter,
+        products::{self, ProductFilter},
+    };
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let a = Some(&admin);
+    let fields = |err: Error| crate::erp::field_of(&err);
+    // Filters.
+    for (field, filter) in [
+        (
+            "actor",
+            AuditFilter {
+                actor: Some("a".repeat(201)),
+                ..Default::default()
+            },
+        ),
+        (
+            "entity",
+            AuditFilter {
+                entity: Some("e".repeat(201)),
+                ..Default::default()
+            },
+        ),
+        (
+            "action",
+            AuditFilter {
+                action: Some("x".repeat(201)),
+                ..Default::default()
+            },
+        ),
+    ] {
+        let err = audit::list(db, a, &filter).await.refused()?;
+        assert_eq!(fields(err), [field]);
+    }
+    audit::list(
+        db,
+        a,
+        &AuditFilter {
+            actor: Some("a".repeat(200)),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let err = customers::list(
+        db,
+        a,
+        &CustomerFilter {
+            tag: Some("t".repeat(41)),
+            ..Default::default()
+        },
+    )
+    .await
+    .refused()?;
+    assert_eq!(err, Error::field("tag", messages::TAG_INVALID));
+    let err = customers::list(
+        db,
+        a,
+        &CustomerFilter {
+            segment: Some("s".repeat(61)),
+            ..Default::default()
+        },
+    )
+    .await
+    .refused()?;
+    assert_eq!(err, Error::field("segment", messages::MAX_60));
+    let err = orders::list(
+        db,
+        a,
+        &OrderFilter {
+            segment: Some("s".repeat(61)),
+            ..Default::default()
+        },
+        1,
+        20,
+    )
+    .await
+    .refused()?;
+    assert_eq!(err, Error::field("segment", messages::MAX_60));
+    let err = products::list(
+        db,
+        a,
+        &ProductFilter {
+            category: Some("c".repeat(101)),
+            ..Default::default()
+        },
+        1,
+        20,
+    )
+    .await
+    .refused()?;
+    assert_eq!(err, Error::field("category", messages::MAX_100));
+    let err = dashboards::resolve(
+        &dashboards::FilterInput {
+            segment: Some("s".repeat(61)),
+            ..Default::default()
+        },
+        today(),
+    )
+    .refused()?;
+    assert_eq!(err, Error::field("segment", messages::MAX_60));
+    // Customers: every text field, one over its limit.
+    let base = CustomerInput {
+        kind: "company".into(),
+        name: "Caps GmbH".into(),
+        currency: "EUR".into(),
+        payment_terms_days: 30,
+        ..Default::default()
+    };
+    let over = [
+        (
+            "name",
+            CustomerInput {
+                name: "n".repeat(201),
+                ..base.clone()
+            },
+        ),
+        (
+            "email",
+            CustomerInput {
+                email: format!("{}@example.com", "e".repeat(250)),
+                ..base.clone()
+            },
+        ),
+        (
+            "address",
+            CustomerInput {
+                address: "a".repeat(1001),
+                ..base.clone()
+            },
+        ),
+        (
+            "tax_id",
+            CustomerInput {
+                tax_id: "t".repeat(61),
+                ..base.clone()
+            },
+        ),
+        (
+            "segment",
+            CustomerInput {
+                segment: "s".repeat(61),
+                ..base.clone()
+            },
+        ),
+        (
+            "tags",
+            CustomerInput {
+                tags: vec!["t".repeat(41)],
+                ..base.clone()
+            },
+        ),
+        (
+            "notes",
+            CustomerInput {
+                notes: "n".repeat(10_001),
+                ..base.clone()
+            },
+        ),
+    ];
+    for (field, input) in &over {
+        let err = customers::create(db, a, input).await.refused()?;
+        assert_eq!(fields(err), [*field]);
+    }
+    let at_limits = customers::create(
+        db,
+        a,
+        &CustomerInput {
+            address: "a".repeat(1000),
+            notes: "n".repeat(10_000),
+            ..base.clone()
+        },
+    )
+    .await?;
+    for (field, input) in [
+        (
+            "name",
+            ContactInput {
+                name: "n".repeat(201),
+                ..Default::default()
+            },
+        ),
+        (
+            "title",
+            ContactInput {
+                name: "Pat".into(),
+                title: "t".repeat(101),
+                ..Default::default()
+            },
+        ),
+    ] {
+        let err = customers::add_contact(db, a, at_limits.id, &input)
+            .await
+            .refused()?;
+        assert_eq!(fields(err), [field]);
+    }
+    customers::add_contact(
+        db,
+        a,
+        at_limits.id,
+        &ContactInput {
+            name: "n".repeat(200),
+            title: "t".repeat(100),
+            ..Default::default()
+        },
+    )
+    .await?;
+    // Knowledge articles.
+    let article = ArticleInput {
+        title: "Caps".into(),
+        body: "Body".into(),
+        language: "en".into(),
+        ..Default::default()
+    };
+    for (field, input) in [
+        (
+            "title",
+            ArticleInput {
+                title: "t".repeat(201),
+                ..article.clone()
+            },
+        ),
+        (
+            "body",
+            ArticleInput {
+                body: "b".repeat(knowledge::MAX_BODY + 1),
+                ..article.clone()
+            },
+        ),
+        (
+            "category",
+            ArticleInput {
+                category: "c".repeat(knowledge::MAX_CATEGORY + 1),
+                ..article.clone()
+            },
+        ),
+        (
+            "tags",
+            ArticleInput {
+                tags: vec!["t".repeat(41)],
+                ..article.clone()
+            },
+        ),
+    ] {
+        let err = knowledge::save(db, a, None, &input).await.refused()?;
+        assert_eq!(fields(err), [field]);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn sign_in_refuses_oversized_credentials_before_checking_them() -> TestResult {
+    use tandem_domain::{entities::users as user_rows, services::auth};
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let policy = Default::default();
+    let failures = || async {
+        Ok::<_, tandem_domain::Error>(
+            user_rows::Entity::find()
+                .filter(user_rows::Column::EmailKey.eq("root@example.com"))
+                .one(db)
+                .await?
+                .map(|u| u.failed_logins),
+        )
+    };
+    assert_eq!(failures().await?, Some(0));
+    let long_email = format!("{}@example.com", "a".repeat(300));
+    let err = auth::login(
+        db,
+        &long_email,
+        "whatever-12345",
+        &from("198.51.100.7"),
+        &policy,
+    )
+    .await
+    .refused()?;
+    assert_eq!(err, Error::field("email", messages::EMAIL_INVALID));
+    for password in ["p".repeat(1025), "p".repeat(2 * 1024 * 1024)] {
+        let err = auth::login(
+            db,
+            "root@example.com",
+            &password,
+            &from("198.51.100.7"),
+            &policy,
+        )
+        .await
+        .refused()?;
+        assert_eq!(err, Error::field("password", messages::MAX_1024));
+    }
+    // Refused before the password was verified: no failure counted.
+    assert_eq!(failures().await?, Some(0));
+    // At the limit the password is checked as always (and the failure counted).
+    let err = auth::login(
+        db,
+        "root@example.com",
+        &"p".repeat(1024),
+        &from("198.51.100.7"),
+        &policy,
+    )
+    .await
+    .refused()?;
+    assert_eq!(err, Error::field("form", messages::LOGIN_FAILED));
+    assert_eq!(failures().await?, Some(1));
+    // Changing one's password: an oversized current one is not verified either.
+    let err = auth::change_password(
+        db,
+        Some(&admin),
+        &"p".repeat(1025),
+        "new-password-123",
+        None,
+    )
+    .await
+    .refused()?;
+    assert_eq!(err, Error::field("current_password", messages::MAX_1024));
     Ok(())
 }

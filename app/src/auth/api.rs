@@ -14,6 +14,9 @@ pub async fn login(
 ) -> Result<String, AppError> {
     use crate::ssr::{request_meta, session, session_error, session_keys, state};
     let state = state()?;
+    // Per address, before the password is looked at (the domain also
+    // refuses an oversized email or password before hashing).
+    crate::ssr::throttle(&state, tandem_domain::services::rate_limit::Public::SignIn)?;
     let meta = request_meta();
     let user_id = tandem_domain::services::auth::login(
         &state.db,

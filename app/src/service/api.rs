@@ -563,8 +563,9 @@ pub async fn search_articles(
     language: String,
     drafts: bool,
 ) -> Result<Vec<ArticleRow>, AppError> {
-    use tandem_domain::services::knowledge;
+    use tandem_domain::services::{knowledge, rate_limit::Public};
     let state = crate::ssr::state()?;
+    crate::ssr::throttle(&state, Public::Read)?;
     Ok(knowledge::search(
         &state.db,
         actor().as_ref(),
@@ -582,16 +583,18 @@ pub async fn search_articles(
 /// Categories of published articles. Public.
 #[server(endpoint = "knowledge/categories", input = Json)]
 pub async fn article_categories() -> Result<Vec<String>, AppError> {
-    use tandem_domain::services::knowledge;
+    use tandem_domain::services::{knowledge, rate_limit::Public};
     let state = crate::ssr::state()?;
+    crate::ssr::throttle(&state, Public::Read)?;
     Ok(knowledge::categories(&state.db, false).await?)
 }
 
 /// Published articles related to a text. Public (the support form uses it).
 #[server(endpoint = "knowledge/related", input = Json)]
 pub async fn related_articles(text: String) -> Result<Vec<ArticleRow>, AppError> {
-    use tandem_domain::services::knowledge;
+    use tandem_domain::services::{knowledge, rate_limit::Public};
     let state = crate::ssr::state()?;
+    crate::ssr::throttle(&state, Public::Read)?;
     Ok(knowledge::related(&state.db, &text, 5)
         .await?
         .into_iter()
@@ -602,8 +605,9 @@ pub async fn related_articles(text: String) -> Result<Vec<ArticleRow>, AppError>
 /// One article: published for anyone, drafts with `knowledge.read`.
 #[server(endpoint = "knowledge/get", input = Json)]
 pub async fn get_article(id: i64) -> Result<ArticleView, AppError> {
-    use tandem_domain::services::knowledge;
+    use tandem_domain::services::{knowledge, rate_limit::Public};
     let state = crate::ssr::state()?;
+    crate::ssr::throttle(&state, Public::Read)?;
     let v = knowledge::get(&state.db, actor().as_ref(), id).await?;
     Ok(ArticleView {
         id: v.article.id,
@@ -646,15 +650,11 @@ pub async fn save_article(id: Option<i64>, form: ArticleForm) -> Result<i64, App
 /// limited per client address.
 #[server(endpoint = "support/submit", input = Json)]
 pub async fn submit_support(form: SupportForm) -> Result<String, AppError> {
-    use tandem_domain::services::support_form;
+    use tandem_domain::services::{rate_limit::Public, support_form};
     let state = crate::ssr::state()?;
-    let client = crate::ssr::request_meta()
-        .client_addr
-        .unwrap_or_else(|| "unknown".into());
+    crate::ssr::throttle(&state, Public::Submit)?;
     Ok(support_form::submit(
         &state.db,
-        &state.support_limiter,
-        &client,
         &support_form::PublicRequest {
             name: form.name,
             email: form.email,
@@ -670,16 +670,18 @@ pub async fn submit_support(form: SupportForm) -> Result<String, AppError> {
 /// The rating page's ticket (number, subject). Public, by one-time link.
 #[server(endpoint = "rate/get", input = Json)]
 pub async fn rating_form(token: String) -> Result<(String, String), AppError> {
-    use tandem_domain::services::tickets;
+    use tandem_domain::services::{rate_limit::Public, tickets};
     let state = crate::ssr::state()?;
+    crate::ssr::throttle(&state, Public::Read)?;
     Ok(tickets::rating_form(&state.db, &token).await?)
 }
 
 /// Records a rating. Public, by one-time link.
 #[server(endpoint = "rate/submit", input = Json)]
 pub async fn rate_ticket(token: String, score: i32, comment: String) -> Result<(), AppError> {
-    use tandem_domain::services::tickets;
+    use tandem_domain::services::{rate_limit::Public, tickets};
     let state = crate::ssr::state()?;
+    crate::ssr::throttle(&state, Public::Submit)?;
     tickets::rate(&state.db, &token, score, &comment).await?;
     Ok(())
 }

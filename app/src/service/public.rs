@@ -36,7 +36,7 @@ pub fn HelpPage() -> impl IntoView {
             <Form method="GET" action="" attr:class="filters">
                 <div class="field">
                     <label for="help-q">{t!(i18n, service.search)}</label>
-                    <input id="help-q" class="input" type="search" name="q" prop:value=move || get("q")/>
+                    <input id="help-q" class="input" type="search" name="q" maxlength="200" prop:value=move || get("q")/>
                 </div>
                 <div class="field">
                     <label for="help-category">{t!(i18n, service.category)}</label>
@@ -58,7 +58,14 @@ pub fn HelpPage() -> impl IntoView {
                 <button type="submit" class="btn btn-secondary">{t!(i18n, service.search)}</button>
             </Form>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || list.get().map(|r| r.map(|rows| view! { <ArticleList rows base="/help"/> }))}
+                {move || list.get().map(|r| match r {
+                    Ok(rows) => view! { <ArticleList rows base="/help"/> }.into_any(),
+                    // A query over the limits, or too many searches from this address.
+                    Err(e) => {
+                        let errors = Signal::stored(Some(e));
+                        view! { <FieldError errors field="q"/> <FormErrors errors field="form"/> }.into_any()
+                    }
+                })}
             </Transition>
         </div>
     }
