@@ -10,7 +10,9 @@
 //! Restore runs the migrations the backup was taken at, loads every table
 //! in one transaction (parents before children), checks each table's count
 //! and checksum, moves PostgreSQL's id sequences past the restored ids, and
-//! then applies any newer migrations.
+//! then applies any newer migrations. Sessions are never backed up (a
+//! restored copy signs nobody in); older backups that carry them restore
+//! without them.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -30,6 +32,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     auth::{policy, Actor, Permission},
+    services::csv_out,
     Error, Result,
 };
 
@@ -43,6 +46,9 @@ const BATCH_ROWS: usize = 500;
 const MIGRATION_SEEDED: &[&str] = &["pipeline_stages"];
 /// SeaORM's own bookkeeping: not data.
 const MIGRATIONS_TABLE: &str = "seaql_migrations";
+/// Tables a backup leaves out: sign-ins are not data, and a restored copy
+/// must sign nobody in. A restore reads past them in older backups.
+const NOT_BACKED_UP: &[&str] = &["sessions"];
 
 /// The first line.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -324,6 +330,9 @@ where
     sink(Part::Header(&header))?;
     let mut sums = Vec::new();
     for table in tables(&txn).await? {
+        if NOT_BACKED_UP.contains(&table.as_str()) {
+            continue;
+        }
         let (cols, key) = columns(&txn, &table).await?;
         sink(Part::Start(&table, &cols))?;
         let sql = select_json(txn.get_database_backend(), &table, &cols, &key);
@@ -504,22 +513,29 @@ pub async fn restore<R: std::io::Read>(
             .await?;
     }
     let mut restored = Vec::new();
+    let mut skipped = 0_usize;
     let mut done = 0_u64;
     let mut complete = false;
     while let Some(line) = next()? {
         if let Ok(trailer) = serde_json::from_str::<Trailer>(&line) {
-            complete = trailer.complete && trailer.tables == restored.len();
+            complete = trailer.complete && trailer.tables == restored.len() + skipped;
             break;
         }
         let start: TableStart = serde_json::from_str(&line)
             .map_err(|_| bad("The backup is damaged: a table was expected."))?;
-        if !order.contains(&start.table) {
+        // An older backup's sessions: read and checked, never restored.
+        let keep = !NOT_BACKED_UP.contains(&start.table.as_str());
+        if keep && !order.contains(&start.table) {
             return Err(bad(format!(
                 "The backup has a table this schema lacks: {}.",
                 start.table
             )));
         }
-        let (columns, _) = columns(&txn, &start.table).await?;
+        let columns = if keep {
+            columns(&txn, &start.table).await?.0
+        } else {
+            start.columns.clone()
+        };
         if columns != start.columns {
             return Err(bad(format!(
                 "The backup's columns of {} differ from this schema's.",
@@ -538,6 +554,9 @@ pub async fn restore<R: std::io::Read>(
             hash.update(line.as_bytes());
             hash.update(b"\n");
             rows += 1;
+            if !keep {
+                continue;
+            }
             batch.push(line);
             if batch.len() == BATCH_ROWS {
                 insert(&txn, &start.table, &columns, &batch).await?;
@@ -557,6 +576,10 @@ pub async fn restore<R: std::io::Read>(
                 "The backup is damaged: table {} does not match its checksum.",
                 start.table
             )));
+        }
+        if !keep {
+            skipped += 1;
+            continue;
         }
         restored.push(TableSum {
             table: start.table,
@@ -685,10 +708,10 @@ pub async fn export_kinds(db: &impl ConnectionTrait, actor: Option<&Actor>) -> R
         .collect())
 }
 
-/// Every row of one table as CSV (UTF-8 with BOM; secrets left out; text
-/// that a spreadsheet would run as a formula defused), read in one
-/// snapshot and written to `out` as it is read. Needs `admin.backups`:
-/// it is the whole table, past any record scope. Returns the rows written.
+/// Every row of one table as CSV (written by [`csv_out`]; secrets left
+/// out), read in one snapshot and written to `out` as it is read. Needs
+/// `admin.backups`: it is the whole table, past any record scope. Returns
+/// the rows written.
 pub async fn export_csv<W: Write>(
     db: &DatabaseConnection,
     actor: Option<&Actor>,
@@ -714,11 +737,8 @@ pub async fn export_csv<W: Write>(
         .filter(|c| !SECRET_COLUMNS.contains(&(kind, c.as_str())))
         .cloned()
         .collect();
-    let fail = |e: csv::Error| Error::Internal(format!("csv: {e}"));
-    let mut out = out;
-    out.write_all(&[0xEF, 0xBB, 0xBF]).map_err(io)?;
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(&shown).map_err(fail)?;
+    let mut writer = csv_out::Writer::new(out)?;
+    writer.texts(&shown)?;
     let sql = select_json(txn.get_database_backend(), kind, &columns, &key);
     let mut rows = 0_u64;
     {
@@ -727,24 +747,27 @@ pub async fn export_csv<W: Write>(
             let line: String = row?.try_get_by_index(0)?;
             let object: serde_json::Map<String, Value> =
                 serde_json::from_str(&line).map_err(|e| Error::Internal(e.to_string()))?;
-            let cells: Vec<String> = shown
+            let cells: Vec<(String, bool)> = shown
                 .iter()
                 .map(|c| match object.get(c) {
-                    None | Some(Value::Null) => String::new(),
-                    Some(Value::String(s)) => crate::services::reports::guard(s),
-                    Some(Value::Bool(b)) => b.to_string(),
-                    Some(other) => other.to_string(),
+                    None | Some(Value::Null) => (String::new(), false),
+                    Some(Value::String(s)) => (s.clone(), false),
+                    Some(Value::Bool(b)) => (b.to_string(), false),
+                    Some(Value::Number(n)) => (n.to_string(), true),
+                    Some(other) => (other.to_string(), false),
                 })
                 .collect();
-            writer.write_record(&cells).map_err(fail)?;
+            writer.row(cells.iter().map(|(text, number)| {
+                if *number {
+                    csv_out::Cell::Number(text)
+                } else {
+                    csv_out::Cell::Text(text)
+                }
+            }))?;
             rows += 1;
         }
     }
-    writer
-        .into_inner()
-        .map_err(|e| Error::Internal(format!("csv: {e}")))?
-        .flush()
-        .map_err(io)?;
+    writer.finish()?;
     txn.commit().await?;
     Ok(rows)
 }

@@ -14,6 +14,7 @@ use crate::{
     entities::{contacts, customers, users},
     services::{
         audit::{self, Entry, Who},
+        duplicates,
         normalize::{self, name_key, normalize_phone, phone_key, tax_key},
         page::{paginate_after, Page},
         scope,
@@ -75,6 +76,11 @@ pub(crate) fn optional(text: &str) -> Option<String> {
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
 }
+
+/// Longest postal address, in characters.
+const MAX_ADDRESS: usize = 1000;
+/// Longest notes, in characters.
+const MAX_NOTES: usize = 10_000;
 
 /// Checks every field and reports all problems at once.
 fn validate(input: &CustomerInput) -> Result<Valid> {
@@ -148,6 +154,12 @@ fn validate(input: &CustomerInput) -> Result<Valid> {
     {
         errors.insert("tags".into(), crate::messages::TAG_INVALID.into());
     }
+    if input.address.trim().chars().count() > MAX_ADDRESS {
+        errors.insert("address".into(), crate::messages::MAX_1000.into());
+    }
+    if input.notes.trim().chars().count() > MAX_NOTES {
+        errors.insert("notes".into(), crate::messages::TOO_LONG.into());
+    }
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
@@ -172,7 +184,8 @@ pub fn check(input: &CustomerInput) -> Result<()> {
     validate(input).map(|_| ())
 }
 
-fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
+/// The record scope for customers (also asked by the views derived from them).
+pub(crate) fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
     policy::scope(
         actor,
         Permission::CustomersRead,
@@ -219,77 +232,103 @@ pub struct Duplicate {
     pub reasons: Vec<&'static str>,
 }
 
+/// The keys a duplicate check looks up, from an input whose lengths were
+/// checked first (see [`duplicates::check_lengths`]).
+struct Keys {
+    email: Option<String>,
+    phone: Option<String>,
+    tax: Option<String>,
+    name: String,
+}
+
+fn keys(input: &CustomerInput) -> Result<Keys> {
+    use crate::messages::{EMAIL_INVALID, MAX_200, MAX_60, PHONE_INVALID};
+    duplicates::check_lengths(&[
+        ("name", input.name.as_str(), 200, MAX_200),
+        ("email", input.email.as_str(), 254, EMAIL_INVALID),
+        ("phone", input.phone.as_str(), 40, PHONE_INVALID),
+        ("tax_id", input.tax_id.as_str(), 60, MAX_60),
+    ])?;
+    Ok(Keys {
+        email: optional(&input.email).map(|e| e.to_lowercase()),
+        phone: optional(&input.phone)
+            .and_then(|p| normalize_phone(&p))
+            .map(|p| phone_key(&p)),
+        tax: optional(&input.tax_id)
+            .map(|t| tax_key(&t))
+            .filter(|t| !t.is_empty()),
+        name: name_key(&input.name),
+    })
+}
+
 /// Existing customers (within the actor's scope, archived included) that
-/// share the input's email, phone or tax id, or have a very similar name.
+/// share the input's email, phone or tax id, or have a very similar name:
+/// the exact keys are looked up first, each by its own index, and come
+/// first (the most keys in common first); similar names follow (the same
+/// normalised name, then the most similar); ties by id; at most
+/// [`duplicates::SHOWN`]. An input longer than a customer may be is
+/// refused before any work.
 pub async fn find_duplicates(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     input: &CustomerInput,
     except: Option<i64>,
 ) -> Result<Vec<Duplicate>> {
+    use customers::Column as C;
     let scope = scope_of(actor)?;
-    let email_key = optional(&input.email).map(|e| e.to_lowercase());
-    let phone = optional(&input.phone)
-        .and_then(|p| normalize_phone(&p))
-        .map(|p| phone_key(&p));
-    let tax = optional(&input.tax_id)
-        .map(|t| tax_key(&t))
-        .filter(|t| !t.is_empty());
-    let key = name_key(&input.name);
-    let mut any = Condition::any();
-    if let Some(e) = &email_key {
-        any = any.add(customers::Column::EmailKey.eq(e.clone()));
-    }
-    if let Some(p) = &phone {
-        any = any.add(customers::Column::PhoneKey.eq(p.clone()));
-    }
-    if let Some(t) = &tax {
-        any = any.add(customers::Column::TaxKey.eq(t.clone()));
-    }
-    // Candidates for a similar name share its first three characters.
-    let prefix: String = key.chars().take(3).collect();
-    if !prefix.is_empty() {
-        any = any.add(customers::Column::NameKey.starts_with(prefix));
-    }
-    let mut query = customers::Entity::find()
-        .filter(in_scope(scope))
-        .filter(any);
+    let keys = keys(input)?;
+    let mut base = customers::Entity::find().filter(in_scope(scope));
     if let Some(id) = except {
-        query = query.filter(customers::Column::Id.ne(id));
+        base = base.filter(C::Id.ne(id));
     }
-    let candidates = query.limit(200).all(db).await?;
-    let mut found: Vec<Duplicate> = candidates
-        .into_iter()
+    let found = duplicates::candidates(
+        db,
+        base,
+        C::Id,
+        &[
+            (C::EmailKey, keys.email.as_deref()),
+            (C::PhoneKey, keys.phone.as_deref()),
+            (C::TaxKey, keys.tax.as_deref()),
+        ],
+        (C::NameKey, keys.name.as_str()),
+    )
+    .await?;
+    // Each customer once, however many ways it was found.
+    let found: std::collections::BTreeMap<i64, customers::Model> =
+        found.into_iter().map(|c| (c.id, c)).collect();
+    let ranked: Vec<duplicates::Ranked<Duplicate>> = found
+        .into_values()
         .filter_map(|c| {
             let mut reasons = Vec::new();
-            if email_key.is_some() && c.email_key == email_key {
+            if keys.email.is_some() && c.email_key == keys.email {
                 reasons.push("email");
             }
-            if phone.is_some() && c.phone_key == phone {
+            if keys.phone.is_some() && c.phone_key == keys.phone {
                 reasons.push("phone");
             }
-            if tax.is_some() && c.tax_key == tax {
+            if keys.tax.is_some() && c.tax_key == keys.tax {
                 reasons.push("tax_id");
             }
-            if normalize::similarity(&key, &c.name_key) >= normalize::SIMILAR {
+            let exact_keys = reasons.len();
+            let same_name = !keys.name.is_empty() && c.name_key == keys.name;
+            let similarity = normalize::similarity(&keys.name, &c.name_key);
+            if same_name || similarity >= normalize::SIMILAR {
                 reasons.push("name");
             }
-            (!reasons.is_empty()).then_some(Duplicate {
-                id: c.id,
-                code: c.code,
-                name: c.name,
-                reasons,
+            (!reasons.is_empty()).then_some(duplicates::Ranked {
+                exact_keys,
+                same_name,
+                similarity,
+                item: Duplicate {
+                    id: c.id,
+                    code: c.code,
+                    name: c.name,
+                    reasons,
+                },
             })
         })
         .collect();
-    found.sort_by(|a, b| {
-        b.reasons
-            .len()
-            .cmp(&a.reasons.len())
-            .then(a.name.cmp(&b.name))
-    });
-    found.truncate(10);
-    Ok(found)
+    Ok(duplicates::ranked(ranked, |a, b| a.id.cmp(&b.id)))
 }
 
 /// The existing customer (in the actor's scope, archived included) that is
@@ -302,17 +341,15 @@ pub async fn find_same(
     input: &CustomerInput,
 ) -> Result<Option<i64>> {
     let scope = scope_of(actor)?;
-    let mut any = Condition::any().add(customers::Column::NameKey.eq(name_key(&input.name)));
-    if let Some(email) = optional(&input.email) {
-        any = any.add(customers::Column::EmailKey.eq(email.to_lowercase()));
+    let keys = keys(input)?;
+    let mut any = Condition::any().add(customers::Column::NameKey.eq(keys.name));
+    if let Some(email) = keys.email {
+        any = any.add(customers::Column::EmailKey.eq(email));
     }
-    if let Some(phone) = optional(&input.phone).and_then(|p| normalize_phone(&p)) {
-        any = any.add(customers::Column::PhoneKey.eq(phone_key(&phone)));
+    if let Some(phone) = keys.phone {
+        any = any.add(customers::Column::PhoneKey.eq(phone));
     }
-    if let Some(tax) = optional(&input.tax_id)
-        .map(|t| tax_key(&t))
-        .filter(|t| !t.is_empty())
-    {
+    if let Some(tax) = keys.tax {
         any = any.add(customers::Column::TaxKey.eq(tax));
     }
     // Every match's id, then the oldest: `ORDER BY id LIMIT 1` invites the
@@ -615,7 +652,18 @@ pub async fn list(
     if !filter.include_archived {
         condition = condition.add(customers::Column::Archived.eq(false));
     }
-    if let Some(text) = scope::search_text(filter.search.as_deref()) {
+    // A tag or segment is at most 40 or 60 characters; a longer filter matches nothing.
+    let longer = |text: &Option<String>, max: usize| {
+        text.as_deref()
+            .is_some_and(|t| t.trim().chars().count() > max)
+    };
+    if longer(&filter.tag, 40) {
+        return Err(Error::field("tag", crate::messages::TAG_INVALID));
+    }
+    if longer(&filter.segment, 60) {
+        return Err(Error::field("segment", crate::messages::MAX_60));
+    }
+    if let Some(text) = scope::search_text(filter.search.as_deref())? {
         // Prefixes, as index ranges: the name (normalised), the code, the
         // email and the phone's digits.
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -689,6 +737,11 @@ fn validate_contact(
     let name = input.name.trim().to_owned();
     if name.is_empty() {
         errors.insert("name".into(), crate::messages::NAME_REQUIRED.into());
+    } else if name.chars().count() > 200 {
+        errors.insert("name".into(), crate::messages::MAX_200.into());
+    }
+    if input.title.trim().chars().count() > 100 {
+        errors.insert("title".into(), crate::messages::MAX_100.into());
     }
     let email = optional(&input.email).and_then(|e| match validate_email(&e) {
         Ok(e) => Some(e),

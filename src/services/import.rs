@@ -27,9 +27,9 @@ use crate::{
     money::{parse_minor, parse_rate},
     services::{
         audit::{self, Entry, Who},
+        csv_out,
         customers::{self, ContactInput, CustomerInput},
         leads::{self, LeadInput},
-        normalize::name_key,
         products::{self, ProductInput},
         purchasing,
         stock::{self, AdjustInput},
@@ -361,8 +361,18 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str)> {
         .ok_or_else(|| Error::field("file", messages::IMPORT_ENCODING))
 }
 
+/// A cell as the import reads it: trimmed, and without the quote that
+/// Tandem's CSV writer puts before text a spreadsheet would run as a
+/// formula (so an error file, fixed, imports as the rows were: a phone
+/// `+49 30 1234567` was written `'+49 30 1234567`).
+fn cell(raw: &str) -> String {
+    csv_out::undo(raw.trim()).trim().to_owned()
+}
+
 /// Decodes and parses a CSV file (comma, semicolon or tab separated,
-/// whichever the header uses most).
+/// whichever the header uses most). Each cell is trimmed and loses the
+/// quote Tandem's CSV writer put before a formula ([`csv_out::undo`]), so
+/// a fixed error file imports as its rows were.
 pub fn parse(bytes: &[u8]) -> Result<Parsed> {
     let (text, encoding) = decode(bytes)?;
     let first = text.lines().next().unwrap_or("");
@@ -379,7 +389,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
         .headers()
         .map_err(|_| Error::field("file", messages::IMPORT_UNREADABLE))?
         .iter()
-        .map(|h| h.trim().to_owned())
+        .map(cell)
         .collect();
     if headers.iter().all(String::is_empty) {
         return Err(Error::field("file", messages::IMPORT_EMPTY));
@@ -390,7 +400,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let mut row: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
+        let mut row: Vec<String> = record.iter().map(cell).collect();
         row.resize(headers.len(), String::new());
         rows.push(row);
     }
@@ -1053,7 +1063,7 @@ async fn price_row(
     let product = product_by_sku(db, &sku)
         .await?
         .ok_or_else(|| Error::field("sku", messages::IMPORT_PRODUCT_UNKNOWN))?;
-    let key = name_key(&supplier);
+    let key = purchasing::supplier_key(&supplier);
     let supplier_id = match cache.suppliers.get(&key) {
         Some(found) => *found,
         None => {
@@ -1121,25 +1131,24 @@ fn error_file(parsed: &Parsed, errors: &[RowError]) -> Result<String> {
             .or_default()
             .push(format!("{}: {}", e.field, e.message));
     }
-    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let fail = |e: csv::Error| Error::Internal(format!("csv: {e}"));
-    let mut header = vec!["line".to_owned()];
-    header.extend(parsed.headers.iter().cloned());
-    header.push("error".to_owned());
-    out.write_record(&header).map_err(fail)?;
+    let mut out = csv_out::Writer::new(Vec::new())?;
+    let mut header = vec!["line"];
+    header.extend(parsed.headers.iter().map(String::as_str));
+    header.push("error");
+    out.texts(header)?;
     for (line, messages) in by_line {
         let index = usize::try_from(line.saturating_sub(2)).unwrap_or(usize::MAX);
         let mut record = vec![line.to_string()];
         if let Some(cells) = parsed.rows.get(index) {
-            record.extend(cells.iter().map(|c| crate::services::reports::guard(c)));
+            record.extend(cells.iter().cloned());
         }
         record.resize(parsed.headers.len() + 1, String::new());
         record.push(messages.join("; "));
-        out.write_record(&record).map_err(fail)?;
+        // The cells as they were read: a fixed file imports alike (the
+        // import undoes the writer's defusing).
+        out.texts(&record)?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| Error::Internal(format!("csv: {e}")))?;
+    let bytes = out.finish()?;
     String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))
 }
 
@@ -1153,8 +1162,11 @@ pub fn problems_in(error_csv: &str, lines: usize) -> Vec<RowError> {
         .filter_map(std::result::Result::ok)
         .take(lines)
     {
-        let line = record.get(0).and_then(|l| l.parse().ok()).unwrap_or(0);
-        let text = record.get(record.len().saturating_sub(1)).unwrap_or("");
+        let line = record
+            .get(0)
+            .and_then(|l| csv_out::undo(l).parse().ok())
+            .unwrap_or(0);
+        let text = csv_out::undo(record.get(record.len().saturating_sub(1)).unwrap_or(""));
         for part in text.split("; ") {
             let (field, message) = part.split_once(": ").unwrap_or(("row", part));
             out.push(RowError {

@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde_json::json;
 
@@ -16,6 +16,7 @@ use crate::{
     services::{
         audit::{self, Entry, Who},
         customers::{self, optional, CustomerInput},
+        duplicates,
         normalize::{self, name_key, normalize_phone, phone_key},
         opportunities::{self, OpportunityInput},
         page::{paginate_after, Page},
@@ -105,7 +106,8 @@ pub fn check(input: &LeadInput) -> Result<()> {
     validate(input).map(|_| ())
 }
 
-fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
+/// The record scope for leads (also asked by the views derived from them).
+pub(crate) fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
     policy::scope(actor, Permission::LeadsRead, Permission::LeadsReadAll)
 }
 
@@ -243,7 +245,7 @@ async fn transition(
 }
 
 /// Qualifies a new lead.
-pub async fn qualify(db: &DatabaseConnection, actor: Option<&Actor>, id: i64) -> Result<()> {
+pub async fn qualify(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) -> Result<()> {
     let actor = policy::require(actor, Permission::LeadsWrite)?;
     let txn = db.begin().await?;
     let before = get(&txn, Some(actor), id).await?;
@@ -489,7 +491,7 @@ pub async fn list(
     let scope = scope_of(actor)?;
     use leads::Column as C;
     let mut condition = scope::owned(scope, C::OwnerId);
-    if let Some(text) = scope::search_text(filter.search.as_deref()) {
+    if let Some(text) = scope::search_text(filter.search.as_deref())? {
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
         let mut any = Condition::any()
             .add(scope::prefix(C::NameKey, &name_key(&text)))
@@ -544,41 +546,50 @@ pub struct LeadDuplicate {
 }
 
 /// Leads (in the actor's lead scope) and customers (in their customer
-/// scope, when they may see customers) that look like the lead being entered.
+/// scope, when they may see customers) that look like the lead being
+/// entered, found and ranked as [`customers::find_duplicates`] does (leads
+/// before customers on a tie, then by id). An input longer than a lead may
+/// be is refused before any work.
 pub async fn find_duplicates(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     input: &LeadInput,
     except: Option<i64>,
 ) -> Result<Vec<LeadDuplicate>> {
+    use crate::messages::{EMAIL_INVALID, MAX_200, PHONE_INVALID};
+    use leads::Column as C;
     let scope = scope_of(actor)?;
+    duplicates::check_lengths(&[
+        ("name", input.name.as_str(), 200, MAX_200),
+        ("company", input.company.as_str(), 200, MAX_200),
+        ("email", input.email.as_str(), 254, EMAIL_INVALID),
+        ("phone", input.phone.as_str(), 40, PHONE_INVALID),
+    ])?;
     let email = optional(&input.email).map(|e| e.to_lowercase());
     let phone = optional(&input.phone)
         .and_then(|p| normalize_phone(&p))
         .map(|p| phone_key(&p));
     let key = name_key(&input.name);
-    let mut any = Condition::any();
-    if let Some(e) = &email {
-        any = any.add(leads::Column::EmailKey.eq(e.clone()));
-    }
-    if let Some(p) = &phone {
-        any = any.add(leads::Column::PhoneKey.eq(p.clone()));
-    }
-    let start: String = key.chars().take(3).collect();
-    if !start.is_empty() {
-        any = any.add(scope::prefix(leads::Column::NameKey, &start));
-    }
-    let mut query = leads::Entity::find()
-        .filter(scope::owned(scope, leads::Column::OwnerId))
-        .filter(any);
+    let mut base = leads::Entity::find().filter(scope::owned(scope, C::OwnerId));
     if let Some(id) = except {
-        query = query.filter(leads::Column::Id.ne(id));
+        base = base.filter(C::Id.ne(id));
     }
-    let mut found: Vec<LeadDuplicate> = query
-        .limit(200)
-        .all(db)
-        .await?
-        .into_iter()
+    let found = duplicates::candidates(
+        db,
+        base,
+        C::Id,
+        &[
+            (C::EmailKey, email.as_deref()),
+            (C::PhoneKey, phone.as_deref()),
+        ],
+        (C::NameKey, key.as_str()),
+    )
+    .await?;
+    // Each lead once, however many ways it was found.
+    let found: std::collections::BTreeMap<i64, leads::Model> =
+        found.into_iter().map(|l| (l.id, l)).collect();
+    let mut ranked: Vec<duplicates::Ranked<LeadDuplicate>> = found
+        .into_values()
         .filter_map(|l| {
             let mut reasons = Vec::new();
             if email.is_some() && l.email_key == email {
@@ -587,14 +598,22 @@ pub async fn find_duplicates(
             if phone.is_some() && l.phone_key == phone {
                 reasons.push("phone");
             }
-            if !key.is_empty() && normalize::similarity(&key, &l.name_key) >= normalize::SIMILAR {
+            let exact_keys = reasons.len();
+            let same_name = !key.is_empty() && l.name_key == key;
+            let similarity = normalize::similarity(&key, &l.name_key);
+            if same_name || similarity >= normalize::SIMILAR {
                 reasons.push("name");
             }
-            (!reasons.is_empty()).then_some(LeadDuplicate {
-                kind: "lead",
-                id: l.id,
-                name: l.name,
-                reasons,
+            (!reasons.is_empty()).then_some(duplicates::Ranked {
+                exact_keys,
+                same_name,
+                similarity,
+                item: LeadDuplicate {
+                    kind: "lead",
+                    id: l.id,
+                    name: l.name,
+                    reasons,
+                },
             })
         })
         .collect();
@@ -609,23 +628,29 @@ pub async fn find_duplicates(
             phone: input.phone.clone(),
             ..Default::default()
         };
+        let customer_key = name_key(&as_customer.name);
         for d in customers::find_duplicates(db, actor, &as_customer, None).await? {
-            found.push(LeadDuplicate {
-                kind: "customer",
-                id: d.id,
-                name: d.name,
-                reasons: d.reasons.into_iter().filter(|r| *r != "tax_id").collect(),
+            let reasons: Vec<&'static str> =
+                d.reasons.into_iter().filter(|r| *r != "tax_id").collect();
+            let other = name_key(&d.name);
+            ranked.push(duplicates::Ranked {
+                exact_keys: reasons.iter().filter(|r| **r != "name").count(),
+                same_name: !customer_key.is_empty() && other == customer_key,
+                similarity: normalize::similarity(&customer_key, &other),
+                item: LeadDuplicate {
+                    kind: "customer",
+                    id: d.id,
+                    name: d.name,
+                    reasons,
+                },
             });
         }
     }
-    found.sort_by(|a, b| {
-        b.reasons
-            .len()
-            .cmp(&a.reasons.len())
-            .then(a.name.cmp(&b.name))
-    });
-    found.truncate(10);
-    Ok(found)
+    Ok(duplicates::ranked(ranked, |a, b| {
+        (a.kind != "lead")
+            .cmp(&(b.kind != "lead"))
+            .then(a.id.cmp(&b.id))
+    }))
 }
 
 /// Gives leads to another owner; each must be in scope.

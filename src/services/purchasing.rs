@@ -136,6 +136,12 @@ fn check_supplier(input: &SupplierInput) -> Result<SupplierInput> {
     })
 }
 
+/// The key a supplier's name is unique and found by (the import looks
+/// suppliers up by it): the name as entered, trimmed, in lower case.
+pub fn supplier_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 fn name_taken(e: sea_orm::DbErr) -> Error {
     match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => {
@@ -157,7 +163,7 @@ pub async fn create_supplier(
     let txn = db.begin().await?;
     let supplier = suppliers::ActiveModel {
         name: Set(input.name.clone()),
-        name_key: Set(input.name.to_lowercase()),
+        name_key: Set(supplier_key(&input.name)),
         contact_name: Set(input.contact_name.clone()),
         email: Set(input.email.clone()),
         phone: Set(input.phone.clone()),
@@ -211,7 +217,7 @@ pub async fn update_supplier(
         .ok_or(Error::NotFound)?;
     let mut model: suppliers::ActiveModel = before.clone().into();
     model.name = Set(input.name.clone());
-    model.name_key = Set(input.name.to_lowercase());
+    model.name_key = Set(supplier_key(&input.name));
     model.contact_name = Set(input.contact_name.clone());
     model.email = Set(input.email.clone());
     model.phone = Set(input.phone.clone());
@@ -255,7 +261,7 @@ pub async fn suppliers(
     if !all {
         query = query.filter(suppliers::Column::Active.eq(true));
     }
-    if let Some(text) = search_text(q) {
+    if let Some(text) = search_text(q)? {
         query = query.filter(suppliers::Column::NameKey.contains(text.to_lowercase()));
     }
     paginate(db, query, page, per_page, 500).await

@@ -313,3 +313,215 @@ async fn companies_have_contacts_and_people_do_not() -> TestResult {
         .is_empty());
     Ok(())
 }
+
+#[tokio::test]
+async fn exact_keys_are_found_first_however_many_names_share_the_first_characters() -> TestResult {
+    use tandem_domain::services::import::{self, Duplicates, Kind, Options};
+    let (db, admin) = with_admin().await?;
+    // 250 customers whose names share their first characters, imported.
+    let mut file = String::from("Name\n");
+    for i in 0..250 {
+        file.push_str(&format!("Acme {i:03}\n"));
+    }
+    let parsed = import::parse(file.as_bytes())?;
+    let options = Options {
+        kind: Kind::Customers,
+        mapping: [("name".to_owned(), "Name".to_owned())].into(),
+        duplicates: Duplicates::Create,
+        skip_bad: false,
+        dry_run: false,
+    };
+    let run = import::start(&db.conn, Some(&admin), "acme.csv", &parsed, &options).await?;
+    let report = import::execute(&db.conn, Some(&admin), run, &parsed, &options, |_, _| {}).await?;
+    assert_eq!(report.created, 250);
+    // Then one customer with the same email and phone, one with the same
+    // tax id, under unrelated names.
+    let both = customers::create(
+        &db.conn,
+        Some(&admin),
+        &CustomerInput {
+            email: "billing@zeta.example".into(),
+            phone: "+49 40 5550000".into(),
+            ..company("Zeta Holdings")
+        },
+    )
+    .await?;
+    let tax = customers::create(
+        &db.conn,
+        Some(&admin),
+        &CustomerInput {
+            tax_id: "DE 999 888 777".into(),
+            ..company("Ypsilon Trading")
+        },
+    )
+    .await?;
+    let input = CustomerInput {
+        email: "Billing@Zeta.example".into(),
+        phone: "040 5550000".into(),
+        tax_id: "de999888777".into(),
+        ..company("ACME 100")
+    };
+    let found = customers::find_duplicates(&db.conn, Some(&admin), &input, None).await?;
+    let shown: Vec<(String, Vec<&str>)> = found
+        .iter()
+        .map(|d| (d.name.clone(), d.reasons.clone()))
+        .collect();
+    // Exact keys first (most in common first), then the same name, then
+    // the most similar names, ties by id, capped.
+    assert_eq!(
+        found.len(),
+        tandem_domain::services::duplicates::SHOWN,
+        "{shown:?}"
+    );
+    assert_eq!(found[0].id, both.id, "{shown:?}");
+    assert_eq!(found[0].reasons, ["email", "phone"]);
+    assert_eq!(found[1].id, tax.id, "{shown:?}");
+    assert_eq!(found[1].reasons, ["tax_id"]);
+    assert_eq!(
+        (found[2].name.as_str(), found[2].reasons.clone()),
+        ("Acme 100", vec!["name"])
+    );
+    let similar: Vec<&str> = found[3..].iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        similar,
+        ["Acme 101", "Acme 102", "Acme 103", "Acme 104", "Acme 105", "Acme 106", "Acme 107"]
+    );
+    // The same answer every time.
+    assert_eq!(
+        customers::find_duplicates(&db.conn, Some(&admin), &input, None).await?,
+        found
+    );
+    // An exact key alone, with a name hundreds of others start like, comes first.
+    let by_email = customers::find_duplicates(
+        &db.conn,
+        Some(&admin),
+        &CustomerInput {
+            email: "billing@zeta.example".into(),
+            ..company("Acme")
+        },
+        None,
+    )
+    .await?;
+    assert_eq!(by_email.first().map(|d| d.id), Some(both.id));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_duplicate_check_refuses_overlong_input_before_any_work() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    customers::create(&db.conn, Some(&admin), &company(&"a".repeat(200))).await?;
+    let huge = "ab".repeat(1 << 20);
+    for (input, field) in [
+        (company(&huge), "name"),
+        (company(&"a".repeat(201)), "name"),
+        (
+            CustomerInput {
+                email: format!("{}@example.com", "e".repeat(250)),
+                ..company("Acme")
+            },
+            "email",
+        ),
+        (
+            CustomerInput {
+                phone: format!("+49 {}", "1".repeat(40)),
+                ..company("Acme")
+            },
+            "phone",
+        ),
+        (
+            CustomerInput {
+                tax_id: "DE".repeat(31),
+                ..company("Acme")
+            },
+            "tax_id",
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let refused = customers::find_duplicates(&db.conn, Some(&admin), &input, None).await;
+        let fields = match refused {
+            Err(Error::Validation(fields)) => fields,
+            other => return Err(format!("{field}: not refused: {other:?}").into()),
+        };
+        assert!(fields.contains_key(field), "{field}: {fields:?}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(500),
+            "{field}: took {:?}",
+            started.elapsed()
+        );
+        // The import's exact lookup refuses it as well.
+        assert!(matches!(
+            customers::find_same(&db.conn, Some(&admin), &input).await,
+            Err(Error::Validation(_))
+        ));
+    }
+    // The longest name a customer may have is still checked.
+    let longest = customers::find_duplicates(
+        &db.conn,
+        Some(&admin),
+        &company(&format!("  {}  ", "a".repeat(200))),
+        None,
+    )
+    .await?;
+    assert_eq!(longest.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_lead_with_the_same_email_is_found_however_many_leads_share_the_name_start() -> TestResult
+{
+    use tandem_domain::services::{
+        import::{self, Duplicates, Kind, Options},
+        leads::{self, LeadInput},
+    };
+    let (db, admin) = with_admin().await?;
+    let mut file = String::from("Name\n");
+    for i in 0..250 {
+        file.push_str(&format!("Wang {i:03}\n"));
+    }
+    let parsed = import::parse(file.as_bytes())?;
+    let options = Options {
+        kind: Kind::Leads,
+        mapping: [("name".to_owned(), "Name".to_owned())].into(),
+        duplicates: Duplicates::Create,
+        skip_bad: false,
+        dry_run: false,
+    };
+    let run = import::start(&db.conn, Some(&admin), "wang.csv", &parsed, &options).await?;
+    let report = import::execute(&db.conn, Some(&admin), run, &parsed, &options, |_, _| {}).await?;
+    assert_eq!(report.created, 250);
+    let same = leads::create(
+        &db.conn,
+        Some(&admin),
+        &LeadInput {
+            // Named to sort after the similar names (the old check sorted by
+            // name and kept ten).
+            name: "Zhou Min".into(),
+            email: "ln@example.com".into(),
+            source: "web".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let input = LeadInput {
+        name: "Wang 100".into(),
+        email: "LN@example.com".into(),
+        ..Default::default()
+    };
+    let found = leads::find_duplicates(&db.conn, Some(&admin), &input, None).await?;
+    assert_eq!(
+        found.first().map(|d| (d.kind, d.id, d.reasons.clone())),
+        Some(("lead", same.id, vec!["email"]))
+    );
+    assert_eq!(found.get(1).map(|d| d.name.as_str()), Some("Wang 100"));
+    assert!(found.len() <= tandem_domain::services::duplicates::SHOWN);
+    // A huge name is refused before any work.
+    let huge = LeadInput {
+        name: "x".repeat(1 << 21),
+        ..Default::default()
+    };
+    assert!(matches!(
+        leads::find_duplicates(&db.conn, Some(&admin), &huge, None).await,
+        Err(Error::Validation(_))
+    ));
+    Ok(())
+}

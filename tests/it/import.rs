@@ -558,3 +558,317 @@ async fn one_import_per_kind_runs_at_a_time() -> TestResult {
     assert_eq!(customers(db).await?, 1);
     Ok(())
 }
+
+/// Imports `file`, every row of which is bad, then the error file it
+/// offers with `column` set to `fixed` in every row, as someone fixing it
+/// in a spreadsheet would (every other cell as Tandem wrote it, defused):
+/// every row imports the second time.
+async fn fix_and_import_again(
+    db: &Db,
+    admin: &tandem_domain::auth::Actor,
+    kind: Kind,
+    file: &str,
+    map: &[(&str, &str)],
+    column: &str,
+    fixed: &str,
+) -> TestResult {
+    let parsed = import::parse(file.as_bytes())?;
+    let rows = parsed.rows.len() as u64;
+    let opts = options(kind, mapping(map), Duplicates::Skip, true, false);
+    let first = run(db, admin, &parsed, &opts).await?;
+    assert_eq!(
+        (first.created, first.failed),
+        (0, rows),
+        "{kind:?}: {first:?}"
+    );
+    let written = import::errors_of(db, Some(admin), first.run_id).await?;
+    let text = written.strip_prefix('\u{feff}').ok_or("no BOM")?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers()?.clone();
+    let at = header
+        .iter()
+        .position(|h| h == column)
+        .ok_or("no such column")?;
+    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    out.write_record(&header)?;
+    let mut defused = 0;
+    for record in reader.records() {
+        let mut cells: Vec<String> = record?.iter().map(str::to_owned).collect();
+        defused += cells.iter().filter(|c| c.starts_with('\'')).count();
+        if let Some(cell) = cells.get_mut(at) {
+            *cell = fixed.to_owned();
+        }
+        out.write_record(&cells)?;
+    }
+    assert!(defused > 0, "{kind:?}: the error file defuses cells");
+    let fixed_file = out.into_inner().map_err(|e| e.to_string())?;
+    let again = import::parse(&fixed_file)?;
+    let second = run(db, admin, &again, &opts).await?;
+    assert_eq!(
+        (second.created, second.failed),
+        (rows, 0),
+        "{kind:?}: {:?}",
+        second.errors
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn error_files_of_every_kind_fixed_import_again_with_the_values_as_they_were() -> TestResult {
+    use tandem_domain::{
+        entities::{products as product_rows, suppliers},
+        services::{normalize::normalize_phone, warehouses},
+    };
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
+    let phone = |p: &str| normalize_phone(p);
+
+    // Customers: a header and values a spreadsheet would run as formulas;
+    // the owner is unknown, then left out.
+    fix_and_import_again(
+        db,
+        &admin,
+        Kind::Customers,
+        "Name,Phone,Address,@Notes,Owner\n\
+         =Acme Trading,+49 30 1234567,@Home Street 1,-5 % off,ghost@example.com\n\
+         @Bolt & Nut,+86 21 1234 5678,+Dock 4,=SUM(A1),ghost@example.com\n",
+        &[
+            ("name", "Name"),
+            ("phone", "Phone"),
+            ("address", "Address"),
+            ("notes", "@Notes"),
+            ("owner_email", "Owner"),
+        ],
+        "Owner",
+        "",
+    )
+    .await?;
+    for (name, tel, address, notes) in [
+        (
+            "=Acme Trading",
+            "+49 30 1234567",
+            "@Home Street 1",
+            "-5 % off",
+        ),
+        ("@Bolt & Nut", "+86 21 1234 5678", "+Dock 4", "=SUM(A1)"),
+    ] {
+        let c = customer_rows::Entity::find()
+            .filter(customer_rows::Column::Name.eq(name))
+            .one(db)
+            .await?
+            .ok_or(format!("no customer {name}"))?;
+        assert_eq!(
+            (c.phone, c.address.as_str(), c.notes.as_str()),
+            (phone(tel), address, notes)
+        );
+    }
+
+    // Contacts: the customer code was wrong.
+    let holder = tandem_domain::services::customers::create(
+        db,
+        Some(&admin),
+        &tandem_domain::services::customers::CustomerInput {
+            kind: "company".into(),
+            name: "Contact Holder".into(),
+            currency: "EUR".into(),
+            payment_terms_days: 30,
+            ..Default::default()
+        },
+    )
+    .await?;
+    fix_and_import_again(
+        db,
+        &admin,
+        Kind::Contacts,
+        "Customer,Name,Title,Email,Phone\n\
+         CUS-999999,=Mia Chen,-Buyer-,mia@example.com,+49 30 7654321\n\
+         CUS-999999,@Li Lei,+Head of QA,li@example.com,+86 10 8888 9999\n",
+        &[
+            ("customer_code", "Customer"),
+            ("name", "Name"),
+            ("title", "Title"),
+            ("email", "Email"),
+            ("phone", "Phone"),
+        ],
+        "Customer",
+        &holder.code,
+    )
+    .await?;
+    for (name, title, tel) in [
+        ("=Mia Chen", "-Buyer-", "+49 30 7654321"),
+        ("@Li Lei", "+Head of QA", "+86 10 8888 9999"),
+    ] {
+        let c = contacts::Entity::find()
+            .filter(contacts::Column::Name.eq(name))
+            .one(db)
+            .await?
+            .ok_or(format!("no contact {name}"))?;
+        assert_eq!(
+            (c.customer_id, c.title.as_str(), c.phone),
+            (holder.id, title, phone(tel))
+        );
+    }
+
+    // Leads: the owner is unknown, then left out.
+    fix_and_import_again(
+        db,
+        &admin,
+        Kind::Leads,
+        "Name,Company,Email,Phone,Owner\n\
+         =Wang Wei,+Huadong Machinery,ww@example.com,+86 21 5555 1234,ghost@example.com\n\
+         -Li Na,@Nanjing Tools,ln@example.com,+86 25 6666 7777,ghost@example.com\n",
+        &[
+            ("name", "Name"),
+            ("company", "Company"),
+            ("email", "Email"),
+            ("phone", "Phone"),
+            ("owner_email", "Owner"),
+        ],
+        "Owner",
+        "",
+    )
+    .await?;
+    for (name, company, tel) in [
+        ("=Wang Wei", "+Huadong Machinery", "+86 21 5555 1234"),
+        ("-Li Na", "@Nanjing Tools", "+86 25 6666 7777"),
+    ] {
+        let l = lead_rows::Entity::find()
+            .filter(lead_rows::Column::Name.eq(name))
+            .one(db)
+            .await?
+            .ok_or(format!("no lead {name}"))?;
+        assert_eq!((l.company.as_str(), l.phone), (company, phone(tel)));
+    }
+
+    // Products: SKUs may start with a dash; the price was not a number.
+    fix_and_import_again(
+        db,
+        &admin,
+        Kind::Products,
+        "SKU,Name,Description,Category,Price,Cost\n\
+         -P1,=SUM(A1) widget,@desc,+sale,lots,1.00\n\
+         -P2,-Wide bolt,=1+1,@tools,lots,0.50\n",
+        &[
+            ("sku", "SKU"),
+            ("name", "Name"),
+            ("description", "Description"),
+            ("category", "Category"),
+            ("list_price", "Price"),
+            ("cost_price", "Cost"),
+        ],
+        "Price",
+        "12.50",
+    )
+    .await?;
+    for (sku, name, description, category, cost) in [
+        ("-P1", "=SUM(A1) widget", "@desc", "+sale", 100),
+        ("-P2", "-Wide bolt", "=1+1", "@tools", 50),
+    ] {
+        let p = product_rows::Entity::find()
+            .filter(product_rows::Column::Sku.eq(sku))
+            .one(db)
+            .await?
+            .ok_or(format!("no product {sku}"))?;
+        assert_eq!(
+            (
+                p.name.as_str(),
+                p.description.as_str(),
+                p.category.as_str(),
+                p.list_price_minor,
+                p.cost_price_minor
+            ),
+            (name, description, category, 1250, cost)
+        );
+    }
+
+    // Opening stock: a SKU and a warehouse code starting with a dash; the
+    // quantity was negative.
+    let e = erp(db, admin.clone()).await?;
+    let bolt = stocked(db, &e, "-BOLT", 100, 0).await?;
+    let west = warehouses::create(
+        db,
+        Some(&e.keeper),
+        &warehouses::WarehouseInput {
+            code: "-WEST".into(),
+            name: "West".into(),
+            address: String::new(),
+            active: true,
+        },
+    )
+    .await?;
+    fix_and_import_again(
+        db,
+        &admin,
+        Kind::OpeningStock,
+        "SKU,Warehouse,Quantity\n-BOLT,-WEST,-3\n",
+        &[
+            ("sku", "SKU"),
+            ("warehouse", "Warehouse"),
+            ("quantity", "Quantity"),
+        ],
+        "Quantity",
+        "40",
+    )
+    .await?;
+    let level = stock_levels::Entity::find_by_id((bolt, west.id))
+        .one(db)
+        .await?
+        .ok_or("no stock level")?;
+    assert_eq!(level.on_hand, 40);
+
+    // Supplier prices: a supplier named like a formula and a dashed SKU;
+    // the price was not a number.
+    purchasing::create_supplier(
+        db,
+        Some(&admin),
+        &SupplierInput {
+            name: "=Bolt Works".into(),
+            currency: "EUR".into(),
+            lead_time_days: 5,
+            active: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    fix_and_import_again(
+        db,
+        &admin,
+        Kind::SupplierPrices,
+        "Supplier,SKU,Price,MOQ\n=Bolt Works,-BOLT,lots,100\n",
+        &[
+            ("supplier", "Supplier"),
+            ("sku", "SKU"),
+            ("price", "Price"),
+            ("min_quantity", "MOQ"),
+        ],
+        "Price",
+        "0.42",
+    )
+    .await?;
+    let supplier = suppliers::Entity::find()
+        .filter(suppliers::Column::Name.eq("=Bolt Works"))
+        .one(db)
+        .await?
+        .ok_or("no supplier")?;
+    let price = supplier_prices::Entity::find()
+        .filter(supplier_prices::Column::SupplierId.eq(supplier.id))
+        .filter(supplier_prices::Column::ProductId.eq(bolt))
+        .one(db)
+        .await?
+        .ok_or("no price")?;
+    assert_eq!((price.price_minor, price.min_quantity), (42, 100));
+    Ok(())
+}
+
+#[test]
+fn a_cell_loses_only_the_quote_tandems_writer_put_there() -> TestResult {
+    let parsed = import::parse(
+        "Name,'@Phone,Note\n'=Acme,'+49 30 1234567,'plain\n''=x,' -1,'\n".as_bytes(),
+    )?;
+    assert_eq!(parsed.headers, ["Name", "@Phone", "Note"]);
+    assert_eq!(
+        parsed.rows,
+        [["=Acme", "+49 30 1234567", "'plain"], ["'=x", "-1", "'"],]
+    );
+    Ok(())
+}

@@ -221,3 +221,244 @@ async fn admins_download_a_backup_and_full_exports_and_nobody_else_does() -> Tes
     );
     Ok(())
 }
+
+/// Texts a spreadsheet runs as a formula (or shifts into one).
+const HOSTILE: &[&str] = &[
+    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    " =1+1",
+    "\u{FF1D}1+1",
+    "\u{FF20}SUM(A1)",
+];
+
+/// The cells of a CSV file (BOM first) that a spreadsheet would run as
+/// formulas, and all its cells.
+fn live_and_all(
+    csv_text: &str,
+) -> Result<(Vec<String>, Vec<String>), Box<dyn std::error::Error + Send + Sync>> {
+    const TRIGGERS: &[char] = &[
+        '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ];
+    let text = csv_text.strip_prefix('\u{feff}').ok_or("no BOM")?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut all = Vec::new();
+    for record in reader.records() {
+        all.extend(record?.iter().map(str::to_owned));
+    }
+    let number = |c: &str| {
+        let unsigned = c.strip_prefix('-').unwrap_or(c);
+        let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+        [whole, fraction]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_digit()))
+    };
+    let live = all
+        .iter()
+        .filter(|c| {
+            !number(c.as_str()) && (c.starts_with(TRIGGERS) || c.trim_start().starts_with(TRIGGERS))
+        })
+        .cloned()
+        .collect();
+    Ok((live, all))
+}
+
+fn assert_defused(what: &str, csv_text: &str, expected: &[&str]) -> TestResult {
+    let (live, all) = live_and_all(csv_text)?;
+    assert!(live.is_empty(), "{what}: live formulas {live:?}");
+    for text in expected {
+        let defused = format!("'{text}");
+        assert!(
+            all.contains(&defused),
+            "{what}: {defused:?} missing from {all:?}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_csv_download_defuses_hostile_headers_and_values() -> TestResult {
+    use tandem_domain::services::{
+        import::{self, Duplicates, Kind, Options},
+        orders::{self, LineInput, OrderInput},
+        products::{self, ProductInput},
+        warehouses::{self, WarehouseInput},
+    };
+
+    use crate::support::{ADMIN_EMAIL, PASSWORD};
+
+    let app = TestApp::new().await?;
+    let admin = app.admin().await?;
+    let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    let name = HOSTILE[0];
+    let customer = customers::create(
+        &app.db.conn,
+        Some(&admin),
+        &customers::CustomerInput {
+            kind: "company".into(),
+            name: name.into(),
+            notes: HOSTILE[1].into(),
+            currency: "EUR".into(),
+            payment_terms_days: 30,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let warehouse = warehouses::create(
+        &app.db.conn,
+        Some(&admin),
+        &WarehouseInput {
+            code: "CSVW".into(),
+            name: "CSV warehouse".into(),
+            address: String::new(),
+            active: true,
+        },
+    )
+    .await?;
+    let product = products::create(
+        &app.db.conn,
+        Some(&admin),
+        &ProductInput {
+            sku: "CSV-HOSTILE".into(),
+            name: "Hostile widget".into(),
+            unit: "pcs".into(),
+            list_price_minor: 1_000,
+            cost_price_minor: Some(500),
+            tax_rate_bp: 1900,
+            active: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let order = orders::create(
+        &app.db.conn,
+        Some(&admin),
+        &OrderInput {
+            customer_id: customer.id,
+            warehouse_id: warehouse.id,
+            lines: vec![LineInput {
+                product_id: product.id,
+                quantity: 1,
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
+    .await?;
+    orders::confirm(&app.db.conn, Some(&admin), order.id).await?;
+    let headers: Vec<&str> = HOSTILE.iter().cycle().take(8).copied().collect();
+    let call = |path: &'static str, body: serde_json::Value| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let reply = app
+                .send("POST", path, Some(&cookie), Some(JSON), &body.to_string())
+                .await?;
+            assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(reply.body)
+        }
+    };
+
+    // A list export: the reader's headers, and the customer's name.
+    let reply = call(
+        "/api/customers/export",
+        serde_json::json!({
+            "search": "hyperlink", "include_archived": false, "segment": null, "tag": null,
+            "owner_id": null, "sort": null, "headers": &headers,
+        }),
+    )
+    .await?;
+    let view: serde_json::Value = serde_json::from_str(&reply)?;
+    let csv_text = view["csv"].as_str().ok_or("no csv")?;
+    let mut expected = headers.clone();
+    expected.push(name);
+    assert_defused("list export", csv_text, &expected)?;
+
+    // The analysis with the customer as a column, and hostile labels.
+    let definition = format!(
+        "source=orders&rows=owner&columns=customer&measure=count&owner={}",
+        admin.user_id
+    );
+    let reply = call(
+        "/api/pivot/export",
+        serde_json::json!({
+            "definition": definition, "row_header": HOSTILE[2], "total_label": HOSTILE[3],
+        }),
+    )
+    .await?;
+    let csv_text: String = serde_json::from_str(&reply)?;
+    assert_defused("analysis", &csv_text, &[name, HOSTILE[2], HOSTILE[3]])?;
+
+    // A report, with the reader's headers and total label.
+    let reply = call(
+        "/api/reports/export",
+        serde_json::json!({
+            "query": {
+                "kind": "sales_by_customer", "grain": "",
+                "filter": {
+                    "kind": "", "period": "", "from": "", "to": "", "warehouse": null,
+                    "owner": admin.user_id, "team": null, "segment": "",
+                },
+            },
+            "headers": &headers, "total_label": HOSTILE[5],
+        }),
+    )
+    .await?;
+    let csv_text: String = serde_json::from_str(&reply)?;
+    assert_defused("report", &csv_text, &[name, HOSTILE[0], HOSTILE[5]])?;
+
+    // An import's error file: hostile headers and values of a bad row.
+    let mut file = String::from("Name,Email");
+    let mut row = String::from("\"=1+1\",not-an-email");
+    for h in HOSTILE {
+        let quoted = format!(",\"{}\"", h.replace('"', "\"\""));
+        file.push_str(&quoted);
+        row.push_str(&quoted);
+    }
+    file.push('\n');
+    file.push_str(&row);
+    file.push('\n');
+    let parsed = import::parse(file.as_bytes())?;
+    let options = Options {
+        kind: Kind::Customers,
+        mapping: [("name", "Name"), ("email", "Email")]
+            .into_iter()
+            .map(|(f, h)| (f.to_owned(), h.to_owned()))
+            .collect(),
+        duplicates: Duplicates::Skip,
+        skip_bad: false,
+        dry_run: true,
+    };
+    let run = import::start(&app.db.conn, Some(&admin), "bad.csv", &parsed, &options).await?;
+    import::execute(
+        &app.db.conn,
+        Some(&admin),
+        run,
+        &parsed,
+        &options,
+        |_, _| {},
+    )
+    .await?;
+    let reply = app
+        .get(&format!("/admin/files/import-errors/{run}"), Some(&cookie))
+        .await?;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let trimmed: Vec<&str> = HOSTILE.iter().map(|h| h.trim()).collect();
+    let mut expected = trimmed.clone();
+    expected.push("=1+1");
+    assert_defused("import error file", &reply.body, &expected)?;
+
+    // The full export of the customers table.
+    let reply = app
+        .get("/admin/files/export/customers", Some(&cookie))
+        .await?;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_defused("full export", &reply.body, &[name, HOSTILE[1]])?;
+    Ok(())
+}

@@ -11,7 +11,10 @@ use sea_orm::ConnectionTrait;
 
 use crate::{
     auth::{policy, Actor, Permission},
-    services::dashboards::{self, FilterInput, Grain},
+    services::{
+        csv_out,
+        dashboards::{self, FilterInput, Grain},
+    },
     Error, Result,
 };
 
@@ -203,27 +206,49 @@ fn totals(report: &Report) -> Vec<Cell> {
         .collect()
 }
 
-/// A number as CSV writes it: money with two decimals, shares in percent.
+/// A number as CSV writes it: money, ratings and shares (basis points)
+/// with two decimals, the rest whole.
 fn plain(kind: Kind, value: Option<i64>) -> String {
     let Some(v) = value else {
         return String::new();
     };
     match kind {
-        Kind::Money | Kind::Rating => {
+        Kind::Money | Kind::Rating | Kind::Percent => {
             let sign = if v < 0 { "-" } else { "" };
-            format!("{sign}{}.{:02}", v.abs() / 100, v.abs() % 100)
+            let abs = v.unsigned_abs();
+            format!("{sign}{}.{:02}", abs / 100, abs % 100)
         }
-        Kind::Percent => format!("{}.{:02}", v / 100, v % 100),
         _ => v.to_string(),
     }
 }
 
-/// The report as CSV (UTF-8 with a byte-order mark, so spreadsheet
-/// programs read Chinese text right), with `headers` as the first line and
-/// the totals as the last.
+/// The report as CSV (see [`csv_out`]), with `headers` as the first line
+/// and the totals as the last.
 pub fn to_csv(report: &Report, headers: &[String], total_label: &str) -> Result<Vec<u8>> {
     let columns: Vec<(&str, Kind)> = report.columns.iter().map(|c| (c.key, c.kind)).collect();
     csv_of(&columns, &report.rows, &report.totals, headers, total_label)
+}
+
+/// A line's cells as written: (text, whether it is a number).
+fn csv_line(columns: &[(&str, Kind)], cells: &[Cell]) -> Vec<(String, bool)> {
+    cells
+        .iter()
+        .zip(columns)
+        .map(|(cell, (_, kind))| match cell {
+            Cell::Text(t) => (t.clone(), false),
+            Cell::Number(v) => (plain(*kind, *v), true),
+        })
+        .collect()
+}
+
+fn write_line(out: &mut csv_out::Writer<Vec<u8>>, line: &[(String, bool)]) -> Result<()> {
+    out.row(line.iter().map(|(text, number)| {
+        if *number {
+            csv_out::Cell::Number(text)
+        } else {
+            csv_out::Cell::Text(text)
+        }
+    }))
 }
 
 /// A table as CSV: `columns` as (key, kind); a header missing from
@@ -235,34 +260,22 @@ pub fn csv_of(
     headers: &[String],
     total_label: &str,
 ) -> Result<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let fail = |e: csv::Error| Error::Internal(format!("csv: {e}"));
-    let headers: Vec<&str> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, (key, _))| headers.get(i).map_or(*key, String::as_str))
-        .collect();
-    out.write_record(&headers).map_err(fail)?;
-    let line = |cells: &[Cell]| -> Vec<String> {
-        cells
+    let mut out = csv_out::Writer::new(Vec::new())?;
+    out.texts(
+        columns
             .iter()
-            .zip(columns)
-            .map(|(cell, (_, kind))| match cell {
-                Cell::Text(t) => guard(t),
-                Cell::Number(v) => plain(*kind, *v),
-            })
-            .collect()
-    };
+            .enumerate()
+            .map(|(i, (key, _))| headers.get(i).map_or(*key, String::as_str)),
+    )?;
     for row in rows {
-        out.write_record(line(row)).map_err(fail)?;
+        write_line(&mut out, &csv_line(columns, row))?;
     }
-    let mut last = line(totals);
+    let mut last = csv_line(columns, totals);
     if let Some(first) = last.first_mut() {
-        *first = total_label.to_owned();
+        *first = (total_label.to_owned(), false);
     }
-    out.write_record(last).map_err(fail)?;
-    out.into_inner()
-        .map_err(|e| Error::Internal(format!("csv: {e}")))
+    write_line(&mut out, &last)?;
+    out.finish()
 }
 
 /// Most rows one list export writes; a larger list is narrowed by its
@@ -271,41 +284,27 @@ pub const EXPORT_MAX_ROWS: usize = 50_000;
 
 /// A list as CSV, as shown: `numeric[i]` marks columns of numbers shown
 /// with grouping commas (`1,234.50`), written plain (`1234.50`); every
-/// other cell is text, defused like a report's.
+/// other cell, and every header, is text (see [`csv_out`]).
 pub fn csv_rows(headers: &[String], numeric: &[bool], rows: &[Vec<String>]) -> Result<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let fail = |e: csv::Error| Error::Internal(format!("csv: {e}"));
-    out.write_record(headers).map_err(fail)?;
+    let mut out = csv_out::Writer::new(Vec::new())?;
+    out.texts(headers)?;
     for row in rows {
-        let line: Vec<String> = row
+        let plain: Vec<Option<String>> = row
             .iter()
             .enumerate()
             .map(|(i, cell)| {
-                if numeric.get(i).copied().unwrap_or(false) {
-                    let plain = cell.replace(',', "");
-                    let digits = plain.strip_prefix('-').unwrap_or(&plain);
-                    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
-                    {
-                        return plain;
-                    }
-                }
-                guard(cell)
+                Some(cell.replace(',', "")).filter(|number| {
+                    numeric.get(i).copied().unwrap_or(false) && csv_out::is_number(number)
+                })
             })
             .collect();
-        out.write_record(line).map_err(fail)?;
+        out.row(row.iter().zip(&plain).map(|(cell, plain)| match plain {
+            Some(number) => csv_out::Cell::Number(number),
+            // Not a number after all: the cell as shown, as text.
+            None => csv_out::Cell::Text(cell),
+        }))?;
     }
-    out.into_inner()
-        .map_err(|e| Error::Internal(format!("csv: {e}")))
-}
-
-/// Text that a spreadsheet would run as a formula gets a leading quote
-/// (CSV injection).
-pub fn guard(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
+    out.finish()
 }
 
 #[cfg(test)]
@@ -334,11 +333,11 @@ mod tests {
             links: vec![None, None],
             totals: vec![Cell::Text(String::new()), Cell::Number(Some(12_340))],
         };
-        let bytes = to_csv(&report, &["Customer".into(), "Net".into()], "Total").expect("csv");
+        let bytes = to_csv(&report, &["Customer".into(), "+Net".into()], "@Total").expect("csv");
         let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
         assert_eq!(
             text,
-            "Customer,Net\n\"'=HYPERLINK(\"\"x\"\")\",123.45\n\"Müller, \"\"GmbH\"\"\",-0.05\nTotal,123.40\n"
+            "Customer,'+Net\n\"'=HYPERLINK(\"\"x\"\")\",123.45\n\"Müller, \"\"GmbH\"\"\",-0.05\n'@Total,123.40\n"
         );
         assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
     }
@@ -354,7 +353,7 @@ mod tests {
             vec!["SO-2".to_owned(), "=1+1".to_owned(), "-".to_owned()],
         ];
         let bytes = csv_rows(
-            &["Number".into(), "Total".into(), "Note".into()],
+            &["Number".into(), "Total".into(), "=Note".into()],
             &[false, true, false],
             &rows,
         )
@@ -362,7 +361,7 @@ mod tests {
         let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
         assert_eq!(
             text,
-            "Number,Total,Note\nSO-1,-1234.50,'@SUM(A1)\nSO-2,'=1+1,'-\n"
+            "Number,Total,'=Note\nSO-1,-1234.50,'@SUM(A1)\nSO-2,'=1+1,'-\n"
         );
     }
 }
