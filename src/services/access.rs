@@ -1,5 +1,8 @@
 //! Roles, their permissions, and resolving the actor of a request. Every
-//! change that could lock administrators out is checked in its transaction.
+//! change that could lock administrators out is checked in its transaction,
+//! and every change to who may do what passes [`authorize_change`]: nobody
+//! grants what they do not hold, administers a role or user holding more
+//! than they do, or changes their own roles or a role they hold.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -11,7 +14,11 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::{
-    auth::{builtin::BuiltinRole, policy, Actor, Permission, RequestMeta},
+    auth::{
+        builtin::BuiltinRole,
+        policy::{self, Grant, GrantSubject},
+        Actor, Permission, RequestMeta,
+    },
     entities::{role_permissions, roles, user_roles, users},
     messages,
     services::{
@@ -113,6 +120,127 @@ pub(crate) async fn ensure_an_administrator_remains(txn: &impl ConnectionTrait) 
         return Err(Error::Conflict(messages::LAST_ADMIN.into()));
     }
     Ok(())
+}
+
+/// A change to who may do what, as [`authorize_change`] checks it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AccessChange<'a> {
+    /// A new role with these permissions.
+    NewRole(&'a BTreeSet<Permission>),
+    /// An existing role, renamed (`None`) or given these permissions.
+    Role(i64, Option<&'a BTreeSet<Permission>>),
+    /// An existing role, deleted (its holders lose it).
+    DeletedRole(i64),
+    /// A new user holding these roles.
+    NewUser(&'a BTreeSet<i64>),
+    /// An existing user, edited, deactivated or given a password (`None`),
+    /// or given these roles instead of their current ones.
+    User(i64, Option<&'a BTreeSet<i64>>),
+    /// A token acting as `owner` with `permissions`.
+    Token {
+        /// The user the token acts as.
+        owner: i64,
+        /// The token's permissions.
+        permissions: &'a BTreeSet<Permission>,
+    },
+}
+
+/// The one check every write to roles, role permissions, user roles, users
+/// and API tokens makes, inside its transaction: takes the access lock,
+/// reads what the actor holds now (their roles may have changed since the
+/// request began; a token actor holds no more than the token allows) and
+/// applies [`policy::may_grant`].
+pub(crate) async fn authorize_change(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    change: AccessChange<'_>,
+) -> Result<()> {
+    lock_access(txn).await?;
+    let Some(current) = resolve_actor(txn, actor.user_id, RequestMeta::default()).await? else {
+        return Err(Error::Forbidden);
+    };
+    let held: BTreeSet<Permission> = current
+        .permissions
+        .intersection(&actor.permissions)
+        .copied()
+        .collect();
+    let holds_role = |role_id: i64| current.role_ids.contains(&role_id);
+    let grant = match change {
+        AccessChange::NewRole(after) => Grant {
+            subject: GrantSubject::Role,
+            before: BTreeSet::new(),
+            after: after.clone(),
+            own: false,
+        },
+        AccessChange::Role(role_id, after) => {
+            let before = permissions_of_roles(txn, &BTreeSet::from([role_id])).await?;
+            let after = after.cloned().unwrap_or_else(|| before.clone());
+            Grant {
+                subject: GrantSubject::Role,
+                own: holds_role(role_id) && before != after,
+                before,
+                after,
+            }
+        }
+        AccessChange::DeletedRole(role_id) => Grant {
+            subject: GrantSubject::Role,
+            before: permissions_of_roles(txn, &BTreeSet::from([role_id])).await?,
+            after: BTreeSet::new(),
+            own: holds_role(role_id),
+        },
+        AccessChange::NewUser(roles) => Grant {
+            subject: GrantSubject::User,
+            before: BTreeSet::new(),
+            after: permissions_of_roles(txn, roles).await?,
+            own: false,
+        },
+        AccessChange::User(user_id, roles) => {
+            let held_now = roles_of_user(txn, user_id).await?;
+            let next = roles.cloned().unwrap_or_else(|| held_now.clone());
+            Grant {
+                subject: GrantSubject::User,
+                own: user_id == actor.user_id && next != held_now,
+                before: permissions_of_roles(txn, &held_now).await?,
+                after: permissions_of_roles(txn, &next).await?,
+            }
+        }
+        AccessChange::Token { owner, permissions } => Grant {
+            subject: GrantSubject::Token,
+            before: permissions_of_roles(txn, &roles_of_user(txn, owner).await?).await?,
+            after: permissions.clone(),
+            own: false,
+        },
+    };
+    policy::may_grant(&held, &grant)
+}
+
+/// The ids of the roles a user holds.
+async fn roles_of_user(db: &impl ConnectionTrait, user_id: i64) -> Result<BTreeSet<i64>> {
+    Ok(user_roles::Entity::find()
+        .filter(user_roles::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|ur| ur.role_id)
+        .collect())
+}
+
+/// The permissions these roles grant together (codes no longer in the
+/// catalogue grant nothing).
+async fn permissions_of_roles(
+    db: &impl ConnectionTrait,
+    role_ids: &BTreeSet<i64>,
+) -> Result<BTreeSet<Permission>> {
+    if role_ids.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    Ok(role_permissions::Entity::find()
+        .filter(role_permissions::Column::RoleId.is_in(role_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|rp| Permission::from_code(&rp.permission))
+        .collect())
 }
 
 /// The actor for a signed-in user id, or `None` when the user no longer
@@ -360,7 +488,8 @@ pub fn parse_permissions(codes: &[String]) -> Result<Vec<Permission>> {
         .collect()
 }
 
-/// Creates a role with permissions. Needs `admin.roles`.
+/// Creates a role with permissions. Needs `admin.roles` and every
+/// permission granted.
 pub async fn create_role(
     db: &DatabaseConnection,
     actor: Option<&Actor>,
@@ -374,6 +503,8 @@ pub async fn create_role(
     if name_taken(&txn, &name, None).await? {
         return Err(Error::field("name", messages::ROLE_NAME_TAKEN));
     }
+    let granted: BTreeSet<Permission> = permissions.iter().copied().collect();
+    authorize_change(&txn, actor, AccessChange::NewRole(&granted)).await?;
     let id = insert_role(&txn, &name, &description, None).await?;
     replace_permissions(&txn, id, permissions).await?;
     audit::record(
@@ -388,7 +519,8 @@ pub async fn create_role(
     Ok(id)
 }
 
-/// Renames a role or changes its description. Needs `admin.roles`.
+/// Renames a role or changes its description. Needs `admin.roles` and
+/// every permission of the role.
 pub async fn update_role(
     db: &DatabaseConnection,
     actor: Option<&Actor>,
@@ -402,6 +534,7 @@ pub async fn update_role(
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
+    authorize_change(&txn, actor, AccessChange::Role(role_id, None)).await?;
     if name_taken(&txn, &name, Some(role_id)).await? {
         return Err(Error::field("name", messages::ROLE_NAME_TAKEN));
     }
@@ -424,8 +557,9 @@ pub async fn update_role(
     Ok(())
 }
 
-/// Replaces a role's permissions. Needs `admin.roles`; refused if no
-/// administrator would remain.
+/// Replaces a role's permissions. Needs `admin.roles` and every permission
+/// the role holds before and after; refused for a role the actor holds, and
+/// if no administrator would remain.
 pub async fn set_role_permissions(
     db: &DatabaseConnection,
     actor: Option<&Actor>,
@@ -446,6 +580,8 @@ pub async fn set_role_permissions(
         .into_iter()
         .filter_map(|rp| Permission::from_code(&rp.permission))
         .collect();
+    let after: BTreeSet<Permission> = permissions.iter().copied().collect();
+    authorize_change(&txn, actor, AccessChange::Role(role_id, Some(&after))).await?;
     replace_permissions(&txn, role_id, permissions).await?;
     ensure_an_administrator_remains(&txn).await?;
     audit::record(
@@ -464,7 +600,8 @@ pub async fn set_role_permissions(
     Ok(())
 }
 
-/// Deletes a role (its holders lose it). Needs `admin.roles`; refused if no
+/// Deletes a role (its holders lose it). Needs `admin.roles` and every
+/// permission of the role; refused for a role the actor holds, and if no
 /// administrator would remain.
 pub async fn delete_role(
     db: &DatabaseConnection,
@@ -478,6 +615,7 @@ pub async fn delete_role(
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
+    authorize_change(&txn, actor, AccessChange::DeletedRole(role_id)).await?;
     let holders = user_roles::Entity::find()
         .filter(user_roles::Column::RoleId.eq(role_id))
         .all(&txn)

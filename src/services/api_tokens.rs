@@ -240,6 +240,15 @@ async fn issue(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
+    if let Who::Actor(issuer) = who {
+        // The issuer receives the secret, so a token is a grant to them:
+        // only for owners holding no more than the issuer.
+        let change = access::AccessChange::Token {
+            owner,
+            permissions: &permissions,
+        };
+        access::authorize_change(&txn, issuer, change).await?;
+    }
     let prefix = random(PREFIX_LEN);
     let secret = random(SECRET_LEN);
     let model = api_tokens::ActiveModel {

@@ -67,6 +67,50 @@ impl Entry {
     }
 }
 
+/// Every kind of record the audit trail records (the second argument of
+/// every [`Entry::new`]), in the order the audit log's filter offers them:
+/// the records the log holds most of first. A test reads the workspace's
+/// sources and fails when an entry names a kind missing here, or when a
+/// kind here is never recorded.
+pub const RECORD_TYPES: &[&str] = &[
+    "order",
+    "shipment",
+    "invoice",
+    "ticket",
+    "customer",
+    "lead",
+    "opportunity",
+    "activity",
+    "campaign",
+    "stage",
+    "product",
+    "stock_level",
+    "warehouse",
+    "supplier",
+    "purchase_order",
+    "queue",
+    "sla_policy",
+    "sla_calendar",
+    "article",
+    "user",
+    "role",
+    "team",
+    "session",
+    "api_token",
+    "webhook_endpoint",
+    "webhook_delivery",
+    "import_run",
+    "export",
+    "backup",
+];
+
+/// The kinds of record the audit log can be filtered by, in the order to
+/// offer them. Needs `admin.audit`.
+pub fn record_types(actor: Option<&Actor>) -> Result<&'static [&'static str]> {
+    policy::require(actor, Permission::AdminAudit)?;
+    Ok(RECORD_TYPES)
+}
+
 /// Writes one audit event. Call it with the transaction of the change.
 pub async fn record(db: &impl ConnectionTrait, who: Who<'_>, entry: Entry) -> Result<()> {
     let now = Utc::now();
@@ -101,6 +145,9 @@ fn truncate(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
+/// Longest text of an audit log filter, in characters.
+pub const MAX_FILTER: usize = 200;
+
 /// Filters for the audit log.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
@@ -127,6 +174,19 @@ pub async fn list(
     filter: &AuditFilter,
 ) -> Result<Page<audit_events::Model>> {
     policy::require(actor, Permission::AdminAudit)?;
+    // The actor filter is matched inside every label: capped before use.
+    for (field, text) in [
+        ("actor", &filter.actor),
+        ("entity", &filter.entity),
+        ("action", &filter.action),
+    ] {
+        if text
+            .as_deref()
+            .is_some_and(|t| t.chars().count() > MAX_FILTER)
+        {
+            return Err(crate::Error::field(field, crate::messages::MAX_200));
+        }
+    }
     let mut condition = Condition::all();
     if let Some(actor) = filter
         .actor
@@ -153,4 +213,115 @@ pub async fn list(
         .order_by_desc(audit_events::Column::OccurredAt)
         .order_by_desc(audit_events::Column::Id);
     paginate(db, query, filter.page, filter.per_page, 200).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        collections::{BTreeMap, BTreeSet},
+        fs,
+        path::{Path, PathBuf},
+    };
+
+    use super::RECORD_TYPES;
+
+    /// The second argument of a call whose arguments start `call`, when it
+    /// is a plain string literal.
+    fn second_argument(call: &str) -> Option<&str> {
+        let (mut depth, mut in_string, mut escaped) = (0_u32, false, false);
+        let (mut args, mut start) = (Vec::new(), 0);
+        for (i, c) in call.char_indices() {
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => in_string = true,
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' if depth == 0 => {
+                    args.push(&call[start..i]);
+                    break;
+                }
+                ')' | ']' | '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    args.push(&call[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        let inner = args.get(1)?.trim().strip_prefix('"')?.strip_suffix('"')?;
+        (!inner.contains('"')).then_some(inner)
+    }
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        for entry in fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                rust_files(&path, out)?;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn every_audited_record_type_is_offered_and_every_offered_one_is_audited() -> std::io::Result<()>
+    {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["src", "app/src", "server/src"] {
+            rust_files(&root.join(dir), &mut files)?;
+        }
+        // Split so that this file does not match itself.
+        let needle = concat!("Entry", "::new(");
+        let mut used: BTreeMap<String, usize> = BTreeMap::new();
+        let mut unreadable = Vec::new();
+        for file in &files {
+            let source = fs::read_to_string(file)?;
+            for (at, _) in source.match_indices(needle) {
+                match second_argument(&source[at + needle.len()..]) {
+                    Some(kind) => *used.entry(kind.to_owned()).or_default() += 1,
+                    None => unreadable.push(format!(
+                        "{}:{}",
+                        file.display(),
+                        source[..at].lines().count()
+                    )),
+                }
+            }
+        }
+        assert!(
+            unreadable.is_empty(),
+            "give these audit entries a string literal as record type: {unreadable:?}"
+        );
+        assert!(
+            used.values().sum::<usize>() >= 50,
+            "the scan found too few audit entries: {used:?}"
+        );
+        for kind in used.keys() {
+            assert!(
+                RECORD_TYPES.contains(&kind.as_str()),
+                "{kind:?} is audited but missing from RECORD_TYPES (and its labels)"
+            );
+        }
+        for kind in RECORD_TYPES {
+            assert!(
+                used.contains_key(*kind),
+                "{kind:?} is offered but never audited"
+            );
+        }
+        let unique: BTreeSet<&str> = RECORD_TYPES.iter().copied().collect();
+        assert_eq!(
+            unique.len(),
+            RECORD_TYPES.len(),
+            "a record type is listed twice"
+        );
+        Ok(())
+    }
 }

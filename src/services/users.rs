@@ -1,7 +1,10 @@
 //! User administration: list, create, edit, deactivate, reset passwords.
-//! Every change is audited and checked against locking administrators out.
+//! Every change is audited, checked against locking administrators out, and
+//! passes [`access::authorize_change`]: an administrator gives only roles
+//! whose permissions they hold, administers only users holding no more than
+//! they do, and never changes their own roles.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -15,7 +18,7 @@ use crate::{
     entities::{roles, sessions, user_roles, users},
     messages,
     services::{
-        access::{ensure_an_administrator_remains, lock_access},
+        access::{self, ensure_an_administrator_remains, lock_access, AccessChange},
         audit::{self, Entry, Who},
         page::{paginate, Page},
     },
@@ -225,17 +228,9 @@ pub async fn list(
 ) -> Result<Page<UserInfo>> {
     policy::require(actor, Permission::AdminUsers)?;
     let mut condition = Condition::all();
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let pattern = format!(
-            "%{}%",
-            // LIKE wildcards typed by the user are dropped, not interpreted.
-            search.to_lowercase().replace(['\\', '%', '_'], "")
-        );
+    // Capped, lower-cased, LIKE wildcards dropped (not interpreted).
+    if let Some(search) = crate::services::scope::search_text(filter.search.as_deref())? {
+        let pattern = format!("%{search}%");
         condition = condition.add(
             Condition::any()
                 .add(users::Column::EmailKey.like(pattern.clone()))
@@ -337,8 +332,9 @@ pub(crate) async fn insert(
     Ok(id)
 }
 
-/// Creates a user. Needs `admin.users`. Returns the new id and, when no
-/// password was given, the generated one (shown once, never stored).
+/// Creates a user. Needs `admin.users` and every permission of the roles
+/// given. Returns the new id and, when no password was given, the generated
+/// one (shown once, never stored).
 pub async fn create(
     db: &DatabaseConnection,
     actor: Option<&Actor>,
@@ -364,6 +360,8 @@ pub async fn create(
         return Err(Error::field("email", messages::EMAIL_TAKEN));
     }
     check_roles_exist(&txn, &input.role_ids).await?;
+    let roles: BTreeSet<i64> = input.role_ids.iter().copied().collect();
+    access::authorize_change(&txn, actor, AccessChange::NewUser(&roles)).await?;
     let id = insert(&txn, &email, &name, hash, &input.role_ids).await?;
     let created = load(&txn, id).await?;
     audit::record(
@@ -376,8 +374,10 @@ pub async fn create(
     Ok((id, generated))
 }
 
-/// Edits a user's email, name and roles. Needs `admin.users`. A role change
-/// applies on the user's next request.
+/// Edits a user's email, name and roles. Needs `admin.users`, every
+/// permission the user holds before and after, and another user than the
+/// actor when the roles change. A role change applies on the user's next
+/// request.
 pub async fn update(
     db: &DatabaseConnection,
     actor: Option<&Actor>,
@@ -394,6 +394,8 @@ pub async fn update(
         return Err(Error::field("email", messages::EMAIL_TAKEN));
     }
     check_roles_exist(&txn, &patch.role_ids).await?;
+    let roles: BTreeSet<i64> = patch.role_ids.iter().copied().collect();
+    access::authorize_change(&txn, actor, AccessChange::User(user_id, Some(&roles))).await?;
     let row = users::Entity::find_by_id(user_id)
         .one(&txn)
         .await?
@@ -419,7 +421,8 @@ pub async fn update(
     Ok(())
 }
 
-/// Deactivates (ending every session) or reactivates a user. Needs `admin.users`.
+/// Deactivates (ending every session) or reactivates a user. Needs
+/// `admin.users` and every permission the user holds.
 pub async fn set_active(
     db: &DatabaseConnection,
     actor: Option<&Actor>,
@@ -433,6 +436,7 @@ pub async fn set_active(
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
+    access::authorize_change(&txn, actor, AccessChange::User(user_id, None)).await?;
     if row.active == active {
         return Ok(());
     }
@@ -468,7 +472,8 @@ pub async fn set_active(
 }
 
 /// Sets a new password for a user (generated when `None`, returned once),
-/// clears any lock and ends their sessions. Needs `admin.users`.
+/// clears any lock and ends their sessions. Needs `admin.users` and every
+/// permission the user holds.
 pub async fn reset_password(
     db: &DatabaseConnection,
     actor: Option<&Actor>,
@@ -492,6 +497,9 @@ pub async fn reset_password(
     };
     let hash = password::hash(password).await?;
     let txn = db.begin().await?;
+    // Setting someone's password is signing in as them: only for users
+    // holding no more than the actor.
+    access::authorize_change(&txn, actor, AccessChange::User(user_id, None)).await?;
     let was_locked = row.locked_until.is_some_and(|until| until > Utc::now());
     let mut model: users::ActiveModel = row.into();
     model.password_hash = Set(hash);

@@ -275,6 +275,14 @@ pub async fn permission_catalogue() -> Result<Vec<PermissionView>, AppError> {
         .collect())
 }
 
+/// The kinds of record the audit log can be filtered by, in order. Needs
+/// `admin.audit`.
+#[server(endpoint = "admin/audit/record_types")]
+pub async fn audit_record_types() -> Result<Vec<String>, AppError> {
+    let kinds = tandem_domain::services::audit::record_types(crate::ssr::actor().as_ref())?;
+    Ok(kinds.iter().map(|kind| (*kind).to_owned()).collect())
+}
+
 /// The audit log. Needs `admin.audit`.
 #[server(endpoint = "admin/audit", input = Json)]
 pub async fn list_audit(query: AuditQuery) -> Result<PageView<AuditEventView>, AppError> {
