@@ -20,6 +20,13 @@ test.describe('erp', () => {
     await expect(page).toHaveURL(/\/orders\/new\?customer=\d+$/);
     await shell.waitForHydration();
     await expect(page.getByTestId('quote-customer')).toHaveText(name);
+    // The quote ships from the company's default warehouse, where the stock is.
+    await expect(page.locator('#quote-warehouse option:checked')).toContainText('MAIN');
+
+    // Saving without lines says why; the message goes once a line is added.
+    await page.getByRole('button', { name: 'Save quote' }).click();
+    const noLines = page.locator('.field-error[data-field="lines"]');
+    await expect(noLines).toHaveText('Add at least one line.');
 
     // Products found as you type, with their availability; a scarce one ordered beyond stock.
     const search = page.getByLabel('Add a product');
@@ -29,6 +36,7 @@ test.describe('erp', () => {
     await page.getByTestId('offers').getByRole('button', { name: /TLS-005/ }).click();
     const lines = page.getByTestId('quote-lines');
     await expect(lines.locator('tbody tr')).toHaveCount(2);
+    await expect(noLines).toHaveCount(0);
     await page.getByLabel('Quantity TLS-001').fill('3');
     await page.getByLabel('Quantity TLS-001').press('Tab');
     await page.getByLabel('Quantity TLS-005').fill('5000');

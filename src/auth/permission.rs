@@ -72,7 +72,7 @@ catalogue! {
     OrdersWrite => "orders.write", Orders, "Create and edit quotes", "创建和编辑报价";
     OrdersConfirm => "orders.confirm", Orders, "Confirm orders (reserves stock)", "确认订单（预留库存）";
     OrdersCancel => "orders.cancel", Orders, "Cancel confirmed orders", "取消已确认的订单";
-    OrdersApprove => "orders.approve", Orders, "Approve discounts and credit-limit overrides", "批准折扣和信用额度超限";
+    OrdersApprove => "orders.approve", Orders, "Approve discounts (prices below list), tax-rate changes and credit-limit overrides", "批准折扣（低于标价的价格）、税率变更和信用额度超限";
     ShipmentsRead => "shipments.read", Shipments, "See shipments", "查看发货";
     ShipmentsWrite => "shipments.write", Shipments, "Pick, pack and ship orders", "拣货、包装和发货";
     InvoicesRead => "invoices.read", Invoices, "See your own customers' invoices", "查看自己客户的发票";

@@ -1,9 +1,11 @@
 //! Sales orders from quote to shipment. A quote (draft) is edited freely;
 //! **confirm** reserves stock per line (in part when short; the rest is
-//! backordered), after checking the customer's credit limit and the
-//! discount threshold (either needs an approval by `orders.approve`);
-//! **cancel** (before anything shipped) releases the reservations.
-//! Shipments live in [`super::shipments`].
+//! backordered), after checking the customer's credit limit, each line's
+//! effective discount against the threshold and its tax rate against the
+//! product's ([`super::pricing`]; any of them needs an approval by
+//! `orders.approve`); **cancel** (before anything shipped) releases the
+//! reservations. Quotes are in the list prices' currency only. Shipments
+//! live in [`super::shipments`].
 //!
 //! States: draft → confirmed → partially shipped → shipped → invoiced →
 //! closed, and draft / confirmed → cancelled. Every state change is a
@@ -29,7 +31,7 @@ use crate::{
         audit::{self, Entry, Who},
         customers as customer_service, meta, notifications, numbers, outbox,
         page::{paginate_after, Page},
-        scope, stats, stock,
+        pricing, scope, sourcing, stats, stock,
         timeline::{self, Event},
         users, warehouses as warehouse_service,
     },
@@ -338,6 +340,8 @@ pub async fn create(
     let now = Utc::now();
     let txn = db.begin().await?;
     let customer = customer_for(&txn, actor, input.customer_id).await?;
+    // Lines default to list prices, which are in the list currency only.
+    pricing::require_list_currency(&txn, &customer.currency, "customer_id").await?;
     warehouse_service::active(&txn, input.warehouse_id, "warehouse_id").await?;
     let requested = input.owner_id.or(if actor.has(Permission::OrdersReadAll) {
         customer.owner_id
@@ -477,6 +481,7 @@ pub async fn update(
     if lock_in(&txn, id, &[OrderState::Draft]).await?.is_none() {
         return Err(Error::Conflict(messages::ORDER_NOT_DRAFT.into()));
     }
+    pricing::require_list_currency(&txn, &before.currency, "customer_id").await?;
     warehouse_service::active(&txn, input.warehouse_id, "warehouse_id").await?;
     let owner = match input.owner_id {
         Some(owner) if Some(owner) != before.owner_id => {
@@ -540,8 +545,11 @@ pub async fn large_order(db: &impl ConnectionTrait) -> Result<i64> {
 pub struct Approval {
     /// Confirming it takes the customer over the credit limit.
     pub over_credit: bool,
-    /// A line's discount is above the threshold.
+    /// A line's effective discount against its list price is above the
+    /// threshold ([`pricing::check_line`]).
     pub over_discount: bool,
+    /// A line's tax rate is not its product's.
+    pub over_tax: bool,
     /// The customer's exposure without this order, minor units.
     pub exposure_minor: i64,
     /// The customer's credit limit (0: none set).
@@ -553,25 +561,32 @@ pub struct Approval {
 impl Approval {
     /// Whether anything needs approving.
     pub fn needed(&self) -> bool {
-        self.over_credit || self.over_discount
+        self.over_credit || self.over_discount || self.over_tax
     }
 
     /// The message refusing a confirmation without approval.
     pub fn message(&self) -> &'static str {
-        match (self.over_credit, self.over_discount) {
-            (true, true) => messages::NEEDS_APPROVAL_BOTH,
-            (true, false) => messages::NEEDS_APPROVAL_CREDIT,
+        match (self.over_credit, self.over_discount, self.over_tax) {
+            (true, true, false) => messages::NEEDS_APPROVAL_BOTH,
+            (true, false, false) => messages::NEEDS_APPROVAL_CREDIT,
+            (false, false, true) => messages::NEEDS_APPROVAL_TAX,
+            (_, _, true) => messages::NEEDS_APPROVAL_SEVERAL,
             _ => messages::NEEDS_APPROVAL_DISCOUNT,
         }
     }
 
-    fn reason(&self) -> String {
+    /// The reasons as stored and shown: `credit_limit`, `discount`, `tax`,
+    /// comma-separated; empty when nothing needs approving.
+    pub fn reason(&self) -> String {
         let mut parts = Vec::new();
         if self.over_credit {
             parts.push("credit_limit");
         }
         if self.over_discount {
             parts.push("discount");
+        }
+        if self.over_tax {
+            parts.push("tax");
         }
         parts.join(",")
     }
@@ -619,9 +634,10 @@ pub async fn exposure(
     Ok(ordered - invoiced + unpaid)
 }
 
-/// Why `order` needs an approval. `lock` takes the customer's row for the
-/// rest of the transaction (confirming), so two confirmations for one
-/// customer check the credit limit one after the other.
+/// Why `order` needs an approval: the one rule that confirm, approve and
+/// the order page's approval notice all ask. `lock` takes the customer's
+/// row for the rest of the transaction (confirming), so two confirmations
+/// for one customer check the credit limit one after the other.
 async fn approval_for(
     db: &impl ConnectionTrait,
     order: &sales_orders::Model,
@@ -638,11 +654,38 @@ async fn approval_for(
     let customer = query.one(db).await?.ok_or(Error::NotFound)?;
     let exposure = exposure(db, &customer, Some(order.id)).await?;
     let threshold_bp = discount_threshold(db).await?;
+    let ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
+    let products: HashMap<i64, products::Model> = products::Entity::find()
+        .filter(products::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let (mut over_discount, mut over_tax) = (false, false);
+    for line in lines {
+        match products.get(&line.product_id) {
+            Some(product) => {
+                let check = pricing::check_line(
+                    product,
+                    line.unit_price_minor,
+                    line.discount_bp,
+                    line.tax_rate_bp,
+                    threshold_bp,
+                );
+                over_discount |= check.over_discount;
+                over_tax |= check.tax_differs;
+            }
+            // No list price to compare with: an approver decides.
+            None => over_discount = true,
+        }
+    }
     Ok(Approval {
         over_credit: customer.credit_limit_minor > 0
             && customer.currency == order.currency
             && exposure + order.total_minor > customer.credit_limit_minor,
-        over_discount: lines.iter().any(|l| l.discount_bp > threshold_bp),
+        over_discount,
+        over_tax,
         exposure_minor: exposure,
         credit_limit_minor: customer.credit_limit_minor,
         threshold_bp,
@@ -710,9 +753,19 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
             changed: false,
         });
     }
+    // Read it again under the row lock the flip took: an edit committed
+    // since `seen` may have changed the lines and cleared the approval.
+    let current = sales_orders::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !pricing::is_list_currency(&txn, &current.currency).await? {
+        txn.rollback().await?;
+        return Err(Error::Conflict(messages::QUOTE_CURRENCY_MISMATCH.into()));
+    }
     let mut lines = lines_of(&txn, id).await?;
-    let approval = approval_for(&txn, &seen, &lines, true).await?;
-    let mut approved_by = seen.approved_by;
+    let approval = approval_for(&txn, &current, &lines, true).await?;
+    let mut approved_by = current.approved_by;
     if approval.needed() && approved_by.is_none() {
         if actor.has(Permission::OrdersApprove) {
             approved_by = Some(actor.user_id);
@@ -722,8 +775,8 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
             return Err(Error::Conflict(approval.message().into()));
         }
     }
-    reserve_lines(&txn, actor.user_id, seen.warehouse_id, &mut lines).await?;
-    if approved_by != seen.approved_by {
+    reserve_lines(&txn, actor.user_id, current.warehouse_id, &mut lines).await?;
+    if approved_by != current.approved_by {
         sales_orders::Entity::update_many()
             .col_expr(sales_orders::Column::ApprovedBy, Expr::value(approved_by))
             .col_expr(sales_orders::Column::ApprovedAt, Expr::value(now))
@@ -896,10 +949,11 @@ pub async fn approve(
 ) -> Result<sales_orders::Model> {
     let actor = policy::require(actor, Permission::OrdersApprove)?;
     let txn = db.begin().await?;
-    let before = in_scope(&txn, Some(actor), id).await?;
-    if lock_in(&txn, id, &[OrderState::Draft]).await?.is_none() {
+    in_scope(&txn, Some(actor), id).await?;
+    // The locked row, not an earlier read: the approval is of the quote as it is.
+    let Some(before) = lock_in(&txn, id, &[OrderState::Draft]).await? else {
         return Err(Error::Conflict(messages::ORDER_NOT_DRAFT.into()));
-    }
+    };
     let lines = lines_of(&txn, id).await?;
     let approval = approval_for(&txn, &before, &lines, true).await?;
     if !approval.needed() {
@@ -1278,6 +1332,9 @@ pub async fn list(
         );
     }
     if let Some(segment) = filter.segment.as_deref().filter(|s| !s.is_empty()) {
+        if segment.chars().count() > 60 {
+            return Err(Error::field("segment", crate::messages::MAX_60));
+        }
         query = query.filter(
             sales_orders::Column::CustomerId
                 .in_subquery(crate::services::dashboards::segment_customers(segment)),
@@ -1289,7 +1346,7 @@ pub async fn list(
     if let Some(owner) = filter.owner_id {
         query = query.filter(sales_orders::Column::OwnerId.eq(owner));
     }
-    if let Some(search) = scope::search_text(filter.search.as_deref()) {
+    if let Some(search) = scope::search_text(filter.search.as_deref())? {
         query = query.filter(scope::prefix(
             sales_orders::Column::Number,
             &search.to_uppercase(),
@@ -1372,14 +1429,28 @@ pub async fn customer_figures(
 /// available in the warehouse, and the totals, by the same rule as saving.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Preview {
-    /// (net, tax, available) per line, in input order.
-    pub lines: Vec<(i64, i64, i64)>,
+    /// The lines, in input order.
+    pub lines: Vec<PreviewLine>,
     /// Σ nets.
     pub subtotal_minor: i64,
     /// Σ taxes.
     pub tax_minor: i64,
     /// Subtotal + tax.
     pub total_minor: i64,
+}
+
+/// One line of a [`Preview`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreviewLine {
+    /// Net amount, minor units.
+    pub net_minor: i64,
+    /// Tax, minor units.
+    pub tax_minor: i64,
+    /// Available now in the quote's warehouse.
+    pub available: i64,
+    /// When that is less than the quantity: another active warehouse with
+    /// more of it available, so the builder can say so before confirming.
+    pub elsewhere: Option<sourcing::Elsewhere>,
 }
 
 /// Prices a quote without saving it (the quote builder's live totals).
@@ -1397,16 +1468,22 @@ pub async fn preview(
     let (rows, subtotal, tax) = price_lines(db, 0, lines).await?;
     let ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
     let available = stock::available_in(db, &ids, warehouse_id).await?;
+    let elsewhere = sourcing::best_elsewhere(db, &ids, warehouse_id).await?;
     Ok(Preview {
         lines: rows
             .iter()
             .map(|r| {
                 let product = *r.product_id.as_ref();
-                (
-                    *r.net_minor.as_ref(),
-                    *r.tax_minor.as_ref(),
-                    available.get(&product).copied().unwrap_or(0),
-                )
+                let here = available.get(&product).copied().unwrap_or(0);
+                PreviewLine {
+                    net_minor: *r.net_minor.as_ref(),
+                    tax_minor: *r.tax_minor.as_ref(),
+                    available: here,
+                    elsewhere: elsewhere
+                        .get(&product)
+                        .filter(|e| here < *r.quantity.as_ref() && e.available > here)
+                        .cloned(),
+                }
             })
             .collect(),
         subtotal_minor: subtotal,

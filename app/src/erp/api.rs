@@ -714,15 +714,32 @@ pub async fn preview_quote(form: QuoteForm) -> Result<QuotePreview, AppError> {
         lines: p
             .lines
             .into_iter()
-            .map(|(net, tax, available)| LinePreview {
-                net: format_minor(net),
-                tax: format_minor(tax),
-                available,
+            .map(|l| LinePreview {
+                net: format_minor(l.net_minor),
+                tax: format_minor(l.tax_minor),
+                available: l.available,
+                elsewhere: l.elsewhere.map(|e| StockElsewhere {
+                    warehouse_id: e.warehouse_id,
+                    code: e.code,
+                    available: e.available,
+                }),
             })
             .collect(),
         subtotal: format_minor(p.subtotal_minor),
         tax: format_minor(p.tax_minor),
         total: format_minor(p.total_minor),
+    })
+}
+
+/// What a new quote starts with: the company's default warehouse (0 when
+/// none is active). Needs `orders.write`.
+#[server(endpoint = "orders/defaults", input = Json)]
+pub async fn quote_defaults() -> Result<QuoteStart, AppError> {
+    let state = crate::ssr::state()?;
+    let warehouse =
+        tandem_domain::services::sourcing::default_warehouse(&state.db, actor().as_ref()).await?;
+    Ok(QuoteStart {
+        warehouse_id: warehouse.map_or(0, |w| w.id),
     })
 }
 
@@ -811,14 +828,7 @@ pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
     if pending {
         let approval =
             tandem_domain::services::orders::approval(&state.db, actor.as_ref(), id).await?;
-        let mut reasons = Vec::new();
-        if approval.over_credit {
-            reasons.push("credit_limit");
-        }
-        if approval.over_discount {
-            reasons.push("discount");
-        }
-        view.approval_reason = reasons.join(",");
+        view.approval_reason = approval.reason();
     }
     view.can_approve = view.can_approve && !view.approval_reason.is_empty();
     Ok(view)

@@ -74,12 +74,17 @@ pub fn DynFieldError(
     field: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let anchor = NodeRef::new();
+    let errors = crate::components::forms::while_unedited(errors, anchor);
     let message = Memo::new(move |_| {
         crate::components::forms::field_message(errors.get(), &field, i18n.get_locale())
     });
-    move || {
-        message
-            .get()
-            .map(|text| view! { <p class="field-error" role="alert">{text}</p> })
+    view! {
+        <span hidden node_ref=anchor></span>
+        {move || {
+            message
+                .get()
+                .map(|text| view! { <p class="field-error" role="alert">{text}</p> })
+        }}
     }
 }

@@ -173,7 +173,16 @@ fn QuoteBuilder(
     let i18n = use_i18n();
     let create = ServerAction::<api::CreateOrder>::new();
     let update = ServerAction::<api::UpdateOrder>::new();
-    let warehouses = Resource::new(|| (), |_| api::list_warehouses());
+    // The warehouses, and the company's default one a new quote ships from
+    // (0 when it cannot be had).
+    let warehouses = Resource::new(
+        || (),
+        |_| async move {
+            let list = api::list_warehouses().await?;
+            let default = api::quote_defaults().await.map_or(0, |d| d.warehouse_id);
+            Ok::<_, crate::error::AppError>((list, default))
+        },
+    );
     let errors = Signal::derive(move || {
         if existing.is_some() {
             update.value().get().and_then(Result::err)
@@ -189,15 +198,22 @@ fn QuoteBuilder(
             let _ = window().location().set_href(&format!("/orders/{id}"));
         }
     });
-    // Choose the first active warehouse once they are known.
+    // A new quote starts from the default warehouse the domain names
+    // (the first active one only if that cannot be had).
     Effect::new(move |_| {
-        if form.read_untracked().warehouse_id == 0 {
-            if let Some(Ok(list)) = warehouses.get() {
-                if let Some(w) = list.iter().find(|w| w.active) {
-                    let id = w.id;
-                    form.update(|f| f.warehouse_id = id);
-                }
-            }
+        if form.read_untracked().warehouse_id != 0 {
+            return;
+        }
+        let Some(Ok((list, default))) = warehouses.get() else {
+            return;
+        };
+        let id = list
+            .iter()
+            .find(|w| w.active && w.id == default)
+            .or_else(|| list.iter().find(|w| w.active))
+            .map(|w| w.id);
+        if let Some(id) = id {
+            form.update(|f| f.warehouse_id = id);
         }
     });
     let preview = Resource::new(
@@ -249,6 +265,7 @@ fn QuoteBuilder(
             {match customer_name {
                 Some(name) => view! {
                     <p><span class="muted">{t!(i18n, crm.customer)} ": "</span><strong data-testid="quote-customer">{name}</strong></p>
+                    <FieldError errors field="customer_id"/>
                 }.into_any(),
                 None => view! {
                     <div class="field">
@@ -270,7 +287,7 @@ fn QuoteBuilder(
                     <select id="quote-warehouse" class="select" prop:value=move || form.read().warehouse_id.to_string()
                         on:change=move |ev| form.update(|f| f.warehouse_id = event_target_value(&ev).parse().unwrap_or(0))>
                         <Transition>
-                            {move || warehouses.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|w| w.active).map(|w| view! {
+                            {move || warehouses.get().and_then(Result::ok).unwrap_or_default().0.into_iter().filter(|w| w.active).map(|w| view! {
                                 <option value=w.id.to_string()>{format!("{} · {}", w.code, w.name)}</option>
                             }).collect_view()}
                         </Transition>
@@ -358,10 +375,18 @@ fn QuoteBuilder(
                                     {cell!(discount, t!(i18n, erp.discount_percent), "decimal")}
                                     {cell!(tax_rate, t!(i18n, erp.tax_rate_percent), "decimal")}
                                     <td class="num" data-col="available">
-                                        <Transition>{move || preview.get().flatten().and_then(Result::ok).and_then(|p| p.lines.get(i).map(|l| {
+                                        <Transition>{move || preview.get().flatten().and_then(Result::ok).and_then(|p| p.lines.get(i).cloned()).map(|l| {
                                             let short = l.available <= 0;
-                                            view! { <span class:badge=short class:badge-warning=short>{l.available}</span> }
-                                        }))}</Transition>
+                                            view! {
+                                                <span class:badge=short class:badge-warning=short>{l.available}</span>
+                                                {l.elsewhere.map(|e| view! {
+                                                    " "
+                                                    <span class="small badge badge-warning" data-testid="stock-elsewhere">
+                                                        {t!(i18n, erp.stock_elsewhere)} " " {e.code} ": " {e.available}
+                                                    </span>
+                                                })}
+                                            }
+                                        })}</Transition>
                                     </td>
                                     <td class="num" data-col="net">
                                         <Transition>{move || preview.get().flatten().and_then(Result::ok).and_then(|p| p.lines.get(i).map(|l| l.net.clone()))}</Transition>
@@ -572,7 +597,7 @@ fn OrderBody(
         {(draft && !approval.is_empty()).then(|| view! {
             <p class="notice notice-warning" data-testid="approval-needed">
                 {if o.can_approve { t_string!(i18n, erp.approval_needed) } else { t_string!(i18n, erp.approval_needed_sales) }} " "
-                {approval.split(',').map(|r| if r == "credit_limit" { t_string!(i18n, erp.reason_credit) } else { t_string!(i18n, erp.reason_discount) }).collect::<Vec<_>>().join(", ")}
+                {approval.split(',').map(|r| match r { "credit_limit" => t_string!(i18n, erp.reason_credit), "tax" => t_string!(i18n, erp.reason_tax), _ => t_string!(i18n, erp.reason_discount) }).collect::<Vec<_>>().join(", ")}
             </p>
         })}
         {o.approved_by.clone().map(|who| view! { <p class="muted small" data-testid="approved-by">{t!(i18n, erp.approved_by)} " " {who}</p> })}

@@ -242,6 +242,26 @@ pub struct LinePreview {
     pub tax: String,
     /// Available in the warehouse.
     pub available: i64,
+    /// When the warehouse is short: another one with more available.
+    pub elsewhere: Option<StockElsewhere>,
+}
+
+/// A product's stock in another warehouse than the quote's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockElsewhere {
+    /// The warehouse.
+    pub warehouse_id: i64,
+    /// Its code (`MAIN`).
+    pub code: String,
+    /// Available there.
+    pub available: i64,
+}
+
+/// What a new quote starts with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteStart {
+    /// The company's default warehouse (0: none is active).
+    pub warehouse_id: i64,
 }
 
 /// The order list's filters as the URL carries them.
