@@ -21,6 +21,11 @@ pub struct Model {
     pub link: String,
     /// Who did it.
     pub actor_id: Option<i64>,
+    /// The kind of record it is about (`order`; `services::scope::records::Kind`).
+    pub record_type: Option<String>,
+    /// That record's id (none for an old activity event whose activity was
+    /// not known).
+    pub record_id: Option<i64>,
 }
 
 /// Relations are queried explicitly.

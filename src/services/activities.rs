@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -48,12 +48,19 @@ pub struct ActivityInput {
     pub owner_id: Option<i64>,
 }
 
-fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
+/// The record scope for activities (also asked by the views derived from them).
+pub(crate) fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
     policy::scope(
         actor,
         Permission::ActivitiesRead,
         Permission::ActivitiesReadAll,
     )
+}
+
+/// Where an activity lives in the UI: its row on its customer's
+/// activities tab (the timeline reads the activity back from it).
+pub fn link(customer_id: i64, id: i64) -> String {
+    format!("/customers/{customer_id}?tab=activities&activity={id}")
 }
 
 fn validate(input: &ActivityInput) -> Result<(&'static str, String)> {
@@ -84,7 +91,7 @@ pub fn check(input: &ActivityInput) -> Result<()> {
 
 /// Logs or plans an activity on a customer in the actor's customer scope.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     input: &ActivityInput,
 ) -> Result<activities::Model> {
@@ -170,7 +177,7 @@ pub(crate) async fn insert(
                 "activity.planned"
             },
             summary: format!("{}: {}", created.kind, created.subject),
-            link: format!("/customers/{}?tab=activities", created.customer_id),
+            link: link(created.customer_id, created.id),
         },
         now,
     )
@@ -194,7 +201,7 @@ pub async fn get(
 
 /// Marks an activity done (doing it twice changes nothing).
 pub async fn complete(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
 ) -> Result<activities::Model> {
@@ -225,7 +232,7 @@ pub async fn complete(
                 customer_id: before.customer_id,
                 kind: "activity.done",
                 summary: format!("{}: {}", before.kind, before.subject),
-                link: format!("/customers/{}?tab=activities", before.customer_id),
+                link: link(before.customer_id, id),
             },
         )
         .await?;
@@ -284,7 +291,7 @@ pub async fn list(
     let scope = scope_of(actor)?;
     use activities::Column as C;
     let mut condition = scope::owned(scope, C::OwnerId);
-    if let Some(text) = scope::search_text(filter.search.as_deref()) {
+    if let Some(text) = scope::search_text(filter.search.as_deref())? {
         condition = condition.add(C::Subject.contains(text));
     }
     if let Some(kind) = filter.kind.as_deref().filter(|k| !k.is_empty()) {

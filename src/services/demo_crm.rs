@@ -12,7 +12,11 @@ use crate::{
         activities, campaigns, contacts, customers, leads, opportunities, pipeline_stages,
         timeline_events,
     },
-    services::normalize::{name_key, phone_key},
+    services::{
+        activities::link as activity_link,
+        normalize::{name_key, phone_key},
+        scope::records::Record,
+    },
     Result,
 };
 
@@ -232,6 +236,8 @@ fn event(
     link: String,
     actor: Option<i64>,
 ) -> timeline_events::ActiveModel {
+    // The record the event is about, read from its link as `timeline::append` does.
+    let record = Record::from_link(&link);
     timeline_events::ActiveModel {
         customer_id: Set(customer),
         occurred_at: Set(at),
@@ -239,6 +245,8 @@ fn event(
         summary: Set(summary),
         link: Set(link),
         actor_id: Set(actor),
+        record_type: Set(record.map(|r| r.kind.as_str().to_owned())),
+        record_id: Set(record.map(|r| r.id)),
         ..Default::default()
     }
 }
@@ -568,7 +576,7 @@ pub async fn seed_demo(
                     "activity.planned"
                 },
                 format!("{}: {}", row.kind.as_ref(), row.subject.as_ref()),
-                format!("/customers/{customer_id}?tab=activities"),
+                activity_link(*customer_id, id),
                 Some(*owner),
             ));
             activity_rows.push(row);
@@ -676,7 +684,7 @@ pub async fn seed_volume(
                 at,
                 "activity.logged",
                 format!("{}: {}", row.kind.as_ref(), row.subject.as_ref()),
-                format!("/customers/{customer_id}?tab=activities"),
+                activity_link(customer_id, next),
                 Some(owner),
             ));
             rows.push(row);

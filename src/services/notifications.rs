@@ -1,7 +1,10 @@
 //! In-app notifications to one user: an invoice went overdue, stock ran
 //! low. The domain writes them in the transaction of what caused them;
 //! the bell in the top bar counts the unread ones and the notification
-//! centre lists them with links to their records.
+//! centre lists them with links to their records. A notification about
+//! a record its reader can no longer open (a ticket since given to someone
+//! else, a permission since taken away) keeps its kind and time but loses
+//! its words and link, by the scope of the record's own area.
 
 use chrono::Utc;
 use sea_orm::{
@@ -12,6 +15,7 @@ use sea_orm::{
 use crate::{
     auth::{policy, Actor, Permission},
     entities::{notifications, role_permissions, user_roles, users},
+    services::scope::records::{self, Record},
     Result,
 };
 
@@ -72,19 +76,33 @@ pub async fn holders(db: &impl ConnectionTrait, permission: Permission) -> Resul
         .await?)
 }
 
-/// The signed-in user's newest notifications.
+/// The signed-in user's newest notifications; one about a record they
+/// may not open (now) comes without its title and link.
 pub async fn mine(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
     limit: u64,
 ) -> Result<Vec<notifications::Model>> {
     let actor = policy::require_signed_in(actor)?;
-    Ok(notifications::Entity::find()
+    let mut found = notifications::Entity::find()
         .filter(notifications::Column::UserId.eq(actor.user_id))
         .order_by_desc(notifications::Column::Id)
         .limit(limit.clamp(1, 200))
         .all(db)
-        .await?)
+        .await?;
+    let open = records::openable(
+        db,
+        actor,
+        found.iter().filter_map(|n| Record::from_link(&n.link)),
+    )
+    .await?;
+    for n in &mut found {
+        if !Record::from_link(&n.link).is_some_and(|r| open.contains(&r)) {
+            n.title.clear();
+            n.link.clear();
+        }
+    }
+    Ok(found)
 }
 
 /// How many of the signed-in user's notifications are unread.

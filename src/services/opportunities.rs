@@ -147,7 +147,7 @@ fn link(id: i64) -> String {
 
 /// Creates an opportunity for a customer in the actor's customer scope.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     input: &OpportunityInput,
 ) -> Result<opportunities::Model> {
@@ -298,7 +298,7 @@ pub async fn update(
 /// is refused. Reaching a lost stage needs a reason; won and lost close the
 /// deal, leaving them reopens it. Probability becomes the stage's default.
 pub async fn move_stage(
-    db: &DatabaseConnection,
+    db: &impl crate::db::Tx,
     actor: Option<&Actor>,
     id: i64,
     from: i64,
@@ -438,7 +438,7 @@ pub async fn list(
 ) -> Result<Page<opportunities::Model>> {
     let scope = scope_of(actor)?;
     let mut condition = scope::owned(scope, opportunities::Column::OwnerId);
-    if let Some(text) = scope::search_text(filter.search.as_deref()) {
+    if let Some(text) = scope::search_text(filter.search.as_deref())? {
         condition = condition.add(opportunities::Column::Title.contains(text));
     }
     if let Some(stage) = filter.stage_id {
@@ -545,7 +545,8 @@ pub async fn board(
 pub enum ForecastScope {
     /// The actor's own.
     Mine,
-    /// The actor's team's (their own when they are in no team).
+    /// The actor's team's (their own when they are in no team), of those
+    /// the actor may read.
     Team,
     /// Everyone's (needs `opportunities.read_all`).
     All,
@@ -648,6 +649,12 @@ pub async fn forecast(
             .add(condition)
             .add(opportunities::Column::OwnerId.is_in(owners));
     }
+    // Whoever's deals are asked for, the sums cover only those the actor
+    // may read: a team's forecast for someone who reads only their own is
+    // their own share of it.
+    condition = Condition::all()
+        .add(condition)
+        .add(scope::owned(own, opportunities::Column::OwnerId));
     let rows: Vec<(i64, i32, String, NaiveDate, i64)> = opportunities::Entity::find()
         .select_only()
         .column(opportunities::Column::AmountMinor)

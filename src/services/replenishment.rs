@@ -9,6 +9,10 @@
 //! demand forecast over the supplier's lead time. It proposes enough to
 //! bring the position up to the highest of those targets, at least the
 //! reorder quantity, at least the supplier's minimum.
+//!
+//! The boards' "below reorder point" tile counts [`below_reorder_point`],
+//! the rows this list shows for that reason, computed by the same rule
+//! rather than kept as a flag that a write could forget to update.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -87,6 +91,14 @@ pub async fn set_rule(
     )
     .exec_without_returning(&txn)
     .await?;
+    // A product already low when its rule is set (or a rule raised above
+    // its position) is told about now, not at its next stock change; a
+    // rule lowered below it re-arms the notification.
+    let available = stock_levels::Entity::find_by_id((product_id, warehouse_id))
+        .one(&txn)
+        .await?
+        .map_or(0, |l| l.on_hand - l.reserved);
+    check_low(&txn, product_id, warehouse_id, available).await?;
     let rule = reorder_rules::Entity::find_by_id((product_id, warehouse_id))
         .one(&txn)
         .await?
@@ -257,6 +269,104 @@ async fn backorders(db: &impl ConnectionTrait) -> Result<HashMap<(i64, i64), i64
         .collect())
 }
 
+/// What makes up positions (see the module's documentation), per
+/// (product, warehouse).
+struct Stock {
+    /// On hand − reserved.
+    available: HashMap<(i64, i64), i64>,
+    /// On open purchase orders.
+    incoming: HashMap<(i64, i64), i64>,
+    /// Waiting in sales orders.
+    backordered: HashMap<(i64, i64), i64>,
+}
+
+impl Stock {
+    /// (available, incoming, backordered) at `key`.
+    fn parts(&self, key: (i64, i64)) -> (i64, i64, i64) {
+        let get = |m: &HashMap<(i64, i64), i64>| m.get(&key).copied().unwrap_or(0);
+        (
+            get(&self.available),
+            get(&self.incoming),
+            get(&self.backordered),
+        )
+    }
+
+    /// The position at `key`: available + incoming − backordered.
+    fn position(&self, key: (i64, i64)) -> i64 {
+        let (available, incoming, backordered) = self.parts(key);
+        available + incoming - backordered
+    }
+}
+
+/// On hand − reserved of the stock levels matching `levels`.
+async fn free_stock(
+    db: &impl ConnectionTrait,
+    levels: impl sea_orm::sea_query::IntoCondition,
+) -> Result<HashMap<(i64, i64), i64>> {
+    Ok(stock_levels::Entity::find()
+        .filter(levels)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| ((l.product_id, l.warehouse_id), l.on_hand - l.reserved))
+        .collect())
+}
+
+/// Whether a position is below a reorder point: the one test behind the
+/// reason [`Reason::BelowReorderPoint`] and the boards' tile.
+pub fn is_below(position: i64, reorder_point: i64) -> bool {
+    position < reorder_point
+}
+
+/// (product, warehouse) of every rule whose position is below its reorder
+/// point, of active products in active warehouses (of one warehouse, or
+/// all), in key order: exactly the suggestions [`suggestions`] lists with
+/// the reason [`Reason::BelowReorderPoint`]. Counted by the boards' tile,
+/// so the tile and the list cannot disagree.
+pub async fn below_reorder_point(
+    db: &impl ConnectionTrait,
+    warehouse_id: Option<i64>,
+) -> Result<Vec<(i64, i64)>> {
+    use sea_orm::QueryTrait;
+    let active_products = products::Entity::find()
+        .select_only()
+        .column(products::Column::Id)
+        .filter(products::Column::Active.eq(true))
+        .into_query();
+    let active_warehouses = warehouses::Entity::find()
+        .select_only()
+        .column(warehouses::Column::Id)
+        .filter(warehouses::Column::Active.eq(true))
+        .into_query();
+    let mut rules = reorder_rules::Entity::find()
+        .filter(reorder_rules::Column::ProductId.in_subquery(active_products))
+        .filter(reorder_rules::Column::WarehouseId.in_subquery(active_warehouses))
+        .order_by_asc(reorder_rules::Column::ProductId)
+        .order_by_asc(reorder_rules::Column::WarehouseId);
+    if let Some(w) = warehouse_id {
+        rules = rules.filter(reorder_rules::Column::WarehouseId.eq(w));
+    }
+    let rules = rules.all(db).await?;
+    if rules.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ruled = reorder_rules::Entity::find()
+        .select_only()
+        .column(reorder_rules::Column::ProductId)
+        .into_query();
+    let stock = Stock {
+        available: free_stock(db, stock_levels::Column::ProductId.in_subquery(ruled)).await?,
+        incoming: purchasing::incoming(db, None).await?,
+        backordered: backorders(db).await?,
+    };
+    Ok(rules
+        .into_iter()
+        .map(|r| ((r.product_id, r.warehouse_id), r.reorder_point))
+        .filter(|(key, point)| is_below(stock.position(*key), *point))
+        .map(|(key, _)| key)
+        .collect())
+}
+
 /// The proposal for one position (see the module's documentation).
 pub fn propose(
     position: i64,
@@ -267,7 +377,7 @@ pub fn propose(
 ) -> (i64, Vec<Reason>) {
     let mut reasons = Vec::new();
     let mut target = 0;
-    if let Some(point) = reorder_point.filter(|p| position < *p) {
+    if let Some(point) = reorder_point.filter(|p| is_below(position, *p)) {
         reasons.push(Reason::BelowReorderPoint);
         target = target.max(point);
     }
@@ -350,13 +460,15 @@ pub async fn suggestions(
         .into_iter()
         .map(|w| (w.id, w.code))
         .collect();
-    let levels: HashMap<(i64, i64), i64> = stock_levels::Entity::find()
-        .filter(stock_levels::Column::ProductId.is_in(product_ids.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| ((l.product_id, l.warehouse_id), l.on_hand - l.reserved))
-        .collect();
+    let stock = Stock {
+        available: free_stock(
+            db,
+            stock_levels::Column::ProductId.is_in(product_ids.clone()),
+        )
+        .await?,
+        incoming,
+        backordered: waiting,
+    };
     let offers = purchasing::best_offers(db, &product_ids).await?;
     let mut out = Vec::new();
     for (product_id, wid) in candidates {
@@ -366,10 +478,8 @@ pub async fn suggestions(
         let rule = rules.get(&(product_id, wid));
         let offer = offers.get(&product_id);
         let lead = offer.map_or(DEFAULT_LEAD_DAYS, |(s, _)| s.lead_time_days);
-        let available = levels.get(&(product_id, wid)).copied().unwrap_or(0);
-        let on_order = incoming.get(&(product_id, wid)).copied().unwrap_or(0);
-        let backordered = waiting.get(&(product_id, wid)).copied().unwrap_or(0);
-        let position = available + on_order - backordered;
+        let (available, on_order, backordered) = stock.parts((product_id, wid));
+        let position = stock.position((product_id, wid));
         let history =
             forecast::weekly_shipped(db, product_id, Some(wid), forecast::HISTORY_WEEKS, today)
                 .await?;
@@ -489,9 +599,11 @@ pub async fn order(
     Ok(created)
 }
 
-/// After a stock change: tells warehouse users once when a product's
-/// position in a warehouse falls below its reorder point, and re-arms when
-/// it recovers. Runs in the transaction of the change.
+/// After a stock change, and when a rule is set: tells warehouse users
+/// once when a product's available + incoming in a warehouse is below its
+/// reorder point, and re-arms when it recovers. Runs in the transaction of
+/// the change. (A notification latch, not a count: the boards count
+/// [`below_reorder_point`].)
 pub(crate) async fn check_low(
     db: &impl ConnectionTrait,
     product_id: i64,
@@ -517,15 +629,21 @@ pub(crate) async fn check_low(
     };
     match (low, rule.low_notified_at.is_some()) {
         (true, false) => {
-            reorder_rules::Entity::update_many()
+            // Set only if still unset: of two writers that both saw it
+            // unset (two rules saved at once), one tells.
+            let latched = reorder_rules::Entity::update_many()
                 .col_expr(
                     reorder_rules::Column::LowNotifiedAt,
                     Expr::value(Utc::now()),
                 )
                 .filter(reorder_rules::Column::ProductId.eq(product_id))
                 .filter(reorder_rules::Column::WarehouseId.eq(warehouse_id))
+                .filter(reorder_rules::Column::LowNotifiedAt.is_null())
                 .exec(db)
                 .await?;
+            if latched.rows_affected == 0 {
+                return Ok(());
+            }
             let product = products::Entity::find_by_id(product_id).one(db).await?;
             let code = warehouses::Entity::find_by_id(warehouse_id)
                 .one(db)

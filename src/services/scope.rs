@@ -1,6 +1,9 @@
 //! Record scope as query conditions: the one place that turns the policy's
 //! [`Scope`] into a filter, so lists, search, detail pages and counts of
-//! every area apply it the same way.
+//! every area apply it the same way. [`records`] gathers the scopes of all
+//! areas for the views derived from many of them.
+
+pub mod records;
 
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait};
 
@@ -59,10 +62,21 @@ pub async fn assignee(
     Ok(owner)
 }
 
-/// Text typed into a search box, made safe for `LIKE` and range matching.
-pub fn search_text(text: Option<&str>) -> Option<String> {
-    text.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.to_lowercase().replace(['\\', '%', '_'], ""))
-        .filter(|s| !s.is_empty())
+/// Longest text a list's search box takes, in characters.
+pub const MAX_SEARCH: usize = 200;
+
+/// Text typed into a search box, made safe for `LIKE` and range matching;
+/// `None` when there is nothing to search for. Longer than [`MAX_SEARCH`]
+/// characters is refused (field `search`) before anything else reads it:
+/// every list's search goes through here, so none of them matches a
+/// megabyte-long pattern against every row.
+pub fn search_text(text: Option<&str>) -> Result<Option<String>> {
+    let Some(text) = text.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().nth(MAX_SEARCH).is_some() {
+        return Err(Error::field("search", crate::messages::MAX_200));
+    }
+    let cleaned = text.to_lowercase().replace(['\\', '%', '_'], "");
+    Ok((!cleaned.is_empty()).then_some(cleaned))
 }

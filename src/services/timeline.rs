@@ -3,17 +3,26 @@
 //! its own transaction, with [`append`]; the customer page renders every
 //! kind the same way (a label for the kind, the record's own words, a
 //! link), so a new module adds events without touching that page.
+//!
+//! Each event names the record it is about, read from its link
+//! ([`Record::from_link`]), and a viewer sees only the events of records
+//! they may open, by the scope of each record's own area: the customer's
+//! timeline is not a way round the scope of its orders, tickets or notes.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    sea_query::IntoColumnRef, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::{
-    auth::Actor,
+    auth::{policy, Actor},
     entities::timeline_events,
-    services::{customers, users},
+    services::{
+        customers,
+        scope::records::{self, Kind, Readable, Record},
+        users,
+    },
     Result,
 };
 
@@ -26,7 +35,8 @@ pub struct Event {
     pub kind: &'static str,
     /// The record's own words: a subject, a title, an amount.
     pub summary: String,
-    /// Where the record lives in the UI (`/opportunities/12`).
+    /// Where the record lives in the UI (`/opportunities/12`); it names
+    /// the record, whose scope decides who sees the event.
     pub link: String,
 }
 
@@ -43,6 +53,14 @@ pub async fn append_at(
     at: DateTime<Utc>,
 ) -> Result<()> {
     let summary: String = event.summary.chars().take(300).collect();
+    let record = Record::from_link(&event.link);
+    // An event naming no record is shown to nobody: a new kind of event
+    // must link to its record.
+    debug_assert!(
+        record.is_some(),
+        "timeline link names no record: {}",
+        event.link
+    );
     timeline_events::Entity::insert(timeline_events::ActiveModel {
         customer_id: Set(event.customer_id),
         occurred_at: Set(at),
@@ -50,6 +68,8 @@ pub async fn append_at(
         summary: Set(summary),
         link: Set(event.link),
         actor_id: Set(actor),
+        record_type: Set(record.map(|r| r.kind.as_str().to_owned())),
+        record_id: Set(record.map(|r| r.id)),
         ..Default::default()
     })
     .exec_without_returning(db)
@@ -66,8 +86,30 @@ pub struct Entry {
     pub actor_name: Option<String>,
 }
 
+/// The events `actor` may see: those whose record they may open, each
+/// kind by its area's scope. In SQL, so a page of the timeline is a page
+/// of what the viewer sees. An old activity event whose activity is not
+/// known is seen by those who may read every activity.
+pub async fn visible(db: &impl ConnectionTrait, actor: &Actor) -> Result<Condition> {
+    use timeline_events::Column as C;
+    let outer = (timeline_events::Entity, C::RecordId).into_column_ref();
+    let mut any = Condition::any();
+    for kind in Kind::ALL {
+        let of_kind = Condition::all().add(C::RecordType.eq(kind.as_str()));
+        match records::readable(db, actor, kind).await? {
+            Readable::All => any = any.add(of_kind),
+            Readable::Where(condition) => {
+                any = any.add(of_kind.add(records::exists(kind, condition, outer.clone())));
+            }
+            Readable::Nothing => {}
+        }
+    }
+    Ok(any)
+}
+
 /// A customer's timeline, newest first, `limit` entries older than
-/// `before` (an event id) — the customer must be in the actor's scope.
+/// `before` (an event id) — the customer must be in the actor's scope,
+/// and only the events the actor may see are listed (see [`visible`]).
 pub async fn of_customer(
     db: &impl ConnectionTrait,
     actor: Option<&Actor>,
@@ -76,18 +118,20 @@ pub async fn of_customer(
     limit: u64,
 ) -> Result<Vec<Entry>> {
     customers::get(db, actor, customer_id).await?;
+    let viewer = policy::require_signed_in(actor)?;
     let mut query = timeline_events::Entity::find()
         .filter(timeline_events::Column::CustomerId.eq(customer_id))
+        .filter(visible(db, viewer).await?)
         .order_by_desc(timeline_events::Column::OccurredAt)
         .order_by_desc(timeline_events::Column::Id)
         .limit(limit.clamp(1, 200));
     if let Some(before) = before {
         if let Some(mark) = timeline_events::Entity::find_by_id(before).one(db).await? {
             query = query.filter(
-                sea_orm::Condition::any()
+                Condition::any()
                     .add(timeline_events::Column::OccurredAt.lt(mark.occurred_at))
                     .add(
-                        sea_orm::Condition::all()
+                        Condition::all()
                             .add(timeline_events::Column::OccurredAt.eq(mark.occurred_at))
                             .add(timeline_events::Column::Id.lt(mark.id)),
                     ),

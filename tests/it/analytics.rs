@@ -1138,3 +1138,292 @@ async fn customers_are_named_and_segmented_beyond_one_statements_limit() -> Test
     assert_eq!(segments.get(&first).map(String::as_str), Some("retail"));
     Ok(())
 }
+
+/// The boards' "below reorder point" tile (the manager's, and the
+/// warehouse's for each warehouse) against what `/replenishment` lists
+/// for that reason; returns the count.
+async fn below_tiles_equal_the_list(db: &Db, e: &Erp) -> BoxResult<i64> {
+    use tandem_domain::services::replenishment::{self, Reason};
+    let now = Utc::now();
+    let listed = replenishment::suggestions(db, Some(&e.keeper), None, now.date_naive()).await?;
+    let below = |w: Option<i64>| {
+        listed
+            .iter()
+            .filter(|s| s.reasons.contains(&Reason::BelowReorderPoint))
+            .filter(|s| w.is_none_or(|w| s.warehouse_id == w))
+            .count() as i64
+    };
+    let low = |b: &dashboards::Board| {
+        b.tiles
+            .iter()
+            .find(|t| t.key == "low_stock")
+            .and_then(|t| t.value)
+    };
+    let manager = dashboards::board(
+        db,
+        Some(&e.manager),
+        Kind::Manager,
+        &FilterInput::default(),
+        now,
+    )
+    .await?;
+    assert_eq!(low(&manager), Some(below(None)), "{listed:?}");
+    for w in [e.main, e.east] {
+        let board = dashboards::board(
+            db,
+            Some(&e.keeper),
+            Kind::Warehouse,
+            &FilterInput {
+                warehouse_id: Some(w),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+        assert_eq!(low(&board), Some(below(Some(w))), "warehouse {w}");
+    }
+    Ok(below(None))
+}
+
+#[tokio::test]
+async fn the_below_reorder_point_tile_equals_the_replenishment_list_after_random_changes(
+) -> TestResult {
+    use tandem_domain::services::{
+        purchasing::{self, PoInput, PoLineInput, SupplierInput},
+        replenishment,
+        stock::{self, AdjustInput},
+    };
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let mut products = Vec::new();
+    for n in 0..5 {
+        products.push(stocked(db, &e, &format!("RP-{n}"), 1_000, 10 + 5 * n).await?);
+    }
+    let buyer = customer(db, &e.ana, "Reorder Co", 0).await?;
+    let supplier = purchasing::create_supplier(
+        db,
+        Some(&e.keeper),
+        &SupplierInput {
+            name: "Stock Supply".into(),
+            lead_time_days: 7,
+            currency: "EUR".into(),
+            active: true,
+            ..Default::default()
+        },
+    )
+    .await?
+    .id;
+    // A rule set on a product already below it counts at once, without a
+    // stock change (the tile had said 0): in a warehouse with too little of
+    // it, and in one with none at all.
+    assert_eq!(below_tiles_equal_the_list(db, &e).await?, 0);
+    replenishment::set_rule(db, Some(&e.keeper), products[0], e.main, 50, 20).await?;
+    replenishment::set_rule(db, Some(&e.keeper), products[1], e.east, 1, 20).await?;
+    assert_eq!(below_tiles_equal_the_list(db, &e).await?, 2);
+    // Raising and lowering a rule moves the count with it.
+    replenishment::set_rule(db, Some(&e.keeper), products[0], e.main, 5, 20).await?;
+    assert_eq!(below_tiles_equal_the_list(db, &e).await?, 1);
+    let houses = [e.main, e.east];
+    let mut g = Gen(0xB10C);
+    let mut seen = std::collections::BTreeSet::new();
+    let steps = if tandem_domain::testing::engine_name() == "postgres" {
+        40
+    } else {
+        60
+    };
+    for n in 0..steps {
+        let p = products[g.below(products.len() as u64) as usize];
+        let w = houses[g.below(2) as usize];
+        let done: Result<(), Error> = match g.below(7) {
+            0 | 1 => stock::adjust(
+                db,
+                Some(&e.keeper),
+                &AdjustInput {
+                    product_id: p,
+                    warehouse_id: w,
+                    quantity: g.below(25) as i64 - 12,
+                    reason: "count".into(),
+                },
+            )
+            .await
+            .map(|_| ()),
+            2 | 3 => replenishment::set_rule(
+                db,
+                Some(&e.keeper),
+                p,
+                w,
+                g.below(40) as i64,
+                1 + g.below(30) as i64,
+            )
+            .await
+            .map(|_| ()),
+            4 => replenishment::remove_rule(db, Some(&e.keeper), p, w).await,
+            // An order waiting for stock lowers the position.
+            5 => match orders::create(
+                db,
+                Some(&e.ana),
+                &quote(buyer, w, vec![line(p, 1 + g.below(15) as i64)]),
+            )
+            .await
+            {
+                Ok(o) => orders::confirm(db, Some(&e.ana), o.id).await.map(|_| ()),
+                Err(err) => Err(err),
+            },
+            // A purchase order on its way raises it.
+            _ => purchasing::create(
+                db,
+                Some(&e.keeper),
+                &PoInput {
+                    supplier_id: supplier,
+                    warehouse_id: w,
+                    expected_on: None,
+                    notes: String::new(),
+                    lines: vec![PoLineInput {
+                        product_id: p,
+                        quantity: 1 + g.below(20) as i64,
+                        unit_price_minor: None,
+                    }],
+                },
+            )
+            .await
+            .map(|_| ()),
+        };
+        match done {
+            Ok(()) | Err(Error::Validation(_)) | Err(Error::Conflict(_)) => {}
+            Err(other) => return Err(format!("step {n}: unexpected {other:?}").into()),
+        }
+        seen.insert(below_tiles_equal_the_list(db, &e).await?);
+    }
+    assert!(
+        seen.len() >= 2,
+        "the mix moved the count up and down: {seen:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_rule_set_on_a_product_already_low_tells_the_warehouse_once() -> TestResult {
+    use tandem_domain::services::{notifications, replenishment};
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let p = stocked(db, &e, "LOWNOW-1", 1_000, 5).await?;
+    let told = || async {
+        Ok::<_, Error>(
+            notifications::mine(db, Some(&e.keeper), 50)
+                .await?
+                .iter()
+                .filter(|n| n.kind == notifications::STOCK_LOW)
+                .count(),
+        )
+    };
+    // Four people save the same rule at once: one notification.
+    let main = e.main;
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let conn = db.clone();
+            let keeper = e.keeper.clone();
+            tokio::spawn(async move {
+                replenishment::set_rule(&conn, Some(&keeper), p, main, 20, 10).await
+            })
+        })
+        .collect();
+    for run in runs {
+        run.await??;
+    }
+    assert_eq!(told().await?, 1);
+    assert_eq!(below_tiles_equal_the_list(db, &e).await?, 1);
+    // Saved again while still low: nobody is told twice.
+    replenishment::set_rule(db, Some(&e.keeper), p, e.main, 30, 10).await?;
+    assert_eq!(told().await?, 1);
+    // Lowered below the stock: no longer low, and re-armed…
+    replenishment::set_rule(db, Some(&e.keeper), p, e.main, 2, 10).await?;
+    assert_eq!(below_tiles_equal_the_list(db, &e).await?, 0);
+    // …so raising it again tells again.
+    replenishment::set_rule(db, Some(&e.keeper), p, e.main, 20, 10).await?;
+    assert_eq!(told().await?, 2);
+    // Refused values change nothing and tell nobody.
+    for (point, quantity) in [(-1, 10), (20, 0), (i64::MAX, 10), (20, i64::MIN)] {
+        assert!(matches!(
+            replenishment::set_rule(db, Some(&e.keeper), p, e.main, point, quantity).await,
+            Err(Error::Validation(_))
+        ));
+    }
+    assert!(matches!(
+        replenishment::set_rule(db, Some(&e.ana), p, e.main, 20, 10).await,
+        Err(Error::Forbidden)
+    ));
+    assert_eq!(told().await?, 2);
+    Ok(())
+}
+
+/// The demo as seeded: its boards' "below reorder point" tile equals what
+/// `/replenishment` lists for that reason, and every rule already low
+/// when it was seeded has told the warehouse (seeding sets rules through
+/// the same `set_rule`).
+#[tokio::test]
+async fn the_demos_below_reorder_point_tile_equals_its_replenishment_list() -> TestResult {
+    use std::collections::HashMap;
+
+    use tandem_domain::{
+        auth::builtin::BuiltinRole,
+        entities::{reorder_rules, stock_levels, users},
+        services::{
+            access, demo, purchasing,
+            replenishment::{self, Reason},
+        },
+        testing::TestDb,
+    };
+    let db = TestDb::new().await?;
+    let db = &db.conn;
+    demo::seed(db).await?;
+    let mut who = HashMap::new();
+    for role in [BuiltinRole::Manager, BuiltinRole::Warehouse] {
+        let (email, _) = demo::demo_user(role);
+        let user = users::Entity::find()
+            .filter(users::Column::Email.eq(email))
+            .one(db)
+            .await?
+            .ok_or("no demo user")?;
+        let actor = access::resolve_actor(db, user.id, Default::default())
+            .await?
+            .ok_or("inactive")?;
+        who.insert(role.key(), actor);
+    }
+    let (manager, keeper) = (&who["manager"], &who["warehouse"]);
+    let now = Utc::now();
+    let listed = replenishment::suggestions(db, Some(keeper), None, now.date_naive()).await?;
+    let below = listed
+        .iter()
+        .filter(|s| s.reasons.contains(&Reason::BelowReorderPoint))
+        .count() as i64;
+    let board = dashboards::board(
+        db,
+        Some(manager),
+        Kind::Manager,
+        &FilterInput::default(),
+        now,
+    )
+    .await?;
+    let tile = board
+        .tiles
+        .iter()
+        .find(|t| t.key == "low_stock")
+        .and_then(|t| t.value);
+    assert_eq!(tile, Some(below));
+    // Every rule whose available + incoming is below its point has told.
+    let incoming = purchasing::incoming(db, None).await?;
+    for rule in reorder_rules::Entity::find().all(db).await? {
+        let key = (rule.product_id, rule.warehouse_id);
+        let available = stock_levels::Entity::find_by_id(key)
+            .one(db)
+            .await?
+            .map_or(0, |l| l.on_hand - l.reserved);
+        let low = available + incoming.get(&key).copied().unwrap_or(0) < rule.reorder_point;
+        if low {
+            assert!(rule.low_notified_at.is_some(), "{rule:?}");
+        }
+    }
+    Ok(())
+}

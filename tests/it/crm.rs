@@ -1014,6 +1014,9 @@ async fn teams_decide_the_team_forecast_and_only_user_admins_manage_them() -> Te
         .await?),
         1_000
     );
+    // A team's forecast sums only the deals its reader may open: Ana reads
+    // only her own, so hers is her share; a manager in the team, who reads
+    // every deal, gets every member's.
     assert_eq!(
         sum(opportunities::forecast(
             &db.conn,
@@ -1023,7 +1026,19 @@ async fn teams_decide_the_team_forecast_and_only_user_admins_manage_them() -> Te
             1
         )
         .await?),
-        3_000
+        1_000
+    );
+    teams::set_team(&db.conn, Some(&c.admin), c.manager.user_id, Some(north)).await?;
+    assert_eq!(
+        sum(opportunities::forecast(
+            &db.conn,
+            Some(&c.manager),
+            ForecastScope::Team,
+            day(2026, 12, 1),
+            1
+        )
+        .await?),
+        7_000
     );
     // Out of the team, "my team" is just me.
     teams::set_team(&db.conn, Some(&c.admin), c.ana.user_id, None).await?;

@@ -13,7 +13,7 @@ use super::{
 use crate::{
     auth::{policy, Actor, Permission, Scope},
     entities::{activities, invoices, opportunities, sales_orders, tickets},
-    services::{orders::OrderState, tickets as ticket_service},
+    services::{orders::OrderState, scope::records, tickets as ticket_service},
     Result,
 };
 
@@ -399,7 +399,35 @@ pub async fn manager(
         board.charts.extend(p.charts);
         board.rankings.extend(p.rankings);
     }
+    withhold_unopenable(db, actor, &mut board).await?;
     Ok(board)
+}
+
+/// A ranked customer or product the actor may not open (a customer who
+/// moved to another salesperson, whose past orders are still the actor's)
+/// keeps its figure but loses its name and link.
+async fn withhold_unopenable(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    board: &mut Board,
+) -> Result<()> {
+    for ranking in &mut board.rankings {
+        let kind = match ranking.key {
+            "top_customers" => records::Kind::Customer,
+            "top_products" => records::Kind::Product,
+            _ => continue,
+        };
+        let record = |id: i64| records::Record { kind, id };
+        let open =
+            records::openable(db, actor, ranking.rows.iter().map(|(r, _)| record(r.id))).await?;
+        for (row, link) in &mut ranking.rows {
+            if !open.contains(&record(row.id)) {
+                row.label.clear();
+                link.clear();
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whose records a board about people shows, for an area read with

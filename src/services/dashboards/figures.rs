@@ -14,10 +14,10 @@ use sea_orm::{
 use super::sales::sum;
 use crate::{
     entities::{
-        invoices, opportunities, pipeline_stages, products, purchase_orders, reorder_rules,
-        sales_order_lines, sales_orders, stock_levels, tickets,
+        invoices, opportunities, pipeline_stages, products, purchase_orders, sales_order_lines,
+        sales_orders, stock_levels, tickets,
     },
-    services::{invoices as invoice_service, orders::OrderState, purchasing},
+    services::{invoices as invoice_service, orders::OrderState, purchasing, replenishment},
     Result,
 };
 
@@ -155,15 +155,15 @@ pub async fn stock_value(db: &impl ConnectionTrait, warehouse: Option<i64>) -> R
     Ok(row.and_then(|r| r.value).unwrap_or(0))
 }
 
-/// Reorder rules whose position is below the reorder point (the same
-/// state the low-stock notification keeps, in the same transaction).
+/// Products below their reorder point in a warehouse (of one, or all):
+/// the rows `/replenishment` lists for that reason, counted by the same
+/// rule. (The low-stock notification's flag is not this count: it is set
+/// once per episode and changes only with stock, not with incoming
+/// purchase orders or backorders.)
 pub async fn low_stock(db: &impl ConnectionTrait, warehouse: Option<i64>) -> Result<i64> {
-    let mut q =
-        reorder_rules::Entity::find().filter(reorder_rules::Column::LowNotifiedAt.is_not_null());
-    if let Some(w) = warehouse {
-        q = q.filter(reorder_rules::Column::WarehouseId.eq(w));
-    }
-    Ok(q.count(db).await? as i64)
+    Ok(replenishment::below_reorder_point(db, warehouse)
+        .await?
+        .len() as i64)
 }
 
 /// Ticket figures of a period.

@@ -165,6 +165,9 @@ pub fn resolve(input: &FilterInput, today: NaiveDate) -> Result<Filter> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
+    if segment.as_ref().is_some_and(|s| s.chars().count() > 60) {
+        return Err(Error::field("segment", messages::MAX_60));
+    }
     Ok(Filter {
         period: period.to_owned(),
         from,

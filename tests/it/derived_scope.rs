@@ -1,0 +1,755 @@
+//! Views derived from many records — a customer's timeline, its page's
+//! figures and tabs, forecasts, the sales and support boards,
+//! notifications — show each viewer exactly the records that viewer could
+//! open: for two salespeople of one team, a support agent and a manager,
+//! before and after a customer moves from one salesperson to the other,
+//! every item each view shows opens through its own `get`, and every
+//! record the viewer could open is shown — on both engines.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, NaiveTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tandem_domain::{
+    auth::{builtin::BuiltinRole, Actor, Permission},
+    entities::{
+        activities as activity_rows, invoices as invoice_rows, opportunities as opportunity_rows,
+        sales_orders, tickets as ticket_rows, timeline_events,
+    },
+    services::{
+        activities::{self, ActivityInput},
+        customers::{self, Bulk},
+        dashboards::{self, FilterInput, Kind as BoardKind},
+        invoices,
+        leads::{self, ConvertInput, LeadInput},
+        notifications,
+        opportunities::{self, ForecastScope, OpportunityInput},
+        orders, pipeline, products, report_runs,
+        scope::records::{Kind, Record},
+        shipments, teams,
+        tickets::{self, TicketInput},
+        timeline,
+    },
+    Db, Error,
+};
+
+use crate::{
+    erp::{customer, erp, line, lines, quote, stocked, Erp},
+    support::{actor, user_with, with_admin, BoxResult},
+    TestResult,
+};
+
+/// Whether `who` may open `record`, asked of the record's own `get`.
+async fn opens(db: &Db, who: &Actor, record: Record) -> BoxResult<bool> {
+    let id = record.id;
+    let me = Some(who);
+    let got: Result<(), Error> = match record.kind {
+        Kind::Customer => customers::get(db, me, id).await.map(|_| ()),
+        Kind::Lead => leads::get(db, me, id).await.map(|_| ()),
+        Kind::Opportunity => opportunities::get(db, me, id).await.map(|_| ()),
+        Kind::Activity => activities::get(db, me, id).await.map(|_| ()),
+        Kind::Order => orders::get(db, me, id).await.map(|_| ()),
+        Kind::Invoice => invoices::get(db, me, id).await.map(|_| ()),
+        Kind::Shipment => shipments::get(db, me, id).await.map(|_| ()),
+        Kind::Ticket => tickets::get(db, me, id, Utc::now()).await.map(|_| ()),
+        Kind::Product => products::get(db, me, id).await.map(|_| ()),
+        Kind::ReportRun => report_runs::get(db, me, id).await.map(|_| ()),
+    };
+    match got {
+        Ok(()) => Ok(true),
+        Err(Error::NotFound | Error::Forbidden) => Ok(false),
+        Err(other) => Err(format!("{record:?}: {other:?}").into()),
+    }
+}
+
+async fn opens_kind(db: &Db, who: &Actor, kind: Kind, id: i64) -> BoxResult<bool> {
+    opens(db, who, Record { kind, id }).await
+}
+
+/// The record a stored event is about, checked against its link.
+fn record_of(event: &timeline_events::Model) -> BoxResult<Record> {
+    let kind = event
+        .record_type
+        .as_deref()
+        .and_then(Kind::parse)
+        .ok_or_else(|| format!("event {} names no record", event.id))?;
+    let id = event
+        .record_id
+        .ok_or_else(|| format!("event {} has no record id", event.id))?;
+    let record = Record { kind, id };
+    assert_eq!(Record::from_link(&event.link), Some(record), "{event:?}");
+    Ok(record)
+}
+
+/// A customer's timeline for `who` equals the customer's events whose
+/// record `who` may open, newest first, and pages of two add up to it.
+async fn check_timeline(db: &Db, who: &Actor, customer_id: i64) -> BoxResult<Vec<Record>> {
+    let shown = match timeline::of_customer(db, Some(who), customer_id, None, 200).await {
+        Err(Error::NotFound) => {
+            assert!(!opens_kind(db, who, Kind::Customer, customer_id).await?);
+            return Ok(Vec::new());
+        }
+        other => other?,
+    };
+    assert!(opens_kind(db, who, Kind::Customer, customer_id).await?);
+    let mut expected = Vec::new();
+    let mut events = timeline_events::Entity::find()
+        .filter(timeline_events::Column::CustomerId.eq(customer_id))
+        .all(db)
+        .await?;
+    events.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
+    for event in &events {
+        if opens(db, who, record_of(event)?).await? {
+            expected.push(event.id);
+        }
+    }
+    let ids: Vec<i64> = shown.iter().map(|e| e.event.id).collect();
+    assert_eq!(ids, expected, "user {} customer {customer_id}", who.email);
+    let mut paged = Vec::new();
+    let mut before = None;
+    loop {
+        let page = timeline::of_customer(db, Some(who), customer_id, before, 2).await?;
+        let Some(last) = page.last() else { break };
+        before = Some(last.event.id);
+        paged.extend(page.iter().map(|e| e.event.id));
+    }
+    assert_eq!(paged, expected, "paged, user {}", who.email);
+    shown.iter().map(|e| record_of(&e.event)).collect()
+}
+
+/// The customer page's figures and ticket tab against the records `who`
+/// may open.
+async fn check_customer_page(db: &Db, who: &Actor, customer_id: i64) -> BoxResult<()> {
+    let me = Some(who);
+    let readable = opens_kind(db, who, Kind::Customer, customer_id).await?;
+    let overview = customers::overview(db, me, customer_id).await;
+    let figures = orders::customer_figures(db, me, customer_id).await;
+    if !readable {
+        assert!(matches!(overview, Err(Error::NotFound)), "{overview:?}");
+        assert!(matches!(figures, Err(Error::NotFound | Error::Forbidden)));
+        return Ok(());
+    }
+    let overview = overview?;
+    let stages = pipeline::all(db).await?;
+    let (mut open, mut pipeline_minor, mut won) = (0_u64, 0_i64, 0_i64);
+    for o in opportunity_rows::Entity::find()
+        .filter(opportunity_rows::Column::CustomerId.eq(customer_id))
+        .all(db)
+        .await?
+    {
+        if !opens_kind(db, who, Kind::Opportunity, o.id).await? {
+            continue;
+        }
+        match stages.iter().find(|s| s.id == o.stage_id) {
+            Some(s) if s.is_won => won += o.amount_minor,
+            Some(s) if s.is_lost => {}
+            _ => {
+                open += 1;
+                pipeline_minor += o.amount_minor;
+            }
+        }
+    }
+    assert_eq!(overview.open_opportunities.unwrap_or(0), open);
+    assert_eq!(overview.pipeline_minor.unwrap_or(0), pipeline_minor);
+    assert_eq!(overview.won_minor.unwrap_or(0), won);
+    let mut open_activities = 0;
+    for a in activity_rows::Entity::find()
+        .filter(activity_rows::Column::CustomerId.eq(customer_id))
+        .filter(activity_rows::Column::DoneAt.is_null())
+        .all(db)
+        .await?
+    {
+        if opens_kind(db, who, Kind::Activity, a.id).await? {
+            open_activities += 1;
+        }
+    }
+    assert_eq!(overview.open_activities.unwrap_or(0), open_activities);
+    // Orders: counts and revenue of the orders `who` may open; exposure is
+    // the customer's own fact (its credit check), whoever took the orders.
+    if let Ok(figures) = figures {
+        let (mut open_orders, mut revenue) = (0_u64, 0_i64);
+        for o in sales_orders::Entity::find()
+            .filter(sales_orders::Column::CustomerId.eq(customer_id))
+            .all(db)
+            .await?
+        {
+            if !opens_kind(db, who, Kind::Order, o.id).await? {
+                continue;
+            }
+            match o.state.as_str() {
+                "confirmed" | "partially_shipped" => open_orders += 1,
+                "shipped" | "invoiced" | "closed" => revenue += o.total_minor,
+                _ => {}
+            }
+        }
+        assert_eq!(figures.open_orders, open_orders);
+        assert_eq!(figures.revenue_minor, revenue);
+        let row = customers::get(db, me, customer_id).await?;
+        assert_eq!(
+            figures.exposure_minor,
+            orders::exposure(db, &row, None).await?
+        );
+    }
+    if let Ok(tab) = tickets::of_customer(db, me, customer_id).await {
+        let mut expected = BTreeSet::new();
+        for t in ticket_rows::Entity::find()
+            .filter(ticket_rows::Column::CustomerId.eq(customer_id))
+            .all(db)
+            .await?
+        {
+            if opens_kind(db, who, Kind::Ticket, t.id).await? {
+                expected.insert(t.id);
+            }
+        }
+        let shown: BTreeSet<i64> = tab.iter().map(|t| t.id).collect();
+        assert_eq!(shown, expected, "tickets tab, user {}", who.email);
+    }
+    Ok(())
+}
+
+/// Σ open amounts of a forecast against the open deals of `owners` that
+/// `who` may open (every test deal closes this month).
+async fn check_forecast(
+    db: &Db,
+    who: &Actor,
+    whose: ForecastScope,
+    owners: Option<&[i64]>,
+) -> BoxResult<()> {
+    let today = Utc::now().date_naive();
+    let rows = match opportunities::forecast(db, Some(who), whose, today, 6).await {
+        Err(Error::Forbidden) => {
+            let reads_all = who.has(Permission::OpportunitiesReadAll);
+            assert!(
+                !reads_all
+                    && (whose == ForecastScope::All || !who.has(Permission::OpportunitiesRead)),
+                "{} {whose:?}",
+                who.email
+            );
+            return Ok(());
+        }
+        other => other?,
+    };
+    let mut expected = 0;
+    for o in opportunity_rows::Entity::find()
+        .filter(opportunity_rows::Column::ClosedAt.is_null())
+        .all(db)
+        .await?
+    {
+        let theirs = owners.is_none_or(|set| o.owner_id.is_some_and(|id| set.contains(&id)));
+        if theirs && opens_kind(db, who, Kind::Opportunity, o.id).await? {
+            expected += o.amount_minor;
+        }
+    }
+    let shown: i64 = rows.iter().map(|r| r.open_minor).sum();
+    assert_eq!(shown, expected, "{} {whose:?}", who.email);
+    Ok(())
+}
+
+/// Every notification either opens or says nothing; returns the blanked ones.
+async fn check_notifications(db: &Db, who: &Actor) -> BoxResult<usize> {
+    let mut blank = 0;
+    for n in notifications::mine(db, Some(who), 200).await? {
+        if n.link.is_empty() {
+            assert!(n.title.is_empty(), "{n:?}");
+            blank += 1;
+            continue;
+        }
+        let record = Record::from_link(&n.link).ok_or("a notification names no record")?;
+        assert!(opens(db, who, record).await?, "{} {n:?}", who.email);
+    }
+    Ok(blank)
+}
+
+fn tile(board: &dashboards::Board, key: &str) -> Option<i64> {
+    board
+        .tiles
+        .iter()
+        .find(|t| t.key == key)
+        .and_then(|t| t.value)
+}
+
+/// A salesperson's board against the records they may open (their own;
+/// everyone's for a holder of `dashboards.view_all`, within their scope).
+async fn check_sales_board(db: &Db, who: &Actor) -> BoxResult<()> {
+    let everyone = who.has(Permission::DashboardsViewAll);
+    let counted = |owner: Option<i64>| everyone || owner == Some(who.user_id);
+    let now = Utc::now();
+    let board = dashboards::board(
+        db,
+        Some(who),
+        BoardKind::Sales,
+        &FilterInput::default(),
+        now,
+    )
+    .await?;
+    let (from, to) = (board.filter.from, board.filter.to);
+    let mut weighted: i64 = 0;
+    for o in opportunity_rows::Entity::find()
+        .filter(opportunity_rows::Column::ClosedAt.is_null())
+        .all(db)
+        .await?
+    {
+        if counted(o.owner_id)
+            && o.currency == "EUR"
+            && (from..=to).contains(&o.expected_close)
+            && opens_kind(db, who, Kind::Opportunity, o.id).await?
+        {
+            weighted += o.amount_minor * i64::from(o.probability);
+        }
+    }
+    assert_eq!(
+        tile(&board, "forecast"),
+        Some((weighted + 50).div_euclid(100))
+    );
+    let tomorrow = (now.date_naive() + Duration::days(1))
+        .and_time(NaiveTime::MIN)
+        .and_utc();
+    let mut due = 0;
+    for a in activity_rows::Entity::find()
+        .filter(activity_rows::Column::DoneAt.is_null())
+        .all(db)
+        .await?
+    {
+        if counted(a.owner_id)
+            && a.due_at.is_some_and(|d| d < tomorrow)
+            && opens_kind(db, who, Kind::Activity, a.id).await?
+        {
+            due += 1;
+        }
+    }
+    assert_eq!(tile(&board, "activities_due"), Some(due));
+    let mut open_orders = 0;
+    for o in sales_orders::Entity::find().all(db).await? {
+        if counted(o.owner_id)
+            && o.currency == "EUR"
+            && ["confirmed", "partially_shipped"].contains(&o.state.as_str())
+            && opens_kind(db, who, Kind::Order, o.id).await?
+        {
+            open_orders += 1;
+        }
+    }
+    assert_eq!(tile(&board, "open_orders"), Some(open_orders));
+    let mut overdue = 0;
+    for i in invoice_rows::Entity::find()
+        .filter(invoice_rows::Column::State.eq(invoices::OVERDUE))
+        .all(db)
+        .await?
+    {
+        if counted(i.owner_id)
+            && i.currency == "EUR"
+            && opens_kind(db, who, Kind::Invoice, i.id).await?
+        {
+            overdue += 1;
+        }
+    }
+    assert_eq!(tile(&board, "overdue_count"), Some(overdue));
+    Ok(())
+}
+
+/// Support's board against the tickets the agent may open.
+async fn check_support_board(db: &Db, who: &Actor) -> BoxResult<()> {
+    let now = Utc::now();
+    let board = dashboards::board(
+        db,
+        Some(who),
+        BoardKind::Support,
+        &FilterInput::default(),
+        now,
+    )
+    .await?;
+    let (mut mine, mut opened) = (0, 0);
+    for t in ticket_rows::Entity::find().all(db).await? {
+        if !opens_kind(db, who, Kind::Ticket, t.id).await? {
+            continue;
+        }
+        if t.assignee_id == Some(who.user_id) && tickets::ACTIVE.contains(&t.status.as_str()) {
+            mine += 1;
+        }
+        let day = t.created_at.date_naive();
+        if (board.filter.from..=board.filter.to).contains(&day) {
+            opened += 1;
+        }
+    }
+    assert_eq!(tile(&board, "my_queue"), Some(mine));
+    assert_eq!(tile(&board, "tickets_opened"), Some(opened));
+    Ok(())
+}
+
+fn ticket_for(customer_id: i64, subject: &str, assignee: Option<i64>) -> TicketInput {
+    TicketInput {
+        customer_id: Some(customer_id),
+        kind: "question".into(),
+        channel: "phone".into(),
+        subject: subject.into(),
+        description: "Details".into(),
+        priority: "normal".into(),
+        assignee_id: assignee,
+        ..Default::default()
+    }
+}
+
+fn note(customer_id: i64, subject: &str) -> ActivityInput {
+    ActivityInput {
+        kind: "call".into(),
+        subject: subject.into(),
+        body: "Private: their budget is tight.".into(),
+        done: true,
+        customer_id,
+        ..Default::default()
+    }
+}
+
+fn deal(customer_id: i64, title: &str, amount: i64) -> OpportunityInput {
+    OpportunityInput {
+        customer_id,
+        title: title.into(),
+        amount_minor: amount,
+        currency: "EUR".into(),
+        expected_close: Some(Utc::now().date_naive()),
+        ..Default::default()
+    }
+}
+
+/// One salesperson's book on `customer_id`: a quote, an order shipped and
+/// invoiced (`issued` days ago), a deal, a private call note, an overdue
+/// task, and two tickets support opened.
+async fn book(
+    db: &Db,
+    e: &Erp,
+    sue: &Actor,
+    who: &Actor,
+    customer_id: i64,
+    product: i64,
+    issued: i64,
+) -> BoxResult<()> {
+    let me = Some(who);
+    orders::create(db, me, &quote(customer_id, e.main, vec![line(product, 1)])).await?;
+    let order = orders::create(db, me, &quote(customer_id, e.main, vec![line(product, 2)])).await?;
+    orders::confirm(db, me, order.id).await?;
+    let l = lines(db, order.id).await?;
+    let s = shipments::create(db, Some(&e.keeper), order.id, &[(l[0].id, 2)]).await?;
+    shipments::ship(db, Some(&e.keeper), s.id, "DHL", "JD0001").await?;
+    let today = Utc::now().date_naive();
+    invoices::raise(
+        db,
+        Some(&e.manager),
+        order.id,
+        None,
+        today - Duration::days(issued),
+    )
+    .await?;
+    opportunities::create(db, me, &deal(customer_id, "Renewal", 50_000)).await?;
+    activities::create(db, me, &note(customer_id, "Budget call")).await?;
+    activities::create(
+        db,
+        me,
+        &ActivityInput {
+            kind: "task".into(),
+            subject: "Send the offer".into(),
+            due_at: Some(Utc::now() - Duration::days(1)),
+            customer_id,
+            ..Default::default()
+        },
+    )
+    .await?;
+    for n in 0..2 {
+        tickets::create(
+            db,
+            Some(sue),
+            &ticket_for(customer_id, &format!("Q{n}"), None),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every derived view, for every viewer and every customer.
+async fn walk(db: &Db, viewers: &[&Actor], team: &[i64]) -> BoxResult<()> {
+    let customers_: Vec<i64> = tandem_domain::entities::customers::Entity::find()
+        .all(db)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    for &who in viewers {
+        for c in &customers_ {
+            check_timeline(db, who, *c).await?;
+            check_customer_page(db, who, *c).await?;
+        }
+        check_forecast(db, who, ForecastScope::Mine, Some(&[who.user_id])).await?;
+        let in_team = team.contains(&who.user_id);
+        let mates: Vec<i64> = if in_team {
+            team.to_vec()
+        } else {
+            vec![who.user_id]
+        };
+        check_forecast(db, who, ForecastScope::Team, Some(&mates)).await?;
+        check_forecast(db, who, ForecastScope::All, None).await?;
+        let kinds = dashboards::kinds(Some(who))?;
+        if kinds.contains(&BoardKind::Sales) {
+            check_sales_board(db, who).await?;
+        }
+        if kinds.contains(&BoardKind::Support) {
+            check_support_board(db, who).await?;
+        }
+        check_notifications(db, who).await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_derived_view_shows_each_viewer_only_what_they_may_open() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let sue = actor(
+        db,
+        user_with(db, &e.admin, "sue@example.com", BuiltinRole::Support).await?,
+    )
+    .await?;
+    let north = teams::create(db, Some(&e.admin), "North").await?;
+    for who in [&e.ana, &e.ben] {
+        teams::set_team(db, Some(&e.admin), who.user_id, Some(north)).await?;
+    }
+    let team = [e.ana.user_id, e.ben.user_id];
+    let product = stocked(db, &e, "DV-1", 1_000, 100).await?;
+    let ana_co = customer(db, &e.ana, "Ana Co", 0).await?;
+    let ben_co = customer(db, &e.ben, "Ben Co", 0).await?;
+    book(db, &e, &sue, &e.ana, ana_co, product, 100).await?;
+    book(db, &e, &sue, &e.ben, ben_co, product, 0).await?;
+    assert_eq!(
+        invoices::flag_overdue(db, Utc::now().date_naive()).await?,
+        1
+    );
+    // One ticket sue works on, and one the manager gives her, then takes back.
+    tickets::create(
+        db,
+        Some(&sue),
+        &ticket_for(ana_co, "Mine", Some(sue.user_id)),
+    )
+    .await?;
+    let taken = tickets::create(
+        db,
+        Some(&e.manager),
+        &ticket_for(ana_co, "Escalated", Some(sue.user_id)),
+    )
+    .await?;
+    assert_eq!(check_notifications(db, &sue).await?, 0);
+    assert!(notifications::mine(db, Some(&sue), 10)
+        .await?
+        .iter()
+        .any(|n| n.title.contains("Escalated")));
+    tickets::assign(
+        db,
+        Some(&e.manager),
+        taken.id,
+        None,
+        Some(e.manager.user_id),
+    )
+    .await?;
+    // A customer that came from Ana's lead, with her quote and private note.
+    let lead = leads::create(
+        db,
+        Some(&e.ana),
+        &LeadInput {
+            name: "Mo Ving".into(),
+            company: "Moving Co".into(),
+            email: "mo@moving.example".into(),
+            source: "web".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    leads::qualify(db, Some(&e.ana), lead.id).await?;
+    let converted = leads::convert(
+        db,
+        Some(&e.ana),
+        lead.id,
+        &ConvertInput {
+            title: "First order".into(),
+            amount_minor: 70_000,
+            currency: "EUR".into(),
+            expected_close: Some(Utc::now().date_naive()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let moving = converted.customer_id;
+    let ana_quote = orders::create(
+        db,
+        Some(&e.ana),
+        &quote(moving, e.main, vec![line(product, 3)]),
+    )
+    .await?;
+    let ana_note = activities::create(db, Some(&e.ana), &note(moving, "Moving budget")).await?;
+    tickets::create(db, Some(&sue), &ticket_for(moving, "Where is it?", None)).await?;
+
+    let viewers = [&e.ana, &e.ben, &sue, &e.manager];
+    walk(db, &viewers, &team).await?;
+    let before = check_timeline(db, &e.ana, moving).await?;
+    assert!(before.contains(&Record {
+        kind: Kind::Order,
+        id: ana_quote.id
+    }));
+    // Sales see none of support's tickets on their own customers' timelines.
+    let ana_sees = check_timeline(db, &e.ana, ana_co).await?;
+    assert!(
+        ana_sees.iter().all(|r| r.kind != Kind::Ticket),
+        "{ana_sees:?}"
+    );
+    assert!(ana_sees.iter().any(|r| r.kind == Kind::Order));
+    // The escalated ticket is no longer sue's: its notification says nothing.
+    assert_eq!(check_notifications(db, &sue).await?, 1);
+    assert!(!check_timeline(db, &sue, ana_co).await?.contains(&Record {
+        kind: Kind::Ticket,
+        id: taken.id
+    }));
+    // A team's forecast counts only the deals its reader may open.
+    let today = Utc::now().date_naive();
+    let sum =
+        |rows: Vec<opportunities::ForecastRow>| rows.iter().map(|r| r.open_minor).sum::<i64>();
+    assert_eq!(
+        sum(opportunities::forecast(db, Some(&e.ana), ForecastScope::Team, today, 6).await?),
+        sum(opportunities::forecast(db, Some(&e.ana), ForecastScope::Mine, today, 6).await?),
+    );
+
+    // The customer moves from Ana to Ben; Ben adds his own records.
+    customers::bulk(
+        db,
+        Some(&e.manager),
+        &[moving],
+        &Bulk::Reassign(e.ben.user_id),
+    )
+    .await?;
+    let ben_quote = orders::create(
+        db,
+        Some(&e.ben),
+        &quote(moving, e.main, vec![line(product, 1)]),
+    )
+    .await?;
+    let ben_note = activities::create(db, Some(&e.ben), &note(moving, "Intro call")).await?;
+    walk(db, &viewers, &team).await?;
+    let ben_sees = check_timeline(db, &e.ben, moving).await?;
+    for hidden in [
+        Record {
+            kind: Kind::Order,
+            id: ana_quote.id,
+        },
+        Record {
+            kind: Kind::Activity,
+            id: ana_note.id,
+        },
+        Record {
+            kind: Kind::Lead,
+            id: lead.id,
+        },
+        Record {
+            kind: Kind::Opportunity,
+            id: converted.opportunity_id,
+        },
+    ] {
+        assert!(!ben_sees.contains(&hidden), "Ben sees {hidden:?}");
+    }
+    assert!(ben_sees.contains(&Record {
+        kind: Kind::Order,
+        id: ben_quote.id
+    }));
+    assert!(ben_sees.contains(&Record {
+        kind: Kind::Activity,
+        id: ben_note.id
+    }));
+    assert!(matches!(
+        timeline::of_customer(db, Some(&e.ana), moving, None, 50).await,
+        Err(Error::NotFound)
+    ));
+    let overview = customers::overview(db, Some(&e.ben), moving).await?;
+    assert_eq!(
+        overview.open_opportunities,
+        Some(0),
+        "Ana's deal stays hers"
+    );
+    assert_eq!(overview.open_activities, Some(0));
+    // The manager still sees the whole story.
+    let all = check_timeline(db, &e.manager, moving).await?;
+    assert!(all.contains(&Record {
+        kind: Kind::Activity,
+        id: ana_note.id
+    }));
+    Ok(())
+}
+
+#[tokio::test]
+async fn hostile_timeline_requests_reveal_nothing() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let ana_co = customer(db, &e.ana, "Ana Co", 0).await?;
+    let ben_co = customer(db, &e.ben, "Ben Co", 0).await?;
+    activities::create(db, Some(&e.ben), &note(ben_co, "Ben's secret")).await?;
+    activities::create(db, Some(&e.ana), &note(ana_co, "Ana's call")).await?;
+    let ben_event = timeline_events::Entity::find()
+        .filter(timeline_events::Column::CustomerId.eq(ben_co))
+        .one(db)
+        .await?
+        .ok_or("no event")?;
+    for customer_id in [ben_co, 0, -1, i64::MAX, i64::MIN] {
+        assert!(matches!(
+            timeline::of_customer(db, Some(&e.ana), customer_id, None, 50).await,
+            Err(Error::NotFound)
+        ));
+    }
+    assert!(matches!(
+        timeline::of_customer(db, None, ana_co, None, 50).await,
+        Err(Error::Unauthenticated)
+    ));
+    // Any cursor and any page size: only Ana's own event, never Ben's.
+    for before in [None, Some(ben_event.id), Some(0), Some(-5), Some(i64::MAX)] {
+        for limit in [0, 1, 200, u64::MAX] {
+            let page = timeline::of_customer(db, Some(&e.ana), ana_co, before, limit).await?;
+            assert!(page.len() <= 1);
+            assert!(page
+                .iter()
+                .all(|p| p.event.customer_id == ana_co && !p.event.summary.contains("Ben")));
+        }
+    }
+    Ok(())
+}
+
+/// The demo's data, as the issue found it: a salesperson's and a support
+/// agent's timelines of the customers they may open name only records
+/// they may open.
+#[tokio::test]
+async fn demo_timelines_name_only_records_their_viewer_may_open() -> TestResult {
+    use tandem_domain::{
+        entities::users,
+        services::{access, demo},
+    };
+    let db = tandem_domain::testing::TestDb::new().await?;
+    let db_ = &db.conn;
+    demo::seed(db_).await?;
+    for role in [BuiltinRole::Sales, BuiltinRole::Support] {
+        let (email, _) = demo::demo_user(role);
+        let user = users::Entity::find()
+            .filter(users::Column::Email.eq(email))
+            .one(db_)
+            .await?
+            .ok_or("no demo user")?;
+        let who = access::resolve_actor(db_, user.id, Default::default())
+            .await?
+            .ok_or("inactive")?;
+        let mine = customers::list(
+            db_,
+            Some(&who),
+            &customers::CustomerFilter {
+                per_page: 12,
+                ..Default::default()
+            },
+        )
+        .await?;
+        assert!(!mine.items.is_empty());
+        for c in &mine.items {
+            check_timeline(db_, &who, c.id).await?;
+        }
+    }
+    Ok(())
+}
