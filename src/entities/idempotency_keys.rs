@@ -19,7 +19,10 @@ pub struct Model {
     pub path: String,
     /// SHA-256 (hex) of method, path and body.
     pub fingerprint: String,
-    /// The first answer's HTTP status; none while the request runs.
+    /// The first answer's HTTP status. None only inside the request's own
+    /// transaction (the key, the write and the answer commit together); a
+    /// committed row without one was left by an older version and is taken
+    /// over by the next request with its key.
     pub status: Option<i32>,
     /// The first answer's body.
     pub response: String,

@@ -1,13 +1,18 @@
 //! Idempotency keys of API write requests: a client that retries a request
-//! (a timeout, a dropped connection) with the same `Idempotency-Key` gets
-//! the first answer back and nothing is done twice.
+//! (a timeout, a dropped connection, a server that died) with the same
+//! `Idempotency-Key` gets the first answer back and nothing is done twice.
 //!
-//! The key is claimed (a row with no status) before the request runs, so
-//! two copies racing each other cannot both run: the unique index on
-//! (token, key) lets one insert win. A successful answer is kept for a day;
-//! a failed one releases the key (the services change nothing when they
-//! fail), so a retry runs again, after the client fixed the input or the
-//! stock came in.
+//! The key, the write and the answer are one transaction: the API opens
+//! it, [`claim`]s the key in it (a row without an answer yet), runs the
+//! request in it and, on success, [`complete`]s the row with the answer
+//! before committing. So a key is never seen held by a request that no
+//! longer runs: a process killed half-way leaves nothing (neither key nor
+//! write) and the retry runs the write once; a committed write always has
+//! its answer. A copy racing a running request waits on the unique index of
+//! (token, key) until the first commits (then replays its answer) or rolls
+//! back (then runs itself). A failed request rolls its key back with
+//! everything else, so a retry runs again, after the client fixed the input
+//! or the stock came in. Answers are kept for a day.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -21,11 +26,14 @@ use crate::{entities::idempotency_keys, messages, Error, Result};
 pub const KEEP: Duration = Duration::hours(24);
 /// The header a client sends the key in (also the field of errors about it).
 pub const HEADER: &str = "Idempotency-Key";
+/// How often [`claim`] looks again at a key that went away under it.
+const ATTEMPTS: usize = 3;
 
 /// What to do with a request that carries a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Claim {
-    /// The key is new: run the request, then [`complete`] or [`release`] this claim.
+    /// The key is new: run the request in the same transaction, then
+    /// [`complete`] this claim and commit (or roll everything back).
     Fresh(i64),
     /// The key answered before: send this again.
     Replay {
@@ -55,8 +63,12 @@ pub fn check_key(key: &str) -> Result<()> {
     Ok(())
 }
 
-/// Claims `key` for a request of `token_id`. The same key with a different
-/// request is a validation error; with a copy still running, a conflict.
+/// Claims `key` for a request of `token_id`, inside the transaction the
+/// request then runs in (`db`). The same key with a different request is a
+/// validation error. A copy of the request that is still running holds the
+/// key's row uncommitted: on PostgreSQL the insert here waits for it, on
+/// SQLite its transaction holds the one writer; either way this answers
+/// after the copy committed (a replay) or rolled back (a fresh claim).
 pub async fn claim(
     db: &impl ConnectionTrait,
     token_id: i64,
@@ -67,8 +79,7 @@ pub async fn claim(
     now: DateTime<Utc>,
 ) -> Result<Claim> {
     check_key(key)?;
-    // Twice at most: the second time after removing an expired claim.
-    for _ in 0..2 {
+    for _ in 0..ATTEMPTS {
         let inserted = idempotency_keys::Entity::insert(idempotency_keys::ActiveModel {
             token_id: Set(token_id),
             key: Set(key.to_owned()),
@@ -90,38 +101,42 @@ pub async fn claim(
         )
         .exec_without_returning(db)
         .await?;
-        let row = idempotency_keys::Entity::find()
+        let found = idempotency_keys::Entity::find()
             .filter(idempotency_keys::Column::TokenId.eq(token_id))
             .filter(idempotency_keys::Column::Key.eq(key))
             .one(db)
-            .await?
-            .ok_or_else(|| Error::Internal("idempotency key vanished".into()))?;
+            .await?;
+        // Gone between the insert and the read (swept): insert again.
+        let Some(row) = found else { continue };
         if inserted == 1 {
             return Ok(Claim::Fresh(row.id));
         }
-        if row.created_at + KEEP <= now {
+        // Expired, or committed without an answer, which only a version that
+        // claimed keys outside the request's transaction left behind when it
+        // died: nothing runs under it any more, so the key is taken over.
+        let live = row.created_at + KEEP > now;
+        let Some(status) = row.status.filter(|_| live) else {
             idempotency_keys::Entity::delete_many()
                 .filter(idempotency_keys::Column::Id.eq(row.id))
                 .filter(idempotency_keys::Column::CreatedAt.eq(row.created_at))
                 .exec(db)
                 .await?;
             continue;
-        }
+        };
         if row.fingerprint != fingerprint {
             return Err(Error::field(HEADER, messages::IDEMPOTENCY_KEY_REUSED));
         }
-        return match row.status {
-            None => Err(Error::Conflict(messages::IDEMPOTENCY_IN_PROGRESS.into())),
-            Some(status) => Ok(Claim::Replay {
-                status: u16::try_from(status).unwrap_or(200),
-                body: row.response,
-            }),
-        };
+        return Ok(Claim::Replay {
+            status: u16::try_from(status).unwrap_or(200),
+            body: row.response,
+        });
     }
+    // Taken and released again and again under us: the client may retry.
     Err(Error::Conflict(messages::IDEMPOTENCY_IN_PROGRESS.into()))
 }
 
-/// Keeps the answer of a claimed request for replays.
+/// Keeps the answer of a claimed request for replays; call it in the
+/// request's transaction, before committing.
 pub async fn complete(
     db: &impl ConnectionTrait,
     claim: i64,
@@ -138,15 +153,6 @@ pub async fn complete(
             sea_orm::sea_query::Expr::value(body),
         )
         .filter(idempotency_keys::Column::Id.eq(claim))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Gives a claimed key back: the request failed and changed nothing, so a
-/// retry with the same key runs again.
-pub async fn release(db: &impl ConnectionTrait, claim: i64) -> Result<()> {
-    idempotency_keys::Entity::delete_by_id(claim)
         .exec(db)
         .await?;
     Ok(())

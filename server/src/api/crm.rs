@@ -15,7 +15,7 @@ use tandem_domain::{
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    extract::{Body, Caller, Id, Params},
+    extract::{Body, Caller, Id, Params, Txn},
     problem::ApiResult,
     window, List,
 };
@@ -83,9 +83,11 @@ fn web() -> String {
 #[serde(deny_unknown_fields)]
 pub struct LeadIn {
     /// The person's name (required).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// Their company.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub company: String,
     /// Email.
     #[serde(default)]
@@ -95,6 +97,7 @@ pub struct LeadIn {
     pub phone: String,
     /// `web` (default), `referral`, `campaign`, `event` or `other`.
     #[serde(default = "web")]
+    #[schema(pattern = "^(web|referral|campaign|event|other)$")]
     pub source: String,
     /// The campaign it came from.
     #[serde(default)]
@@ -152,7 +155,7 @@ pub async fn list_leads(
 #[utoipa::path(post, path = "/leads", tag = "leads", request_body = LeadIn,
     responses((status = 201, description = "Created", body = Lead)))]
 pub async fn create_lead(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<LeadIn>,
 ) -> ApiResult<(StatusCode, Json<Lead>)> {
@@ -165,7 +168,7 @@ pub async fn create_lead(
         campaign_id: input.campaign_id,
         owner_id: input.owner_id,
     };
-    let created = leads::create(&state.db, caller.actor(), &input).await?;
+    let created = leads::create(&*txn, caller.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -187,15 +190,9 @@ pub async fn get_lead(
 #[utoipa::path(post, path = "/leads/{id}/qualify", tag = "leads",
     params(("id" = i64, Path, description = "Lead id")),
     responses((status = 200, description = "The qualified lead", body = Lead)))]
-pub async fn qualify_lead(
-    State(state): State<AppState>,
-    caller: Caller,
-    Id(id): Id,
-) -> ApiResult<Json<Lead>> {
-    leads::qualify(&state.db, caller.actor(), id).await?;
-    Ok(Json(
-        leads::get(&state.db, caller.actor(), id).await?.into(),
-    ))
+pub async fn qualify_lead(Txn(txn): Txn, caller: Caller, Id(id): Id) -> ApiResult<Json<Lead>> {
+    leads::qualify(&*txn, caller.actor(), id).await?;
+    Ok(Json(leads::get(&*txn, caller.actor(), id).await?.into()))
 }
 
 /// A sales opportunity.
@@ -265,11 +262,14 @@ pub struct OpportunityIn {
     #[serde(default)]
     pub contact_id: Option<i64>,
     /// Title (required).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     /// Amount, minor units.
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub amount_minor: i64,
     /// ISO 4217 currency.
+    #[schema(pattern = "^[A-Za-z]{3}$")]
     pub currency: String,
     /// Expected close date.
     pub expected_close: NaiveDate,
@@ -278,6 +278,7 @@ pub struct OpportunityIn {
     pub stage_id: Option<i64>,
     /// Probability, percent (the stage's when absent).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100)]
     pub probability: Option<i32>,
     /// The owning sales user (the token's owner when absent).
     #[serde(default)]
@@ -344,7 +345,7 @@ pub async fn list_opportunities(
 #[utoipa::path(post, path = "/opportunities", tag = "opportunities", request_body = OpportunityIn,
     responses((status = 201, description = "Created", body = Opportunity)))]
 pub async fn create_opportunity(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<OpportunityIn>,
 ) -> ApiResult<(StatusCode, Json<Opportunity>)> {
@@ -359,7 +360,7 @@ pub async fn create_opportunity(
         probability: input.probability,
         owner_id: input.owner_id,
     };
-    let created = opportunities::create(&state.db, caller.actor(), &input).await?;
+    let created = opportunities::create(&*txn, caller.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -390,6 +391,7 @@ pub struct StageIn {
     pub to_stage_id: i64,
     /// Why it was lost (required for a lost stage).
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub lost_reason: String,
 }
 
@@ -398,13 +400,13 @@ pub struct StageIn {
     params(("id" = i64, Path, description = "Opportunity id")),
     responses((status = 200, description = "The opportunity after the move", body = Opportunity)))]
 pub async fn move_opportunity(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<StageIn>,
 ) -> ApiResult<Json<Opportunity>> {
     let moved = opportunities::move_stage(
-        &state.db,
+        &*txn,
         caller.actor(),
         id,
         input.from_stage_id,
@@ -465,11 +467,14 @@ impl From<activity_entity::Model> for Activity {
 #[serde(deny_unknown_fields)]
 pub struct ActivityIn {
     /// `call`, `email`, `meeting`, `task` or `note`.
+    #[schema(pattern = "^(call|email|meeting|task|note)$")]
     pub kind: String,
     /// Subject (required).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub subject: String,
     /// Text.
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub body: String,
     /// Due (UTC).
     #[serde(default)]
@@ -552,7 +557,7 @@ pub async fn list_activities(
 #[utoipa::path(post, path = "/activities", tag = "activities", request_body = ActivityIn,
     responses((status = 201, description = "Created", body = Activity)))]
 pub async fn create_activity(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<ActivityIn>,
 ) -> ApiResult<(StatusCode, Json<Activity>)> {
@@ -567,7 +572,7 @@ pub async fn create_activity(
         opportunity_id: input.opportunity_id,
         owner_id: input.owner_id,
     };
-    let created = activities::create(&state.db, caller.actor(), &input).await?;
+    let created = activities::create(&*txn, caller.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -576,12 +581,12 @@ pub async fn create_activity(
     params(("id" = i64, Path, description = "Activity id")),
     responses((status = 200, description = "The activity, done", body = Activity)))]
 pub async fn complete_activity(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Json<Activity>> {
     Ok(Json(
-        activities::complete(&state.db, caller.actor(), id)
+        activities::complete(&*txn, caller.actor(), id)
             .await?
             .into(),
     ))

@@ -11,7 +11,7 @@ use tandem_domain::{
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    extract::{Body, Caller, Id, Params},
+    extract::{Body, Caller, Id, Params, Txn},
     problem::{renamed, ApiResult},
     window, List,
 };
@@ -95,8 +95,10 @@ fn default_kind() -> String {
 pub struct CustomerIn {
     /// `company` (default) or `person`.
     #[serde(default = "default_kind")]
+    #[schema(pattern = "^(company|person)$")]
     pub kind: String,
     /// Name (required, at most 200 characters).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// Email.
     #[serde(default)]
@@ -106,12 +108,15 @@ pub struct CustomerIn {
     pub phone: String,
     /// Postal address.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub address: String,
     /// Tax id.
     #[serde(default)]
+    #[schema(max_length = 60)]
     pub tax_id: String,
     /// Segment.
     #[serde(default)]
+    #[schema(max_length = 60)]
     pub segment: String,
     /// Tags (no commas).
     #[serde(default)]
@@ -122,14 +127,18 @@ pub struct CustomerIn {
     pub owner_id: Option<i64>,
     /// Credit limit, minor units (0: none).
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub credit_limit_minor: i64,
     /// ISO 4217 currency.
+    #[schema(pattern = "^[A-Za-z]{3}$")]
     pub currency: String,
     /// Payment terms, 0 to 365 days.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 365)]
     pub payment_terms_days: i32,
     /// Notes.
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub notes: String,
 }
 
@@ -205,11 +214,11 @@ pub async fn list(
 #[utoipa::path(post, path = "/customers", tag = "customers", request_body = CustomerIn,
     responses((status = 201, description = "Created", body = Customer)))]
 pub async fn create(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<CustomerIn>,
 ) -> ApiResult<(StatusCode, Json<Customer>)> {
-    let created = service::create(&state.db, caller.actor(), &input.into())
+    let created = service::create(&*txn, caller.actor(), &input.into())
         .await
         .map_err(|e| renamed(e, FIELDS))?;
     Ok((StatusCode::CREATED, Json(created.into())))
@@ -236,12 +245,12 @@ pub async fn get(
     params(("id" = i64, Path, description = "Customer id")),
     responses((status = 200, description = "Updated", body = Customer)))]
 pub async fn update(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<CustomerIn>,
 ) -> ApiResult<Json<Customer>> {
-    let updated = service::update(&state.db, caller.actor(), id, &input.into())
+    let updated = service::update(&*txn, caller.actor(), id, &input.into())
         .await
         .map_err(|e| renamed(e, FIELDS))?;
     Ok(Json(updated.into()))
@@ -285,9 +294,11 @@ impl From<contacts::Model> for Contact {
 #[serde(deny_unknown_fields)]
 pub struct ContactIn {
     /// Name (required).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// Job title.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub title: String,
     /// Email.
     #[serde(default)]
@@ -318,7 +329,7 @@ pub async fn contacts(
     params(("id" = i64, Path, description = "Customer id")),
     responses((status = 201, description = "Added", body = Contact)))]
 pub async fn add_contact(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<ContactIn>,
@@ -329,6 +340,6 @@ pub async fn add_contact(
         email: input.email,
         phone: input.phone,
     };
-    let added = service::add_contact(&state.db, caller.actor(), id, &input).await?;
+    let added = service::add_contact(&*txn, caller.actor(), id, &input).await?;
     Ok((StatusCode::CREATED, Json(added.into())))
 }

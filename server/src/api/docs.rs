@@ -1,10 +1,12 @@
 //! The OpenAPI 3.1 document and the page that shows it.
 //!
 //! Each handler's annotation gives its path, parameters, body and success
-//! answer; [`finish`] adds what every operation shares, so no operation can
-//! forget it: the bearer token, the problem answers (400, 401, 403, 422,
-//! 429, 500; 404 where the path names a record; 409 on writes) and, on
-//! writes, the `Idempotency-Key` header.
+//! answer (and a 404 when its body names a record the server looks up);
+//! [`finish`] adds what every operation shares, by the operation's kind, so
+//! no operation can forget it: the bearer token, the problem answers (by
+//! `applies`) and, on writes, the `Idempotency-Key` header. A test drives
+//! every operation into each of these answers and checks that every status
+//! it sees is documented.
 
 use axum::{
     http::{header, HeaderValue},
@@ -17,7 +19,7 @@ use utoipa::{
         path::{Operation, Parameter, ParameterBuilder, ParameterIn},
         response::ResponseBuilder,
         security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
-        ContentBuilder, ObjectBuilder, OpenApi, Ref, RefOr, Required, Type,
+        Content, ContentBuilder, ObjectBuilder, OpenApi, Ref, RefOr, Required, Type,
     },
     OpenApi as _,
 };
@@ -63,29 +65,69 @@ pub fn base() -> OpenApi {
     Base::openapi()
 }
 
-const PROBLEMS: [(&str, &str, &str); 9] = [
+const PROBLEMS: [(&str, &str, &str); 10] = [
     ("400", "BadRequest", "Malformed request: unreadable JSON, a bad cursor or parameter"),
     ("401", "Unauthorized", "No valid API token (missing, unknown, revoked or expired)"),
     ("403", "Forbidden", "The token or its owner lacks the permission"),
     ("404", "NotFound", "No such record, or not in the owner's scope"),
     ("409", "Conflict", "Refused by the record's state (an illegal transition, a duplicate), or a request with the same Idempotency-Key still running"),
-    ("422", "Invalid", "Invalid fields; nothing was changed"),
+    ("413", "TooLarge", "The request body is larger than 2 MiB"),
+    ("415", "UnsupportedMediaType", "The body is not sent as `Content-Type: application/json`"),
+    ("422", "Invalid", "Invalid fields (or Idempotency-Key); nothing was changed"),
     ("429", "TooManyRequests", "Too many requests; see Retry-After"),
     ("500", "ServerError", "A failure on the server (logged)"),
-    ("413", "TooLarge", "The request body is larger than 2 MiB"),
 ];
 
+/// The answer of the server's request time limit, to any operation.
+const TIMEOUT: &str = "Timeout";
+
+/// What an operation is, as far as the answers it can give go.
+#[derive(Clone, Copy, Debug)]
+struct Kind {
+    /// Its path names a record (`/orders/{id}`).
+    names_record: bool,
+    /// It changes something (any method but GET).
+    writes: bool,
+    /// It reads a JSON body.
+    has_body: bool,
+    /// It reads query parameters.
+    has_query: bool,
+}
+
+/// Whether an operation of `kind` can answer the problem `status`.
+fn applies(status: &str, kind: Kind) -> bool {
+    match status {
+        // Unreadable JSON, or a query parameter of the wrong type.
+        "400" => kind.has_body || kind.has_query,
+        // A record named in the body is declared by its handler.
+        "404" => kind.names_record,
+        // A refused transition or duplicate; the same key still running.
+        "409" => kind.writes,
+        // A body too large to read (any write: a keyed one is read whole).
+        "413" => kind.writes,
+        "415" => kind.has_body,
+        // Invalid fields or Idempotency-Key; a list's filters.
+        "422" => kind.writes || kind.has_query,
+        // 401, 403, 429 (a limit) and 500 can meet any request.
+        _ => true,
+    }
+}
+
+/// A problem body (`application/problem+json`).
+fn problem_content() -> RefOr<Content> {
+    RefOr::T(
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build(),
+    )
+}
+
 fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
-    ResponseBuilder::new()
-        .description(description)
-        .content(
-            super::problem::PROBLEM_JSON,
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build()
-        .into()
+    let mut response = ResponseBuilder::new().description(description).build();
+    response
+        .content
+        .insert(super::problem::PROBLEM_JSON.to_owned(), problem_content());
+    response.into()
 }
 
 fn idempotency_key() -> Parameter {
@@ -126,6 +168,16 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
             .responses
             .insert(name.to_owned(), problem_response(description));
     }
+    components.responses.insert(
+        TIMEOUT.to_owned(),
+        ResponseBuilder::new()
+            .description(
+                "The request took longer than the server allows (no body). A write may still \
+                 complete: retry it with the same Idempotency-Key to learn its answer.",
+            )
+            .build()
+            .into(),
+    );
     doc.security = Some(vec![SecurityRequirement::new(
         "token",
         Vec::<String>::new(),
@@ -151,21 +203,39 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
             ) {
                 *id = format!("{tag}_{id}");
             }
+            let kind = Kind {
+                names_record,
+                writes,
+                has_body: operation.request_body.is_some(),
+                has_query: operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query)),
+            };
             for (status, name, _) in PROBLEMS {
-                let applies = match status {
-                    "404" => names_record,
-                    "409" | "413" => writes,
-                    "422" => writes || !names_record,
-                    _ => true,
-                };
-                if applies {
-                    operation
-                        .responses
-                        .responses
-                        .entry(status.to_owned())
-                        .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+                let responses = &mut operation.responses.responses;
+                match responses.get_mut(status) {
+                    // Declared by the handler (a 404 for a record its body
+                    // names): its description, the problem body.
+                    Some(RefOr::T(declared)) if declared.content.is_empty() => {
+                        declared
+                            .content
+                            .insert(super::problem::PROBLEM_JSON.to_owned(), problem_content());
+                    }
+                    Some(_) => {}
+                    None if applies(status, kind) => {
+                        responses
+                            .insert(status.to_owned(), RefOr::Ref(Ref::from_response_name(name)));
+                    }
+                    None => {}
                 }
             }
+            operation
+                .responses
+                .responses
+                .entry("408".to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(TIMEOUT)));
             if writes {
                 operation
                     .parameters

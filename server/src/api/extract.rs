@@ -1,10 +1,14 @@
 //! Extractors whose rejections answer as problems: the caller (from the
-//! token), a JSON body, query parameters and a record id in the path.
+//! token), the write's transaction, a JSON body, query parameters and a
+//! record id in the path.
+
+use std::sync::Arc;
 
 use axum::{
     extract::{rejection::JsonRejection, FromRequest, FromRequestParts, Request},
     http::{request::Parts, StatusCode},
 };
+use sea_orm::DatabaseTransaction;
 use serde::de::DeserializeOwned;
 use tandem_domain::{auth::Actor, services::api_tokens::Authenticated};
 
@@ -34,7 +38,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-/// A JSON body; malformed JSON or wrong types are a 400 or 422 problem.
+/// The transaction a write request runs in. The write middleware opens it
+/// and commits it together with the answer (and the request's
+/// `Idempotency-Key`), so a write handler passes it to the services and
+/// reads its answer back through it, never through the pools: what it does
+/// and what it answers are saved together or not at all.
+#[derive(Clone, Debug)]
+pub struct Txn(pub Arc<DatabaseTransaction>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Txn {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Txn>().cloned().ok_or_else(|| {
+            Problem::from(tandem_domain::Error::Internal(
+                "a write handler ran outside the write middleware".into(),
+            ))
+        })
+    }
+}
+
+/// A JSON body; malformed JSON or wrong types are a 400 or 422 problem,
+/// another content type a 415, a body over the limit a 413.
 #[derive(Clone, Debug)]
 pub struct Body<T>(pub T);
 
@@ -53,6 +78,7 @@ fn json_problem(rejection: &JsonRejection) -> Problem {
     let status = match rejection {
         JsonRejection::JsonDataError(_) => StatusCode::UNPROCESSABLE_ENTITY,
         JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
         _ => StatusCode::BAD_REQUEST,
     };
     Problem::new(status, rejection.body_text())

@@ -4,8 +4,8 @@
 //! Handlers are thin, like the server functions: they call the same domain
 //! services with the token's actor, so permissions and record scope are
 //! checked in the one place they always are. Errors are
-//! `application/problem+json`. Lists page with a cursor. Write requests
-//! may carry an `Idempotency-Key`. The OpenAPI document is generated from
+//! `application/problem+json`. Lists page with a cursor. Each write request
+//! is one transaction and may carry an `Idempotency-Key`. The OpenAPI document is generated from
 //! the handlers' annotations and served at `/api/v1/openapi.json`, with a
 //! Swagger UI (bundled in the binary, no CDN) at `/api/v1/docs/`.
 
@@ -20,6 +20,8 @@ mod products;
 mod stock;
 mod tickets;
 
+use std::sync::Arc;
+
 use axum::{
     body::{to_bytes, Body},
     extract::{Request, State},
@@ -28,16 +30,23 @@ use axum::{
     response::{IntoResponse, Response},
     Router,
 };
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Serialize;
 use tandem_app::ssr::AppState;
-use tandem_domain::services::{
-    api_tokens::{self, Authenticated},
-    idempotency::{self, Claim},
+use tandem_domain::{
+    services::{
+        api_tokens::{self, Authenticated},
+        idempotency::{self, Claim},
+    },
+    Db,
 };
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use self::problem::{ApiResult, Problem};
+use self::{
+    extract::Txn,
+    problem::{ApiResult, Problem},
+};
 
 /// Where the API lives.
 pub const BASE: &str = "/api/v1";
@@ -173,7 +182,7 @@ pub fn router(state: &AppState) -> (Router<AppState>, Router<AppState>) {
     let (api, doc) = routes().split_for_parts();
     let doc = docs::finish(doc);
     let api = api
-        .layer(middleware::from_fn_with_state(state.clone(), idempotent))
+        .layer(middleware::from_fn_with_state(state.clone(), transactional))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .fallback(|| async { Problem::not_found() });
     (api, docs::router(doc))
@@ -210,41 +219,76 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
     }
 }
 
-/// Middleware: a write request with an `Idempotency-Key` runs once per key
-/// and token; a repeat gets the first (successful) answer again, marked
-/// `Idempotent-Replayed: true`. The request runs in a task of its own, so a
-/// client that hangs up does not leave its key claimed.
-async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Middleware: every write request runs in one database transaction that
+/// the handler reaches through [`extract::Txn`]; it commits only if the
+/// answer is a success, together with that answer. With an
+/// `Idempotency-Key` the key is claimed in the same transaction, so a
+/// request runs once per key and token and a repeat gets the first
+/// (successful) answer again, marked `Idempotent-Replayed: true`. Because
+/// the key, the write and the answer commit together, a process killed
+/// half-way leaves no key behind that a retry would wait for, and no write
+/// without its answer. The request runs in a task of its own, so a client
+/// that hangs up does not stop it half-way.
+async fn transactional(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     ) {
         return next.run(request).await;
     }
+    let (request, keyed) = match keyed(request).await {
+        Ok(read) => read,
+        Err(refused) => return *refused,
+    };
+    match tokio::spawn(write(state.db.clone(), request, keyed, next)).await {
+        Ok(response) => response,
+        Err(err) => {
+            tracing::error!(%err, "a write request failed");
+            server_error()
+        }
+    }
+}
+
+/// A write request's `Idempotency-Key` and what identifies the request.
+struct Keyed {
+    token_id: i64,
+    key: String,
+    method: String,
+    path: String,
+    fingerprint: String,
+}
+
+/// The request's `Idempotency-Key`, if it has one. The fingerprint covers
+/// the body, so a request with a key is read whole here (and rebuilt).
+async fn keyed(request: Request) -> Result<(Request, Option<Keyed>), Box<Response>> {
     let Some(key) = request.headers().get(idempotency::HEADER) else {
-        return next.run(request).await;
+        return Ok((request, None));
     };
     let Ok(key) = key.to_str().map(str::to_owned) else {
-        return Problem::from(tandem_domain::Error::field(
-            idempotency::HEADER,
-            tandem_domain::messages::IDEMPOTENCY_KEY_INVALID,
-        ))
-        .into_response();
+        return Err(Box::new(
+            Problem::from(tandem_domain::Error::field(
+                idempotency::HEADER,
+                tandem_domain::messages::IDEMPOTENCY_KEY_INVALID,
+            ))
+            .into_response(),
+        ));
     };
     let Some(token_id) = request
         .extensions()
         .get::<Authenticated>()
         .map(|a| a.token_id)
     else {
-        return Problem::unauthenticated().into_response();
+        return Err(Box::new(Problem::unauthenticated().into_response()));
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
-        return Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The request body is larger than 2 MiB.",
-        )
-        .into_response();
+        return Err(Box::new(
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The request body is larger than 2 MiB.",
+            )
+            .into_response(),
+        ));
     };
     let method = parts.method.as_str().to_owned();
     let path = parts
@@ -252,51 +296,99 @@ async fn idempotent(State(state): State<AppState>, request: Request, next: Next)
         .path_and_query()
         .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
     let fingerprint = idempotency::fingerprint(&method, &path, &bytes);
-    let db = state.db.clone();
-    let task = tokio::spawn(async move {
-        let now = chrono::Utc::now();
-        let claim = match idempotency::claim(&db, token_id, &key, &method, &path, &fingerprint, now)
-            .await
-        {
-            Ok(claim) => claim,
-            Err(err) => return Problem::from(err).into_response(),
-        };
-        let id = match claim {
-            Claim::Replay { status, body } => return replay(status, body),
-            Claim::Fresh(id) => id,
-        };
-        let response = next
-            .run(Request::from_parts(parts, Body::from(bytes)))
-            .await;
-        if !response.status().is_success() {
-            if let Err(err) = idempotency::release(&db, id).await {
-                tracing::error!(%err, "cannot release an idempotency key");
-            }
-            return response;
-        }
-        let (parts, body) = response.into_parts();
-        let Ok(bytes) = to_bytes(body, usize::MAX).await else {
-            let _ = idempotency::release(&db, id).await;
-            return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "The answer was lost.")
-                .into_response();
-        };
-        let text = String::from_utf8_lossy(&bytes);
-        if let Err(err) = idempotency::complete(&db, id, parts.status.as_u16(), &text).await {
-            tracing::error!(%err, "cannot keep an idempotent answer");
-        }
-        Response::from_parts(parts, Body::from(bytes))
-    });
-    match task.await {
-        Ok(response) => response,
-        Err(err) => {
-            tracing::error!(%err, "an idempotent request failed");
-            Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on the server; it has been logged.",
+    let keyed = Keyed {
+        token_id,
+        key,
+        method,
+        path,
+        fingerprint,
+    };
+    Ok((Request::from_parts(parts, Body::from(bytes)), Some(keyed)))
+}
+
+/// Runs one write request in its transaction (see [`transactional`]).
+async fn write(db: Db, mut request: Request, keyed: Option<Keyed>, next: Next) -> Response {
+    let txn = match db.begin().await {
+        Ok(txn) => Arc::new(txn),
+        Err(err) => return Problem::from(tandem_domain::Error::from(err)).into_response(),
+    };
+    let claim = match &keyed {
+        None => None,
+        Some(k) => {
+            let now = chrono::Utc::now();
+            let claimed = idempotency::claim(
+                &*txn,
+                k.token_id,
+                &k.key,
+                &k.method,
+                &k.path,
+                &k.fingerprint,
+                now,
             )
-            .into_response()
+            .await;
+            match claimed {
+                Ok(Claim::Fresh(id)) => Some(id),
+                Ok(Claim::Replay { status, body }) => {
+                    roll_back(txn).await;
+                    return replay(status, body);
+                }
+                Err(err) => {
+                    roll_back(txn).await;
+                    return Problem::from(err).into_response();
+                }
+            }
+        }
+    };
+    request.extensions_mut().insert(Txn(Arc::clone(&txn)));
+    let response = next.run(request).await;
+    if !response.status().is_success() {
+        roll_back(txn).await;
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        roll_back(txn).await;
+        return server_error();
+    };
+    if let Some(id) = claim {
+        let text = String::from_utf8_lossy(&bytes);
+        let kept = idempotency::complete(&*txn, id, parts.status.as_u16(), &text).await;
+        if let Err(err) = kept {
+            roll_back(txn).await;
+            return Problem::from(err).into_response();
         }
     }
+    // The handler has returned, so this is the last handle.
+    let committed = match Arc::try_unwrap(txn) {
+        Ok(txn) => txn.commit().await.map_err(tandem_domain::Error::from),
+        Err(_) => Err(tandem_domain::Error::Internal(
+            "a write's transaction outlived its handler".into(),
+        )),
+    };
+    match committed {
+        Ok(()) => Response::from_parts(parts, Body::from(bytes)),
+        // Nothing was saved: the client may retry with the same key.
+        Err(err) => Problem::from(err).into_response(),
+    }
+}
+
+/// Undoes a write (its key included).
+async fn roll_back(txn: Arc<DatabaseTransaction>) {
+    // A handle still held elsewhere rolls back when it is dropped.
+    if let Ok(txn) = Arc::try_unwrap(txn) {
+        if let Err(err) = txn.rollback().await {
+            tracing::warn!(%err, "cannot roll a write back");
+        }
+    }
+}
+
+/// A 500 that says nothing about the cause (logged by the caller).
+fn server_error() -> Response {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong on the server; it has been logged.",
+    )
+    .into_response()
 }
 
 /// The first answer to a key, again.

@@ -3,6 +3,7 @@
 
 use axum::{extract::State, http::StatusCode, Json};
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
 use tandem_domain::{
@@ -21,7 +22,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{
     after_write,
-    extract::{Body, Caller, Id, Params},
+    extract::{Body, Caller, Id, Params, Txn},
     problem::{renamed, ApiResult},
     window, List,
 };
@@ -87,11 +88,11 @@ fn shipment_detail(d: ShipmentDetail) -> Shipment {
 
 /// A shipment after a write, as the caller may see it (see [`after_write`]).
 async fn shipment_after(
-    state: &AppState,
+    db: &impl ConnectionTrait,
     caller: &Caller,
     written: shipment_entity::Model,
 ) -> ApiResult<Shipment> {
-    let read = shipments::get(&state.db, caller.actor(), written.id).await;
+    let read = shipments::get(db, caller.actor(), written.id).await;
     after_write(read.map(shipment_detail), || written.into())
 }
 
@@ -187,9 +188,10 @@ pub struct ShipmentIn {
 /// Opens a shipment (to pick and pack) of an order's reserved goods
 /// (`shipments.write`).
 #[utoipa::path(post, path = "/shipments", tag = "shipments", request_body = ShipmentIn,
-    responses((status = 201, description = "The open shipment, with its lines", body = Shipment)))]
+    responses((status = 201, description = "The open shipment, with its lines", body = Shipment),
+        (status = 404, description = "No such order (or not in the owner's scope)")))]
 pub async fn create_shipment(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<ShipmentIn>,
 ) -> ApiResult<(StatusCode, Json<Shipment>)> {
@@ -198,10 +200,10 @@ pub async fn create_shipment(
         .iter()
         .map(|l| (l.order_line_id, l.quantity))
         .collect();
-    let created = shipments::create(&state.db, caller.actor(), input.order_id, &lines)
+    let created = shipments::create(&*txn, caller.actor(), input.order_id, &lines)
         .await
         .map_err(|e| renamed(e, &[("line_id", "order_line_id")]))?;
-    let shipment = shipment_after(&state, &caller, created).await?;
+    let shipment = shipment_after(&*txn, &caller, created).await?;
     Ok((StatusCode::CREATED, Json(shipment)))
 }
 
@@ -210,9 +212,11 @@ pub async fn create_shipment(
 #[serde(deny_unknown_fields)]
 pub struct ShipIn {
     /// Carrier (required, at most 100 characters).
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub carrier: String,
     /// Tracking number (at most 100 characters).
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub tracking: String,
 }
 
@@ -223,20 +227,14 @@ pub struct ShipIn {
     params(("id" = i64, Path, description = "Shipment id")),
     responses((status = 200, description = "The shipped shipment", body = Shipment)))]
 pub async fn ship_shipment(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<ShipIn>,
 ) -> ApiResult<Json<Shipment>> {
-    let shipped = shipments::ship(
-        &state.db,
-        caller.actor(),
-        id,
-        &input.carrier,
-        &input.tracking,
-    )
-    .await?;
-    shipment_after(&state, &caller, shipped).await.map(Json)
+    let shipped =
+        shipments::ship(&*txn, caller.actor(), id, &input.carrier, &input.tracking).await?;
+    shipment_after(&*txn, &caller, shipped).await.map(Json)
 }
 
 /// Cancels an open shipment (`shipments.write`); its quantities stay
@@ -245,12 +243,12 @@ pub async fn ship_shipment(
     params(("id" = i64, Path, description = "Shipment id")),
     responses((status = 200, description = "The cancelled shipment", body = Shipment)))]
 pub async fn cancel_shipment(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Json<Shipment>> {
-    let cancelled = shipments::cancel(&state.db, caller.actor(), id).await?;
-    shipment_after(&state, &caller, cancelled).await.map(Json)
+    let cancelled = shipments::cancel(&*txn, caller.actor(), id).await?;
+    shipment_after(&*txn, &caller, cancelled).await.map(Json)
 }
 
 /// A payment received.
@@ -416,11 +414,11 @@ fn invoice_detail(d: InvoiceDetail) -> Invoice {
 
 /// An invoice after a write, as the caller may see it (see [`after_write`]).
 async fn invoice_after(
-    state: &AppState,
+    db: &impl ConnectionTrait,
     caller: &Caller,
     written: invoice_entity::Model,
 ) -> ApiResult<Invoice> {
-    let read = invoices::get(&state.db, caller.actor(), written.id).await;
+    let read = invoices::get(db, caller.actor(), written.id).await;
     after_write(read.map(invoice_detail), || invoice(written, None))
 }
 
@@ -440,22 +438,23 @@ pub struct InvoiceIn {
 /// today (UTC) and due after the customer's payment terms
 /// (`invoices.write`).
 #[utoipa::path(post, path = "/invoices", tag = "invoices", request_body = InvoiceIn,
-    responses((status = 201, description = "The invoice", body = Invoice)))]
+    responses((status = 201, description = "The invoice", body = Invoice),
+        (status = 404, description = "No such order, or no such shipment of it")))]
 pub async fn raise_invoice(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<InvoiceIn>,
 ) -> ApiResult<(StatusCode, Json<Invoice>)> {
     let today = Utc::now().date_naive();
     let raised = invoices::raise(
-        &state.db,
+        &*txn,
         caller.actor(),
         input.order_id,
         input.shipment_id,
         today,
     )
     .await?;
-    let raised = invoice_after(&state, &caller, raised).await?;
+    let raised = invoice_after(&*txn, &caller, raised).await?;
     Ok((StatusCode::CREATED, Json(raised)))
 }
 
@@ -465,6 +464,7 @@ pub async fn raise_invoice(
 pub struct ReasonIn {
     /// The reason (required, at most 500 characters).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -475,13 +475,13 @@ pub struct ReasonIn {
     params(("id" = i64, Path, description = "Invoice id")),
     responses((status = 200, description = "The cancelled invoice", body = Invoice)))]
 pub async fn cancel_invoice(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<ReasonIn>,
 ) -> ApiResult<Json<Invoice>> {
-    let cancelled = invoices::cancel(&state.db, caller.actor(), id, &input.reason).await?;
-    invoice_after(&state, &caller, cancelled).await.map(Json)
+    let cancelled = invoices::cancel(&*txn, caller.actor(), id, &input.reason).await?;
+    invoice_after(&*txn, &caller, cancelled).await.map(Json)
 }
 
 fn bank_transfer() -> String {
@@ -493,6 +493,7 @@ fn bank_transfer() -> String {
 #[serde(deny_unknown_fields)]
 pub struct PaymentIn {
     /// Amount, minor units of the invoice's currency (more than 0).
+    #[schema(minimum = 1)]
     pub amount_minor: i64,
     /// `bank_transfer` (default), `card`, `cash`, `cheque`, …
     #[serde(default = "bank_transfer")]
@@ -513,7 +514,7 @@ pub struct PaymentIn {
     params(("id" = i64, Path, description = "Invoice id")),
     responses((status = 201, description = "Recorded", body = Payment)))]
 pub async fn pay_invoice(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<PaymentIn>,
@@ -527,7 +528,7 @@ pub async fn pay_invoice(
         keep_excess_as_credit: input.keep_excess_as_credit,
     };
     let today = Utc::now().date_naive();
-    let paid = invoices::pay(&state.db, caller.actor(), &input, today)
+    let paid = invoices::pay(&*txn, caller.actor(), &input, today)
         .await
         .map_err(|e| renamed(e, &[("amount", "amount_minor")]))?;
     Ok((StatusCode::CREATED, Json(paid.into())))
@@ -624,11 +625,11 @@ impl From<purchase_orders::Model> for PurchaseOrder {
 /// A purchase order after a write, as the caller may see it (see
 /// [`after_write`]).
 async fn purchase_order_after(
-    state: &AppState,
+    db: &impl ConnectionTrait,
     caller: &Caller,
     written: purchase_orders::Model,
 ) -> ApiResult<PurchaseOrder> {
-    let read = purchasing::get(&state.db, caller.actor(), written.id).await;
+    let read = purchasing::get(db, caller.actor(), written.id).await;
     after_write(read.map(purchase_order_detail), || written.into())
 }
 
@@ -688,10 +689,12 @@ pub struct PurchaseOrderLineIn {
     /// The product.
     pub product_id: i64,
     /// Quantity, 1 to 1,000,000.
+    #[schema(minimum = 1, maximum = 1000000)]
     pub quantity: i64,
     /// Unit price, minor units; without it the supplier's price, else the
     /// product's cost price.
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub unit_price_minor: Option<i64>,
 }
 
@@ -708,8 +711,10 @@ pub struct PurchaseOrderIn {
     pub expected_on: Option<NaiveDate>,
     /// Notes (at most 2,000 characters).
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub notes: String,
     /// Lines (at least one).
+    #[schema(min_items = 1, max_items = 200)]
     pub lines: Vec<PurchaseOrderLineIn>,
 }
 
@@ -717,7 +722,7 @@ pub struct PurchaseOrderIn {
 #[utoipa::path(post, path = "/purchase-orders", tag = "purchasing", request_body = PurchaseOrderIn,
     responses((status = 201, description = "The draft, with its lines", body = PurchaseOrder)))]
 pub async fn create_purchase_order(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<PurchaseOrderIn>,
 ) -> ApiResult<(StatusCode, Json<PurchaseOrder>)> {
@@ -736,10 +741,10 @@ pub async fn create_purchase_order(
             })
             .collect(),
     };
-    let created = purchasing::create(&state.db, caller.actor(), &input)
+    let created = purchasing::create(&*txn, caller.actor(), &input)
         .await
         .map_err(|e| renamed(e, &[("unit_price", "unit_price_minor")]))?;
-    let created = purchase_order_after(&state, &caller, created).await?;
+    let created = purchase_order_after(&*txn, &caller, created).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -748,12 +753,12 @@ pub async fn create_purchase_order(
     params(("id" = i64, Path, description = "Purchase order id")),
     responses((status = 200, description = "The sent purchase order", body = PurchaseOrder)))]
 pub async fn send_purchase_order(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Json<PurchaseOrder>> {
-    let sent = purchasing::send(&state.db, caller.actor(), id).await?;
-    purchase_order_after(&state, &caller, sent).await.map(Json)
+    let sent = purchasing::send(&*txn, caller.actor(), id).await?;
+    purchase_order_after(&*txn, &caller, sent).await.map(Json)
 }
 
 /// Cancels a draft or sent purchase order before anything arrived
@@ -762,12 +767,12 @@ pub async fn send_purchase_order(
     params(("id" = i64, Path, description = "Purchase order id")),
     responses((status = 200, description = "The cancelled purchase order", body = PurchaseOrder)))]
 pub async fn cancel_purchase_order(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Json<PurchaseOrder>> {
-    let cancelled = purchasing::cancel(&state.db, caller.actor(), id).await?;
-    purchase_order_after(&state, &caller, cancelled)
+    let cancelled = purchasing::cancel(&*txn, caller.actor(), id).await?;
+    purchase_order_after(&*txn, &caller, cancelled)
         .await
         .map(Json)
 }
@@ -825,7 +830,7 @@ pub struct Receipt {
     params(("id" = i64, Path, description = "Purchase order id")),
     responses((status = 201, description = "The receipt", body = Receipt)))]
 pub async fn receive_purchase_order(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<ReceiptIn>,
@@ -835,10 +840,10 @@ pub async fn receive_purchase_order(
         .iter()
         .map(|l| (l.purchase_order_line_id, l.quantity))
         .collect();
-    let got = purchasing::receive(&state.db, caller.actor(), id, &lines)
+    let got = purchasing::receive(&*txn, caller.actor(), id, &lines)
         .await
         .map_err(|e| renamed(e, &[("line_id", "purchase_order_line_id")]))?;
-    let purchase_order = purchase_order_after(&state, &caller, got.order).await?;
+    let purchase_order = purchase_order_after(&*txn, &caller, got.order).await?;
     let receipt = Receipt {
         id: got.receipt.id,
         number: got.receipt.number,

@@ -3,18 +3,18 @@
 
 use axum::{extract::State, http::StatusCode, Json};
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
 use tandem_domain::{
     auth::Actor,
     entities::sales_orders,
     services::orders::{self as service, LineInput, OrderFilter, OrderInput},
-    Db,
 };
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    extract::{Body, Caller, Id, Params},
+    extract::{Body, Caller, Id, Params, Txn},
     problem::{renamed, ApiResult},
     window, List,
 };
@@ -130,7 +130,7 @@ fn order(m: sales_orders::Model, customer_name: String, lines: Option<Vec<Line>>
 }
 
 /// The order with its lines, as the token's owner may see it.
-async fn detail(db: &Db, actor: Option<&Actor>, id: i64) -> ApiResult<Order> {
+async fn detail(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> ApiResult<Order> {
     let d = service::get(db, actor, id).await?;
     let lines = d
         .lines
@@ -163,15 +163,19 @@ pub struct LineIn {
     /// The product (active).
     pub product_id: i64,
     /// Quantity, 1 to 1,000,000.
+    #[schema(minimum = 1, maximum = 1000000)]
     pub quantity: i64,
     /// Unit price, minor units; the list price when absent.
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub unit_price_minor: Option<i64>,
     /// Discount, basis points (0–10000).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
     pub discount_bp: i32,
     /// Tax rate, basis points; the product's when absent.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
     pub tax_rate_bp: Option<i32>,
 }
 
@@ -188,11 +192,13 @@ pub struct OrderIn {
     pub ship_by: Option<NaiveDate>,
     /// Notes.
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub notes: String,
     /// The sales user (the customer's owner, else the token's owner, when absent).
     #[serde(default)]
     pub owner_id: Option<i64>,
     /// The lines (1 to 200).
+    #[schema(min_items = 1, max_items = 200)]
     pub lines: Vec<LineIn>,
 }
 
@@ -257,7 +263,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/orders", tag = "orders", request_body = OrderIn,
     responses((status = 201, description = "The quote, with its lines", body = Order)))]
 pub async fn create(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<OrderIn>,
 ) -> ApiResult<(StatusCode, Json<Order>)> {
@@ -279,12 +285,12 @@ pub async fn create(
             })
             .collect(),
     };
-    let created = service::create(&state.db, caller.actor(), &input)
+    let created = service::create(&*txn, caller.actor(), &input)
         .await
         .map_err(|e| renamed(e, FIELDS))?;
     Ok((
         StatusCode::CREATED,
-        Json(detail(&state.db, caller.actor(), created.id).await?),
+        Json(detail(&*txn, caller.actor(), created.id).await?),
     ))
 }
 
@@ -307,13 +313,9 @@ pub async fn get(
 #[utoipa::path(post, path = "/orders/{id}/confirm", tag = "orders",
     params(("id" = i64, Path, description = "Order id")),
     responses((status = 200, description = "The order, with what each line reserved", body = Order)))]
-pub async fn confirm(
-    State(state): State<AppState>,
-    caller: Caller,
-    Id(id): Id,
-) -> ApiResult<Json<Order>> {
-    service::confirm(&state.db, caller.actor(), id).await?;
-    Ok(Json(detail(&state.db, caller.actor(), id).await?))
+pub async fn confirm(Txn(txn): Txn, caller: Caller, Id(id): Id) -> ApiResult<Json<Order>> {
+    service::confirm(&*txn, caller.actor(), id).await?;
+    Ok(Json(detail(&*txn, caller.actor(), id).await?))
 }
 
 /// Why an order is cancelled.
@@ -322,6 +324,7 @@ pub async fn confirm(
 pub struct CancelIn {
     /// The reason (at most 500 characters).
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub reason: String,
 }
 
@@ -331,11 +334,11 @@ pub struct CancelIn {
     params(("id" = i64, Path, description = "Order id")),
     responses((status = 200, description = "The cancelled order", body = Order)))]
 pub async fn cancel(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<CancelIn>,
 ) -> ApiResult<Json<Order>> {
-    service::cancel(&state.db, caller.actor(), id, &input.reason).await?;
-    Ok(Json(detail(&state.db, caller.actor(), id).await?))
+    service::cancel(&*txn, caller.actor(), id, &input.reason).await?;
+    Ok(Json(detail(&*txn, caller.actor(), id).await?))
 }

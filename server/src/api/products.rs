@@ -8,7 +8,7 @@ use tandem_domain::services::products::{self as service, ProductFilter, ProductI
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    extract::{Body, Caller, Id, Params},
+    extract::{Body, Caller, Id, Params, Txn},
     problem::{renamed, ApiResult},
     window, List,
 };
@@ -85,28 +85,37 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct ProductIn {
     /// Stock-keeping unit (unique).
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub sku: String,
     /// Name.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// Description.
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub description: String,
     /// Category.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub category: String,
     /// Unit of measure (default `pcs`).
     #[serde(default = "default_unit")]
+    #[schema(min_length = 1, max_length = 20, pattern = r"\S")]
     pub unit: String,
     /// List price, minor units.
+    #[schema(minimum = 0)]
     pub list_price_minor: i64,
     /// Cost price, minor units; needs `products.read_cost`. Absent: unchanged (0 on create).
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub cost_price_minor: Option<i64>,
     /// Tax rate, basis points.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
     pub tax_rate_bp: i32,
     /// Barcode.
     #[serde(default)]
+    #[schema(pattern = "^([A-Za-z0-9]{4,64})?$")]
     pub barcode: String,
     /// Active (default true).
     #[serde(default = "yes")]
@@ -180,11 +189,11 @@ pub async fn list(
 #[utoipa::path(post, path = "/products", tag = "products", request_body = ProductIn,
     responses((status = 201, description = "Created", body = Product)))]
 pub async fn create(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<ProductIn>,
 ) -> ApiResult<(StatusCode, Json<Product>)> {
-    let created = service::create(&state.db, caller.actor(), &input.into())
+    let created = service::create(&*txn, caller.actor(), &input.into())
         .await
         .map_err(|e| renamed(e, FIELDS))?;
     Ok((StatusCode::CREATED, Json(created.into())))
@@ -211,12 +220,12 @@ pub async fn get(
     params(("id" = i64, Path, description = "Product id")),
     responses((status = 200, description = "Updated", body = Product)))]
 pub async fn update(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<ProductIn>,
 ) -> ApiResult<Json<Product>> {
-    let updated = service::update(&state.db, caller.actor(), id, &input.into())
+    let updated = service::update(&*txn, caller.actor(), id, &input.into())
         .await
         .map_err(|e| renamed(e, FIELDS))?;
     Ok(Json(updated.into()))

@@ -9,7 +9,7 @@ use tandem_domain::services::stock::{self as service, AdjustInput};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    extract::{Body, Caller, Id, Params},
+    extract::{Body, Caller, Id, Params, Txn},
     problem::ApiResult,
     window, List,
 };
@@ -142,8 +142,10 @@ pub struct AdjustmentIn {
     /// The warehouse.
     pub warehouse_id: i64,
     /// Signed quantity: positive adds, negative removes (at most what is unreserved).
+    #[schema(minimum = -1000000, maximum = 1000000)]
     pub quantity: i64,
     /// Why (required).
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -151,12 +153,12 @@ pub struct AdjustmentIn {
 #[utoipa::path(post, path = "/stock/adjustments", tag = "stock", request_body = AdjustmentIn,
     responses((status = 201, description = "Adjusted; the new level", body = Level)))]
 pub async fn adjust(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<AdjustmentIn>,
 ) -> ApiResult<(StatusCode, Json<Level>)> {
     let level = service::adjust(
-        &state.db,
+        &*txn,
         caller.actor(),
         &AdjustInput {
             product_id: input.product_id,

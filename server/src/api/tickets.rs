@@ -11,7 +11,7 @@ use tandem_domain::{
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    extract::{Body, Caller, Id, Params},
+    extract::{Body, Caller, Id, Params, Txn},
     problem::ApiResult,
     window, List,
 };
@@ -155,6 +155,7 @@ pub struct TicketIn {
     pub contact_id: Option<i64>,
     /// The requester's name (when not a contact).
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub requester_name: String,
     /// The requester's email.
     #[serde(default)]
@@ -167,17 +168,22 @@ pub struct TicketIn {
     pub shipment_id: Option<i64>,
     /// `request` (default), `complaint`, `return` or `question`.
     #[serde(default = "request")]
+    #[schema(pattern = "^(request|complaint|return|question)$")]
     pub kind: String,
     /// `api` (default), `web`, `email`, `phone` or `social`.
     #[serde(default = "api")]
+    #[schema(pattern = "^(web|email|phone|social|api)$")]
     pub channel: String,
     /// Subject (required).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub subject: String,
     /// Description (Markdown).
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub description: String,
     /// `low`, `normal` (default), `high` or `urgent`; sets the SLA deadlines.
     #[serde(default = "normal")]
+    #[schema(pattern = "^(low|normal|high|urgent)$")]
     pub priority: String,
     /// The queue (its round robin picks an agent when none is given).
     #[serde(default)]
@@ -244,7 +250,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/tickets", tag = "tickets", request_body = TicketIn,
     responses((status = 201, description = "Opened", body = Ticket)))]
 pub async fn create(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<TicketIn>,
 ) -> ApiResult<(StatusCode, Json<Ticket>)> {
@@ -264,7 +270,7 @@ pub async fn create(
         assignee_id: input.assignee_id,
         tags: input.tags,
     };
-    let created = service::create(&state.db, caller.actor(), &input).await?;
+    let created = service::create(&*txn, caller.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(ticket(created, None))))
 }
 
@@ -291,6 +297,7 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct CommentIn {
     /// The text (Markdown, required).
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub body: String,
     /// A reply the customer sees (default), or `false` for an internal note.
     #[serde(default = "yes")]
@@ -302,12 +309,12 @@ pub struct CommentIn {
     params(("id" = i64, Path, description = "Ticket id")),
     responses((status = 201, description = "Added", body = Comment)))]
 pub async fn comment(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<CommentIn>,
 ) -> ApiResult<(StatusCode, Json<Comment>)> {
-    let added = service::comment(&state.db, caller.actor(), id, &input.body, input.public).await?;
+    let added = service::comment(&*txn, caller.actor(), id, &input.body, input.public).await?;
     Ok((StatusCode::CREATED, Json(added.into())))
 }
 
@@ -316,6 +323,7 @@ pub async fn comment(
 #[serde(deny_unknown_fields)]
 pub struct StatusIn {
     /// `open`, `waiting`, `resolved` or `closed` (as the ticket's status allows).
+    #[schema(pattern = "^(new|open|waiting|resolved|closed)$")]
     pub status: String,
 }
 
@@ -324,11 +332,11 @@ pub struct StatusIn {
     params(("id" = i64, Path, description = "Ticket id")),
     responses((status = 200, description = "The ticket after the change", body = Ticket)))]
 pub async fn set_status(
-    State(state): State<AppState>,
+    Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
     Body(input): Body<StatusIn>,
 ) -> ApiResult<Json<Ticket>> {
-    let changed = service::set_status(&state.db, caller.actor(), id, &input.status).await?;
+    let changed = service::set_status(&*txn, caller.actor(), id, &input.status).await?;
     Ok(Json(ticket(changed, None)))
 }
