@@ -42,9 +42,22 @@ test.describe('crm', () => {
     await shell.open('/opportunities');
     const card = page.getByTestId('card').filter({ hasText: deal });
     await expect(card).toHaveCount(1);
-    await card.getByLabel('Move to').selectOption({ label: 'Qualification' });
+    // By keyboard: the arrow key only chooses the stage, the button moves
+    // the card, and the focus follows that card to its new column.
+    await card.getByLabel('Move to').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(card.getByTestId('move-card')).toBeEnabled();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     const qualification = page.locator('.board-column[data-stage="Qualification"]');
-    await expect(qualification.getByTestId('card').filter({ hasText: deal })).toHaveCount(1);
+    const moved = qualification.getByTestId('card').filter({ hasText: deal });
+    await expect(moved).toHaveCount(1);
+    await expect(moved.getByLabel('Move to')).toBeFocused();
+    await expect(moved.getByLabel('Move to').locator('option:checked')).toHaveText('Qualification');
+    // A further arrow key chooses again on the same card and moves nothing.
+    await page.keyboard.press('ArrowDown');
+    await expect(moved.getByLabel('Move to').locator('option:checked')).toHaveText('Proposal');
+    await expect(moved).toHaveCount(1);
     const won = page.locator('.board-column[data-stage="Won"]');
     await qualification.getByTestId('card').filter({ hasText: deal }).dragTo(won, { sourcePosition: { x: 4, y: 4 }, targetPosition: { x: 20, y: 20 } });
     await expect(won.getByTestId('card').filter({ hasText: deal })).toHaveCount(1);

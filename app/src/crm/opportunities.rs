@@ -73,6 +73,9 @@ pub fn BoardPage() -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let errors = Signal::derive(move || mover.value().get().and_then(Result::err));
     let can_write = use_me().is_some_and(|m| m.can("opportunities.write"));
+    // The card moved by keyboard: its control in the reloaded board gets
+    // the focus (the old element is gone with the old board).
+    let refocus = RwSignal::new(None::<i64>);
     let request = move |id: i64, from: i64, to: i64, stages: &[StageView]| {
         if from == to {
             return;
@@ -161,15 +164,11 @@ pub fn BoardPage() -> impl IntoView {
                                                     <p class="small"><strong>{format!("{} {}", card.amount, card.currency)}</strong> " · " {card.expected_close.clone()}</p>
                                                     <p class="small muted">{card.owner.clone().unwrap_or_default()}</p>
                                                     {can_write.then(|| view! {
-                                                        <label class="small" for=format!("move-{id}")>{t!(i18n, crm.move_to)}</label>
-                                                        <select id=format!("move-{id}") class="select select-small"
-                                                            on:change=move |ev| {
-                                                                if let Ok(to) = event_target_value(&ev).parse::<i64>() {
-                                                                    request(id, from, to, &stages_key);
-                                                                }
-                                                            }>
-                                                            {stages.iter().map(|s| view! { <option value=s.id.to_string() selected=s.id == from>{s.name.clone()}</option> }).collect_view()}
-                                                        </select>
+                                                        <MoveControl id from stages=stages_key.clone() refocus
+                                                            on_move=move |to, stages: &[StageView]| {
+                                                                refocus.set(Some(id));
+                                                                request(id, from, to, stages);
+                                                            }/>
                                                     })}
                                                 </article>
                                             }
@@ -182,6 +181,57 @@ pub fn BoardPage() -> impl IntoView {
                 }))}
             </Transition>
         </div>
+    }
+}
+
+/// A card's keyboard move: the list only chooses the stage (arrow keys in a
+/// closed list change it at every press), the button moves the card.
+#[component]
+fn MoveControl(
+    id: i64,
+    from: i64,
+    stages: Vec<StageView>,
+    refocus: RwSignal<Option<i64>>,
+    on_move: impl Fn(i64, &[StageView]) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let choice = RwSignal::new(from);
+    // Runs once this control is in the page (never on the server).
+    Effect::new(move |_| {
+        if refocus.get_untracked() == Some(id) {
+            refocus.set(None);
+            focus_by_id(&format!("move-{id}"));
+        }
+    });
+    let options = stages.clone();
+    view! {
+        <div class="board-move">
+            <label class="small" for=format!("move-{id}")>{t!(i18n, crm.move_to)}</label>
+            <select id=format!("move-{id}") class="select select-small"
+                on:change=move |ev| {
+                    if let Ok(to) = event_target_value(&ev).parse::<i64>() {
+                        choice.set(to);
+                    }
+                }>
+                {options.iter().map(|s| view! { <option value=s.id.to_string() selected=s.id == from>{s.name.clone()}</option> }).collect_view()}
+            </select>
+            <button type="button" class="btn btn-secondary btn-small" data-testid="move-card"
+                disabled=move || choice.get() == from
+                on:click=move |_| on_move(choice.get_untracked(), &stages)>
+                {t!(i18n, crm.move_card)}
+            </button>
+        </div>
+    }
+}
+
+/// Puts the keyboard focus on the element with this id, if it exists.
+fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
     }
 }
 
