@@ -33,17 +33,77 @@ pub enum AppError {
     /// A server-side failure; details are in the server log.
     #[error("internal error")]
     Internal,
+    /// The server could not read the request (a missing or mistyped
+    /// argument); the message says what, without echoing the input.
+    #[error("malformed request: {0}")]
+    Malformed(String),
     /// The call did not reach the server or its answer could not be read.
     #[error("request failed: {0}")]
     Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status a server function answers this error with.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            Self::Unauthorized => S::UNAUTHORIZED,
+            Self::Forbidden => S::FORBIDDEN,
+            Self::NotFound => S::NOT_FOUND,
+            Self::Validation(_) => S::UNPROCESSABLE_ENTITY,
+            Self::Conflict(_) => S::CONFLICT,
+            Self::RateLimited(_) => S::TOO_MANY_REQUESTS,
+            Self::Malformed(_) => S::BAD_REQUEST,
+            Self::Internal | Self::Transport(_) => S::INTERNAL_SERVER_ERROR,
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server these are failures to read the caller's request
+        // (a body that does not parse, a missing or mistyped argument): a
+        // 400, never the 500 server_fn answers with by default.
+        #[cfg(feature = "ssr")]
+        if let Some(malformed) = malformed_request(&value) {
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::BAD_REQUEST);
+            }
+            return malformed;
+        }
         Self::Transport(value.to_string())
     }
+}
+
+/// Most characters of a parser's message passed on to the caller.
+#[cfg(feature = "ssr")]
+const MALFORMED_MESSAGE_MAX: usize = 200;
+
+/// The wire error for a request the server could not read, or `None` for
+/// failures of the server's own (which stay 500s).
+#[cfg(feature = "ssr")]
+fn malformed_request(value: &ServerFnErrorErr) -> Option<AppError> {
+    let detail = match value {
+        ServerFnErrorErr::Args(detail)
+        | ServerFnErrorErr::MissingArg(detail)
+        | ServerFnErrorErr::Deserialization(detail)
+        | ServerFnErrorErr::UnsupportedRequestMethod(detail)
+        | ServerFnErrorErr::Request(detail) => detail,
+        _ => return None,
+    };
+    // serde's messages name the field and the expected type; they can
+    // quote part of the input, so they are cut short and kept printable.
+    let detail: String = detail
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MALFORMED_MESSAGE_MAX)
+        .collect();
+    tracing::debug!(%detail, "malformed server function request");
+    Some(AppError::Malformed(format!(
+        "The request could not be read: {detail}"
+    )))
 }
 
 #[cfg(feature = "ssr")]

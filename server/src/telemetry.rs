@@ -15,5 +15,10 @@ pub fn init(filter: &str, format: LogFormat) -> anyhow::Result<()> {
     };
     // Already installed (tests building several servers) is fine.
     let _ = installed;
+    // Panics go to the log like any error, inside whatever span is current
+    // (a request's, with its id), instead of bare text on stderr.
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(panic = %info, "panicked");
+    }));
     Ok(())
 }

@@ -51,11 +51,10 @@ where
     let per_page = per_page.clamp(1, max);
     let page = page.max(1);
     let total = query.clone().count(db).await?;
-    let items = query
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
+    // A page far past the end is empty, never an overflow (both engines
+    // take a signed 64-bit offset).
+    let offset = (page - 1).saturating_mul(per_page).min(i64::MAX as u64);
+    let items = query.offset(offset).limit(per_page).all(db).await?;
     Ok(Page {
         items,
         total,
