@@ -31,6 +31,18 @@ pub const LAST_ADMIN: &str =
 pub const PASSWORD_COMMON: &str = "This password is too common; choose another.";
 /// An unknown permission code.
 pub const UNKNOWN_PERMISSION: &str = "One of the permissions is not in the catalogue.";
+/// Granting a permission the actor lacks (to a role, a user or a token).
+pub const GRANT_BEYOND_OWN: &str = "You can only grant permissions you hold yourself.";
+/// Changing a role that holds a permission the actor lacks.
+pub const ROLE_BEYOND_OWN: &str =
+    "You can only change roles whose permissions you all hold yourself.";
+/// Administering a user who holds a permission the actor lacks.
+pub const USER_BEYOND_OWN: &str = "You can only administer users who hold no permission you lack.";
+/// Changing one's own roles.
+pub const OWN_ROLES: &str = "You cannot change your own roles; ask another administrator.";
+/// Changing or deleting a role one holds.
+pub const OWN_ROLE: &str =
+    "You cannot change the permissions of a role you hold, or delete it; ask another administrator.";
 /// Too short a password.
 pub const PASSWORD_TOO_SHORT: &str = "Use at least 10 characters.";
 /// Too long a role name.
@@ -181,6 +193,14 @@ pub const NEEDS_APPROVAL_BOTH: &str =
     "This order needs approval: it exceeds the credit limit and a discount is above the threshold.";
 /// This order does not need an approval
 pub const APPROVAL_NOT_NEEDED: &str = "This order does not need an approval.";
+/// A line's tax rate is not its product's; an approver must accept it
+pub const NEEDS_APPROVAL_TAX: &str =
+    "This order needs approval: a line's tax rate differs from its product's tax rate.";
+/// More than one approval rule applies (credit limit, discount, tax rate)
+pub const NEEDS_APPROVAL_SEVERAL: &str =
+    "This order needs approval: it breaks more than one rule (credit limit, discount or tax rate).";
+/// The customer's currency is not the currency of the list prices
+pub const QUOTE_CURRENCY_MISMATCH: &str = "This customer's currency differs from the currency of the list prices; until price lists exist, quotes can only be made in the list prices' currency.";
 /// Nothing reserved is left to ship on this order
 pub const NOTHING_TO_SHIP: &str = "Nothing reserved is left to ship on this order.";
 /// Ship at most what is reserved and not already in another shipment
@@ -322,6 +342,10 @@ pub const ORDER_NUMBER_UNKNOWN: &str =
 /// Created from the public support form; review and complete
 pub const CUSTOMER_FROM_SUPPORT: &str =
     "Created from the public support form; review and complete.";
+/// A search of more words than the search reads.
+pub const SEARCH_TOO_MANY_WORDS: &str = "Search for at most 10 words.";
+/// A search word longer than any word worth looking for.
+pub const SEARCH_WORD_TOO_LONG: &str = "Use words of at most 50 characters.";
 
 /// Choose one of the listed periods
 pub const PERIOD_INVALID: &str = "Choose one of the listed periods.";
@@ -332,6 +356,8 @@ pub const PERIOD_TOO_LONG: &str = "Choose a period of at most ten years.";
 
 /// Every message above.
 pub const ALL: &[&str] = &[
+    SEARCH_TOO_MANY_WORDS,
+    SEARCH_WORD_TOO_LONG,
     PERIOD_INVALID,
     DATE_REQUIRED,
     PERIOD_TOO_LONG,
@@ -419,6 +445,9 @@ pub const ALL: &[&str] = &[
     NEEDS_APPROVAL_DISCOUNT,
     NEEDS_APPROVAL_BOTH,
     APPROVAL_NOT_NEEDED,
+    NEEDS_APPROVAL_TAX,
+    NEEDS_APPROVAL_SEVERAL,
+    QUOTE_CURRENCY_MISMATCH,
     NOTHING_TO_SHIP,
     SHIP_TOO_MUCH,
     SHIPMENT_NOT_OPEN,
@@ -437,6 +466,11 @@ pub const ALL: &[&str] = &[
     LAST_ADMIN,
     PASSWORD_COMMON,
     UNKNOWN_PERMISSION,
+    GRANT_BEYOND_OWN,
+    ROLE_BEYOND_OWN,
+    USER_BEYOND_OWN,
+    OWN_ROLES,
+    OWN_ROLE,
     PASSWORD_TOO_SHORT,
     MAX_100,
     MAX_1024,
@@ -491,6 +525,13 @@ pub const ALL: &[&str] = &[
     WEBHOOK_EVENTS_REQUIRED,
     WEBHOOK_EVENT_UNKNOWN,
     WEBHOOK_STATUS_UNKNOWN,
+    WEBHOOK_URL_CREDENTIALS,
+    WEBHOOK_URL_INTERNAL,
+    WEBHOOK_TIMED_OUT,
+    WEBHOOK_REFUSED,
+    WEBHOOK_NOT_ALLOWED,
+    WEBHOOK_UNRESOLVED,
+    WEBHOOK_CONNECTION_FAILED,
     IMPORT_ENCODING,
     IMPORT_UNREADABLE,
     IMPORT_EMPTY,
@@ -535,6 +576,23 @@ pub const WEBHOOK_EVENTS_REQUIRED: &str = "Choose at least one event type.";
 pub const WEBHOOK_EVENT_UNKNOWN: &str = "Choose event types from the list.";
 /// A delivery status filter not in the list.
 pub const WEBHOOK_STATUS_UNKNOWN: &str = "Choose pending, delivered or failed.";
+/// A webhook address with a user name or password in it.
+pub const WEBHOOK_URL_CREDENTIALS: &str =
+    "Leave the user name and password out of the address; deliveries are signed instead.";
+/// A webhook address that is local, private, link-local, reserved or a
+/// cloud metadata address, outside the networks the operator allows.
+pub const WEBHOOK_URL_INTERNAL: &str =
+    "Enter a public address: webhooks cannot reach local, private, link-local or metadata addresses unless the operator allows that network.";
+/// A delivery's failure reason: no answer in time.
+pub const WEBHOOK_TIMED_OUT: &str = "timed out";
+/// A delivery's failure reason: the connection was refused.
+pub const WEBHOOK_REFUSED: &str = "connection refused";
+/// A delivery's failure reason: the address is internal and not allowed.
+pub const WEBHOOK_NOT_ALLOWED: &str = "address not allowed";
+/// A delivery's failure reason: the name did not resolve.
+pub const WEBHOOK_UNRESOLVED: &str = "name not resolved";
+/// A delivery's failure reason: any other connection failure.
+pub const WEBHOOK_CONNECTION_FAILED: &str = "connection failed";
 /// A file that is neither UTF-8 nor GBK.
 pub const IMPORT_ENCODING: &str = "Save the file as CSV in UTF-8 (or GBK) and upload it again.";
 /// An unreadable CSV file.

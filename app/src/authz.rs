@@ -155,6 +155,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         sample: "",
     },
     ServerFnSpec {
+        path: "/api/admin/audit/record_types",
+        access: Access::Permission("admin.audit"),
+        content_type: FORM,
+        sample: "",
+    },
+    ServerFnSpec {
         path: "/api/admin/audit",
         access: Access::Permission("admin.audit"),
         content_type: JSON,
@@ -638,6 +644,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         access: Access::Permission("products.read"),
         content_type: JSON,
         sample: r#"{"q":"zzzz-none","warehouse_id":999999}"#,
+    },
+    ServerFnSpec {
+        path: "/api/orders/defaults",
+        access: Access::Permission("orders.write"),
+        content_type: JSON,
+        sample: r#"{}"#,
     },
     ServerFnSpec {
         path: "/api/orders/preview",

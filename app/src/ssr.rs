@@ -27,8 +27,12 @@ pub struct AppState {
     pub login_policy: LoginPolicy,
     /// A session ends this long after sign-in, however active.
     pub session_absolute: chrono::Duration,
-    /// Submissions of the public support form per client address.
-    pub support_limiter: std::sync::Arc<tandem_domain::services::support_form::Limiter>,
+    /// The per-address rate limits of every anonymous server function
+    /// (sign-in, the help centre, the support form, ratings).
+    pub limits: std::sync::Arc<tandem_domain::services::rate_limit::PublicLimits>,
+    /// The addresses webhook endpoints may have: public ones and the
+    /// networks the operator allows (`TANDEM_WEBHOOK_ALLOW_NETS`).
+    pub webhook_targets: tandem_domain::services::webhooks::Targets,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -75,6 +79,18 @@ pub fn request_meta() -> RequestMeta {
     parts()
         .and_then(|p| p.extensions.get::<RequestMeta>().cloned())
         .unwrap_or_default()
+}
+
+/// Counts this request against its client address's limit for `kind`
+/// (429 over it). Every server function anyone may call without signing
+/// in calls this first, before it reads anything else.
+pub fn throttle(
+    state: &AppState,
+    kind: tandem_domain::services::rate_limit::Public,
+) -> Result<(), AppError> {
+    Ok(state
+        .limits
+        .check(kind, actor().as_ref(), &request_meta())?)
 }
 
 /// This request's session.

@@ -22,6 +22,9 @@ mod m20261130_000015_year_summaries;
 mod m20261130_000016_api_tokens;
 mod m20261130_000017_webhooks;
 mod m20261130_000018_import;
+mod m20261201_000019_hashed_session_ids;
+mod m20261201_000020_timeline_records;
+mod m20261201_000021_webhook_failure_reasons;
 
 /// Applies Tandem's migrations in order.
 pub struct Migrator;
@@ -48,6 +51,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000016_api_tokens::Migration),
             Box::new(m20261130_000017_webhooks::Migration),
             Box::new(m20261130_000018_import::Migration),
+            Box::new(m20261201_000019_hashed_session_ids::Migration),
+            Box::new(m20261201_000020_timeline_records::Migration),
+            Box::new(m20261201_000021_webhook_failure_reasons::Migration),
         ]
     }
 }

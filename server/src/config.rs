@@ -1,8 +1,9 @@
 //! Configuration by flags and environment variables (the README's table).
 
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use tandem_domain::services::webhooks::{Net, Targets};
 
 /// The `tandem` command line.
 #[derive(Debug, Parser)]
@@ -277,7 +278,45 @@ pub struct ServeArgs {
     /// Failed sign-ins from one client address within 15 minutes before it is refused for the rest of them.
     #[arg(long, env = "TANDEM_ADDRESS_LOGIN_LIMIT", default_value_t = 30)]
     pub address_login_limit: i32,
+    /// Sign-in attempts (any outcome) per minute from one client address before 429.
+    #[arg(long, env = "TANDEM_SIGN_IN_PER_MINUTE", default_value_t = 30)]
+    pub sign_in_per_minute: u32,
+    /// Anonymous reads of the help centre and rating pages per minute from one client address before 429.
+    #[arg(long, env = "TANDEM_PUBLIC_READS_PER_MINUTE", default_value_t = 120)]
+    pub public_reads_per_minute: u32,
+    /// Bearer token `/metrics` requires (at least 16 characters); without it the portal's address does not serve `/metrics`.
+    #[arg(long, env = "TANDEM_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// A second address serving only `/metrics` (to anyone who reaches it, unless a token is set), e.g. a private interface.
+    #[arg(long, env = "TANDEM_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Networks webhooks may reach besides public addresses, comma-separated
+    /// (`127.0.0.0/8,10.1.0.0/16,fd00::/8`); none by default.
+    #[arg(long, env = "TANDEM_WEBHOOK_ALLOW_NETS")]
+    pub webhook_allow_nets: Option<AllowNets>,
 }
+
+/// The networks of `TANDEM_WEBHOOK_ALLOW_NETS`: CIDRs (or single
+/// addresses) separated by commas; empty items are ignored, a malformed one
+/// stops the start.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AllowNets(pub Vec<Net>);
+
+impl FromStr for AllowNets {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(Net::from_str)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Self)
+    }
+}
+
+/// The shortest metrics token accepted: a short one could be guessed.
+pub const METRICS_TOKEN_MIN_LEN: usize = 16;
 
 impl ServeArgs {
     /// `serve`'s settings from the environment alone, as `tandem serve` would read them.
@@ -322,8 +361,50 @@ impl ServeArgs {
         }
     }
 
+    /// The per-address rate limits of anonymous requests (the support form
+    /// and ratings: 5 per 10 minutes).
+    pub fn public_limits(&self) -> tandem_domain::services::rate_limit::PublicLimits {
+        use tandem_domain::services::rate_limit::{Limiter, PublicLimits};
+        let minute = Duration::from_secs(60);
+        PublicLimits::new(
+            Limiter::new(self.sign_in_per_minute, minute),
+            Limiter::new(self.public_reads_per_minute, minute),
+            Limiter::standard(),
+        )
+    }
+
     /// The request timeout.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout.max(1))
+    }
+
+    /// The operator's metrics token: none when unset or empty, an error
+    /// (naming the variable, never the value) when too short to be safe.
+    pub fn metrics_token(&self) -> Result<Option<crate::metrics::MetricsToken>, String> {
+        match self.metrics_token.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(token) if token.chars().count() < METRICS_TOKEN_MIN_LEN => Err(format!(
+                "TANDEM_METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_LEN} characters"
+            )),
+            Some(token) => Ok(crate::metrics::MetricsToken::new(token)),
+        }
+    }
+
+    /// The addresses webhooks may reach: public ones and the allowed networks.
+    pub fn webhook_targets(&self) -> Targets {
+        Targets::allowing(
+            self.webhook_allow_nets
+                .as_ref()
+                .map(|nets| nets.0.clone())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The webhook relay's settings.
+    pub fn relay_config(&self) -> crate::webhooks::RelayConfig {
+        crate::webhooks::RelayConfig {
+            targets: self.webhook_targets(),
+            ..Default::default()
+        }
     }
 }

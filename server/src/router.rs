@@ -17,6 +17,7 @@ use leptos_router::components::provide_server_redirect;
 use tandem_app::{shell, ssr::AppState, App};
 use tower::ServiceBuilder;
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     compression::{
         predicate::{DefaultPredicate, NotForContentType, Predicate},
         CompressionLayer,
@@ -44,8 +45,11 @@ pub struct RouterConfig {
     pub public_origin: String,
     /// Whether the session cookie is `Secure`.
     pub cookie_secure: bool,
-    /// Inactivity after which a session ends.
+    /// Inactivity after which a session ends (each use moves it forward).
     pub session_idle: time::Duration,
+    /// The operator's token for `/metrics`; without one, the portal's
+    /// address does not serve `/metrics`.
+    pub metrics_token: Option<metrics::MetricsToken>,
 }
 
 impl RouterConfig {
@@ -56,6 +60,7 @@ impl RouterConfig {
             public_origin: "http://localhost".into(),
             cookie_secure: false,
             session_idle: time::Duration::hours(8),
+            metrics_token: None,
         }
     }
 }
@@ -76,7 +81,6 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
     let web = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics::render))
         .route("/admin/files/backup", get(crate::downloads::backup))
         .route("/admin/files/export/{kind}", get(crate::downloads::export))
         .route(
@@ -100,12 +104,20 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
         .layer(middleware::from_fn_with_state(
             AllowedOrigin(config.public_origin.clone()),
             security::refuse_cross_origin,
-        ));
+        ))
+        .layer(middleware::from_fn(server_fn_error_status))
+        // Outermost: an oversized body is refused before the session is
+        // looked up or anything is parsed.
+        .layer(middleware::from_fn(limit_server_fn_body));
     // The API authenticates each request by its token, not by a cookie:
-    // no session, and no same-origin rule (its callers are other systems).
+    // no session, and no same-origin rule (its callers are other systems);
+    // `/metrics` likewise, for the operator's scraper with its token.
     Router::new()
         .nest(crate::api::BASE, api)
         .merge(api_docs)
+        .merge(metrics::router(metrics::MetricsAccess::portal(
+            config.metrics_token.clone(),
+        )))
         .merge(web)
         .layer(middleware::from_fn(security::headers))
         .layer(
@@ -128,6 +140,10 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(middleware::from_fn(metrics::track))
+                // Inside the request's span, so the panic is logged with
+                // its request id, and inside the metrics, so it counts as
+                // a 500; nothing else is touched.
+                .layer(CatchPanicLayer::custom(panic_response))
                 // Backups are gzip already.
                 .layer(CompressionLayer::new().compress_when(
                     DefaultPredicate::new().and(NotForContentType::const_new("application/gzip")),
@@ -140,11 +156,95 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
         .with_state(state)
 }
 
+/// Largest body a server function call may have, in bytes: the longest
+/// input (a 50,000-character article) fits several times over. The REST
+/// API has its own limit; the CSV upload route its own.
+pub const SERVER_FN_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Middleware: a server function call (`/api/…`) with a body longer than
+/// [`SERVER_FN_BODY_LIMIT`] is answered 413 before anything parses it: at
+/// once when its `Content-Length` says so, else as soon as that much has
+/// arrived. (axum's own default limit, which the server functions read
+/// through, would only fail the parse, and at 2 MB.)
+async fn limit_server_fn_body(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > SERVER_FN_BODY_LIMIT as u64) {
+        return too_large();
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, SERVER_FN_BODY_LIMIT).await {
+        Ok(bytes) => {
+            next.run(axum::extract::Request::from_parts(
+                parts,
+                axum::body::Body::from(bytes),
+            ))
+            .await
+        }
+        Err(err) => {
+            tracing::debug!(%err, "refused a server function body");
+            too_large()
+        }
+    }
+}
+
 /// Context for rendering a page: the CSP nonce, and `<Redirect>` answering
 /// with a real HTTP redirect.
 fn page_context() {
     provide_nonce();
     provide_server_redirect(leptos_axum::redirect);
+}
+
+/// The answer to a request whose handler panicked: a plain 500, the panic
+/// logged (inside the request's span, so with its request id).
+fn panic_response(payload: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = %message, "a request panicked");
+    (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+}
+
+/// Largest server-function error body read to find its status.
+const SERVER_FN_ERROR_MAX: usize = 64 * 1024;
+
+/// Gives a failed server function the status of its error. server_fn
+/// answers every error with 500 unless the function set another; the
+/// domain's errors do, but an `AppError` made in the app (a date that does
+/// not parse, an unknown board) would leave as a 500. This is the one place
+/// that maps every `AppError` to its status.
+async fn server_fn_error_status(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, SERVER_FN_ERROR_MAX).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<tandem_app::error::AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// `GET /healthz`: the process is alive.

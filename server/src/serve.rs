@@ -9,6 +9,7 @@ use tandem_domain::Db;
 
 use crate::{
     config::ServeArgs,
+    metrics::{MetricsAccess, MetricsToken},
     router::{self, RouterConfig},
 };
 
@@ -31,26 +32,27 @@ pub async fn serve(db: Db, reader: Db, args: ServeArgs, started: Instant) -> any
     let public_url = args
         .public_url()
         .context("TANDEM_PUBLIC_URL could not be derived from TANDEM_ADDR")?;
+    let metrics_token = args.metrics_token().map_err(anyhow::Error::msg)?;
     let state = AppState {
         db: db.clone(),
         reader,
         leptos_options: leptos_options(&args),
         login_policy: args.login_policy(),
         session_absolute: chrono::Duration::hours(args.session_absolute_hours.max(1)),
-        support_limiter: std::sync::Arc::new(
-            tandem_domain::services::support_form::Limiter::standard(),
-        ),
+        limits: std::sync::Arc::new(args.public_limits()),
+        webhook_targets: args.webhook_targets(),
     };
     let app = router::build(
-        state,
+        state.clone(),
         &RouterConfig {
             request_timeout: args.request_timeout(),
             public_origin: public_url.origin().ascii_serialization(),
             cookie_secure: args.cookie_secure(),
             session_idle: time::Duration::minutes(args.session_idle_minutes.max(1)),
+            metrics_token: metrics_token.clone(),
         },
     );
-    crate::webhooks::spawn(db.clone());
+    crate::webhooks::spawn(db.clone(), args.relay_config());
     crate::jobs::spawn(db);
     let listener = std::net::TcpListener::bind(args.addr)
         .with_context(|| format!("cannot listen on {} (TANDEM_ADDR)", args.addr))?;
@@ -60,6 +62,9 @@ pub async fn serve(db: Db, reader: Db, args: ServeArgs, started: Instant) -> any
     let addr = listener
         .local_addr()
         .context("cannot read the listening address")?;
+    if let Some(metrics_addr) = args.metrics_addr {
+        spawn_metrics_listener(metrics_addr, state, metrics_token)?;
+    }
     tracing::info!(
         %addr,
         public_url = %public_url,
@@ -113,6 +118,30 @@ pub async fn serve(db: Db, reader: Db, args: ServeArgs, started: Instant) -> any
         }
     }
     tracing::info!("Tandem stopped");
+    Ok(())
+}
+
+/// Serves `/metrics` alone on `addr` (`TANDEM_METRICS_ADDR`), in the
+/// background, for as long as the process runs.
+fn spawn_metrics_listener(
+    addr: SocketAddr,
+    state: AppState,
+    token: Option<MetricsToken>,
+) -> anyhow::Result<()> {
+    let listener = std::net::TcpListener::bind(addr)
+        .with_context(|| format!("cannot listen on {addr} (TANDEM_METRICS_ADDR)"))?;
+    listener
+        .set_nonblocking(true)
+        .context("cannot configure the metrics socket")?;
+    let listener = tokio::net::TcpListener::from_std(listener)
+        .context("cannot hand the metrics socket to the runtime")?;
+    let app = crate::metrics::router(MetricsAccess::dedicated(token)).with_state(state);
+    tracing::info!(%addr, "serving /metrics");
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, app).await {
+            tracing::error!(%err, "the metrics listener failed");
+        }
+    });
     Ok(())
 }
 

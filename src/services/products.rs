@@ -341,10 +341,13 @@ pub async fn list(
     if !filter.include_inactive {
         query = query.filter(products::Column::Active.eq(true));
     }
-    if let Some(search) = scope::search_text(filter.search.as_deref()) {
+    if let Some(search) = scope::search_text(filter.search.as_deref())? {
         query = query.filter(search_condition(&search));
     }
     if let Some(category) = filter.category.as_deref().filter(|c| !c.is_empty()) {
+        if category.chars().count() > 100 {
+            return Err(Error::field("category", crate::messages::MAX_100));
+        }
         query = query.filter(products::Column::Category.eq(category));
     }
     let page = paginate_after(
@@ -432,7 +435,7 @@ pub async fn search(
 ) -> Result<Vec<Offer>> {
     let actor = policy::require(actor, Permission::ProductsRead)?;
     let mut query = products::Entity::find().filter(products::Column::Active.eq(true));
-    if let Some(search) = scope::search_text(Some(text)) {
+    if let Some(search) = scope::search_text(Some(text))? {
         query = query.filter(search_condition(&search));
     }
     let found = query

@@ -1030,7 +1030,7 @@ pub async fn list(
     if let Some(c) = filter.customer_id {
         query = query.filter(tickets::Column::CustomerId.eq(c));
     }
-    if let Some(text) = scope::search_text(filter.q.as_deref()) {
+    if let Some(text) = scope::search_text(filter.q.as_deref())? {
         query = query.filter(
             Condition::any()
                 .add(

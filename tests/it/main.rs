@@ -3,17 +3,22 @@
 
 mod access;
 mod analytics;
+mod approval;
 mod crm;
+mod csv_files;
 mod customers;
 mod database;
 mod demo;
+mod derived_scope;
 mod erp;
 mod import;
 mod integration;
 mod login;
 mod migrations;
 mod money;
+mod quoting;
 mod service;
+mod session_store;
 mod support;
 
 /// What every test returns, so `?` works on any error.

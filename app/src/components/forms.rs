@@ -21,6 +21,8 @@ pub fn FormErrors(
     field: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let anchor = NodeRef::new();
+    let errors = while_unedited(errors, anchor);
     let message = move || {
         let locale = i18n.get_locale();
         let error = errors.get()?;
@@ -30,6 +32,7 @@ pub fn FormErrors(
         (field == "form").then(|| describe(&error, i18n)).flatten()
     };
     view! {
+        <span hidden node_ref=anchor></span>
         <Show when=move || message().is_some()>
             <p class="field-error" role="alert" data-field=field>{message}</p>
         </Show>
@@ -56,6 +59,7 @@ pub fn describe(error: &AppError, i18n: I18nContext<Locale>) -> Option<String> {
             seconds.div_ceil(60),
             t_string!(i18n, errors.retry_after)
         ),
+        AppError::Malformed(_) => t_string!(i18n, errors.malformed).to_owned(),
         AppError::Internal | AppError::Transport(_) => t_string!(i18n, errors.internal).to_owned(),
     })
 }
@@ -67,10 +71,69 @@ pub fn FieldError(
     field: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let anchor = NodeRef::new();
+    let errors = while_unedited(errors, anchor);
     let message = move || field_message(errors.get(), field, i18n.get_locale());
     view! {
+        <span hidden node_ref=anchor></span>
         <Show when=move || message().is_some()>
             <p class="field-error" role="alert" data-field=field>{message}</p>
         </Show>
     }
+}
+
+/// `errors` until the user edits the form around `anchor` (types, changes
+/// a choice, or presses one of its non-submitting buttons, such as "add
+/// line"): a message about what was wrong goes once the form changes, and a
+/// new answer shows again. Outside a form, `errors` as they are.
+pub fn while_unedited(
+    errors: Signal<Option<AppError>>,
+    anchor: NodeRef<leptos::html::Span>,
+) -> Signal<Option<AppError>> {
+    let edits = form_edits(anchor);
+    let seen = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        errors.track();
+        seen.set(edits.get_untracked());
+    });
+    Signal::derive(move || {
+        if edits.get() == seen.get() {
+            errors.get()
+        } else {
+            None
+        }
+    })
+}
+
+/// Counts the edits of the form around `anchor` once it is in the page
+/// (effects never run on the server).
+fn form_edits(anchor: NodeRef<leptos::html::Span>) -> ReadSignal<u32> {
+    let (edits, set_edits) = signal(0_u32);
+    Effect::new(move |_| {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let Some(form) = anchor.get().and_then(|a| a.closest("form").ok().flatten()) else {
+            return;
+        };
+        let bump = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            if ev.type_() == "click" {
+                // Only buttons that change the form; a submit brings its
+                // own answer.
+                let plain_button = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|e| e.closest("button").ok().flatten())
+                    .is_some_and(|b| b.get_attribute("type").as_deref() == Some("button"));
+                if !plain_button {
+                    return;
+                }
+            }
+            set_edits.try_update(|n| *n = n.wrapping_add(1));
+        });
+        for kind in ["input", "change", "click"] {
+            let _ = form.add_event_listener_with_callback(kind, bump.as_ref().unchecked_ref());
+        }
+        // The listener lives as long as the form element does.
+        bump.forget();
+    });
+    edits
 }

@@ -225,16 +225,19 @@ pub fn EditCustomerPage() -> impl IntoView {
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.edit_customer)}</h1></header>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || loaded.get().map(|result| result.map(|_| view! {
-                    <div class="grid grid-main-side">
-                        <form class="card" novalidate on:submit=submit>
-                            <CustomerFields form errors/>
-                            <FormErrors errors field="form"/>
-                            <button type="submit" class="btn btn-primary" disabled=move || update.pending().get()>{t!(i18n, crm.save_customer)}</button>
-                        </form>
-                        <Duplicates form except=Some(id())/>
-                    </div>
-                }))}
+                {move || loaded.get().map(|result| match result {
+                    Ok(_) => view! {
+                        <div class="grid grid-main-side">
+                            <form class="card" novalidate on:submit=submit>
+                                <CustomerFields form errors/>
+                                <FormErrors errors field="form"/>
+                                <button type="submit" class="btn btn-primary" disabled=move || update.pending().get()>{t!(i18n, crm.save_customer)}</button>
+                            </form>
+                            <Duplicates form except=Some(id())/>
+                        </div>
+                    }.into_any(),
+                    Err(error) => crate::components::failed(error),
+                })}
             </Transition>
         </div>
     }

@@ -3,12 +3,28 @@ use axum::{
     http::{header, Request, StatusCode},
 };
 use http_body_util::BodyExt;
+use tandem_domain::auth::builtin::BuiltinRole;
+use tandem_server::{metrics::MetricsToken, router::RouterConfig};
 use tower::ServiceExt;
 
 use crate::{
     support::{TestApp, ADMIN_EMAIL, PASSWORD},
     TestResult,
 };
+
+const METRICS_TOKEN: &str = "scrape-token-0123456789abcdef";
+
+/// An app whose `/metrics` answers to [`METRICS_TOKEN`].
+async fn with_metrics_token() -> Result<TestApp, Box<dyn std::error::Error + Send + Sync>> {
+    TestApp::with_router_config(
+        chrono::Duration::days(7),
+        &RouterConfig {
+            metrics_token: MetricsToken::new(METRICS_TOKEN),
+            ..RouterConfig::local()
+        },
+    )
+    .await
+}
 
 #[tokio::test]
 async fn healthz_and_readyz_answer() -> TestResult {
@@ -42,10 +58,12 @@ async fn readyz_reports_503_when_the_database_is_gone() -> TestResult {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_status_with_latency_and_pool() -> TestResult {
-    let app = TestApp::new().await?;
+    let app = with_metrics_token().await?;
     app.get("/healthz", None).await?;
     app.get("/no-such-page", None).await?;
-    let metrics = app.get("/metrics", None).await?;
+    let metrics = app
+        .api("GET", "/metrics", Some(METRICS_TOKEN), None, None)
+        .await?;
     assert_eq!(metrics.status, StatusCode::OK);
     assert!(metrics.headers[header::CONTENT_TYPE]
         .to_str()?
@@ -155,5 +173,129 @@ async fn responses_are_compressed_when_the_client_accepts_it() -> TestResult {
             .transpose()?,
         Some("gzip")
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_missing_record_page_answers_404_every_time() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin = app
+        .login(crate::support::ADMIN_EMAIL, crate::support::PASSWORD)
+        .await?;
+    let pages = [
+        "/customers/88881",
+        "/customers/88881/edit",
+        "/leads/88881",
+        "/opportunities/88881",
+        "/orders/88881",
+        "/orders/88881/edit",
+        "/shipments/88881",
+        "/products/88881",
+        "/purchase-orders/88881",
+        "/suppliers/88881",
+        "/invoices/88881",
+        "/tickets/88881",
+        "/admin/users/88881",
+        "/admin/roles/88881",
+        "/reports/inbox/88881",
+    ];
+    // Rendering streams: the status must not depend on how fast the
+    // record's lookup answers, so each page is loaded several times.
+    for page in pages {
+        for _ in 0..6 {
+            let reply = app.get(page, Some(&admin)).await?;
+            assert_eq!(reply.status, StatusCode::NOT_FOUND, "{page}");
+            assert!(reply.body.contains("not-found"), "{page}");
+        }
+    }
+    // A record outside a sales user's scope is a 404 too, every time.
+    let sales = app.login_as(BuiltinRole::Sales).await?;
+    let admin_actor = app.admin().await?;
+    let foreign = tandem_domain::services::customers::create(
+        &app.db.conn,
+        Some(&admin_actor),
+        &tandem_domain::services::customers::CustomerInput {
+            kind: "company".into(),
+            name: "Not yours GmbH".into(),
+            currency: "EUR".into(),
+            payment_terms_days: 30,
+            ..Default::default()
+        },
+    )
+    .await?;
+    for _ in 0..6 {
+        let reply = app
+            .get(&format!("/customers/{}", foreign.id), Some(&sales))
+            .await?;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn metrics_are_served_only_to_the_operator() -> TestResult {
+    // No token configured: the portal's address has no `/metrics` at all,
+    // not even for an administrator or a made-up token.
+    let app = TestApp::new().await?;
+    let admin = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    assert_eq!(
+        app.get("/metrics", None).await?.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/metrics", Some(&admin)).await?.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.api("GET", "/metrics", Some(METRICS_TOKEN), None, None)
+            .await?
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A token configured: only its bearer reads the metrics.
+    let app = with_metrics_token().await?;
+    let admin = app.login(ADMIN_EMAIL, PASSWORD).await?;
+    let anonymous = app.get("/metrics", None).await?;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert!(!anonymous.body.contains("http_requests_total"));
+    assert_eq!(
+        anonymous
+            .headers
+            .get(header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok()),
+        Some("Bearer")
+    );
+    assert_eq!(
+        app.get("/metrics", Some(&admin)).await?.status,
+        StatusCode::UNAUTHORIZED,
+        "a session is not the operator's token"
+    );
+    let wrong = [
+        "",
+        "scrape-token",
+        "scrape-token-0123456789abcdeF",
+        "scrape-token-0123456789abcdef0",
+        "xscrape-token-0123456789abcdef",
+    ];
+    for token in wrong {
+        let reply = app.api("GET", "/metrics", Some(token), None, None).await?;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{token:?}");
+    }
+    for scheme in ["Basic", "Token", ""] {
+        let request = Request::get("/metrics")
+            .header(header::AUTHORIZATION, format!("{scheme} {METRICS_TOKEN}"))
+            .body(Body::empty())?;
+        let response = app.router.clone().oneshot(request).await?;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{scheme:?}");
+    }
+    let request = Request::get("/metrics")
+        .header(header::AUTHORIZATION, format!("bearer {METRICS_TOKEN}"))
+        .body(Body::empty())?;
+    let response = app.router.clone().oneshot(request).await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body =
+        String::from_utf8_lossy(&response.into_body().collect().await?.to_bytes()).into_owned();
+    assert!(body.contains("http_requests_total"), "{body}");
     Ok(())
 }

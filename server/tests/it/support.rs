@@ -10,7 +10,7 @@ use http_body_util::BodyExt;
 use tandem_app::ssr::AppState;
 use tandem_domain::{
     auth::builtin::BuiltinRole,
-    services::{access, auth, demo},
+    services::{access, auth, demo, rate_limit::PublicLimits},
     testing::TestDb,
 };
 use tandem_server::{
@@ -58,6 +58,34 @@ impl TestApp {
 
     /// The same, with a chosen absolute session lifetime.
     pub async fn with_absolute_lifetime(session_absolute: chrono::Duration) -> BoxResult<Self> {
+        Self::build(session_absolute, PublicLimits::off()).await
+    }
+
+    /// The same, with these rate limits for anonymous requests. Elsewhere
+    /// they are off: the role matrix signs in hundreds of times from one
+    /// address.
+    pub async fn with_limits(limits: PublicLimits) -> BoxResult<Self> {
+        Self::build(chrono::Duration::days(7), limits).await
+    }
+
+    /// The same, with a chosen absolute session lifetime and router
+    /// settings (session idle timeout, metrics token), no rate limits.
+    pub async fn with_router_config(
+        session_absolute: chrono::Duration,
+        config: &RouterConfig,
+    ) -> BoxResult<Self> {
+        Self::build_with(session_absolute, PublicLimits::off(), config).await
+    }
+
+    async fn build(session_absolute: chrono::Duration, limits: PublicLimits) -> BoxResult<Self> {
+        Self::build_with(session_absolute, limits, &RouterConfig::local()).await
+    }
+
+    async fn build_with(
+        session_absolute: chrono::Duration,
+        limits: PublicLimits,
+        config: &RouterConfig,
+    ) -> BoxResult<Self> {
         let db = TestDb::new().await?;
         auth::create_admin(&db.conn, ADMIN_EMAIL, "Root", Some(PASSWORD.into())).await?;
         demo::seed(&db.conn).await?;
@@ -68,11 +96,10 @@ impl TestApp {
             leptos_options: serve::leptos_options(&args),
             login_policy: Default::default(),
             session_absolute,
-            support_limiter: std::sync::Arc::new(
-                tandem_domain::services::support_form::Limiter::standard(),
-            ),
+            limits: std::sync::Arc::new(limits),
+            webhook_targets: args.webhook_targets(),
         };
-        let router = router::build(state, &RouterConfig::local());
+        let router = router::build(state, config);
         Ok(Self { router, db })
     }
 
