@@ -40,6 +40,9 @@ pub const ROLE_BEYOND_OWN: &str =
 pub const USER_BEYOND_OWN: &str = "You can only administer users who hold no permission you lack.";
 /// Changing one's own roles.
 pub const OWN_ROLES: &str = "You cannot change your own roles; ask another administrator.";
+/// Joining a queue widens what tickets one sees.
+pub const QUEUE_SELF: &str =
+    "Only a user who may read every ticket can add themselves to a queue; ask one.";
 /// Changing or deleting a role one holds.
 pub const OWN_ROLE: &str =
     "You cannot change the permissions of a role you hold, or delete it; ask another administrator.";
@@ -470,6 +473,7 @@ pub const ALL: &[&str] = &[
     ROLE_BEYOND_OWN,
     USER_BEYOND_OWN,
     OWN_ROLES,
+    QUEUE_SELF,
     OWN_ROLE,
     PASSWORD_TOO_SHORT,
     MAX_100,

@@ -5,6 +5,7 @@ use crate::i18n::Locale;
 
 /// (English, Simplified Chinese) for each domain message.
 pub const TRANSLATIONS: &[(&str, &str)] = &[
+    ("Only a user who may read every ticket can add themselves to a queue; ask one.", "只有可以查看所有工单的用户才能把自己加入队列；请联系这样的用户。"),
     ("Search for at most 10 words.", "搜索最多使用 10 个词。"),
     ("Use words of at most 50 characters.", "每个词最多使用 50 个字符。"),
     ("Choose one of the listed periods.", "请从列出的时间段中选择。"),

@@ -138,12 +138,12 @@ impl MetricsAccess {
         }
     }
 
-    fn check(&self, headers: &HeaderMap) -> Result<(), Response> {
+    fn check(&self, headers: &HeaderMap) -> Result<(), Box<Response>> {
         let Some(token) = &self.token else {
             return if self.open_without_token {
                 Ok(())
             } else {
-                Err(StatusCode::NOT_FOUND.into_response())
+                Err(Box::new(StatusCode::NOT_FOUND.into_response()))
             };
         };
         let presented = headers
@@ -154,12 +154,14 @@ impl MetricsAccess {
             .map(|(_, token)| token.trim());
         match presented {
             Some(presented) if token.matches(presented) => Ok(()),
-            _ => Err((
-                StatusCode::UNAUTHORIZED,
-                [(header::WWW_AUTHENTICATE, "Bearer")],
-                "The metrics need the operator's token.",
-            )
-                .into_response()),
+            _ => Err(Box::new(
+                (
+                    StatusCode::UNAUTHORIZED,
+                    [(header::WWW_AUTHENTICATE, "Bearer")],
+                    "The metrics need the operator's token.",
+                )
+                    .into_response(),
+            )),
         }
     }
 }
@@ -172,7 +174,7 @@ async fn require_operator(
 ) -> Response {
     match access.check(request.headers()) {
         Ok(()) => next.run(request).await,
-        Err(refused) => refused,
+        Err(refused) => *refused,
     }
 }
 

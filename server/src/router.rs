@@ -184,6 +184,7 @@ async fn limit_server_fn_body(
     }
     let (parts, body) = request.into_parts();
     match axum::body::to_bytes(body, SERVER_FN_BODY_LIMIT).await {
+        Ok(bytes) if carries_nul(&bytes) => nul_refused(),
         Ok(bytes) => {
             next.run(axum::extract::Request::from_parts(
                 parts,
@@ -196,6 +197,30 @@ async fn limit_server_fn_body(
             too_large()
         }
     }
+}
+
+/// Whether a server function's body carries the NUL character, raw, as a
+/// JSON escape or form-encoded. No text field may hold it (PostgreSQL
+/// refuses it in text), so such a request is refused here, in one place,
+/// before any service sees it.
+fn carries_nul(body: &[u8]) -> bool {
+    body.contains(&0)
+        || body.windows(6).any(|w| w == b"\\u0000")
+        || body.windows(3).any(|w| w == b"%00")
+}
+
+/// The 400 for a body carrying NUL, as a server function's error.
+fn nul_refused() -> axum::response::Response {
+    let error = tandem_app::error::AppError::Malformed(
+        "The request could not be read: text may not contain the NUL character.".into(),
+    );
+    let body = serde_json::to_string(&error).unwrap_or_default();
+    (
+        StatusCode::BAD_REQUEST,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 /// Context for rendering a page: the CSP nonce, and `<Redirect>` answering

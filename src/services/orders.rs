@@ -219,20 +219,27 @@ fn validate(input: &OrderInput) -> Result<()> {
     }
 }
 
+/// The products of some lines, by id.
+async fn products_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, products::Model>> {
+    Ok(products::Entity::find()
+        .filter(products::Column::Id.is_in(ids.collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}
+
 /// Lines priced by the one rounding rule ([`money::line_amounts`]).
 async fn price_lines(
     db: &impl ConnectionTrait,
     order_id: i64,
     input: &[LineInput],
 ) -> Result<(Vec<sales_order_lines::ActiveModel>, i64, i64)> {
-    let ids: Vec<i64> = input.iter().map(|l| l.product_id).collect();
-    let found: HashMap<i64, products::Model> = products::Entity::find()
-        .filter(products::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let found = products_by_id(db, input.iter().map(|l| l.product_id)).await?;
     let mut errors = FieldErrors::new();
     let mut rows = Vec::with_capacity(input.len());
     let (mut subtotal, mut tax_total) = (0_i64, 0_i64);
@@ -654,14 +661,7 @@ async fn approval_for(
     let customer = query.one(db).await?.ok_or(Error::NotFound)?;
     let exposure = exposure(db, &customer, Some(order.id)).await?;
     let threshold_bp = discount_threshold(db).await?;
-    let ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
-    let products: HashMap<i64, products::Model> = products::Entity::find()
-        .filter(products::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let products = products_by_id(db, lines.iter().map(|l| l.product_id)).await?;
     let (mut over_discount, mut over_tax) = (false, false);
     for line in lines {
         match products.get(&line.product_id) {

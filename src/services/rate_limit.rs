@@ -17,13 +17,36 @@ use crate::{
     Error, Result,
 };
 
-/// Addresses remembered before stale ones are dropped.
+/// Addresses remembered before stale ones are swept out.
 const MAX_TRACKED: usize = 100_000;
+/// Checks between two sweeps once the map is over [`MAX_TRACKED`], so a
+/// flood of addresses does not make every request scan the whole map.
+const SWEEP_EVERY: u32 = 1_000;
 
 /// Attempts per client address: a burst, refilled one per `period / burst`.
 pub struct Limiter {
     /// `None`: no limit (tests and tools that call anonymously many times).
     inner: Option<DefaultKeyedRateLimiter<String>>,
+    /// Checks since the last sweep.
+    since_sweep: std::sync::atomic::AtomicU32,
+}
+
+/// The key one client is counted under: an IPv4 address as it is, an IPv6
+/// address by its /64 (one subscriber gets a whole /64, so counting single
+/// addresses would let them take a new allowance per request), anything
+/// else as it is.
+pub fn client_key(addr: &str) -> String {
+    match addr.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(ip) => ip.to_string(),
+        Err(_) => addr.to_owned(),
+    }
 }
 
 impl Limiter {
@@ -36,12 +59,16 @@ impl Limiter {
             .allow_burst(burst);
         Self {
             inner: Some(RateLimiter::keyed(quota)),
+            since_sweep: Default::default(),
         }
     }
 
     /// No limit at all.
     pub fn off() -> Self {
-        Self { inner: None }
+        Self {
+            inner: None,
+            since_sweep: Default::default(),
+        }
     }
 
     /// The support form's limit: 5 submissions per 10 minutes per address.
@@ -55,9 +82,16 @@ impl Limiter {
             return Ok(());
         };
         if inner.len() > MAX_TRACKED {
-            inner.retain_recent();
+            use std::sync::atomic::Ordering;
+            if self
+                .since_sweep
+                .fetch_add(1, Ordering::Relaxed)
+                .is_multiple_of(SWEEP_EVERY)
+            {
+                inner.retain_recent();
+            }
         }
-        match inner.check_key(&client.to_owned()) {
+        match inner.check_key(&client_key(client)) {
             Ok(()) => Ok(()),
             Err(not_until) => {
                 let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
@@ -142,5 +176,31 @@ impl PublicLimits {
 impl Default for PublicLimits {
     fn default() -> Self {
         Self::standard()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_and_ipv4_by_address() {
+        assert_eq!(client_key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(client_key("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(
+            client_key("2001:db8:1:2:aaaa::1"),
+            client_key("2001:db8:1:2:ffff:ffff:ffff:ffff")
+        );
+        assert_ne!(client_key("2001:db8:1:2::1"), client_key("2001:db8:1:3::1"));
+        assert_eq!(client_key("unknown"), "unknown");
+    }
+
+    #[test]
+    fn one_64_shares_one_allowance() {
+        let limiter = Limiter::new(2, Duration::from_secs(600));
+        assert!(limiter.check("2001:db8::1").is_ok());
+        assert!(limiter.check("2001:db8::2").is_ok());
+        assert!(limiter.check("2001:db8::3").is_err());
+        assert!(limiter.check("2001:db9::1").is_ok());
     }
 }

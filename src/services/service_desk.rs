@@ -179,6 +179,19 @@ pub async fn save_queue(
             .await?
         }
     };
+    // Queue membership widens the tickets one sees: nobody without
+    // `tickets.read_all` joins a queue on their own say.
+    if !actor.has(Permission::TicketsReadAll) && input.member_ids.contains(&actor.user_id) {
+        let already = queue_members::Entity::find()
+            .filter(queue_members::Column::QueueId.eq(saved.id))
+            .filter(queue_members::Column::UserId.eq(actor.user_id))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !already {
+            return Err(Error::field("member_ids", messages::QUEUE_SELF));
+        }
+    }
     queue_members::Entity::delete_many()
         .filter(queue_members::Column::QueueId.eq(saved.id))
         .exec(&txn)

@@ -973,6 +973,61 @@ async fn support_cannot_see_cost_prices_or_administer() -> TestResult {
     Ok(())
 }
 
+#[tokio::test]
+async fn nobody_joins_a_queue_to_see_its_tickets_without_reading_all_tickets() -> TestResult {
+    let (db, admin) = crate::support::with_admin().await?;
+    let db = &db.conn;
+    let d = desk(db, admin).await?;
+    // A custom role that configures the desk but may not read every ticket.
+    let mut lead = d.agent.clone();
+    lead.permissions.insert(Permission::TicketsConfigure);
+    lead.permissions.remove(&Permission::TicketsReadAll);
+    let join = |id: Option<i64>, members: Vec<i64>| QueueInput {
+        name: format!("Escalations {}", id.unwrap_or(0)),
+        member_ids: members,
+        ..Default::default()
+    };
+    let others = service_desk::save_queue(
+        db,
+        Some(&d.e.admin),
+        None,
+        &join(Some(-1), vec![d.second.user_id]),
+    )
+    .await?;
+    for (id, members) in [
+        (None, vec![lead.user_id]),
+        (Some(others), vec![lead.user_id, d.second.user_id]),
+    ] {
+        let err = service_desk::save_queue(db, Some(&lead), id, &join(id, members))
+            .await
+            .refused()?;
+        assert_eq!(
+            err,
+            Error::field("member_ids", messages::QUEUE_SELF),
+            "{id:?}"
+        );
+    }
+    // Adding others is configuring the desk; so is staying where one is.
+    let queue =
+        service_desk::save_queue(db, Some(&lead), None, &join(None, vec![d.second.user_id]))
+            .await?;
+    service_desk::save_queue(
+        db,
+        Some(&d.e.admin),
+        Some(queue),
+        &join(Some(queue), vec![lead.user_id]),
+    )
+    .await?;
+    service_desk::save_queue(
+        db,
+        Some(&lead),
+        Some(queue),
+        &join(Some(queue), vec![lead.user_id, d.second.user_id]),
+    )
+    .await?;
+    Ok(())
+}
+
 /// A request's origin as the server saw it.
 fn from(addr: &str) -> tandem_domain::auth::RequestMeta {
     crate::support::meta(addr)

@@ -18,7 +18,7 @@ pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let me = use_me();
     view! {
-        <Title text=move || t_string!(i18n, account.title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, account.title).to_owned())/>
         <div class="page">
             <header class="page-header">
                 <h1>{t!(i18n, account.title)}</h1>

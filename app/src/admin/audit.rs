@@ -40,7 +40,7 @@ pub fn AuditPage() -> impl IntoView {
         format!("/admin/audit?{}", parts.join("&"))
     };
     view! {
-        <Title text=move || t_string!(i18n, admin.audit).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, admin.audit).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, admin.audit)}</h1></header>
             <AdminTabs current="audit"/>

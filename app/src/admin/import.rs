@@ -354,7 +354,7 @@ pub fn ImportPage() -> impl IntoView {
     let start_errors = Signal::derive(move || start.value().get().and_then(Result::err));
     let run_id = Signal::derive(move || start.value().get().and_then(Result::ok));
     view! {
-        <Title text=move || t_string!(i18n, imp.title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, imp.title).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, imp.title)}</h1></header>
             <AdminTabs current="import"/>

@@ -494,7 +494,7 @@ pub fn IntegrationsPage() -> impl IntoView {
     let me = use_me();
     let admin = me.as_ref().is_some_and(|m| m.can("admin.integrations"));
     view! {
-        <Title text=move || t_string!(i18n, intg.title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, intg.title).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, intg.title)}</h1></header>
             <AdminTabs current="integrations"/>
@@ -869,7 +869,7 @@ pub fn WebhookLogPage() -> impl IntoView {
         href
     };
     view! {
-        <Title text=move || t_string!(i18n, intg.delivery_log).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, intg.delivery_log).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, intg.delivery_log)}</h1></header>
             <AdminTabs current="integrations"/>
@@ -957,7 +957,7 @@ pub fn DataPage() -> impl IntoView {
     let i18n = use_i18n();
     let kinds = Resource::new(|| (), |_| data_kinds());
     view! {
-        <Title text=move || t_string!(i18n, intg.data).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, intg.data).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, intg.data)}</h1></header>
             <AdminTabs current="data"/>

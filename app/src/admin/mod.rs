@@ -65,7 +65,7 @@ pub fn AdminTabs(current: &'static str) -> impl IntoView {
 pub fn AdminHome() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, nav.admin).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, nav.admin).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, nav.admin)}</h1></header>
             <AdminTabs current="home"/>

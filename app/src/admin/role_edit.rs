@@ -74,7 +74,7 @@ pub fn RoleEditPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text=move || t_string!(i18n, admin.edit_role).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, admin.edit_role).to_owned())/>
         <div class="page">
             <header class="page-header"><h1 data-testid="role-name">{move || name.get()}</h1></header>
             <AdminTabs current="roles"/>

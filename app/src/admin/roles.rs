@@ -35,7 +35,7 @@ pub fn RolesPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text=move || t_string!(i18n, admin.roles).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, admin.roles).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, admin.roles)}</h1></header>
             <AdminTabs current="roles"/>

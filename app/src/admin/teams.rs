@@ -99,7 +99,7 @@ pub fn TeamsPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, admin.teams).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, admin.teams).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, admin.teams)}</h1></header>
             <AdminTabs current="teams"/>

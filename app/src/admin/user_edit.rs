@@ -78,7 +78,7 @@ pub fn NewUserPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text=move || t_string!(i18n, admin.new_user).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, admin.new_user).to_owned())/>
         <div class="page narrow-wide">
             <header class="page-header"><h1>{t!(i18n, admin.new_user)}</h1></header>
             <AdminTabs current="users"/>
@@ -174,7 +174,7 @@ pub fn UserEditPage() -> impl IntoView {
         new_password.set(String::new());
     };
     view! {
-        <Title text=move || t_string!(i18n, admin.edit_user).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, admin.edit_user).to_owned())/>
         <div class="page">
             <AdminTabs current="users"/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

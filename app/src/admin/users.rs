@@ -40,7 +40,7 @@ pub fn UsersPage() -> impl IntoView {
         format!("/admin/users?{}", parts.join("&"))
     };
     view! {
-        <Title text=move || t_string!(i18n, admin.users).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, admin.users).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, admin.users)}</h1>

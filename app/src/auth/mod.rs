@@ -117,7 +117,7 @@ pub fn LoginPage() -> impl IntoView {
         return view! { <Redirect path=next()/> }.into_any();
     }
     view! {
-        <Title text=move || t_string!(i18n, login.title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, login.title).to_owned())/>
         <div class="page narrow">
             <section class="card" aria-labelledby="login-title">
                 <h1 id="login-title">{t!(i18n, login.title)}</h1>

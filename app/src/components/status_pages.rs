@@ -14,7 +14,7 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, not_found.title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, not_found.title).to_owned())/>
         <div class="page status-page" data-testid="not-found">
             <p class="status-code" aria-hidden="true">"404"</p>
             <h1>{t!(i18n, not_found.title)}</h1>
@@ -33,7 +33,7 @@ pub fn Forbidden() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, forbidden.title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, forbidden.title).to_owned())/>
         <div class="page status-page" data-testid="forbidden">
             <p class="status-code" aria-hidden="true">"403"</p>
             <h1>{t!(i18n, forbidden.title)}</h1>
@@ -52,7 +52,7 @@ pub fn ErrorPage() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, error_page.title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, error_page.title).to_owned())/>
         <div class="page status-page" role="alert" data-testid="error-page">
             <h1>{t!(i18n, error_page.title)}</h1>
             <p class="lead">{t!(i18n, error_page.body)}</p>

@@ -120,7 +120,7 @@ pub fn ActivitiesPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, crm.activities).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.activities).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.activities)}</h1></header>
             <CrmTabs current="activities"/>

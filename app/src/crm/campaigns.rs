@@ -58,7 +58,7 @@ pub fn CampaignsPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, crm.campaigns).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.campaigns).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.campaigns)}</h1></header>
             <CrmTabs current="campaigns"/>

@@ -99,7 +99,7 @@ pub fn LeadsPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, crm.leads).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.leads).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, crm.leads)}</h1>
@@ -332,7 +332,7 @@ pub fn NewLeadPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, crm.new_lead).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.new_lead).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.new_lead)}</h1></header>
             <div class="grid grid-main-side">
@@ -397,7 +397,7 @@ pub fn LeadPage() -> impl IntoView {
     });
     let update_errors = Signal::derive(move || update.value().get().and_then(Result::err));
     view! {
-        <Title text=move || t_string!(i18n, crm.lead).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.lead).to_owned())/>
         <div class="page">
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || lead.get().map(|result| match result { Err(e) => crate::components::failed(e), Ok(l) => {

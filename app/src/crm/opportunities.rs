@@ -93,7 +93,7 @@ pub fn BoardPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=move || t_string!(i18n, crm.opportunities).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.opportunities).to_owned())/>
         <div class="page page-wide">
             <header class="page-header"><h1>{t!(i18n, crm.opportunities)}</h1></header>
             <CrmTabs current="opportunities"/>
@@ -289,7 +289,7 @@ pub fn OpportunityListPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, crm.opportunities).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.opportunities).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.opportunities)}</h1></header>
             <CrmTabs current="opportunities"/>
@@ -496,7 +496,7 @@ pub fn NewOpportunityPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, crm.new_opportunity).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.new_opportunity).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.new_opportunity)}</h1></header>
             <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); create.dispatch(api::CreateOpportunity { form: form.get_untracked() }); }>
@@ -563,7 +563,7 @@ pub fn OpportunityPage() -> impl IntoView {
     let move_errors = Signal::derive(move || mover.value().get().and_then(Result::err));
     let update_errors = Signal::derive(move || update.value().get().and_then(Result::err));
     view! {
-        <Title text=move || t_string!(i18n, crm.opportunity).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.opportunity).to_owned())/>
         <div class="page">
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || opportunity.get().map(|result| match result { Err(e) => crate::components::failed(e), Ok(o) => {
@@ -641,7 +641,7 @@ pub fn ForecastPage() -> impl IntoView {
     let rows = Resource::new(whose, api::forecast);
     let all = use_me().is_some_and(|m| m.can("opportunities.read_all"));
     view! {
-        <Title text=move || t_string!(i18n, crm.forecast).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.forecast).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.forecast)}</h1></header>
             <CrmTabs current="opportunities"/>
@@ -719,7 +719,7 @@ pub fn StagesPage() -> impl IntoView {
             .or_else(|| delete.value().get().and_then(Result::err))
     });
     view! {
-        <Title text=move || t_string!(i18n, crm.stages).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.stages).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.stages)}</h1></header>
             <CrmTabs current="opportunities"/>

@@ -88,7 +88,7 @@ pub fn CustomerPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, nav.customers).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, nav.customers).to_owned())/>
         <div class="page">
             <CrmTabs current="customers"/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

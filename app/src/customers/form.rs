@@ -156,7 +156,7 @@ pub fn NewCustomerPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text=move || t_string!(i18n, crm.new_customer).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.new_customer).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.new_customer)}</h1></header>
             <div class="grid grid-main-side">
@@ -221,7 +221,7 @@ pub fn EditCustomerPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text=move || t_string!(i18n, crm.edit_customer).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.edit_customer).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, crm.edit_customer)}</h1></header>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

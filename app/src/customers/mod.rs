@@ -87,7 +87,7 @@ pub fn CustomersPage() -> impl IntoView {
         selected.set(Vec::new());
     };
     view! {
-        <Title text=move || t_string!(i18n, nav.customers).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, nav.customers).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, nav.customers)}</h1>

@@ -40,7 +40,7 @@ fn query_of(kind: Option<String>, q: &leptos_router::params::ParamsMap) -> Board
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, dash.title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, dash.title).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, dash.title)}</h1>

@@ -14,7 +14,7 @@ pub fn LedgerPage() -> impl IntoView {
     let run = RwSignal::new(0u64);
     let result = Resource::new(move || run.get(), |_| api::ledger_check());
     view! {
-        <Title text=move || t_string!(i18n, erp.ledger_check).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.ledger_check).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <div>

@@ -78,7 +78,7 @@ pub fn OrdersPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, erp.orders).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.orders).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, erp.orders)}</h1>
@@ -444,7 +444,7 @@ pub fn NewQuotePage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, erp.new_quote).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.new_quote).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, erp.new_quote)}</h1></header>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
@@ -475,7 +475,7 @@ pub fn EditQuotePage() -> impl IntoView {
     let id = id_param();
     let order = Resource::new(id, api::get_order);
     view! {
-        <Title text=move || t_string!(i18n, erp.edit_quote).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.edit_quote).to_owned())/>
         <div class="page">
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
                 {move || order.get().map(|result| match result {
@@ -538,7 +538,7 @@ pub fn OrderPage() -> impl IntoView {
             .or_else(|| reserve.value().get().and_then(Result::err))
     });
     view! {
-        <Title text=move || t_string!(i18n, erp.orders).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.orders).to_owned())/>
         <div class="page">
             <ErpTabs current="orders"/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

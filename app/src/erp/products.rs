@@ -52,7 +52,7 @@ pub fn ProductsPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, erp.products).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.products).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, erp.products)}</h1>
@@ -200,7 +200,7 @@ pub fn NewProductPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, erp.new_product).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.new_product).to_owned())/>
         <div class="page page-narrow">
             <header class="page-header"><h1>{t!(i18n, erp.new_product)}</h1></header>
             <form class="card" novalidate on:submit=move |ev| {
@@ -240,7 +240,7 @@ pub fn EditProductPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, erp.edit_product).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.edit_product).to_owned())/>
         <div class="page page-narrow">
             <header class="page-header"><h1>{t!(i18n, erp.edit_product)}</h1></header>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
@@ -308,7 +308,7 @@ pub fn ProductPage() -> impl IntoView {
     );
     let can_stock = use_me().is_some_and(|m| m.can("stock.read"));
     view! {
-        <Title text=move || t_string!(i18n, erp.products).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.products).to_owned())/>
         <div class="page">
             <ErpTabs current="products"/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

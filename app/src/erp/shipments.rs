@@ -39,7 +39,7 @@ pub fn ShipmentsPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, erp.shipments).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.shipments).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, erp.shipments)}</h1></header>
             <ErpTabs current="shipments"/>
@@ -161,7 +161,7 @@ pub fn ShipmentPage() -> impl IntoView {
             .or_else(|| cancel.value().get().and_then(Result::err))
     });
     view! {
-        <Title text=move || t_string!(i18n, erp.picking_list).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.picking_list).to_owned())/>
         <div class="page">
             <div class="no-print"><ErpTabs current="shipments"/></div>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

@@ -56,7 +56,7 @@ pub fn WarehousesPage() -> impl IntoView {
         };
     }
     view! {
-        <Title text=move || t_string!(i18n, erp.warehouses).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, erp.warehouses).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, erp.warehouses)}</h1></header>
             <ErpTabs current="warehouses"/>

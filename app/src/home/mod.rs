@@ -18,7 +18,7 @@ use crate::{
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, home.title).to_string()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, home.title).to_string())/>
         <div class="page">
             <header class="page-header">
                 <h1>{t!(i18n, home.title)}</h1>

@@ -40,7 +40,7 @@ pub fn InvoicesPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, money.invoices).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, money.invoices).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, money.invoices)}</h1></header>
             <ErpTabs current="invoices"/>
@@ -211,7 +211,7 @@ pub fn InvoicePage() -> impl IntoView {
         |(id, _)| api::get_invoice(id),
     );
     view! {
-        <Title text=move || t_string!(i18n, money.invoice).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, money.invoice).to_owned())/>
         <div class="page">
             <div class="no-print"><ErpTabs current="invoices"/></div>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

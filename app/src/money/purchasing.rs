@@ -51,7 +51,7 @@ pub fn PurchaseOrdersPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, money.purchase_orders).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, money.purchase_orders).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, money.purchase_orders)}</h1></header>
             <PurchasingTabs current="orders"/>
@@ -202,7 +202,7 @@ pub fn PurchaseOrderPage() -> impl IntoView {
             .or_else(|| step.value().get().and_then(Result::err))
     });
     view! {
-        <Title text=move || t_string!(i18n, money.purchase_order).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, money.purchase_order).to_owned())/>
         <div class="page">
             <PurchasingTabs current="orders"/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
@@ -311,7 +311,7 @@ pub fn SuppliersPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, money.suppliers).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, money.suppliers).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, money.suppliers)}</h1></header>
             <PurchasingTabs current="suppliers"/>
@@ -431,7 +431,7 @@ pub fn SupplierPage() -> impl IntoView {
     );
     let errors = Signal::derive(move || price.value().get().and_then(Result::err));
     view! {
-        <Title text=move || t_string!(i18n, money.supplier).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, money.supplier).to_owned())/>
         <div class="page">
             <PurchasingTabs current="suppliers"/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
@@ -513,7 +513,7 @@ pub fn ReplenishmentPage() -> impl IntoView {
     );
     let errors = Signal::derive(move || order.value().get().and_then(Result::err));
     view! {
-        <Title text=move || t_string!(i18n, money.replenishment).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, money.replenishment).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, money.replenishment)}</h1></header>
             <PurchasingTabs current="replenishment"/>

@@ -265,7 +265,7 @@ pub fn AnalysisPage() -> impl IntoView {
             .unwrap_or((SOURCES[0].1, SOURCES[0].2))
     };
     view! {
-        <Title text=move || t_string!(i18n, piv.title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, piv.title).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, piv.title)}</h1>

@@ -91,7 +91,7 @@ pub fn InboxPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, rep.inbox).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, rep.inbox).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, rep.inbox)}</h1>
@@ -178,7 +178,7 @@ pub fn RunPage() -> impl IntoView {
     };
     let run = Resource::new(id, api::get_run);
     view! {
-        <Title text=move || t_string!(i18n, rep.inbox).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, rep.inbox).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, rep.inbox)}</h1>

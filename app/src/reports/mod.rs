@@ -161,7 +161,7 @@ pub fn ReportsPage() -> impl IntoView {
     );
     let keep = move || query.read().to_query_string();
     view! {
-        <Title text=move || t_string!(i18n, rep.title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, rep.title).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, rep.title)}</h1>

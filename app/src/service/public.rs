@@ -29,7 +29,7 @@ pub fn HelpPage() -> impl IntoView {
     );
     let categories = Resource::new(|| (), |_| api::article_categories());
     view! {
-        <Title text=move || t_string!(i18n, service.help).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, service.help).to_owned())/>
         <div class="page page-narrow">
             <header class="page-header"><h1>{t!(i18n, service.help)}</h1>
                 <p class="muted">{t!(i18n, service.help_intro)} " " <a href="/support">{t!(i18n, service.contact_support)}</a></p></header>
@@ -152,7 +152,7 @@ pub fn SupportPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=move || t_string!(i18n, service.contact_support).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, service.contact_support).to_owned())/>
         <div class="page page-narrow">
             <header class="page-header"><h1>{t!(i18n, service.contact_support)}</h1>
                 <p class="muted">{t!(i18n, service.support_intro)} " " <a href="/help">{t!(i18n, service.help)}</a></p></header>
@@ -230,7 +230,7 @@ pub fn RatePage() -> impl IntoView {
     let score = RwSignal::new(0);
     let comment = RwSignal::new(String::new());
     view! {
-        <Title text=move || t_string!(i18n, service.rate_title).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, service.rate_title).to_owned())/>
         <div class="page page-narrow">
             <header class="page-header"><h1>{t!(i18n, service.rate_title)}</h1></header>
             {move || if matches!(rate.value().get(), Some(Ok(()))) {

@@ -43,7 +43,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
         ..Default::default()
     });
     view! {
-        <Title text=move || t_string!(i18n, service.settings).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, service.settings).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, service.settings)}</h1></header>
             <ServiceTabs current="settings"/>
@@ -192,7 +192,7 @@ pub fn KnowledgePage() -> impl IntoView {
     let me = crate::auth::use_me();
     let can_write = me.as_ref().is_some_and(|m| m.can("knowledge.write"));
     view! {
-        <Title text=move || t_string!(i18n, service.knowledge).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, service.knowledge).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row"><h1>{t!(i18n, service.knowledge)}</h1>
                 {can_write.then(|| view! { <a class="btn btn-primary" href="/knowledge/new">{t!(i18n, service.new_article)}</a> })}</header>
@@ -236,7 +236,7 @@ pub fn ArticleEditPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, service.knowledge).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, service.knowledge).to_owned())/>
         <div class="page">
             <ServiceTabs current="knowledge"/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

@@ -69,7 +69,7 @@ pub fn TicketsPage() -> impl IntoView {
     let me = crate::auth::use_me();
     let can_write = me.as_ref().is_some_and(|m| m.can("tickets.write"));
     view! {
-        <Title text=move || t_string!(i18n, service.tickets).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, service.tickets).to_owned())/>
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, service.tickets)}</h1>
@@ -223,7 +223,7 @@ pub fn NewTicketPage() -> impl IntoView {
         move |ev: leptos::ev::Event| form.update(|v| *f(v) = event_target_value(&ev))
     };
     view! {
-        <Title text=move || t_string!(i18n, service.new_ticket).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, service.new_ticket).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, service.new_ticket)}</h1></header>
             <ServiceTabs current="tickets"/>
@@ -347,7 +347,7 @@ pub fn TicketPage() -> impl IntoView {
         credit,
     };
     view! {
-        <Title text=move || t_string!(i18n, service.ticket).to_owned()/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, service.ticket).to_owned())/>
         <div class="page">
             <ServiceTabs current="tickets"/>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>

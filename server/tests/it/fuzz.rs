@@ -297,6 +297,33 @@ async fn a_mistyped_argument_is_a_400_that_says_what_is_wrong() -> TestResult {
         )
         .await?;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
+    // NUL fits no text column (PostgreSQL refuses it): refused up front.
+    for (content_type, body) in [
+        ("application/json", r#"{"search":"a\u0000b"}"#),
+        ("application/json", "{\"search\":\"a\u{0}b\"}"),
+    ] {
+        let nul = app
+            .send(
+                "POST",
+                "/api/crm/customers/pick",
+                Some(&cookie),
+                Some(content_type),
+                body,
+            )
+            .await?;
+        assert_eq!(nul.status, StatusCode::BAD_REQUEST, "{}", nul.body);
+        assert!(nul.body.contains("NUL"), "{}", nul.body);
+    }
+    let login = app
+        .send(
+            "POST",
+            "/api/auth/login",
+            None,
+            Some("application/x-www-form-urlencoded"),
+            "email=a%00b%40example.com&password=whatever-it-is",
+        )
+        .await?;
+    assert_eq!(login.status, StatusCode::BAD_REQUEST, "{}", login.body);
     Ok(())
 }
 

@@ -299,3 +299,48 @@ async fn metrics_are_served_only_to_the_operator() -> TestResult {
     assert!(body.contains("http_requests_total"), "{body}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_render_while_server_functions_run_beside_them() -> TestResult {
+    // A server function call installs its own reactive storage on the
+    // worker thread it runs on; a page resumed on that thread must still
+    // render (it answered 500, "already been disposed", under load).
+    let app = std::sync::Arc::new(TestApp::new().await?);
+    let cookie = app
+        .login(crate::support::ADMIN_EMAIL, crate::support::PASSWORD)
+        .await?;
+    let mut tasks = Vec::new();
+    for round in 0..40 {
+        let (caller, session) = (std::sync::Arc::clone(&app), cookie.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = format!("{{\"id\":{}}}", round % 5 + 1);
+            let call = caller.send(
+                "POST",
+                "/api/orders/get",
+                Some(&session),
+                Some("application/json"),
+                &body,
+            );
+            if round % 4 == 0 {
+                // Some callers give up half-way.
+                let _ = tokio::time::timeout(std::time::Duration::from_millis(2), call).await;
+                return Ok(StatusCode::OK);
+            }
+            let reply = call.await.map_err(|e| e.to_string())?;
+            Ok::<_, String>(reply.status)
+        }));
+        let (reader, session) = (std::sync::Arc::clone(&app), cookie.clone());
+        tasks.push(tokio::spawn(async move {
+            let reply = reader
+                .get(&format!("/orders/{}", round % 5 + 1), Some(&session))
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(reply.status)
+        }));
+    }
+    for task in tasks {
+        let status = task.await??;
+        assert!(!status.is_server_error(), "{status}");
+    }
+    Ok(())
+}
