@@ -213,6 +213,20 @@ fn cases(spec: &ServerFnSpec) -> Vec<(&'static str, String)> {
     out
 }
 
+/// One fuzzing worker: the calls it made and the ones that answered 5xx.
+type Worker = tokio::task::JoinHandle<Result<(usize, Vec<String>), String>>;
+
+/// The workers' calls and failures added up.
+async fn gather(workers: Vec<Worker>) -> crate::support::BoxResult<(usize, Vec<String>)> {
+    let (mut calls, mut failures) = (0, Vec::new());
+    for worker in workers {
+        let (n, found) = worker.await??;
+        calls += n;
+        failures.extend(found);
+    }
+    Ok((calls, failures))
+}
+
 /// Functions that end the caller's session: fuzzed last, each with a
 /// session of its own, so they do not sign the other calls out.
 fn ends_session(path: &str) -> bool {
@@ -253,13 +267,7 @@ async fn no_server_function_answers_malformed_input_with_a_5xx() -> TestResult {
             Ok::<_, String>((calls, failures))
         }));
     }
-    let mut failures = Vec::new();
-    let mut calls = 0;
-    for worker in workers {
-        let (n, found) = worker.await??;
-        calls += n;
-        failures.extend(found);
-    }
+    let (mut calls, mut failures) = gather(workers).await?;
     for spec in SERVER_FNS.iter().filter(|s| ends_session(s.path)) {
         for (content_type, body) in cases(spec) {
             let own = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -452,13 +460,7 @@ async fn no_api_operation_answers_malformed_input_with_a_5xx() -> TestResult {
             Ok::<_, String>((calls, failures))
         }));
     }
-    let mut failures = Vec::new();
-    let mut calls = 0;
-    for worker in workers {
-        let (n, found) = worker.await??;
-        calls += n;
-        failures.extend(found);
-    }
+    let (calls, failures) = gather(workers).await?;
     eprintln!(
         "api: {} operations, {calls} malformed calls, {} answered 5xx",
         operations.len(),
