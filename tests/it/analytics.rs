@@ -1375,9 +1375,8 @@ async fn the_demos_below_reorder_point_tile_equals_its_replenishment_list() -> T
         },
         testing::TestDb,
     };
-    let db = TestDb::new().await?;
+    let db = TestDb::with_demo().await?;
     let db = &db.conn;
-    demo::seed(db).await?;
     let mut who = HashMap::new();
     for role in [BuiltinRole::Manager, BuiltinRole::Warehouse] {
         let (email, _) = demo::demo_user(role);

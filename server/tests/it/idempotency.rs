@@ -21,12 +21,11 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::{json, Value};
 use tandem_domain::{
     entities::{api_tokens as token_rows, idempotency_keys, sales_orders},
-    services::{api_tokens, auth, demo, idempotency},
-    testing::TestDb,
+    services::{api_tokens, idempotency},
 };
 
 use crate::{
-    support::{BoxResult, TestApp, ADMIN_EMAIL, PASSWORD},
+    support::{BoxResult, TestApp, ADMIN_EMAIL},
     TestResult,
 };
 
@@ -196,9 +195,7 @@ async fn write_until_killed(
 
 #[tokio::test]
 async fn a_retry_after_a_sigkill_gets_the_committed_answer_or_writes_once() -> TestResult {
-    let db = TestDb::new().await?;
-    auth::create_admin(&db.conn, ADMIN_EMAIL, "Root", Some(PASSWORD.into())).await?;
-    demo::seed(&db.conn).await?;
+    let db = crate::support::admin_and_demo().await?;
     let input = api_tokens::TokenInput {
         name: "kill test".into(),
         ..Default::default()
