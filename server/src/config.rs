@@ -294,11 +294,16 @@ pub struct ServeArgs {
     /// (`127.0.0.0/8,10.1.0.0/16,fd00::/8`); none by default.
     #[arg(long, env = "TANDEM_WEBHOOK_ALLOW_NETS")]
     pub webhook_allow_nets: Option<AllowNets>,
+    /// Networks of the reverse proxies in front of Tandem, comma-separated
+    /// (`10.0.0.0/8,fd00::/8`): a request from one of them is attributed to
+    /// the address its `X-Forwarded-For` names; none by default.
+    #[arg(long, env = "TANDEM_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<AllowNets>,
 }
 
-/// The networks of `TANDEM_WEBHOOK_ALLOW_NETS`: CIDRs (or single
-/// addresses) separated by commas; empty items are ignored, a malformed one
-/// stops the start.
+/// The networks of `TANDEM_WEBHOOK_ALLOW_NETS` and `TANDEM_TRUSTED_PROXIES`:
+/// CIDRs (or single addresses) separated by commas; empty items are
+/// ignored, a malformed one stops the start.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AllowNets(pub Vec<Net>);
 
@@ -398,6 +403,14 @@ impl ServeArgs {
                 .map(|nets| nets.0.clone())
                 .unwrap_or_default(),
         )
+    }
+
+    /// The networks of the reverse proxies whose `X-Forwarded-For` is believed.
+    pub fn trusted_proxies(&self) -> Vec<Net> {
+        self.trusted_proxies
+            .as_ref()
+            .map(|nets| nets.0.clone())
+            .unwrap_or_default()
     }
 
     /// The webhook relay's settings.

@@ -5,6 +5,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod downloads;
+pub mod forwarded;
 pub mod jobs;
 pub mod metrics;
 pub mod router;

@@ -9,12 +9,13 @@ use axum::{
     middleware,
     response::IntoResponse,
     routing::get,
-    Router,
+    Extension, Router,
 };
 use leptos::nonce::provide_nonce;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use leptos_router::components::provide_server_redirect;
 use tandem_app::{shell, ssr::AppState, App};
+use tandem_domain::services::webhooks::Net;
 use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -29,6 +30,7 @@ use tower_http::{
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::{
+    forwarded::TrustedProxies,
     metrics,
     security::{self, AllowedOrigin},
     session::{self, DbSessionStore},
@@ -50,6 +52,9 @@ pub struct RouterConfig {
     /// The operator's token for `/metrics`; without one, the portal's
     /// address does not serve `/metrics`.
     pub metrics_token: Option<metrics::MetricsToken>,
+    /// The reverse proxies whose `X-Forwarded-For` names the client
+    /// (`TANDEM_TRUSTED_PROXIES`); none: the TCP peer is the client.
+    pub trusted_proxies: Vec<Net>,
 }
 
 impl RouterConfig {
@@ -61,6 +66,7 @@ impl RouterConfig {
             cookie_secure: false,
             session_idle: time::Duration::hours(8),
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -120,6 +126,11 @@ pub fn build(state: AppState, config: &RouterConfig) -> Router {
         )))
         .merge(web)
         .layer(middleware::from_fn(security::headers))
+        // Read by `session::request_meta`, wherever a request's client
+        // address is taken: the web's session middleware and the API's.
+        .layer(Extension(TrustedProxies::new(
+            config.trusted_proxies.clone(),
+        )))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -50,6 +50,7 @@ pub async fn serve(db: Db, reader: Db, args: ServeArgs, started: Instant) -> any
             cookie_secure: args.cookie_secure(),
             session_idle: time::Duration::minutes(args.session_idle_minutes.max(1)),
             metrics_token: metrics_token.clone(),
+            trusted_proxies: args.trusted_proxies(),
         },
     );
     crate::webhooks::spawn(db.clone(), args.relay_config());

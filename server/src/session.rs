@@ -23,6 +23,8 @@ use tower_sessions::{
     Expiry, Session,
 };
 
+use crate::forwarded::{self, TrustedProxies};
+
 /// When the session's idle expiry was last moved forward (Unix seconds).
 const TOUCHED_AT: &str = "tandem.touched_at";
 /// The longest a session in use goes without moving its idle expiry forward.
@@ -116,13 +118,25 @@ impl SessionStore for DbSessionStore {
     }
 }
 
-/// Where the request came from.
+/// Where the request came from: the client address (behind the proxies the
+/// router was told to trust, [`forwarded::client_ip`]) and the user agent.
 pub(crate) fn request_meta(request: &Request) -> RequestMeta {
+    let trusted = request
+        .extensions()
+        .get::<TrustedProxies>()
+        .map_or(&[][..], TrustedProxies::nets);
+    let forwarded_for = request
+        .headers()
+        .get_all(forwarded::X_FORWARDED_FOR)
+        .iter()
+        .map(|value| value.as_bytes());
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
     RequestMeta {
-        client_addr: request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string()),
+        client_addr: peer
+            .map(|peer| forwarded::client_ip(peer, forwarded_for, trusted).to_string()),
         user_agent: request
             .headers()
             .get(header::USER_AGENT)

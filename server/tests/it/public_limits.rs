@@ -12,7 +12,11 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use tandem_domain::services::rate_limit::{Limiter, PublicLimits};
+use tandem_domain::services::{
+    rate_limit::{Limiter, PublicLimits},
+    webhooks::Net,
+};
+use tandem_server::router::RouterConfig;
 use tower::ServiceExt;
 
 use crate::{
@@ -47,6 +51,11 @@ async fn call(
     let request = request
         .extension(ConnectInfo(address))
         .body(Body::from(body))?;
+    read(app, request).await
+}
+
+/// Sends `request` to the app and reads the whole answer.
+async fn read(app: &TestApp, request: Request<Body>) -> BoxResult<Reply> {
     let response = app.router.clone().oneshot(request).await?;
     let status = response.status();
     let headers = response.headers().clone();
@@ -257,5 +266,82 @@ async fn oversized_credentials_are_refused_without_checking_the_password() -> Te
     .await?;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(failures().await?, Some(1));
+    Ok(())
+}
+
+/// A failed sign-in (an unknown account) arriving over TCP from `peer`,
+/// with these `X-Forwarded-For` headers; its status.
+async fn sign_in_via(app: &TestApp, peer: &str, forwarded_for: &[&str]) -> BoxResult<StatusCode> {
+    let mut request = Request::post(LOGIN)
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::CONTENT_TYPE, FORM)
+        .header(header::ACCEPT, JSON);
+    for value in forwarded_for {
+        request = request.header("x-forwarded-for", *value);
+    }
+    let peer: SocketAddr = format!("{peer}:40000").parse()?;
+    let request = request
+        .extension(ConnectInfo(peer))
+        .body(Body::from(login_body(
+            "nobody@example.com",
+            "not-the-password-1",
+        )))?;
+    Ok(read(app, request).await?.status)
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_allowance_and_forgers_none() -> TestResult {
+    let hour = Duration::from_secs(3600);
+    let config = RouterConfig {
+        trusted_proxies: vec!["10.0.0.0/8".parse::<Net>()?],
+        ..RouterConfig::local()
+    };
+    let app = TestApp::with_limits_and_config(
+        PublicLimits::new(Limiter::new(2, hour), Limiter::off(), Limiter::off()),
+        &config,
+    )
+    .await?;
+    let (proxy, a, b) = ("10.0.0.1", "198.51.100.20", "198.51.100.21");
+    let refused = StatusCode::UNPROCESSABLE_ENTITY;
+    // Two clients behind one proxy: each gets its own two attempts.
+    for client in [a, b] {
+        for _ in 0..2 {
+            assert_eq!(
+                sign_in_via(&app, proxy, &[client]).await?,
+                refused,
+                "{client}"
+            );
+        }
+        let limited = sign_in_via(&app, proxy, &[client]).await?;
+        assert_eq!(limited, StatusCode::TOO_MANY_REQUESTS, "{client}");
+    }
+    // Through two proxies the client is still the one they forwarded.
+    let chained = sign_in_via(&app, proxy, &["198.51.100.22", "10.0.0.2"]).await?;
+    assert_eq!(chained, refused);
+    // A client behind the proxy writing its own header is still itself.
+    let spoofed = format!("198.51.100.40, {a}");
+    let limited = sign_in_via(&app, proxy, &[spoofed.as_str()]).await?;
+    assert_eq!(limited, StatusCode::TOO_MANY_REQUESTS);
+    // A peer that is not a trusted proxy: its header is ignored, however
+    // many addresses it makes up.
+    let forger = "203.0.113.50";
+    for made_up in ["198.51.100.30", "198.51.100.31"] {
+        assert_eq!(sign_in_via(&app, forger, &[made_up]).await?, refused);
+    }
+    let limited = sign_in_via(&app, forger, &["198.51.100.32"]).await?;
+    assert_eq!(limited, StatusCode::TOO_MANY_REQUESTS);
+    // The audit log names the clients, never the proxy or a made-up address.
+    use tandem_domain::entities::audit_events;
+    let mut recorded: Vec<String> = audit_events::Entity::find()
+        .filter(audit_events::Column::Action.eq("login.failed"))
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .filter_map(|event| event.client_addr)
+        .collect();
+    recorded.sort();
+    recorded.dedup();
+    assert_eq!(recorded, [a, b, "198.51.100.22", forger]);
     Ok(())
 }

@@ -45,6 +45,17 @@ impl Reply {
     }
 }
 
+/// A fresh database with the administrator and the demo company (a copy of
+/// one seeded per test process).
+pub async fn admin_and_demo() -> BoxResult<TestDb> {
+    TestDb::from_template("admin_demo", |conn| async move {
+        auth::create_admin(&conn, ADMIN_EMAIL, "Root", Some(PASSWORD.into())).await?;
+        demo::seed(&conn).await?;
+        Ok(())
+    })
+    .await
+}
+
 pub struct TestApp {
     pub router: Router,
     pub db: TestDb,
@@ -77,6 +88,14 @@ impl TestApp {
         Self::build_with(session_absolute, PublicLimits::off(), config).await
     }
 
+    /// The same, with these rate limits and router settings (trusted proxies).
+    pub async fn with_limits_and_config(
+        limits: PublicLimits,
+        config: &RouterConfig,
+    ) -> BoxResult<Self> {
+        Self::build_with(chrono::Duration::days(7), limits, config).await
+    }
+
     async fn build(session_absolute: chrono::Duration, limits: PublicLimits) -> BoxResult<Self> {
         Self::build_with(session_absolute, limits, &RouterConfig::local()).await
     }
@@ -86,9 +105,7 @@ impl TestApp {
         limits: PublicLimits,
         config: &RouterConfig,
     ) -> BoxResult<Self> {
-        let db = TestDb::new().await?;
-        auth::create_admin(&db.conn, ADMIN_EMAIL, "Root", Some(PASSWORD.into())).await?;
-        demo::seed(&db.conn).await?;
+        let db = admin_and_demo().await?;
         let args = ServeArgs::from_env()?;
         let state = AppState {
             db: db.conn.clone(),
