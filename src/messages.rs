@@ -554,6 +554,7 @@ pub const ALL: &[&str] = &[
     IMPORT_RECORD_MISSING,
     IMPORT_ROW_FAILED,
     IMPORT_RUNNING,
+    RECORD_WITHHELD,
 ];
 /// A token's owner is unknown or deactivated.
 pub const TOKEN_OWNER_UNKNOWN: &str = "Choose an active user as the token's owner.";
@@ -636,3 +637,6 @@ pub const IMPORT_ROW_FAILED: &str =
 /// Another import of the kind is running.
 pub const IMPORT_RUNNING: &str =
     "An import of this kind is running; start this one when it has finished.";
+/// In a derived view (dashboard, report, analysis), the name of a record
+/// its viewer may not open, whose figures the view still counts.
+pub const RECORD_WITHHELD: &str = "(not yours to open)";

@@ -206,6 +206,7 @@ pub const TRANSLATIONS: &[(&str, &str)] = &[
     ("The record this row names does not exist or is out of your reach.", "此行所指的记录不存在或不在您的权限范围内。"),
     ("This row could not be saved; try again or ask an administrator.", "此行无法保存；请重试或联系管理员。"),
     ("An import of this kind is running; start this one when it has finished.", "同类数据的导入正在进行；请在其完成后再开始此次导入。"),
+    ("(not yours to open)", "（您无权打开）"),
 ];
 
 /// `message` in `locale` (unchanged when no translation is known).

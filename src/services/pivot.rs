@@ -21,6 +21,7 @@ use crate::{
     },
     services::{
         dashboards::{self, midnight, segment_customers, FilterInput, Grain, BOOKED},
+        scope::records,
         tickets as ticket_service,
     },
     Error, Result,
@@ -183,8 +184,8 @@ pub async fn run(
     // of orders by customer names some 25,000 customers otherwise), and
     // two customers of one name stay two rows.
     let mut pivot = assemble(facts, money, &query.columns);
-    pivot.rows = label(db, &query.rows, pivot.rows).await?;
-    pivot.columns = label(db, &query.columns, pivot.columns).await?;
+    pivot.rows = label(db, actor, &query.rows, pivot.rows).await?;
+    pivot.columns = label(db, actor, &query.columns, pivot.columns).await?;
     Ok(pivot)
 }
 
@@ -266,8 +267,16 @@ async fn names(
     }
 }
 
-/// Turns per-record dimension values into labels: ids become names.
-async fn label(db: &impl ConnectionTrait, dim: &str, raw: Vec<String>) -> Result<Vec<String>> {
+/// Turns per-record dimension values into labels: ids become names. A
+/// customer or product the actor may not open (a customer since moved to
+/// another salesperson) keeps its row or column, with its figures, under
+/// [`records::WITHHELD`] instead of its name ([`records::withhold`]).
+async fn label(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    dim: &str,
+    raw: Vec<String>,
+) -> Result<Vec<String>> {
     if !matches!(
         dim,
         "customer" | "owner" | "assignee" | "warehouse" | "product" | "stage" | "queue"
@@ -276,15 +285,30 @@ async fn label(db: &impl ConnectionTrait, dim: &str, raw: Vec<String>) -> Result
     }
     let ids: Vec<i64> = raw.iter().filter_map(|v| v.parse().ok()).collect();
     let names = names(db, dim, ids).await?;
-    Ok(raw
+    let mut labels: Vec<(Option<i64>, String)> = raw
         .into_iter()
         .map(|v| {
-            v.parse::<i64>()
-                .ok()
-                .and_then(|id| names.get(&id).cloned())
-                .unwrap_or_default()
+            let id = v.parse::<i64>().ok();
+            let name = id.and_then(|id| names.get(&id).cloned());
+            (id, name.unwrap_or_default())
         })
-        .collect())
+        .collect();
+    let kind = match dim {
+        "customer" => Some(records::Kind::Customer),
+        "product" => Some(records::Kind::Product),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        records::withhold(
+            db,
+            actor,
+            &mut labels[..],
+            |(id, _)| id.map(|id| records::Record { kind, id }),
+            |(_, name)| *name = records::WITHHELD.to_owned(),
+        )
+        .await?;
+    }
+    Ok(labels.into_iter().map(|(_, name)| name).collect())
 }
 
 /// Orders: from the summary when every dimension is one it keeps.

@@ -6,7 +6,7 @@
 //! every item each view shows opens through its own `get`, and every
 //! record the viewer could open is shown — on both engines.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{Duration, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -17,6 +17,7 @@ use tandem_domain::{
         sales_orders, tickets as ticket_rows, timeline_events,
     },
     services::{
+        access,
         activities::{self, ActivityInput},
         customers::{self, Bulk},
         dashboards::{self, FilterInput, Kind as BoardKind},
@@ -24,8 +25,9 @@ use tandem_domain::{
         leads::{self, ConvertInput, LeadInput},
         notifications,
         opportunities::{self, ForecastScope, OpportunityInput},
-        orders, pipeline, products, report_runs,
-        scope::records::{Kind, Record},
+        orders, pipeline, pivot, products, report_runs,
+        reports::{self, Cell},
+        scope::records::{self, Kind, Record},
         shipments, teams,
         tickets::{self, TicketInput},
         timeline,
@@ -35,7 +37,7 @@ use tandem_domain::{
 
 use crate::{
     erp::{customer, erp, line, lines, quote, stocked, Erp},
-    support::{actor, user_with, with_admin, BoxResult},
+    support::{actor, role_id, user_with, with_admin, BoxResult},
     TestResult,
 };
 
@@ -724,9 +726,8 @@ async fn demo_timelines_name_only_records_their_viewer_may_open() -> TestResult 
         entities::users,
         services::{access, demo},
     };
-    let db = tandem_domain::testing::TestDb::new().await?;
+    let db = tandem_domain::testing::TestDb::with_demo().await?;
     let db_ = &db.conn;
-    demo::seed(db_).await?;
     for role in [BuiltinRole::Sales, BuiltinRole::Support] {
         let (email, _) = demo::demo_user(role);
         let user = users::Entity::find()
@@ -751,5 +752,277 @@ async fn demo_timelines_name_only_records_their_viewer_may_open() -> TestResult 
             check_timeline(db_, &who, c.id).await?;
         }
     }
+    Ok(())
+}
+
+/// Sells `quantity` of `product` to `customer_id` as `who`: confirmed,
+/// shipped and invoiced today. Returns the order and its invoice.
+async fn sell(
+    db: &Db,
+    e: &Erp,
+    who: &Actor,
+    customer_id: i64,
+    product: i64,
+    quantity: i64,
+) -> BoxResult<(sales_orders::Model, invoice_rows::Model)> {
+    let me = Some(who);
+    let order = orders::create(
+        db,
+        me,
+        &quote(customer_id, e.main, vec![line(product, quantity)]),
+    )
+    .await?;
+    orders::confirm(db, me, order.id).await?;
+    let l = lines(db, order.id).await?;
+    let s = shipments::create(db, Some(&e.keeper), order.id, &[(l[0].id, quantity)]).await?;
+    shipments::ship(db, Some(&e.keeper), s.id, "DHL", "JD0002").await?;
+    let invoice = invoices::raise(
+        db,
+        Some(&e.manager),
+        order.id,
+        None,
+        Utc::now().date_naive(),
+    )
+    .await?;
+    let order = sales_orders::Entity::find_by_id(order.id)
+        .one(db)
+        .await?
+        .ok_or("no order")?;
+    Ok((order, invoice))
+}
+
+/// Report `kind` over the last 30 days as `who` sees it.
+async fn report(
+    db: &Db,
+    who: &Actor,
+    kind: &str,
+    limit: Option<usize>,
+) -> Result<reports::Report, Error> {
+    let input = FilterInput::default();
+    reports::run(db, Some(who), kind, &input, None, Utc::now(), limit).await
+}
+
+/// Whether any cell of `report` says `name` or any link leads to `customer_id`.
+fn report_names(report: &reports::Report, name: &str, customer_id: i64) -> bool {
+    let customer = Some(Record {
+        kind: Kind::Customer,
+        id: customer_id,
+    });
+    report
+        .rows
+        .iter()
+        .flatten()
+        .any(|c| matches!(c, Cell::Text(t) if t.contains(name)))
+        || report
+            .links
+            .iter()
+            .flatten()
+            .any(|l| Record::from_link(l) == customer)
+}
+
+/// The numbers of the one row of `report` whose name is withheld; it has
+/// no link.
+fn withheld_row(report: &reports::Report) -> BoxResult<Vec<Option<i64>>> {
+    let placeholder = Cell::Text(records::WITHHELD.to_owned());
+    let mut found = report
+        .rows
+        .iter()
+        .zip(&report.links)
+        .filter(|(row, _)| row.first() == Some(&placeholder));
+    let (row, link) = found.next().ok_or("no withheld row")?;
+    assert!(found.next().is_none(), "{report:?}");
+    assert_eq!(*link, None);
+    Ok(row
+        .iter()
+        .skip(1)
+        .map(|c| match c {
+            Cell::Number(v) => *v,
+            Cell::Text(t) => panic!("text {t:?} in a withheld row"),
+        })
+        .collect())
+}
+
+/// A salesperson's reports, analyses and board still count the orders and
+/// invoices she booked for a customer who has since moved to another
+/// salesperson, but no longer name that customer nor link to it — on the
+/// screen (with a limit), in the CSV export (without one) and in the
+/// analysis; a manager who reads every customer still sees its name.
+#[tokio::test]
+async fn reports_count_but_do_not_name_customers_their_reader_may_not_open() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    // Salespeople here run reports, and the manager's board over their own records.
+    let mut granted = BuiltinRole::Sales.permissions();
+    granted.extend([Permission::ReportsView, Permission::DashboardsViewAll]);
+    let sales = role_id(db, BuiltinRole::Sales).await?;
+    access::set_role_permissions(db, Some(&e.admin), sales, &granted).await?;
+    let ana = actor(db, e.ana.user_id).await?;
+    assert!(ana.has(Permission::ReportsView) && ana.has(Permission::InvoicesRead));
+    assert!(!ana.has(Permission::CustomersReadAll));
+    let product = stocked(db, &e, "RS-1", 1_000, 100).await?;
+    let kept = customer(db, &ana, "Kept Co", 0).await?;
+    let secret = "Moving Secret GmbH";
+    let moving = customer(db, &ana, secret, 0).await?;
+    let (small, small_invoice) = sell(db, &e, &ana, kept, product, 1).await?;
+    let (big, big_invoice) = sell(db, &e, &ana, moving, product, 3).await?;
+    assert!(big.subtotal_minor > small.subtotal_minor);
+    customers::bulk(
+        db,
+        Some(&e.manager),
+        &[moving],
+        &Bulk::Reassign(e.ben.user_id),
+    )
+    .await?;
+    let now = Utc::now();
+    let input = FilterInput::default();
+    let net = small.subtotal_minor + big.subtotal_minor;
+    let owed = big_invoice.total_minor;
+    assert_eq!(
+        big_invoice.owner_id,
+        Some(ana.user_id),
+        "the invoice stays Ana's"
+    );
+
+    for limit in [Some(reports::SHOWN_ROWS), Some(1), None] {
+        let by_customer = report(db, &ana, "sales_by_customer", limit).await?;
+        assert!(
+            !report_names(&by_customer, "Moving Secret", moving),
+            "{by_customer:?}"
+        );
+        assert_eq!(
+            withheld_row(&by_customer)?,
+            vec![Some(1), Some(big.subtotal_minor), Some(big.total_minor)]
+        );
+        assert_eq!(by_customer.row_count, 2);
+        assert_eq!(by_customer.totals[2], Cell::Number(Some(net)));
+        if limit != Some(1) {
+            assert_eq!(by_customer.rows[1][0], Cell::Text("Kept Co".into()));
+            assert_eq!(by_customer.links[1], Some(format!("/customers/{kept}")));
+        }
+        let csv = String::from_utf8(reports::to_csv(&by_customer, &[], "Total")?)?;
+        assert!(!csv.contains("Moving Secret"), "{csv}");
+        assert!(csv.contains(records::WITHHELD), "{csv}");
+
+        let aging = report(db, &ana, "receivables_aging", limit).await?;
+        assert!(!report_names(&aging, "Moving Secret", moving), "{aging:?}");
+        assert_eq!(
+            withheld_row(&aging)?,
+            vec![Some(owed), Some(0), Some(0), Some(0), Some(0), Some(owed)]
+        );
+        assert_eq!(
+            aging.totals[6],
+            Cell::Number(Some(owed + small_invoice.total_minor))
+        );
+
+        // The manager reads every customer: named and linked.
+        for kind in ["sales_by_customer", "receivables_aging"] {
+            let named = report(db, &e.manager, kind, limit).await?;
+            assert!(report_names(&named, "Moving Secret", moving), "{named:?}");
+            assert!(withheld_row(&named).is_err());
+        }
+    }
+
+    // The analysis: rows or columns by customer keep the figures, not the name.
+    let query = |source: &str, rows: &str, columns: &str, measure: &str| pivot::Query {
+        source: source.into(),
+        rows: rows.into(),
+        columns: columns.into(),
+        measure: measure.into(),
+        filter: FilterInput::default(),
+    };
+    for q in [
+        query("orders", "customer", "", "revenue"),
+        query("orders", "month", "customer", "revenue"),
+        query("order_lines", "customer", "", "quantity"),
+        query("order_lines", "product", "customer", "revenue"),
+    ] {
+        let mine = pivot::run(db, Some(&ana), &q, now).await?;
+        let labels: Vec<&String> = mine.rows.iter().chain(&mine.columns).collect();
+        assert!(
+            !labels.iter().any(|l| l.contains("Moving Secret")),
+            "{q:?} {mine:?}"
+        );
+        assert_eq!(
+            labels.iter().filter(|l| **l == records::WITHHELD).count(),
+            1,
+            "{q:?} {mine:?}"
+        );
+        let csv = String::from_utf8(pivot::to_csv(&mine, "Customer", "Total")?)?;
+        assert!(!csv.contains("Moving Secret"), "{csv}");
+        let all = pivot::run(db, Some(&e.manager), &q, now).await?;
+        assert!(
+            all.rows.iter().chain(&all.columns).any(|l| l == secret),
+            "{q:?} {all:?}"
+        );
+        assert!(!all
+            .rows
+            .iter()
+            .chain(&all.columns)
+            .any(|l| l == records::WITHHELD));
+        // Only Ana sold anything: her figures are everyone's.
+        assert_eq!(mine.total, all.total, "{q:?}");
+        if q.rows == "customer" {
+            let at = mine
+                .rows
+                .iter()
+                .position(|l| l == records::WITHHELD)
+                .ok_or("no withheld row")?;
+            let theirs = all.rows.iter().position(|l| l == secret).ok_or("no row")?;
+            assert_eq!(mine.row_totals[at], all.row_totals[theirs]);
+        }
+    }
+    let revenue = pivot::run(
+        db,
+        Some(&ana),
+        &query("orders", "customer", "", "revenue"),
+        now,
+    )
+    .await?;
+    assert_eq!(revenue.total, net);
+
+    // The board's top customers: the same rule.
+    let board = dashboards::board(db, Some(&ana), BoardKind::Manager, &input, now).await?;
+    let top = board
+        .rankings
+        .iter()
+        .find(|r| r.key == "top_customers")
+        .ok_or("no top customers")?;
+    let (row, link) = top
+        .rows
+        .iter()
+        .find(|(r, _)| r.id == moving)
+        .ok_or("the moved customer's figure is missing")?;
+    assert_eq!(
+        (row.label.as_str(), link.as_str(), row.net_minor),
+        (records::WITHHELD, "", big.subtotal_minor)
+    );
+    assert!(top
+        .rows
+        .iter()
+        .any(|(r, l)| r.label == "Kept Co" && *l == format!("/customers/{kept}")));
+
+    // Asked about more records than one statement names, `openable` reads
+    // the scope instead, and answers the same.
+    let customer_ids = |ids: Vec<i64>| {
+        ids.into_iter()
+            .map(|id| Record {
+                kind: Kind::Customer,
+                id,
+            })
+            .collect::<Vec<_>>()
+    };
+    let ben_co = customer(db, &e.ben, "Ben Co", 0).await?;
+    let few = records::openable(db, &ana, customer_ids(vec![kept, moving, ben_co])).await?;
+    let many: Vec<i64> = (1..=2_500).chain([kept, moving, ben_co]).collect();
+    let distinct = many.iter().collect::<HashSet<_>>().len();
+    let from_many = records::openable(db, &ana, customer_ids(many.clone())).await?;
+    assert_eq!(few, from_many);
+    assert_eq!(
+        from_many,
+        customer_ids(vec![kept]).into_iter().collect::<HashSet<_>>()
+    );
+    let manager_opens = records::openable(db, &e.manager, customer_ids(many)).await?;
+    assert_eq!(manager_opens.len(), distinct);
     Ok(())
 }

@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use leptos_i18n::I18nContext;
 
-use crate::{crm::param, i18n::*};
+use crate::{crm::param, i18n::*, messages::localize};
 use charts::{Bar, BarChart, Funnel};
 use types::*;
 
@@ -290,7 +290,12 @@ fn RankingCard(ranking: RankingView) -> impl IntoView {
                 <tbody>
                     {ranking.rows.into_iter().map(|r| view! {
                         <tr>
-                            <td><a href=r.link>{r.label}</a></td>
+                            // No link: a record the reader may not open, under the domain's placeholder.
+                            <td>{if r.link.is_empty() {
+                                localize(&r.label, i18n.get_locale()).into_any()
+                            } else {
+                                view! { <a href=r.link>{r.label}</a> }.into_any()
+                            }}</td>
                             {products.then(|| view! { <td class="num">{scale::grouped(r.quantity)}</td> })}
                             <td class="num">{scale::money(r.net_minor)}</td>
                         </tr>

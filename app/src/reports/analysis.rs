@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 use serde::{Deserialize, Serialize};
 
-use crate::{auth::use_me, dashboards::scale, error::AppError, i18n::*};
+use crate::{auth::use_me, dashboards::scale, error::AppError, i18n::*, messages::localize};
 
 /// A pivot on the wire.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -392,13 +392,13 @@ fn PivotTable(
                 <table class="table">
                     <thead><tr>
                         <th scope="col"></th>
-                        {pivot.columns.iter().map(|c| view! { <th scope="col" class="num">{if c.is_empty() { t_string!(i18n, rep.none).to_owned() } else { c.clone() }}</th> }).collect_view()}
+                        {pivot.columns.iter().map(|c| view! { <th scope="col" class="num">{if c.is_empty() { t_string!(i18n, rep.none).to_owned() } else { localize(c, i18n.get_locale()) }}</th> }).collect_view()}
                         <th scope="col" class="num">{t!(i18n, rep.total)}</th>
                     </tr></thead>
                     <tbody>
                         {pivot.rows.iter().enumerate().map(|(r, label)| view! {
                             <tr>
-                                <th scope="row">{if label.is_empty() { t_string!(i18n, rep.none).to_owned() } else { label.clone() }}</th>
+                                <th scope="row">{if label.is_empty() { t_string!(i18n, rep.none).to_owned() } else { localize(label, i18n.get_locale()) }}</th>
                                 {pivot.cells[r].iter().map(|v| view! { <td class="num">{show(*v)}</td> }).collect_view()}
                                 <td class="num"><strong>{show(pivot.row_totals[r])}</strong></td>
                             </tr>

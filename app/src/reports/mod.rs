@@ -11,7 +11,7 @@ use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::{auth::use_me, crm::param, dashboards::types::BoardQuery, i18n::*};
+use crate::{auth::use_me, crm::param, dashboards::types::BoardQuery, i18n::*, messages::localize};
 use types::*;
 
 /// The reports, in menu order.
@@ -284,14 +284,16 @@ pub fn ReportTable(report: ReportView, source: Source) -> impl IntoView {
                         }).collect_view()}
                     </tr></thead>
                     <tbody>
-                        {report.rows.iter().zip(report.links.iter()).map(|(row, link)| view! {
+                        // A stored run keeps no links: its rows show unlinked.
+                        {report.rows.iter().enumerate().map(|(r, row)| (row, report.links.get(r).cloned().flatten())).map(|(row, link)| view! {
                             <tr>
                                 {row.iter().zip(columns.iter()).enumerate().map(|(i, (cell, c))| {
                                     let text = shown(&c.kind, cell);
                                     let text = if text.is_empty() { t_string!(i18n, rep.none).to_owned() } else { text };
-                                    match (i, link) {
+                                    match (i, &link) {
                                         (0, Some(href)) => view! { <th scope="row"><a href=href.clone()>{text}</a></th> }.into_any(),
-                                        (0, None) => view! { <th scope="row">{text}</th> }.into_any(),
+                                        // Unlinked: perhaps a record the reader may not open, named by the domain's placeholder.
+                                        (0, None) => view! { <th scope="row">{localize(&text, i18n.get_locale())}</th> }.into_any(),
                                         _ => view! { <td class=if c.kind == "text" { "" } else { "num" }>{text}</td> }.into_any(),
                                     }
                                 }).collect_view()}

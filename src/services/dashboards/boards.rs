@@ -405,7 +405,7 @@ pub async fn manager(
 
 /// A ranked customer or product the actor may not open (a customer who
 /// moved to another salesperson, whose past orders are still the actor's)
-/// keeps its figure but loses its name and link.
+/// keeps its figure but loses its name and link ([`records::withhold`]).
 async fn withhold_unopenable(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -417,15 +417,17 @@ async fn withhold_unopenable(
             "top_products" => records::Kind::Product,
             _ => continue,
         };
-        let record = |id: i64| records::Record { kind, id };
-        let open =
-            records::openable(db, actor, ranking.rows.iter().map(|(r, _)| record(r.id))).await?;
-        for (row, link) in &mut ranking.rows {
-            if !open.contains(&record(row.id)) {
-                row.label.clear();
+        records::withhold(
+            db,
+            actor,
+            &mut ranking.rows[..],
+            |(row, _)| Some(records::Record { kind, id: row.id }),
+            |(row, link)| {
+                row.label = records::WITHHELD.to_owned();
                 link.clear();
-            }
-        }
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -14,6 +14,7 @@ use crate::{
     services::{
         csv_out,
         dashboards::{self, FilterInput, Grain},
+        scope::records,
     },
     Error, Result,
 };
@@ -179,7 +180,44 @@ pub async fn run(
         report.rows.truncate(limit);
         report.links.truncate(limit);
     }
+    withhold_unopenable(db, actor, &mut report).await?;
     Ok(report)
+}
+
+/// A row linked to a record the actor may not open (a customer who moved
+/// to another salesperson, whose past orders and invoices are still the
+/// actor's) keeps its figures but loses its name, its other text and its
+/// link ([`records::withhold`]). Runs after the cut, on the kept rows; on
+/// the screen, in the CSV export and in a background run alike.
+async fn withhold_unopenable(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    report: &mut Report,
+) -> Result<()> {
+    let mut rows: Vec<(&mut Vec<Cell>, &mut Option<String>)> = report
+        .rows
+        .iter_mut()
+        .zip(report.links.iter_mut())
+        .collect();
+    records::withhold(
+        db,
+        actor,
+        &mut rows[..],
+        |(_, link)| link.as_deref().and_then(records::Record::from_link),
+        |(cells, link)| {
+            **link = None;
+            for (i, cell) in cells.iter_mut().enumerate() {
+                if let Cell::Text(text) = cell {
+                    *text = if i == 0 {
+                        records::WITHHELD.to_owned()
+                    } else {
+                        String::new()
+                    };
+                }
+            }
+        },
+    )
+    .await
 }
 
 /// Σ of each summable column; averages and shares are recomputed by the

@@ -263,21 +263,33 @@ pub fn exists(kind: Kind, condition: Condition, outer: ColumnRef) -> SimpleExpr 
     }
 }
 
-/// Of `ids` (of one kind), those `condition` selects.
+/// Most ids [`openable`] names in one query. Past it, the query reads
+/// every record of the kind the actor may open (through the scope alone)
+/// and keeps the asked ones here: a report of every customer asks about
+/// tens of thousands, more than a statement may bind.
+const MAX_NAMED_IDS: usize = 1_000;
+
+/// Of `ids` (of one kind, sorted, without repeats), those `condition`
+/// selects.
 async fn ids_where<E: EntityTrait>(
     db: &impl ConnectionTrait,
     id: E::Column,
     ids: Vec<i64>,
     condition: Condition,
 ) -> Result<Vec<i64>> {
-    Ok(E::find()
-        .select_only()
-        .column(id)
-        .filter(id.is_in(ids))
-        .filter(condition)
-        .into_tuple()
-        .all(db)
-        .await?)
+    let mut query = E::find().select_only().column(id).filter(condition);
+    let named = ids.len() <= MAX_NAMED_IDS;
+    if named {
+        query = query.filter(id.is_in(ids.iter().copied()));
+    }
+    let found: Vec<i64> = query.into_tuple().all(db).await?;
+    if named {
+        return Ok(found);
+    }
+    Ok(found
+        .into_iter()
+        .filter(|f| ids.binary_search(f).is_ok())
+        .collect())
 }
 
 /// Of `records`, those `actor` may open (one query per kind that needs one).
@@ -338,6 +350,34 @@ pub async fn openable(
         out.extend(found.into_iter().map(|id| Record { kind, id }));
     }
     Ok(out)
+}
+
+/// What a derived view shows in place of the name of a record its viewer
+/// may not open.
+pub const WITHHELD: &str = crate::messages::RECORD_WITHHELD;
+
+/// The one rule for rows of derived views (a board's ranking, a report,
+/// an analysis) that name a record: a row whose record `actor` may not
+/// open keeps its figures, which are the actor's own (a salesperson's
+/// past orders of a customer since moved to someone else), but `hide`
+/// replaces its name by [`WITHHELD`] and drops its link. `record` says
+/// which record a row names (`None`: none, the row stays as it is).
+/// Asks [`openable`] once for all rows: no query when the actor reads
+/// every record of the kind, one per kind otherwise.
+pub async fn withhold<T>(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    rows: &mut [T],
+    record: impl Fn(&T) -> Option<Record>,
+    mut hide: impl FnMut(&mut T),
+) -> Result<()> {
+    let open = openable(db, actor, rows.iter().filter_map(&record)).await?;
+    for row in rows.iter_mut() {
+        if record(&*row).is_some_and(|r| !open.contains(&r)) {
+            hide(row);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
