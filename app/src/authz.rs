@@ -113,6 +113,12 @@ pub const SERVER_FNS: &[ServerFnSpec] = &[
         sample: r#"{"id":999999,"password":null}"#,
     },
     ServerFnSpec {
+        path: "/api/admin/users/role_choices",
+        access: Access::Permission("admin.users"),
+        content_type: FORM,
+        sample: "",
+    },
+    ServerFnSpec {
         path: "/api/admin/roles/list",
         access: Access::AnyOf(&["admin.roles", "admin.users"]),
         content_type: FORM,

@@ -46,6 +46,13 @@ test.describe('identity and access', () => {
     });
     await shell.open(`/admin/users?q=${encodeURIComponent(run)}`);
     await expect(page.getByRole('link', { name })).toBeVisible();
+
+    // Nobody changes their own roles: on their own user the form shows them disabled, with the reason.
+    await shell.open(`/admin/users?q=${encodeURIComponent('admin@localhost')}`);
+    await page.getByRole('table').getByRole('link').first().click();
+    const ownRoles = page.getByRole('group', { name: 'Roles' });
+    await expect(ownRoles.getByLabel('Admin', { exact: true })).toBeDisabled();
+    await expect(ownRoles.getByTestId('withheld-hint')).toContainText('You cannot change your own roles');
     await shell.signOut();
 
     // The new user sees only the permitted area.

@@ -2,7 +2,9 @@
 //! change that could lock administrators out is checked in its transaction,
 //! and every change to who may do what passes [`authorize_change`]: nobody
 //! grants what they do not hold, administers a role or user holding more
-//! than they do, or changes their own roles or a role they hold.
+//! than they do, or changes their own roles or a role they hold. The access
+//! forms offer exactly what that check accepts ([`role_offers`],
+//! [`permission_offers`]), judged by the same rule.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -156,16 +158,73 @@ pub(crate) async fn authorize_change(
     change: AccessChange<'_>,
 ) -> Result<()> {
     lock_access(txn).await?;
-    let Some(current) = resolve_actor(txn, actor.user_id, RequestMeta::default()).await? else {
+    let (current, held) = held_now(txn, actor).await?;
+    let by_role = permissions_by_role(txn).await?;
+    let theirs = match change {
+        AccessChange::User(user_id, _) => roles_of_user(txn, user_id).await?,
+        AccessChange::Token { owner, .. } => roles_of_user(txn, owner).await?,
+        AccessChange::NewRole(_)
+        | AccessChange::Role(..)
+        | AccessChange::DeletedRole(_)
+        | AccessChange::NewUser(_) => BTreeSet::new(),
+    };
+    policy::may_grant(&held, &grant_of(&current, change, &by_role, &theirs))
+}
+
+/// The actor as the database knows them now, and what they may grant: what
+/// their roles give now, limited to what the request's actor holds.
+async fn held_now(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> Result<(Actor, BTreeSet<Permission>)> {
+    let Some(current) = resolve_actor(db, actor.user_id, RequestMeta::default()).await? else {
         return Err(Error::Forbidden);
     };
-    let held: BTreeSet<Permission> = current
+    let held = current
         .permissions
         .intersection(&actor.permissions)
         .copied()
         .collect();
+    Ok((current, held))
+}
+
+/// Every role's permissions, by role id (codes no longer in the catalogue
+/// grant nothing; a role without permissions is absent).
+type RolePermissions = BTreeMap<i64, BTreeSet<Permission>>;
+
+async fn permissions_by_role(db: &impl ConnectionTrait) -> Result<RolePermissions> {
+    let mut by_role = RolePermissions::new();
+    for rp in role_permissions::Entity::find().all(db).await? {
+        if let Some(permission) = Permission::from_code(&rp.permission) {
+            by_role.entry(rp.role_id).or_default().insert(permission);
+        }
+    }
+    Ok(by_role)
+}
+
+/// The permissions these roles grant together.
+fn permissions_of(by_role: &RolePermissions, role_ids: &BTreeSet<i64>) -> BTreeSet<Permission> {
+    role_ids
+        .iter()
+        .filter_map(|id| by_role.get(id))
+        .flatten()
+        .copied()
+        .collect()
+}
+
+/// The grant `change` makes, as [`policy::may_grant`] judges it, for the
+/// actor as they are now (`current`), given every role's permissions and
+/// the roles the changed user or the token's owner holds now (`theirs`;
+/// unused for role changes).
+fn grant_of(
+    current: &Actor,
+    change: AccessChange<'_>,
+    by_role: &RolePermissions,
+    theirs: &BTreeSet<i64>,
+) -> Grant {
     let holds_role = |role_id: i64| current.role_ids.contains(&role_id);
-    let grant = match change {
+    let of = |role_ids: &BTreeSet<i64>| permissions_of(by_role, role_ids);
+    match change {
         AccessChange::NewRole(after) => Grant {
             subject: GrantSubject::Role,
             before: BTreeSet::new(),
@@ -173,7 +232,7 @@ pub(crate) async fn authorize_change(
             own: false,
         },
         AccessChange::Role(role_id, after) => {
-            let before = permissions_of_roles(txn, &BTreeSet::from([role_id])).await?;
+            let before = of(&BTreeSet::from([role_id]));
             let after = after.cloned().unwrap_or_else(|| before.clone());
             Grant {
                 subject: GrantSubject::Role,
@@ -184,34 +243,32 @@ pub(crate) async fn authorize_change(
         }
         AccessChange::DeletedRole(role_id) => Grant {
             subject: GrantSubject::Role,
-            before: permissions_of_roles(txn, &BTreeSet::from([role_id])).await?,
+            before: of(&BTreeSet::from([role_id])),
             after: BTreeSet::new(),
             own: holds_role(role_id),
         },
         AccessChange::NewUser(roles) => Grant {
             subject: GrantSubject::User,
             before: BTreeSet::new(),
-            after: permissions_of_roles(txn, roles).await?,
+            after: of(roles),
             own: false,
         },
         AccessChange::User(user_id, roles) => {
-            let held_now = roles_of_user(txn, user_id).await?;
-            let next = roles.cloned().unwrap_or_else(|| held_now.clone());
+            let next = roles.unwrap_or(theirs);
             Grant {
                 subject: GrantSubject::User,
-                own: user_id == actor.user_id && next != held_now,
-                before: permissions_of_roles(txn, &held_now).await?,
-                after: permissions_of_roles(txn, &next).await?,
+                own: user_id == current.user_id && next != theirs,
+                before: of(theirs),
+                after: of(next),
             }
         }
-        AccessChange::Token { owner, permissions } => Grant {
+        AccessChange::Token { permissions, .. } => Grant {
             subject: GrantSubject::Token,
-            before: permissions_of_roles(txn, &roles_of_user(txn, owner).await?).await?,
+            before: of(theirs),
             after: permissions.clone(),
             own: false,
         },
-    };
-    policy::may_grant(&held, &grant)
+    }
 }
 
 /// The ids of the roles a user holds.
@@ -225,22 +282,124 @@ async fn roles_of_user(db: &impl ConnectionTrait, user_id: i64) -> Result<BTreeS
         .collect())
 }
 
-/// The permissions these roles grant together (codes no longer in the
-/// catalogue grant nothing).
-async fn permissions_of_roles(
-    db: &impl ConnectionTrait,
-    role_ids: &BTreeSet<i64>,
-) -> Result<BTreeSet<Permission>> {
-    if role_ids.is_empty() {
-        return Ok(BTreeSet::new());
+/// One choice of an access form (a role on a user's form, a permission in
+/// a role's matrix) and whether the actor may change it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer<T> {
+    /// The role or permission.
+    pub choice: T,
+    /// Why the actor may not tick or untick it: the refusal a save changing
+    /// it would get. `None` when they may.
+    pub withheld: Option<String>,
+}
+
+impl<T> Offer<T> {
+    /// Whether the actor may tick or untick this choice.
+    pub fn grantable(&self) -> bool {
+        self.withheld.is_none()
     }
-    Ok(role_permissions::Entity::find()
-        .filter(role_permissions::Column::RoleId.is_in(role_ids.iter().copied()))
+}
+
+/// `set` with `item` added, or removed when present: what ticking or
+/// unticking one check box saves.
+fn toggled<T: Ord + Copy>(set: &BTreeSet<T>, item: T) -> BTreeSet<T> {
+    let mut next = set.clone();
+    if !next.remove(&item) {
+        next.insert(item);
+    }
+    next
+}
+
+/// The refusal message of a [`policy::may_grant`] outcome; `None` for a grant.
+fn refusal(outcome: Result<()>) -> Result<Option<String>> {
+    match outcome {
+        Ok(()) => Ok(None),
+        Err(Error::Validation(fields)) => Ok(Some(fields.into_values().next().unwrap_or_default())),
+        Err(other) => Err(other),
+    }
+}
+
+/// Every role, by name, as a user's form offers it (`user_id` `None` for a
+/// new user). Each role is judged by [`policy::may_grant`] on the save that
+/// ticks or unticks it alone, built as [`authorize_change`] builds it. A
+/// refusal either holds for every choice (their own roles, a user holding
+/// more than the actor) or for adding a permission the actor lacks, so any
+/// mix of the offered choices saves too, and each withheld one is refused.
+/// Needs `admin.users`.
+pub async fn role_offers(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    user_id: Option<i64>,
+) -> Result<Vec<Offer<(i64, String)>>> {
+    let actor = policy::require(actor, Permission::AdminUsers)?;
+    let (current, held) = held_now(db, actor).await?;
+    let by_role = permissions_by_role(db).await?;
+    let theirs = match user_id {
+        Some(id) => {
+            users::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or(Error::NotFound)?;
+            roles_of_user(db, id).await?
+        }
+        None => BTreeSet::new(),
+    };
+    let all = roles::Entity::find()
+        .order_by_asc(roles::Column::NameKey)
         .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|rp| Permission::from_code(&rp.permission))
-        .collect())
+        .await?;
+    all.into_iter()
+        .map(|role| -> Result<Offer<(i64, String)>> {
+            let next = toggled(&theirs, role.id);
+            let change = match user_id {
+                Some(id) => AccessChange::User(id, Some(&next)),
+                None => AccessChange::NewUser(&next),
+            };
+            let grant = grant_of(&current, change, &by_role, &theirs);
+            Ok(Offer {
+                withheld: refusal(policy::may_grant(&held, &grant))?,
+                choice: (role.id, role.name),
+            })
+        })
+        .collect()
+}
+
+/// The permission catalogue as a role's matrix offers it (`role_id` `None`
+/// for a new role), each permission judged as in [`role_offers`]. Needs
+/// `admin.roles`.
+pub async fn permission_offers(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    role_id: Option<i64>,
+) -> Result<Vec<Offer<Permission>>> {
+    let actor = policy::require(actor, Permission::AdminRoles)?;
+    let (current, held) = held_now(db, actor).await?;
+    let by_role = permissions_by_role(db).await?;
+    let before = match role_id {
+        Some(id) => {
+            roles::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or(Error::NotFound)?;
+            by_role.get(&id).cloned().unwrap_or_default()
+        }
+        None => BTreeSet::new(),
+    };
+    Permission::ALL
+        .iter()
+        .map(|&permission| -> Result<Offer<Permission>> {
+            let after = toggled(&before, permission);
+            let change = match role_id {
+                Some(id) => AccessChange::Role(id, Some(&after)),
+                None => AccessChange::NewRole(&after),
+            };
+            let grant = grant_of(&current, change, &by_role, &BTreeSet::new());
+            Ok(Offer {
+                withheld: refusal(policy::may_grant(&held, &grant))?,
+                choice: permission,
+            })
+        })
+        .collect()
 }
 
 /// The actor for a signed-in user id, or `None` when the user no longer

@@ -1,7 +1,11 @@
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tandem_domain::{
-    auth::{builtin::BuiltinRole, Actor, Permission},
+    auth::{
+        builtin::BuiltinRole,
+        policy::{self, Grant, GrantSubject},
+        Actor, Permission,
+    },
     messages,
     services::{
         access::{self, RoleInput},
@@ -889,5 +893,307 @@ async fn the_audit_filter_offers_every_audited_type_and_filters_by_each() -> Tes
         Err(Error::Forbidden)
     );
     assert_eq!(audit::record_types(None), Err(Error::Unauthenticated));
+    Ok(())
+}
+
+/// Each role's permissions, as the roles list shows them.
+async fn permissions_by_role(
+    db: &Db,
+    by: &Actor,
+) -> BoxResult<BTreeMap<i64, BTreeSet<Permission>>> {
+    Ok(access::list_roles(db, Some(by))
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.permissions.into_iter().collect()))
+        .collect())
+}
+
+/// `set` with `item` added, or removed when present: one check box clicked.
+fn toggled<T: Ord + Copy>(set: &BTreeSet<T>, item: T) -> BTreeSet<T> {
+    let mut next = set.clone();
+    if !next.remove(&item) {
+        next.insert(item);
+    }
+    next
+}
+
+/// What an offer should say, given what `policy::may_grant` says of the save.
+fn as_offered(outcome: Result<(), Error>) -> Option<String> {
+    match outcome {
+        Ok(()) => None,
+        Err(Error::Validation(fields)) => fields.get("form").cloned(),
+        Err(other) => Some(format!("{other:?}")),
+    }
+}
+
+/// What a save of an offered (`None`) or withheld choice should get.
+fn as_saved(withheld: &Option<String>) -> Result<(), Error> {
+    match withheld {
+        None => Ok(()),
+        Some(message) => Err(Error::field("form", message.clone())),
+    }
+}
+
+#[tokio::test]
+async fn the_access_forms_offer_exactly_the_grants_a_save_accepts() -> TestResult {
+    use Permission::{AdminRoles, AdminUsers, CustomersRead, OrdersRead, StockAdjust};
+    let (test_db, root) = with_admin().await?;
+    let db = &test_db.conn;
+    let admin_role = role_id(db, BuiltinRole::Admin).await?;
+    let held = [AdminUsers, AdminRoles, CustomersRead, OrdersRead];
+    let partial = new_role(db, &root, "Partial admin", &held).await?;
+    let within = new_role(db, &root, "Customers only", &[CustomersRead]).await?;
+    let empty = new_role(db, &root, "Empty", &[]).await?;
+    let beyond = new_role(db, &root, "Orders and stock", &[OrdersRead, StockAdjust]).await?;
+    let mallory = new_user(db, &root, "mallory@example.com", vec![partial]).await?;
+    let victor = new_user(db, &root, "victor@example.com", vec![within]).await?;
+    let boss = new_user(db, &root, "boss@example.com", vec![admin_role]).await?;
+    let attacker = actor(db, mallory).await?;
+    let by = Some(&attacker);
+    let by_role = permissions_by_role(db, &root).await?;
+    let perms_of = |ids: &BTreeSet<i64>| -> BTreeSet<Permission> {
+        ids.iter()
+            .filter_map(|id| by_role.get(id))
+            .flatten()
+            .copied()
+            .collect()
+    };
+
+    // A user's roles: a new user, one within reach, one beyond, themselves.
+    let subjects = [
+        (None, ""),
+        (Some(victor), "victor@example.com"),
+        (Some(boss), "boss@example.com"),
+        (Some(mallory), "mallory@example.com"),
+    ];
+    let mut offered: BTreeMap<Option<i64>, Vec<(i64, Option<String>)>> = BTreeMap::new();
+    for (subject, email) in subjects {
+        let theirs: BTreeSet<i64> = match subject {
+            Some(id) => role_ids_of(&users::get(db, Some(&root), id).await?)
+                .into_iter()
+                .collect(),
+            None => BTreeSet::new(),
+        };
+        let offers = access::role_offers(db, by, subject).await?;
+        assert_eq!(
+            offers.iter().map(|o| o.choice.0).collect::<BTreeSet<_>>(),
+            by_role.keys().copied().collect::<BTreeSet<_>>(),
+            "every role is shown for {subject:?}"
+        );
+        for offer in &offers {
+            let role = offer.choice.0;
+            let next = toggled(&theirs, role);
+            let grant = Grant {
+                subject: GrantSubject::User,
+                before: perms_of(&theirs),
+                after: perms_of(&next),
+                own: subject == Some(mallory),
+            };
+            let what = format!("role {} for {subject:?}", offer.choice.1);
+            assert_eq!(
+                offer.withheld,
+                as_offered(policy::may_grant(&attacker.permissions, &grant)),
+                "{what}"
+            );
+            assert_eq!(offer.grantable(), offer.withheld.is_none(), "{what}");
+            // The save that ticks or unticks it alone, then back as it was.
+            let saved = match subject {
+                Some(id) => {
+                    let roles = next.iter().copied().collect();
+                    users::update(db, by, id, &patch(email, roles)).await
+                }
+                None => {
+                    let new = NewUser {
+                        email: format!("new-{role}@example.com"),
+                        name: "New".into(),
+                        password: Some(PASSWORD.into()),
+                        role_ids: vec![role],
+                    };
+                    users::create(db, by, &new).await.map(|_| ())
+                }
+            };
+            assert_eq!(saved, as_saved(&offer.withheld), "saving {what}");
+            if let Some(id) = subject {
+                let roles = theirs.iter().copied().collect();
+                users::update(db, Some(&root), id, &patch(email, roles)).await?;
+            }
+        }
+        offered.insert(
+            subject,
+            offers
+                .into_iter()
+                .map(|o| (o.choice.0, o.withheld))
+                .collect(),
+        );
+    }
+    // Within reach: what the attacker holds, given or taken; nothing more.
+    let beyond_own = Some(messages::GRANT_BEYOND_OWN.to_owned());
+    for subject in [None, Some(victor)] {
+        let says = |role: i64| {
+            offered[&subject]
+                .iter()
+                .find(|(id, _)| *id == role)
+                .map(|(_, withheld)| withheld.clone())
+        };
+        for grantable in [partial, within, empty] {
+            assert_eq!(says(grantable), Some(None), "{grantable} for {subject:?}");
+        }
+        for withheld in [admin_role, beyond] {
+            assert_eq!(says(withheld), Some(beyond_own.clone()), "{subject:?}");
+        }
+    }
+    // Someone holding more, and themselves: shown, none changeable.
+    for (subject, message) in [
+        (boss, messages::USER_BEYOND_OWN),
+        (mallory, messages::OWN_ROLES),
+    ] {
+        assert!(offered[&Some(subject)]
+            .iter()
+            .all(|(_, withheld)| withheld.as_deref() == Some(message)));
+    }
+
+    // A role's matrix: a new role, one within reach, one beyond, their own.
+    for (subject, own) in [
+        (None, false),
+        (Some(within), false),
+        (Some(admin_role), false),
+        (Some(partial), true),
+    ] {
+        let before = subject
+            .and_then(|id| by_role.get(&id).cloned())
+            .unwrap_or_default();
+        let offers = access::permission_offers(db, by, subject).await?;
+        assert_eq!(
+            offers.iter().map(|o| o.choice).collect::<Vec<_>>(),
+            Permission::ALL.to_vec()
+        );
+        for offer in &offers {
+            let after = toggled(&before, offer.choice);
+            let grant = Grant {
+                subject: GrantSubject::Role,
+                before: before.clone(),
+                after: after.clone(),
+                own,
+            };
+            let what = format!("{:?} on {subject:?}", offer.choice);
+            assert_eq!(
+                offer.withheld,
+                as_offered(policy::may_grant(&attacker.permissions, &grant)),
+                "{what}"
+            );
+            let after: Vec<Permission> = after.into_iter().collect();
+            let saved = match subject {
+                Some(id) => access::set_role_permissions(db, by, id, &after).await,
+                None => {
+                    let input = RoleInput {
+                        name: format!("New {}", offer.choice.code()),
+                        description: String::new(),
+                    };
+                    access::create_role(db, by, &input, &after)
+                        .await
+                        .map(|_| ())
+                }
+            };
+            assert_eq!(saved, as_saved(&offer.withheld), "saving {what}");
+            if let Some(id) = subject {
+                let back: Vec<Permission> = before.iter().copied().collect();
+                access::set_role_permissions(db, Some(&root), id, &back).await?;
+            }
+        }
+        let grantable: BTreeSet<Permission> = offers
+            .iter()
+            .filter(|o| o.grantable())
+            .map(|o| o.choice)
+            .collect();
+        let expected: BTreeSet<Permission> = match subject {
+            Some(id) if id == admin_role || id == partial => BTreeSet::new(),
+            _ => held.into_iter().collect(),
+        };
+        assert_eq!(grantable, expected, "{subject:?}");
+    }
+
+    // An offer is advice: a save is judged afresh. Demoted after the form
+    // loaded, the attacker may no longer take victor's role away, and the
+    // form now says so.
+    let before_demotion = access::role_offers(db, by, Some(victor)).await?;
+    assert!(before_demotion
+        .iter()
+        .any(|o| o.choice.0 == within && o.grantable()));
+    access::set_role_permissions(db, Some(&root), partial, &[AdminUsers]).await?;
+    assert_eq!(
+        users::update(db, by, victor, &patch("victor@example.com", vec![])).await,
+        Err(Error::field("form", messages::USER_BEYOND_OWN))
+    );
+    let after_demotion = access::role_offers(db, by, Some(victor)).await?;
+    assert!(after_demotion
+        .iter()
+        .all(|o| o.withheld.as_deref() == Some(messages::USER_BEYOND_OWN)));
+    assert_eq!(
+        role_ids_of(&users::get(db, Some(&root), victor).await?),
+        vec![within]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_access_offers_need_the_forms_permission_and_an_existing_record() -> TestResult {
+    let (test_db, root) = with_admin().await?;
+    let db = &test_db.conn;
+    let ann = user_with(db, &root, "ann@example.com", BuiltinRole::Sales).await?;
+    let ann_actor = actor(db, ann).await?;
+    assert_eq!(
+        access::role_offers(db, None, None).await,
+        Err(Error::Unauthenticated)
+    );
+    assert_eq!(
+        access::permission_offers(db, None, None).await,
+        Err(Error::Unauthenticated)
+    );
+    assert_eq!(
+        access::role_offers(db, Some(&ann_actor), Some(ann)).await,
+        Err(Error::Forbidden)
+    );
+    assert_eq!(
+        access::permission_offers(db, Some(&ann_actor), None).await,
+        Err(Error::Forbidden)
+    );
+    for missing in [0, -1, i64::MIN, i64::MAX, 999_999] {
+        assert_eq!(
+            access::role_offers(db, Some(&root), Some(missing)).await,
+            Err(Error::NotFound),
+            "user {missing}"
+        );
+        assert_eq!(
+            access::permission_offers(db, Some(&root), Some(missing)).await,
+            Err(Error::NotFound),
+            "role {missing}"
+        );
+    }
+    // A full administrator may give anyone else any role, never change their own.
+    let for_ann = access::role_offers(db, Some(&root), Some(ann)).await?;
+    assert!(!for_ann.is_empty() && for_ann.iter().all(|o| o.grantable()));
+    let own = access::role_offers(db, Some(&root), Some(root.user_id)).await?;
+    assert!(own
+        .iter()
+        .all(|o| o.withheld.as_deref() == Some(messages::OWN_ROLES)));
+    let admin_role = role_id(db, BuiltinRole::Admin).await?;
+    let own_role = access::permission_offers(db, Some(&root), Some(admin_role)).await?;
+    assert!(own_role
+        .iter()
+        .all(|o| o.withheld.as_deref() == Some(messages::OWN_ROLE)));
+    // An actor limited to fewer permissions than their roles give (as an
+    // API token is) is offered only what the limit leaves.
+    let mut limited = root.clone();
+    limited.permissions = BTreeSet::from([Permission::AdminUsers, Permission::AdminRoles]);
+    let grantable: BTreeSet<Permission> = access::permission_offers(db, Some(&limited), None)
+        .await?
+        .into_iter()
+        .filter(|o| o.grantable())
+        .map(|o| o.choice)
+        .collect();
+    assert_eq!(grantable, limited.permissions);
+    let sales = role_id(db, BuiltinRole::Sales).await?;
+    let roles = access::role_offers(db, Some(&limited), None).await?;
+    assert!(roles.iter().any(|o| o.choice.0 == sales && !o.grantable()));
     Ok(())
 }

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 use super::types::{
-    AuditEventView, AuditQuery, Created, PageView, PermissionView, RoleDetail, RoleInput, RoleView,
-    UserInput, UserSummary,
+    AuditEventView, AuditQuery, Created, PageView, PermissionView, RoleChoice, RoleDetail,
+    RoleInput, RoleView, UserInput, UserSummary,
 };
 use crate::error::AppError;
 
@@ -169,6 +169,27 @@ pub async fn reset_user_password(id: i64, password: Option<String>) -> Result<Cr
     })
 }
 
+/// The roles a user's form offers (`user_id` `None` for a new user), each
+/// with why the signed-in user may not change it, if so. Needs `admin.users`.
+#[server(endpoint = "admin/users/role_choices")]
+pub async fn role_choices(user_id: Option<i64>) -> Result<Vec<RoleChoice>, AppError> {
+    let state = crate::ssr::state()?;
+    let offers = tandem_domain::services::access::role_offers(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        user_id,
+    )
+    .await?;
+    Ok(offers
+        .into_iter()
+        .map(|offer| RoleChoice {
+            id: offer.choice.0,
+            name: offer.choice.1,
+            withheld: offer.withheld,
+        })
+        .collect())
+}
+
 /// Every role. Needs `admin.roles` or `admin.users`.
 #[server(endpoint = "admin/roles/list")]
 pub async fn list_roles() -> Result<Vec<RoleView>, AppError> {
@@ -259,18 +280,26 @@ pub async fn delete_role(id: i64) -> Result<(), AppError> {
     )
 }
 
-/// The permission catalogue. Needs `admin.roles`.
+/// The permission catalogue as a role's matrix offers it (`role_id` `None`
+/// for a new role), each with why the signed-in user may not change it, if
+/// so. Needs `admin.roles`.
 #[server(endpoint = "admin/permissions")]
-pub async fn permission_catalogue() -> Result<Vec<PermissionView>, AppError> {
-    let catalogue =
-        tandem_domain::services::access::permission_catalogue(crate::ssr::actor().as_ref())?;
-    Ok(catalogue
-        .iter()
-        .map(|p| PermissionView {
-            code: p.code().to_owned(),
-            area: p.area().key().to_owned(),
-            description_en: p.description_en().to_owned(),
-            description_zh: p.description_zh().to_owned(),
+pub async fn permission_catalogue(role_id: Option<i64>) -> Result<Vec<PermissionView>, AppError> {
+    let state = crate::ssr::state()?;
+    let offers = tandem_domain::services::access::permission_offers(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        role_id,
+    )
+    .await?;
+    Ok(offers
+        .into_iter()
+        .map(|offer| PermissionView {
+            code: offer.choice.code().to_owned(),
+            area: offer.choice.area().key().to_owned(),
+            description_en: offer.choice.description_en().to_owned(),
+            description_zh: offer.choice.description_zh().to_owned(),
+            withheld: offer.withheld,
         })
         .collect())
 }

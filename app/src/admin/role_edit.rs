@@ -15,6 +15,7 @@ use super::{
 use crate::{
     components::forms::{FieldError, FormErrors},
     i18n::*,
+    messages::localize,
 };
 
 /// Editing one role.
@@ -36,7 +37,11 @@ pub fn RoleEditPage() -> impl IntoView {
         move || (id(), rename.version().get(), save_matrix.version().get()),
         |(id, _, _)| api::get_role(id),
     );
-    let catalogue = Resource::new(|| (), |_| api::permission_catalogue());
+    // What the signed-in user may change on this role, judged afresh after each save.
+    let catalogue = Resource::new(
+        move || (id(), save_matrix.version().get()),
+        |(id, _)| api::permission_catalogue(Some(id)),
+    );
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let granted = RwSignal::new(BTreeSet::<String>::new());
@@ -138,10 +143,27 @@ pub fn RoleEditPage() -> impl IntoView {
 }
 
 /// Check boxes for every permission, grouped by area, with descriptions in
-/// the user's language.
+/// the user's language. A permission the signed-in user may not give or
+/// take, as the domain says, stays visible but disabled, with the reason as
+/// its title and above the matrix.
 #[component]
 fn Matrix(all: Vec<PermissionView>, granted: RwSignal<BTreeSet<String>>) -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let mut reasons: Vec<String> = Vec::new();
+    for reason in all.iter().filter_map(|p| p.withheld.as_deref()) {
+        let reason = localize(reason, locale);
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
+    let hint = (!reasons.is_empty()).then(|| {
+        view! {
+            <p class="muted small" data-testid="withheld-hint">
+                {t!(i18n, admin.withheld_hint)} " " {reasons.join(" ")}
+            </p>
+        }
+    });
     let mut areas: Vec<(String, Vec<PermissionView>)> = Vec::new();
     for permission in all {
         match areas.last_mut() {
@@ -149,7 +171,7 @@ fn Matrix(all: Vec<PermissionView>, granted: RwSignal<BTreeSet<String>>) -> impl
             _ => areas.push((permission.area.clone(), vec![permission])),
         }
     }
-    areas
+    let matrix = areas
         .into_iter()
         .map(|(area, list)| {
             view! {
@@ -162,9 +184,12 @@ fn Matrix(all: Vec<PermissionView>, granted: RwSignal<BTreeSet<String>>) -> impl
                             let code = code.clone();
                             move || granted.read().contains(&code)
                         };
+                        let withheld = p.withheld.as_deref().map(|reason| localize(reason, locale));
+                        let disabled = withheld.is_some();
                         view! {
-                            <div class="check">
+                            <div class="check" title=withheld>
                                 <input type="checkbox" id=input_id.clone() data-permission=code.clone()
+                                    disabled=disabled
                                     prop:checked=checked
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
@@ -181,7 +206,8 @@ fn Matrix(all: Vec<PermissionView>, granted: RwSignal<BTreeSet<String>>) -> impl
                 </fieldset>
             }
         })
-        .collect_view()
+        .collect_view();
+    view! { {hint} {matrix} }
 }
 
 fn area_name(area: &str, i18n: I18nContext<Locale>) -> &'static str {

@@ -139,6 +139,21 @@ pub struct PermissionView {
     pub description_en: String,
     /// Chinese description.
     pub description_zh: String,
+    /// Why the signed-in user may not tick or untick it on this role (the
+    /// domain's refusal, in English); `None` when they may.
+    pub withheld: Option<String>,
+}
+
+/// A role as a user's form offers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChoice {
+    /// Key.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Why the signed-in user may not tick or untick it for this user (the
+    /// domain's refusal, in English); `None` when they may.
+    pub withheld: Option<String>,
 }
 
 /// Audit log filters.

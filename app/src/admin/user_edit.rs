@@ -8,35 +8,57 @@ use super::{api, types::UserInput, AdminTabs, UserState};
 use crate::{
     components::forms::{FieldError, FormErrors},
     i18n::*,
+    messages::localize,
 };
 
-/// Check boxes for the roles a user holds.
+/// Check boxes for the roles a user holds (`user` `None` on a new user's
+/// form). A role the signed-in user may not give or take, as the domain
+/// says, stays visible but disabled, with the reason as its title and under
+/// the boxes, so the form offers exactly what a save accepts.
 #[component]
-fn RolePicker(selected: RwSignal<Vec<i64>>) -> impl IntoView {
+fn RolePicker(selected: RwSignal<Vec<i64>>, user: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
-    let roles = Resource::new(|| (), |_| api::list_roles());
+    let roles = Resource::new(|| (), move |_| api::role_choices(user));
     view! {
         <fieldset class="field checks">
             <legend>{t!(i18n, admin.roles)}</legend>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || roles.get().map(|result| result.map(|list| list.into_iter().map(|role| {
-                    let id = role.id;
-                    let input_id = format!("role-{id}");
-                    view! {
-                        <div class="check">
-                            <input type="checkbox" id=input_id.clone()
-                                prop:checked=move || selected.read().contains(&id)
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    selected.update(|ids| {
-                                        ids.retain(|r| *r != id);
-                                        if on { ids.push(id); }
-                                    });
-                                }/>
-                            <label for=input_id>{role.name}</label>
-                        </div>
+                {move || roles.get().map(|result| result.map(|list| {
+                    let locale = i18n.get_locale();
+                    let mut reasons: Vec<String> = Vec::new();
+                    for reason in list.iter().filter_map(|role| role.withheld.as_deref()) {
+                        let reason = localize(reason, locale);
+                        if !reasons.contains(&reason) {
+                            reasons.push(reason);
+                        }
                     }
-                }).collect_view()))}
+                    let boxes = list.into_iter().map(|role| {
+                        let id = role.id;
+                        let input_id = format!("role-{id}");
+                        let withheld = role.withheld.as_deref().map(|reason| localize(reason, locale));
+                        let disabled = withheld.is_some();
+                        view! {
+                            <div class="check" title=withheld>
+                                <input type="checkbox" id=input_id.clone() disabled=disabled
+                                    prop:checked=move || selected.read().contains(&id)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        selected.update(|ids| {
+                                            ids.retain(|r| *r != id);
+                                            if on { ids.push(id); }
+                                        });
+                                    }/>
+                                <label for=input_id>{role.name}</label>
+                            </div>
+                        }
+                    }).collect_view();
+                    let hint = (!reasons.is_empty()).then(|| view! {
+                        <p class="muted small" data-testid="withheld-hint">
+                            {t!(i18n, admin.withheld_hint)} " " {reasons.join(" ")}
+                        </p>
+                    });
+                    view! { {boxes} {hint} }
+                }))}
             </Transition>
         </fieldset>
     }
@@ -108,7 +130,7 @@ pub fn NewUserPage() -> impl IntoView {
                             <p class="muted small">{t!(i18n, admin.password_hint)}</p>
                             <FieldError errors field="password"/>
                         </div>
-                        <RolePicker selected=roles/>
+                        <RolePicker selected=roles user=None/>
                         <FieldError errors field="roles"/>
                         <FormErrors errors field="form"/>
                         <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t!(i18n, admin.create_user)}</button>
@@ -198,7 +220,7 @@ pub fn UserEditPage() -> impl IntoView {
                                     <input id="edit-name" class="input" type="text" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                                     <FieldError errors field="name"/>
                                 </div>
-                                <RolePicker selected=roles/>
+                                <RolePicker selected=roles user=Some(u.id)/>
                                 <FormErrors errors field="form"/>
                                 <Show when=move || matches!(update.value().get(), Some(Ok(())))>
                                     <p class="notice" role="status">{t!(i18n, common.saved)}</p>

@@ -841,7 +841,8 @@ pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
             id: n.id,
             kind: n.kind,
             title: n.title,
-            link: n.link,
+            // The domain blanks the link of a record the reader may not open.
+            link: (!n.link.is_empty()).then_some(n.link),
             at: crate::ssr::local_time(n.created_at),
             read: n.read_at.is_some(),
         })

@@ -105,10 +105,20 @@ pub fn NotificationsPage() -> impl IntoView {
                     <ul class="plain-list" data-testid="notifications">
                         {rows.into_iter().map(|n| {
                             let id = n.id;
+                            let title = if n.title.is_empty() {
+                                t_string!(i18n, money.note_unavailable).to_owned()
+                            } else {
+                                n.title.clone()
+                            };
+                            // A record the reader may no longer open: its kind and time, no link.
+                            let subject = match n.link.clone() {
+                                Some(link) => view! { <a href=link>{title}</a> }.into_any(),
+                                None => view! { <span class="muted" data-testid="note-unavailable">{title}</span> }.into_any(),
+                            };
                             view! {
                                 <li class=if n.read { "muted" } else { "" }>
                                     <span class="badge">{notification_label(&n.kind, i18n)}</span> " "
-                                    <a href=n.link.clone()>{n.title.clone()}</a>
+                                    {subject}
                                     " · " <span class="small">{n.at.clone()}</span>
                                     {(!n.read).then(|| view! {
                                         " " <button type="button" class="btn btn-link" on:click=move |_| { read.dispatch(api::MarkNotificationsRead { id: Some(id) }); }>{t!(i18n, money.mark_read)}</button>

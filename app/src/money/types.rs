@@ -347,10 +347,10 @@ pub struct NotificationView {
     pub id: i64,
     /// Kind.
     pub kind: String,
-    /// Title.
+    /// Title; empty when the reader may no longer open its record.
     pub title: String,
-    /// Link.
-    pub link: String,
+    /// Link to its record; `None` when the reader may no longer open it.
+    pub link: Option<String>,
     /// When, local time.
     pub at: String,
     /// Read.
