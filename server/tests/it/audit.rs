@@ -5,9 +5,7 @@ use axum::{
     body::Body,
     http::{header, Request, StatusCode},
 };
-use http_body_util::BodyExt;
 use tandem_domain::services::audit::RECORD_TYPES;
-use tower::ServiceExt;
 
 use crate::{
     support::{BoxResult, TestApp, ADMIN_EMAIL, PASSWORD},
@@ -40,10 +38,9 @@ async fn the_record_type_filter_offers_every_audited_type_in_both_languages() ->
             .header(header::ACCEPT_LANGUAGE, accept)
             .header(header::COOKIE, cookie.as_str())
             .body(Body::empty())?;
-        let response = app.router.clone().oneshot(request).await?;
-        assert_eq!(response.status(), StatusCode::OK, "{locale}");
-        let body =
-            String::from_utf8_lossy(&response.into_body().collect().await?.to_bytes()).into_owned();
+        let (status, _, bytes) = crate::support::answer(&app.router, request).await?;
+        assert_eq!(status, StatusCode::OK, "{locale}");
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         for kind in RECORD_TYPES {
             let label = labels
                 .get(*kind)

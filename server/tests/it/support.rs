@@ -56,6 +56,30 @@ pub async fn admin_and_demo() -> BoxResult<TestDb> {
     .await
 }
 
+/// Longest a test waits for one whole answer (headers and body). The
+/// slowest request of the suite takes a few seconds; past this the request
+/// is stuck, and the test fails naming it instead of holding up the run.
+pub const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Sends `request` to `router` and reads the whole answer, within
+/// [`ANSWER_WITHIN`].
+pub async fn answer(
+    router: &Router,
+    request: Request<Body>,
+) -> BoxResult<(StatusCode, HeaderMap, axum::body::Bytes)> {
+    let what = format!("{} {}", request.method(), request.uri());
+    let exchange = async {
+        let response = router.clone().oneshot(request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await?.to_bytes();
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>((status, headers, bytes))
+    };
+    tokio::time::timeout(ANSWER_WITHIN, exchange)
+        .await
+        .map_err(|_| format!("{what} did not answer within {ANSWER_WITHIN:?}"))?
+}
+
 pub struct TestApp {
     pub router: Router,
     pub db: TestDb,
@@ -144,14 +168,8 @@ impl TestApp {
         if let Some(content_type) = content_type {
             request = request.header(header::CONTENT_TYPE, content_type);
         }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::from(body.to_owned()))?)
-            .await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await?.to_bytes();
+        let request = request.body(Body::from(body.to_owned()))?;
+        let (status, headers, bytes) = answer(&self.router, request).await?;
         Ok(Reply {
             status,
             headers,
@@ -183,14 +201,8 @@ impl TestApp {
         if let Some(key) = idempotency_key {
             request = request.header("Idempotency-Key", key);
         }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::from(body.unwrap_or_default().to_owned()))?)
-            .await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await?.to_bytes();
+        let request = request.body(Body::from(body.unwrap_or_default().to_owned()))?;
+        let (status, headers, bytes) = answer(&self.router, request).await?;
         Ok(Reply {
             status,
             headers,
