@@ -12,7 +12,10 @@
 //! (token, key) until the first commits (then replays its answer) or rolls
 //! back (then runs itself). A failed request rolls its key back with
 //! everything else, so a retry runs again, after the client fixed the input
-//! or the stock came in. Answers are kept for a day.
+//! or the stock came in; the one refusal that still keeps a change (a
+//! confirmation waiting for an approval notes the request for one) commits
+//! like a success, its key keeping the refusal. So every request that
+//! committed keeps its answer. Answers are kept for a day.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{

@@ -1163,6 +1163,19 @@ pub async fn get(
     id: i64,
 ) -> Result<InvoiceDetail> {
     let invoice = find_in_scope(db, actor, id).await?;
+    detail_of(db, invoice).await
+}
+
+/// The detail of an invoice the caller already holds: the one [`get`] found
+/// in scope, or the one a write ([`raise`], [`cancel`]) returned, completed
+/// in that write's own transaction. It checks no permission itself: the
+/// read's or the write's own check stood for it, so a caller who may write
+/// invoices but not read them still gets what it wrote.
+pub async fn detail_of(
+    db: &impl ConnectionTrait,
+    invoice: invoices::Model,
+) -> Result<InvoiceDetail> {
+    let id = invoice.id;
     let lines = invoice_lines::Entity::find()
         .filter(invoice_lines::Column::InvoiceId.eq(id))
         .order_by_asc(invoice_lines::Column::Id)

@@ -244,17 +244,26 @@ async fn transition(
     Ok(done.rows_affected == 1)
 }
 
-/// Qualifies a new lead.
-pub async fn qualify(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) -> Result<()> {
+/// Qualifies a new lead; returns it qualified (qualifying it again changes
+/// nothing).
+pub async fn qualify(
+    db: &impl crate::db::Tx,
+    actor: Option<&Actor>,
+    id: i64,
+) -> Result<leads::Model> {
     let actor = policy::require(actor, Permission::LeadsWrite)?;
     let txn = db.begin().await?;
     let before = get(&txn, Some(actor), id).await?;
     if before.status == "qualified" {
-        return Ok(());
+        return Ok(before);
     }
     if !transition(&txn, id, &["new"], "qualified", "").await? {
         return Err(Error::Conflict(crate::messages::LEAD_NOT_NEW.into()));
     }
+    let after = leads::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
     audit::record(
         &txn,
         Who::Actor(actor),
@@ -264,7 +273,7 @@ pub async fn qualify(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(after)
 }
 
 /// Disqualifies a new or qualified lead, with a reason.

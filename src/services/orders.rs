@@ -571,7 +571,8 @@ impl Approval {
         self.over_credit || self.over_discount || self.over_tax
     }
 
-    /// The message refusing a confirmation without approval.
+    /// The message refusing a confirmation without approval (one of
+    /// `APPROVAL_REFUSALS`, which [`awaits_approval`] knows).
     pub fn message(&self) -> &'static str {
         match (self.over_credit, self.over_discount, self.over_tax) {
             (true, true, false) => messages::NEEDS_APPROVAL_BOTH,
@@ -597,6 +598,24 @@ impl Approval {
         }
         parts.join(",")
     }
+}
+
+/// Every message of [`Approval::message`].
+const APPROVAL_REFUSALS: [&str; 5] = [
+    messages::NEEDS_APPROVAL_BOTH,
+    messages::NEEDS_APPROVAL_CREDIT,
+    messages::NEEDS_APPROVAL_TAX,
+    messages::NEEDS_APPROVAL_SEVERAL,
+    messages::NEEDS_APPROVAL_DISCOUNT,
+];
+
+/// Whether `err` is [`confirm`] refusing a quote that waits for an
+/// approval. That refusal is not a failure that left nothing behind: before
+/// answering it, `confirm` noted the request for an approval (so approvers
+/// find the quote), and a caller that runs `confirm` inside a transaction
+/// of its own (the REST API) must commit that note with the refusal.
+pub fn awaits_approval(err: &Error) -> bool {
+    matches!(err, Error::Conflict(message) if APPROVAL_REFUSALS.contains(&message.as_str()))
 }
 
 /// The discount above which an order needs an approval, basis points.
@@ -716,8 +735,10 @@ pub struct Confirmed {
 
 /// Confirms a quote: checks the credit limit and the discount threshold
 /// (refused without an approval unless the actor may approve, which then
-/// records them as the approver), then reserves each line in the order's
-/// warehouse, as much as is available. A repeated confirm changes nothing.
+/// records them as the approver; the refusal notes the request for an
+/// approval, see [`awaits_approval`]), then reserves each line in the
+/// order's warehouse, as much as is available. A repeated confirm changes
+/// nothing.
 pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) -> Result<Confirmed> {
     let actor = policy::require(actor, Permission::OrdersConfirm)?;
     let txn = db.begin().await?;
@@ -1191,6 +1212,19 @@ pub struct OrderDetail {
 /// One order in the actor's scope, with lines, availability and shipments.
 pub async fn get(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<OrderDetail> {
     let order = in_scope(db, actor, id).await?;
+    detail_of(db, order).await
+}
+
+/// The detail of an order the caller already holds: the one [`get`] found
+/// in scope, or the one a write ([`create`], [`confirm`], [`cancel`])
+/// returned, completed in that write's own transaction. It checks no
+/// permission itself: the read's or the write's own check stood for it, so
+/// a caller who may write an order but not read it still gets what it wrote.
+pub async fn detail_of(
+    db: &impl ConnectionTrait,
+    order: sales_orders::Model,
+) -> Result<OrderDetail> {
+    let id = order.id;
     let customer = customers::Entity::find_by_id(order.customer_id)
         .one(db)
         .await?
@@ -1490,4 +1524,30 @@ pub async fn preview(
         tax_minor: tax,
         total_minor: subtotal + tax,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_approval_refusal_is_known_as_one_and_nothing_else_is() {
+        for bits in 1..8_u8 {
+            let approval = Approval {
+                over_credit: bits & 1 != 0,
+                over_discount: bits & 2 != 0,
+                over_tax: bits & 4 != 0,
+                ..Approval::default()
+            };
+            let refused = Error::Conflict(approval.message().into());
+            assert!(awaits_approval(&refused), "{bits:03b}");
+        }
+        for other in [
+            Error::Conflict(messages::ORDER_CANCELLED.into()),
+            Error::Forbidden,
+            Error::NotFound,
+        ] {
+            assert!(!awaits_approval(&other), "{other:?}");
+        }
+    }
 }

@@ -1100,6 +1100,20 @@ pub async fn get(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> R
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
+    detail_of(db, order).await
+}
+
+/// The detail of a purchase order the caller already holds: the one [`get`]
+/// found, or the one a write ([`create`], [`send`], [`cancel`],
+/// [`receive`]) returned, completed in that write's own transaction. It
+/// checks no permission itself: the read's or the write's own check stood
+/// for it, so a caller who may write or receive purchase orders but not read
+/// them still gets what it wrote.
+pub async fn detail_of(
+    db: &impl ConnectionTrait,
+    order: purchase_orders::Model,
+) -> Result<PoDetail> {
+    let id = order.id;
     let supplier = suppliers::Entity::find_by_id(order.supplier_id)
         .one(db)
         .await?

@@ -451,6 +451,31 @@ pub async fn get(
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
+    detail_with(db, shipment, order).await
+}
+
+/// The detail of a shipment a write ([`create`], [`ship`], [`cancel`])
+/// returned, completed in that write's own transaction. It checks no
+/// permission itself: the write's own check stood for it, so a caller who
+/// may write shipments but not read them still gets what it wrote.
+pub async fn detail_of(
+    db: &impl ConnectionTrait,
+    shipment: shipments::Model,
+) -> Result<ShipmentDetail> {
+    let order = sales_orders::Entity::find_by_id(shipment.order_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    detail_with(db, shipment, order).await
+}
+
+/// A shipment's detail, given its order.
+async fn detail_with(
+    db: &impl ConnectionTrait,
+    shipment: shipments::Model,
+    order: sales_orders::Model,
+) -> Result<ShipmentDetail> {
+    let id = shipment.id;
     let customer = customers::Entity::find_by_id(order.customer_id)
         .one(db)
         .await?

@@ -505,10 +505,8 @@ pub async fn lead_duplicates(
 #[server(endpoint = "leads/qualify", input = Json)]
 pub async fn qualify_lead(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::services::leads::qualify(&state.db, crate::ssr::actor().as_ref(), id)
-            .await?,
-    )
+    tandem_domain::services::leads::qualify(&state.db, crate::ssr::actor().as_ref(), id).await?;
+    Ok(())
 }
 
 /// Disqualifies a lead with a reason. Needs `leads.write`.

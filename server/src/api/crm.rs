@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{
     extract::{Body, Caller, Id, Params, Txn},
     problem::ApiResult,
-    window, List,
+    window, List, Written,
 };
 
 /// A lead: someone who may become a customer.
@@ -158,7 +158,7 @@ pub async fn create_lead(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<LeadIn>,
-) -> ApiResult<(StatusCode, Json<Lead>)> {
+) -> ApiResult<Written<Lead>> {
     let input = LeadInput {
         name: input.name,
         company: input.company,
@@ -169,7 +169,7 @@ pub async fn create_lead(
         owner_id: input.owner_id,
     };
     let created = leads::create(&*txn, caller.actor(), &input).await?;
-    Ok((StatusCode::CREATED, Json(created.into())))
+    Ok(Written::created(created.into()))
 }
 
 /// One lead.
@@ -190,9 +190,9 @@ pub async fn get_lead(
 #[utoipa::path(post, path = "/leads/{id}/qualify", tag = "leads",
     params(("id" = i64, Path, description = "Lead id")),
     responses((status = 200, description = "The qualified lead", body = Lead)))]
-pub async fn qualify_lead(Txn(txn): Txn, caller: Caller, Id(id): Id) -> ApiResult<Json<Lead>> {
-    leads::qualify(&*txn, caller.actor(), id).await?;
-    Ok(Json(leads::get(&*txn, caller.actor(), id).await?.into()))
+pub async fn qualify_lead(Txn(txn): Txn, caller: Caller, Id(id): Id) -> ApiResult<Written<Lead>> {
+    let qualified = leads::qualify(&*txn, caller.actor(), id).await?;
+    Ok(Written::changed(qualified.into()))
 }
 
 /// A sales opportunity.
@@ -348,7 +348,7 @@ pub async fn create_opportunity(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<OpportunityIn>,
-) -> ApiResult<(StatusCode, Json<Opportunity>)> {
+) -> ApiResult<Written<Opportunity>> {
     let input = OpportunityInput {
         customer_id: input.customer_id,
         contact_id: input.contact_id,
@@ -361,7 +361,7 @@ pub async fn create_opportunity(
         owner_id: input.owner_id,
     };
     let created = opportunities::create(&*txn, caller.actor(), &input).await?;
-    Ok((StatusCode::CREATED, Json(created.into())))
+    Ok(Written::created(created.into()))
 }
 
 /// One opportunity.
@@ -404,7 +404,7 @@ pub async fn move_opportunity(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<StageIn>,
-) -> ApiResult<Json<Opportunity>> {
+) -> ApiResult<Written<Opportunity>> {
     let moved = opportunities::move_stage(
         &*txn,
         caller.actor(),
@@ -414,7 +414,7 @@ pub async fn move_opportunity(
         &input.lost_reason,
     )
     .await?;
-    Ok(Json(moved.into()))
+    Ok(Written::changed(moved.into()))
 }
 
 /// A call, email, meeting, task or note.
@@ -560,7 +560,7 @@ pub async fn create_activity(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<ActivityIn>,
-) -> ApiResult<(StatusCode, Json<Activity>)> {
+) -> ApiResult<Written<Activity>> {
     let input = ActivityInput {
         kind: input.kind,
         subject: input.subject,
@@ -573,7 +573,7 @@ pub async fn create_activity(
         owner_id: input.owner_id,
     };
     let created = activities::create(&*txn, caller.actor(), &input).await?;
-    Ok((StatusCode::CREATED, Json(created.into())))
+    Ok(Written::created(created.into()))
 }
 
 /// Marks an activity done (`activities.write`).
@@ -584,10 +584,7 @@ pub async fn complete_activity(
     Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
-) -> ApiResult<Json<Activity>> {
-    Ok(Json(
-        activities::complete(&*txn, caller.actor(), id)
-            .await?
-            .into(),
-    ))
+) -> ApiResult<Written<Activity>> {
+    let completed = activities::complete(&*txn, caller.actor(), id).await?;
+    Ok(Written::changed(completed.into()))
 }

@@ -1,6 +1,6 @@
 //! `/customers`: the CRM's customers and their contacts.
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{
     extract::{Body, Caller, Id, Params, Txn},
     problem::{renamed, ApiResult},
-    window, List,
+    window, List, Written,
 };
 
 /// A customer.
@@ -217,11 +217,11 @@ pub async fn create(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<CustomerIn>,
-) -> ApiResult<(StatusCode, Json<Customer>)> {
+) -> ApiResult<Written<Customer>> {
     let created = service::create(&*txn, caller.actor(), &input.into())
         .await
         .map_err(|e| renamed(e, FIELDS))?;
-    Ok((StatusCode::CREATED, Json(created.into())))
+    Ok(Written::created(created.into()))
 }
 
 /// One customer.
@@ -249,11 +249,11 @@ pub async fn update(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<CustomerIn>,
-) -> ApiResult<Json<Customer>> {
+) -> ApiResult<Written<Customer>> {
     let updated = service::update(&*txn, caller.actor(), id, &input.into())
         .await
         .map_err(|e| renamed(e, FIELDS))?;
-    Ok(Json(updated.into()))
+    Ok(Written::changed(updated.into()))
 }
 
 /// A contact person of a company customer.
@@ -333,7 +333,7 @@ pub async fn add_contact(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<ContactIn>,
-) -> ApiResult<(StatusCode, Json<Contact>)> {
+) -> ApiResult<Written<Contact>> {
     let input = ContactInput {
         name: input.name,
         title: input.title,
@@ -341,5 +341,5 @@ pub async fn add_contact(
         phone: input.phone,
     };
     let added = service::add_contact(&*txn, caller.actor(), id, &input).await?;
-    Ok((StatusCode::CREATED, Json(added.into())))
+    Ok(Written::created(added.into()))
 }

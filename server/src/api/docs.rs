@@ -37,9 +37,12 @@ use super::{problem::Problem, BASE};
             given, never more than the owner holds. Lists return `data` in id order and a \
             `next_cursor` to pass as `after`. Errors are `application/problem+json`, with \
             `errors` naming the invalid fields. Money is an integer count of minor units with \
-            an ISO currency code. Write requests may send an `Idempotency-Key`: a repeat with \
-            the same key and request answers as the first time (with `Idempotent-Replayed: \
-            true`) and changes nothing again; keys are kept for 24 hours, per token.",
+            an ISO currency code. A write answers with the record it wrote (with its lines), \
+            the same whatever the token may read: a token that may write but not read a record \
+            never gets a 403 for a change that was made. Write requests may send an \
+            `Idempotency-Key`: a repeat with the same key and request answers as the first time \
+            (with `Idempotent-Replayed: true`) and changes nothing again; keys are kept for 24 \
+            hours, per token.",
         version = "1"
     ),
     servers((url = "/api/v1", description = "This server")),

@@ -41,8 +41,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 /// The transaction a write request runs in. The write middleware opens it
 /// and commits it together with the answer (and the request's
 /// `Idempotency-Key`), so a write handler passes it to the services and
-/// reads its answer back through it, never through the pools: what it does
-/// and what it answers are saved together or not at all.
+/// builds its answer (`super::Written`) through it, never through the
+/// pools: what it does and what it answers are saved together or not at all.
 #[derive(Clone, Debug)]
 pub struct Txn(pub Arc<DatabaseTransaction>);
 

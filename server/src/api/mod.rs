@@ -5,7 +5,8 @@
 //! services with the token's actor, so permissions and record scope are
 //! checked in the one place they always are. Errors are
 //! `application/problem+json`. Lists page with a cursor. Each write request
-//! is one transaction and may carry an `Idempotency-Key`. The OpenAPI document is generated from
+//! is one transaction and may carry an `Idempotency-Key`, and answers with
+//! what it wrote (`Written`). The OpenAPI document is generated from
 //! the handlers' annotations and served at `/api/v1/openapi.json`, with a
 //! Swagger UI (bundled in the binary, no CDN) at `/api/v1/docs/`.
 
@@ -86,18 +87,58 @@ fn tags(stored: &str) -> Vec<String> {
         .collect()
 }
 
-/// The answer to a write that was made: the record as the caller's read
-/// shows it or, for a caller who may write it but not read it (403), the
-/// record the write returned. A 403 after the change would tell the client
-/// that nothing happened, and its retry would make the change again.
-fn after_write<T, E: Into<Problem>>(
-    read: Result<T, E>,
-    written: impl FnOnce() -> T,
-) -> ApiResult<T> {
-    match read.map_err(Into::into) {
-        Err(problem) if problem.status == StatusCode::FORBIDDEN.as_u16() => Ok(written()),
-        other => other,
+/// The answer of every write, and the API's one rule for it: the record the
+/// write made or changed, built from what the domain service returned for
+/// that write (where a service returns the bare row, its `detail_of`
+/// completes it with its lines in the write's own transaction, checking no
+/// read permission). Never a read-back under the token's read permission:
+/// a token that may write a record but not read it gets the same answer as
+/// one that may do both, never a 403 for a change that was made (which
+/// would roll the change back and tell the client to make it again). Field
+/// rules stay the service's (a cost price only with `products.read_cost`).
+/// This answer is what an `Idempotency-Key` keeps (see [`transactional`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Written<T> {
+    status: StatusCode,
+    record: T,
+}
+
+impl<T> Written<T> {
+    /// A record the write created: 201.
+    fn created(record: T) -> Self {
+        Self {
+            status: StatusCode::CREATED,
+            record,
+        }
     }
+
+    /// A record the write changed (or found already changed): 200.
+    fn changed(record: T) -> Self {
+        Self {
+            status: StatusCode::OK,
+            record,
+        }
+    }
+}
+
+impl<T: Serialize> IntoResponse for Written<T> {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(self.record)).into_response()
+    }
+}
+
+/// Marks a refusal that still changed something the domain keeps (a
+/// confirmation refused for want of an approval notes the request for one,
+/// see `orders::awaits_approval` in the domain): the write middleware
+/// commits it like a success, the refusal kept as the key's answer.
+#[derive(Clone, Copy, Debug)]
+struct KeptRefusal;
+
+/// `problem` as an answer whose request still commits (see [`KeptRefusal`]).
+fn kept_refusal(problem: Problem) -> Response {
+    let mut response = problem.into_response();
+    response.extensions_mut().insert(KeptRefusal);
+    response
 }
 
 /// Reads a list's `after` and `limit`: the service's cursor and page size.
@@ -221,10 +262,11 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
 
 /// Middleware: every write request runs in one database transaction that
 /// the handler reaches through [`extract::Txn`]; it commits only if the
-/// answer is a success, together with that answer. With an
-/// `Idempotency-Key` the key is claimed in the same transaction, so a
-/// request runs once per key and token and a repeat gets the first
-/// (successful) answer again, marked `Idempotent-Replayed: true`. Because
+/// answer is a success (or a [`KeptRefusal`]), together with that answer.
+/// So whatever commits has its answer kept, and whatever answers an error
+/// commits nothing. With an `Idempotency-Key` the key is claimed in the
+/// same transaction, so a request runs once per key and token and a repeat
+/// gets the first answer again, marked `Idempotent-Replayed: true`. Because
 /// the key, the write and the answer commit together, a process killed
 /// half-way leaves no key behind that a retry would wait for, and no write
 /// without its answer. The request runs in a task of its own, so a client
@@ -341,7 +383,9 @@ async fn write(db: Db, mut request: Request, keyed: Option<Keyed>, next: Next) -
     };
     request.extensions_mut().insert(Txn(Arc::clone(&txn)));
     let response = next.run(request).await;
-    if !response.status().is_success() {
+    let commits =
+        response.status().is_success() || response.extensions().get::<KeptRefusal>().is_some();
+    if !commits {
         roll_back(txn).await;
         return response;
     }
@@ -391,15 +435,17 @@ fn server_error() -> Response {
     .into_response()
 }
 
-/// The first answer to a key, again.
+/// The first answer to a key, again (a kept refusal is a problem).
 fn replay(status: u16, body: String) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        problem::PROBLEM_JSON
+    };
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(REPLAYED, HeaderValue::from_static("true"));
     response
 }

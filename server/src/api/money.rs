@@ -1,9 +1,8 @@
 //! Fulfilment and money: `/shipments`, `/invoices` (and their payments),
 //! `/purchase-orders`.
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{extract::State, Json};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
 use tandem_domain::{
@@ -21,10 +20,9 @@ use tandem_domain::{
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    after_write,
     extract::{Body, Caller, Id, Params, Txn},
     problem::{renamed, ApiResult},
-    window, List,
+    window, List, Written,
 };
 
 /// A shipment of (part of) an order.
@@ -84,16 +82,6 @@ fn shipment_detail(d: ShipmentDetail) -> Shipment {
         lines: Some(lines),
         ..d.shipment.into()
     }
-}
-
-/// A shipment after a write, as the caller may see it (see [`after_write`]).
-async fn shipment_after(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    written: shipment_entity::Model,
-) -> ApiResult<Shipment> {
-    let read = shipments::get(db, caller.actor(), written.id).await;
-    after_write(read.map(shipment_detail), || written.into())
 }
 
 impl From<shipment_entity::Model> for Shipment {
@@ -188,13 +176,13 @@ pub struct ShipmentIn {
 /// Opens a shipment (to pick and pack) of an order's reserved goods
 /// (`shipments.write`).
 #[utoipa::path(post, path = "/shipments", tag = "shipments", request_body = ShipmentIn,
-    responses((status = 201, description = "The open shipment, with its lines", body = Shipment),
+    responses((status = 201, description = "The open shipment, with its lines (also to a token that may not read shipments)", body = Shipment),
         (status = 404, description = "No such order (or not in the owner's scope)")))]
 pub async fn create_shipment(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<ShipmentIn>,
-) -> ApiResult<(StatusCode, Json<Shipment>)> {
+) -> ApiResult<Written<Shipment>> {
     let lines: Vec<(i64, i64)> = input
         .lines
         .iter()
@@ -203,8 +191,8 @@ pub async fn create_shipment(
     let created = shipments::create(&*txn, caller.actor(), input.order_id, &lines)
         .await
         .map_err(|e| renamed(e, &[("line_id", "order_line_id")]))?;
-    let shipment = shipment_after(&*txn, &caller, created).await?;
-    Ok((StatusCode::CREATED, Json(shipment)))
+    let created = shipments::detail_of(&*txn, created).await?;
+    Ok(Written::created(shipment_detail(created)))
 }
 
 /// How a shipment leaves.
@@ -231,10 +219,11 @@ pub async fn ship_shipment(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<ShipIn>,
-) -> ApiResult<Json<Shipment>> {
+) -> ApiResult<Written<Shipment>> {
     let shipped =
         shipments::ship(&*txn, caller.actor(), id, &input.carrier, &input.tracking).await?;
-    shipment_after(&*txn, &caller, shipped).await.map(Json)
+    let shipped = shipments::detail_of(&*txn, shipped).await?;
+    Ok(Written::changed(shipment_detail(shipped)))
 }
 
 /// Cancels an open shipment (`shipments.write`); its quantities stay
@@ -246,9 +235,10 @@ pub async fn cancel_shipment(
     Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
-) -> ApiResult<Json<Shipment>> {
+) -> ApiResult<Written<Shipment>> {
     let cancelled = shipments::cancel(&*txn, caller.actor(), id).await?;
-    shipment_after(&*txn, &caller, cancelled).await.map(Json)
+    let cancelled = shipments::detail_of(&*txn, cancelled).await?;
+    Ok(Written::changed(shipment_detail(cancelled)))
 }
 
 /// A payment received.
@@ -412,16 +402,6 @@ fn invoice_detail(d: InvoiceDetail) -> Invoice {
     invoice(d.invoice, Some(payments))
 }
 
-/// An invoice after a write, as the caller may see it (see [`after_write`]).
-async fn invoice_after(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    written: invoice_entity::Model,
-) -> ApiResult<Invoice> {
-    let read = invoices::get(db, caller.actor(), written.id).await;
-    after_write(read.map(invoice_detail), || invoice(written, None))
-}
-
 /// What to invoice.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -438,13 +418,13 @@ pub struct InvoiceIn {
 /// today (UTC) and due after the customer's payment terms
 /// (`invoices.write`).
 #[utoipa::path(post, path = "/invoices", tag = "invoices", request_body = InvoiceIn,
-    responses((status = 201, description = "The invoice", body = Invoice),
+    responses((status = 201, description = "The invoice, with its payments (also to a token that may not read invoices)", body = Invoice),
         (status = 404, description = "No such order, or no such shipment of it")))]
 pub async fn raise_invoice(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<InvoiceIn>,
-) -> ApiResult<(StatusCode, Json<Invoice>)> {
+) -> ApiResult<Written<Invoice>> {
     let today = Utc::now().date_naive();
     let raised = invoices::raise(
         &*txn,
@@ -454,8 +434,8 @@ pub async fn raise_invoice(
         today,
     )
     .await?;
-    let raised = invoice_after(&*txn, &caller, raised).await?;
-    Ok((StatusCode::CREATED, Json(raised)))
+    let raised = invoices::detail_of(&*txn, raised).await?;
+    Ok(Written::created(invoice_detail(raised)))
 }
 
 /// Why a document is cancelled.
@@ -479,9 +459,10 @@ pub async fn cancel_invoice(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<ReasonIn>,
-) -> ApiResult<Json<Invoice>> {
+) -> ApiResult<Written<Invoice>> {
     let cancelled = invoices::cancel(&*txn, caller.actor(), id, &input.reason).await?;
-    invoice_after(&*txn, &caller, cancelled).await.map(Json)
+    let cancelled = invoices::detail_of(&*txn, cancelled).await?;
+    Ok(Written::changed(invoice_detail(cancelled)))
 }
 
 fn bank_transfer() -> String {
@@ -518,7 +499,7 @@ pub async fn pay_invoice(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<PaymentIn>,
-) -> ApiResult<(StatusCode, Json<Payment>)> {
+) -> ApiResult<Written<Payment>> {
     let input = PaymentInput {
         invoice_id: id,
         amount: money::format_minor(input.amount_minor),
@@ -531,7 +512,7 @@ pub async fn pay_invoice(
     let paid = invoices::pay(&*txn, caller.actor(), &input, today)
         .await
         .map_err(|e| renamed(e, &[("amount", "amount_minor")]))?;
-    Ok((StatusCode::CREATED, Json(paid.into())))
+    Ok(Written::created(paid.into()))
 }
 
 /// A purchase order to a supplier.
@@ -622,17 +603,6 @@ impl From<purchase_orders::Model> for PurchaseOrder {
     }
 }
 
-/// A purchase order after a write, as the caller may see it (see
-/// [`after_write`]).
-async fn purchase_order_after(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    written: purchase_orders::Model,
-) -> ApiResult<PurchaseOrder> {
-    let read = purchasing::get(db, caller.actor(), written.id).await;
-    after_write(read.map(purchase_order_detail), || written.into())
-}
-
 /// Filters of the purchase order list.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -720,12 +690,12 @@ pub struct PurchaseOrderIn {
 
 /// Creates a draft purchase order (`purchasing.write`); send it to order.
 #[utoipa::path(post, path = "/purchase-orders", tag = "purchasing", request_body = PurchaseOrderIn,
-    responses((status = 201, description = "The draft, with its lines", body = PurchaseOrder)))]
+    responses((status = 201, description = "The draft, with its lines (also to a token that may not read purchase orders)", body = PurchaseOrder)))]
 pub async fn create_purchase_order(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<PurchaseOrderIn>,
-) -> ApiResult<(StatusCode, Json<PurchaseOrder>)> {
+) -> ApiResult<Written<PurchaseOrder>> {
     let input = PoInput {
         supplier_id: input.supplier_id,
         warehouse_id: input.warehouse_id,
@@ -744,8 +714,8 @@ pub async fn create_purchase_order(
     let created = purchasing::create(&*txn, caller.actor(), &input)
         .await
         .map_err(|e| renamed(e, &[("unit_price", "unit_price_minor")]))?;
-    let created = purchase_order_after(&*txn, &caller, created).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    let created = purchasing::detail_of(&*txn, created).await?;
+    Ok(Written::created(purchase_order_detail(created)))
 }
 
 /// Sends a draft purchase order to its supplier (`purchasing.write`).
@@ -756,9 +726,10 @@ pub async fn send_purchase_order(
     Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
-) -> ApiResult<Json<PurchaseOrder>> {
+) -> ApiResult<Written<PurchaseOrder>> {
     let sent = purchasing::send(&*txn, caller.actor(), id).await?;
-    purchase_order_after(&*txn, &caller, sent).await.map(Json)
+    let sent = purchasing::detail_of(&*txn, sent).await?;
+    Ok(Written::changed(purchase_order_detail(sent)))
 }
 
 /// Cancels a draft or sent purchase order before anything arrived
@@ -770,11 +741,10 @@ pub async fn cancel_purchase_order(
     Txn(txn): Txn,
     caller: Caller,
     Id(id): Id,
-) -> ApiResult<Json<PurchaseOrder>> {
+) -> ApiResult<Written<PurchaseOrder>> {
     let cancelled = purchasing::cancel(&*txn, caller.actor(), id).await?;
-    purchase_order_after(&*txn, &caller, cancelled)
-        .await
-        .map(Json)
+    let cancelled = purchasing::detail_of(&*txn, cancelled).await?;
+    Ok(Written::changed(purchase_order_detail(cancelled)))
 }
 
 /// A line of goods received.
@@ -834,7 +804,7 @@ pub async fn receive_purchase_order(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<ReceiptIn>,
-) -> ApiResult<(StatusCode, Json<Receipt>)> {
+) -> ApiResult<Written<Receipt>> {
     let lines: Vec<(i64, i64)> = input
         .lines
         .iter()
@@ -843,7 +813,7 @@ pub async fn receive_purchase_order(
     let got = purchasing::receive(&*txn, caller.actor(), id, &lines)
         .await
         .map_err(|e| renamed(e, &[("line_id", "purchase_order_line_id")]))?;
-    let purchase_order = purchase_order_after(&*txn, &caller, got.order).await?;
+    let purchase_order = purchase_order_detail(purchasing::detail_of(&*txn, got.order).await?);
     let receipt = Receipt {
         id: got.receipt.id,
         number: got.receipt.number,
@@ -859,5 +829,5 @@ pub async fn receive_purchase_order(
             .collect(),
         purchase_order,
     };
-    Ok((StatusCode::CREATED, Json(receipt)))
+    Ok(Written::created(receipt))
 }

@@ -1,22 +1,25 @@
 //! `/orders`: quotes and sales orders — create, confirm (reserves stock),
 //! cancel (releases it).
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{
+    extract::State,
+    response::{IntoResponse, Response},
+    Json,
+};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
 use tandem_domain::{
-    auth::Actor,
     entities::sales_orders,
-    services::orders::{self as service, LineInput, OrderFilter, OrderInput},
+    services::orders::{self as service, LineInput, OrderDetail, OrderFilter, OrderInput},
 };
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
     extract::{Body, Caller, Id, Params, Txn},
-    problem::{renamed, ApiResult},
-    window, List,
+    kept_refusal,
+    problem::{renamed, ApiResult, Problem},
+    window, List, Written,
 };
 
 /// A line of an order.
@@ -129,9 +132,8 @@ fn order(m: sales_orders::Model, customer_name: String, lines: Option<Vec<Line>>
     }
 }
 
-/// The order with its lines, as the token's owner may see it.
-async fn detail(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> ApiResult<Order> {
-    let d = service::get(db, actor, id).await?;
+/// An order with its lines.
+fn detail(d: OrderDetail) -> Order {
     let lines = d
         .lines
         .iter()
@@ -153,7 +155,7 @@ async fn detail(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Ap
             backordered: l.backordered(),
         })
         .collect();
-    Ok(order(d.order, d.customer.name, Some(lines)))
+    order(d.order, d.customer.name, Some(lines))
 }
 
 /// A line of a new quote.
@@ -261,12 +263,12 @@ pub async fn list(
 
 /// Creates a quote (`orders.write`); confirm it to reserve stock.
 #[utoipa::path(post, path = "/orders", tag = "orders", request_body = OrderIn,
-    responses((status = 201, description = "The quote, with its lines", body = Order)))]
+    responses((status = 201, description = "The quote, with its lines (also to a token that may not read orders)", body = Order)))]
 pub async fn create(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<OrderIn>,
-) -> ApiResult<(StatusCode, Json<Order>)> {
+) -> ApiResult<Written<Order>> {
     let input = OrderInput {
         customer_id: input.customer_id,
         warehouse_id: input.warehouse_id,
@@ -288,10 +290,8 @@ pub async fn create(
     let created = service::create(&*txn, caller.actor(), &input)
         .await
         .map_err(|e| renamed(e, FIELDS))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(detail(&*txn, caller.actor(), created.id).await?),
-    ))
+    let created = service::detail_of(&*txn, created).await?;
+    Ok(Written::created(detail(created)))
 }
 
 /// One order with its lines.
@@ -303,19 +303,35 @@ pub async fn get(
     caller: Caller,
     Id(id): Id,
 ) -> ApiResult<Json<Order>> {
-    Ok(Json(detail(&state.reader, caller.actor(), id).await?))
+    Ok(Json(detail(
+        service::get(&state.reader, caller.actor(), id).await?,
+    )))
 }
 
 /// Confirms a quote (`orders.confirm`): checks the credit limit and the
 /// discount threshold, then reserves what is available in the order's
 /// warehouse; the rest is backordered. Confirming a confirmed order
-/// changes nothing.
+/// changes nothing. A quote that needs an approval (and a token that may
+/// not approve) is refused with a 409 and noted as waiting for one; that
+/// note is kept, and so is the refusal as the key's answer.
 #[utoipa::path(post, path = "/orders/{id}/confirm", tag = "orders",
     params(("id" = i64, Path, description = "Order id")),
-    responses((status = 200, description = "The order, with what each line reserved", body = Order)))]
-pub async fn confirm(Txn(txn): Txn, caller: Caller, Id(id): Id) -> ApiResult<Json<Order>> {
-    service::confirm(&*txn, caller.actor(), id).await?;
-    Ok(Json(detail(&*txn, caller.actor(), id).await?))
+    responses((status = 200, description = "The order, with what each line reserved", body = Order),
+        (status = 409, description = "Refused by the order's state (cancelled), or it waits for an approval (the request for one is kept, and a retry with the same Idempotency-Key gets this answer again), or a request with the same Idempotency-Key still running")))]
+pub async fn confirm(
+    Txn(txn): Txn,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Written<Order>, Response> {
+    let confirmed = match service::confirm(&*txn, caller.actor(), id).await {
+        Ok(confirmed) => confirmed,
+        Err(err) if service::awaits_approval(&err) => return Err(kept_refusal(err.into())),
+        Err(err) => return Err(Problem::from(err).into_response()),
+    };
+    let confirmed = service::detail_of(&*txn, confirmed.order)
+        .await
+        .map_err(|err| Problem::from(err).into_response())?;
+    Ok(Written::changed(detail(confirmed)))
 }
 
 /// Why an order is cancelled.
@@ -338,7 +354,8 @@ pub async fn cancel(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<CancelIn>,
-) -> ApiResult<Json<Order>> {
-    service::cancel(&*txn, caller.actor(), id, &input.reason).await?;
-    Ok(Json(detail(&*txn, caller.actor(), id).await?))
+) -> ApiResult<Written<Order>> {
+    let cancelled = service::cancel(&*txn, caller.actor(), id, &input.reason).await?;
+    let cancelled = service::detail_of(&*txn, cancelled).await?;
+    Ok(Written::changed(detail(cancelled)))
 }

@@ -1,6 +1,6 @@
 //! `/products`: the catalogue, with stock over every warehouse in lists.
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{
     extract::{Body, Caller, Id, Params, Txn},
     problem::{renamed, ApiResult},
-    window, List,
+    window, List, Written,
 };
 
 /// A product.
@@ -192,11 +192,11 @@ pub async fn create(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<ProductIn>,
-) -> ApiResult<(StatusCode, Json<Product>)> {
+) -> ApiResult<Written<Product>> {
     let created = service::create(&*txn, caller.actor(), &input.into())
         .await
         .map_err(|e| renamed(e, FIELDS))?;
-    Ok((StatusCode::CREATED, Json(created.into())))
+    Ok(Written::created(created.into()))
 }
 
 /// One product (`products.read`).
@@ -224,9 +224,9 @@ pub async fn update(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<ProductIn>,
-) -> ApiResult<Json<Product>> {
+) -> ApiResult<Written<Product>> {
     let updated = service::update(&*txn, caller.actor(), id, &input.into())
         .await
         .map_err(|e| renamed(e, FIELDS))?;
-    Ok(Json(updated.into()))
+    Ok(Written::changed(updated.into()))
 }

@@ -1,7 +1,7 @@
 //! Stock: a product's levels per warehouse, its moves (the ledger), and
 //! adjustments after a count, damage or loss.
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{
     extract::{Body, Caller, Id, Params, Txn},
     problem::ApiResult,
-    window, List,
+    window, List, Written,
 };
 
 /// A product's stock in one warehouse.
@@ -156,7 +156,7 @@ pub async fn adjust(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<AdjustmentIn>,
-) -> ApiResult<(StatusCode, Json<Level>)> {
+) -> ApiResult<Written<Level>> {
     let level = service::adjust(
         &*txn,
         caller.actor(),
@@ -168,15 +168,12 @@ pub async fn adjust(
         },
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Level {
-            product_id: level.product_id,
-            warehouse_id: level.warehouse_id,
-            warehouse_code: None,
-            on_hand: level.on_hand,
-            reserved: level.reserved,
-            available: level.on_hand - level.reserved,
-        }),
-    ))
+    Ok(Written::created(Level {
+        product_id: level.product_id,
+        warehouse_id: level.warehouse_id,
+        warehouse_code: None,
+        on_hand: level.on_hand,
+        reserved: level.reserved,
+        available: level.on_hand - level.reserved,
+    }))
 }

@@ -1,6 +1,6 @@
 //! `/tickets`: service tickets — open, comment, change status.
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{
     extract::{Body, Caller, Id, Params, Txn},
     problem::ApiResult,
-    window, List,
+    window, List, Written,
 };
 
 /// A reply (public) or an internal note on a ticket.
@@ -253,7 +253,7 @@ pub async fn create(
     Txn(txn): Txn,
     caller: Caller,
     Body(input): Body<TicketIn>,
-) -> ApiResult<(StatusCode, Json<Ticket>)> {
+) -> ApiResult<Written<Ticket>> {
     let input = TicketInput {
         customer_id: Some(input.customer_id),
         contact_id: input.contact_id,
@@ -271,7 +271,7 @@ pub async fn create(
         tags: input.tags,
     };
     let created = service::create(&*txn, caller.actor(), &input).await?;
-    Ok((StatusCode::CREATED, Json(ticket(created, None))))
+    Ok(Written::created(ticket(created, None)))
 }
 
 /// One ticket with its replies and notes (`tickets.read`).
@@ -313,9 +313,9 @@ pub async fn comment(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<CommentIn>,
-) -> ApiResult<(StatusCode, Json<Comment>)> {
+) -> ApiResult<Written<Comment>> {
     let added = service::comment(&*txn, caller.actor(), id, &input.body, input.public).await?;
-    Ok((StatusCode::CREATED, Json(added.into())))
+    Ok(Written::created(added.into()))
 }
 
 /// A status change.
@@ -336,7 +336,7 @@ pub async fn set_status(
     caller: Caller,
     Id(id): Id,
     Body(input): Body<StatusIn>,
-) -> ApiResult<Json<Ticket>> {
+) -> ApiResult<Written<Ticket>> {
     let changed = service::set_status(&*txn, caller.actor(), id, &input.status).await?;
-    Ok(Json(ticket(changed, None)))
+    Ok(Written::changed(ticket(changed, None)))
 }

@@ -2,6 +2,7 @@
 //! `tandem` binary as a user runs it.
 
 mod api;
+mod api_writes;
 mod audit;
 mod authz;
 mod cli;
