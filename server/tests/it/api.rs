@@ -981,33 +981,11 @@ async fn racing_retries_with_one_key_create_one_order() -> TestResult {
     let body =
         json!({"customer_id": 1, "warehouse_id": 1, "lines": [{"product_id": 1, "quantity": 1}]})
             .to_string();
-    let mut tasks = Vec::new();
-    for _ in 0..8 {
-        let router = app.router.clone();
-        let (admin, body) = (admin.clone(), body.clone());
-        tasks.push(tokio::spawn(async move {
-            use tower::ServiceExt;
-            let request = axum::http::Request::builder()
-                .method("POST")
-                .uri("/api/v1/orders")
-                .header("authorization", format!("Bearer {admin}"))
-                .header("content-type", "application/json")
-                .header("idempotency-key", "race-1")
-                .body(axum::body::Body::from(body))?;
-            let response = router.oneshot(request).await?;
-            let status = response.status();
-            let bytes = http_body_util::BodyExt::collect(response.into_body())
-                .await?
-                .to_bytes();
-            Ok::<_, Box<dyn std::error::Error + Send + Sync>>((
-                status,
-                String::from_utf8_lossy(&bytes).into_owned(),
-            ))
-        }));
-    }
+    let replies =
+        crate::support::race_posts(&app.router, "/api/v1/orders", &admin, "race-1", &body, 8)
+            .await?;
     let mut created = BTreeSet::new();
-    for task in tasks {
-        let (status, body) = task.await??;
+    for (status, body) in replies {
         match status {
             StatusCode::CREATED => {
                 created.insert(

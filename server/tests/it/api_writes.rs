@@ -277,34 +277,18 @@ async fn racing_write_only_retries_with_one_key_make_one_quote_and_one_answer() 
     let body = json!({"customer_id": 1, "warehouse_id": 1,
         "lines": [{"product_id": 1, "quantity": 1}]})
     .to_string();
-    let mut tasks = Vec::new();
-    for _ in 0..6 {
-        let router = app.router.clone();
-        let (writer, body) = (writer.clone(), body.clone());
-        tasks.push(tokio::spawn(async move {
-            use tower::ServiceExt;
-            let request = axum::http::Request::builder()
-                .method("POST")
-                .uri("/api/v1/orders")
-                .header("authorization", format!("Bearer {writer}"))
-                .header("content-type", "application/json")
-                .header("idempotency-key", "write-only-race")
-                .body(axum::body::Body::from(body))?;
-            let response = router.oneshot(request).await?;
-            let status = response.status();
-            let bytes = http_body_util::BodyExt::collect(response.into_body())
-                .await?
-                .to_bytes();
-            Ok::<_, Box<dyn std::error::Error + Send + Sync>>((
-                status,
-                String::from_utf8_lossy(&bytes).into_owned(),
-            ))
-        }));
-    }
+    let replies = crate::support::race_posts(
+        &app.router,
+        "/api/v1/orders",
+        &writer,
+        "write-only-race",
+        &body,
+        6,
+    )
+    .await?;
     // Every copy gets the one answer, or is told the first still runs.
     let mut answers = BTreeSet::new();
-    for task in tasks {
-        let (status, body) = task.await??;
+    for (status, body) in replies {
         match status {
             StatusCode::CREATED => {
                 answers.insert(body);

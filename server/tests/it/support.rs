@@ -80,6 +80,41 @@ pub async fn answer(
         .map_err(|_| format!("{what} did not answer within {ANSWER_WITHIN:?}"))?
 }
 
+/// Sends `copies` copies of one keyed API `POST` at once, each in a task
+/// of its own, and returns every answer's status and body.
+pub async fn race_posts(
+    router: &Router,
+    path: &str,
+    token: &str,
+    key: &str,
+    body: &str,
+    copies: usize,
+) -> BoxResult<Vec<(StatusCode, String)>> {
+    let mut tasks = Vec::new();
+    for _ in 0..copies {
+        let router = router.clone();
+        let request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", key)
+            .body(Body::from(body.to_owned()))?;
+        tasks.push(tokio::spawn(async move {
+            let (status, _, bytes) = answer(&router, request).await?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>((
+                status,
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ))
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await??);
+    }
+    Ok(answers)
+}
+
 pub struct TestApp {
     pub router: Router,
     pub db: TestDb,
