@@ -15,14 +15,18 @@ use std::time::{Duration, Instant};
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use tandem_domain::{
-    auth::{builtin::BuiltinRole, Actor, RequestMeta},
+    access::{builtin::BuiltinRole, Actor, RequestMeta},
     db::{self, DbOptions},
     entities::{customers, products},
-    services::{
-        access, auth, demo,
-        demo_crm::Gen,
-        orders::{self, LineInput, OrderInput},
-        shipments, stock, warehouses,
+    {
+        access::roles as access,
+        access::sign_in as auth,
+        demo,
+        demo::crm_data::Gen,
+        inventory::stock,
+        inventory::warehouses,
+        sales::orders::{self, LineInput, OrderInput},
+        sales::shipments,
     },
 };
 

@@ -226,7 +226,7 @@ impl TestDb {
     /// A fresh, migrated database with the demo company in it.
     pub async fn with_demo() -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         Self::from_template("demo", |conn| async move {
-            crate::services::demo::seed(&conn).await?;
+            crate::demo::seed(&conn).await?;
             Ok(())
         })
         .await

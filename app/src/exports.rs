@@ -59,10 +59,10 @@ where
         Output = Result<crate::admin::types::PageView<T>, crate::error::AppError>,
     >,
 {
-    use tandem_domain::services::reports::{csv_rows, EXPORT_MAX_ROWS};
-    tandem_domain::auth::policy::require(
+    use tandem_domain::analytics::reports::{csv_rows, EXPORT_MAX_ROWS};
+    tandem_domain::access::policy::require(
         crate::ssr::actor().as_ref(),
-        tandem_domain::auth::Permission::ReportsExport,
+        tandem_domain::access::Permission::ReportsExport,
     )?;
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut truncated = false;

@@ -4,8 +4,8 @@
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use tandem_domain::{
-    auth::{Actor, RequestMeta},
-    services::auth::LoginPolicy,
+    access::sign_in::LoginPolicy,
+    access::{Actor, RequestMeta},
     Db,
 };
 use tower_sessions::Session;
@@ -29,10 +29,10 @@ pub struct AppState {
     pub session_absolute: chrono::Duration,
     /// The per-address rate limits of every anonymous server function
     /// (sign-in, the help centre, the support form, ratings).
-    pub limits: std::sync::Arc<tandem_domain::services::rate_limit::PublicLimits>,
+    pub limits: std::sync::Arc<tandem_domain::access::rate_limit::PublicLimits>,
     /// The addresses webhook endpoints may have: public ones and the
     /// networks the operator allows (`TANDEM_WEBHOOK_ALLOW_NETS`).
-    pub webhook_targets: tandem_domain::services::webhooks::Targets,
+    pub webhook_targets: tandem_domain::integration::webhooks::Targets,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -86,7 +86,7 @@ pub fn request_meta() -> RequestMeta {
 /// in calls this first, before it reads anything else.
 pub fn throttle(
     state: &AppState,
-    kind: tandem_domain::services::rate_limit::Public,
+    kind: tandem_domain::access::rate_limit::Public,
 ) -> Result<(), AppError> {
     Ok(state
         .limits

@@ -19,8 +19,8 @@ use std::{
 use axum::{body::Bytes, extract::State, http::HeaderMap, http::StatusCode, routing::post, Router};
 use sea_orm::TransactionTrait;
 use tandem_domain::{
-    services::{access, auth, outbox, webhooks},
     testing::{engine_name, TestDb},
+    {access::roles as access, access::sign_in as auth, integration::webhooks, platform::outbox},
 };
 use tandem_server::webhooks::{Relay, RelayConfig};
 

@@ -5,8 +5,11 @@ use std::{io::Write, time::Instant};
 use anyhow::Context;
 use tandem_domain::{
     db::{self, DbOptions},
-    services::{api_tokens, auth, backup, demo, demo_crm, import, stats, volume},
     Db,
+    {
+        access::api_tokens, access::sign_in as auth, analytics::summaries, demo,
+        demo::crm_data as demo_crm, demo::volume, integration::backup, integration::import,
+    },
 };
 
 use crate::{
@@ -117,7 +120,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             migrate(&db).await?;
             match args.action {
                 StatsAction::Check => {
-                    let differences = stats::check(&db)
+                    let differences = summaries::check(&db)
                         .await
                         .map_err(|err| anyhow::anyhow!("cannot check: {}", describe(&err)))?;
                     for difference in &differences {
@@ -129,7 +132,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     say("summary check: the order, product, customer and product-year summaries and the tickets' resolution minutes equal a recount")?;
                 }
                 StatsAction::Rebuild => {
-                    let rows = stats::rebuild(&db, |_| ())
+                    let rows = summaries::rebuild(&db, |_| ())
                         .await
                         .map_err(|err| anyhow::anyhow!("cannot rebuild: {}", describe(&err)))?;
                     say(&format!(
@@ -141,7 +144,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Check => {
             migrate(&db).await?;
-            let differences = tandem_domain::services::stock::check_ledger(&db)
+            let differences = tandem_domain::inventory::stock::check_ledger(&db)
                 .await
                 .map_err(|err| anyhow::anyhow!("cannot check the ledger: {}", describe(&err)))?;
             if differences.is_empty() {
@@ -376,7 +379,7 @@ async fn open(url: &str, pool: Option<u32>) -> anyhow::Result<Db> {
     .await?;
     tracing::info!(
         url = %db::redact(url),
-        engine = tandem_domain::services::system::engine(&db),
+        engine = tandem_domain::platform::system::engine(&db),
         "database open"
     );
     Ok(db)

@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use tandem_domain::services::webhooks::{Net, Targets};
+use tandem_domain::integration::webhooks::{Net, Targets};
 
 /// The `tandem` command line.
 #[derive(Debug, Parser)]
@@ -357,8 +357,8 @@ impl ServeArgs {
     }
 
     /// Sign-in throttling and lockout.
-    pub fn login_policy(&self) -> tandem_domain::services::auth::LoginPolicy {
-        tandem_domain::services::auth::LoginPolicy {
+    pub fn login_policy(&self) -> tandem_domain::access::sign_in::LoginPolicy {
+        tandem_domain::access::sign_in::LoginPolicy {
             lock_after: self.lockout_threshold.max(1),
             lock_for: chrono::Duration::minutes(self.lockout_minutes.max(1)),
             address_limit: self.address_login_limit.max(1),
@@ -368,8 +368,8 @@ impl ServeArgs {
 
     /// The per-address rate limits of anonymous requests (the support form
     /// and ratings: 5 per 10 minutes).
-    pub fn public_limits(&self) -> tandem_domain::services::rate_limit::PublicLimits {
-        use tandem_domain::services::rate_limit::{Limiter, PublicLimits};
+    pub fn public_limits(&self) -> tandem_domain::access::rate_limit::PublicLimits {
+        use tandem_domain::access::rate_limit::{Limiter, PublicLimits};
         let minute = Duration::from_secs(60);
         PublicLimits::new(
             Limiter::new(self.sign_in_per_minute, minute),

@@ -18,10 +18,10 @@ use axum::{
 };
 use tandem_app::ssr::{AppState, CurrentActor};
 use tandem_domain::{
-    auth::{policy, Actor, Permission},
-    services::{
-        audit::{self, Entry, Who},
-        backup,
+    access::{policy, Actor, Permission},
+    {
+        access::audit::{self, Entry, Who},
+        integration::backup,
     },
 };
 use tokio::sync::mpsc;

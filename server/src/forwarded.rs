@@ -9,7 +9,7 @@
 use std::{net::IpAddr, sync::Arc};
 
 use axum::http::HeaderName;
-use tandem_domain::services::webhooks::Net;
+use tandem_domain::integration::webhooks::Net;
 
 /// The header proxies append the address they were reached from to.
 pub const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");

@@ -3,8 +3,11 @@
 use std::time::Duration;
 
 use tandem_domain::{
-    services::{idempotency, invoices, report_runs, sessions, tickets},
     Db,
+    {
+        access::sessions, analytics::report_runs, billing::invoices, integration::idempotency,
+        service::tickets,
+    },
 };
 
 /// How often API idempotency keys past their day are removed.

@@ -15,7 +15,7 @@ use leptos::nonce::provide_nonce;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use leptos_router::components::provide_server_redirect;
 use tandem_app::{shell, ssr::AppState, App};
-use tandem_domain::services::webhooks::Net;
+use tandem_domain::integration::webhooks::Net;
 use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,

@@ -13,9 +13,9 @@ use axum::{
 use chrono::{DateTime, Utc};
 use tandem_app::ssr::{session_keys, AppState, CurrentActor};
 use tandem_domain::{
-    auth::RequestMeta,
-    services::{access, sessions},
+    access::RequestMeta,
     Db,
+    {access::roles as access, access::sessions},
 };
 use tower_sessions::{
     session::{Id, Record},

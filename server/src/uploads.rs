@@ -13,8 +13,8 @@ use axum::{
 };
 use tandem_app::ssr::{AppState, CurrentActor};
 use tandem_domain::{
-    auth::{policy, Permission},
-    services::import,
+    access::{policy, Permission},
+    integration::import,
     Error,
 };
 

@@ -1,7 +1,7 @@
 //! The webhook relay: fans new outbox events out to the endpoints, claims
 //! due deliveries with a lease and POSTs them, signed, each in its own task
 //! (a slow endpoint holds only its own slots), then records the outcome.
-//! The rules and the data are `tandem_domain::services::webhooks`.
+//! The rules and the data are `tandem_domain::integration::webhooks`.
 //!
 //! Every delivery goes only where [`RelayConfig::targets`] allows: the
 //! URL is checked again before sending (an address written in it is never
@@ -25,7 +25,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use tandem_domain::{
-    services::webhooks::{self, Due, Failure, Outcome, Targets},
+    integration::webhooks::{self, Due, Failure, Outcome, Targets},
     Db,
 };
 use tokio::{sync::Semaphore, task::JoinHandle};

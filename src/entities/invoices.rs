@@ -54,3 +54,45 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+// The states, kept with the table so every area reads them from one place
+// (billing writes them; credit checks and figures only read).
+
+/// Issued, nothing settled.
+pub const OPEN: &str = "open";
+/// Partly settled.
+pub const PARTIALLY_PAID: &str = "partially_paid";
+/// Settled in full.
+pub const PAID: &str = "paid";
+/// Past its due date with something owed.
+pub const OVERDUE: &str = "overdue";
+/// Cancelled before anything was settled.
+pub const CANCELLED: &str = "cancelled";
+/// Every state.
+pub const STATES: [&str; 5] = [OPEN, PARTIALLY_PAID, PAID, OVERDUE, CANCELLED];
+/// States in which something is owed.
+pub const UNPAID: [&str; 3] = [OPEN, PARTIALLY_PAID, OVERDUE];
+
+/// `CAST(SUM(total - paid - credited) AS BIGINT)`: what the invoices in a
+/// query still owe (columns qualified, so it holds beside joins).
+pub fn owed_sum() -> sea_orm::sea_query::SimpleExpr {
+    sea_orm::sea_query::Expr::expr(
+        sea_orm::sea_query::Expr::col((Entity, Column::TotalMinor))
+            .sub(sea_orm::sea_query::Expr::col((Entity, Column::PaidMinor)))
+            .sub(sea_orm::sea_query::Expr::col((
+                Entity,
+                Column::CreditedMinor,
+            ))),
+    )
+    .sum()
+    .cast_as(sea_orm::sea_query::Alias::new("BIGINT"))
+}
+
+/// `invoices.state IN ('open', 'partially_paid', 'overdue')` with the states
+/// as literals, not bound values: only then may SQLite and PostgreSQL use
+/// the partial indexes on unpaid invoices (migration 14), whose condition
+/// is this text.
+pub fn unpaid_literal() -> sea_orm::sea_query::SimpleExpr {
+    let states: Vec<String> = UNPAID.iter().map(|s| format!("'{s}'")).collect();
+    sea_orm::sea_query::Expr::cust(format!("invoices.state IN ({})", states.join(", ")))
+}

@@ -42,3 +42,23 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+// The states, kept with the table: purchasing writes them; inventory
+// reads which orders are still incoming.
+
+/// Being prepared.
+pub const DRAFT: &str = "draft";
+/// Sent to the supplier.
+pub const SENT: &str = "sent";
+/// Some goods arrived.
+pub const PARTIALLY_RECEIVED: &str = "partially_received";
+/// Everything arrived.
+pub const RECEIVED: &str = "received";
+/// Done with (fully received, or closed short).
+pub const CLOSED: &str = "closed";
+/// Cancelled before anything arrived.
+pub const CANCELLED: &str = "cancelled";
+/// Every state, in the order of the flow.
+pub const STATES: [&str; 6] = [DRAFT, SENT, PARTIALLY_RECEIVED, RECEIVED, CLOSED, CANCELLED];
+/// States whose unreceived quantities count as incoming.
+pub const OPEN_STATES: [&str; 3] = [DRAFT, SENT, PARTIALLY_RECEIVED];

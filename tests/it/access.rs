@@ -1,20 +1,19 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use tandem_domain::{
-    auth::{
+    access::{
         builtin::BuiltinRole,
         policy::{self, Grant, GrantSubject},
         Actor, Permission,
     },
-    messages,
-    services::{
-        access::{self, RoleInput},
-        api_tokens::{self, TokenInput},
-        audit::{self, AuditFilter},
-        sessions::{self, StoredSession},
-        users::{self, NewUser, UserFilter, UserPatch},
+    messages, Db, Error,
+    {
+        access::api_tokens::{self, TokenInput},
+        access::audit::{self, AuditFilter},
+        access::roles::{self as access, RoleInput},
+        access::sessions::{self, StoredSession},
+        access::users::{self, NewUser, UserFilter, UserPatch},
     },
-    Db, Error,
 };
 
 use crate::{
@@ -298,7 +297,7 @@ async fn users_are_validated_listed_and_filtered() -> TestResult {
     )
     .await?;
     let generated = generated.ok_or("a password should have been generated")?;
-    tandem_domain::services::auth::login(
+    tandem_domain::access::sign_in::login(
         &db.conn,
         "gen@example.com",
         &generated,
@@ -658,7 +657,7 @@ async fn no_admin_permission_alone_or_combined_grants_more_than_it_holds() -> Te
     let (spare_now, _) = access::get_role(db, Some(&root), spare).await?;
     assert!(spare_now.permissions.is_empty());
     assert!(api_tokens::list(db, Some(&root)).await?.is_empty());
-    tandem_domain::services::auth::login(
+    tandem_domain::access::sign_in::login(
         db,
         &root.email,
         PASSWORD,
@@ -844,7 +843,7 @@ async fn a_demoted_administrator_grants_nothing_with_a_stale_actor_even_concurre
 async fn the_audit_filter_offers_every_audited_type_and_filters_by_each() -> TestResult {
     let (test_db, admin) = with_admin().await?;
     let db = &test_db.conn;
-    tandem_domain::services::demo::seed(db).await?;
+    tandem_domain::demo::seed(db).await?;
     let offered = audit::record_types(Some(&admin))?;
     // The demo's daily business is mostly these, and each is offered.
     for kind in [

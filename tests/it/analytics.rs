@@ -9,18 +9,20 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tandem_domain::{
-    auth::Actor,
+    access::Actor,
     entities::{
         customers as customer_rows, invoices as invoice_rows, sales_order_lines, sales_orders,
     },
-    services::{
-        customers::{self, CustomerInput},
-        dashboards::{self, FilterInput, Kind, Unit},
-        invoices::{self, CreditInput, PaymentInput},
-        orders::{self, OrderFilter},
-        reports, shipments, stats,
-    },
     Db, Error,
+    {
+        analytics::dashboards::{self, FilterInput, Kind, Unit},
+        analytics::reports,
+        billing::invoices::{self, CreditInput, PaymentInput},
+        crm::customers::{self, CustomerInput},
+        sales::orders::{self, OrderFilter},
+        sales::shipments,
+        sales::stats,
+    },
 };
 
 use crate::{
@@ -62,9 +64,15 @@ async fn set_segment(db: &Db, actor: &Actor, id: i64, segment: &str) -> Result<(
         payment_terms_days: c.payment_terms_days,
         notes: c.notes,
     };
-    customers::update(db, Some(actor), id, &input)
-        .await
-        .map(|_| ())
+    customers::update(
+        db,
+        Some(actor),
+        id,
+        &input,
+        &tandem_domain::sales::stats::OrderSummaries,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// One random step; refusals (validation, conflict) are part of the mix.
@@ -184,7 +192,14 @@ async fn step(
                 if other == c {
                     return Ok(());
                 }
-                customers::merge(db, Some(&e.manager), c, other).await?;
+                customers::merge(
+                    db,
+                    Some(&e.manager),
+                    c,
+                    other,
+                    &tandem_domain::sales::stats::OrderSummaries,
+                )
+                .await?;
                 customers_.retain(|x| *x != other);
                 Ok(())
             } else {
@@ -290,11 +305,13 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
             Err(other) => return Err(format!("step {n}: unexpected {other:?}").into()),
         }
         if n % 30 == 29 {
-            let differences = stats::check(&db.conn).await?;
+            let differences = tandem_domain::analytics::summaries::check(&db.conn).await?;
             assert!(differences.is_empty(), "step {n}: {differences:?}");
         }
     }
-    assert!(stats::check(&db.conn).await?.is_empty());
+    assert!(tandem_domain::analytics::summaries::check(&db.conn)
+        .await?
+        .is_empty());
     let kept = stats::maintained(&db.conn).await?;
     let kept_products = stats::maintained_products(&db.conn).await?;
     let kept_customers = stats::maintained_customers(&db.conn).await?;
@@ -735,7 +752,7 @@ async fn concurrent_confirms_and_cancels_keep_the_summary_exact() -> TestResult 
             Err(other) => return Err(format!("unexpected {other:?}").into()),
         }
     }
-    let differences = stats::check(&db.conn).await?;
+    let differences = tandem_domain::analytics::summaries::check(&db.conn).await?;
     assert!(differences.is_empty(), "{differences:?}");
     let total: i64 = stats::maintained(&db.conn)
         .await?
@@ -838,7 +855,7 @@ async fn boards_show_each_role_only_what_it_may_see() -> TestResult {
 
 #[tokio::test]
 async fn confirming_a_large_order_tells_the_managers() -> TestResult {
-    use tandem_domain::services::{meta, notifications};
+    use tandem_domain::{access::notifications, platform::meta};
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
     meta::set(&db.conn, orders::LARGE_ORDER_KEY, "50000").await?;
@@ -869,7 +886,7 @@ async fn confirming_a_large_order_tells_the_managers() -> TestResult {
 
 #[tokio::test]
 async fn scheduled_and_requested_reports_run_once_in_the_background() -> TestResult {
-    use tandem_domain::services::{notifications, report_runs};
+    use tandem_domain::{access::notifications, analytics::report_runs};
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
     let p = stocked(&db.conn, &e, "RUN-1", 1_000, 20).await?;
@@ -975,7 +992,7 @@ async fn scheduled_and_requested_reports_run_once_in_the_background() -> TestRes
 
 #[tokio::test]
 async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared() -> TestResult {
-    use tandem_domain::services::pivot::{self, Query};
+    use tandem_domain::analytics::pivot::{self, Query};
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
     let a = stocked(&db.conn, &e, "PIV-A", 1_000, 50).await?;
@@ -1143,7 +1160,7 @@ async fn customers_are_named_and_segmented_beyond_one_statements_limit() -> Test
 /// warehouse's for each warehouse) against what `/replenishment` lists
 /// for that reason; returns the count.
 async fn below_tiles_equal_the_list(db: &Db, e: &Erp) -> BoxResult<i64> {
-    use tandem_domain::services::replenishment::{self, Reason};
+    use tandem_domain::purchasing::replenishment::{self, Reason};
     let now = Utc::now();
     let listed = replenishment::suggestions(db, Some(&e.keeper), None, now.date_naive()).await?;
     let below = |w: Option<i64>| {
@@ -1188,10 +1205,10 @@ async fn below_tiles_equal_the_list(db: &Db, e: &Erp) -> BoxResult<i64> {
 #[tokio::test]
 async fn the_below_reorder_point_tile_equals_the_replenishment_list_after_random_changes(
 ) -> TestResult {
-    use tandem_domain::services::{
-        purchasing::{self, PoInput, PoLineInput, SupplierInput},
-        replenishment,
-        stock::{self, AdjustInput},
+    use tandem_domain::{
+        inventory::stock::{self, AdjustInput},
+        purchasing::purchase_orders::{self as purchasing, PoInput, PoLineInput, SupplierInput},
+        purchasing::replenishment,
     };
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
@@ -1304,7 +1321,7 @@ async fn the_below_reorder_point_tile_equals_the_replenishment_list_after_random
 
 #[tokio::test]
 async fn a_rule_set_on_a_product_already_low_tells_the_warehouse_once() -> TestResult {
-    use tandem_domain::services::{notifications, replenishment};
+    use tandem_domain::{access::notifications, purchasing::replenishment};
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
     let e = erp(db, admin).await?;
@@ -1367,13 +1384,15 @@ async fn the_demos_below_reorder_point_tile_equals_its_replenishment_list() -> T
     use std::collections::HashMap;
 
     use tandem_domain::{
-        auth::builtin::BuiltinRole,
+        access::builtin::BuiltinRole,
         entities::{reorder_rules, stock_levels, users},
-        services::{
-            access, demo, purchasing,
-            replenishment::{self, Reason},
-        },
         testing::TestDb,
+        {
+            access::roles as access,
+            demo,
+            purchasing::purchase_orders as purchasing,
+            purchasing::replenishment::{self, Reason},
+        },
     };
     let db = TestDb::with_demo().await?;
     let db = &db.conn;

@@ -8,13 +8,12 @@ use std::collections::HashMap;
 use sea_orm::EntityTrait;
 use tandem_domain::{
     entities::sales_orders,
-    messages,
-    services::{
-        meta,
-        orders::{self, LineInput, OrderFilter},
-        products,
+    messages, Db, Error,
+    {
+        inventory::products,
+        platform::meta,
+        sales::orders::{self, LineInput, OrderFilter},
     },
-    Db, Error,
 };
 
 use crate::{

@@ -3,19 +3,19 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use tandem_domain::{
-    auth::{builtin::BuiltinRole, Actor},
+    access::{builtin::BuiltinRole, Actor},
     entities::{activities as activity_rows, contacts as contact_rows, timeline_events},
-    services::{
-        activities::{self, ActivityFilter, ActivityInput},
-        audit::{self, AuditFilter},
-        campaigns::{self, CampaignInput},
-        customers::{self, Bulk, ContactInput, CustomerFilter, CustomerInput},
-        leads::{self, ConvertInput, LeadFilter, LeadInput},
-        opportunities::{self, ForecastScope, OpportunityFilter, OpportunityInput},
-        pipeline::{self, StageInput},
-        timeline,
-    },
     Db, Error,
+    {
+        access::audit::{self, AuditFilter},
+        crm::activities::{self, ActivityFilter, ActivityInput},
+        crm::campaigns::{self, CampaignInput},
+        crm::customers::{self, Bulk, ContactInput, CustomerFilter, CustomerInput},
+        crm::leads::{self, ConvertInput, LeadFilter, LeadInput},
+        crm::opportunities::{self, ForecastScope, OpportunityFilter, OpportunityInput},
+        crm::pipeline::{self, StageInput},
+        crm::timeline,
+    },
 };
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -630,14 +630,35 @@ async fn merging_relinks_everything_and_audits_what_moved() -> TestResult {
     .await?;
     // Sales may not merge.
     assert!(matches!(
-        customers::merge(&db.conn, Some(&c.ana), keep.id, gone.id).await,
+        customers::merge(
+            &db.conn,
+            Some(&c.ana),
+            keep.id,
+            gone.id,
+            &tandem_domain::sales::stats::OrderSummaries
+        )
+        .await,
         Err(Error::Forbidden)
     ));
     assert!(matches!(
-        customers::merge(&db.conn, Some(&c.manager), keep.id, keep.id).await,
+        customers::merge(
+            &db.conn,
+            Some(&c.manager),
+            keep.id,
+            keep.id,
+            &tandem_domain::sales::stats::OrderSummaries
+        )
+        .await,
         Err(Error::Validation(_))
     ));
-    let merged = customers::merge(&db.conn, Some(&c.manager), keep.id, gone.id).await?;
+    let merged = customers::merge(
+        &db.conn,
+        Some(&c.manager),
+        keep.id,
+        gone.id,
+        &tandem_domain::sales::stats::OrderSummaries,
+    )
+    .await?;
     let moved: std::collections::HashMap<_, _> = merged.moved.into_iter().collect();
     assert_eq!(moved.get("contacts"), Some(&vec![contact.id]));
     assert_eq!(moved.get("opportunities"), Some(&vec![o.id]));
@@ -686,7 +707,14 @@ async fn merging_relinks_everything_and_audits_what_moved() -> TestResult {
     assert_eq!(loser.merged_into_id, Some(keep.id));
     // Merging the merged one again is refused.
     assert!(matches!(
-        customers::merge(&db.conn, Some(&c.manager), keep.id, gone.id).await,
+        customers::merge(
+            &db.conn,
+            Some(&c.manager),
+            keep.id,
+            gone.id,
+            &tandem_domain::sales::stats::OrderSummaries
+        )
+        .await,
         Err(Error::Conflict(_))
     ));
     let trail = audit::list(
@@ -943,7 +971,7 @@ async fn managers_configure_stages_and_sales_cannot() -> TestResult {
 async fn teams_decide_the_team_forecast_and_only_user_admins_manage_them() -> TestResult {
     let (db, admin) = with_admin().await?;
     let c = crew(&db.conn, admin).await?;
-    use tandem_domain::services::teams;
+    use tandem_domain::access::teams;
     assert!(matches!(
         teams::create(&db.conn, Some(&c.manager), "North").await,
         Err(Error::Forbidden)

@@ -4,14 +4,15 @@
 //! — on both engines.
 
 use chrono::Utc;
-use tandem_domain::services::{
-    backup,
-    customers::{self, CustomerInput},
-    dashboards::FilterInput,
-    import::{self, Duplicates, Kind, Options},
-    orders,
-    pivot::{self, Query},
-    report_runs, reports,
+use tandem_domain::{
+    analytics::dashboards::FilterInput,
+    analytics::pivot::{self, Query},
+    analytics::report_runs,
+    analytics::reports,
+    crm::customers::{self, CustomerInput},
+    integration::backup,
+    integration::import::{self, Duplicates, Kind, Options},
+    sales::orders,
 };
 
 use crate::{

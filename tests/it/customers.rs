@@ -1,10 +1,10 @@
 use tandem_domain::{
-    auth::builtin::BuiltinRole,
-    services::{
-        audit::{self, AuditFilter},
-        customers::{self, ContactInput, CustomerFilter, CustomerInput},
-    },
+    access::builtin::BuiltinRole,
     Error,
+    {
+        access::audit::{self, AuditFilter},
+        crm::customers::{self, ContactInput, CustomerFilter, CustomerInput},
+    },
 };
 
 use crate::{
@@ -125,7 +125,14 @@ async fn sales_users_see_their_own_customers_and_managers_see_all() -> TestResul
         Err(Error::NotFound)
     ));
     assert!(matches!(
-        customers::update(&db.conn, Some(&bob), annes.id, &company("Stolen")).await,
+        customers::update(
+            &db.conn,
+            Some(&bob),
+            annes.id,
+            &company("Stolen"),
+            &tandem_domain::sales::stats::OrderSummaries
+        )
+        .await,
         Err(Error::NotFound)
     ));
     // A sales user may not hand a customer to someone else.
@@ -316,7 +323,7 @@ async fn companies_have_contacts_and_people_do_not() -> TestResult {
 
 #[tokio::test]
 async fn exact_keys_are_found_first_however_many_names_share_the_first_characters() -> TestResult {
-    use tandem_domain::services::import::{self, Duplicates, Kind, Options};
+    use tandem_domain::integration::import::{self, Duplicates, Kind, Options};
     let (db, admin) = with_admin().await?;
     // 250 customers whose names share their first characters, imported.
     let mut file = String::from("Name\n");
@@ -370,7 +377,7 @@ async fn exact_keys_are_found_first_however_many_names_share_the_first_character
     // the most similar names, ties by id, capped.
     assert_eq!(
         found.len(),
-        tandem_domain::services::duplicates::SHOWN,
+        tandem_domain::crm::duplicates::SHOWN,
         "{shown:?}"
     );
     assert_eq!(found[0].id, both.id, "{shown:?}");
@@ -469,9 +476,9 @@ async fn a_duplicate_check_refuses_overlong_input_before_any_work() -> TestResul
 #[tokio::test]
 async fn a_lead_with_the_same_email_is_found_however_many_leads_share_the_name_start() -> TestResult
 {
-    use tandem_domain::services::{
-        import::{self, Duplicates, Kind, Options},
-        leads::{self, LeadInput},
+    use tandem_domain::{
+        crm::leads::{self, LeadInput},
+        integration::import::{self, Duplicates, Kind, Options},
     };
     let (db, admin) = with_admin().await?;
     let mut file = String::from("Name\n");
@@ -513,7 +520,7 @@ async fn a_lead_with_the_same_email_is_found_however_many_leads_share_the_name_s
         Some(("lead", same.id, vec!["email"]))
     );
     assert_eq!(found.get(1).map(|d| d.name.as_str()), Some("Wang 100"));
-    assert!(found.len() <= tandem_domain::services::duplicates::SHOWN);
+    assert!(found.len() <= tandem_domain::crm::duplicates::SHOWN);
     // A huge name is refused before any work.
     let huge = LeadInput {
         name: "x".repeat(1 << 21),

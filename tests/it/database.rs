@@ -91,14 +91,14 @@ async fn concurrent_writers_queue_instead_of_failing() -> TestResult {
     let writes = (0..20).map(|i| {
         let conn = db.conn.clone();
         tokio::spawn(async move {
-            tandem_domain::services::meta::set(&conn, &format!("key-{i}"), "v").await
+            tandem_domain::platform::meta::set(&conn, &format!("key-{i}"), "v").await
         })
     });
     for write in writes.collect::<Vec<_>>() {
         write.await??;
     }
     for i in 0..20 {
-        let value = tandem_domain::services::meta::get(&db.conn, &format!("key-{i}")).await?;
+        let value = tandem_domain::platform::meta::get(&db.conn, &format!("key-{i}")).await?;
         assert_eq!(value.as_deref(), Some("v"));
     }
     Ok(())
@@ -112,7 +112,7 @@ async fn unpaid_invoice_queries_use_the_partial_indexes() -> TestResult {
     use sea_orm::{
         sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
     };
-    use tandem_domain::{entities::invoices, services::invoices as invoice_service};
+    use tandem_domain::{billing::invoices as invoice_service, entities::invoices};
     let db = TestDb::new().await?;
     if db.conn.get_database_backend() != DatabaseBackend::Sqlite {
         return Ok(());

@@ -1,6 +1,6 @@
 use tandem_domain::{
-    services::{demo, meta},
     testing::TestDb,
+    {demo, platform::meta},
 };
 
 use crate::TestResult;
@@ -56,8 +56,8 @@ async fn meta_values_are_replaced_not_duplicated() -> TestResult {
 #[tokio::test]
 async fn demo_data_gives_each_role_a_user_and_sales_some_customers() -> TestResult {
     use tandem_domain::{
-        auth::builtin::BuiltinRole,
-        services::{access, auth, customers},
+        access::builtin::BuiltinRole,
+        {access::roles as access, access::sign_in as auth, crm::customers},
     };
     let db = TestDb::new().await?;
     demo::seed(&db.conn).await?;
@@ -140,7 +140,7 @@ async fn demo_erp_has_products_stock_and_a_year_of_orders_in_every_state() -> Te
     use sea_orm::{EntityTrait, PaginatorTrait};
     use tandem_domain::{
         entities::{products, sales_order_lines, sales_orders, warehouses},
-        services::stock,
+        inventory::stock,
     };
     let db = TestDb::new().await?;
     let started = std::time::Instant::now();
@@ -187,7 +187,7 @@ async fn demo_erp_has_products_stock_and_a_year_of_orders_in_every_state() -> Te
     );
     assert!(stock::check_ledger(&db.conn).await?.is_empty());
     // The order summary the dashboards read equals a recount of the demo's orders.
-    let differences = tandem_domain::services::stats::check(&db.conn).await?;
+    let differences = tandem_domain::analytics::summaries::check(&db.conn).await?;
     assert!(differences.is_empty(), "{differences:?}");
     // Money and supply: suppliers, purchase orders in every state, invoices
     // paid, part paid and overdue.

@@ -11,28 +11,33 @@ use std::collections::{BTreeSet, HashSet};
 use chrono::{Duration, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tandem_domain::{
-    auth::{builtin::BuiltinRole, Actor, Permission},
+    access::{builtin::BuiltinRole, Actor, Permission},
     entities::{
         activities as activity_rows, invoices as invoice_rows, opportunities as opportunity_rows,
         sales_orders, tickets as ticket_rows, timeline_events,
     },
-    services::{
-        access,
-        activities::{self, ActivityInput},
-        customers::{self, Bulk},
-        dashboards::{self, FilterInput, Kind as BoardKind},
-        invoices,
-        leads::{self, ConvertInput, LeadInput},
-        notifications,
-        opportunities::{self, ForecastScope, OpportunityInput},
-        orders, pipeline, pivot, products, report_runs,
-        reports::{self, Cell},
-        scope::records::{self, Kind, Record},
-        shipments, teams,
-        tickets::{self, TicketInput},
-        timeline,
-    },
     Db, Error,
+    {
+        access::notifications,
+        access::roles as access,
+        access::scope::records::{self, Kind, Record},
+        access::teams,
+        analytics::dashboards::{self, FilterInput, Kind as BoardKind},
+        analytics::pivot,
+        analytics::report_runs,
+        analytics::reports::{self, Cell},
+        billing::invoices,
+        crm::activities::{self, ActivityInput},
+        crm::customers::{self, Bulk},
+        crm::leads::{self, ConvertInput, LeadInput},
+        crm::opportunities::{self, ForecastScope, OpportunityInput},
+        crm::pipeline,
+        crm::timeline,
+        inventory::products,
+        sales::orders,
+        sales::shipments,
+        service::tickets::{self, TicketInput},
+    },
 };
 
 use crate::{
@@ -724,7 +729,7 @@ async fn hostile_timeline_requests_reveal_nothing() -> TestResult {
 async fn demo_timelines_name_only_records_their_viewer_may_open() -> TestResult {
     use tandem_domain::{
         entities::users,
-        services::{access, demo},
+        {access::roles as access, demo},
     };
     let db = tandem_domain::testing::TestDb::with_demo().await?;
     let db_ = &db.conn;

@@ -6,20 +6,20 @@ use std::collections::HashSet;
 
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use tandem_domain::{
-    auth::{builtin::BuiltinRole, Actor},
+    access::{builtin::BuiltinRole, Actor},
     entities::{sales_order_lines, sales_orders, stock_levels, timeline_events},
-    services::{
-        audit::{self, AuditFilter},
-        customers::{self, CustomerInput},
-        orders::{self, LineInput, OrderFilter, OrderInput, OrderState},
-        outbox,
-        products::{self, ProductFilter, ProductInput},
-        shipments,
-        stock::{self, AdjustInput, TransferInput},
-        timeline,
-        warehouses::{self, WarehouseInput},
-    },
     Db, Error,
+    {
+        access::audit::{self, AuditFilter},
+        crm::customers::{self, CustomerInput},
+        crm::timeline,
+        inventory::products::{self, ProductFilter, ProductInput},
+        inventory::stock::{self, AdjustInput, TransferInput},
+        inventory::warehouses::{self, WarehouseInput},
+        platform::outbox,
+        sales::orders::{self, LineInput, OrderFilter, OrderInput, OrderState},
+        sales::shipments,
+    },
 };
 
 use crate::{
@@ -879,7 +879,14 @@ async fn record_scope_keeps_orders_to_their_owner_and_merge_moves_them() -> Test
             .total,
         1
     );
-    customers::merge(&db.conn, Some(&e.manager), c, dup).await?;
+    customers::merge(
+        &db.conn,
+        Some(&e.manager),
+        c,
+        dup,
+        &tandem_domain::sales::stats::OrderSummaries,
+    )
+    .await?;
     let moved = sales_orders::Entity::find_by_id(o.id)
         .one(&db.conn)
         .await?

@@ -6,15 +6,15 @@ use std::collections::BTreeSet;
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tandem_domain::{
-    auth::builtin::BuiltinRole,
+    access::builtin::BuiltinRole,
     entities::{
         contacts, customers as customer_rows, leads as lead_rows, stock_levels, supplier_prices,
     },
-    services::{
-        import::{self, Duplicates, Kind, Mapping, Options, Parsed},
-        purchasing::{self, SupplierInput},
-    },
     Db, Error,
+    {
+        integration::import::{self, Duplicates, Kind, Mapping, Options, Parsed},
+        purchasing::purchase_orders::{self as purchasing, SupplierInput},
+    },
 };
 
 use crate::{
@@ -48,7 +48,7 @@ fn options(
 
 async fn run(
     db: &Db,
-    actor: &tandem_domain::auth::Actor,
+    actor: &tandem_domain::access::Actor,
     parsed: &Parsed,
     options: &Options,
 ) -> Result<import::Report, Error> {
@@ -407,7 +407,7 @@ async fn contacts_leads_opening_stock_and_supplier_prices_import_through_their_s
         .ok_or("no nut")?
         .id;
     assert_eq!(on_hand(nut).await?, 12, "set to the counted 12");
-    assert!(tandem_domain::services::stock::check_ledger(db)
+    assert!(tandem_domain::inventory::stock::check_ledger(db)
         .await?
         .is_empty());
 
@@ -565,7 +565,7 @@ async fn one_import_per_kind_runs_at_a_time() -> TestResult {
 /// every row imports the second time.
 async fn fix_and_import_again(
     db: &Db,
-    admin: &tandem_domain::auth::Actor,
+    admin: &tandem_domain::access::Actor,
     kind: Kind,
     file: &str,
     map: &[(&str, &str)],
@@ -617,7 +617,7 @@ async fn fix_and_import_again(
 async fn error_files_of_every_kind_fixed_import_again_with_the_values_as_they_were() -> TestResult {
     use tandem_domain::{
         entities::{products as product_rows, suppliers},
-        services::{normalize::normalize_phone, warehouses},
+        {inventory::warehouses, platform::normalize::normalize_phone},
     };
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -664,10 +664,10 @@ async fn error_files_of_every_kind_fixed_import_again_with_the_values_as_they_we
     }
 
     // Contacts: the customer code was wrong.
-    let holder = tandem_domain::services::customers::create(
+    let holder = tandem_domain::crm::customers::create(
         db,
         Some(&admin),
-        &tandem_domain::services::customers::CustomerInput {
+        &tandem_domain::crm::customers::CustomerInput {
             kind: "company".into(),
             name: "Contact Holder".into(),
             currency: "EUR".into(),

@@ -6,18 +6,20 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Duration, SubsecRound, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tandem_domain::{
-    auth::builtin::BuiltinRole,
+    access::builtin::BuiltinRole,
     db,
     entities::{outbox, webhook_deliveries},
     messages,
-    services::{
-        backup,
-        customers::{self, CustomerInput},
-        orders, shipments, stock,
-        webhooks::{self, EndpointInput, Failure, Outcome, Targets},
-    },
     testing::TestDb,
     Db, Error,
+    {
+        crm::customers::{self, CustomerInput},
+        integration::backup,
+        integration::webhooks::{self, EndpointInput, Failure, Outcome, Targets},
+        inventory::stock,
+        sales::orders,
+        sales::shipments,
+    },
 };
 
 use crate::{

@@ -1,11 +1,11 @@
 use tandem_domain::{
-    auth::builtin::BuiltinRole,
-    services::{
-        audit::{self, AuditFilter},
-        auth::{self, LoginPolicy, LOGIN_FAILED},
-        users,
-    },
+    access::builtin::BuiltinRole,
     Error,
+    {
+        access::audit::{self, AuditFilter},
+        access::sign_in::{self as auth, LoginPolicy, LOGIN_FAILED},
+        access::users,
+    },
 };
 
 use crate::{

@@ -4,6 +4,7 @@
 mod access;
 mod analytics;
 mod approval;
+mod architecture;
 mod crm;
 mod csv_files;
 mod customers;

@@ -19,7 +19,7 @@ async fn migrations_go_up_down_and_up_again() -> TestResult {
     Migrator::up(&db.conn, None).await?;
     assert!(Migrator::get_pending_migrations(&db.conn).await?.is_empty());
     // The schema works after the round trip.
-    tandem_domain::services::meta::set(&db.conn, "k", "v").await?;
+    tandem_domain::platform::meta::set(&db.conn, "k", "v").await?;
     Ok(())
 }
 

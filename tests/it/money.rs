@@ -6,20 +6,19 @@
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tandem_domain::{
-    auth::Actor,
+    access::Actor,
     entities::{customers as customer_rows, invoices as invoice_rows, sales_orders, stock_levels},
-    messages,
-    services::{
-        invoices::{self, CreditInput, InvoiceFilter, PaymentInput},
-        notifications,
-        orders::{self, LineInput, OrderState},
-        outbox,
-        purchasing::{self, PoInput, PoLineInput, SupplierInput},
-        replenishment::{self, Reason},
-        shipments,
-        stock::{self, AdjustInput},
+    messages, Db, Error,
+    {
+        access::notifications,
+        billing::invoices::{self, CreditInput, InvoiceFilter, PaymentInput},
+        inventory::stock::{self, AdjustInput},
+        platform::outbox,
+        purchasing::purchase_orders::{self as purchasing, PoInput, PoLineInput, SupplierInput},
+        purchasing::replenishment::{self, Reason},
+        sales::orders::{self, LineInput, OrderState},
+        sales::shipments,
     },
-    Db, Error,
 };
 
 use crate::{

@@ -3,17 +3,17 @@
 //! where else the stock is (item 15), on both engines.
 
 use tandem_domain::{
-    auth::Actor,
-    messages,
-    services::{
-        customers::{self, CustomerInput},
-        dashboards, meta,
-        orders::{self, OrderFilter},
-        sourcing,
-        stock::{self, AdjustInput},
-        warehouses::{self, WarehouseInput},
+    access::Actor,
+    messages, Db, Error,
+    {
+        analytics::dashboards,
+        crm::customers::{self, CustomerInput},
+        inventory::sourcing,
+        inventory::stock::{self, AdjustInput},
+        inventory::warehouses::{self, WarehouseInput},
+        platform::meta,
+        sales::orders::{self, OrderFilter},
     },
-    Db, Error,
 };
 
 use crate::{

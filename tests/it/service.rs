@@ -9,27 +9,28 @@ use std::time::Duration as StdDuration;
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tandem_domain::{
-    auth::{builtin::BuiltinRole, Actor, Permission},
+    access::{builtin::BuiltinRole, Actor, Permission},
     entities::{
         credit_notes, customers as customer_rows, invoices as invoice_rows, notifications as notes,
         ticket_status_changes, tickets as ticket_rows,
     },
-    messages,
-    services::{
-        customers::{self, CustomerInput},
-        dashboards,
-        invoices::{self, CreditInput},
-        knowledge::{self, ArticleInput},
-        orders, outbox,
-        rate_limit::{Limiter, Public, PublicLimits},
-        returns::{self, ReturnInput},
-        service_desk::{self, PolicyInput, QueueInput},
-        shipments,
-        support_form::{self, PublicRequest},
-        tickets::{self, TicketFilter, TicketInput},
-        timeline, users,
+    messages, Db, Error,
+    {
+        access::rate_limit::{Limiter, Public, PublicLimits},
+        access::users,
+        analytics::dashboards,
+        billing::invoices::{self, CreditInput},
+        crm::customers::{self, CustomerInput},
+        crm::timeline,
+        platform::outbox,
+        sales::orders,
+        sales::shipments,
+        service::knowledge::{self, ArticleInput},
+        service::returns::{self, ReturnInput},
+        service::service_desk::{self, PolicyInput, QueueInput},
+        service::support_form::{self, PublicRequest},
+        service::tickets::{self, TicketFilter, TicketInput},
     },
-    Db, Error,
 };
 
 use crate::{
@@ -170,7 +171,7 @@ async fn a_ticket_lives_through_replies_pauses_resolution_and_rating() -> TestRe
     assert_eq!(detail.ticket.status, "open");
     assert!(matches!(
         detail.sla.response,
-        Some(tandem_domain::services::sla::Clock::Met { in_time: true, .. })
+        Some(tandem_domain::service::sla::Clock::Met { in_time: true, .. })
     ));
     assert_eq!(detail.comments.len(), 2);
     assert!(detail.ticket.first_response_due.is_none());
@@ -800,7 +801,7 @@ async fn the_boards_ticket_tiles_equal_a_recount_after_random_status_changes() -
             Err(other) => return Err(format!("race: {other:?}").into()),
         }
     }
-    let differences = tandem_domain::services::stats::check(db).await?;
+    let differences = tandem_domain::analytics::summaries::check(db).await?;
     assert!(differences.is_empty(), "{differences:?}");
 
     let board = dashboards::board(
@@ -867,7 +868,7 @@ async fn the_boards_ticket_tiles_equal_a_recount_after_random_status_changes() -
         Some(minutes / resolved.len() as i64)
     );
     // The ticket report's totals read the same stored minutes.
-    let report = tandem_domain::services::reports::run(
+    let report = tandem_domain::analytics::reports::run(
         db,
         Some(&d.e.manager),
         "tickets_by_queue",
@@ -879,7 +880,7 @@ async fn the_boards_ticket_tiles_equal_a_recount_after_random_status_changes() -
     .await?;
     let column = |key: &str| report.columns.iter().position(|c| c.key == key);
     let total = |key: &str| column(key).map(|i| report.totals[i].clone());
-    use tandem_domain::services::reports::Cell;
+    use tandem_domain::analytics::reports::Cell;
     assert_eq!(
         total("resolved"),
         Some(Cell::Number(Some(resolved.len() as i64)))
@@ -1029,7 +1030,7 @@ async fn nobody_joins_a_queue_to_see_its_tickets_without_reading_all_tickets() -
 }
 
 /// A request's origin as the server saw it.
-fn from(addr: &str) -> tandem_domain::auth::RequestMeta {
+fn from(addr: &str) -> tandem_domain::access::RequestMeta {
     crate::support::meta(addr)
 }
 
@@ -1065,7 +1066,7 @@ async fn anonymous_requests_are_limited_per_address_and_bucket() -> TestResult {
         .refused()?;
     assert!(matches!(err, Error::RateLimited { .. }));
     // An address the server did not see is one key, not a free pass.
-    let unseen = tandem_domain::auth::RequestMeta::default();
+    let unseen = tandem_domain::access::RequestMeta::default();
     limits.check(Public::Submit, None, &unseen)?;
     let err = limits.check(Public::Submit, None, &unseen).refused()?;
     assert!(matches!(err, Error::RateLimited { .. }));
@@ -1164,15 +1165,15 @@ async fn every_search(
     actor: &Actor,
     text: &str,
 ) -> Vec<(&'static str, tandem_domain::Result<()>)> {
-    use tandem_domain::services::{
-        activities::{self, ActivityFilter},
-        customers::CustomerFilter,
-        leads::{self, LeadFilter},
-        opportunities::{self, OpportunityFilter},
-        orders::OrderFilter,
-        products::{self, ProductFilter},
-        purchasing,
-        users::UserFilter,
+    use tandem_domain::{
+        access::users::UserFilter,
+        crm::activities::{self, ActivityFilter},
+        crm::customers::CustomerFilter,
+        crm::leads::{self, LeadFilter},
+        crm::opportunities::{self, OpportunityFilter},
+        inventory::products::{self, ProductFilter},
+        purchasing::purchase_orders as purchasing,
+        sales::orders::OrderFilter,
     };
     let a = Some(actor);
     let search = Some(text.to_owned());
@@ -1301,7 +1302,7 @@ async fn every_search(
 
 #[tokio::test]
 async fn every_list_search_is_capped_in_one_place() -> TestResult {
-    use tandem_domain::services::scope::MAX_SEARCH;
+    use tandem_domain::access::scope::MAX_SEARCH;
     let (db, admin) = crate::support::with_admin().await?;
     let db = &db.conn;
     let hostile = [
@@ -1336,11 +1337,11 @@ async fn every_list_search_is_capped_in_one_place() -> TestResult {
 
 #[tokio::test]
 async fn filters_and_text_inputs_have_maximum_lengths() -> TestResult {
-    use tandem_domain::services::{
-        audit::{self, AuditFilter},
-        customers::{ContactInput, CustomerFilter},
-        orders::OrderFilter,
-        products::{self, ProductFilter},
+    use tandem_domain::{
+        access::audit::{self, AuditFilter},
+        crm::customers::{ContactInput, CustomerFilter},
+        inventory::products::{self, ProductFilter},
+        sales::orders::OrderFilter,
     };
     let (db, admin) = crate::support::with_admin().await?;
     let db = &db.conn;
@@ -1590,7 +1591,7 @@ async fn filters_and_text_inputs_have_maximum_lengths() -> TestResult {
 
 #[tokio::test]
 async fn sign_in_refuses_oversized_credentials_before_checking_them() -> TestResult {
-    use tandem_domain::{entities::users as user_rows, services::auth};
+    use tandem_domain::{access::sign_in as auth, entities::users as user_rows};
     let (db, admin) = crate::support::with_admin().await?;
     let db = &db.conn;
     let policy = Default::default();

@@ -7,11 +7,12 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use tandem_domain::{
     entities::{sessions as session_rows, users},
-    services::{
-        auth, backup,
-        sessions::{self, StoredSession},
-    },
     testing::TestDb,
+    {
+        access::sessions::{self, StoredSession},
+        access::sign_in as auth,
+        integration::backup,
+    },
 };
 
 use crate::{

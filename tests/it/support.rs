@@ -1,10 +1,10 @@
 //! Builders that create test data through the services.
 
 use tandem_domain::{
-    auth::{builtin::BuiltinRole, Actor, RequestMeta},
-    services::{access, auth, users},
+    access::{builtin::BuiltinRole, Actor, RequestMeta},
     testing::TestDb,
     Db,
+    {access::roles as access, access::sign_in as auth, access::users},
 };
 
 pub type BoxResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;

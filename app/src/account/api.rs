@@ -6,13 +6,19 @@ use server_fn::codec::Json;
 use super::types::SessionView;
 use crate::error::AppError;
 
+crate::authz!(
+    "/api/account/password",
+    SignedIn,
+    JSON,
+    r#"{"current":"wrong-current-password","new":"another-password-1"}"#,
+);
 /// Changes the signed-in user's password; their other sessions end.
 #[server(endpoint = "account/password", input = Json)]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let session = crate::ssr::session().await?;
     let keep = session.id().map(|id| id.to_string());
-    Ok(tandem_domain::services::auth::change_password(
+    Ok(tandem_domain::access::sign_in::change_password(
         &state.db,
         crate::ssr::actor().as_ref(),
         &current,
@@ -22,12 +28,13 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
     .await?)
 }
 
+crate::authz!("/api/account/sessions", SignedIn, FORM, "");
 /// The signed-in user's sessions.
 #[server(endpoint = "account/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
     let state = crate::ssr::state()?;
     let current = crate::ssr::session().await?.id().map(|id| id.to_string());
-    let sessions = tandem_domain::services::sessions::list_mine(
+    let sessions = tandem_domain::access::sessions::list_mine(
         &state.db,
         crate::ssr::actor().as_ref(),
         current.as_deref(),
@@ -46,14 +53,18 @@ pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
         .collect())
 }
 
+crate::authz!(
+    "/api/account/sessions/end",
+    SignedIn,
+    JSON,
+    r#"{"handle":"no-such-session"}"#
+);
 /// Ends one of the signed-in user's other sessions.
 #[server(endpoint = "account/sessions/end", input = Json)]
 pub async fn end_session(handle: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::sessions::end_mine(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &handle,
+    Ok(
+        tandem_domain::access::sessions::end_mine(&state.db, crate::ssr::actor().as_ref(), &handle)
+            .await?,
     )
-    .await?)
 }

@@ -12,7 +12,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::services::{access, users};
+    use tandem_domain::{access::roles as access, access::users};
 
     use super::*;
 
@@ -74,7 +74,8 @@ mod convert {
     }
 }
 
-/// Users matching a filter, a page at a time. Needs `admin.users`.
+crate::authz!("/api/admin/users/list", Needs(AdminUsers), FORM, "page=1");
+/// Users matching a filter, a page at a time.
 #[server(endpoint = "admin/users/list")]
 pub async fn list_users(
     search: Option<String>,
@@ -83,7 +84,7 @@ pub async fn list_users(
     page: u64,
 ) -> Result<PageView<UserSummary>, AppError> {
     let state = crate::ssr::state()?;
-    let filter = tandem_domain::services::users::UserFilter {
+    let filter = tandem_domain::access::users::UserFilter {
         search,
         role_id,
         active,
@@ -91,59 +92,77 @@ pub async fn list_users(
         per_page: 25,
     };
     let found =
-        tandem_domain::services::users::list(&state.db, crate::ssr::actor().as_ref(), &filter)
+        tandem_domain::access::users::list(&state.db, crate::ssr::actor().as_ref(), &filter)
             .await?;
     Ok(PageView::from_page(found, convert::user))
 }
 
-/// One user. Needs `admin.users`.
+crate::authz!("/api/admin/users/get", Needs(AdminUsers), FORM, "id=999999");
+/// One user.
 #[server(endpoint = "admin/users/get")]
 pub async fn get_user(id: i64) -> Result<UserSummary, AppError> {
     let state = crate::ssr::state()?;
     let user =
-        tandem_domain::services::users::get(&state.db, crate::ssr::actor().as_ref(), id).await?;
+        tandem_domain::access::users::get(&state.db, crate::ssr::actor().as_ref(), id).await?;
     Ok(convert::user(user))
 }
 
-/// Creates a user; an empty password is generated and returned once. Needs `admin.users`.
+crate::authz!(
+    "/api/admin/users/create",
+    Needs(AdminUsers),
+    JSON,
+    r#"{"input":{"email":"not-an-email","name":"","password":null,"role_ids":[]}}"#,
+);
+/// Creates a user; an empty password is generated and returned once.
 #[server(endpoint = "admin/users/create", input = Json)]
 pub async fn create_user(input: UserInput) -> Result<Created, AppError> {
     let state = crate::ssr::state()?;
-    let new = tandem_domain::services::users::NewUser {
+    let new = tandem_domain::access::users::NewUser {
         email: input.email,
         name: input.name,
         password: input.password,
         role_ids: input.role_ids,
     };
     let (id, generated_password) =
-        tandem_domain::services::users::create(&state.db, crate::ssr::actor().as_ref(), &new)
-            .await?;
+        tandem_domain::access::users::create(&state.db, crate::ssr::actor().as_ref(), &new).await?;
     Ok(Created {
         id,
         generated_password,
     })
 }
 
-/// Edits a user's email, name and roles. Needs `admin.users`.
+crate::authz!(
+    "/api/admin/users/update",
+    Needs(AdminUsers),
+    JSON,
+    r#"{"id":999999,"input":{"email":"x@example.com","name":"X","password":null,"role_ids":[]}}"#,
+);
+/// Edits a user's email, name and roles.
 #[server(endpoint = "admin/users/update", input = Json)]
 pub async fn update_user(id: i64, input: UserInput) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let patch = tandem_domain::services::users::UserPatch {
+    let patch = tandem_domain::access::users::UserPatch {
         email: input.email,
         name: input.name,
         role_ids: input.role_ids,
     };
     Ok(
-        tandem_domain::services::users::update(&state.db, crate::ssr::actor().as_ref(), id, &patch)
+        tandem_domain::access::users::update(&state.db, crate::ssr::actor().as_ref(), id, &patch)
             .await?,
     )
 }
 
-/// Deactivates or reactivates a user. Needs `admin.users`.
+crate::authz!(
+    "/api/admin/users/set_active",
+    Needs(AdminUsers),
+    JSON,
+    r#"{"id":999999,"active":false}"#,
+);
+/// Deactivates or reactivates a user.
 #[server(endpoint = "admin/users/set_active", input = Json)]
 pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::users::set_active(
+    Ok(tandem_domain::access::users::set_active(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -152,11 +171,17 @@ pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
     .await?)
 }
 
-/// Resets a user's password (generated when empty, returned once). Needs `admin.users`.
+crate::authz!(
+    "/api/admin/users/reset_password",
+    Needs(AdminUsers),
+    JSON,
+    r#"{"id":999999,"password":null}"#,
+);
+/// Resets a user's password (generated when empty, returned once).
 #[server(endpoint = "admin/users/reset_password", input = Json)]
 pub async fn reset_user_password(id: i64, password: Option<String>) -> Result<Created, AppError> {
     let state = crate::ssr::state()?;
-    let generated_password = tandem_domain::services::users::reset_password(
+    let generated_password = tandem_domain::access::users::reset_password(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -169,17 +194,15 @@ pub async fn reset_user_password(id: i64, password: Option<String>) -> Result<Cr
     })
 }
 
-/// The roles a user's form offers (`user_id` `None` for a new user), each
-/// with why the signed-in user may not change it, if so. Needs `admin.users`.
+crate::authz!("/api/admin/users/role_choices", Needs(AdminUsers), FORM, "");
+/// The roles a user's form offers (`user_id` `None` for a new user), each with why the signed-in
+/// user may not change it, if so.
 #[server(endpoint = "admin/users/role_choices")]
 pub async fn role_choices(user_id: Option<i64>) -> Result<Vec<RoleChoice>, AppError> {
     let state = crate::ssr::state()?;
-    let offers = tandem_domain::services::access::role_offers(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        user_id,
-    )
-    .await?;
+    let offers =
+        tandem_domain::access::roles::role_offers(&state.db, crate::ssr::actor().as_ref(), user_id)
+            .await?;
     Ok(offers
         .into_iter()
         .map(|offer| RoleChoice {
@@ -190,23 +213,28 @@ pub async fn role_choices(user_id: Option<i64>) -> Result<Vec<RoleChoice>, AppEr
         .collect())
 }
 
-/// Every role. Needs `admin.roles` or `admin.users`.
+crate::authz!(
+    "/api/admin/roles/list",
+    AnyOf(&[AdminRoles, AdminUsers]),
+    FORM,
+    ""
+);
+/// Every role.
 #[server(endpoint = "admin/roles/list")]
 pub async fn list_roles() -> Result<Vec<RoleView>, AppError> {
     let state = crate::ssr::state()?;
     let roles =
-        tandem_domain::services::access::list_roles(&state.db, crate::ssr::actor().as_ref())
-            .await?;
+        tandem_domain::access::roles::list_roles(&state.db, crate::ssr::actor().as_ref()).await?;
     Ok(roles.into_iter().map(convert::role).collect())
 }
 
-/// One role with its holders. Needs `admin.roles`.
+crate::authz!("/api/admin/roles/get", Needs(AdminRoles), FORM, "id=999999");
+/// One role with its holders.
 #[server(endpoint = "admin/roles/get")]
 pub async fn get_role(id: i64) -> Result<RoleDetail, AppError> {
     let state = crate::ssr::state()?;
     let (role, holders) =
-        tandem_domain::services::access::get_role(&state.db, crate::ssr::actor().as_ref(), id)
-            .await?;
+        tandem_domain::access::roles::get_role(&state.db, crate::ssr::actor().as_ref(), id).await?;
     Ok(RoleDetail {
         role: convert::role(role),
         holders: holders
@@ -221,16 +249,22 @@ pub async fn get_role(id: i64) -> Result<RoleDetail, AppError> {
     })
 }
 
-/// Creates a role with permissions. Needs `admin.roles`.
+crate::authz!(
+    "/api/admin/roles/create",
+    Needs(AdminRoles),
+    JSON,
+    r#"{"input":{"name":"","description":""},"permissions":[]}"#,
+);
+/// Creates a role with permissions.
 #[server(endpoint = "admin/roles/create", input = Json)]
 pub async fn create_role(input: RoleInput, permissions: Vec<String>) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let permissions = tandem_domain::services::access::parse_permissions(&permissions)?;
-    let input = tandem_domain::services::access::RoleInput {
+    let permissions = tandem_domain::access::roles::parse_permissions(&permissions)?;
+    let input = tandem_domain::access::roles::RoleInput {
         name: input.name,
         description: input.description,
     };
-    Ok(tandem_domain::services::access::create_role(
+    Ok(tandem_domain::access::roles::create_role(
         &state.db,
         crate::ssr::actor().as_ref(),
         &input,
@@ -239,15 +273,21 @@ pub async fn create_role(input: RoleInput, permissions: Vec<String>) -> Result<i
     .await?)
 }
 
-/// Renames a role. Needs `admin.roles`.
+crate::authz!(
+    "/api/admin/roles/update",
+    Needs(AdminRoles),
+    JSON,
+    r#"{"id":999999,"input":{"name":"X","description":""}}"#,
+);
+/// Renames a role.
 #[server(endpoint = "admin/roles/update", input = Json)]
 pub async fn update_role(id: i64, input: RoleInput) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let input = tandem_domain::services::access::RoleInput {
+    let input = tandem_domain::access::roles::RoleInput {
         name: input.name,
         description: input.description,
     };
-    Ok(tandem_domain::services::access::update_role(
+    Ok(tandem_domain::access::roles::update_role(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -256,12 +296,18 @@ pub async fn update_role(id: i64, input: RoleInput) -> Result<(), AppError> {
     .await?)
 }
 
-/// Replaces a role's permissions. Needs `admin.roles`.
+crate::authz!(
+    "/api/admin/roles/set_permissions",
+    Needs(AdminRoles),
+    JSON,
+    r#"{"id":999999,"permissions":[]}"#,
+);
+/// Replaces a role's permissions.
 #[server(endpoint = "admin/roles/set_permissions", input = Json)]
 pub async fn set_role_permissions(id: i64, permissions: Vec<String>) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let permissions = tandem_domain::services::access::parse_permissions(&permissions)?;
-    Ok(tandem_domain::services::access::set_role_permissions(
+    let permissions = tandem_domain::access::roles::parse_permissions(&permissions)?;
+    Ok(tandem_domain::access::roles::set_role_permissions(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -270,23 +316,29 @@ pub async fn set_role_permissions(id: i64, permissions: Vec<String>) -> Result<(
     .await?)
 }
 
-/// Deletes a role. Needs `admin.roles`.
+crate::authz!(
+    "/api/admin/roles/delete",
+    Needs(AdminRoles),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// Deletes a role.
 #[server(endpoint = "admin/roles/delete", input = Json)]
 pub async fn delete_role(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     Ok(
-        tandem_domain::services::access::delete_role(&state.db, crate::ssr::actor().as_ref(), id)
+        tandem_domain::access::roles::delete_role(&state.db, crate::ssr::actor().as_ref(), id)
             .await?,
     )
 }
 
-/// The permission catalogue as a role's matrix offers it (`role_id` `None`
-/// for a new role), each with why the signed-in user may not change it, if
-/// so. Needs `admin.roles`.
+crate::authz!("/api/admin/permissions", Needs(AdminRoles), FORM, "");
+/// The permission catalogue as a role's matrix offers it (`role_id` `None` for a new role), each
+/// with why the signed-in user may not change it, if so.
 #[server(endpoint = "admin/permissions")]
 pub async fn permission_catalogue(role_id: Option<i64>) -> Result<Vec<PermissionView>, AppError> {
     let state = crate::ssr::state()?;
-    let offers = tandem_domain::services::access::permission_offers(
+    let offers = tandem_domain::access::roles::permission_offers(
         &state.db,
         crate::ssr::actor().as_ref(),
         role_id,
@@ -304,19 +356,25 @@ pub async fn permission_catalogue(role_id: Option<i64>) -> Result<Vec<Permission
         .collect())
 }
 
-/// The kinds of record the audit log can be filtered by, in order. Needs
-/// `admin.audit`.
+crate::authz!("/api/admin/audit/record_types", Needs(AdminAudit), FORM, "");
+/// The kinds of record the audit log can be filtered by, in order.
 #[server(endpoint = "admin/audit/record_types")]
 pub async fn audit_record_types() -> Result<Vec<String>, AppError> {
-    let kinds = tandem_domain::services::audit::record_types(crate::ssr::actor().as_ref())?;
+    let kinds = tandem_domain::access::audit::record_types(crate::ssr::actor().as_ref())?;
     Ok(kinds.iter().map(|kind| (*kind).to_owned()).collect())
 }
 
-/// The audit log. Needs `admin.audit`.
+crate::authz!(
+    "/api/admin/audit",
+    Needs(AdminAudit),
+    JSON,
+    r#"{"query":{"actor":null,"entity":null,"action":null,"from":null,"until":null,"page":1}}"#,
+);
+/// The audit log.
 #[server(endpoint = "admin/audit", input = Json)]
 pub async fn list_audit(query: AuditQuery) -> Result<PageView<AuditEventView>, AppError> {
     let state = crate::ssr::state()?;
-    let filter = tandem_domain::services::audit::AuditFilter {
+    let filter = tandem_domain::access::audit::AuditFilter {
         actor: query.actor,
         entity: query.entity,
         action: query.action,
@@ -326,7 +384,7 @@ pub async fn list_audit(query: AuditQuery) -> Result<PageView<AuditEventView>, A
         per_page: 50,
     };
     let found =
-        tandem_domain::services::audit::list(&state.db, crate::ssr::actor().as_ref(), &filter)
+        tandem_domain::access::audit::list(&state.db, crate::ssr::actor().as_ref(), &filter)
             .await?;
     Ok(PageView::from_page(found, convert::event))
 }

@@ -116,7 +116,7 @@ const SHOWN_PROBLEMS: usize = 100;
 
 #[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::services::import;
+    use tandem_domain::integration::import;
 
     use super::*;
 
@@ -159,15 +159,21 @@ mod convert {
     }
 }
 
-/// The import page's data for `kind` and an upload. Needs `admin.import`.
+crate::authz!(
+    "/api/admin/import/setup",
+    Needs(AdminImport),
+    JSON,
+    r#"{"upload":null,"kind":"customers"}"#,
+);
+/// The import page's data for `kind` and an upload.
 #[server(endpoint = "admin/import/setup", input = Json)]
 pub async fn import_setup(upload: Option<i64>, kind: String) -> Result<SetupView, AppError> {
-    use tandem_domain::services::import;
+    use tandem_domain::integration::import;
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::AdminImport,
+        tandem_domain::access::Permission::AdminImport,
     )?;
     let kind = import::Kind::from_code(&kind).unwrap_or(import::Kind::Customers);
     let upload = match upload {
@@ -209,16 +215,22 @@ pub async fn import_setup(upload: Option<i64>, kind: String) -> Result<SetupView
     })
 }
 
+crate::authz!(
+    "/api/admin/import/start",
+    Needs(AdminImport),
+    JSON,
+    r#"{"form":{"upload_id":999999,"kind":"customers","mapping":{},"duplicates":"skip","skip_bad":false,"dry_run":true}}"#,
+);
 /// Starts a dry run or an import of an upload; returns the run's id. The
 /// rows are worked through in the background.
 #[server(endpoint = "admin/import/start", input = Json)]
 pub async fn start_import(form: ImportForm) -> Result<i64, AppError> {
-    use tandem_domain::services::import;
+    use tandem_domain::integration::import;
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::AdminImport,
+        tandem_domain::access::Permission::AdminImport,
     )?;
     let kind = import::Kind::from_code(&form.kind).ok_or_else(|| {
         AppError::Validation([("kind".to_owned(), "customers".to_owned())].into())
@@ -255,10 +267,16 @@ pub async fn start_import(form: ImportForm) -> Result<i64, AppError> {
     Ok(run_id)
 }
 
+crate::authz!(
+    "/api/admin/import/status",
+    AnyOf(&[AdminImport, AdminIntegrations]),
+    JSON,
+    r#"{"run_id":999999}"#,
+);
 /// A run with its progress and first bad rows.
 #[server(endpoint = "admin/import/status", input = Json)]
 pub async fn import_status(run_id: i64) -> Result<RunView, AppError> {
-    use tandem_domain::services::import;
+    use tandem_domain::integration::import;
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let run = import::run(&state.reader, actor.as_ref(), run_id).await?;

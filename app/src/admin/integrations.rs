@@ -194,7 +194,7 @@ pub struct DeliveriesView {
 
 #[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::services::{api_tokens, webhooks};
+    use tandem_domain::{access::api_tokens, integration::webhooks};
 
     use super::*;
     use crate::ssr::local_time;
@@ -253,17 +253,22 @@ mod convert {
     }
 }
 
-/// API tokens the user may see. Needs `admin.integrations` (everyone's) or
-/// `admin.own_tokens` (one's own).
+crate::authz!(
+    "/api/admin/tokens/list",
+    AnyOf(&[AdminIntegrations, AdminOwnTokens]),
+    JSON,
+    r#"{}"#
+);
+/// API tokens the user may see.
 #[server(endpoint = "admin/tokens/list", input = Json)]
 pub async fn list_tokens() -> Result<TokensView, AppError> {
-    use tandem_domain::{auth::Permission, services::api_tokens};
+    use tandem_domain::{access::api_tokens, access::Permission};
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let tokens = api_tokens::list(&state.db, actor.as_ref()).await?;
     let actor = actor.ok_or(AppError::Unauthorized)?;
     let owners = if actor.has(Permission::AdminIntegrations) {
-        tandem_domain::services::users::active_names(&state.db)
+        tandem_domain::access::users::active_names(&state.db)
             .await?
             .into_iter()
             .map(|(id, name)| Choice { id, name })
@@ -284,10 +289,16 @@ pub async fn list_tokens() -> Result<TokensView, AppError> {
     })
 }
 
+crate::authz!(
+    "/api/admin/tokens/create",
+    AnyOf(&[AdminIntegrations, AdminOwnTokens]),
+    JSON,
+    r#"{"form":{"name":"","user_id":null,"permissions":[],"expires_on":""}}"#,
+);
 /// Creates a token; returns it whole, once.
 #[server(endpoint = "admin/tokens/create", input = Json)]
 pub async fn create_token(form: TokenForm) -> Result<String, AppError> {
-    use tandem_domain::services::api_tokens::{self, TokenInput};
+    use tandem_domain::access::api_tokens::{self, TokenInput};
     let state = crate::ssr::state()?;
     let expires_at = match form.expires_on.trim() {
         "" => None,
@@ -318,11 +329,17 @@ pub async fn create_token(form: TokenForm) -> Result<String, AppError> {
     Ok(created.secret)
 }
 
+crate::authz!(
+    "/api/admin/tokens/revoke",
+    AnyOf(&[AdminIntegrations, AdminOwnTokens]),
+    JSON,
+    r#"{"id":999999}"#,
+);
 /// Revokes a token (its next request is refused).
 #[server(endpoint = "admin/tokens/revoke", input = Json)]
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::api_tokens::revoke(
+    tandem_domain::access::api_tokens::revoke(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -332,15 +349,21 @@ pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Webhook endpoints, event types and health. Needs `admin.integrations`.
+crate::authz!(
+    "/api/admin/webhooks/list",
+    Needs(AdminIntegrations),
+    JSON,
+    r#"{}"#
+);
+/// Webhook endpoints, event types and health.
 #[server(endpoint = "admin/webhooks/list", input = Json)]
 pub async fn list_webhooks() -> Result<WebhooksView, AppError> {
-    use tandem_domain::services::webhooks;
+    use tandem_domain::integration::webhooks;
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let endpoints = webhooks::list(&state.db, actor.as_ref()).await?;
     let health = webhooks::health(&state.db, actor.as_ref()).await?;
-    let imports = tandem_domain::services::import::runs(&state.db, actor.as_ref(), 5)
+    let imports = tandem_domain::integration::import::runs(&state.db, actor.as_ref(), 5)
         .await?
         .into_iter()
         .map(|r| ImportLine {
@@ -370,11 +393,17 @@ pub async fn list_webhooks() -> Result<WebhooksView, AppError> {
     })
 }
 
+crate::authz!(
+    "/api/admin/webhooks/create",
+    Needs(AdminIntegrations),
+    JSON,
+    r#"{"form":{"name":"","url":"","event_types":[],"active":true}}"#,
+);
 /// Registers an endpoint; returns its signing secret, once.
 #[server(endpoint = "admin/webhooks/create", input = Json)]
 pub async fn create_webhook(form: EndpointForm) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
-    let created = tandem_domain::services::webhooks::create(
+    let created = tandem_domain::integration::webhooks::create(
         &state.db,
         crate::ssr::actor().as_ref(),
         &convert::input(form),
@@ -385,11 +414,17 @@ pub async fn create_webhook(form: EndpointForm) -> Result<String, AppError> {
     Ok(created.secret)
 }
 
+crate::authz!(
+    "/api/admin/webhooks/update",
+    Needs(AdminIntegrations),
+    JSON,
+    r#"{"id":999999,"form":{"name":"X","url":"https://example.com/x","event_types":["*"],"active":false}}"#,
+);
 /// Changes an endpoint (name, address, event types, active).
 #[server(endpoint = "admin/webhooks/update", input = Json)]
 pub async fn update_webhook(id: i64, form: EndpointForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::webhooks::update(
+    tandem_domain::integration::webhooks::update(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -401,11 +436,17 @@ pub async fn update_webhook(id: i64, form: EndpointForm) -> Result<(), AppError>
     Ok(())
 }
 
+crate::authz!(
+    "/api/admin/webhooks/rotate",
+    Needs(AdminIntegrations),
+    JSON,
+    r#"{"id":999999}"#
+);
 /// Gives an endpoint a new signing secret; returns it, once.
 #[server(endpoint = "admin/webhooks/rotate", input = Json)]
 pub async fn rotate_webhook_secret(id: i64) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::webhooks::rotate_secret(
+    Ok(tandem_domain::integration::webhooks::rotate_secret(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -414,16 +455,28 @@ pub async fn rotate_webhook_secret(id: i64) -> Result<String, AppError> {
     .await?)
 }
 
+crate::authz!(
+    "/api/admin/webhooks/delete",
+    Needs(AdminIntegrations),
+    JSON,
+    r#"{"id":999999}"#
+);
 /// Removes an endpoint and its log.
 #[server(endpoint = "admin/webhooks/delete", input = Json)]
 pub async fn delete_webhook(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     Ok(
-        tandem_domain::services::webhooks::delete(&state.db, crate::ssr::actor().as_ref(), id)
+        tandem_domain::integration::webhooks::delete(&state.db, crate::ssr::actor().as_ref(), id)
             .await?,
     )
 }
 
+crate::authz!(
+    "/api/admin/webhooks/deliveries",
+    Needs(AdminIntegrations),
+    JSON,
+    r#"{"endpoint_id":999999,"status":null,"page":1}"#,
+);
 /// An endpoint's delivery log, newest first, 50 a page.
 #[server(endpoint = "admin/webhooks/deliveries", input = Json)]
 pub async fn webhook_deliveries(
@@ -431,7 +484,7 @@ pub async fn webhook_deliveries(
     status: Option<String>,
     page: u64,
 ) -> Result<DeliveriesView, AppError> {
-    use tandem_domain::services::webhooks;
+    use tandem_domain::integration::webhooks;
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let endpoint = webhooks::get(&state.reader, actor.as_ref(), endpoint_id).await?;
@@ -450,11 +503,17 @@ pub async fn webhook_deliveries(
     })
 }
 
+crate::authz!(
+    "/api/admin/webhooks/replay",
+    Needs(AdminIntegrations),
+    JSON,
+    r#"{"id":999999}"#
+);
 /// Sends a delivery again, now.
 #[server(endpoint = "admin/webhooks/replay", input = Json)]
 pub async fn replay_delivery(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::webhooks::replay(
+    tandem_domain::integration::webhooks::replay(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -464,14 +523,16 @@ pub async fn replay_delivery(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The kinds of data the admin page exports in full. Needs `admin.backups`.
+crate::authz!("/api/admin/data/kinds", Needs(AdminBackups), JSON, r#"{}"#);
+/// The kinds of data the admin page exports in full.
 #[server(endpoint = "admin/data/kinds", input = Json)]
 pub async fn data_kinds() -> Result<Vec<String>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::services::backup::export_kinds(&state.reader, crate::ssr::actor().as_ref())
-            .await?,
+    Ok(tandem_domain::integration::backup::export_kinds(
+        &state.reader,
+        crate::ssr::actor().as_ref(),
     )
+    .await?)
 }
 
 /// A secret shown once, with the warning to copy it now.

@@ -34,10 +34,11 @@ pub struct TeamsView {
     pub users: Vec<Choice>,
 }
 
-/// Teams and users. Needs `admin.users`.
+crate::authz!("/api/admin/teams/list", Needs(AdminUsers), JSON, r#"{}"#);
+/// Teams and users.
 #[server(endpoint = "admin/teams/list", input = Json)]
 pub async fn list_teams() -> Result<TeamsView, AppError> {
-    use tandem_domain::services::{teams, users};
+    use tandem_domain::{access::teams, access::users};
     let state = crate::ssr::state()?;
     let found = teams::list(&state.db, crate::ssr::actor().as_ref()).await?;
     Ok(TeamsView {
@@ -57,19 +58,31 @@ pub async fn list_teams() -> Result<TeamsView, AppError> {
     })
 }
 
-/// Creates a team. Needs `admin.users`.
+crate::authz!(
+    "/api/admin/teams/create",
+    Needs(AdminUsers),
+    JSON,
+    r#"{"name":""}"#
+);
+/// Creates a team.
 #[server(endpoint = "admin/teams/create", input = Json)]
 pub async fn create_team(name: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::teams::create(&state.db, crate::ssr::actor().as_ref(), &name).await?;
+    tandem_domain::access::teams::create(&state.db, crate::ssr::actor().as_ref(), &name).await?;
     Ok(())
 }
 
-/// Puts a user in a team (or none). Needs `admin.users`.
+crate::authz!(
+    "/api/admin/teams/set",
+    Needs(AdminUsers),
+    JSON,
+    r#"{"user_id":999999,"team_id":null}"#,
+);
+/// Puts a user in a team (or none).
 #[server(endpoint = "admin/teams/set", input = Json)]
 pub async fn set_team(user_id: i64, team_id: Option<i64>) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::teams::set_team(
+    Ok(tandem_domain::access::teams::set_team(
         &state.db,
         crate::ssr::actor().as_ref(),
         user_id,

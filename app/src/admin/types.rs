@@ -40,7 +40,7 @@ impl<T> PageView<T> {
     /// A domain page with each row converted to its wire type.
     #[cfg(feature = "ssr")]
     pub fn from_page<U>(
-        page: tandem_domain::services::page::Page<U>,
+        page: tandem_domain::platform::page::Page<U>,
         f: impl FnMut(U) -> T,
     ) -> Self {
         let page = page.map(f);

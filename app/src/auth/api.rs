@@ -4,6 +4,12 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
+crate::authz!(
+    "/api/auth/login",
+    Public,
+    FORM,
+    "email=nobody%40example.com&password=wrong-password",
+);
 /// Signs in with email and password; returns where to go next. A new
 /// session id is issued, so a session fixed before sign-in is useless.
 #[server(endpoint = "auth/login")]
@@ -16,9 +22,9 @@ pub async fn login(
     let state = state()?;
     // Per address, before the password is looked at (the domain also
     // refuses an oversized email or password before hashing).
-    crate::ssr::throttle(&state, tandem_domain::services::rate_limit::Public::SignIn)?;
+    crate::ssr::throttle(&state, tandem_domain::access::rate_limit::Public::SignIn)?;
     let meta = request_meta();
-    let user_id = tandem_domain::services::auth::login(
+    let user_id = tandem_domain::access::sign_in::login(
         &state.db,
         &email,
         &password,
@@ -35,7 +41,7 @@ pub async fn login(
     session
         .insert(
             session_keys::SIGNED_IN_AT,
-            tandem_domain::services::system::unix_now(),
+            tandem_domain::platform::system::unix_now(),
         )
         .await
         .map_err(session_error)?;
@@ -50,14 +56,15 @@ pub async fn login(
     Ok(super::types::safe_next(next.as_deref()))
 }
 
+crate::authz!("/api/auth/logout", SignedIn, FORM, "");
 /// Signs out: the session is deleted on the server.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::ssr::{actor, session, session_error, state};
     let state = state()?;
     let actor = actor();
-    let actor = tandem_domain::auth::policy::require_signed_in(actor.as_ref())?;
-    tandem_domain::services::auth::record_logout(&state.db, actor).await?;
+    let actor = tandem_domain::access::policy::require_signed_in(actor.as_ref())?;
+    tandem_domain::access::sign_in::record_logout(&state.db, actor).await?;
     session().await?.flush().await.map_err(session_error)?;
     Ok(())
 }

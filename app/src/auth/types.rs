@@ -24,8 +24,8 @@ impl MeView {
 }
 
 #[cfg(feature = "ssr")]
-impl From<&tandem_domain::auth::Actor> for MeView {
-    fn from(actor: &tandem_domain::auth::Actor) -> Self {
+impl From<&tandem_domain::access::Actor> for MeView {
+    fn from(actor: &tandem_domain::access::Actor) -> Self {
         Self {
             user_id: actor.user_id,
             name: actor.name.clone(),

@@ -118,11 +118,11 @@ mod convert {
         db: &tandem_domain::Db,
         ids: impl IntoIterator<Item = i64>,
     ) -> Result<HashMap<i64, String>, AppError> {
-        Ok(tandem_domain::services::customers::names(db, ids).await?)
+        Ok(tandem_domain::crm::customers::names(db, ids).await?)
     }
 
     pub async fn stage_names(db: &tandem_domain::Db) -> Result<HashMap<i64, String>, AppError> {
-        Ok(tandem_domain::services::pipeline::all(db)
+        Ok(tandem_domain::crm::pipeline::all(db)
             .await?
             .into_iter()
             .map(|s| (s.id, s.name))
@@ -136,8 +136,7 @@ mod convert {
         let customers = customer_names(db, rows.iter().map(|o| o.customer_id)).await?;
         let stages = stage_names(db).await?;
         let names =
-            tandem_domain::services::users::names(db, rows.iter().filter_map(|o| o.owner_id))
-                .await?;
+            tandem_domain::access::users::names(db, rows.iter().filter_map(|o| o.owner_id)).await?;
         Ok(rows
             .into_iter()
             .map(|o| opportunity_row(o, &customers, &stages, &names))
@@ -150,8 +149,7 @@ mod convert {
     ) -> Result<Vec<ActivityRow>, AppError> {
         let customers = customer_names(db, rows.iter().map(|a| a.customer_id)).await?;
         let names =
-            tandem_domain::services::users::names(db, rows.iter().filter_map(|a| a.owner_id))
-                .await?;
+            tandem_domain::access::users::names(db, rows.iter().filter_map(|a| a.owner_id)).await?;
         Ok(rows
             .into_iter()
             .map(|a| ActivityRow {
@@ -168,7 +166,7 @@ mod convert {
             .collect())
     }
 
-    pub fn campaign_row(s: tandem_domain::services::campaigns::CampaignStats) -> CampaignRow {
+    pub fn campaign_row(s: tandem_domain::crm::campaigns::CampaignStats) -> CampaignRow {
         let c: campaigns::Model = s.campaign;
         CampaignRow {
             id: c.id,
@@ -193,13 +191,24 @@ fn id_or_none(id: Option<i64>) -> Option<i64> {
 
 // ---- shared ----------------------------------------------------------------
 
+crate::authz!(
+    "/api/crm/assignees",
+    AnyOf(&[
+        CustomersReadAll,
+        LeadsReadAll,
+        OpportunitiesReadAll,
+        ActivitiesReadAll
+    ]),
+    JSON,
+    r#"{}"#,
+);
 /// Active users records can be assigned to. Needs one of the `read_all`
 /// permissions (only those users may hand records to others).
 #[server(endpoint = "crm/assignees", input = Json)]
 pub async fn assignees() -> Result<Vec<Choice>, AppError> {
     let state = crate::ssr::state()?;
     Ok(
-        tandem_domain::services::users::assignable(&state.db, crate::ssr::actor().as_ref())
+        tandem_domain::access::users::assignable(&state.db, crate::ssr::actor().as_ref())
             .await?
             .into_iter()
             .map(|(id, name)| Choice { id, name })
@@ -207,11 +216,17 @@ pub async fn assignees() -> Result<Vec<Choice>, AppError> {
     )
 }
 
-/// Customers in scope whose name, code, email or phone starts with `search`
-/// (at most 20), for pickers. Needs `customers.read`.
+crate::authz!(
+    "/api/crm/customers/pick",
+    Needs(CustomersRead),
+    JSON,
+    r#"{"search":"zz"}"#
+);
+/// Customers in scope whose name, code, email or phone starts with `search` (at most 20), for
+/// pickers.
 #[server(endpoint = "crm/customers/pick", input = Json)]
 pub async fn pick_customers(search: String) -> Result<Vec<Choice>, AppError> {
-    use tandem_domain::services::customers;
+    use tandem_domain::crm::customers;
     let state = crate::ssr::state()?;
     let found = customers::list(
         &state.db,
@@ -233,6 +248,12 @@ pub async fn pick_customers(search: String) -> Result<Vec<Choice>, AppError> {
         .collect())
 }
 
+crate::authz!(
+    "/api/customers/timeline",
+    Needs(CustomersRead),
+    JSON,
+    r#"{"customer_id":999999,"before":null}"#,
+);
 /// A customer's timeline, newest first, 30 at a time before `before`.
 #[server(endpoint = "customers/timeline", input = Json)]
 pub async fn customer_timeline(
@@ -240,7 +261,7 @@ pub async fn customer_timeline(
     before: Option<i64>,
 ) -> Result<Vec<TimelineItem>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::services::timeline::of_customer(
+    let found = tandem_domain::crm::timeline::of_customer(
         &state.db,
         crate::ssr::actor().as_ref(),
         customer_id,
@@ -261,10 +282,16 @@ pub async fn customer_timeline(
         .collect())
 }
 
+crate::authz!(
+    "/api/customers/overview",
+    Needs(CustomersRead),
+    JSON,
+    r#"{"customer_id":999999}"#
+);
 /// The customer page's figures.
 #[server(endpoint = "customers/overview", input = Json)]
 pub async fn customer_overview(customer_id: i64) -> Result<OverviewView, AppError> {
-    use tandem_domain::{money::format_minor, services::customers};
+    use tandem_domain::{crm::customers, money::format_minor};
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let o = customers::overview(&state.db, actor.as_ref(), customer_id).await?;
@@ -278,22 +305,34 @@ pub async fn customer_overview(customer_id: i64) -> Result<OverviewView, AppErro
     })
 }
 
-/// Merges `duplicate` into `survivor`. Needs `customers.merge`.
+crate::authz!(
+    "/api/customers/merge",
+    Needs(CustomersMerge),
+    JSON,
+    r#"{"survivor":999998,"duplicate":999999}"#,
+);
+/// Merges `duplicate` into `survivor`.
 #[server(endpoint = "customers/merge", input = Json)]
 pub async fn merge_customers(survivor: i64, duplicate: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::customers::merge(
+    tandem_domain::crm::customers::merge(
         &state.db,
         crate::ssr::actor().as_ref(),
         survivor,
         duplicate,
+        &tandem_domain::sales::stats::OrderSummaries,
     )
     .await?;
     Ok(())
 }
 
-/// A bulk action on customers: `reassign` (with `owner_id`), `tag` (with
-/// `tag`) or `archive`. Needs `customers.write` (and more per action).
+crate::authz!(
+    "/api/customers/bulk",
+    Needs(CustomersWrite),
+    JSON,
+    r#"{"ids":[999999],"action":"tag","owner_id":null,"tag":"x"}"#,
+);
+/// A bulk action on customers: `reassign` (with `owner_id`), `tag` (with `tag`) or `archive`.
 #[server(endpoint = "customers/bulk", input = Json)]
 pub async fn bulk_customers(
     ids: Vec<i64>,
@@ -301,7 +340,7 @@ pub async fn bulk_customers(
     owner_id: Option<i64>,
     tag: String,
 ) -> Result<u64, AppError> {
-    use tandem_domain::services::customers::{bulk, Bulk};
+    use tandem_domain::crm::customers::{bulk, Bulk};
     let state = crate::ssr::state()?;
     let action = match action.as_str() {
         "reassign" => Bulk::Reassign(owner_id.unwrap_or(0)),
@@ -321,8 +360,8 @@ pub async fn bulk_customers(
 // ---- leads -----------------------------------------------------------------
 
 #[cfg(feature = "ssr")]
-fn lead_input(form: LeadForm) -> tandem_domain::services::leads::LeadInput {
-    tandem_domain::services::leads::LeadInput {
+fn lead_input(form: LeadForm) -> tandem_domain::crm::leads::LeadInput {
+    tandem_domain::crm::leads::LeadInput {
         name: form.name,
         company: form.company,
         email: form.email,
@@ -333,7 +372,13 @@ fn lead_input(form: LeadForm) -> tandem_domain::services::leads::LeadInput {
     }
 }
 
-/// Leads in scope. Needs `leads.read`.
+crate::authz!(
+    "/api/leads/list",
+    Needs(LeadsRead),
+    JSON,
+    r#"{"search":null,"status":null,"source":null,"campaign_id":null,"owner_id":null,"sort":"","page":1}"#,
+);
+/// Leads in scope.
 #[server(endpoint = "leads/list", input = Json)]
 #[allow(clippy::too_many_arguments)]
 pub async fn list_leads(
@@ -371,7 +416,7 @@ async fn leads_page(
     page: u64,
     per_page: u64,
 ) -> Result<PageView<LeadRow>, AppError> {
-    use tandem_domain::services::{leads, users::names as user_names};
+    use tandem_domain::{access::users::names as user_names, crm::leads};
     let state = crate::ssr::state()?;
     let found = leads::list(
         &state.db,
@@ -393,7 +438,13 @@ async fn leads_page(
     Ok(PageView::from_page(found, |l| convert::lead_row(l, &names)))
 }
 
-/// The lead list as CSV. Needs `reports.export` and what the list needs.
+crate::authz!(
+    "/api/leads/export",
+    Export(&[LeadsRead]),
+    JSON,
+    r#"{"search":null,"status":null,"source":null,"campaign_id":null,"owner_id":null,"sort":"","headers":[]}"#,
+);
+/// The lead list as CSV.
 #[server(endpoint = "leads/export", input = Json)]
 #[allow(clippy::too_many_arguments)]
 pub async fn export_leads(
@@ -420,12 +471,13 @@ pub async fn export_leads(
     .await
 }
 
-/// One lead. Needs `leads.read` and the lead in scope.
+crate::authz!("/api/leads/get", Needs(LeadsRead), JSON, r#"{"id":999999}"#);
+/// One lead.
 #[server(endpoint = "leads/get", input = Json)]
 pub async fn get_lead(id: i64) -> Result<LeadView, AppError> {
     use tandem_domain::{
-        auth::Permission,
-        services::{campaigns, leads, users::names as user_names},
+        access::Permission,
+        {access::users::names as user_names, crm::campaigns, crm::leads},
     };
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
@@ -443,17 +495,23 @@ pub async fn get_lead(id: i64) -> Result<LeadView, AppError> {
         disqualify_reason: l.disqualify_reason.clone(),
         customer_id: l.customer_id,
         opportunity_id: l.opportunity_id,
-        can_write: tandem_domain::auth::policy::require(actor.as_ref(), Permission::LeadsWrite)
+        can_write: tandem_domain::access::policy::require(actor.as_ref(), Permission::LeadsWrite)
             .is_ok(),
         row: convert::lead_row(l, &names),
     })
 }
 
-/// Creates a lead. Needs `leads.write`.
+crate::authz!(
+    "/api/leads/create",
+    Needs(LeadsWrite),
+    JSON,
+    r#"{"form":{"name":"","company":"","email":"","phone":"","source":"","campaign_id":null,"owner_id":null}}"#,
+);
+/// Creates a lead.
 #[server(endpoint = "leads/create", input = Json)]
 pub async fn create_lead(form: LeadForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::leads::create(
+    Ok(tandem_domain::crm::leads::create(
         &state.db,
         crate::ssr::actor().as_ref(),
         &lead_input(form),
@@ -462,11 +520,17 @@ pub async fn create_lead(form: LeadForm) -> Result<i64, AppError> {
     .id)
 }
 
-/// Edits a lead. Needs `leads.write`.
+crate::authz!(
+    "/api/leads/update",
+    Needs(LeadsWrite),
+    JSON,
+    r#"{"id":999999,"form":{"name":"X","company":"","email":"","phone":"","source":"web","campaign_id":null,"owner_id":null}}"#,
+);
+/// Edits a lead.
 #[server(endpoint = "leads/update", input = Json)]
 pub async fn update_lead(id: i64, form: LeadForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::leads::update(
+    tandem_domain::crm::leads::update(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -476,6 +540,12 @@ pub async fn update_lead(id: i64, form: LeadForm) -> Result<(), AppError> {
     Ok(())
 }
 
+crate::authz!(
+    "/api/leads/duplicates",
+    Needs(LeadsRead),
+    JSON,
+    r#"{"form":{"name":"X","company":"","email":"","phone":"","source":"web","campaign_id":null,"owner_id":null},"except":null}"#,
+);
 /// Leads and customers that look like the lead being entered.
 #[server(endpoint = "leads/duplicates", input = Json)]
 pub async fn lead_duplicates(
@@ -483,7 +553,7 @@ pub async fn lead_duplicates(
     except: Option<i64>,
 ) -> Result<Vec<LeadDuplicateView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::services::leads::find_duplicates(
+    let found = tandem_domain::crm::leads::find_duplicates(
         &state.db,
         crate::ssr::actor().as_ref(),
         &lead_input(form),
@@ -501,37 +571,51 @@ pub async fn lead_duplicates(
         .collect())
 }
 
-/// Qualifies a new lead. Needs `leads.write`.
+crate::authz!(
+    "/api/leads/qualify",
+    Needs(LeadsWrite),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// Qualifies a new lead.
 #[server(endpoint = "leads/qualify", input = Json)]
 pub async fn qualify_lead(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::leads::qualify(&state.db, crate::ssr::actor().as_ref(), id).await?;
+    tandem_domain::crm::leads::qualify(&state.db, crate::ssr::actor().as_ref(), id).await?;
     Ok(())
 }
 
-/// Disqualifies a lead with a reason. Needs `leads.write`.
+crate::authz!(
+    "/api/leads/disqualify",
+    Needs(LeadsWrite),
+    JSON,
+    r#"{"id":999999,"reason":"x"}"#
+);
+/// Disqualifies a lead with a reason.
 #[server(endpoint = "leads/disqualify", input = Json)]
 pub async fn disqualify_lead(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::leads::disqualify(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        &reason,
+    Ok(
+        tandem_domain::crm::leads::disqualify(&state.db, crate::ssr::actor().as_ref(), id, &reason)
+            .await?,
     )
-    .await?)
 }
 
-/// Converts a qualified lead. Needs `leads.write` and `opportunities.write`
-/// (and `customers.write` to create the customer).
+crate::authz!(
+    "/api/leads/convert",
+    Needs(LeadsWrite),
+    JSON,
+    r#"{"id":999999,"form":{"customer_id":null,"title":"X","amount":"1","currency":"EUR","expected_close":"2027-01-01"}}"#,
+);
+/// Converts a qualified lead.
 #[server(endpoint = "leads/convert", input = Json)]
 pub async fn convert_lead(id: i64, form: ConvertForm) -> Result<ConvertedView, AppError> {
-    use tandem_domain::services::leads::{self, ConvertInput};
+    use tandem_domain::crm::leads::{self, ConvertInput};
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::LeadsWrite,
+        tandem_domain::access::Permission::LeadsWrite,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let amount = convert::amount(&form.amount, "amount", &mut errors);
@@ -546,8 +630,8 @@ pub async fn convert_lead(id: i64, form: ConvertForm) -> Result<ConvertedView, A
             expected_close,
         },
         |i| {
-            tandem_domain::services::opportunities::check(
-                &tandem_domain::services::opportunities::OpportunityInput {
+            tandem_domain::crm::opportunities::check(
+                &tandem_domain::crm::opportunities::OpportunityInput {
                     title: i.title.clone(),
                     amount_minor: i.amount_minor,
                     currency: i.currency.clone(),
@@ -566,33 +650,46 @@ pub async fn convert_lead(id: i64, form: ConvertForm) -> Result<ConvertedView, A
     })
 }
 
-/// Gives leads to another owner. Needs `leads.write` and `leads.read_all`.
+crate::authz!(
+    "/api/leads/reassign",
+    Needs(LeadsWrite),
+    JSON,
+    r#"{"ids":[],"owner_id":1}"#
+);
+/// Gives leads to another owner.
 #[server(endpoint = "leads/reassign", input = Json)]
 pub async fn reassign_leads(ids: Vec<i64>, owner_id: i64) -> Result<u64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::leads::reassign(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &ids,
-        owner_id,
+    Ok(
+        tandem_domain::crm::leads::reassign(
+            &state.db,
+            crate::ssr::actor().as_ref(),
+            &ids,
+            owner_id,
+        )
+        .await?,
     )
-    .await?)
 }
 
 // ---- pipeline and opportunities ---------------------------------------------
 
-/// The pipeline's stages. Needs `opportunities.read`.
+crate::authz!(
+    "/api/opportunities/stages",
+    Needs(OpportunitiesRead),
+    JSON,
+    r#"{}"#
+);
+/// The pipeline's stages.
 #[server(endpoint = "opportunities/stages", input = Json)]
 pub async fn list_stages() -> Result<Vec<StageView>, AppError> {
     let state = crate::ssr::state()?;
-    let found =
-        tandem_domain::services::pipeline::list(&state.db, crate::ssr::actor().as_ref()).await?;
+    let found = tandem_domain::crm::pipeline::list(&state.db, crate::ssr::actor().as_ref()).await?;
     Ok(found.iter().map(convert::stage).collect())
 }
 
 #[cfg(feature = "ssr")]
-fn stage_input(form: StageForm) -> tandem_domain::services::pipeline::StageInput {
-    tandem_domain::services::pipeline::StageInput {
+fn stage_input(form: StageForm) -> tandem_domain::crm::pipeline::StageInput {
+    tandem_domain::crm::pipeline::StageInput {
         name: form.name,
         probability: form.probability,
         is_won: form.is_won,
@@ -600,11 +697,17 @@ fn stage_input(form: StageForm) -> tandem_domain::services::pipeline::StageInput
     }
 }
 
-/// Adds a stage. Needs `opportunities.configure`.
+crate::authz!(
+    "/api/stages/create",
+    Needs(PipelineConfigure),
+    JSON,
+    r#"{"form":{"name":"","probability":-1,"is_won":false,"is_lost":false}}"#,
+);
+/// Adds a stage.
 #[server(endpoint = "stages/create", input = Json)]
 pub async fn create_stage(form: StageForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::pipeline::create(
+    tandem_domain::crm::pipeline::create(
         &state.db,
         crate::ssr::actor().as_ref(),
         &stage_input(form),
@@ -613,11 +716,17 @@ pub async fn create_stage(form: StageForm) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Edits a stage. Needs `opportunities.configure`.
+crate::authz!(
+    "/api/stages/update",
+    Needs(PipelineConfigure),
+    JSON,
+    r#"{"id":999999,"form":{"name":"X","probability":10,"is_won":false,"is_lost":false}}"#,
+);
+/// Edits a stage.
 #[server(endpoint = "stages/update", input = Json)]
 pub async fn update_stage(id: i64, form: StageForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::pipeline::update(
+    tandem_domain::crm::pipeline::update(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -627,30 +736,45 @@ pub async fn update_stage(id: i64, form: StageForm) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Moves a stage up or down. Needs `opportunities.configure`.
+crate::authz!(
+    "/api/stages/reorder",
+    Needs(PipelineConfigure),
+    JSON,
+    r#"{"id":999999,"up":true}"#
+);
+/// Moves a stage up or down.
 #[server(endpoint = "stages/reorder", input = Json)]
 pub async fn reorder_stage(id: i64, up: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     Ok(
-        tandem_domain::services::pipeline::reorder(&state.db, crate::ssr::actor().as_ref(), id, up)
+        tandem_domain::crm::pipeline::reorder(&state.db, crate::ssr::actor().as_ref(), id, up)
             .await?,
     )
 }
 
-/// Deletes an unused stage. Needs `opportunities.configure`.
+crate::authz!(
+    "/api/stages/delete",
+    Needs(PipelineConfigure),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// Deletes an unused stage.
 #[server(endpoint = "stages/delete", input = Json)]
 pub async fn delete_stage(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::services::pipeline::delete(&state.db, crate::ssr::actor().as_ref(), id)
-            .await?,
-    )
+    Ok(tandem_domain::crm::pipeline::delete(&state.db, crate::ssr::actor().as_ref(), id).await?)
 }
 
-/// The board, optionally one owner's. Needs `opportunities.read`.
+crate::authz!(
+    "/api/opportunities/board",
+    Needs(OpportunitiesRead),
+    JSON,
+    r#"{"owner_id":null}"#
+);
+/// The board, optionally one owner's.
 #[server(endpoint = "opportunities/board", input = Json)]
 pub async fn board(owner_id: Option<i64>) -> Result<Vec<BoardColumn>, AppError> {
-    use tandem_domain::{money::format_minor, services::opportunities};
+    use tandem_domain::{crm::opportunities, money::format_minor};
     let state = crate::ssr::state()?;
     let columns = opportunities::board(&state.db, crate::ssr::actor().as_ref(), owner_id).await?;
     let mut out = Vec::new();
@@ -665,7 +789,13 @@ pub async fn board(owner_id: Option<i64>) -> Result<Vec<BoardColumn>, AppError> 
     Ok(out)
 }
 
-/// Opportunities in scope. Needs `opportunities.read`.
+crate::authz!(
+    "/api/opportunities/list",
+    Needs(OpportunitiesRead),
+    JSON,
+    r#"{"search":null,"stage_id":null,"owner_id":null,"customer_id":null,"status":"","sort":"","page":1}"#,
+);
+/// Opportunities in scope.
 #[server(endpoint = "opportunities/list", input = Json)]
 #[allow(clippy::too_many_arguments)]
 pub async fn list_opportunities(
@@ -703,7 +833,7 @@ async fn opportunities_page(
     page: u64,
     per_page: u64,
 ) -> Result<PageView<OpportunityRow>, AppError> {
-    use tandem_domain::services::opportunities::{self, OpportunityFilter, Status};
+    use tandem_domain::crm::opportunities::{self, OpportunityFilter, Status};
     let state = crate::ssr::state()?;
     let found = opportunities::list(
         &state.db,
@@ -735,7 +865,13 @@ async fn opportunities_page(
     })
 }
 
-/// The opportunity list as CSV. Needs `reports.export` and what the list needs.
+crate::authz!(
+    "/api/opportunities/export",
+    Export(&[OpportunitiesRead]),
+    JSON,
+    r#"{"search":null,"stage_id":null,"owner_id":null,"customer_id":null,"status":"","sort":"","headers":[]}"#,
+);
+/// The opportunity list as CSV.
 #[server(endpoint = "opportunities/export", input = Json)]
 #[allow(clippy::too_many_arguments)]
 pub async fn export_opportunities(
@@ -762,10 +898,16 @@ pub async fn export_opportunities(
     .await
 }
 
-/// One opportunity. Needs `opportunities.read` and it in scope.
+crate::authz!(
+    "/api/opportunities/get",
+    Needs(OpportunitiesRead),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// One opportunity.
 #[server(endpoint = "opportunities/get", input = Json)]
 pub async fn get_opportunity(id: i64) -> Result<OpportunityView, AppError> {
-    use tandem_domain::{auth::Permission, services::opportunities};
+    use tandem_domain::{access::Permission, crm::opportunities};
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let o = opportunities::get(&state.db, actor.as_ref(), id).await?;
@@ -776,7 +918,7 @@ pub async fn get_opportunity(id: i64) -> Result<OpportunityView, AppError> {
         row: rows.pop().ok_or(tandem_domain::Error::NotFound)?,
         contact_id,
         amount_plain,
-        can_write: tandem_domain::auth::policy::require(
+        can_write: tandem_domain::access::policy::require(
             actor.as_ref(),
             Permission::OpportunitiesWrite,
         )
@@ -787,8 +929,8 @@ pub async fn get_opportunity(id: i64) -> Result<OpportunityView, AppError> {
 #[cfg(feature = "ssr")]
 fn opportunity_input(
     form: OpportunityForm,
-) -> Result<tandem_domain::services::opportunities::OpportunityInput, AppError> {
-    use tandem_domain::services::opportunities::{check, OpportunityInput};
+) -> Result<tandem_domain::crm::opportunities::OpportunityInput, AppError> {
+    use tandem_domain::crm::opportunities::{check, OpportunityInput};
     let mut errors = tandem_domain::FieldErrors::new();
     let amount = convert::amount(&form.amount, "amount", &mut errors);
     let expected_close = convert::date(&form.expected_close, "expected_close", &mut errors);
@@ -829,38 +971,56 @@ fn opportunity_input(
     )
 }
 
-/// Creates an opportunity. Needs `opportunities.write`.
+crate::authz!(
+    "/api/opportunities/create",
+    Needs(OpportunitiesWrite),
+    JSON,
+    r#"{"form":{"customer_id":999999,"contact_id":null,"title":"X","amount":"1","currency":"EUR","expected_close":"2027-01-01","stage_id":null,"probability":"","owner_id":null}}"#,
+);
+/// Creates an opportunity.
 #[server(endpoint = "opportunities/create", input = Json)]
 pub async fn create_opportunity(form: OpportunityForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::OpportunitiesWrite,
+        tandem_domain::access::Permission::OpportunitiesWrite,
     )?;
     let input = opportunity_input(form)?;
     Ok(
-        tandem_domain::services::opportunities::create(&state.db, actor.as_ref(), &input)
+        tandem_domain::crm::opportunities::create(&state.db, actor.as_ref(), &input)
             .await?
             .id,
     )
 }
 
-/// Edits an opportunity. Needs `opportunities.write`.
+crate::authz!(
+    "/api/opportunities/update",
+    Needs(OpportunitiesWrite),
+    JSON,
+    r#"{"id":999999,"form":{"customer_id":999999,"contact_id":null,"title":"X","amount":"1","currency":"EUR","expected_close":"2027-01-01","stage_id":null,"probability":"","owner_id":null}}"#,
+);
+/// Edits an opportunity.
 #[server(endpoint = "opportunities/update", input = Json)]
 pub async fn update_opportunity(id: i64, form: OpportunityForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::OpportunitiesWrite,
+        tandem_domain::access::Permission::OpportunitiesWrite,
     )?;
     let input = opportunity_input(form)?;
-    tandem_domain::services::opportunities::update(&state.db, actor.as_ref(), id, &input).await?;
+    tandem_domain::crm::opportunities::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
 }
 
-/// Moves a card from stage `from` to `to` (lost needs a reason). Needs `opportunities.write`.
+crate::authz!(
+    "/api/opportunities/move",
+    Needs(OpportunitiesWrite),
+    JSON,
+    r#"{"id":999999,"from":1,"to":1,"lost_reason":""}"#,
+);
+/// Moves a card from stage `from` to `to` (lost needs a reason).
 #[server(endpoint = "opportunities/move", input = Json)]
 pub async fn move_opportunity(
     id: i64,
@@ -869,7 +1029,7 @@ pub async fn move_opportunity(
     lost_reason: String,
 ) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::opportunities::move_stage(
+    tandem_domain::crm::opportunities::move_stage(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -881,13 +1041,18 @@ pub async fn move_opportunity(
     Ok(())
 }
 
-/// The weighted forecast for `whose` (`mine`, `team`, `all`), six months
-/// from this one. Needs `opportunities.read` (`all`: `read_all`).
+crate::authz!(
+    "/api/opportunities/forecast",
+    Needs(OpportunitiesRead),
+    JSON,
+    r#"{"whose":"mine"}"#
+);
+/// The weighted forecast for `whose` (`mine`, `team`, `all`), six months from this one.
 #[server(endpoint = "opportunities/forecast", input = Json)]
 pub async fn forecast(whose: String) -> Result<Vec<ForecastRowView>, AppError> {
     use tandem_domain::{
+        crm::opportunities::{self, ForecastScope},
         money::format_minor,
-        services::opportunities::{self, ForecastScope},
     };
     let state = crate::ssr::state()?;
     let whose = match whose.as_str() {
@@ -911,11 +1076,17 @@ pub async fn forecast(whose: String) -> Result<Vec<ForecastRowView>, AppError> {
         .collect())
 }
 
-/// Gives opportunities to another owner. Needs `opportunities.write` and `read_all`.
+crate::authz!(
+    "/api/opportunities/reassign",
+    Needs(OpportunitiesWrite),
+    JSON,
+    r#"{"ids":[],"owner_id":1}"#,
+);
+/// Gives opportunities to another owner.
 #[server(endpoint = "opportunities/reassign", input = Json)]
 pub async fn reassign_opportunities(ids: Vec<i64>, owner_id: i64) -> Result<u64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::opportunities::reassign(
+    Ok(tandem_domain::crm::opportunities::reassign(
         &state.db,
         crate::ssr::actor().as_ref(),
         &ids,
@@ -924,11 +1095,17 @@ pub async fn reassign_opportunities(ids: Vec<i64>, owner_id: i64) -> Result<u64,
     .await?)
 }
 
+crate::authz!(
+    "/api/customers/contact-choices",
+    Needs(CustomersRead),
+    JSON,
+    r#"{"customer_id":999999}"#,
+);
 /// A customer's contacts as choices (for the opportunity and activity forms).
 #[server(endpoint = "customers/contact-choices", input = Json)]
 pub async fn contact_choices(customer_id: i64) -> Result<Vec<Choice>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::services::customers::contacts_of(
+    let found = tandem_domain::crm::customers::contacts_of(
         &state.db,
         crate::ssr::actor().as_ref(),
         customer_id,
@@ -945,6 +1122,12 @@ pub async fn contact_choices(customer_id: i64) -> Result<Vec<Choice>, AppError> 
 
 // ---- activities ------------------------------------------------------------
 
+crate::authz!(
+    "/api/activities/list",
+    Needs(ActivitiesRead),
+    JSON,
+    r#"{"query":{"search":null,"kind":null,"owner_id":null,"customer_id":null,"opportunity_id":null,"status":"","sort":"","page":1}}"#,
+);
 /// Activities in scope. `status`: `open`, `done` or anything for both.
 #[server(endpoint = "activities/list", input = Json)]
 pub async fn list_activities(query: ActivityQuery) -> Result<PageView<ActivityRow>, AppError> {
@@ -959,7 +1142,7 @@ async fn activities_page(
     page: u64,
     per_page: u64,
 ) -> Result<PageView<ActivityRow>, AppError> {
-    use tandem_domain::services::activities::{self, ActivityFilter, Status};
+    use tandem_domain::crm::activities::{self, ActivityFilter, Status};
     let ActivityQuery {
         search,
         kind,
@@ -1001,7 +1184,13 @@ async fn activities_page(
     })
 }
 
-/// The activity list as CSV. Needs `reports.export` and what the list needs.
+crate::authz!(
+    "/api/activities/export",
+    Export(&[ActivitiesRead]),
+    JSON,
+    r#"{"query":{"search":null,"kind":null,"owner_id":null,"customer_id":null,"opportunity_id":null,"status":"","sort":"","page":1},"headers":[]}"#,
+);
+/// The activity list as CSV.
 #[server(endpoint = "activities/export", input = Json)]
 pub async fn export_activities(
     query: ActivityQuery,
@@ -1013,11 +1202,17 @@ pub async fn export_activities(
     .await
 }
 
-/// The caller's day. Needs `activities.read`.
+crate::authz!(
+    "/api/activities/my-day",
+    Needs(ActivitiesRead),
+    JSON,
+    r#"{}"#
+);
+/// The caller's day.
 #[server(endpoint = "activities/my-day", input = Json)]
 pub async fn my_day() -> Result<MyDayView, AppError> {
     let state = crate::ssr::state()?;
-    let day = tandem_domain::services::activities::my_day(
+    let day = tandem_domain::crm::activities::my_day(
         &state.db,
         crate::ssr::actor().as_ref(),
         chrono::Utc::now(),
@@ -1031,15 +1226,21 @@ pub async fn my_day() -> Result<MyDayView, AppError> {
     })
 }
 
-/// Logs or plans an activity. Needs `activities.write`.
+crate::authz!(
+    "/api/activities/create",
+    Needs(ActivitiesWrite),
+    JSON,
+    r#"{"form":{"kind":"","subject":"","body":"","due":"","done":false,"customer_id":999999,"contact_id":null,"opportunity_id":null}}"#,
+);
+/// Logs or plans an activity.
 #[server(endpoint = "activities/create", input = Json)]
 pub async fn create_activity(form: ActivityForm) -> Result<(), AppError> {
-    use tandem_domain::services::activities::{self, ActivityInput};
+    use tandem_domain::crm::activities::{self, ActivityInput};
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::ActivitiesWrite,
+        tandem_domain::access::Permission::ActivitiesWrite,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let due_at = match form.due.trim() {
@@ -1071,31 +1272,37 @@ pub async fn create_activity(form: ActivityForm) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Marks an activity done. Needs `activities.write`.
+crate::authz!(
+    "/api/activities/complete",
+    Needs(ActivitiesWrite),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// Marks an activity done.
 #[server(endpoint = "activities/complete", input = Json)]
 pub async fn complete_activity(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::activities::complete(&state.db, crate::ssr::actor().as_ref(), id)
-        .await?;
+    tandem_domain::crm::activities::complete(&state.db, crate::ssr::actor().as_ref(), id).await?;
     Ok(())
 }
 
 // ---- campaigns -------------------------------------------------------------
 
-/// Campaigns with their results. Needs `campaigns.read`.
+crate::authz!("/api/campaigns/list", Needs(CampaignsRead), JSON, r#"{}"#);
+/// Campaigns with their results.
 #[server(endpoint = "campaigns/list", input = Json)]
 pub async fn list_campaigns() -> Result<Vec<CampaignRow>, AppError> {
     let state = crate::ssr::state()?;
     let found =
-        tandem_domain::services::campaigns::list(&state.db, crate::ssr::actor().as_ref()).await?;
+        tandem_domain::crm::campaigns::list(&state.db, crate::ssr::actor().as_ref()).await?;
     Ok(found.into_iter().map(convert::campaign_row).collect())
 }
 
 #[cfg(feature = "ssr")]
 fn campaign_input(
     form: CampaignForm,
-) -> Result<tandem_domain::services::campaigns::CampaignInput, AppError> {
-    use tandem_domain::services::campaigns::{check, CampaignInput};
+) -> Result<tandem_domain::crm::campaigns::CampaignInput, AppError> {
+    use tandem_domain::crm::campaigns::{check, CampaignInput};
     let mut errors = tandem_domain::FieldErrors::new();
     let budget = convert::amount(&form.budget, "budget", &mut errors);
     let starts_on = convert::date(&form.starts_on, "starts_on", &mut errors);
@@ -1114,30 +1321,42 @@ fn campaign_input(
     )
 }
 
-/// Creates a campaign. Needs `campaigns.write`.
+crate::authz!(
+    "/api/campaigns/create",
+    Needs(CampaignsWrite),
+    JSON,
+    r#"{"form":{"name":"","channel":"","budget":"","currency":"","starts_on":"","ends_on":""}}"#,
+);
+/// Creates a campaign.
 #[server(endpoint = "campaigns/create", input = Json)]
 pub async fn create_campaign(form: CampaignForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::CampaignsWrite,
+        tandem_domain::access::Permission::CampaignsWrite,
     )?;
     let input = campaign_input(form)?;
-    tandem_domain::services::campaigns::create(&state.db, actor.as_ref(), &input).await?;
+    tandem_domain::crm::campaigns::create(&state.db, actor.as_ref(), &input).await?;
     Ok(())
 }
 
-/// Edits a campaign. Needs `campaigns.write`.
+crate::authz!(
+    "/api/campaigns/update",
+    Needs(CampaignsWrite),
+    JSON,
+    r#"{"id":999999,"form":{"name":"X","channel":"email","budget":"1","currency":"EUR","starts_on":"2027-01-01","ends_on":"2027-01-02"}}"#,
+);
+/// Edits a campaign.
 #[server(endpoint = "campaigns/update", input = Json)]
 pub async fn update_campaign(id: i64, form: CampaignForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::CampaignsWrite,
+        tandem_domain::access::Permission::CampaignsWrite,
     )?;
     let input = campaign_input(form)?;
-    tandem_domain::services::campaigns::update(&state.db, actor.as_ref(), id, &input).await?;
+    tandem_domain::crm::campaigns::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
 }

@@ -12,8 +12,8 @@ use crate::{admin::types::PageView, error::AppError};
 #[cfg(feature = "ssr")]
 mod convert {
     use tandem_domain::{
+        crm::customers::{ContactInput, CustomerInput},
         entities::{contacts, customers},
-        services::customers::{ContactInput, CustomerInput},
     };
 
     use super::*;
@@ -59,7 +59,7 @@ mod convert {
             Ok(_) => Ok(input),
             Err(tandem_domain::Error::Validation(mut fields)) => {
                 if let Err(tandem_domain::Error::Validation(more)) =
-                    tandem_domain::services::customers::check(&input)
+                    tandem_domain::crm::customers::check(&input)
                 {
                     fields.extend(more);
                 }
@@ -89,7 +89,13 @@ mod convert {
     }
 }
 
-/// Customers in the caller's scope. Needs `customers.read`.
+crate::authz!(
+    "/api/customers/list",
+    Needs(CustomersRead),
+    FORM,
+    "include_archived=false&page=1"
+);
+/// Customers in the caller's scope.
 #[server(endpoint = "customers/list")]
 #[allow(clippy::too_many_arguments)]
 pub async fn list_customers(
@@ -127,7 +133,7 @@ async fn customers_page(
     page: u64,
     per_page: u64,
 ) -> Result<PageView<CustomerSummary>, AppError> {
-    use tandem_domain::services::{customers, users::names as user_names};
+    use tandem_domain::{access::users::names as user_names, crm::customers};
     let state = crate::ssr::state()?;
     let filter = customers::CustomerFilter {
         search,
@@ -147,7 +153,13 @@ async fn customers_page(
     }))
 }
 
-/// The customer list as CSV. Needs `reports.export` and what the list needs.
+crate::authz!(
+    "/api/customers/export",
+    Export(&[CustomersRead]),
+    JSON,
+    r#"{"search":null,"include_archived":false,"segment":null,"tag":null,"owner_id":null,"sort":null,"headers":[]}"#,
+);
+/// The customer list as CSV.
 #[server(endpoint = "customers/export", input = Json)]
 #[allow(clippy::too_many_arguments)]
 pub async fn export_customers(
@@ -174,10 +186,16 @@ pub async fn export_customers(
     .await
 }
 
-/// One customer. Needs `customers.read` and the customer in scope.
+crate::authz!(
+    "/api/customers/get",
+    Needs(CustomersRead),
+    FORM,
+    "id=999999"
+);
+/// One customer.
 #[server(endpoint = "customers/get")]
 pub async fn get_customer(id: i64) -> Result<CustomerView, AppError> {
-    use tandem_domain::services::customers;
+    use tandem_domain::crm::customers;
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let c = customers::get(&state.db, actor.as_ref(), id).await?;
@@ -206,7 +224,13 @@ pub async fn get_customer(id: i64) -> Result<CustomerView, AppError> {
     })
 }
 
-/// Likely duplicates of what is being entered. Needs `customers.read`.
+crate::authz!(
+    "/api/customers/duplicates",
+    Needs(CustomersRead),
+    JSON,
+    r#"{"form":{"kind":"company","name":"Acme","email":"","phone":"","address":"","tax_id":"","segment":"","tags":"","credit_limit":"","currency":"EUR","payment_terms_days":30,"notes":""},"except":null}"#,
+);
+/// Likely duplicates of what is being entered.
 #[server(endpoint = "customers/duplicates", input = Json)]
 pub async fn find_duplicates(
     form: CustomerForm,
@@ -217,7 +241,7 @@ pub async fn find_duplicates(
         credit_limit: String::new(),
         ..form
     })?;
-    let found = tandem_domain::services::customers::find_duplicates(
+    let found = tandem_domain::crm::customers::find_duplicates(
         &state.db,
         crate::ssr::actor().as_ref(),
         &input,
@@ -235,33 +259,57 @@ pub async fn find_duplicates(
         .collect())
 }
 
-/// Creates a customer owned by the caller. Needs `customers.write`.
+crate::authz!(
+    "/api/customers/create",
+    Needs(CustomersWrite),
+    JSON,
+    r#"{"form":{"kind":"","name":"","email":"","phone":"","address":"","tax_id":"","segment":"","tags":"","credit_limit":"","currency":"","payment_terms_days":-1,"notes":""}}"#,
+);
+/// Creates a customer owned by the caller.
 #[server(endpoint = "customers/create", input = Json)]
 pub async fn create_customer(form: CustomerForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let input = convert::input(form)?;
     Ok(
-        tandem_domain::services::customers::create(&state.db, crate::ssr::actor().as_ref(), &input)
+        tandem_domain::crm::customers::create(&state.db, crate::ssr::actor().as_ref(), &input)
             .await?
             .id,
     )
 }
 
-/// Edits a customer. Needs `customers.write` and the customer in scope.
+crate::authz!(
+    "/api/customers/update",
+    Needs(CustomersWrite),
+    JSON,
+    r#"{"id":999999,"form":{"kind":"company","name":"X","email":"","phone":"","address":"","tax_id":"","segment":"","tags":"","credit_limit":"","currency":"EUR","payment_terms_days":30,"notes":""}}"#,
+);
+/// Edits a customer.
 #[server(endpoint = "customers/update", input = Json)]
 pub async fn update_customer(id: i64, form: CustomerForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::input(form)?;
-    tandem_domain::services::customers::update(&state.db, crate::ssr::actor().as_ref(), id, &input)
-        .await?;
+    tandem_domain::crm::customers::update(
+        &state.db,
+        crate::ssr::actor().as_ref(),
+        id,
+        &input,
+        &tandem_domain::sales::stats::OrderSummaries,
+    )
+    .await?;
     Ok(())
 }
 
-/// Archives or restores a customer. Needs `customers.archive`.
+crate::authz!(
+    "/api/customers/archive",
+    Needs(CustomersArchive),
+    JSON,
+    r#"{"id":999999,"archived":true}"#,
+);
+/// Archives or restores a customer.
 #[server(endpoint = "customers/archive", input = Json)]
 pub async fn archive_customer(id: i64, archived: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::customers::set_archived(
+    Ok(tandem_domain::crm::customers::set_archived(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -270,11 +318,17 @@ pub async fn archive_customer(id: i64, archived: bool) -> Result<(), AppError> {
     .await?)
 }
 
-/// A customer's contacts. Needs `customers.read` and the customer in scope.
+crate::authz!(
+    "/api/customers/contacts",
+    Needs(CustomersRead),
+    FORM,
+    "customer_id=999999"
+);
+/// A customer's contacts.
 #[server(endpoint = "customers/contacts")]
 pub async fn list_contacts(customer_id: i64) -> Result<Vec<ContactView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::services::customers::contacts_of(
+    let found = tandem_domain::crm::customers::contacts_of(
         &state.db,
         crate::ssr::actor().as_ref(),
         customer_id,
@@ -283,12 +337,18 @@ pub async fn list_contacts(customer_id: i64) -> Result<Vec<ContactView>, AppErro
     Ok(found.into_iter().map(convert::contact).collect())
 }
 
-/// Adds a contact to a company. Needs `customers.write`.
+crate::authz!(
+    "/api/customers/contacts/add",
+    Needs(CustomersWrite),
+    JSON,
+    r#"{"customer_id":999999,"form":{"name":"","title":"","email":"","phone":""}}"#,
+);
+/// Adds a contact to a company.
 #[server(endpoint = "customers/contacts/add", input = Json)]
 pub async fn add_contact(customer_id: i64, form: ContactForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::contact_input(form);
-    tandem_domain::services::customers::add_contact(
+    tandem_domain::crm::customers::add_contact(
         &state.db,
         crate::ssr::actor().as_ref(),
         customer_id,
@@ -298,11 +358,17 @@ pub async fn add_contact(customer_id: i64, form: ContactForm) -> Result<(), AppE
     Ok(())
 }
 
-/// Removes a contact. Needs `customers.write`.
+crate::authz!(
+    "/api/customers/contacts/remove",
+    Needs(CustomersWrite),
+    JSON,
+    r#"{"contact_id":999999}"#,
+);
+/// Removes a contact.
 #[server(endpoint = "customers/contacts/remove", input = Json)]
 pub async fn remove_contact(contact_id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::customers::remove_contact(
+    Ok(tandem_domain::crm::customers::remove_contact(
         &state.db,
         crate::ssr::actor().as_ref(),
         contact_id,

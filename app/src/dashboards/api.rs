@@ -9,7 +9,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 pub(crate) mod convert {
     use tandem_domain::{
-        services::dashboards::{Board, Chart, ChartKind, FilterInput, Labels, Options, Unit},
+        analytics::dashboards::{Board, Chart, ChartKind, FilterInput, Labels, Options, Unit},
         Error, FieldErrors,
     };
 
@@ -145,11 +145,16 @@ pub(crate) mod convert {
     }
 }
 
-/// A dashboard: the user's own when `kind` is empty. Needs
-/// `dashboards.view` (and the board's area) or `dashboards.view_all`.
+crate::authz!(
+    "/api/dashboards/board",
+    AnyOf(&[DashboardsView, DashboardsViewAll]),
+    JSON,
+    r#"{"query":{"kind":"","period":"","from":"","to":"","warehouse":null,"owner":null,"team":null,"segment":""}}"#,
+);
+/// A dashboard: the user's own when `kind` is empty.
 #[server(endpoint = "dashboards/board", input = server_fn::codec::Json)]
 pub async fn board(query: BoardQuery) -> Result<BoardView, AppError> {
-    use tandem_domain::services::dashboards::{self, Kind};
+    use tandem_domain::analytics::dashboards::{self, Kind};
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let kinds = dashboards::kinds(actor.as_ref())?;

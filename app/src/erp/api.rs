@@ -11,10 +11,10 @@ use crate::{admin::types::PageView, error::AppError};
 #[cfg(feature = "ssr")]
 pub(crate) mod convert {
     use tandem_domain::{
-        auth::{Actor, Permission},
+        access::{Actor, Permission},
         money::{format_minor, format_rate, parse_minor, parse_rate},
-        services::{orders, products, shipments, stock},
         Error, FieldErrors,
+        {inventory::products, inventory::stock, sales::orders, sales::shipments},
     };
 
     use super::*;
@@ -375,11 +375,17 @@ pub(crate) mod convert {
 }
 
 #[cfg(feature = "ssr")]
-fn actor() -> Option<tandem_domain::auth::Actor> {
+fn actor() -> Option<tandem_domain::access::Actor> {
     crate::ssr::actor()
 }
 
-/// A page of products. Needs `products.read`.
+crate::authz!(
+    "/api/products/list",
+    Needs(ProductsRead),
+    JSON,
+    r#"{"q":null,"category":null,"inactive":false,"page":1}"#,
+);
+/// A page of products.
 #[server(endpoint = "products/list", input = Json)]
 pub async fn list_products(
     q: Option<String>,
@@ -399,7 +405,7 @@ async fn products_page(
     page: u64,
     per_page: u64,
 ) -> Result<PageView<ProductRow>, AppError> {
-    use tandem_domain::services::products;
+    use tandem_domain::inventory::products;
     let state = crate::ssr::state()?;
     let filter = products::ProductFilter {
         search: q,
@@ -413,8 +419,13 @@ async fn products_page(
     }))
 }
 
-/// The product list (with stock) as CSV. Needs `reports.export` and what
-/// the list needs.
+crate::authz!(
+    "/api/products/export",
+    Export(&[ProductsRead]),
+    JSON,
+    r#"{"q":null,"category":null,"inactive":false,"headers":[]}"#,
+);
+/// The product list (with stock) as CSV.
 #[server(endpoint = "products/export", input = Json)]
 pub async fn export_products(
     q: Option<String>,
@@ -434,20 +445,31 @@ pub async fn export_products(
     .await
 }
 
-/// Categories in use. Needs `products.read`.
+crate::authz!(
+    "/api/products/categories",
+    Needs(ProductsRead),
+    JSON,
+    r#"{}"#
+);
+/// Categories in use.
 #[server(endpoint = "products/categories", input = Json)]
 pub async fn product_categories() -> Result<Vec<String>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::products::categories(&state.db, actor().as_ref()).await?)
+    Ok(tandem_domain::inventory::products::categories(&state.db, actor().as_ref()).await?)
 }
 
-/// A product with its stock per warehouse. Needs `products.read`
-/// (stock with `stock.read`; the cost with `products.read_cost`).
+crate::authz!(
+    "/api/products/get",
+    Needs(ProductsRead),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// A product with its stock per warehouse.
 #[server(endpoint = "products/get", input = Json)]
 pub async fn get_product(id: i64) -> Result<ProductDetail, AppError> {
     use tandem_domain::{
-        auth::Permission,
-        services::{products, stock},
+        access::Permission,
+        {inventory::products, inventory::stock},
     };
     let state = crate::ssr::state()?;
     let actor = actor();
@@ -486,11 +508,17 @@ pub async fn get_product(id: i64) -> Result<ProductDetail, AppError> {
     })
 }
 
-/// A product's stock moves, newest first. Needs `stock.read`.
+crate::authz!(
+    "/api/products/moves",
+    Needs(StockRead),
+    JSON,
+    r#"{"id":999999,"page":1}"#
+);
+/// A product's stock moves, newest first.
 #[server(endpoint = "products/moves", input = Json)]
 pub async fn product_moves(id: i64, page: u64) -> Result<PageView<MoveRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::services::stock::moves(
+    let found = tandem_domain::inventory::stock::moves(
         &state.db,
         actor().as_ref(),
         id,
@@ -503,46 +531,64 @@ pub async fn product_moves(id: i64, page: u64) -> Result<PageView<MoveRow>, AppE
     Ok(PageView::from_page(found, convert::move_row))
 }
 
-/// Creates a product. Needs `products.write`.
+crate::authz!(
+    "/api/products/create",
+    Needs(ProductsWrite),
+    JSON,
+    r#"{"form":{"sku":"","name":"","description":"","category":"","unit":"","list_price":"","cost_price":"","tax_rate":"","barcode":"","active":true}}"#,
+);
+/// Creates a product.
 #[server(endpoint = "products/create", input = Json)]
 pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::ProductsWrite,
+        tandem_domain::access::Permission::ProductsWrite,
     )?;
     let input = convert::product_input(form, actor.as_ref())?;
     Ok(
-        tandem_domain::services::products::create(&state.db, actor.as_ref(), &input)
+        tandem_domain::inventory::products::create(&state.db, actor.as_ref(), &input)
             .await?
             .id,
     )
 }
 
-/// Edits a product. Needs `products.write`.
+crate::authz!(
+    "/api/products/update",
+    Needs(ProductsWrite),
+    JSON,
+    r#"{"id":999999,"form":{"sku":"X-1","name":"X","description":"","category":"","unit":"pcs","list_price":"1","cost_price":"","tax_rate":"0","barcode":"","active":true}}"#,
+);
+/// Edits a product.
 #[server(endpoint = "products/update", input = Json)]
 pub async fn update_product(id: i64, form: ProductForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::ProductsWrite,
+        tandem_domain::access::Permission::ProductsWrite,
     )?;
     let input = convert::product_input(form, actor.as_ref())?;
-    tandem_domain::services::products::update(&state.db, actor.as_ref(), id, &input).await?;
+    tandem_domain::inventory::products::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
 }
 
-/// Adjusts a product's stock. Needs `stock.adjust`.
+crate::authz!(
+    "/api/stock/adjust",
+    Needs(StockAdjust),
+    JSON,
+    r#"{"product_id":999999,"form":{"warehouse_id":"","quantity":"","reason":""}}"#,
+);
+/// Adjusts a product's stock.
 #[server(endpoint = "stock/adjust", input = Json)]
 pub async fn adjust_stock(product_id: i64, form: AdjustForm) -> Result<(), AppError> {
-    use tandem_domain::{messages, services::stock};
+    use tandem_domain::{inventory::stock, messages};
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::StockAdjust,
+        tandem_domain::access::Permission::StockAdjust,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let quantity = convert::quantity(
@@ -570,16 +616,21 @@ pub async fn adjust_stock(product_id: i64, form: AdjustForm) -> Result<(), AppEr
     Ok(())
 }
 
-/// Transfers stock between warehouses. Needs `stock.transfer`. Returns
-/// the transfer's number.
+crate::authz!(
+    "/api/stock/transfer",
+    Needs(StockTransfer),
+    JSON,
+    r#"{"product_id":999999,"form":{"from_warehouse_id":"","to_warehouse_id":"","quantity":"","reason":""}}"#,
+);
+/// Transfers stock between warehouses. Returns the transfer's number.
 #[server(endpoint = "stock/transfer", input = Json)]
 pub async fn transfer_stock(product_id: i64, form: TransferForm) -> Result<String, AppError> {
-    use tandem_domain::{messages, services::stock};
+    use tandem_domain::{inventory::stock, messages};
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::StockTransfer,
+        tandem_domain::access::Permission::StockTransfer,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let quantity = convert::quantity(
@@ -613,12 +664,18 @@ pub async fn transfer_stock(product_id: i64, form: TransferForm) -> Result<Strin
     Ok(stock::transfer(&state.db, actor.as_ref(), &input).await?)
 }
 
-/// Every warehouse. Needs `stock.read`, `products.read` or `orders.read`.
+crate::authz!(
+    "/api/warehouses/list",
+    AnyOf(&[StockRead, ProductsRead, OrdersRead]),
+    JSON,
+    r#"{}"#
+);
+/// Every warehouse.
 #[server(endpoint = "warehouses/list", input = Json)]
 pub async fn list_warehouses() -> Result<Vec<WarehouseRow>, AppError> {
     let state = crate::ssr::state()?;
     Ok(
-        tandem_domain::services::warehouses::list(&state.db, actor().as_ref())
+        tandem_domain::inventory::warehouses::list(&state.db, actor().as_ref())
             .await?
             .into_iter()
             .map(|w| WarehouseRow {
@@ -633,8 +690,8 @@ pub async fn list_warehouses() -> Result<Vec<WarehouseRow>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn warehouse_input(form: WarehouseForm) -> tandem_domain::services::warehouses::WarehouseInput {
-    tandem_domain::services::warehouses::WarehouseInput {
+fn warehouse_input(form: WarehouseForm) -> tandem_domain::inventory::warehouses::WarehouseInput {
+    tandem_domain::inventory::warehouses::WarehouseInput {
         code: form.code,
         name: form.name,
         address: form.address,
@@ -642,11 +699,17 @@ fn warehouse_input(form: WarehouseForm) -> tandem_domain::services::warehouses::
     }
 }
 
-/// Creates a warehouse. Needs `warehouses.write`.
+crate::authz!(
+    "/api/warehouses/create",
+    Needs(WarehousesWrite),
+    JSON,
+    r#"{"form":{"code":"","name":"","address":"","active":true}}"#,
+);
+/// Creates a warehouse.
 #[server(endpoint = "warehouses/create", input = Json)]
 pub async fn create_warehouse(form: WarehouseForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::warehouses::create(
+    tandem_domain::inventory::warehouses::create(
         &state.db,
         actor().as_ref(),
         &warehouse_input(form),
@@ -655,11 +718,17 @@ pub async fn create_warehouse(form: WarehouseForm) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Edits a warehouse. Needs `warehouses.write`.
+crate::authz!(
+    "/api/warehouses/update",
+    Needs(WarehousesWrite),
+    JSON,
+    r#"{"id":999999,"form":{"code":"ZZ","name":"Z","address":"","active":true}}"#,
+);
+/// Edits a warehouse.
 #[server(endpoint = "warehouses/update", input = Json)]
 pub async fn update_warehouse(id: i64, form: WarehouseForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::warehouses::update(
+    tandem_domain::inventory::warehouses::update(
         &state.db,
         actor().as_ref(),
         id,
@@ -669,15 +738,26 @@ pub async fn update_warehouse(id: i64, form: WarehouseForm) -> Result<(), AppErr
     Ok(())
 }
 
-/// Products whose name or SKU starts with `q`, with availability in the
-/// warehouse (the quote builder's search). Needs `products.read`.
+crate::authz!(
+    "/api/orders/products",
+    Needs(ProductsRead),
+    JSON,
+    r#"{"q":"zzzz-none","warehouse_id":999999}"#,
+);
+/// Products whose name or SKU starts with `q`, with availability in the warehouse (the quote
+/// builder's search).
 #[server(endpoint = "orders/products", input = Json)]
 pub async fn search_products(q: String, warehouse_id: i64) -> Result<Vec<Offer>, AppError> {
     use tandem_domain::money::{format_minor, format_rate};
     let state = crate::ssr::state()?;
-    let found =
-        tandem_domain::services::products::search(&state.db, actor().as_ref(), &q, warehouse_id, 8)
-            .await?;
+    let found = tandem_domain::inventory::products::search(
+        &state.db,
+        actor().as_ref(),
+        &q,
+        warehouse_id,
+        8,
+    )
+    .await?;
     Ok(found
         .into_iter()
         .map(|o| Offer {
@@ -692,24 +772,26 @@ pub async fn search_products(q: String, warehouse_id: i64) -> Result<Vec<Offer>,
         .collect())
 }
 
-/// Prices a quote as it is written. Needs `orders.write`.
+crate::authz!(
+    "/api/orders/preview",
+    Needs(OrdersWrite),
+    JSON,
+    r#"{"form":{"customer_id":0,"warehouse_id":999999,"ship_by":"","notes":"","lines":[]}}"#,
+);
+/// Prices a quote as it is written.
 #[server(endpoint = "orders/preview", input = Json)]
 pub async fn preview_quote(form: QuoteForm) -> Result<QuotePreview, AppError> {
     use tandem_domain::money::format_minor;
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::OrdersWrite,
+        tandem_domain::access::Permission::OrdersWrite,
     )?;
     let lines = convert::lines(&form)?;
-    let p = tandem_domain::services::orders::preview(
-        &state.db,
-        actor.as_ref(),
-        form.warehouse_id,
-        &lines,
-    )
-    .await?;
+    let p =
+        tandem_domain::sales::orders::preview(&state.db, actor.as_ref(), form.warehouse_id, &lines)
+            .await?;
     Ok(QuotePreview {
         lines: p
             .lines
@@ -731,50 +813,68 @@ pub async fn preview_quote(form: QuoteForm) -> Result<QuotePreview, AppError> {
     })
 }
 
-/// What a new quote starts with: the company's default warehouse (0 when
-/// none is active). Needs `orders.write`.
+crate::authz!("/api/orders/defaults", Needs(OrdersWrite), JSON, r#"{}"#);
+/// What a new quote starts with: the company's default warehouse (0 when none is active).
 #[server(endpoint = "orders/defaults", input = Json)]
 pub async fn quote_defaults() -> Result<QuoteStart, AppError> {
     let state = crate::ssr::state()?;
     let warehouse =
-        tandem_domain::services::sourcing::default_warehouse(&state.db, actor().as_ref()).await?;
+        tandem_domain::inventory::sourcing::default_warehouse(&state.db, actor().as_ref()).await?;
     Ok(QuoteStart {
         warehouse_id: warehouse.map_or(0, |w| w.id),
     })
 }
 
-/// Creates a quote. Needs `orders.write`. Returns its id.
+crate::authz!(
+    "/api/orders/create",
+    Needs(OrdersWrite),
+    JSON,
+    r#"{"form":{"customer_id":999999,"warehouse_id":999999,"ship_by":"","notes":"","lines":[]}}"#,
+);
+/// Creates a quote. Returns its id.
 #[server(endpoint = "orders/create", input = Json)]
 pub async fn create_order(form: QuoteForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::OrdersWrite,
+        tandem_domain::access::Permission::OrdersWrite,
     )?;
     let input = convert::order_input(form)?;
     Ok(
-        tandem_domain::services::orders::create(&state.db, actor.as_ref(), &input)
+        tandem_domain::sales::orders::create(&state.db, actor.as_ref(), &input)
             .await?
             .id,
     )
 }
 
-/// Rewrites a quote. Needs `orders.write`.
+crate::authz!(
+    "/api/orders/update",
+    Needs(OrdersWrite),
+    JSON,
+    r#"{"id":999999,"form":{"customer_id":999999,"warehouse_id":999999,"ship_by":"","notes":"","lines":[{"product_id":999999,"sku":"","name":"","quantity":"1","unit_price":"","discount":"0","tax_rate":""}]}}"#,
+);
+/// Rewrites a quote.
 #[server(endpoint = "orders/update", input = Json)]
 pub async fn update_order(id: i64, form: QuoteForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::OrdersWrite,
+        tandem_domain::access::Permission::OrdersWrite,
     )?;
     let input = convert::order_input(form)?;
-    tandem_domain::services::orders::update(&state.db, actor.as_ref(), id, &input).await?;
+    tandem_domain::sales::orders::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
 }
 
-/// A page of orders in the user's scope. Needs `orders.read`.
+crate::authz!(
+    "/api/orders/list",
+    AnyOf(&[OrdersRead, OrdersReadAll]),
+    JSON,
+    r#"{"query":{"q":null,"state":null,"customer":null,"owner":null,"warehouse":null,"team":null,"segment":null,"from":null,"to":null},"page":1}"#,
+);
+/// A page of orders in the user's scope.
 #[server(endpoint = "orders/list", input = Json)]
 pub async fn list_orders(query: OrderQuery, page: u64) -> Result<PageView<OrderRow>, AppError> {
     orders_page(query, page, 50).await
@@ -789,21 +889,21 @@ async fn orders_page(
 ) -> Result<PageView<OrderRow>, AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::services::orders::scope_of(actor.as_ref())?;
+    tandem_domain::sales::orders::scope_of(actor.as_ref())?;
     let filter = convert::order_filter(query)?;
-    let found = tandem_domain::services::orders::list(
-        &state.reader,
-        actor.as_ref(),
-        &filter,
-        page,
-        per_page,
-    )
-    .await?;
+    let found =
+        tandem_domain::sales::orders::list(&state.reader, actor.as_ref(), &filter, page, per_page)
+            .await?;
     Ok(PageView::from_page(found, convert::order_row))
 }
 
-/// The order list with `query` as CSV. Needs `reports.export` and what
-/// the list needs.
+crate::authz!(
+    "/api/orders/export",
+    Export(&[OrdersRead, OrdersReadAll]),
+    JSON,
+    r#"{"query":{"q":null,"state":null,"customer":null,"owner":null,"warehouse":null,"team":null,"segment":null,"from":null,"to":null},"headers":[]}"#,
+);
+/// The order list with `query` as CSV.
 #[server(endpoint = "orders/export", input = Json)]
 pub async fn export_orders(
     query: OrderQuery,
@@ -815,68 +915,98 @@ pub async fn export_orders(
     .await
 }
 
-/// One order with lines, availability, shipments and history. Needs
-/// `orders.read` and the order in scope.
+crate::authz!(
+    "/api/orders/get",
+    AnyOf(&[OrdersRead, OrdersReadAll]),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// One order with lines, availability, shipments and history.
 #[server(endpoint = "orders/get", input = Json)]
 pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    let detail = tandem_domain::services::orders::get(&state.db, actor.as_ref(), id).await?;
-    let pending = detail.state == tandem_domain::services::orders::OrderState::Draft
+    let detail = tandem_domain::sales::orders::get(&state.db, actor.as_ref(), id).await?;
+    let pending = detail.state == tandem_domain::sales::orders::OrderState::Draft
         && detail.order.approved_by.is_none();
     let mut view = convert::order_view(detail, actor.as_ref());
     if pending {
         let approval =
-            tandem_domain::services::orders::approval(&state.db, actor.as_ref(), id).await?;
+            tandem_domain::sales::orders::approval(&state.db, actor.as_ref(), id).await?;
         view.approval_reason = approval.reason();
     }
     view.can_approve = view.can_approve && !view.approval_reason.is_empty();
     Ok(view)
 }
 
-/// Confirms a quote (reserves stock). Needs `orders.confirm`.
+crate::authz!(
+    "/api/orders/confirm",
+    Needs(OrdersConfirm),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// Confirms a quote (reserves stock).
 #[server(endpoint = "orders/confirm", input = Json)]
 pub async fn confirm_order(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::orders::confirm(&state.db, actor().as_ref(), id).await?;
+    tandem_domain::sales::orders::confirm(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }
 
-/// Approves a quote over the credit limit or discount threshold. Needs
-/// `orders.approve`.
+crate::authz!(
+    "/api/orders/approve",
+    Needs(OrdersApprove),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// Approves a quote over the credit limit or discount threshold.
 #[server(endpoint = "orders/approve", input = Json)]
 pub async fn approve_order(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::orders::approve(&state.db, actor().as_ref(), id).await?;
+    tandem_domain::sales::orders::approve(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }
 
+crate::authz!(
+    "/api/orders/cancel",
+    AnyOf(&[OrdersWrite, OrdersCancel]),
+    JSON,
+    r#"{"id":999999,"reason":""}"#,
+);
 /// Cancels a quote (`orders.write`) or a confirmed order (`orders.cancel`).
 #[server(endpoint = "orders/cancel", input = Json)]
 pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::orders::cancel(&state.db, actor().as_ref(), id, &reason).await?;
+    tandem_domain::sales::orders::cancel(&state.db, actor().as_ref(), id, &reason).await?;
     Ok(())
 }
 
-/// Reserves newly available stock for backordered lines. Needs
-/// `orders.confirm`. Returns the units reserved.
+crate::authz!(
+    "/api/orders/reserve",
+    Needs(OrdersConfirm),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// Reserves newly available stock for backordered lines. Returns the units reserved.
 #[server(endpoint = "orders/reserve", input = Json)]
 pub async fn reserve_order(id: i64) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::services::orders::reserve_backorders(&state.db, actor().as_ref(), id)
-            .await?,
-    )
+    Ok(tandem_domain::sales::orders::reserve_backorders(&state.db, actor().as_ref(), id).await?)
 }
 
-/// A customer's order figures. Needs `orders.read` and the customer in scope.
+crate::authz!(
+    "/api/orders/customer-figures",
+    AllOf(&[OrdersRead, CustomersRead]),
+    JSON,
+    r#"{"customer_id":999999}"#,
+);
+/// A customer's order figures.
 #[server(endpoint = "orders/customer-figures", input = Json)]
 pub async fn customer_order_figures(customer_id: i64) -> Result<OrderFigures, AppError> {
     use tandem_domain::money::format_minor;
     let state = crate::ssr::state()?;
     let f =
-        tandem_domain::services::orders::customer_figures(&state.db, actor().as_ref(), customer_id)
+        tandem_domain::sales::orders::customer_figures(&state.db, actor().as_ref(), customer_id)
             .await?;
     Ok(OrderFigures {
         exposure: format_minor(f.exposure_minor),
@@ -885,42 +1015,66 @@ pub async fn customer_order_figures(customer_id: i64) -> Result<OrderFigures, Ap
     })
 }
 
-/// Creates a shipment for `lines` ((order line, quantity); none: all that
-/// is reserved). Needs `shipments.write`. Returns its id.
+crate::authz!(
+    "/api/shipments/create",
+    Needs(ShipmentsWrite),
+    JSON,
+    r#"{"order_id":999999,"lines":[]}"#,
+);
+/// Creates a shipment for `lines` ((order line, quantity); none: all that is reserved). Returns its
+/// id.
 #[server(endpoint = "shipments/create", input = Json)]
 pub async fn create_shipment(order_id: i64, lines: Vec<(i64, i64)>) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     Ok(
-        tandem_domain::services::shipments::create(&state.db, actor().as_ref(), order_id, &lines)
+        tandem_domain::sales::shipments::create(&state.db, actor().as_ref(), order_id, &lines)
             .await?
             .id,
     )
 }
 
-/// Marks a shipment shipped. Needs `shipments.write`.
+crate::authz!(
+    "/api/shipments/ship",
+    Needs(ShipmentsWrite),
+    JSON,
+    r#"{"id":999999,"carrier":"DHL","tracking":""}"#,
+);
+/// Marks a shipment shipped.
 #[server(endpoint = "shipments/ship", input = Json)]
 pub async fn ship_shipment(id: i64, carrier: String, tracking: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::shipments::ship(&state.db, actor().as_ref(), id, &carrier, &tracking)
+    tandem_domain::sales::shipments::ship(&state.db, actor().as_ref(), id, &carrier, &tracking)
         .await?;
     Ok(())
 }
 
-/// Cancels an open shipment. Needs `shipments.write`.
+crate::authz!(
+    "/api/shipments/cancel",
+    Needs(ShipmentsWrite),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// Cancels an open shipment.
 #[server(endpoint = "shipments/cancel", input = Json)]
 pub async fn cancel_shipment(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::shipments::cancel(&state.db, actor().as_ref(), id).await?;
+    tandem_domain::sales::shipments::cancel(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }
 
-/// A shipment with its picking list. Needs `shipments.read`.
+crate::authz!(
+    "/api/shipments/get",
+    Needs(ShipmentsRead),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// A shipment with its picking list.
 #[server(endpoint = "shipments/get", input = Json)]
 pub async fn get_shipment(id: i64) -> Result<ShipmentView, AppError> {
-    use tandem_domain::auth::Permission;
+    use tandem_domain::access::Permission;
     let state = crate::ssr::state()?;
     let actor = actor();
-    let d = tandem_domain::services::shipments::get(&state.db, actor.as_ref(), id).await?;
+    let d = tandem_domain::sales::shipments::get(&state.db, actor.as_ref(), id).await?;
     Ok(ShipmentView {
         id: d.shipment.id,
         number: d.shipment.number.clone(),
@@ -952,12 +1106,17 @@ pub async fn get_shipment(id: i64) -> Result<ShipmentView, AppError> {
     })
 }
 
+crate::authz!(
+    "/api/shipments/to-ship",
+    Needs(ShipmentsRead),
+    JSON,
+    r#"{"warehouse":null}"#
+);
 /// Open orders due today or earlier (the user's today), for the warehouse.
-/// Needs `shipments.read`.
 #[server(endpoint = "shipments/to-ship", input = Json)]
 pub async fn to_ship(warehouse: Option<i64>) -> Result<Vec<ToShipRow>, AppError> {
     let state = crate::ssr::state()?;
-    let rows = tandem_domain::services::shipments::to_ship(
+    let rows = tandem_domain::sales::shipments::to_ship(
         &state.db,
         actor().as_ref(),
         crate::ssr::local_today(),
@@ -979,8 +1138,13 @@ pub async fn to_ship(warehouse: Option<i64>) -> Result<Vec<ToShipRow>, AppError>
         .collect())
 }
 
-/// Shipments, newest first. Needs `shipments.read` (and `orders.read` for
-/// one customer's).
+crate::authz!(
+    "/api/shipments/list",
+    Needs(ShipmentsRead),
+    JSON,
+    r#"{"state_filter":null,"customer":null,"page":1}"#,
+);
+/// Shipments, newest first.
 #[server(endpoint = "shipments/list", input = Json)]
 pub async fn list_shipments(
     state_filter: Option<String>,
@@ -990,8 +1154,13 @@ pub async fn list_shipments(
     shipments_page(state_filter, customer, page, 50).await
 }
 
-/// The shipment list as CSV. Needs `reports.export` and what the list
-/// needs.
+crate::authz!(
+    "/api/shipments/export",
+    Export(&[ShipmentsRead]),
+    JSON,
+    r#"{"state_filter":null,"customer":null,"headers":[]}"#,
+);
+/// The shipment list as CSV.
 #[server(endpoint = "shipments/export", input = Json)]
 pub async fn export_shipments(
     state_filter: Option<String>,
@@ -1013,7 +1182,7 @@ async fn shipments_page(
     per_page: u64,
 ) -> Result<PageView<ShipmentRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::services::shipments::list(
+    let found = tandem_domain::sales::shipments::list(
         &state.db,
         actor().as_ref(),
         state_filter.as_deref(),
@@ -1036,12 +1205,13 @@ async fn shipments_page(
     }))
 }
 
-/// The stock ledger check. Needs `admin.audit`.
+crate::authz!("/api/stock/check", Needs(AdminAudit), JSON, r#"{}"#);
+/// The stock ledger check.
 #[server(endpoint = "stock/check", input = Json)]
 pub async fn ledger_check() -> Result<Vec<LedgerDifference>, AppError> {
     let state = crate::ssr::state()?;
     Ok(
-        tandem_domain::services::stock::check(&state.db, actor().as_ref())
+        tandem_domain::inventory::stock::check(&state.db, actor().as_ref())
             .await?
             .into_iter()
             .map(|d| LedgerDifference {

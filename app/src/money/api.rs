@@ -11,7 +11,7 @@ use crate::{admin::types::PageView, error::AppError};
 #[cfg(feature = "ssr")]
 pub(crate) mod convert {
     use tandem_domain::{
-        entities::invoices as rows, money::format_minor, services::invoices, Error, FieldErrors,
+        billing::invoices, entities::invoices as rows, money::format_minor, Error, FieldErrors,
     };
 
     use super::*;
@@ -56,11 +56,17 @@ pub(crate) mod convert {
 }
 
 #[cfg(feature = "ssr")]
-fn actor() -> Option<tandem_domain::auth::Actor> {
+fn actor() -> Option<tandem_domain::access::Actor> {
     crate::ssr::actor()
 }
 
-/// Invoices in scope. Needs `invoices.read`.
+crate::authz!(
+    "/api/invoices/list",
+    AnyOf(&[InvoicesRead, InvoicesReadAll]),
+    JSON,
+    r#"{"state_filter":null,"customer":null,"order":null,"page":1}"#,
+);
+/// Invoices in scope.
 #[server(endpoint = "invoices/list", input = Json)]
 pub async fn list_invoices(
     state_filter: Option<String>,
@@ -80,7 +86,7 @@ async fn invoices_page(
     page: u64,
     per_page: u64,
 ) -> Result<PageView<InvoiceRow>, AppError> {
-    use tandem_domain::services::invoices;
+    use tandem_domain::billing::invoices;
     let state = crate::ssr::state()?;
     let found = invoices::list(
         &state.reader,
@@ -100,7 +106,13 @@ async fn invoices_page(
     }))
 }
 
-/// The invoice list as CSV. Needs `reports.export` and what the list needs.
+crate::authz!(
+    "/api/invoices/export",
+    Export(&[InvoicesRead, InvoicesReadAll]),
+    JSON,
+    r#"{"state_filter":null,"customer":null,"order":null,"headers":[]}"#,
+);
+/// The invoice list as CSV.
 #[server(endpoint = "invoices/export", input = Json)]
 pub async fn export_invoices(
     state_filter: Option<String>,
@@ -120,13 +132,19 @@ pub async fn export_invoices(
     .await
 }
 
-/// One invoice with payments and credit notes. Needs `invoices.read`.
+crate::authz!(
+    "/api/invoices/get",
+    AnyOf(&[InvoicesRead, InvoicesReadAll]),
+    JSON,
+    r#"{"id":999999}"#,
+);
+/// One invoice with payments and credit notes.
 #[server(endpoint = "invoices/get", input = Json)]
 pub async fn get_invoice(id: i64) -> Result<InvoiceView, AppError> {
     use tandem_domain::{
-        auth::Permission,
+        access::Permission,
+        billing::invoices,
         money::{format_minor, format_rate},
-        services::invoices,
     };
     let state = crate::ssr::state()?;
     let actor = actor();
@@ -194,12 +212,18 @@ pub async fn get_invoice(id: i64) -> Result<InvoiceView, AppError> {
     })
 }
 
-/// Raises an invoice for an order's shipped, uninvoiced quantities (of one
-/// shipment when given); returns its key. Needs `invoices.write`.
+crate::authz!(
+    "/api/invoices/raise",
+    Needs(InvoicesWrite),
+    JSON,
+    r#"{"order_id":999999,"shipment_id":null}"#,
+);
+/// Raises an invoice for an order's shipped, uninvoiced quantities (of one shipment when given);
+/// returns its key.
 #[server(endpoint = "invoices/raise", input = Json)]
 pub async fn raise_invoice(order_id: i64, shipment_id: Option<i64>) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let invoice = tandem_domain::services::invoices::raise(
+    let invoice = tandem_domain::billing::invoices::raise(
         &state.db,
         actor().as_ref(),
         order_id,
@@ -210,10 +234,16 @@ pub async fn raise_invoice(order_id: i64, shipment_id: Option<i64>) -> Result<i6
     Ok(invoice.id)
 }
 
-/// Records a payment. Needs `payments.write`.
+crate::authz!(
+    "/api/invoices/pay",
+    Needs(PaymentsWrite),
+    JSON,
+    r#"{"form":{"invoice_id":999999,"amount":"1","method":"cash","paid_on":"","reference":"","keep_credit":false}}"#,
+);
+/// Records a payment.
 #[server(endpoint = "invoices/pay", input = Json)]
 pub async fn record_payment(form: PaymentForm) -> Result<(), AppError> {
-    use tandem_domain::services::invoices;
+    use tandem_domain::billing::invoices;
     let state = crate::ssr::state()?;
     invoices::pay(
         &state.db,
@@ -232,20 +262,25 @@ pub async fn record_payment(form: PaymentForm) -> Result<(), AppError> {
     Ok(())
 }
 
+crate::authz!(
+    "/api/invoices/credit",
+    Needs(InvoicesWrite),
+    JSON,
+    r#"{"invoice_id":999999,"lines":[[1,"1"]],"reason":"x"}"#,
+);
 /// Issues a credit note for the given (invoice line, quantity) pairs.
-/// Needs `invoices.write`.
 #[server(endpoint = "invoices/credit", input = Json)]
 pub async fn credit_invoice(
     invoice_id: i64,
     lines: Vec<(i64, String)>,
     reason: String,
 ) -> Result<(), AppError> {
-    use tandem_domain::{messages, services::invoices};
+    use tandem_domain::{billing::invoices, messages};
     let state = crate::ssr::state()?;
     // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor().as_ref(),
-        tandem_domain::auth::Permission::InvoicesWrite,
+        tandem_domain::access::Permission::InvoicesWrite,
     )?;
     let lines = convert::quantities(&lines, messages::CREDIT_TOO_MUCH)?;
     if lines.iter().all(|(_, q)| *q == 0) {
@@ -265,20 +300,32 @@ pub async fn credit_invoice(
     Ok(())
 }
 
-/// Cancels an invoice nothing has settled. Needs `invoices.write`.
+crate::authz!(
+    "/api/invoices/cancel",
+    Needs(InvoicesWrite),
+    JSON,
+    r#"{"id":999999,"reason":"x"}"#
+);
+/// Cancels an invoice nothing has settled.
 #[server(endpoint = "invoices/cancel", input = Json)]
 pub async fn cancel_invoice(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::invoices::cancel(&state.db, actor().as_ref(), id, &reason).await?;
+    tandem_domain::billing::invoices::cancel(&state.db, actor().as_ref(), id, &reason).await?;
     Ok(())
 }
 
-/// Receivables aging (of one customer, or all in scope). Needs `invoices.read`.
+crate::authz!(
+    "/api/invoices/aging",
+    AnyOf(&[InvoicesRead, InvoicesReadAll]),
+    JSON,
+    r#"{"customer":null}"#,
+);
+/// Receivables aging (of one customer, or all in scope).
 #[server(endpoint = "invoices/aging", input = Json)]
 pub async fn aging(customer: Option<i64>) -> Result<Vec<AgingRow>, AppError> {
     use tandem_domain::money::format_minor;
     let state = crate::ssr::state()?;
-    let rows = tandem_domain::services::invoices::aging(
+    let rows = tandem_domain::billing::invoices::aging(
         &state.db,
         actor().as_ref(),
         customer,
@@ -317,14 +364,20 @@ fn supplier_form(s: tandem_domain::entities::suppliers::Model) -> SupplierForm {
     }
 }
 
-/// Suppliers, active and inactive. Needs `purchasing.read`.
+crate::authz!(
+    "/api/suppliers/list",
+    Needs(PurchasingRead),
+    JSON,
+    r#"{"q":null,"page":1}"#
+);
+/// Suppliers, active and inactive.
 #[server(endpoint = "suppliers/list", input = Json)]
 pub async fn list_suppliers(
     q: Option<String>,
     page: u64,
 ) -> Result<PageView<SupplierForm>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::services::purchasing::suppliers(
+    let found = tandem_domain::purchasing::purchase_orders::suppliers(
         &state.db,
         actor().as_ref(),
         q.as_deref(),
@@ -336,13 +389,20 @@ pub async fn list_suppliers(
     Ok(PageView::from_page(found, supplier_form))
 }
 
-/// One supplier with its prices. Needs `purchasing.read`.
+crate::authz!(
+    "/api/suppliers/get",
+    Needs(PurchasingRead),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// One supplier with its prices.
 #[server(endpoint = "suppliers/get", input = Json)]
 pub async fn get_supplier(id: i64) -> Result<SupplierView, AppError> {
-    use tandem_domain::{auth::Permission, money::format_minor};
+    use tandem_domain::{access::Permission, money::format_minor};
     let state = crate::ssr::state()?;
     let actor = actor();
-    let d = tandem_domain::services::purchasing::supplier(&state.db, actor.as_ref(), id).await?;
+    let d =
+        tandem_domain::purchasing::purchase_orders::supplier(&state.db, actor.as_ref(), id).await?;
     Ok(SupplierView {
         supplier: supplier_form(d.supplier),
         prices: d
@@ -362,15 +422,21 @@ pub async fn get_supplier(id: i64) -> Result<SupplierView, AppError> {
     })
 }
 
-/// Creates (id 0) or changes a supplier; returns its key. Needs `purchasing.write`.
+crate::authz!(
+    "/api/suppliers/save",
+    Needs(PurchasingWrite),
+    JSON,
+    r#"{"form":{"id":999999,"name":"X","contact_name":"","email":"","phone":"","lead_time_days":"1","currency":"EUR","notes":"","active":true}}"#,
+);
+/// Creates (id 0) or changes a supplier; returns its key.
 #[server(endpoint = "suppliers/save", input = Json)]
 pub async fn save_supplier(form: SupplierForm) -> Result<i64, AppError> {
-    use tandem_domain::{messages, services::purchasing};
+    use tandem_domain::{messages, purchasing::purchase_orders as purchasing};
     let state = crate::ssr::state()?;
     // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor().as_ref(),
-        tandem_domain::auth::Permission::PurchasingWrite,
+        tandem_domain::access::Permission::PurchasingWrite,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let lead = crate::erp::api::convert::quantity(
@@ -400,7 +466,13 @@ pub async fn save_supplier(form: SupplierForm) -> Result<i64, AppError> {
     Ok(saved.id)
 }
 
-/// Sets a supplier's price for a product given by SKU. Needs `purchasing.write`.
+crate::authz!(
+    "/api/suppliers/price",
+    Needs(PurchasingWrite),
+    JSON,
+    r#"{"supplier_id":999999,"sku":"NOPE","price":"1","min_quantity":"1"}"#,
+);
+/// Sets a supplier's price for a product given by SKU.
 #[server(endpoint = "suppliers/price", input = Json)]
 pub async fn set_supplier_price(
     supplier_id: i64,
@@ -411,13 +483,13 @@ pub async fn set_supplier_price(
     use tandem_domain::{
         messages,
         money::parse_minor,
-        services::{products, purchasing},
+        {inventory::products, purchasing::purchase_orders as purchasing},
     };
     let state = crate::ssr::state()?;
     // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor().as_ref(),
-        tandem_domain::auth::Permission::PurchasingWrite,
+        tandem_domain::access::Permission::PurchasingWrite,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let product = products::id_by_sku(&state.db, &sku).await?;
@@ -453,11 +525,17 @@ pub async fn set_supplier_price(
     Ok(())
 }
 
-/// Removes a supplier price. Needs `purchasing.write`.
+crate::authz!(
+    "/api/suppliers/remove_price",
+    Needs(PurchasingWrite),
+    JSON,
+    r#"{"supplier_id":999999,"product_id":999999}"#,
+);
+/// Removes a supplier price.
 #[server(endpoint = "suppliers/remove_price", input = Json)]
 pub async fn remove_supplier_price(supplier_id: i64, product_id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::purchasing::remove_price(
+    tandem_domain::purchasing::purchase_orders::remove_price(
         &state.db,
         actor().as_ref(),
         supplier_id,
@@ -485,7 +563,13 @@ fn po_row(
     }
 }
 
-/// Purchase orders. Needs `purchasing.read`.
+crate::authz!(
+    "/api/purchase_orders/list",
+    Needs(PurchasingRead),
+    JSON,
+    r#"{"state_filter":null,"page":1}"#,
+);
+/// Purchase orders.
 #[server(endpoint = "purchase_orders/list", input = Json)]
 pub async fn list_purchase_orders(
     state_filter: Option<String>,
@@ -502,7 +586,7 @@ async fn purchase_orders_page(
     per_page: u64,
 ) -> Result<PageView<PoRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::services::purchasing::list(
+    let found = tandem_domain::purchasing::purchase_orders::list(
         &state.db,
         actor().as_ref(),
         state_filter.as_deref(),
@@ -517,7 +601,13 @@ async fn purchase_orders_page(
     }))
 }
 
-/// The purchase order list as CSV. Needs `reports.export` and what the list needs.
+crate::authz!(
+    "/api/purchase_orders/export",
+    Export(&[PurchasingRead]),
+    JSON,
+    r#"{"state_filter":null,"headers":[]}"#,
+);
+/// The purchase order list as CSV.
 #[server(endpoint = "purchase_orders/export", input = Json)]
 pub async fn export_purchase_orders(
     state_filter: Option<String>,
@@ -529,13 +619,19 @@ pub async fn export_purchase_orders(
     .await
 }
 
-/// One purchase order. Needs `purchasing.read`.
+crate::authz!(
+    "/api/purchase_orders/get",
+    Needs(PurchasingRead),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// One purchase order.
 #[server(endpoint = "purchase_orders/get", input = Json)]
 pub async fn get_purchase_order(id: i64) -> Result<PoView, AppError> {
-    use tandem_domain::{auth::Permission, money::format_minor};
+    use tandem_domain::{access::Permission, money::format_minor};
     let state = crate::ssr::state()?;
     let actor = actor();
-    let d = tandem_domain::services::purchasing::get(&state.db, actor.as_ref(), id).await?;
+    let d = tandem_domain::purchasing::purchase_orders::get(&state.db, actor.as_ref(), id).await?;
     let can = |p| actor.as_ref().is_some_and(|a| a.has(p));
     Ok(PoView {
         row: po_row(&d.order, d.supplier.name.clone(), d.warehouse_code.clone()),
@@ -565,7 +661,13 @@ pub async fn get_purchase_order(id: i64) -> Result<PoView, AppError> {
     })
 }
 
-/// Creates a draft purchase order; returns its key. Needs `purchasing.write`.
+crate::authz!(
+    "/api/purchase_orders/create",
+    Needs(PurchasingWrite),
+    JSON,
+    r#"{"supplier_id":999999,"warehouse_id":999999,"notes":"","lines":[]}"#,
+);
+/// Creates a draft purchase order; returns its key.
 #[server(endpoint = "purchase_orders/create", input = Json)]
 pub async fn create_purchase_order(
     supplier_id: i64,
@@ -575,13 +677,13 @@ pub async fn create_purchase_order(
 ) -> Result<i64, AppError> {
     use tandem_domain::{
         messages,
-        services::{products, purchasing},
+        {inventory::products, purchasing::purchase_orders as purchasing},
     };
     let state = crate::ssr::state()?;
     // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor().as_ref(),
-        tandem_domain::auth::Permission::PurchasingWrite,
+        tandem_domain::access::Permission::PurchasingWrite,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let mut parsed = Vec::new();
@@ -626,10 +728,16 @@ pub async fn create_purchase_order(
     Ok(po.id)
 }
 
-/// Sends, closes or cancels a purchase order (`step`). Needs `purchasing.write`.
+crate::authz!(
+    "/api/purchase_orders/step",
+    Needs(PurchasingWrite),
+    JSON,
+    r#"{"id":999999,"step":"send"}"#,
+);
+/// Sends, closes or cancels a purchase order (`step`).
 #[server(endpoint = "purchase_orders/step", input = Json)]
 pub async fn step_purchase_order(id: i64, step: String) -> Result<(), AppError> {
-    use tandem_domain::services::purchasing;
+    use tandem_domain::purchasing::purchase_orders as purchasing;
     let state = crate::ssr::state()?;
     let actor = actor();
     match step.as_str() {
@@ -641,31 +749,42 @@ pub async fn step_purchase_order(id: i64, step: String) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Receives goods: (line, quantity text); all blank receives everything
-/// outstanding. Returns the sales orders it reserved stock for. Needs
-/// `purchasing.receive`.
+crate::authz!(
+    "/api/purchase_orders/receive",
+    Needs(PurchasingReceive),
+    JSON,
+    r#"{"id":999999,"lines":[]}"#,
+);
+/// Receives goods: (line, quantity text); all blank receives everything outstanding. Returns the
+/// sales orders it reserved stock for.
 #[server(endpoint = "purchase_orders/receive", input = Json)]
 pub async fn receive_purchase_order(
     id: i64,
     lines: Vec<(i64, String)>,
 ) -> Result<Vec<(String, i64)>, AppError> {
-    use tandem_domain::{messages, services::purchasing};
+    use tandem_domain::{messages, purchasing::purchase_orders as purchasing};
     let state = crate::ssr::state()?;
     // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor().as_ref(),
-        tandem_domain::auth::Permission::PurchasingReceive,
+        tandem_domain::access::Permission::PurchasingReceive,
     )?;
     let lines = convert::quantities(&lines, messages::RECEIVE_TOO_MUCH)?;
     let got = purchasing::receive(&state.db, actor().as_ref(), id, &lines).await?;
     Ok(got.reserved)
 }
 
-/// Replenishment suggestions. Needs `purchasing.read`.
+crate::authz!(
+    "/api/replenishment/list",
+    Needs(PurchasingRead),
+    JSON,
+    r#"{"warehouse":null}"#
+);
+/// Replenishment suggestions.
 #[server(endpoint = "replenishment/list", input = Json)]
 pub async fn list_suggestions(warehouse: Option<i64>) -> Result<Vec<SuggestionView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::services::replenishment::suggestions(
+    let found = tandem_domain::purchasing::replenishment::suggestions(
         &state.db,
         actor().as_ref(),
         warehouse,
@@ -694,8 +813,14 @@ pub async fn list_suggestions(warehouse: Option<i64>) -> Result<Vec<SuggestionVi
         .collect())
 }
 
-/// Turns chosen suggestions ((product, warehouse, quantity text)) into draft
-/// purchase orders; returns (key, number) of each. Needs `purchasing.replenish`.
+crate::authz!(
+    "/api/replenishment/order",
+    AllOf(&[ReplenishmentManage, PurchasingWrite]),
+    JSON,
+    r#"{"chosen":[]}"#,
+);
+/// Turns chosen suggestions ((product, warehouse, quantity text)) into draft purchase orders;
+/// returns (key, number) of each.
 #[server(endpoint = "replenishment/order", input = Json)]
 pub async fn order_suggestions(
     chosen: Vec<(i64, i64, String)>,
@@ -703,9 +828,9 @@ pub async fn order_suggestions(
     use tandem_domain::messages;
     let state = crate::ssr::state()?;
     // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor().as_ref(),
-        tandem_domain::auth::Permission::ReplenishmentManage,
+        tandem_domain::access::Permission::ReplenishmentManage,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let chosen: Vec<(i64, i64, Option<i64>)> = chosen
@@ -728,7 +853,7 @@ pub async fn order_suggestions(
     if !errors.is_empty() {
         return Err(tandem_domain::Error::Validation(errors).into());
     }
-    let created = tandem_domain::services::replenishment::order(
+    let created = tandem_domain::purchasing::replenishment::order(
         &state.db,
         actor().as_ref(),
         &chosen,
@@ -738,13 +863,21 @@ pub async fn order_suggestions(
     Ok(created.into_iter().map(|p| (p.id, p.number)).collect())
 }
 
+crate::authz!(
+    "/api/products/supply",
+    Needs(ProductsRead),
+    JSON,
+    r#"{"id":999999}"#
+);
 /// A product's demand history, forecast, incoming and reorder rules.
-/// Needs `products.read`.
 #[server(endpoint = "products/supply", input = Json)]
 pub async fn product_supply(id: i64) -> Result<SupplyView, AppError> {
     use tandem_domain::{
-        auth::Permission,
-        services::{forecast, purchasing, replenishment, warehouses},
+        access::Permission,
+        {
+            inventory::warehouses, purchasing::forecast, purchasing::purchase_orders as purchasing,
+            purchasing::replenishment,
+        },
     };
     let state = crate::ssr::state()?;
     let actor = actor();
@@ -786,7 +919,13 @@ pub async fn product_supply(id: i64) -> Result<SupplyView, AppError> {
     })
 }
 
-/// Sets a reorder rule. Needs `purchasing.replenish`.
+crate::authz!(
+    "/api/products/reorder_rule",
+    Needs(ReplenishmentManage),
+    JSON,
+    r#"{"product_id":999999,"warehouse_id":999999,"point":"1","quantity":"1"}"#,
+);
+/// Sets a reorder rule.
 #[server(endpoint = "products/reorder_rule", input = Json)]
 pub async fn set_reorder_rule(
     product_id: i64,
@@ -797,9 +936,9 @@ pub async fn set_reorder_rule(
     use tandem_domain::messages;
     let state = crate::ssr::state()?;
     // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor().as_ref(),
-        tandem_domain::auth::Permission::ReplenishmentManage,
+        tandem_domain::access::Permission::ReplenishmentManage,
     )?;
     let mut errors = tandem_domain::FieldErrors::new();
     let point = crate::erp::api::convert::quantity(
@@ -817,7 +956,7 @@ pub async fn set_reorder_rule(
     if !errors.is_empty() {
         return Err(tandem_domain::Error::Validation(errors).into());
     }
-    tandem_domain::services::replenishment::set_rule(
+    tandem_domain::purchasing::replenishment::set_rule(
         &state.db,
         actor().as_ref(),
         product_id,
@@ -829,12 +968,13 @@ pub async fn set_reorder_rule(
     Ok(())
 }
 
+crate::authz!("/api/notifications/mine", SignedIn, JSON, r#"{}"#);
 /// The signed-in user's notifications.
 #[server(endpoint = "notifications/mine", input = Json)]
 pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
     let state = crate::ssr::state()?;
     let found =
-        tandem_domain::services::notifications::mine(&state.db, actor().as_ref(), 100).await?;
+        tandem_domain::access::notifications::mine(&state.db, actor().as_ref(), 100).await?;
     Ok(found
         .into_iter()
         .map(|n| NotificationView {
@@ -849,17 +989,19 @@ pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
         .collect())
 }
 
+crate::authz!("/api/notifications/unread", SignedIn, JSON, r#"{}"#);
 /// How many of the signed-in user's notifications are unread.
 #[server(endpoint = "notifications/unread", input = Json)]
 pub async fn unread_notifications() -> Result<u64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::notifications::unread(&state.db, actor().as_ref()).await?)
+    Ok(tandem_domain::access::notifications::unread(&state.db, actor().as_ref()).await?)
 }
 
+crate::authz!("/api/notifications/read", SignedIn, JSON, r#"{"id":null}"#);
 /// Marks one notification (or all) read.
 #[server(endpoint = "notifications/read", input = Json)]
 pub async fn mark_notifications_read(id: Option<i64>) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::services::notifications::mark_read(&state.db, actor().as_ref(), id).await?;
+    tandem_domain::access::notifications::mark_read(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }

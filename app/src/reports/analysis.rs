@@ -44,10 +44,16 @@ pub struct SavedView {
     pub mine: bool,
 }
 
-/// Runs an analysis given as a query string. Needs `reports.view`.
+crate::authz!(
+    "/api/pivot/run",
+    Needs(ReportsView),
+    JSON,
+    r#"{"definition":"source=orders&rows=owner&measure=count"}"#,
+);
+/// Runs an analysis given as a query string.
 #[server(endpoint = "pivot/run", input = server_fn::codec::Json)]
 pub async fn run(definition: String) -> Result<PivotView, AppError> {
-    use tandem_domain::services::pivot;
+    use tandem_domain::analytics::pivot;
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let p = pivot::run(
@@ -68,18 +74,24 @@ pub async fn run(definition: String) -> Result<PivotView, AppError> {
     })
 }
 
-/// An analysis as CSV. Needs `reports.view` and `reports.export`.
+crate::authz!(
+    "/api/pivot/export",
+    AllOf(&[ReportsView, ReportsExport]),
+    JSON,
+    r#"{"definition":"source=orders&rows=owner&measure=count","row_header":"Owner","total_label":"Total"}"#,
+);
+/// An analysis as CSV.
 #[server(endpoint = "pivot/export", input = server_fn::codec::Json)]
 pub async fn export(
     definition: String,
     row_header: String,
     total_label: String,
 ) -> Result<String, AppError> {
-    use tandem_domain::{auth::Permission, services::pivot};
+    use tandem_domain::{access::Permission, analytics::pivot};
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     // Running it checks `reports.view`.
-    tandem_domain::auth::policy::require(actor.as_ref(), Permission::ReportsExport)?;
+    tandem_domain::access::policy::require(actor.as_ref(), Permission::ReportsExport)?;
     let p = pivot::run(
         &state.reader,
         actor.as_ref(),
@@ -91,12 +103,18 @@ pub async fn export(
     String::from_utf8(bytes).map_err(|_| AppError::Internal)
 }
 
-/// Saves an analysis. Needs `reports.view`.
+crate::authz!(
+    "/api/pivot/save",
+    Needs(ReportsView),
+    JSON,
+    r#"{"name":"","definition":"","shared":false}"#,
+);
+/// Saves an analysis.
 #[server(endpoint = "pivot/save", input = server_fn::codec::Json)]
 pub async fn save(name: String, definition: String, shared: bool) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
-    Ok(tandem_domain::services::pivot::save(
+    Ok(tandem_domain::analytics::pivot::save(
         &state.db,
         crate::ssr::actor().as_ref(),
         &name,
@@ -107,13 +125,14 @@ pub async fn save(name: String, definition: String, shared: bool) -> Result<i64,
     .await?)
 }
 
-/// The analyses the user may open. Needs `reports.view`.
+crate::authz!("/api/pivot/saved", Needs(ReportsView), JSON, r#"{}"#);
+/// The analyses the user may open.
 #[server(endpoint = "pivot/saved", input = server_fn::codec::Json)]
 pub async fn saved() -> Result<Vec<SavedView>, AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let me = actor.as_ref().map(|a| a.user_id).unwrap_or(0);
-    let list = tandem_domain::services::pivot::saved(&state.db, actor.as_ref()).await?;
+    let list = tandem_domain::analytics::pivot::saved(&state.db, actor.as_ref()).await?;
     Ok(list
         .into_iter()
         .map(|s| SavedView {
@@ -126,11 +145,15 @@ pub async fn saved() -> Result<Vec<SavedView>, AppError> {
         .collect())
 }
 
-/// Deletes one of the user's analyses. Needs `reports.view`.
+crate::authz!("/api/pivot/delete", Needs(ReportsView), JSON, r#"{"id":0}"#);
+/// Deletes one of the user's analyses.
 #[server(endpoint = "pivot/delete", input = server_fn::codec::Json)]
 pub async fn delete(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::pivot::delete(&state.db, crate::ssr::actor().as_ref(), id).await?)
+    Ok(
+        tandem_domain::analytics::pivot::delete(&state.db, crate::ssr::actor().as_ref(), id)
+            .await?,
+    )
 }
 
 /// Sources with their dimensions and measures: the domain's table, which the
@@ -419,7 +442,10 @@ fn PivotTable(
 mod tests {
     #[test]
     fn the_choices_are_the_domains() {
-        assert_eq!(super::SOURCES, tandem_domain::services::pivot::SOURCES);
-        assert_eq!(super::super::KINDS, tandem_domain::services::reports::KINDS);
+        assert_eq!(super::SOURCES, tandem_domain::analytics::pivot::SOURCES);
+        assert_eq!(
+            super::super::KINDS,
+            tandem_domain::analytics::reports::KINDS
+        );
     }
 }

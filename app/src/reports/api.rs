@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::services::reports::{Cell, Report, SHOWN_ROWS};
+    use tandem_domain::analytics::reports::{Cell, Report, SHOWN_ROWS};
 
     use super::*;
 
@@ -53,13 +53,13 @@ mod convert {
 async fn run_report(
     query: &ReportQuery,
     limit: Option<usize>,
-) -> Result<tandem_domain::services::reports::Report, AppError> {
-    use tandem_domain::services::{dashboards::Grain, reports};
+) -> Result<tandem_domain::analytics::reports::Report, AppError> {
+    use tandem_domain::{analytics::dashboards::Grain, analytics::reports};
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::ReportsView,
+        tandem_domain::access::Permission::ReportsView,
     )?;
     let input = crate::dashboards::api::convert::filter(&query.filter)?;
     let grain = Grain::parse(&query.grain);
@@ -75,11 +75,17 @@ async fn run_report(
     .await?)
 }
 
-/// A report's first rows and its totals. Needs `reports.view`.
+crate::authz!(
+    "/api/reports/run",
+    Needs(ReportsView),
+    JSON,
+    r#"{"query":{"kind":"sales_by_period","filter":{"kind":"","period":"","from":"","to":"","warehouse":null,"owner":null,"team":null,"segment":""},"grain":""}}"#,
+);
+/// A report's first rows and its totals.
 #[server(endpoint = "reports/run", input = server_fn::codec::Json)]
 pub async fn run(query: ReportQuery) -> Result<ReportView, AppError> {
     let started = std::time::Instant::now();
-    let shown = tandem_domain::services::reports::SHOWN_ROWS;
+    let shown = tandem_domain::analytics::reports::SHOWN_ROWS;
     let report = run_report(&query, Some(shown)).await?;
     Ok(convert::report(
         report,
@@ -87,25 +93,36 @@ pub async fn run(query: ReportQuery) -> Result<ReportView, AppError> {
     ))
 }
 
-/// A report as CSV with the reader's `headers` and `total_label` (every
-/// row). Needs `reports.view` and `reports.export`.
+crate::authz!(
+    "/api/reports/export",
+    AllOf(&[ReportsView, ReportsExport]),
+    JSON,
+    r#"{"query":{"kind":"sales_by_period","filter":{"kind":"","period":"","from":"","to":"","warehouse":null,"owner":null,"team":null,"segment":""},"grain":""},"headers":[],"total_label":"Total"}"#,
+);
+/// A report as CSV with the reader's `headers` and `total_label` (every row).
 #[server(endpoint = "reports/export", input = server_fn::codec::Json)]
 pub async fn export(
     query: ReportQuery,
     headers: Vec<String>,
     total_label: String,
 ) -> Result<String, AppError> {
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         crate::ssr::actor().as_ref(),
-        tandem_domain::auth::Permission::ReportsExport,
+        tandem_domain::access::Permission::ReportsExport,
     )?;
     let report = run_report(&query, None).await?;
-    let bytes = tandem_domain::services::reports::to_csv(&report, &headers, &total_label)?;
+    let bytes = tandem_domain::analytics::reports::to_csv(&report, &headers, &total_label)?;
     String::from_utf8(bytes).map_err(|_| AppError::Internal)
 }
 
-/// The filter choices of the report page (as a board without figures, so
-/// the dashboards' filter form serves both). Needs `reports.view`.
+crate::authz!(
+    "/api/reports/options",
+    Needs(ReportsView),
+    JSON,
+    r#"{"period":"","from":"","to":""}"#,
+);
+/// The filter choices of the report page (as a board without figures, so the dashboards' filter
+/// form serves both).
 #[server(endpoint = "reports/options", input = server_fn::codec::Json)]
 pub async fn options(
     period: String,
@@ -115,11 +132,11 @@ pub async fn options(
     use crate::dashboards::types::{BoardView, OptionView};
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::ReportsView,
+        tandem_domain::access::Permission::ReportsView,
     )?;
-    let o = tandem_domain::services::dashboards::options(&state.reader, actor.as_ref()).await?;
+    let o = tandem_domain::analytics::dashboards::options(&state.reader, actor.as_ref()).await?;
     let choices = |list: Vec<(i64, String)>| {
         list.into_iter()
             .map(|(id, name)| OptionView {
@@ -157,14 +174,19 @@ fn run_row(r: tandem_domain::entities::report_runs::Model) -> RunRow {
     }
 }
 
-/// Queues a report to run in the background (the filter as the report
-/// page's query string). Needs `reports.view`.
+crate::authz!(
+    "/api/reports/request",
+    Needs(ReportsView),
+    JSON,
+    r#"{"kind":"nope","filter":""}"#
+);
+/// Queues a report to run in the background (the filter as the report page's query string).
 #[server(endpoint = "reports/request", input = server_fn::codec::Json)]
 pub async fn request(kind: String, filter: String) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let now = chrono::Utc::now();
-    Ok(tandem_domain::services::report_runs::request(
+    Ok(tandem_domain::analytics::report_runs::request(
         &state.db,
         actor.as_ref(),
         &kind,
@@ -174,13 +196,19 @@ pub async fn request(kind: String, filter: String) -> Result<i64, AppError> {
     .await?)
 }
 
-/// Subscribes to a report daily, weekly or monthly. Needs `reports.view`.
+crate::authz!(
+    "/api/reports/subscribe",
+    Needs(ReportsView),
+    JSON,
+    r#"{"kind":"nope","filter":"","frequency":"daily"}"#,
+);
+/// Subscribes to a report daily, weekly or monthly.
 #[server(endpoint = "reports/subscribe", input = server_fn::codec::Json)]
 pub async fn subscribe(kind: String, filter: String, frequency: String) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
     let now = chrono::Utc::now();
-    Ok(tandem_domain::services::report_runs::subscribe(
+    Ok(tandem_domain::analytics::report_runs::subscribe(
         &state.db,
         actor.as_ref(),
         &kind,
@@ -191,11 +219,17 @@ pub async fn subscribe(kind: String, filter: String, frequency: String) -> Resul
     .await?)
 }
 
-/// Ends one of the user's subscriptions. Needs `reports.view`.
+crate::authz!(
+    "/api/reports/unsubscribe",
+    Needs(ReportsView),
+    JSON,
+    r#"{"id":0}"#
+);
+/// Ends one of the user's subscriptions.
 #[server(endpoint = "reports/unsubscribe", input = server_fn::codec::Json)]
 pub async fn unsubscribe(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::services::report_runs::unsubscribe(
+    Ok(tandem_domain::analytics::report_runs::unsubscribe(
         &state.db,
         crate::ssr::actor().as_ref(),
         id,
@@ -203,11 +237,17 @@ pub async fn unsubscribe(id: i64) -> Result<(), AppError> {
     .await?)
 }
 
-/// The user's subscriptions. Needs `reports.view`.
+crate::authz!(
+    "/api/reports/subscriptions",
+    Needs(ReportsView),
+    JSON,
+    r#"{}"#
+);
+/// The user's subscriptions.
 #[server(endpoint = "reports/subscriptions", input = server_fn::codec::Json)]
 pub async fn subscriptions() -> Result<Vec<SubscriptionRow>, AppError> {
     let state = crate::ssr::state()?;
-    let subs = tandem_domain::services::report_runs::subscriptions(
+    let subs = tandem_domain::analytics::report_runs::subscriptions(
         &state.db,
         crate::ssr::actor().as_ref(),
     )
@@ -224,22 +264,29 @@ pub async fn subscriptions() -> Result<Vec<SubscriptionRow>, AppError> {
         .collect())
 }
 
-/// The user's newest background runs. Needs `reports.view`.
+crate::authz!("/api/reports/runs", Needs(ReportsView), JSON, r#"{}"#);
+/// The user's newest background runs.
 #[server(endpoint = "reports/runs", input = server_fn::codec::Json)]
 pub async fn runs() -> Result<Vec<RunRow>, AppError> {
     let state = crate::ssr::state()?;
     let runs =
-        tandem_domain::services::report_runs::runs(&state.db, crate::ssr::actor().as_ref(), 100)
+        tandem_domain::analytics::report_runs::runs(&state.db, crate::ssr::actor().as_ref(), 100)
             .await?;
     Ok(runs.into_iter().map(run_row).collect())
 }
 
-/// One of the user's runs with its result. Needs `reports.view`.
+crate::authz!(
+    "/api/reports/get_run",
+    Needs(ReportsView),
+    JSON,
+    r#"{"id":0}"#
+);
+/// One of the user's runs with its result.
 #[server(endpoint = "reports/get_run", input = server_fn::codec::Json)]
 pub async fn get_run(id: i64) -> Result<RunView, AppError> {
     let state = crate::ssr::state()?;
     let (run, stored) =
-        tandem_domain::services::report_runs::get(&state.db, crate::ssr::actor().as_ref(), id)
+        tandem_domain::analytics::report_runs::get(&state.db, crate::ssr::actor().as_ref(), id)
             .await?;
     let kind = run.kind.clone();
     let report = stored.map(|s| ReportView {
@@ -258,7 +305,7 @@ pub async fn get_run(id: i64) -> Result<RunView, AppError> {
         rows: s
             .rows()
             .into_iter()
-            .take(tandem_domain::services::reports::SHOWN_ROWS)
+            .take(tandem_domain::analytics::reports::SHOWN_ROWS)
             .map(|row| row.into_iter().map(convert::cell).collect())
             .collect(),
         links: Vec::new(),
@@ -272,8 +319,13 @@ pub async fn get_run(id: i64) -> Result<RunView, AppError> {
     })
 }
 
-/// A finished run as CSV with the reader's headers. Needs `reports.view`
-/// and `reports.export`.
+crate::authz!(
+    "/api/reports/export_run",
+    AllOf(&[ReportsView, ReportsExport]),
+    JSON,
+    r#"{"id":0,"headers":[],"total_label":"Total"}"#,
+);
+/// A finished run as CSV with the reader's headers.
 #[server(endpoint = "reports/export_run", input = server_fn::codec::Json)]
 pub async fn export_run(
     id: i64,
@@ -282,12 +334,12 @@ pub async fn export_run(
 ) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::ssr::actor();
-    tandem_domain::auth::policy::require(
+    tandem_domain::access::policy::require(
         actor.as_ref(),
-        tandem_domain::auth::Permission::ReportsExport,
+        tandem_domain::access::Permission::ReportsExport,
     )?;
     let (_, stored) =
-        tandem_domain::services::report_runs::get(&state.db, actor.as_ref(), id).await?;
+        tandem_domain::analytics::report_runs::get(&state.db, actor.as_ref(), id).await?;
     let stored = stored.ok_or(AppError::NotFound)?;
     let bytes = stored.to_csv(&headers, &total_label)?;
     String::from_utf8(bytes).map_err(|_| AppError::Internal)

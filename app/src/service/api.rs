@@ -13,7 +13,7 @@ use crate::{admin::types::PageView, error::AppError};
 pub(crate) mod convert {
     use tandem_domain::{
         entities::tickets as rows,
-        services::{sla::Clock, tickets},
+        {service::sla::Clock, service::tickets},
     };
 
     use super::*;
@@ -95,11 +95,17 @@ pub(crate) mod convert {
 }
 
 #[cfg(feature = "ssr")]
-fn actor() -> Option<tandem_domain::auth::Actor> {
+fn actor() -> Option<tandem_domain::access::Actor> {
     crate::ssr::actor()
 }
 
-/// Tickets in scope, by view and filters. Needs `tickets.read`.
+crate::authz!(
+    "/api/tickets/list",
+    AnyOf(&[TicketsRead, TicketsReadAll]),
+    JSON,
+    r#"{"query":{"view":"all","status":"","priority":"","kind":"","channel":"","queue":null,"customer":null,"q":"","page":1}}"#,
+);
+/// Tickets in scope, by view and filters.
 #[server(endpoint = "tickets/list", input = Json)]
 pub async fn list_tickets(query: TicketQuery) -> Result<PageView<TicketRow>, AppError> {
     let page = query.page;
@@ -113,7 +119,7 @@ async fn tickets_page(
     page: u64,
     per_page: u64,
 ) -> Result<PageView<TicketRow>, AppError> {
-    use tandem_domain::services::tickets;
+    use tandem_domain::service::tickets;
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
     let found = tickets::list(
@@ -140,7 +146,13 @@ async fn tickets_page(
     }))
 }
 
-/// The ticket list as CSV. Needs `reports.export` and what the list needs.
+crate::authz!(
+    "/api/tickets/export",
+    Export(&[TicketsRead, TicketsReadAll]),
+    JSON,
+    r#"{"query":{"view":"all","status":"","priority":"","kind":"","channel":"","queue":null,"customer":null,"q":"","page":1},"headers":[]}"#,
+);
+/// The ticket list as CSV.
 #[server(endpoint = "tickets/export", input = Json)]
 pub async fn export_tickets(
     query: TicketQuery,
@@ -152,10 +164,16 @@ pub async fn export_tickets(
     .await
 }
 
-/// A customer's tickets (the customer page's tab). Needs `tickets.read`.
+crate::authz!(
+    "/api/tickets/of_customer",
+    AnyOf(&[TicketsRead, TicketsReadAll]),
+    JSON,
+    r#"{"customer_id":999999}"#,
+);
+/// A customer's tickets (the customer page's tab).
 #[server(endpoint = "tickets/of_customer", input = Json)]
 pub async fn customer_tickets(customer_id: i64) -> Result<Vec<TicketRow>, AppError> {
-    use tandem_domain::services::tickets;
+    use tandem_domain::service::tickets;
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
     let found = tickets::of_customer(&state.db, actor().as_ref(), customer_id).await?;
@@ -165,13 +183,19 @@ pub async fn customer_tickets(customer_id: i64) -> Result<Vec<TicketRow>, AppErr
         .collect())
 }
 
-/// One ticket with comments, history, clocks, returns. Needs `tickets.read`.
+crate::authz!(
+    "/api/tickets/get",
+    AnyOf(&[TicketsRead, TicketsReadAll]),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// One ticket with comments, history, clocks, returns.
 #[server(endpoint = "tickets/get", input = Json)]
 pub async fn get_ticket(id: i64) -> Result<TicketView, AppError> {
     use tandem_domain::{
-        auth::Permission,
+        access::Permission,
         money::format_minor,
-        services::{returns, tickets},
+        {service::returns, service::tickets},
     };
     let state = crate::ssr::state()?;
     let actor = actor();
@@ -275,10 +299,16 @@ pub async fn get_ticket(id: i64) -> Result<TicketView, AppError> {
     })
 }
 
-/// The ERP panel of a ticket. Needs `tickets.read` (and each area's read).
+crate::authz!(
+    "/api/tickets/panel",
+    AnyOf(&[TicketsRead, TicketsReadAll]),
+    JSON,
+    r#"{"id":999999}"#,
+);
+/// The ERP panel of a ticket.
 #[server(endpoint = "tickets/panel", input = Json)]
 pub async fn ticket_panel(id: i64) -> Result<PanelView, AppError> {
-    use tandem_domain::{money::format_minor, services::tickets};
+    use tandem_domain::{money::format_minor, service::tickets};
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
     let p = tickets::panel(&state.db, actor().as_ref(), id).await?;
@@ -340,10 +370,16 @@ pub async fn ticket_panel(id: i64) -> Result<PanelView, AppError> {
     })
 }
 
-/// Creates a ticket; returns its id. Needs `tickets.write`.
+crate::authz!(
+    "/api/tickets/create",
+    Needs(TicketsWrite),
+    JSON,
+    r#"{"form":{"customer_id":null,"requester_name":"","requester_email":"","kind":"question","channel":"phone","priority":"normal","subject":"","description":"","queue_id":null,"tags":""}}"#,
+);
+/// Creates a ticket; returns its id.
 #[server(endpoint = "tickets/create", input = Json)]
 pub async fn create_ticket(form: TicketForm) -> Result<i64, AppError> {
-    use tandem_domain::services::tickets;
+    use tandem_domain::service::tickets;
     let state = crate::ssr::state()?;
     let created = tickets::create(
         &state.db,
@@ -369,10 +405,16 @@ pub async fn create_ticket(form: TicketForm) -> Result<i64, AppError> {
     Ok(created.id)
 }
 
-/// Edits kind, priority, subject, order, shipment and tags. Needs `tickets.write`.
+crate::authz!(
+    "/api/tickets/update",
+    Needs(TicketsWrite),
+    JSON,
+    r#"{"id":999999,"form":{"kind":"question","priority":"normal","subject":"x","order_id":null,"shipment_id":null,"tags":""}}"#,
+);
+/// Edits kind, priority, subject, order, shipment and tags.
 #[server(endpoint = "tickets/update", input = Json)]
 pub async fn update_ticket(id: i64, form: TicketEdit) -> Result<(), AppError> {
-    use tandem_domain::services::tickets;
+    use tandem_domain::service::tickets;
     let state = crate::ssr::state()?;
     tickets::update(
         &state.db,
@@ -392,41 +434,65 @@ pub async fn update_ticket(id: i64, form: TicketEdit) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Moves a ticket to a status. Needs `tickets.write`.
+crate::authz!(
+    "/api/tickets/status",
+    Needs(TicketsWrite),
+    JSON,
+    r#"{"id":999999,"status":"open"}"#
+);
+/// Moves a ticket to a status.
 #[server(endpoint = "tickets/status", input = Json)]
 pub async fn set_ticket_status(id: i64, status: String) -> Result<(), AppError> {
-    use tandem_domain::services::tickets;
+    use tandem_domain::service::tickets;
     let state = crate::ssr::state()?;
     tickets::set_status(&state.db, actor().as_ref(), id, &status).await?;
     Ok(())
 }
 
-/// Replies or notes. Needs `tickets.write`.
+crate::authz!(
+    "/api/tickets/comment",
+    Needs(TicketsWrite),
+    JSON,
+    r#"{"id":999999,"body":"x","public":true}"#,
+);
+/// Replies or notes.
 #[server(endpoint = "tickets/comment", input = Json)]
 pub async fn comment_ticket(id: i64, body: String, public: bool) -> Result<(), AppError> {
-    use tandem_domain::services::tickets;
+    use tandem_domain::service::tickets;
     let state = crate::ssr::state()?;
     tickets::comment(&state.db, actor().as_ref(), id, &body, public).await?;
     Ok(())
 }
 
-/// Sets queue and assignee. Needs `tickets.assign`.
+crate::authz!(
+    "/api/tickets/assign",
+    Needs(TicketsAssign),
+    JSON,
+    r#"{"id":999999,"queue_id":null,"assignee_id":null}"#,
+);
+/// Sets queue and assignee.
 #[server(endpoint = "tickets/assign", input = Json)]
 pub async fn assign_ticket(
     id: i64,
     queue_id: Option<i64>,
     assignee_id: Option<i64>,
 ) -> Result<(), AppError> {
-    use tandem_domain::services::tickets;
+    use tandem_domain::service::tickets;
     let state = crate::ssr::state()?;
     tickets::assign(&state.db, actor().as_ref(), id, queue_id, assignee_id).await?;
     Ok(())
 }
 
+crate::authz!(
+    "/api/tickets/queues",
+    AnyOf(&[TicketsRead, TicketsReadAll, TicketsConfigure]),
+    JSON,
+    r#"{}"#,
+);
 /// Queues with their members. Needs a ticket permission.
 #[server(endpoint = "tickets/queues", input = Json)]
 pub async fn list_queues() -> Result<Vec<QueueView>, AppError> {
-    use tandem_domain::services::service_desk;
+    use tandem_domain::service::service_desk;
     let state = crate::ssr::state()?;
     Ok(service_desk::queues(&state.db, actor().as_ref())
         .await?
@@ -441,32 +507,56 @@ pub async fn list_queues() -> Result<Vec<QueueView>, AppError> {
         .collect())
 }
 
+crate::authz!(
+    "/api/tickets/away",
+    AnyOf(&[TicketsRead, TicketsReadAll, TicketsConfigure]),
+    JSON,
+    r#"{}"#,
+);
 /// Whether the signed-in agent is away. Needs a ticket permission.
 #[server(endpoint = "tickets/away", input = Json)]
 pub async fn am_away() -> Result<bool, AppError> {
-    use tandem_domain::services::service_desk;
+    use tandem_domain::service::service_desk;
     let state = crate::ssr::state()?;
     Ok(service_desk::is_away(&state.db, actor().as_ref()).await?)
 }
 
+crate::authz!(
+    "/api/tickets/set_away",
+    AnyOf(&[TicketsRead, TicketsReadAll, TicketsConfigure]),
+    JSON,
+    r#"{"away":false}"#,
+);
 /// Marks the signed-in agent away or back. Needs a ticket permission.
 #[server(endpoint = "tickets/set_away", input = Json)]
 pub async fn set_away(away: bool) -> Result<(), AppError> {
-    use tandem_domain::services::service_desk;
+    use tandem_domain::service::service_desk;
     let state = crate::ssr::state()?;
     service_desk::set_away(&state.db, actor().as_ref(), away).await?;
     Ok(())
 }
 
-/// Warehouses goods can come back to. Needs `tickets.write`.
+crate::authz!(
+    "/api/returns/warehouses",
+    Needs(TicketsWrite),
+    JSON,
+    r#"{}"#
+);
+/// Warehouses goods can come back to.
 #[server(endpoint = "returns/warehouses", input = Json)]
 pub async fn return_warehouses() -> Result<Vec<(i64, String)>, AppError> {
-    use tandem_domain::services::returns;
+    use tandem_domain::service::returns;
     let state = crate::ssr::state()?;
     Ok(returns::warehouses(&state.db, actor().as_ref()).await?)
 }
 
-/// Requests a return of order lines. Needs `tickets.write`.
+crate::authz!(
+    "/api/returns/request",
+    Needs(TicketsWrite),
+    JSON,
+    r#"{"ticket_id":999999,"order_id":999999,"warehouse_id":null,"lines":[],"reason":""}"#,
+);
+/// Requests a return of order lines.
 #[server(endpoint = "returns/request", input = Json)]
 pub async fn request_return(
     ticket_id: i64,
@@ -476,9 +566,9 @@ pub async fn request_return(
     reason: String,
 ) -> Result<(), AppError> {
     use tandem_domain::{
-        auth::{policy, Permission},
+        access::{policy, Permission},
         messages,
-        services::returns,
+        service::returns,
     };
     let state = crate::ssr::state()?;
     let actor = actor();
@@ -499,33 +589,50 @@ pub async fn request_return(
     Ok(())
 }
 
-/// Approves a return: stock back, credit notes. Needs `tickets.returns`.
+crate::authz!(
+    "/api/returns/approve",
+    Needs(TicketsReturns),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// Approves a return: stock back, credit notes.
 #[server(endpoint = "returns/approve", input = Json)]
 pub async fn approve_return(id: i64) -> Result<(), AppError> {
-    use tandem_domain::services::returns;
+    use tandem_domain::service::returns;
     let state = crate::ssr::state()?;
     returns::approve(&state.db, actor().as_ref(), id, crate::ssr::local_today()).await?;
     Ok(())
 }
 
-/// Rejects a return. Needs `tickets.returns`.
+crate::authz!(
+    "/api/returns/reject",
+    Needs(TicketsReturns),
+    JSON,
+    r#"{"id":999999}"#
+);
+/// Rejects a return.
 #[server(endpoint = "returns/reject", input = Json)]
 pub async fn reject_return(id: i64) -> Result<(), AppError> {
-    use tandem_domain::services::returns;
+    use tandem_domain::service::returns;
     let state = crate::ssr::state()?;
     returns::reject(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }
 
+crate::authz!(
+    "/api/returns/credit",
+    Needs(TicketsReturns),
+    JSON,
+    r#"{"ticket_id":999999,"invoice_id":999999,"reason":"x"}"#,
+);
 /// Credits a complaint on an invoice (everything not yet credited).
-/// Needs `tickets.returns`.
 #[server(endpoint = "returns/credit", input = Json)]
 pub async fn credit_complaint(
     ticket_id: i64,
     invoice_id: i64,
     reason: String,
 ) -> Result<(), AppError> {
-    use tandem_domain::services::{invoices::CreditInput, returns};
+    use tandem_domain::{billing::invoices::CreditInput, service::returns};
     let state = crate::ssr::state()?;
     returns::credit_complaint(
         &state.db,
@@ -543,7 +650,7 @@ pub async fn credit_complaint(
 }
 
 #[cfg(feature = "ssr")]
-fn article_row(a: tandem_domain::services::knowledge::ArticleRow) -> ArticleRow {
+fn article_row(a: tandem_domain::service::knowledge::ArticleRow) -> ArticleRow {
     ArticleRow {
         id: a.id,
         title: a.title,
@@ -554,6 +661,12 @@ fn article_row(a: tandem_domain::services::knowledge::ArticleRow) -> ArticleRow 
     }
 }
 
+crate::authz!(
+    "/api/knowledge/search",
+    Public,
+    JSON,
+    r#"{"q":"","category":"","language":"","drafts":false}"#,
+);
 /// Searches articles: published ones for anyone; drafts too with
 /// `knowledge.read` when asked.
 #[server(endpoint = "knowledge/search", input = Json)]
@@ -563,7 +676,7 @@ pub async fn search_articles(
     language: String,
     drafts: bool,
 ) -> Result<Vec<ArticleRow>, AppError> {
-    use tandem_domain::services::{knowledge, rate_limit::Public};
+    use tandem_domain::{access::rate_limit::Public, service::knowledge};
     let state = crate::ssr::state()?;
     crate::ssr::throttle(&state, Public::Read)?;
     Ok(knowledge::search(
@@ -580,19 +693,26 @@ pub async fn search_articles(
     .collect())
 }
 
+crate::authz!("/api/knowledge/categories", Public, JSON, r#"{}"#);
 /// Categories of published articles. Public.
 #[server(endpoint = "knowledge/categories", input = Json)]
 pub async fn article_categories() -> Result<Vec<String>, AppError> {
-    use tandem_domain::services::{knowledge, rate_limit::Public};
+    use tandem_domain::{access::rate_limit::Public, service::knowledge};
     let state = crate::ssr::state()?;
     crate::ssr::throttle(&state, Public::Read)?;
     Ok(knowledge::categories(&state.db, false).await?)
 }
 
+crate::authz!(
+    "/api/knowledge/related",
+    Public,
+    JSON,
+    r#"{"text":"return goods"}"#
+);
 /// Published articles related to a text. Public (the support form uses it).
 #[server(endpoint = "knowledge/related", input = Json)]
 pub async fn related_articles(text: String) -> Result<Vec<ArticleRow>, AppError> {
-    use tandem_domain::services::{knowledge, rate_limit::Public};
+    use tandem_domain::{access::rate_limit::Public, service::knowledge};
     let state = crate::ssr::state()?;
     crate::ssr::throttle(&state, Public::Read)?;
     Ok(knowledge::related(&state.db, &text, 5)
@@ -602,10 +722,11 @@ pub async fn related_articles(text: String) -> Result<Vec<ArticleRow>, AppError>
         .collect())
 }
 
+crate::authz!("/api/knowledge/get", Public, JSON, r#"{"id":999999}"#);
 /// One article: published for anyone, drafts with `knowledge.read`.
 #[server(endpoint = "knowledge/get", input = Json)]
 pub async fn get_article(id: i64) -> Result<ArticleView, AppError> {
-    use tandem_domain::services::{knowledge, rate_limit::Public};
+    use tandem_domain::{access::rate_limit::Public, service::knowledge};
     let state = crate::ssr::state()?;
     crate::ssr::throttle(&state, Public::Read)?;
     let v = knowledge::get(&state.db, actor().as_ref(), id).await?;
@@ -624,10 +745,16 @@ pub async fn get_article(id: i64) -> Result<ArticleView, AppError> {
     })
 }
 
-/// Writes an article; returns its id. Needs `knowledge.write`.
+crate::authz!(
+    "/api/knowledge/save",
+    Needs(KnowledgeWrite),
+    JSON,
+    r#"{"id":null,"form":{"title":"","body":"","category":"","tags":"","language":"en","published":false}}"#,
+);
+/// Writes an article; returns its id.
 #[server(endpoint = "knowledge/save", input = Json)]
 pub async fn save_article(id: Option<i64>, form: ArticleForm) -> Result<i64, AppError> {
-    use tandem_domain::services::knowledge;
+    use tandem_domain::service::knowledge;
     let state = crate::ssr::state()?;
     let saved = knowledge::save(
         &state.db,
@@ -646,11 +773,17 @@ pub async fn save_article(id: Option<i64>, form: ArticleForm) -> Result<i64, App
     Ok(saved.id)
 }
 
+crate::authz!(
+    "/api/support/submit",
+    Public,
+    JSON,
+    r#"{"form":{"name":"","email":"","order_number":"","subject":"","description":"","website":"bot"}}"#,
+);
 /// The public support form; returns the ticket number. No sign-in; rate
 /// limited per client address.
 #[server(endpoint = "support/submit", input = Json)]
 pub async fn submit_support(form: SupportForm) -> Result<String, AppError> {
-    use tandem_domain::services::{rate_limit::Public, support_form};
+    use tandem_domain::{access::rate_limit::Public, service::support_form};
     let state = crate::ssr::state()?;
     crate::ssr::throttle(&state, Public::Submit)?;
     Ok(support_form::submit(
@@ -667,29 +800,42 @@ pub async fn submit_support(form: SupportForm) -> Result<String, AppError> {
     .await?)
 }
 
+crate::authz!("/api/rate/get", Public, JSON, r#"{"token":"nope"}"#);
 /// The rating page's ticket (number, subject). Public, by one-time link.
 #[server(endpoint = "rate/get", input = Json)]
 pub async fn rating_form(token: String) -> Result<(String, String), AppError> {
-    use tandem_domain::services::{rate_limit::Public, tickets};
+    use tandem_domain::{access::rate_limit::Public, service::tickets};
     let state = crate::ssr::state()?;
     crate::ssr::throttle(&state, Public::Read)?;
     Ok(tickets::rating_form(&state.db, &token).await?)
 }
 
+crate::authz!(
+    "/api/rate/submit",
+    Public,
+    JSON,
+    r#"{"token":"nope","score":5,"comment":""}"#
+);
 /// Records a rating. Public, by one-time link.
 #[server(endpoint = "rate/submit", input = Json)]
 pub async fn rate_ticket(token: String, score: i32, comment: String) -> Result<(), AppError> {
-    use tandem_domain::services::{rate_limit::Public, tickets};
+    use tandem_domain::{access::rate_limit::Public, service::tickets};
     let state = crate::ssr::state()?;
     crate::ssr::throttle(&state, Public::Submit)?;
     tickets::rate(&state.db, &token, score, &comment).await?;
     Ok(())
 }
 
+crate::authz!(
+    "/api/service/policies",
+    AnyOf(&[TicketsRead, TicketsReadAll, TicketsConfigure]),
+    JSON,
+    r#"{}"#,
+);
 /// SLA policies. Needs a ticket permission.
 #[server(endpoint = "service/policies", input = Json)]
 pub async fn list_policies() -> Result<Vec<PolicyView>, AppError> {
-    use tandem_domain::services::service_desk;
+    use tandem_domain::service::service_desk;
     let state = crate::ssr::state()?;
     Ok(service_desk::policies(&state.db, actor().as_ref())
         .await?
@@ -705,10 +851,16 @@ pub async fn list_policies() -> Result<Vec<PolicyView>, AppError> {
         .collect())
 }
 
-/// Saves the policy of a priority and segment. Needs `tickets.configure`.
+crate::authz!(
+    "/api/service/save_policy",
+    Needs(TicketsConfigure),
+    JSON,
+    r#"{"form":{"id":0,"name":"","priority":"normal","segment":"","first_response_minutes":0,"resolution_minutes":0}}"#,
+);
+/// Saves the policy of a priority and segment.
 #[server(endpoint = "service/save_policy", input = Json)]
 pub async fn save_policy(form: PolicyView) -> Result<(), AppError> {
-    use tandem_domain::services::service_desk;
+    use tandem_domain::service::service_desk;
     let state = crate::ssr::state()?;
     service_desk::save_policy(
         &state.db,
@@ -725,7 +877,13 @@ pub async fn save_policy(form: PolicyView) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Creates or rewrites a queue. Needs `tickets.configure`.
+crate::authz!(
+    "/api/service/save_queue",
+    Needs(TicketsConfigure),
+    JSON,
+    r#"{"id":null,"name":"","manager_id":null,"auto_assign":false,"member_ids":[]}"#,
+);
+/// Creates or rewrites a queue.
 #[server(endpoint = "service/save_queue", input = Json)]
 pub async fn save_queue(
     id: Option<i64>,
@@ -734,7 +892,7 @@ pub async fn save_queue(
     auto_assign: bool,
     member_ids: Vec<i64>,
 ) -> Result<(), AppError> {
-    use tandem_domain::services::service_desk;
+    use tandem_domain::service::service_desk;
     let state = crate::ssr::state()?;
     service_desk::save_queue(
         &state.db,
@@ -751,19 +909,30 @@ pub async fn save_queue(
     Ok(())
 }
 
+crate::authz!(
+    "/api/service/agents",
+    AnyOf(&[TicketsConfigure, TicketsAssign]),
+    JSON,
+    r#"{}"#
+);
 /// Agents who may be put in queues: active users holding `tickets.write`.
-/// Needs `tickets.configure`.
 #[server(endpoint = "service/agents", input = Json)]
 pub async fn list_agents() -> Result<Vec<(i64, String)>, AppError> {
-    use tandem_domain::services::service_desk;
+    use tandem_domain::service::service_desk;
     let state = crate::ssr::state()?;
     Ok(service_desk::agents(&state.db, actor().as_ref()).await?)
 }
 
+crate::authz!(
+    "/api/service/calendar",
+    AnyOf(&[TicketsRead, TicketsReadAll, TicketsConfigure]),
+    JSON,
+    r#"{}"#,
+);
 /// The working calendar. Needs a ticket permission.
 #[server(endpoint = "service/calendar", input = Json)]
 pub async fn get_calendar() -> Result<CalendarForm, AppError> {
-    use tandem_domain::services::service_desk;
+    use tandem_domain::service::service_desk;
     let state = crate::ssr::state()?;
     let c = service_desk::calendar(&state.db, actor().as_ref()).await?;
     let hm = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
@@ -782,13 +951,19 @@ pub async fn get_calendar() -> Result<CalendarForm, AppError> {
     })
 }
 
-/// Saves the working calendar. Needs `tickets.configure`.
+crate::authz!(
+    "/api/service/save_calendar",
+    Needs(TicketsConfigure),
+    JSON,
+    r#"{"form":{"name":"","utc_offset_minutes":"x","working_days":[],"start":"","end":"","holidays":""}}"#,
+);
+/// Saves the working calendar.
 #[server(endpoint = "service/save_calendar", input = Json)]
 pub async fn save_calendar(form: CalendarForm) -> Result<(), AppError> {
     use tandem_domain::{
-        auth::{policy, Permission},
+        access::{policy, Permission},
         messages,
-        services::service_desk,
+        service::service_desk,
         Error, FieldErrors,
     };
     let state = crate::ssr::state()?;
@@ -855,11 +1030,17 @@ pub async fn save_calendar(form: CalendarForm) -> Result<(), AppError> {
     Ok(())
 }
 
+crate::authz!(
+    "/api/tickets/open_count",
+    SignedIn,
+    JSON,
+    r#"{"customer_id":999999}"#
+);
 /// Open tickets of a customer in the reader's scope (none without a
 /// ticket permission).
 #[server(endpoint = "tickets/open_count", input = Json)]
 pub async fn open_ticket_count(customer_id: i64) -> Result<Option<u64>, AppError> {
-    use tandem_domain::{services::tickets, Error};
+    use tandem_domain::{service::tickets, Error};
     let state = crate::ssr::state()?;
     match tickets::open_count(&state.db, actor().as_ref(), customer_id).await {
         Ok(n) => Ok(Some(n)),

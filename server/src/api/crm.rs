@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
 use tandem_domain::{
     entities::{activities as activity_entity, leads as lead_entity, opportunities as opp_entity},
-    services::{
-        activities::{self, ActivityFilter, ActivityInput},
-        leads::{self, LeadFilter, LeadInput},
-        opportunities::{self, OpportunityFilter, OpportunityInput},
+    {
+        crm::activities::{self, ActivityFilter, ActivityInput},
+        crm::leads::{self, LeadFilter, LeadInput},
+        crm::opportunities::{self, OpportunityFilter, OpportunityInput},
     },
 };
 use utoipa::{IntoParams, ToSchema};

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
 use tandem_domain::{
+    crm::customers::{self as service, ContactInput, CustomerFilter, CustomerInput},
     entities::{contacts, customers as entity},
-    services::customers::{self as service, ContactInput, CustomerFilter, CustomerInput},
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -250,9 +250,15 @@ pub async fn update(
     Id(id): Id,
     Body(input): Body<CustomerIn>,
 ) -> ApiResult<Written<Customer>> {
-    let updated = service::update(&*txn, caller.actor(), id, &input.into())
-        .await
-        .map_err(|e| renamed(e, FIELDS))?;
+    let updated = service::update(
+        &*txn,
+        caller.actor(),
+        id,
+        &input.into(),
+        &tandem_domain::sales::stats::OrderSummaries,
+    )
+    .await
+    .map_err(|e| renamed(e, FIELDS))?;
     Ok(Written::changed(updated.into()))
 }
 

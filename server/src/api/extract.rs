@@ -10,7 +10,7 @@ use axum::{
 };
 use sea_orm::DatabaseTransaction;
 use serde::de::DeserializeOwned;
-use tandem_domain::{auth::Actor, services::api_tokens::Authenticated};
+use tandem_domain::{access::api_tokens::Authenticated, access::Actor};
 
 use super::problem::Problem;
 

@@ -35,11 +35,11 @@ use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Serialize;
 use tandem_app::ssr::AppState;
 use tandem_domain::{
-    services::{
-        api_tokens::{self, Authenticated},
-        idempotency::{self, Claim},
-    },
     Db,
+    {
+        access::api_tokens::{self, Authenticated},
+        integration::idempotency::{self, Claim},
+    },
 };
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -70,7 +70,7 @@ pub struct List<T> {
 }
 
 impl<T> List<T> {
-    fn new<U>(page: tandem_domain::services::page::Page<U>, f: impl FnMut(U) -> T) -> Self {
+    fn new<U>(page: tandem_domain::platform::page::Page<U>, f: impl FnMut(U) -> T) -> Self {
         Self {
             next_cursor: page.next_after.map(|id| id.to_string()),
             data: page.items.into_iter().map(f).collect(),

@@ -11,10 +11,10 @@ use tandem_domain::{
         shipments as shipment_entity,
     },
     money,
-    services::{
-        invoices::{self, InvoiceDetail, InvoiceFilter, PaymentInput},
-        purchasing::{self, PoDetail, PoInput, PoLineInput},
-        shipments::{self, ShipmentDetail},
+    {
+        billing::invoices::{self, InvoiceDetail, InvoiceFilter, PaymentInput},
+        purchasing::purchase_orders::{self as purchasing, PoDetail, PoInput, PoLineInput},
+        sales::shipments::{self, ShipmentDetail},
     },
 };
 use utoipa::{IntoParams, ToSchema};

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
 use tandem_domain::{
     entities::sales_orders,
-    services::orders::{self as service, LineInput, OrderDetail, OrderFilter, OrderInput},
+    sales::orders::{self as service, LineInput, OrderDetail, OrderFilter, OrderInput},
 };
 use utoipa::{IntoParams, ToSchema};
 

@@ -4,7 +4,7 @@ use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
-use tandem_domain::services::products::{self as service, ProductFilter, ProductInput};
+use tandem_domain::inventory::products::{self as service, ProductFilter, ProductInput};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{

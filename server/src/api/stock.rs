@@ -5,7 +5,7 @@ use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
-use tandem_domain::services::stock::{self as service, AdjustInput};
+use tandem_domain::inventory::stock::{self as service, AdjustInput};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
@@ -42,7 +42,7 @@ pub async fn levels(
     Id(id): Id,
 ) -> ApiResult<Json<List<Level>>> {
     // An unknown product is "not found", not an empty list.
-    tandem_domain::services::products::get(&state.reader, caller.actor(), id).await?;
+    tandem_domain::inventory::products::get(&state.reader, caller.actor(), id).await?;
     let rows = service::levels(&state.reader, caller.actor(), id).await?;
     Ok(Json(List {
         data: rows
@@ -108,7 +108,7 @@ pub async fn moves(
     Params(query): Params<MoveQuery>,
 ) -> ApiResult<Json<List<Move>>> {
     let (after, limit) = window(query.after.as_deref(), query.limit)?;
-    tandem_domain::services::products::get(&state.reader, caller.actor(), id).await?;
+    tandem_domain::inventory::products::get(&state.reader, caller.actor(), id).await?;
     let page = service::moves(
         &state.reader,
         caller.actor(),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tandem_app::ssr::AppState;
 use tandem_domain::{
     entities::{ticket_comments, tickets as entity},
-    services::tickets::{self as service, TicketFilter, TicketInput},
+    service::tickets::{self as service, TicketFilter, TicketInput},
 };
 use utoipa::{IntoParams, ToSchema};
 

@@ -9,12 +9,12 @@ use axum::http::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use tandem_domain::{
-    auth::{builtin::BuiltinRole, Permission},
+    access::{builtin::BuiltinRole, Permission},
     entities::{
         api_tokens, invoices, pipeline_stages, purchase_orders, sales_orders, shipments, suppliers,
         users,
     },
-    services::{access, api_tokens as tokens, demo, users as user_service},
+    {access::api_tokens as tokens, access::roles as access, access::users as user_service, demo},
 };
 
 use crate::{

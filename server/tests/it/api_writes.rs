@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use tandem_domain::{
     entities::{audit_events, sales_orders},
-    services::orders,
+    sales::orders,
 };
 
 use crate::{

@@ -5,7 +5,7 @@ use axum::{
     body::Body,
     http::{header, Request, StatusCode},
 };
-use tandem_domain::services::audit::RECORD_TYPES;
+use tandem_domain::access::audit::RECORD_TYPES;
 
 use crate::{
     support::{BoxResult, TestApp, ADMIN_EMAIL, PASSWORD},

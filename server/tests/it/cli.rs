@@ -154,10 +154,10 @@ async fn seed_demo_is_idempotent_and_its_backup_restores_equal() -> TestResult {
         .output()?;
     assert!(restore.status.success(), "{}", stderr(&restore));
     assert!(String::from_utf8_lossy(&restore.stdout).contains("every table matches its checksum"));
-    let original = tandem_domain::services::backup::checksums(&db.conn).await?;
+    let original = tandem_domain::integration::backup::checksums(&db.conn).await?;
     assert!(original.iter().filter(|t| t.rows > 0).count() > 30);
     assert_eq!(
-        tandem_domain::services::backup::checksums(&target.conn).await?,
+        tandem_domain::integration::backup::checksums(&target.conn).await?,
         original
     );
     // A second restore into the now full database is refused, clearly.
@@ -243,7 +243,7 @@ async fn create_admin_prints_a_generated_password_once_and_refuses_a_duplicate()
         .map(str::trim)
         .ok_or("no password printed")?;
     assert_eq!(password.len(), 16, "{stdout}");
-    let id = tandem_domain::services::auth::login(
+    let id = tandem_domain::access::sign_in::login(
         &db.conn,
         "ops@example.com",
         password,
@@ -251,10 +251,10 @@ async fn create_admin_prints_a_generated_password_once_and_refuses_a_duplicate()
         &Default::default(),
     )
     .await?;
-    let actor = tandem_domain::services::access::resolve_actor(&db.conn, id, Default::default())
+    let actor = tandem_domain::access::roles::resolve_actor(&db.conn, id, Default::default())
         .await?
         .ok_or("inactive")?;
-    assert!(actor.has(tandem_domain::auth::Permission::AdminRoles));
+    assert!(actor.has(tandem_domain::access::Permission::AdminRoles));
     let again = tandem()
         .args(["create-admin", "--email", "OPS@example.com"])
         .env("DATABASE_URL", &db.url)
@@ -272,7 +272,7 @@ async fn create_admin_prints_a_generated_password_once_and_refuses_a_duplicate()
 async fn import_reads_a_gbk_file_reports_bad_rows_and_imports_the_rest_when_asked() -> TestResult {
     use sea_orm::{EntityTrait, PaginatorTrait};
     let db = TestDb::new().await?;
-    tandem_domain::services::auth::create_admin(
+    tandem_domain::access::sign_in::create_admin(
         &db.conn,
         "root@example.com",
         "Root",

@@ -4,9 +4,9 @@
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tandem_domain::{
-    auth::builtin::BuiltinRole,
+    access::builtin::BuiltinRole,
     entities::users,
-    services::{customers, demo},
+    {crm::customers, demo},
 };
 
 use crate::{support::TestApp, TestResult};
@@ -191,7 +191,7 @@ async fn admins_download_a_backup_and_full_exports_and_nobody_else_does() -> Tes
     // The download restores, every table matching its checksum.
     let target = tandem_domain::testing::TestDb::empty().await?;
     let restored =
-        tandem_domain::services::backup::restore(&target.conn, bytes.as_ref(), |_| {}).await?;
+        tandem_domain::integration::backup::restore(&target.conn, bytes.as_ref(), |_| {}).await?;
     let users = restored
         .tables
         .iter()
@@ -284,11 +284,11 @@ fn assert_defused(what: &str, csv_text: &str, expected: &[&str]) -> TestResult {
 
 #[tokio::test]
 async fn every_csv_download_defuses_hostile_headers_and_values() -> TestResult {
-    use tandem_domain::services::{
-        import::{self, Duplicates, Kind, Options},
-        orders::{self, LineInput, OrderInput},
-        products::{self, ProductInput},
-        warehouses::{self, WarehouseInput},
+    use tandem_domain::{
+        integration::import::{self, Duplicates, Kind, Options},
+        inventory::products::{self, ProductInput},
+        inventory::warehouses::{self, WarehouseInput},
+        sales::orders::{self, LineInput, OrderInput},
     };
 
     use crate::support::{ADMIN_EMAIL, PASSWORD};

@@ -21,7 +21,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::{json, Value};
 use tandem_domain::{
     entities::{api_tokens as token_rows, idempotency_keys, sales_orders},
-    services::{api_tokens, idempotency},
+    {access::api_tokens, integration::idempotency},
 };
 
 use crate::{

@@ -12,9 +12,9 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use tandem_domain::services::{
-    rate_limit::{Limiter, PublicLimits},
-    webhooks::Net,
+use tandem_domain::{
+    access::rate_limit::{Limiter, PublicLimits},
+    integration::webhooks::Net,
 };
 use tandem_server::router::RouterConfig;
 use tower::ServiceExt;

@@ -3,7 +3,7 @@ use axum::{
     http::{header, Request, StatusCode},
 };
 use http_body_util::BodyExt;
-use tandem_domain::auth::builtin::BuiltinRole;
+use tandem_domain::access::builtin::BuiltinRole;
 use tandem_server::{metrics::MetricsToken, router::RouterConfig};
 use tower::ServiceExt;
 
@@ -211,10 +211,10 @@ async fn a_missing_record_page_answers_404_every_time() -> TestResult {
     // A record outside a sales user's scope is a 404 too, every time.
     let sales = app.login_as(BuiltinRole::Sales).await?;
     let admin_actor = app.admin().await?;
-    let foreign = tandem_domain::services::customers::create(
+    let foreign = tandem_domain::crm::customers::create(
         &app.db.conn,
         Some(&admin_actor),
-        &tandem_domain::services::customers::CustomerInput {
+        &tandem_domain::crm::customers::CustomerInput {
             kind: "company".into(),
             name: "Not yours GmbH".into(),
             currency: "EUR".into(),

@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use sea_orm::EntityTrait;
 use sha2::{Digest, Sha256};
 use tandem_domain::{
-    auth::builtin::BuiltinRole,
+    access::builtin::BuiltinRole,
     entities::sessions,
-    services::{access, users},
+    {access::roles as access, access::users},
 };
 use tandem_server::router::RouterConfig;
 
@@ -128,7 +128,7 @@ async fn deactivation_and_role_changes_apply_on_the_next_request() -> TestResult
         .send("POST", "/api/admin/roles/list", Some(&sales), FORM, "")
         .await?;
     assert_eq!(roles.status, StatusCode::FORBIDDEN);
-    let (email, _) = tandem_domain::services::demo::demo_user(BuiltinRole::Sales);
+    let (email, _) = tandem_domain::demo::demo_user(BuiltinRole::Sales);
     let page = users::list(
         &app.db.conn,
         Some(&admin),

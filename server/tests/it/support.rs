@@ -9,9 +9,9 @@ use axum::{
 use http_body_util::BodyExt;
 use tandem_app::ssr::AppState;
 use tandem_domain::{
-    auth::builtin::BuiltinRole,
-    services::{access, auth, demo, rate_limit::PublicLimits},
+    access::builtin::BuiltinRole,
     testing::TestDb,
+    {access::rate_limit::PublicLimits, access::roles as access, access::sign_in as auth, demo},
 };
 use tandem_server::{
     config::ServeArgs,
@@ -247,13 +247,13 @@ impl TestApp {
 
     /// A new API token for `email` with `permissions` (all the owner's when none).
     pub async fn token(&self, email: &str, permissions: Option<&[&str]>) -> BoxResult<String> {
-        let input = tandem_domain::services::api_tokens::TokenInput {
+        let input = tandem_domain::access::api_tokens::TokenInput {
             user_id: None,
             name: format!("test {email}"),
             permissions: permissions.map(|p| p.iter().map(|c| (*c).to_owned()).collect()),
             expires_at: None,
         };
-        Ok(tandem_domain::services::api_tokens::create_for_email(
+        Ok(tandem_domain::access::api_tokens::create_for_email(
             &self.db.conn,
             email,
             &input,
@@ -294,7 +294,7 @@ impl TestApp {
     }
 
     /// The administrator actor, for calling services directly.
-    pub async fn admin(&self) -> BoxResult<tandem_domain::auth::Actor> {
+    pub async fn admin(&self) -> BoxResult<tandem_domain::access::Actor> {
         let id = auth::login(
             &self.db.conn,
             ADMIN_EMAIL,

@@ -11,7 +11,7 @@ use axum::{
     http::{header, Request, StatusCode},
 };
 use futures_util::{stream, StreamExt};
-use tandem_domain::auth::builtin::BuiltinRole;
+use tandem_domain::access::builtin::BuiltinRole;
 use tower::ServiceExt;
 
 use crate::{

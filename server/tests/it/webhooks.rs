@@ -27,11 +27,12 @@ use sha2::Sha256;
 use tandem_domain::{
     entities::webhook_deliveries,
     messages,
-    services::{
-        auth, outbox,
-        webhooks::{self, EndpointInput, Targets},
-    },
     testing::TestDb,
+    {
+        access::sign_in as auth,
+        integration::webhooks::{self, EndpointInput, Targets},
+        platform::outbox,
+    },
 };
 use tandem_server::{
     config::{Cli, Command, ServeArgs},
@@ -213,7 +214,7 @@ async fn start(receiver: Receiver) -> BoxResult<String> {
     Ok(format!("http://{addr}"))
 }
 
-async fn admin(db: &TestDb) -> BoxResult<tandem_domain::auth::Actor> {
+async fn admin(db: &TestDb) -> BoxResult<tandem_domain::access::Actor> {
     auth::create_admin(&db.conn, "root@example.com", "Root", Some(PASSWORD.into())).await?;
     let id = auth::login(
         &db.conn,
@@ -224,7 +225,7 @@ async fn admin(db: &TestDb) -> BoxResult<tandem_domain::auth::Actor> {
     )
     .await?;
     Ok(
-        tandem_domain::services::access::resolve_actor(&db.conn, id, Default::default())
+        tandem_domain::access::roles::resolve_actor(&db.conn, id, Default::default())
             .await?
             .ok_or("admin inactive")?,
     )
@@ -234,7 +235,7 @@ async fn admin(db: &TestDb) -> BoxResult<tandem_domain::auth::Actor> {
 /// allows the receiver's loopback.
 async fn hook(
     db: &TestDb,
-    admin: &tandem_domain::auth::Actor,
+    admin: &tandem_domain::access::Actor,
     url: String,
     types: &[&str],
 ) -> BoxResult<(i64, String)> {
@@ -257,7 +258,7 @@ async fn hook(
 /// The one delivery of an endpoint's log.
 async fn only_delivery(
     db: &TestDb,
-    admin: &tandem_domain::auth::Actor,
+    admin: &tandem_domain::access::Actor,
     endpoint: i64,
 ) -> BoxResult<webhooks::Delivery> {
     let log = webhooks::deliveries(&db.conn, Some(admin), endpoint, None, 1, 50).await?;

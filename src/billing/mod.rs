@@ -1,0 +1,3 @@
+//! Invoices, payments, credit notes, overdue reminders and aging.
+
+pub mod invoices;

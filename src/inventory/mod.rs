@@ -1,0 +1,8 @@
+//! The product catalogue, warehouses, the stock ledger and sourcing
+//! (which warehouse serves an order line).
+
+pub mod low_stock;
+pub mod products;
+pub mod sourcing;
+pub mod stock;
+pub mod warehouses;
