@@ -1,9 +1,15 @@
 //! Test support: every test gets its own fresh, migrated database.
 //!
-//! SQLite by default (a file in a temporary directory, opened exactly as
-//! production opens it). When `TANDEM_TEST_PG_URL` names a PostgreSQL server
-//! (any database on it; used only to create and drop others), each test gets
-//! a new database there, dropped when the [`TestDb`] is dropped.
+//! Each database test runs once per engine ([`db_test`] makes the two
+//! tests; [`on`] tells the body's [`TestDb`]s which engine to open). On
+//! SQLite a test's database is a file in a temporary directory, opened
+//! exactly as production opens it. On PostgreSQL it is a new database on the
+//! server `TANDEM_TEST_PG_URL` names (any database on it; used only to
+//! create and drop others), dropped when the [`TestDb`] is dropped; without
+//! that variable the project's own test cluster is started
+//! (`scripts/start-postgres.sh`) and used.
+
+pub use tandem_test_macros::db_test;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
@@ -17,8 +23,77 @@ use crate::db::{self, DbOptions};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The templates built in this test process, by key.
-static TEMPLATES: OnceLock<Mutex<HashMap<&'static str, TemplateCell>>> = OnceLock::new();
+/// A database engine the tests run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// SQLite, the embedded default.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Engine {
+    /// Its name in test names and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+tokio::task_local! {
+    static ENGINE: Engine;
+}
+
+/// Runs a test body with every [`TestDb`] it opens on `engine` (what
+/// [`db_test`] expands to).
+pub async fn on<F: std::future::Future>(engine: Engine, test: F) -> F::Output {
+    ENGINE.scope(engine, test).await
+}
+
+/// The engine of the running test: the one [`on`] set, or, outside it,
+/// PostgreSQL when `TANDEM_TEST_PG_URL` is set and SQLite otherwise.
+pub fn engine() -> Engine {
+    ENGINE.try_with(|e| *e).unwrap_or_else(|_| {
+        if std::env::var_os(PG_URL_VAR).is_some() {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        }
+    })
+}
+
+/// The PostgreSQL server the tests create their databases on:
+/// `TANDEM_TEST_PG_URL`, or the project's test cluster, started once per
+/// test process by `scripts/start-postgres.sh` (which installs it when
+/// missing).
+fn pg_admin_url() -> Result<String, BoxError> {
+    static URL: OnceLock<Result<String, String>> = OnceLock::new();
+    URL.get_or_init(|| {
+        if let Ok(url) = std::env::var(PG_URL_VAR) {
+            return Ok(url);
+        }
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/start-postgres.sh");
+        let out = std::process::Command::new(&script)
+            .output()
+            .map_err(|err| format!("cannot run {}: {err}", script.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "the PostgreSQL tests need a server: set {PG_URL_VAR}, or make {} work: {}",
+                script.display(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    })
+    .clone()
+    .map_err(Into::into)
+}
+
+/// The templates built in this test process, by engine and key.
+static TEMPLATES: OnceLock<Mutex<HashMap<(Engine, &'static str), TemplateCell>>> = OnceLock::new();
 
 /// One template, built by the first test that asks for it.
 type TemplateCell = Arc<tokio::sync::OnceCell<Template>>;
@@ -42,8 +117,9 @@ impl Template {
         Fut: std::future::Future<Output = Result<(), BoxError>>,
     {
         let own = format!("{TEMPLATE_PREFIX}{}_{key}", std::process::id());
-        match std::env::var(PG_URL_VAR) {
-            Ok(admin_url) => {
+        match engine() {
+            Engine::Postgres => {
+                let admin_url = pg_admin_url()?;
                 let admin = admin_connection(&admin_url).await?;
                 drop_stale_pg_templates(&admin).await?;
                 admin
@@ -64,7 +140,7 @@ impl Template {
                     name: own,
                 })
             }
-            Err(_) => {
+            Engine::Sqlite => {
                 let root = std::env::temp_dir();
                 remove_stale_sqlite_templates(&root);
                 let dir = root.join(own);
@@ -208,13 +284,10 @@ enum Cleanup {
     },
 }
 
-/// Which engine the tests run on, for messages and engine-specific assertions.
+/// Which engine the running test is on, for messages and engine-specific
+/// figures.
 pub fn engine_name() -> &'static str {
-    if std::env::var_os(PG_URL_VAR).is_some() {
-        "postgres"
-    } else {
-        "sqlite"
-    }
+    engine().name()
 }
 
 impl TestDb {
@@ -255,7 +328,7 @@ impl TestDb {
                 .get_or_init(Default::default)
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            templates.entry(key).or_default().clone()
+            templates.entry((engine(), key)).or_default().clone()
         };
         let template = cell
             .get_or_try_init(|| Template::build(key, fill))
@@ -273,8 +346,9 @@ impl TestDb {
     pub async fn empty_with(
         options: &DbOptions,
     ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        match std::env::var(PG_URL_VAR) {
-            Ok(admin_url) => {
+        match engine() {
+            Engine::Postgres => {
+                let admin_url = pg_admin_url()?;
                 let name = format!("tandem_test_{}", uuid::Uuid::new_v4().simple());
                 let admin = admin_connection(&admin_url).await?;
                 admin
@@ -289,7 +363,7 @@ impl TestDb {
                     cleanup: Cleanup::Postgres { admin_url, name },
                 })
             }
-            Err(_) => {
+            Engine::Sqlite => {
                 let dir = tempfile::tempdir()?;
                 let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
                 let conn = db::connect(&url, options).await?;

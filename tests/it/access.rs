@@ -1,4 +1,5 @@
 use std::collections::{BTreeMap, BTreeSet};
+use tandem_domain::testing::db_test;
 
 use tandem_domain::{
     access::{
@@ -21,7 +22,7 @@ use crate::{
     TestResult,
 };
 
-#[tokio::test]
+#[db_test]
 async fn built_in_roles_exist_once_with_their_permissions() -> TestResult {
     let (db, admin) = with_admin().await?;
     access::ensure_builtin_roles(&db.conn).await?;
@@ -36,7 +37,7 @@ async fn built_in_roles_exist_once_with_their_permissions() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_role_change_applies_on_the_users_next_request() -> TestResult {
     let (db, admin) = with_admin().await?;
     let ann = user_with(&db.conn, &admin, "ann@example.com", BuiltinRole::Sales).await?;
@@ -59,7 +60,7 @@ async fn a_role_change_applies_on_the_users_next_request() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn deactivation_ends_sessions_and_the_actor() -> TestResult {
     let (db, admin) = with_admin().await?;
     let bo = user_with(&db.conn, &admin, "bo@example.com", BuiltinRole::Support).await?;
@@ -85,7 +86,7 @@ async fn deactivation_ends_sessions_and_the_actor() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_last_administrator_cannot_be_removed_in_any_way() -> TestResult {
     let (db, admin) = with_admin().await?;
     let admin_role = role_id(&db.conn, BuiltinRole::Admin).await?;
@@ -133,7 +134,7 @@ async fn the_last_administrator_cannot_be_removed_in_any_way() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn two_concurrent_admin_removals_leave_one_administrator() -> TestResult {
     let (db, admin) = with_admin().await?;
     let second = user_with(&db.conn, &admin, "second@example.com", BuiltinRole::Admin).await?;
@@ -160,7 +161,7 @@ async fn two_concurrent_admin_removals_leave_one_administrator() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn roles_are_created_renamed_given_permissions_and_deleted_with_audit() -> TestResult {
     let (db, admin) = with_admin().await?;
     let id = access::create_role(
@@ -257,7 +258,7 @@ async fn roles_are_created_renamed_given_permissions_and_deleted_with_audit() ->
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn users_are_validated_listed_and_filtered() -> TestResult {
     let (db, admin) = with_admin().await?;
     let sales = role_id(&db.conn, BuiltinRole::Sales).await?;
@@ -356,7 +357,7 @@ async fn users_are_validated_listed_and_filtered() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn services_refuse_actors_without_the_permission() -> TestResult {
     let (db, admin) = with_admin().await?;
     let ann = user_with(&db.conn, &admin, "ann@example.com", BuiltinRole::Sales).await?;
@@ -479,187 +480,226 @@ fn role_ids_of(user: &users::UserInfo) -> Vec<i64> {
     user.roles.iter().map(|(id, _)| *id).collect()
 }
 
-#[tokio::test]
-async fn no_admin_permission_alone_or_combined_grants_more_than_it_holds() -> TestResult {
-    use Permission::{AdminIntegrations, AdminRoles, AdminUsers, CustomersRead};
-    let (test_db, root) = with_admin().await?;
-    let db = &test_db.conn;
+/// Mallory, whose own role is set to each subset of the admin
+/// permissions in turn, and what she aims at: Victor (no roles), a spare
+/// role nobody holds, the Admin role and the administrator.
+struct Attack {
+    root: Actor,
+    admin_role: i64,
+    own_role: i64,
+    spare: i64,
+    mallory: i64,
+    victor: i64,
+}
+
+async fn attack(db: &Db, root: Actor) -> BoxResult<Attack> {
     let admin_role = role_id(db, BuiltinRole::Admin).await?;
     let own_role = new_role(db, &root, "Mallory's role", &[]).await?;
     let spare = new_role(db, &root, "Spare", &[]).await?;
     let mallory = new_user(db, &root, "mallory@example.com", vec![own_role]).await?;
     let victor = new_user(db, &root, "victor@example.com", vec![]).await?;
-    let admin = admin_permissions();
-    assert!(admin.len() >= 7, "{admin:?}");
-    for (n, held) in subsets(&admin).into_iter().enumerate() {
-        access::set_role_permissions(db, Some(&root), own_role, &held).await?;
-        let attacker = actor(db, mallory).await?;
-        assert_eq!(
-            attacker.permissions,
-            held.iter().copied().collect::<BTreeSet<_>>()
-        );
-        let by = Some(&attacker);
-        // A role holding one permission more than the attacker.
-        let mut beyond = held.clone();
-        beyond.push(CustomersRead);
-        let bigger = new_role(db, &root, &format!("Bigger {n}"), &beyond).await?;
+    Ok(Attack {
+        root,
+        admin_role,
+        own_role,
+        spare,
+        mallory,
+        victor,
+    })
+}
 
-        // Themselves: the Admin role, or every permission through their role.
-        let with_admin = patch("mallory@example.com", vec![own_role, admin_role]);
-        assert_refused(
-            "giving oneself the Admin role",
-            users::update(db, by, mallory, &with_admin).await,
-            &held,
-            AdminUsers,
-            messages::OWN_ROLES,
-        );
-        assert_refused(
-            "giving one's own role every permission",
-            access::set_role_permissions(db, by, own_role, Permission::ALL).await,
-            &held,
-            AdminRoles,
-            messages::OWN_ROLE,
-        );
-        // A role with more than they hold: created, filled or given.
-        let more = RoleInput {
-            name: format!("More {n}"),
-            description: String::new(),
-        };
-        assert_refused(
-            "creating a role beyond one's own",
-            access::create_role(db, by, &more, &beyond).await,
-            &held,
-            AdminRoles,
-            messages::GRANT_BEYOND_OWN,
-        );
-        assert_refused(
-            "giving a role nobody holds every permission",
-            access::set_role_permissions(db, by, spare, Permission::ALL).await,
-            &held,
-            AdminRoles,
-            messages::GRANT_BEYOND_OWN,
-        );
-        assert_refused(
-            "giving someone a role beyond one's own",
-            users::update(db, by, victor, &patch("victor@example.com", vec![bigger])).await,
-            &held,
-            AdminUsers,
-            messages::GRANT_BEYOND_OWN,
-        );
-        assert_refused(
-            "giving someone the Admin role",
-            users::update(
-                db,
-                by,
-                victor,
-                &patch("victor@example.com", vec![admin_role]),
-            )
-            .await,
-            &held,
-            AdminUsers,
-            messages::GRANT_BEYOND_OWN,
-        );
-        // What holds more than they do: the Admin role, the administrator.
-        let renamed = RoleInput {
-            name: format!("Renamed {n}"),
-            description: String::new(),
-        };
-        assert_refused(
-            "renaming the Admin role",
-            access::update_role(db, by, admin_role, &renamed).await,
-            &held,
-            AdminRoles,
-            messages::ROLE_BEYOND_OWN,
-        );
-        assert_refused(
-            "cutting the Admin role down",
-            access::set_role_permissions(db, by, admin_role, &held).await,
-            &held,
-            AdminRoles,
-            messages::ROLE_BEYOND_OWN,
-        );
-        assert_refused(
-            "deleting the Admin role",
-            access::delete_role(db, by, admin_role).await,
-            &held,
-            AdminRoles,
-            messages::ROLE_BEYOND_OWN,
-        );
-        assert_refused(
-            "deactivating the administrator",
-            users::set_active(db, by, root.user_id, false).await,
-            &held,
-            AdminUsers,
-            messages::USER_BEYOND_OWN,
-        );
-        let as_root = TokenInput {
-            user_id: Some(root.user_id),
-            name: format!("as root {n}"),
-            permissions: None,
-            expires_at: None,
-        };
-        assert_refused(
-            "a token acting as the administrator",
-            api_tokens::create(db, by, &as_root, chrono::Utc::now()).await,
-            &held,
-            AdminIntegrations,
-            messages::USER_BEYOND_OWN,
-        );
-        // Password hashing is slow: these for each single one, each pair and all.
-        if held.len() <= 2 || held.len() == admin.len() {
-            assert_refused(
-                "setting the administrator's password",
-                users::reset_password(db, by, root.user_id, Some("another-kettle-9".into())).await,
-                &held,
-                AdminUsers,
-                messages::USER_BEYOND_OWN,
-            );
-            let sock = NewUser {
-                email: format!("sock{n}@example.com"),
-                name: "Sock".into(),
-                password: Some(PASSWORD.into()),
-                role_ids: vec![bigger],
-            };
-            assert_refused(
-                "creating a user with a role beyond one's own",
-                users::create(db, by, &sock).await,
-                &held,
-                AdminUsers,
-                messages::GRANT_BEYOND_OWN,
-            );
-        }
-        // What they hold, they may give to others and take back.
-        if held.contains(&AdminRoles) {
-            let within = new_role(db, &attacker, &format!("Within {n}"), &held).await?;
-            access::set_role_permissions(db, by, within, &[]).await?;
-            access::delete_role(db, by, within).await?;
-        }
-        if held.contains(&AdminUsers) {
-            users::update(db, by, victor, &patch("victor@example.com", vec![own_role])).await?;
-            users::update(db, by, victor, &patch("victor@example.com", vec![])).await?;
-        }
-        access::delete_role(db, Some(&root), bigger).await?;
-    }
-    // Nothing beyond the attacker's reach changed.
-    let root_now = users::get(db, Some(&root), root.user_id).await?;
-    assert_eq!(role_ids_of(&root_now), vec![admin_role]);
-    assert!(root_now.active);
-    assert!(users::get(db, Some(&root), victor).await?.roles.is_empty());
-    assert_eq!(
-        role_ids_of(&users::get(db, Some(&root), mallory).await?),
-        vec![own_role]
+/// One attempt of the attack: Mallory holding `held`, round `n`, and
+/// `bigger`, a role holding one permission more than she does.
+struct Round<'a> {
+    t: &'a Attack,
+    by: Option<&'a Actor>,
+    held: &'a [Permission],
+    n: usize,
+    beyond: &'a [Permission],
+    bigger: i64,
+}
+
+/// Themselves: the Admin role, or every permission through their role.
+async fn refuses_raising_ones_own_grants(db: &Db, r: &Round<'_>) {
+    let with_admin = patch("mallory@example.com", vec![r.t.own_role, r.t.admin_role]);
+    assert_refused(
+        "giving oneself the Admin role",
+        users::update(db, r.by, r.t.mallory, &with_admin).await,
+        r.held,
+        Permission::AdminUsers,
+        messages::OWN_ROLES,
     );
-    let (admin_now, _) = access::get_role(db, Some(&root), admin_role).await?;
+    assert_refused(
+        "giving one's own role every permission",
+        access::set_role_permissions(db, r.by, r.t.own_role, Permission::ALL).await,
+        r.held,
+        Permission::AdminRoles,
+        messages::OWN_ROLE,
+    );
+}
+
+/// A role with more than they hold: created, filled or given.
+async fn refuses_grants_beyond_ones_own(db: &Db, r: &Round<'_>) {
+    let more = RoleInput {
+        name: format!("More {}", r.n),
+        description: String::new(),
+    };
+    assert_refused(
+        "creating a role beyond one's own",
+        access::create_role(db, r.by, &more, r.beyond).await,
+        r.held,
+        Permission::AdminRoles,
+        messages::GRANT_BEYOND_OWN,
+    );
+    assert_refused(
+        "giving a role nobody holds every permission",
+        access::set_role_permissions(db, r.by, r.t.spare, Permission::ALL).await,
+        r.held,
+        Permission::AdminRoles,
+        messages::GRANT_BEYOND_OWN,
+    );
+    let bigger = patch("victor@example.com", vec![r.bigger]);
+    assert_refused(
+        "giving someone a role beyond one's own",
+        users::update(db, r.by, r.t.victor, &bigger).await,
+        r.held,
+        Permission::AdminUsers,
+        messages::GRANT_BEYOND_OWN,
+    );
+    let admin = patch("victor@example.com", vec![r.t.admin_role]);
+    assert_refused(
+        "giving someone the Admin role",
+        users::update(db, r.by, r.t.victor, &admin).await,
+        r.held,
+        Permission::AdminUsers,
+        messages::GRANT_BEYOND_OWN,
+    );
+}
+
+/// What holds more than they do: the Admin role, the administrator.
+async fn refuses_touching_what_holds_more(db: &Db, r: &Round<'_>) {
+    use Permission::{AdminIntegrations, AdminRoles, AdminUsers};
+    let (admin_role, root) = (r.t.admin_role, r.t.root.user_id);
+    let renamed = RoleInput {
+        name: format!("Renamed {}", r.n),
+        description: String::new(),
+    };
+    assert_refused(
+        "renaming the Admin role",
+        access::update_role(db, r.by, admin_role, &renamed).await,
+        r.held,
+        AdminRoles,
+        messages::ROLE_BEYOND_OWN,
+    );
+    assert_refused(
+        "cutting the Admin role down",
+        access::set_role_permissions(db, r.by, admin_role, r.held).await,
+        r.held,
+        AdminRoles,
+        messages::ROLE_BEYOND_OWN,
+    );
+    assert_refused(
+        "deleting the Admin role",
+        access::delete_role(db, r.by, admin_role).await,
+        r.held,
+        AdminRoles,
+        messages::ROLE_BEYOND_OWN,
+    );
+    assert_refused(
+        "deactivating the administrator",
+        users::set_active(db, r.by, root, false).await,
+        r.held,
+        AdminUsers,
+        messages::USER_BEYOND_OWN,
+    );
+    let as_root = TokenInput {
+        user_id: Some(root),
+        name: format!("as root {}", r.n),
+        permissions: None,
+        expires_at: None,
+    };
+    assert_refused(
+        "a token acting as the administrator",
+        api_tokens::create(db, r.by, &as_root, chrono::Utc::now()).await,
+        r.held,
+        AdminIntegrations,
+        messages::USER_BEYOND_OWN,
+    );
+}
+
+/// The attempts that hash a password (slow, so not made for every subset).
+async fn refuses_passwords_beyond_ones_own(db: &Db, r: &Round<'_>) {
+    let password: Option<String> = Some("another-kettle-9".into());
+    assert_refused(
+        "setting the administrator's password",
+        users::reset_password(db, r.by, r.t.root.user_id, password).await,
+        r.held,
+        Permission::AdminUsers,
+        messages::USER_BEYOND_OWN,
+    );
+    let sock = NewUser {
+        email: format!("sock{}@example.com", r.n),
+        name: "Sock".into(),
+        password: Some(PASSWORD.into()),
+        role_ids: vec![r.bigger],
+    };
+    assert_refused(
+        "creating a user with a role beyond one's own",
+        users::create(db, r.by, &sock).await,
+        r.held,
+        Permission::AdminUsers,
+        messages::GRANT_BEYOND_OWN,
+    );
+}
+
+/// What they hold, they may give to others and take back.
+async fn gives_and_takes_back_what_one_holds(
+    db: &Db,
+    r: &Round<'_>,
+    attacker: &Actor,
+) -> TestResult {
+    if r.held.contains(&Permission::AdminRoles) {
+        let within = new_role(db, attacker, &format!("Within {}", r.n), r.held).await?;
+        access::set_role_permissions(db, r.by, within, &[]).await?;
+        access::delete_role(db, r.by, within).await?;
+    }
+    if r.held.contains(&Permission::AdminUsers) {
+        let victor = r.t.victor;
+        users::update(
+            db,
+            r.by,
+            victor,
+            &patch("victor@example.com", vec![r.t.own_role]),
+        )
+        .await?;
+        users::update(db, r.by, victor, &patch("victor@example.com", vec![])).await?;
+    }
+    Ok(())
+}
+
+/// Nothing beyond the attacker's reach changed, and the administrator
+/// still signs in with their password.
+async fn nothing_beyond_reach_changed(db: &Db, t: &Attack) -> TestResult {
+    let root = Some(&t.root);
+    let root_now = users::get(db, root, t.root.user_id).await?;
+    assert_eq!(role_ids_of(&root_now), vec![t.admin_role]);
+    assert!(root_now.active);
+    assert!(users::get(db, root, t.victor).await?.roles.is_empty());
+    assert_eq!(
+        role_ids_of(&users::get(db, root, t.mallory).await?),
+        vec![t.own_role]
+    );
+    let (admin_now, _) = access::get_role(db, root, t.admin_role).await?;
     assert_eq!(
         (admin_now.name.as_str(), admin_now.permissions.len()),
         ("Admin", Permission::ALL.len())
     );
-    let (spare_now, _) = access::get_role(db, Some(&root), spare).await?;
+    let (spare_now, _) = access::get_role(db, root, t.spare).await?;
     assert!(spare_now.permissions.is_empty());
-    assert!(api_tokens::list(db, Some(&root)).await?.is_empty());
+    assert!(api_tokens::list(db, root).await?.is_empty());
     tandem_domain::access::sign_in::login(
         db,
-        &root.email,
+        &t.root.email,
         PASSWORD,
         &meta("10.0.0.9"),
         &Default::default(),
@@ -668,7 +708,45 @@ async fn no_admin_permission_alone_or_combined_grants_more_than_it_holds() -> Te
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
+async fn no_admin_permission_alone_or_combined_grants_more_than_it_holds() -> TestResult {
+    let (test_db, root) = with_admin().await?;
+    let db = &test_db.conn;
+    let t = attack(db, root).await?;
+    let admin = admin_permissions();
+    assert!(admin.len() >= 7, "{admin:?}");
+    for (n, held) in subsets(&admin).into_iter().enumerate() {
+        access::set_role_permissions(db, Some(&t.root), t.own_role, &held).await?;
+        let attacker = actor(db, t.mallory).await?;
+        assert_eq!(
+            attacker.permissions,
+            held.iter().copied().collect::<BTreeSet<_>>()
+        );
+        let mut beyond = held.clone();
+        beyond.push(Permission::CustomersRead);
+        let bigger = new_role(db, &t.root, &format!("Bigger {n}"), &beyond).await?;
+        let by = Some(&attacker);
+        let round = Round {
+            t: &t,
+            by,
+            held: &held,
+            n,
+            beyond: &beyond,
+            bigger,
+        };
+        refuses_raising_ones_own_grants(db, &round).await;
+        refuses_grants_beyond_ones_own(db, &round).await;
+        refuses_touching_what_holds_more(db, &round).await;
+        if held.len() <= 2 || held.len() == admin.len() {
+            refuses_passwords_beyond_ones_own(db, &round).await;
+        }
+        gives_and_takes_back_what_one_holds(db, &round, &attacker).await?;
+        access::delete_role(db, Some(&t.root), bigger).await?;
+    }
+    nothing_beyond_reach_changed(db, &t).await
+}
+
+#[db_test]
 async fn an_administrator_gives_roles_to_others_but_never_to_themselves() -> TestResult {
     let (test_db, root) = with_admin().await?;
     let db = &test_db.conn;
@@ -762,7 +840,7 @@ async fn an_administrator_gives_roles_to_others_but_never_to_themselves() -> Tes
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_demoted_administrator_grants_nothing_with_a_stale_actor_even_concurrently() -> TestResult
 {
     let (test_db, root) = with_admin().await?;
@@ -839,7 +917,7 @@ async fn a_demoted_administrator_grants_nothing_with_a_stale_actor_even_concurre
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_audit_filter_offers_every_audited_type_and_filters_by_each() -> TestResult {
     let (test_db, admin) = with_admin().await?;
     let db = &test_db.conn;
@@ -933,11 +1011,39 @@ fn as_saved(withheld: &Option<String>) -> Result<(), Error> {
     }
 }
 
-#[tokio::test]
-async fn the_access_forms_offer_exactly_the_grants_a_save_accepts() -> TestResult {
+/// Mallory holds a partial administrator's role (users, roles, customers
+/// and orders); the other roles: one within her reach, an empty one, one
+/// beyond it and the Admin role. Victor holds the role within reach, the
+/// boss the Admin role.
+struct Forms {
+    root: Actor,
+    attacker: Actor,
+    held: [Permission; 4],
+    admin_role: i64,
+    partial: i64,
+    within: i64,
+    empty: i64,
+    beyond: i64,
+    mallory: i64,
+    victor: i64,
+    boss: i64,
+    /// Each role's permissions, as the roles list shows them.
+    by_role: BTreeMap<i64, BTreeSet<Permission>>,
+}
+
+impl Forms {
+    /// What the roles `ids` give together.
+    fn perms_of(&self, ids: &BTreeSet<i64>) -> BTreeSet<Permission> {
+        ids.iter()
+            .filter_map(|id| self.by_role.get(id))
+            .flatten()
+            .copied()
+            .collect()
+    }
+}
+
+async fn forms(db: &Db, root: Actor) -> BoxResult<Forms> {
     use Permission::{AdminRoles, AdminUsers, CustomersRead, OrdersRead, StockAdjust};
-    let (test_db, root) = with_admin().await?;
-    let db = &test_db.conn;
     let admin_role = role_id(db, BuiltinRole::Admin).await?;
     let held = [AdminUsers, AdminRoles, CustomersRead, OrdersRead];
     let partial = new_role(db, &root, "Partial admin", &held).await?;
@@ -948,27 +1054,43 @@ async fn the_access_forms_offer_exactly_the_grants_a_save_accepts() -> TestResul
     let victor = new_user(db, &root, "victor@example.com", vec![within]).await?;
     let boss = new_user(db, &root, "boss@example.com", vec![admin_role]).await?;
     let attacker = actor(db, mallory).await?;
-    let by = Some(&attacker);
     let by_role = permissions_by_role(db, &root).await?;
-    let perms_of = |ids: &BTreeSet<i64>| -> BTreeSet<Permission> {
-        ids.iter()
-            .filter_map(|id| by_role.get(id))
-            .flatten()
-            .copied()
-            .collect()
-    };
+    Ok(Forms {
+        root,
+        attacker,
+        held,
+        admin_role,
+        partial,
+        within,
+        empty,
+        beyond,
+        mallory,
+        victor,
+        boss,
+        by_role,
+    })
+}
 
-    // A user's roles: a new user, one within reach, one beyond, themselves.
-    let subjects = [
+/// A user's roles form: a new user, one within reach, one beyond,
+/// themselves, with the email each is saved under.
+fn role_subjects(f: &Forms) -> [(Option<i64>, &'static str); 4] {
+    [
         (None, ""),
-        (Some(victor), "victor@example.com"),
-        (Some(boss), "boss@example.com"),
-        (Some(mallory), "mallory@example.com"),
-    ];
-    let mut offered: BTreeMap<Option<i64>, Vec<(i64, Option<String>)>> = BTreeMap::new();
-    for (subject, email) in subjects {
+        (Some(f.victor), "victor@example.com"),
+        (Some(f.boss), "boss@example.com"),
+        (Some(f.mallory), "mallory@example.com"),
+    ]
+}
+
+#[db_test]
+async fn each_role_offered_says_what_saving_that_role_alone_gets() -> TestResult {
+    let (test_db, root) = with_admin().await?;
+    let db = &test_db.conn;
+    let f = forms(db, root).await?;
+    let by = Some(&f.attacker);
+    for (subject, email) in role_subjects(&f) {
         let theirs: BTreeSet<i64> = match subject {
-            Some(id) => role_ids_of(&users::get(db, Some(&root), id).await?)
+            Some(id) => role_ids_of(&users::get(db, Some(&f.root), id).await?)
                 .into_iter()
                 .collect(),
             None => BTreeSet::new(),
@@ -976,7 +1098,7 @@ async fn the_access_forms_offer_exactly_the_grants_a_save_accepts() -> TestResul
         let offers = access::role_offers(db, by, subject).await?;
         assert_eq!(
             offers.iter().map(|o| o.choice.0).collect::<BTreeSet<_>>(),
-            by_role.keys().copied().collect::<BTreeSet<_>>(),
+            f.by_role.keys().copied().collect::<BTreeSet<_>>(),
             "every role is shown for {subject:?}"
         );
         for offer in &offers {
@@ -984,14 +1106,14 @@ async fn the_access_forms_offer_exactly_the_grants_a_save_accepts() -> TestResul
             let next = toggled(&theirs, role);
             let grant = Grant {
                 subject: GrantSubject::User,
-                before: perms_of(&theirs),
-                after: perms_of(&next),
-                own: subject == Some(mallory),
+                before: f.perms_of(&theirs),
+                after: f.perms_of(&next),
+                own: subject == Some(f.mallory),
             };
             let what = format!("role {} for {subject:?}", offer.choice.1);
             assert_eq!(
                 offer.withheld,
-                as_offered(policy::may_grant(&attacker.permissions, &grant)),
+                as_offered(policy::may_grant(&f.attacker.permissions, &grant)),
                 "{what}"
             );
             assert_eq!(offer.grantable(), offer.withheld.is_none(), "{what}");
@@ -1014,9 +1136,21 @@ async fn the_access_forms_offer_exactly_the_grants_a_save_accepts() -> TestResul
             assert_eq!(saved, as_saved(&offer.withheld), "saving {what}");
             if let Some(id) = subject {
                 let roles = theirs.iter().copied().collect();
-                users::update(db, Some(&root), id, &patch(email, roles)).await?;
+                users::update(db, Some(&f.root), id, &patch(email, roles)).await?;
             }
         }
+    }
+    Ok(())
+}
+
+#[db_test]
+async fn a_partial_administrator_is_offered_only_the_roles_within_their_reach() -> TestResult {
+    let (test_db, root) = with_admin().await?;
+    let db = &test_db.conn;
+    let f = forms(db, root).await?;
+    let mut offered: BTreeMap<Option<i64>, Vec<(i64, Option<String>)>> = BTreeMap::new();
+    for (subject, _) in role_subjects(&f) {
+        let offers = access::role_offers(db, Some(&f.attacker), subject).await?;
         offered.insert(
             subject,
             offers
@@ -1027,39 +1161,47 @@ async fn the_access_forms_offer_exactly_the_grants_a_save_accepts() -> TestResul
     }
     // Within reach: what the attacker holds, given or taken; nothing more.
     let beyond_own = Some(messages::GRANT_BEYOND_OWN.to_owned());
-    for subject in [None, Some(victor)] {
+    for subject in [None, Some(f.victor)] {
         let says = |role: i64| {
             offered[&subject]
                 .iter()
                 .find(|(id, _)| *id == role)
                 .map(|(_, withheld)| withheld.clone())
         };
-        for grantable in [partial, within, empty] {
+        for grantable in [f.partial, f.within, f.empty] {
             assert_eq!(says(grantable), Some(None), "{grantable} for {subject:?}");
         }
-        for withheld in [admin_role, beyond] {
+        for withheld in [f.admin_role, f.beyond] {
             assert_eq!(says(withheld), Some(beyond_own.clone()), "{subject:?}");
         }
     }
     // Someone holding more, and themselves: shown, none changeable.
     for (subject, message) in [
-        (boss, messages::USER_BEYOND_OWN),
-        (mallory, messages::OWN_ROLES),
+        (f.boss, messages::USER_BEYOND_OWN),
+        (f.mallory, messages::OWN_ROLES),
     ] {
         assert!(offered[&Some(subject)]
             .iter()
             .all(|(_, withheld)| withheld.as_deref() == Some(message)));
     }
+    Ok(())
+}
 
+#[db_test]
+async fn each_permission_offered_says_what_saving_that_permission_alone_gets() -> TestResult {
+    let (test_db, root) = with_admin().await?;
+    let db = &test_db.conn;
+    let f = forms(db, root).await?;
+    let by = Some(&f.attacker);
     // A role's matrix: a new role, one within reach, one beyond, their own.
     for (subject, own) in [
         (None, false),
-        (Some(within), false),
-        (Some(admin_role), false),
-        (Some(partial), true),
+        (Some(f.within), false),
+        (Some(f.admin_role), false),
+        (Some(f.partial), true),
     ] {
         let before = subject
-            .and_then(|id| by_role.get(&id).cloned())
+            .and_then(|id| f.by_role.get(&id).cloned())
             .unwrap_or_default();
         let offers = access::permission_offers(db, by, subject).await?;
         assert_eq!(
@@ -1077,7 +1219,7 @@ async fn the_access_forms_offer_exactly_the_grants_a_save_accepts() -> TestResul
             let what = format!("{:?} on {subject:?}", offer.choice);
             assert_eq!(
                 offer.withheld,
-                as_offered(policy::may_grant(&attacker.permissions, &grant)),
+                as_offered(policy::may_grant(&f.attacker.permissions, &grant)),
                 "{what}"
             );
             let after: Vec<Permission> = after.into_iter().collect();
@@ -1096,7 +1238,7 @@ async fn the_access_forms_offer_exactly_the_grants_a_save_accepts() -> TestResul
             assert_eq!(saved, as_saved(&offer.withheld), "saving {what}");
             if let Some(id) = subject {
                 let back: Vec<Permission> = before.iter().copied().collect();
-                access::set_role_permissions(db, Some(&root), id, &back).await?;
+                access::set_role_permissions(db, Some(&f.root), id, &back).await?;
             }
         }
         let grantable: BTreeSet<Permission> = offers
@@ -1105,36 +1247,45 @@ async fn the_access_forms_offer_exactly_the_grants_a_save_accepts() -> TestResul
             .map(|o| o.choice)
             .collect();
         let expected: BTreeSet<Permission> = match subject {
-            Some(id) if id == admin_role || id == partial => BTreeSet::new(),
-            _ => held.into_iter().collect(),
+            Some(id) if id == f.admin_role || id == f.partial => BTreeSet::new(),
+            _ => f.held.into_iter().collect(),
         };
         assert_eq!(grantable, expected, "{subject:?}");
     }
+    Ok(())
+}
 
-    // An offer is advice: a save is judged afresh. Demoted after the form
-    // loaded, the attacker may no longer take victor's role away, and the
-    // form now says so.
-    let before_demotion = access::role_offers(db, by, Some(victor)).await?;
+/// An offer is advice: a save is judged afresh. Demoted after the form
+/// loaded, the attacker may no longer take Victor's role away, and the
+/// form now says so.
+#[db_test]
+async fn a_save_after_the_form_loaded_is_judged_on_the_grants_held_then() -> TestResult {
+    use Permission::AdminUsers;
+    let (test_db, root) = with_admin().await?;
+    let db = &test_db.conn;
+    let f = forms(db, root).await?;
+    let by = Some(&f.attacker);
+    let before_demotion = access::role_offers(db, by, Some(f.victor)).await?;
     assert!(before_demotion
         .iter()
-        .any(|o| o.choice.0 == within && o.grantable()));
-    access::set_role_permissions(db, Some(&root), partial, &[AdminUsers]).await?;
+        .any(|o| o.choice.0 == f.within && o.grantable()));
+    access::set_role_permissions(db, Some(&f.root), f.partial, &[AdminUsers]).await?;
     assert_eq!(
-        users::update(db, by, victor, &patch("victor@example.com", vec![])).await,
+        users::update(db, by, f.victor, &patch("victor@example.com", vec![])).await,
         Err(Error::field("form", messages::USER_BEYOND_OWN))
     );
-    let after_demotion = access::role_offers(db, by, Some(victor)).await?;
+    let after_demotion = access::role_offers(db, by, Some(f.victor)).await?;
     assert!(after_demotion
         .iter()
         .all(|o| o.withheld.as_deref() == Some(messages::USER_BEYOND_OWN)));
     assert_eq!(
-        role_ids_of(&users::get(db, Some(&root), victor).await?),
-        vec![within]
+        role_ids_of(&users::get(db, Some(&f.root), f.victor).await?),
+        vec![f.within]
     );
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_access_offers_need_the_forms_permission_and_an_existing_record() -> TestResult {
     let (test_db, root) = with_admin().await?;
     let db = &test_db.conn;

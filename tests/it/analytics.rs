@@ -5,8 +5,9 @@
 //! exact; boards respect who may see what — on both engines.
 
 use std::collections::BTreeMap;
+use tandem_domain::testing::db_test;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tandem_domain::{
     access::Actor,
@@ -280,19 +281,27 @@ async fn recount_products(
     Ok(top)
 }
 
-#[tokio::test]
-async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations() -> TestResult {
-    let (db, admin) = with_admin().await?;
-    let e = erp(&db.conn, admin).await?;
+/// Three products and six customers, Ana's and Ben's in turn: what the
+/// random operations work on. Returns (products, customers).
+async fn analytic_book(db: &Db, e: &Erp) -> BoxResult<(Vec<i64>, Vec<i64>)> {
     let mut products = Vec::new();
     for n in 0..3 {
-        products.push(stocked(&db.conn, &e, &format!("AN-{n}"), 1_000 + 250 * n, 40).await?);
+        products.push(stocked(db, e, &format!("AN-{n}"), 1_000 + 250 * n, 40).await?);
     }
     let mut customers_ = Vec::new();
     for n in 0..6 {
         let owner = if n % 2 == 0 { &e.ana } else { &e.ben };
-        customers_.push(customer(&db.conn, owner, &format!("Analytic {n}"), 0).await?);
+        customers_.push(customer(db, owner, &format!("Analytic {n}"), 0).await?);
     }
+    Ok((products, customers_))
+}
+
+#[db_test]
+async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (products, mut customers_) = analytic_book(db, &e).await?;
     let mut g = Gen(0xDA5B);
     let steps = if tandem_domain::testing::engine_name() == "postgres" {
         90
@@ -300,70 +309,95 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         150
     };
     for n in 0..steps {
-        match step(&db.conn, &e, &mut g, &mut customers_, &products).await {
+        match step(db, &e, &mut g, &mut customers_, &products).await {
             Ok(()) | Err(Error::Validation(_)) | Err(Error::Conflict(_)) => {}
             Err(other) => return Err(format!("step {n}: unexpected {other:?}").into()),
         }
         if n % 30 == 29 {
-            let differences = tandem_domain::analytics::summaries::check(&db.conn).await?;
+            let differences = tandem_domain::analytics::summaries::check(db).await?;
             assert!(differences.is_empty(), "step {n}: {differences:?}");
         }
     }
-    assert!(tandem_domain::analytics::summaries::check(&db.conn)
+    assert!(tandem_domain::analytics::summaries::check(db)
         .await?
         .is_empty());
-    let kept = stats::maintained(&db.conn).await?;
-    let kept_products = stats::maintained_products(&db.conn).await?;
-    let kept_customers = stats::maintained_customers(&db.conn).await?;
-    let kept_years = stats::maintained_product_years(&db.conn).await?;
+    rebuilds_equal_the_maintained_summaries(db).await?;
+    let now = Utc::now();
+    let counted = manager_board_equals_a_recount(db, &e, now).await?;
+    year_rankings_and_sales_report_equal_a_recount(db, &e, now, &counted.board).await?;
+    let by_customer = sales_reports_total_the_orders(db, &e, now, &counted).await?;
+    let aging = aging_totals_the_unpaid_invoices(db, &e, now).await?;
+    cut_reports_keep_the_whole_reports_totals(db, &e, now, [&by_customer, &aging]).await?;
+    inventory_valuation_totals_the_stock_on_hand(db, &e, now).await?;
+    csv_exports_have_a_header_and_a_total_row(&by_customer)?;
+    sales_may_not_run_reports(db, &e, now).await;
+    segment_and_owner_board_equals_a_recount(db, &e, now).await
+}
+
+/// Each summary's rebuild equals the values kept up to date by the writes.
+async fn rebuilds_equal_the_maintained_summaries(db: &Db) -> TestResult {
+    let kept = stats::maintained(db).await?;
+    let kept_products = stats::maintained_products(db).await?;
+    let kept_customers = stats::maintained_customers(db).await?;
+    let kept_years = stats::maintained_product_years(db).await?;
     assert!(!kept.is_empty());
     assert!(!kept_years.is_empty());
     assert!(!kept_products.is_empty());
     assert!(!kept_customers.is_empty());
-    let rows = stats::rebuild(&db.conn, |_| ()).await?;
+    let rows = stats::rebuild(db, |_| ()).await?;
     assert_eq!(rows, kept.len() as u64);
     assert_eq!(
-        stats::maintained(&db.conn).await?,
+        stats::maintained(db).await?,
         kept,
         "rebuild equals the maintained values"
     );
     assert_eq!(
-        stats::maintained_products(&db.conn).await?,
+        stats::maintained_products(db).await?,
         kept_products,
         "the product summary's rebuild equals the maintained values"
     );
     assert_eq!(
-        stats::maintained_customers(&db.conn).await?,
+        stats::maintained_customers(db).await?,
         kept_customers,
         "the customer summary's rebuild equals the maintained values"
     );
     assert_eq!(
-        stats::maintained_product_years(&db.conn).await?,
+        stats::maintained_product_years(db).await?,
         kept_years,
         "the products' year summary's rebuild equals the maintained values"
     );
+    Ok(())
+}
 
-    // The manager's board against the raw rows.
-    let now = Utc::now();
-    let board = dashboards::board(
-        &db.conn,
-        Some(&e.manager),
-        Kind::Manager,
-        &FilterInput::default(),
-        now,
-    )
-    .await?;
-    let (revenue, states, top) = recount(&db.conn, board.filter.from, board.filter.to).await?;
-    let tile = |key: &str| {
-        board
-            .tiles
-            .iter()
-            .find(|t| t.key == key)
-            .and_then(|t| t.value)
-    };
+/// The manager's board over the default period and what a recount of the
+/// raw rows says of that period.
+struct Counted {
+    board: dashboards::Board,
+    revenue: i64,
+    states: BTreeMap<String, i64>,
+}
+
+fn tile_of(board: &dashboards::Board, key: &str) -> Option<i64> {
+    board
+        .tiles
+        .iter()
+        .find(|t| t.key == key)
+        .and_then(|t| t.value)
+}
+
+/// The manager's board against the raw rows: revenue tile and chart,
+/// orders by state, top customers and the overdue amount.
+async fn manager_board_equals_a_recount(
+    db: &Db,
+    e: &Erp,
+    now: DateTime<Utc>,
+) -> BoxResult<Counted> {
+    let input = FilterInput::default();
+    let board = dashboards::board(db, Some(&e.manager), Kind::Manager, &input, now).await?;
+    let (revenue, states, top) = recount(db, board.filter.from, board.filter.to).await?;
     assert!(revenue > 0);
     assert!(states.len() >= 5, "the mix reached most states: {states:?}");
-    assert_eq!(tile("revenue"), Some(revenue));
+    assert_eq!(tile_of(&board, "revenue"), Some(revenue));
     let chart = board
         .charts
         .iter()
@@ -389,26 +423,46 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         .map(|(r, _)| (r.id, r.net_minor))
         .collect();
     assert_eq!(ranked, top);
-    // This year's top customers come from the customer summary.
+    let owed: i64 = invoice_rows::Entity::find()
+        .filter(invoice_rows::Column::State.eq("overdue"))
+        .all(db)
+        .await?
+        .iter()
+        .map(|i| i.total_minor - i.paid_minor - i.credited_minor)
+        .sum();
+    assert_eq!(tile_of(&board, "overdue_amount"), Some(owed));
+    Ok(Counted {
+        board,
+        revenue,
+        states,
+    })
+}
+
+/// This year's top customers come from the customer summary, and so does
+/// the year's sales by customer report, whole and cut to a screen's first
+/// rows (the totals stay those of every customer); top products from both
+/// boards against the order lines.
+async fn year_rankings_and_sales_report_equal_a_recount(
+    db: &Db,
+    e: &Erp,
+    now: DateTime<Utc>,
+    board: &dashboards::Board,
+) -> TestResult {
     let year_input = FilterInput {
         period: "year".into(),
         ..FilterInput::default()
     };
-    let year =
-        dashboards::board(&db.conn, Some(&e.manager), Kind::Manager, &year_input, now).await?;
-    let (revenue_of_year, _, top_of_year) =
-        recount(&db.conn, year.filter.from, year.filter.to).await?;
+    let year = dashboards::board(db, Some(&e.manager), Kind::Manager, &year_input, now).await?;
+    let (revenue_of_year, _, top_of_year) = recount(db, year.filter.from, year.filter.to).await?;
     let ranked: Vec<(i64, i64)> = year.rankings[0]
         .rows
         .iter()
         .map(|(r, _)| (r.id, r.net_minor))
         .collect();
     assert_eq!(ranked, top_of_year);
-    // So does the year's sales by customer report, whole and cut to a
-    // screen's first rows (the totals stay those of every customer).
     for limit in [None, Some(2)] {
         let report = reports::run(
-            &db.conn,
+            db,
             Some(&e.manager),
             "sales_by_customer",
             &year_input,
@@ -436,20 +490,31 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
                     .and_then(|l| l.strip_prefix("/customers/"))
                     .and_then(|l| l.parse().ok())
                     .unwrap_or_default();
-                let net = match row[net] {
-                    reports::Cell::Number(v) => v.unwrap_or(0),
-                    reports::Cell::Text(_) => 0,
-                };
-                (id, net)
+                (id, number(&row[net]))
             })
             .collect();
         let shown = top_of_year.len().min(limit.unwrap_or(usize::MAX));
         assert_eq!(rows[..shown], top_of_year[..shown], "{limit:?}");
     }
-    // Top products against the order lines: over 30 days from the product
-    // summary by day, over this year from the products' year summary.
-    for b in [&board, &year] {
-        let products_top = recount_products(&db.conn, b.filter.from, b.filter.to).await?;
+    top_products_equal_the_order_lines(db, [board, &year]).await
+}
+
+/// A number cell's value, 0 for an empty or text cell.
+fn number(cell: &reports::Cell) -> i64 {
+    match cell {
+        reports::Cell::Number(v) => v.unwrap_or(0),
+        reports::Cell::Text(_) => 0,
+    }
+}
+
+/// Top products against the order lines: over 30 days from the product
+/// summary by day, over this year from the products' year summary.
+async fn top_products_equal_the_order_lines(
+    db: &Db,
+    boards: [&dashboards::Board; 2],
+) -> TestResult {
+    for b in boards {
+        let products_top = recount_products(db, b.filter.from, b.filter.to).await?;
         let products_ranking = b
             .rankings
             .iter()
@@ -463,81 +528,77 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         assert!(!ranked_products.is_empty());
         assert_eq!(ranked_products, products_top, "from {}", b.filter.from);
     }
-    let owed: i64 = invoice_rows::Entity::find()
-        .filter(invoice_rows::Column::State.eq("overdue"))
-        .all(&db.conn)
-        .await?
-        .iter()
-        .map(|i| i.total_minor - i.paid_minor - i.credited_minor)
-        .sum();
-    assert_eq!(tile("overdue_amount"), Some(owed));
+    Ok(())
+}
 
-    // Every report's totals against the raw rows.
-    let report = |kind: &'static str| {
-        let conn = db.conn.clone();
-        let who = e.manager.clone();
-        async move {
-            reports::run(
-                &conn,
-                Some(&who),
-                kind,
-                &FilterInput::default(),
-                None,
-                now,
-                None,
-            )
-            .await
-        }
-    };
-    let total = |r: &reports::Report, key: &str| -> Option<i64> {
-        let i = r.columns.iter().position(|c| c.key == key)?;
-        match r.totals.get(i)? {
-            reports::Cell::Number(v) => *v,
-            reports::Cell::Text(_) => None,
-        }
-    };
-    let by_customer = report("sales_by_customer").await?;
-    assert_eq!(total(&by_customer, "net"), Some(revenue));
+/// Report `kind` over the default period as the manager runs it.
+async fn manager_report(
+    db: &Db,
+    e: &Erp,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<reports::Report, Error> {
+    let input = FilterInput::default();
+    reports::run(db, Some(&e.manager), kind, &input, None, now, None).await
+}
+
+/// The total of column `key`, when it is a number.
+fn report_total(r: &reports::Report, key: &str) -> Option<i64> {
+    let i = r.columns.iter().position(|c| c.key == key)?;
+    match r.totals.get(i)? {
+        reports::Cell::Number(v) => *v,
+        reports::Cell::Text(_) => None,
+    }
+}
+
+/// Each row of `r` shows the name of the customer it links to.
+async fn rows_name_their_customers(db: &Db, r: &reports::Report) -> TestResult {
+    let customer_names: BTreeMap<i64, String> = customer_rows::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    assert!(!r.rows.is_empty());
+    for (row, link) in r.rows.iter().zip(&r.links) {
+        let shown = match &row[0] {
+            reports::Cell::Text(t) => t.clone(),
+            reports::Cell::Number(_) => String::new(),
+        };
+        let id: i64 = link
+            .as_deref()
+            .and_then(|l| l.strip_prefix("/customers/"))
+            .and_then(|l| l.split('?').next())
+            .and_then(|l| l.parse().ok())
+            .unwrap_or_default();
+        let name = customer_names.get(&id).cloned().unwrap_or_default();
+        assert_eq!(shown, name);
+    }
+    Ok(())
+}
+
+/// The sales reports' totals against the recount; sales by customer names
+/// each customer, the most net first. Returns sales by customer.
+async fn sales_reports_total_the_orders(
+    db: &Db,
+    e: &Erp,
+    now: DateTime<Utc>,
+    counted: &Counted,
+) -> BoxResult<reports::Report> {
+    let by_customer = manager_report(db, e, "sales_by_customer", now).await?;
+    assert_eq!(report_total(&by_customer, "net"), Some(counted.revenue));
     assert_eq!(
-        total(&by_customer, "orders"),
+        report_total(&by_customer, "orders"),
         Some(
-            states
+            counted
+                .states
                 .iter()
                 .filter(|(s, _)| !["draft", "cancelled"].contains(&s.as_str()))
                 .map(|(_, n)| n)
                 .sum()
         )
     );
-    // Each customer's row carries its name, the most net first.
-    let customer_names: BTreeMap<i64, String> = customer_rows::Entity::find()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let named = |r: &reports::Report| -> Vec<(String, String)> {
-        r.rows
-            .iter()
-            .zip(&r.links)
-            .map(|(row, link)| {
-                let id: i64 = link
-                    .as_deref()
-                    .and_then(|l| l.strip_prefix("/customers/"))
-                    .and_then(|l| l.split('?').next())
-                    .and_then(|l| l.parse().ok())
-                    .unwrap_or_default();
-                let shown = match &row[0] {
-                    reports::Cell::Text(t) => t.clone(),
-                    reports::Cell::Number(_) => String::new(),
-                };
-                (shown, customer_names.get(&id).cloned().unwrap_or_default())
-            })
-            .collect()
-    };
-    assert!(!by_customer.rows.is_empty());
-    for (shown, name) in named(&by_customer) {
-        assert_eq!(shown, name);
-    }
+    rows_name_their_customers(db, &by_customer).await?;
     let net_column = by_customer
         .columns
         .iter()
@@ -546,49 +607,63 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
     let nets: Vec<i64> = by_customer
         .rows
         .iter()
-        .map(|r| match r[net_column] {
-            reports::Cell::Number(v) => v.unwrap_or(0),
-            reports::Cell::Text(_) => 0,
-        })
+        .map(|r| number(&r[net_column]))
         .collect();
     assert!(
         nets.windows(2).all(|w| w[0] >= w[1]),
         "most net first: {nets:?}"
     );
-    let by_period = report("sales_by_period").await?;
-    assert_eq!(total(&by_period, "net"), Some(revenue));
-    let by_product = report("sales_by_product").await?;
+    let by_period = manager_report(db, e, "sales_by_period", now).await?;
+    assert_eq!(report_total(&by_period, "net"), Some(counted.revenue));
+    let by_product = manager_report(db, e, "sales_by_product", now).await?;
     assert_eq!(
-        total(&by_product, "net"),
-        Some(revenue),
+        report_total(&by_product, "net"),
+        Some(counted.revenue),
         "line nets add up to order nets"
     );
-    let aging = report("receivables_aging").await?;
+    Ok(by_customer)
+}
+
+/// Receivables aging owes what the unpaid invoices owe, split over its
+/// buckets, each row named. Returns the report.
+async fn aging_totals_the_unpaid_invoices(
+    db: &Db,
+    e: &Erp,
+    now: DateTime<Utc>,
+) -> BoxResult<reports::Report> {
+    let aging = manager_report(db, e, "receivables_aging", now).await?;
     let unpaid: i64 = invoice_rows::Entity::find()
         .filter(invoice_rows::Column::State.is_in(invoices::UNPAID))
-        .all(&db.conn)
+        .all(db)
         .await?
         .iter()
         .map(|i| i.total_minor - i.paid_minor - i.credited_minor)
         .sum();
-    assert_eq!(total(&aging, "owed"), Some(unpaid));
-    assert!(!aging.rows.is_empty());
-    for (shown, name) in named(&aging) {
-        assert_eq!(shown, name);
-    }
+    assert_eq!(report_total(&aging, "owed"), Some(unpaid));
+    rows_name_their_customers(db, &aging).await?;
+    let bucket = |key: &str| report_total(&aging, key).unwrap_or(0);
     assert_eq!(
-        total(&aging, "d0_30").unwrap_or(0)
-            + total(&aging, "d31_60").unwrap_or(0)
-            + total(&aging, "d61_90").unwrap_or(0)
-            + total(&aging, "d90_plus").unwrap_or(0)
-            + total(&aging, "not_due").unwrap_or(0),
+        bucket("d0_30")
+            + bucket("d31_60")
+            + bucket("d61_90")
+            + bucket("d90_plus")
+            + bucket("not_due"),
         unpaid
     );
-    // A screen's run keeps its first rows, named, with the totals and the
-    // row count of the whole report.
-    for full in [&by_customer, &aging] {
+    Ok(aging)
+}
+
+/// A screen's run keeps its first rows, named, with the totals and the
+/// row count of the whole report.
+async fn cut_reports_keep_the_whole_reports_totals(
+    db: &Db,
+    e: &Erp,
+    now: DateTime<Utc>,
+    whole: [&reports::Report; 2],
+) -> TestResult {
+    for full in whole {
         let cut = reports::run(
-            &db.conn,
+            db,
             Some(&e.manager),
             full.kind,
             &FilterInput::default(),
@@ -603,34 +678,48 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         assert_eq!(cut.row_count, full.rows.len());
         assert_eq!(full.row_count, full.rows.len());
     }
-    let stock = report("inventory_valuation").await?;
+    Ok(())
+}
+
+async fn inventory_valuation_totals_the_stock_on_hand(
+    db: &Db,
+    e: &Erp,
+    now: DateTime<Utc>,
+) -> TestResult {
+    let stock = manager_report(db, e, "inventory_valuation", now).await?;
     let on_hand: i64 = tandem_domain::entities::stock_levels::Entity::find()
-        .all(&db.conn)
+        .all(db)
         .await?
         .iter()
         .map(|l| l.on_hand)
         .sum();
-    assert_eq!(total(&stock, "on_hand"), Some(on_hand));
-    let csv = reports::to_csv(
-        &by_customer,
-        &by_customer
-            .columns
-            .iter()
-            .map(|c| c.key.to_owned())
-            .collect::<Vec<_>>(),
-        "Total",
-    )?;
+    assert_eq!(report_total(&stock, "on_hand"), Some(on_hand));
+    Ok(())
+}
+
+/// A header, a line per row and the totals; labels missing from the
+/// request fall back to the column keys.
+fn csv_exports_have_a_header_and_a_total_row(by_customer: &reports::Report) -> TestResult {
+    let keys: Vec<String> = by_customer
+        .columns
+        .iter()
+        .map(|c| c.key.to_owned())
+        .collect();
+    let csv = reports::to_csv(by_customer, &keys, "Total")?;
     assert_eq!(
         String::from_utf8_lossy(&csv).lines().count(),
         by_customer.rows.len() + 2
     );
-    // Labels missing from the request fall back to the column keys.
-    let csv = reports::to_csv(&by_customer, &[], "Total")?;
+    let csv = reports::to_csv(by_customer, &[], "Total")?;
     assert!(String::from_utf8_lossy(&csv).starts_with("\u{feff}customer,orders,net,total\n"));
-    // Sales may not run reports without `reports.view`.
+    Ok(())
+}
+
+/// Sales may not run reports without `reports.view`.
+async fn sales_may_not_run_reports(db: &Db, e: &Erp, now: DateTime<Utc>) {
     assert!(matches!(
         reports::run(
-            &db.conn,
+            db,
             Some(&e.ana),
             "sales_by_customer",
             &FilterInput::default(),
@@ -641,10 +730,17 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         .await,
         Err(Error::Forbidden)
     ));
+}
 
-    // Per segment and per owner the summary still equals the recount.
+/// Per segment and per owner the summary still equals the recount, and
+/// the tile's link lists exactly the orders it counts.
+async fn segment_and_owner_board_equals_a_recount(
+    db: &Db,
+    e: &Erp,
+    now: DateTime<Utc>,
+) -> TestResult {
     let ana_board = dashboards::board(
-        &db.conn,
+        db,
         Some(&e.manager),
         Kind::Manager,
         &FilterInput {
@@ -657,13 +753,13 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
     .await?;
     let retail: Vec<i64> = customer_rows::Entity::find()
         .filter(customer_rows::Column::Segment.eq("retail"))
-        .all(&db.conn)
+        .all(db)
         .await?
         .iter()
         .map(|c| c.id)
         .collect();
     let expected: i64 = sales_orders::Entity::find()
-        .all(&db.conn)
+        .all(db)
         .await?
         .iter()
         .filter(|o| o.owner_id == Some(e.ana.user_id) && retail.contains(&o.customer_id))
@@ -679,17 +775,9 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
         })
         .map(|o| o.subtotal_minor)
         .sum();
-    assert_eq!(
-        ana_board
-            .tiles
-            .iter()
-            .find(|t| t.key == "revenue")
-            .and_then(|t| t.value),
-        Some(expected)
-    );
-    // The tile's link lists exactly the orders it counts.
+    assert_eq!(tile_of(&ana_board, "revenue"), Some(expected));
     let listed = orders::list(
-        &db.conn,
+        db,
         Some(&e.manager),
         &OrderFilter {
             state: Some("booked".into()),
@@ -714,7 +802,7 @@ async fn summary_and_dashboard_figures_equal_a_recount_after_random_operations()
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn concurrent_confirms_and_cancels_keep_the_summary_exact() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -763,7 +851,7 @@ async fn concurrent_confirms_and_cancels_keep_the_summary_exact() -> TestResult 
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn boards_show_each_role_only_what_it_may_see() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -853,7 +941,7 @@ async fn boards_show_each_role_only_what_it_may_see() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn confirming_a_large_order_tells_the_managers() -> TestResult {
     use tandem_domain::{access::notifications, platform::meta};
     let (db, admin) = with_admin().await?;
@@ -884,37 +972,22 @@ async fn confirming_a_large_order_tells_the_managers() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
-async fn scheduled_and_requested_reports_run_once_in_the_background() -> TestResult {
-    use tandem_domain::{access::notifications, analytics::report_runs};
-    let (db, admin) = with_admin().await?;
-    let e = erp(&db.conn, admin).await?;
-    let p = stocked(&db.conn, &e, "RUN-1", 1_000, 20).await?;
-    let c = customer(&db.conn, &e.ana, "Run Co", 0).await?;
-    let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 2)])).await?;
-    orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
-    let now = Utc::now();
-    // Bad requests are refused before anything is stored.
-    for (kind, filter, frequency) in [
-        ("nope", "", "daily"),
-        ("sales_by_customer", "period=fortnight", "daily"),
-        ("sales_by_customer", "", "hourly"),
-    ] {
-        let refused =
-            report_runs::subscribe(&db.conn, Some(&e.manager), kind, filter, frequency, now).await;
-        assert!(
-            matches!(refused, Err(Error::Validation(_))),
-            "{kind} {filter} {frequency}"
-        );
-    }
-    let refused = report_runs::request(&db.conn, Some(&e.ana), "sales_by_customer", "", now).await;
-    assert!(
-        matches!(refused, Err(Error::Forbidden)),
-        "sales cannot run reports"
-    );
+/// An order of 2 × 10.00 confirmed by Ana: what the report runs count.
+async fn report_run_book(db: &Db, admin: Actor) -> BoxResult<Erp> {
+    let e = erp(db, admin).await?;
+    let p = stocked(db, &e, "RUN-1", 1_000, 20).await?;
+    let c = customer(db, &e.ana, "Run Co", 0).await?;
+    let o = orders::create(db, Some(&e.ana), &quote(c, e.main, vec![line(p, 2)])).await?;
+    orders::confirm(db, Some(&e.ana), o.id).await?;
+    Ok(e)
+}
 
+/// The manager subscribes to a daily sales by customer and asks for a
+/// sales by period now; returns (subscription, requested run).
+async fn subscribed_and_requested(db: &Db, e: &Erp, now: DateTime<Utc>) -> BoxResult<(i64, i64)> {
+    use tandem_domain::analytics::report_runs;
     let sub = report_runs::subscribe(
-        &db.conn,
+        db,
         Some(&e.manager),
         "sales_by_customer",
         "period=7d",
@@ -923,18 +996,72 @@ async fn scheduled_and_requested_reports_run_once_in_the_background() -> TestRes
     )
     .await?;
     let asked = report_runs::request(
-        &db.conn,
+        db,
         Some(&e.manager),
         "sales_by_period",
         "period=30d&grain=week",
         now,
     )
     .await?;
-    let (queued, _) = report_runs::get(&db.conn, Some(&e.manager), asked).await?;
+    Ok((sub, asked))
+}
+
+/// The requested run worked at `now`, then two servers ticking at once
+/// two days later, when the subscription is due; returns (subscription,
+/// requested run, the later time, runs the two later ticks worked).
+async fn ticked_twice_when_due(
+    db: &Db,
+    e: &Erp,
+    now: DateTime<Utc>,
+) -> BoxResult<(i64, i64, DateTime<Utc>, u64)> {
+    use tandem_domain::analytics::report_runs;
+    let (sub, asked) = subscribed_and_requested(db, e, now).await?;
+    report_runs::tick(db, now).await?;
+    let later = now + Duration::days(2);
+    let (a, b) = tokio::join!(report_runs::tick(db, later), report_runs::tick(db, later));
+    Ok((sub, asked, later, a? + b?))
+}
+
+#[db_test]
+async fn report_runs_refuse_bad_requests_and_readers_without_reports_view() -> TestResult {
+    use tandem_domain::analytics::report_runs;
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = report_run_book(db, admin).await?;
+    let now = Utc::now();
+    for (kind, filter, frequency) in [
+        ("nope", "", "daily"),
+        ("sales_by_customer", "period=fortnight", "daily"),
+        ("sales_by_customer", "", "hourly"),
+    ] {
+        let refused =
+            report_runs::subscribe(db, Some(&e.manager), kind, filter, frequency, now).await;
+        assert!(
+            matches!(refused, Err(Error::Validation(_))),
+            "{kind} {filter} {frequency}"
+        );
+    }
+    let refused = report_runs::request(db, Some(&e.ana), "sales_by_customer", "", now).await;
+    assert!(
+        matches!(refused, Err(Error::Forbidden)),
+        "sales cannot run reports"
+    );
+    Ok(())
+}
+
+#[db_test]
+async fn a_requested_report_runs_in_the_background_and_keeps_its_result() -> TestResult {
+    use tandem_domain::analytics::report_runs;
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = report_run_book(db, admin).await?;
+    let now = Utc::now();
+    let (_, asked) = subscribed_and_requested(db, &e, now).await?;
+    let (queued, _) = report_runs::get(db, Some(&e.manager), asked).await?;
     assert_eq!((queued.status.as_str(), queued.progress), ("queued", 0));
     // The subscription is not due yet: only the requested run is worked.
-    assert_eq!(report_runs::tick(&db.conn, now).await?, 1);
-    let (run, stored) = report_runs::get(&db.conn, Some(&e.manager), asked).await?;
+    assert_eq!(report_runs::tick(db, now).await?, 1);
+    let (run, stored) = report_runs::get(db, Some(&e.manager), asked).await?;
     assert_eq!((run.status.as_str(), run.progress), ("done", 100));
     let stored = stored.ok_or("a finished run keeps its result")?;
     let net = stored
@@ -943,14 +1070,18 @@ async fn scheduled_and_requested_reports_run_once_in_the_background() -> TestRes
         .position(|(k, _)| k == "net")
         .ok_or("net column")?;
     assert_eq!(stored.totals[net], serde_json::json!(2_000));
-    // Two servers tick at the due time at once: one run for the subscription.
-    let later = now + Duration::days(2);
-    let (a, b) = tokio::join!(
-        report_runs::tick(&db.conn, later),
-        report_runs::tick(&db.conn, later)
-    );
-    assert_eq!(a? + b?, 1);
-    let runs = report_runs::runs(&db.conn, Some(&e.manager), 50).await?;
+    Ok(())
+}
+
+#[db_test]
+async fn a_due_subscription_runs_once_when_two_servers_tick_at_once() -> TestResult {
+    use tandem_domain::analytics::report_runs;
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = report_run_book(db, admin).await?;
+    let (sub, _, _, worked) = ticked_twice_when_due(db, &e, Utc::now()).await?;
+    assert_eq!(worked, 1);
+    let runs = report_runs::runs(db, Some(&e.manager), 50).await?;
     assert_eq!(
         runs.iter()
             .filter(|r| r.subscription_id == Some(sub))
@@ -958,8 +1089,17 @@ async fn scheduled_and_requested_reports_run_once_in_the_background() -> TestRes
         1
     );
     assert!(runs.iter().all(|r| r.status == "done"), "{runs:?}");
-    // The owner is told each time; nobody else can open their runs.
-    let told = notifications::mine(&db.conn, Some(&e.manager), 50).await?;
+    Ok(())
+}
+
+#[db_test]
+async fn a_report_runs_owner_is_told_each_time_and_nobody_else_opens_it() -> TestResult {
+    use tandem_domain::{access::notifications, analytics::report_runs};
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = report_run_book(db, admin).await?;
+    let (_, asked, _, _) = ticked_twice_when_due(db, &e, Utc::now()).await?;
+    let told = notifications::mine(db, Some(&e.manager), 50).await?;
     assert_eq!(
         told.iter()
             .filter(|n| n.kind == notifications::REPORT_READY)
@@ -970,17 +1110,26 @@ async fn scheduled_and_requested_reports_run_once_in_the_background() -> TestRes
         .iter()
         .any(|n| n.link == format!("/reports/inbox/{asked}")));
     assert!(matches!(
-        report_runs::get(&db.conn, Some(&e.admin), asked).await,
+        report_runs::get(db, Some(&e.admin), asked).await,
         Err(Error::NotFound)
     ));
-    // Unsubscribed: no more runs.
-    report_runs::unsubscribe(&db.conn, Some(&e.manager), sub).await?;
+    Ok(())
+}
+
+#[db_test]
+async fn an_unsubscribed_report_runs_no_more() -> TestResult {
+    use tandem_domain::analytics::report_runs;
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = report_run_book(db, admin).await?;
+    let (sub, _, later, _) = ticked_twice_when_due(db, &e, Utc::now()).await?;
+    report_runs::unsubscribe(db, Some(&e.manager), sub).await?;
     assert!(matches!(
-        report_runs::unsubscribe(&db.conn, Some(&e.admin), sub).await,
+        report_runs::unsubscribe(db, Some(&e.admin), sub).await,
         Err(Error::NotFound)
     ));
-    report_runs::tick(&db.conn, later + Duration::days(3)).await?;
-    let runs = report_runs::runs(&db.conn, Some(&e.manager), 50).await?;
+    report_runs::tick(db, later + Duration::days(3)).await?;
+    let runs = report_runs::runs(db, Some(&e.manager), 50).await?;
     assert_eq!(
         runs.iter()
             .filter(|r| r.subscription_id == Some(sub))
@@ -990,34 +1139,51 @@ async fn scheduled_and_requested_reports_run_once_in_the_background() -> TestRes
     Ok(())
 }
 
-#[tokio::test]
-async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared() -> TestResult {
-    use tandem_domain::analytics::pivot::{self, Query};
-    let (db, admin) = with_admin().await?;
-    let e = erp(&db.conn, admin).await?;
-    let a = stocked(&db.conn, &e, "PIV-A", 1_000, 50).await?;
-    let b = stocked(&db.conn, &e, "PIV-B", 250, 50).await?;
-    let mine = customer(&db.conn, &e.ana, "Pivot Ana", 0).await?;
-    let theirs = customer(&db.conn, &e.ben, "Pivot Ben", 0).await?;
+/// Two products and three confirmed orders, one of Ana's customer and two
+/// of Ben's: 2 × 10.00 + 4 × 2.50, 1 × 10.00, 3 × 2.50.
+async fn pivot_book(db: &Db, admin: Actor) -> BoxResult<Erp> {
+    let e = erp(db, admin).await?;
+    let a = stocked(db, &e, "PIV-A", 1_000, 50).await?;
+    let b = stocked(db, &e, "PIV-B", 250, 50).await?;
+    let mine = customer(db, &e.ana, "Pivot Ana", 0).await?;
+    let theirs = customer(db, &e.ben, "Pivot Ben", 0).await?;
     for (c, who, lines) in [
         (mine, &e.ana, vec![line(a, 2), line(b, 4)]),
         (theirs, &e.ben, vec![line(a, 1)]),
         (theirs, &e.ben, vec![line(b, 3)]),
     ] {
-        let o = orders::create(&db.conn, Some(who), &quote(c, e.main, lines)).await?;
-        orders::confirm(&db.conn, Some(who), o.id).await?;
+        let o = orders::create(db, Some(who), &quote(c, e.main, lines)).await?;
+        orders::confirm(db, Some(who), o.id).await?;
     }
-    let now = Utc::now();
-    let q = |source: &str, rows: &str, columns: &str, measure: &str| Query {
+    Ok(e)
+}
+
+fn pivot_query(
+    source: &str,
+    rows: &str,
+    columns: &str,
+    measure: &str,
+) -> tandem_domain::analytics::pivot::Query {
+    tandem_domain::analytics::pivot::Query {
         source: source.into(),
         rows: rows.into(),
         columns: columns.into(),
         measure: measure.into(),
         filter: FilterInput::default(),
-    };
+    }
+}
+
+#[db_test]
+async fn pivots_sum_exactly_from_the_summaries_and_from_the_rows() -> TestResult {
+    use tandem_domain::analytics::pivot;
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = pivot_book(db, admin).await?;
+    let now = Utc::now();
+    let q = pivot_query;
     // Revenue by owner × state (from the summary) and by customer (from the orders).
     let by_owner = pivot::run(
-        &db.conn,
+        db,
         Some(&e.manager),
         &q("orders", "owner", "state", "revenue"),
         now,
@@ -1025,7 +1191,7 @@ async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared(
     .await?;
     assert_eq!(by_owner.total, 2_000 + 1_000 + 1_000 + 750);
     let by_customer = pivot::run(
-        &db.conn,
+        db,
         Some(&e.manager),
         &q("orders", "customer", "", "count"),
         now,
@@ -1038,7 +1204,7 @@ async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared(
     assert_eq!(by_customer.row_totals, vec![2, 1]);
     // Lines by product: quantity sums per product; margin needs cost prices.
     let qty = pivot::run(
-        &db.conn,
+        db,
         Some(&e.manager),
         &q("order_lines", "product", "", "quantity"),
         now,
@@ -1050,14 +1216,14 @@ async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared(
     // summary; by customer, from the lines: both agree, for every measure.
     for measure in ["quantity", "revenue", "margin"] {
         let summary = pivot::run(
-            &db.conn,
+            db,
             Some(&e.manager),
             &q("order_lines", "category", "warehouse", measure),
             now,
         )
         .await?;
         let lines = pivot::run(
-            &db.conn,
+            db,
             Some(&e.manager),
             &q("order_lines", "customer", "product", measure),
             now,
@@ -1068,11 +1234,21 @@ async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared(
             assert_eq!(summary.total, 2_000 + 1_000 + 1_000 + 750);
         }
     }
+    Ok(())
+}
+
+#[db_test]
+async fn pivots_refuse_unknown_dimensions_and_readers_without_reports_view() -> TestResult {
+    use tandem_domain::analytics::pivot;
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = pivot_book(db, admin).await?;
+    let now = Utc::now();
     assert!(matches!(
         pivot::run(
-            &db.conn,
+            db,
             Some(&e.manager),
-            &q("orders", "nope", "", "count"),
+            &pivot_query("orders", "nope", "", "count"),
             now
         )
         .await,
@@ -1081,17 +1257,26 @@ async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared(
     // Sales may not run analyses (no `reports.view`).
     assert!(matches!(
         pivot::run(
-            &db.conn,
+            db,
             Some(&e.ana),
-            &q("orders", "owner", "", "count"),
+            &pivot_query("orders", "owner", "", "count"),
             now
         )
         .await,
         Err(Error::Forbidden)
     ));
-    // Saved and shared.
+    Ok(())
+}
+
+#[db_test]
+async fn saved_pivots_are_shared_only_when_asked_and_reopen_as_saved() -> TestResult {
+    use tandem_domain::analytics::pivot;
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = pivot_book(db, admin).await?;
+    let now = Utc::now();
     let id = pivot::save(
-        &db.conn,
+        db,
         Some(&e.manager),
         "Revenue by owner",
         "source=orders&rows=owner&columns=month&measure=revenue&period=year",
@@ -1100,7 +1285,7 @@ async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared(
     )
     .await?;
     let private = pivot::save(
-        &db.conn,
+        db,
         Some(&e.manager),
         "Mine only",
         "source=tickets&rows=status&measure=count",
@@ -1108,19 +1293,19 @@ async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared(
         now,
     )
     .await?;
-    let seen: Vec<i64> = pivot::saved(&db.conn, Some(&e.admin))
+    let seen: Vec<i64> = pivot::saved(db, Some(&e.admin))
         .await?
         .iter()
         .map(|s| s.id)
         .collect();
     assert!(seen.contains(&id) && !seen.contains(&private));
     assert!(matches!(
-        pivot::delete(&db.conn, Some(&e.admin), id).await,
+        pivot::delete(db, Some(&e.admin), id).await,
         Err(Error::NotFound)
     ));
     assert!(matches!(
         pivot::save(
-            &db.conn,
+            db,
             Some(&e.manager),
             " ",
             "source=orders&rows=owner&measure=count",
@@ -1142,7 +1327,7 @@ async fn pivots_sum_exactly_respect_scope_and_cost_permission_and_can_be_shared(
 /// A report over a large book names more customers than one statement may
 /// bind (SQLite 32,766 values, PostgreSQL 65,535): receivables aging at a
 /// million orders failed on it.
-#[tokio::test]
+#[db_test]
 async fn customers_are_named_and_segmented_beyond_one_statements_limit() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -1202,20 +1387,14 @@ async fn below_tiles_equal_the_list(db: &Db, e: &Erp) -> BoxResult<i64> {
     Ok(below(None))
 }
 
-#[tokio::test]
-async fn the_below_reorder_point_tile_equals_the_replenishment_list_after_random_changes(
-) -> TestResult {
-    use tandem_domain::{
-        inventory::stock::{self, AdjustInput},
-        purchasing::purchase_orders::{self as purchasing, PoInput, PoLineInput, SupplierInput},
-        purchasing::replenishment,
-    };
-    let (db, admin) = with_admin().await?;
-    let db = &db.conn;
-    let e = erp(db, admin).await?;
+/// Five stocked products (10, 15, 20, 25 and 30 in the main warehouse),
+/// a customer and a supplier: what the reorder rules and the random
+/// changes work on. Returns (products, customer, supplier).
+async fn reorder_book(db: &Db, e: &Erp) -> BoxResult<(Vec<i64>, i64, i64)> {
+    use tandem_domain::purchasing::purchase_orders::{self as purchasing, SupplierInput};
     let mut products = Vec::new();
     for n in 0..5 {
-        products.push(stocked(db, &e, &format!("RP-{n}"), 1_000, 10 + 5 * n).await?);
+        products.push(stocked(db, e, &format!("RP-{n}"), 1_000, 10 + 5 * n).await?);
     }
     let buyer = customer(db, &e.ana, "Reorder Co", 0).await?;
     let supplier = purchasing::create_supplier(
@@ -1231,6 +1410,16 @@ async fn the_below_reorder_point_tile_equals_the_replenishment_list_after_random
     )
     .await?
     .id;
+    Ok((products, buyer, supplier))
+}
+
+#[db_test]
+async fn a_reorder_rule_counts_at_once_and_moves_the_count_when_changed() -> TestResult {
+    use tandem_domain::purchasing::replenishment;
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (products, _, _) = reorder_book(db, &e).await?;
     // A rule set on a product already below it counts at once, without a
     // stock change (the tile had said 0): in a warehouse with too little of
     // it, and in one with none at all.
@@ -1241,6 +1430,90 @@ async fn the_below_reorder_point_tile_equals_the_replenishment_list_after_random
     // Raising and lowering a rule moves the count with it.
     replenishment::set_rule(db, Some(&e.keeper), products[0], e.main, 5, 20).await?;
     assert_eq!(below_tiles_equal_the_list(db, &e).await?, 1);
+    Ok(())
+}
+
+/// One random change of `p` in `w`: a stock count, a rule set or removed,
+/// an order waiting for stock (lowers the position) or a purchase order on
+/// its way (raises it). Refusals are part of the mix.
+async fn random_stock_change(
+    db: &Db,
+    e: &Erp,
+    g: &mut Gen,
+    (p, w): (i64, i64),
+    buyer: i64,
+    supplier: i64,
+) -> Result<(), Error> {
+    use tandem_domain::{
+        inventory::stock::{self, AdjustInput},
+        purchasing::purchase_orders::{self as purchasing, PoInput, PoLineInput},
+        purchasing::replenishment,
+    };
+    match g.below(7) {
+        0 | 1 => stock::adjust(
+            db,
+            Some(&e.keeper),
+            &AdjustInput {
+                product_id: p,
+                warehouse_id: w,
+                quantity: g.below(25) as i64 - 12,
+                reason: "count".into(),
+            },
+        )
+        .await
+        .map(|_| ()),
+        2 | 3 => replenishment::set_rule(
+            db,
+            Some(&e.keeper),
+            p,
+            w,
+            g.below(40) as i64,
+            1 + g.below(30) as i64,
+        )
+        .await
+        .map(|_| ()),
+        4 => replenishment::remove_rule(db, Some(&e.keeper), p, w).await,
+        5 => {
+            let q = quote(buyer, w, vec![line(p, 1 + g.below(15) as i64)]);
+            let o = orders::create(db, Some(&e.ana), &q).await?;
+            orders::confirm(db, Some(&e.ana), o.id).await.map(|_| ())
+        }
+        _ => purchasing::create(
+            db,
+            Some(&e.keeper),
+            &PoInput {
+                supplier_id: supplier,
+                warehouse_id: w,
+                expected_on: None,
+                notes: String::new(),
+                lines: vec![PoLineInput {
+                    product_id: p,
+                    quantity: 1 + g.below(20) as i64,
+                    unit_price_minor: None,
+                }],
+            },
+        )
+        .await
+        .map(|_| ()),
+    }
+}
+
+#[db_test]
+async fn the_below_reorder_point_tile_equals_the_replenishment_list_after_random_changes(
+) -> TestResult {
+    use tandem_domain::purchasing::replenishment;
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (products, buyer, supplier) = reorder_book(db, &e).await?;
+    // The rules the test above leaves, set in the same order.
+    for (p, w, point) in [
+        (products[0], e.main, 50),
+        (products[1], e.east, 1),
+        (products[0], e.main, 5),
+    ] {
+        replenishment::set_rule(db, Some(&e.keeper), p, w, point, 20).await?;
+    }
     let houses = [e.main, e.east];
     let mut g = Gen(0xB10C);
     let mut seen = std::collections::BTreeSet::new();
@@ -1252,61 +1525,7 @@ async fn the_below_reorder_point_tile_equals_the_replenishment_list_after_random
     for n in 0..steps {
         let p = products[g.below(products.len() as u64) as usize];
         let w = houses[g.below(2) as usize];
-        let done: Result<(), Error> = match g.below(7) {
-            0 | 1 => stock::adjust(
-                db,
-                Some(&e.keeper),
-                &AdjustInput {
-                    product_id: p,
-                    warehouse_id: w,
-                    quantity: g.below(25) as i64 - 12,
-                    reason: "count".into(),
-                },
-            )
-            .await
-            .map(|_| ()),
-            2 | 3 => replenishment::set_rule(
-                db,
-                Some(&e.keeper),
-                p,
-                w,
-                g.below(40) as i64,
-                1 + g.below(30) as i64,
-            )
-            .await
-            .map(|_| ()),
-            4 => replenishment::remove_rule(db, Some(&e.keeper), p, w).await,
-            // An order waiting for stock lowers the position.
-            5 => match orders::create(
-                db,
-                Some(&e.ana),
-                &quote(buyer, w, vec![line(p, 1 + g.below(15) as i64)]),
-            )
-            .await
-            {
-                Ok(o) => orders::confirm(db, Some(&e.ana), o.id).await.map(|_| ()),
-                Err(err) => Err(err),
-            },
-            // A purchase order on its way raises it.
-            _ => purchasing::create(
-                db,
-                Some(&e.keeper),
-                &PoInput {
-                    supplier_id: supplier,
-                    warehouse_id: w,
-                    expected_on: None,
-                    notes: String::new(),
-                    lines: vec![PoLineInput {
-                        product_id: p,
-                        quantity: 1 + g.below(20) as i64,
-                        unit_price_minor: None,
-                    }],
-                },
-            )
-            .await
-            .map(|_| ()),
-        };
-        match done {
+        match random_stock_change(db, &e, &mut g, (p, w), buyer, supplier).await {
             Ok(()) | Err(Error::Validation(_)) | Err(Error::Conflict(_)) => {}
             Err(other) => return Err(format!("step {n}: unexpected {other:?}").into()),
         }
@@ -1319,7 +1538,7 @@ async fn the_below_reorder_point_tile_equals_the_replenishment_list_after_random
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_rule_set_on_a_product_already_low_tells_the_warehouse_once() -> TestResult {
     use tandem_domain::{access::notifications, purchasing::replenishment};
     let (db, admin) = with_admin().await?;
@@ -1379,7 +1598,7 @@ async fn a_rule_set_on_a_product_already_low_tells_the_warehouse_once() -> TestR
 /// `/replenishment` lists for that reason, and every rule already low
 /// when it was seeded has told the warehouse (seeding sets rules through
 /// the same `set_rule`).
-#[tokio::test]
+#[db_test]
 async fn the_demos_below_reorder_point_tile_equals_its_replenishment_list() -> TestResult {
     use std::collections::HashMap;
 

@@ -4,6 +4,7 @@
 //! without a recorded approver.
 
 use std::collections::HashMap;
+use tandem_domain::testing::db_test;
 
 use sea_orm::EntityTrait;
 use tandem_domain::{
@@ -17,7 +18,7 @@ use tandem_domain::{
 };
 
 use crate::{
-    erp::{customer, erp, level, line, lines, product, quote, stocked, Gen, Refused},
+    erp::{customer, erp, level, line, lines, product, quote, stocked, Erp, Gen, Refused},
     support::{with_admin, BoxResult},
     TestResult,
 };
@@ -57,7 +58,7 @@ fn reason(discount: bool, tax: bool) -> String {
 
 /// SO-2026-000410: a unit price of 0.01 against a list price of 1,000.00
 /// with tax 0 was confirmed by a sales user without approval.
-#[tokio::test]
+#[db_test]
 async fn a_price_far_below_list_at_zero_tax_needs_a_recorded_approver() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -175,7 +176,7 @@ const CASES: &[Case] = &[
     case(10_000, Some(1_000), 0, Some(700), true, true),
 ];
 
-#[tokio::test]
+#[db_test]
 async fn effective_discounts_and_tax_rates_need_approval_as_the_table_says() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -218,23 +219,9 @@ async fn effective_discounts_and_tax_rates_need_approval_as_the_table_says() -> 
     Ok(())
 }
 
-/// Random lines (price, discount, tax, quantity) quoted by a sales user
-/// without `orders.approve`: every confirmation that goes through has no
-/// line past the rules, or a recorded approver; every refused quote is
-/// refused for exactly the rules it breaks, and lines within them confirm.
-#[tokio::test]
-async fn random_lines_never_confirm_past_the_rules_without_a_recorded_approver() -> TestResult {
-    let (db, admin) = with_admin().await?;
-    let e = erp(&db.conn, admin).await?;
-    // A threshold other than the default: the setting is what counts.
-    let threshold: i32 = 1750;
-    meta::set(
-        &db.conn,
-        orders::DISCOUNT_THRESHOLD_KEY,
-        &threshold.to_string(),
-    )
-    .await?;
-    let taxes = [0, 700, 1900];
+/// The products of the random-lines test: one per list price, taxes in
+/// turn; each as (id, list price, tax rate).
+async fn random_catalogue(db: &Db, e: &Erp, taxes: &[i32]) -> BoxResult<Vec<(i64, i64, i32)>> {
     let mut catalogue = Vec::new();
     for (n, list) in [0_i64, 1, 3, 99, 10_000, 123_457, 100_000_000]
         .into_iter()
@@ -242,107 +229,120 @@ async fn random_lines_never_confirm_past_the_rules_without_a_recorded_approver()
     {
         let tax = taxes[n % taxes.len()];
         let p = products::create(
-            &db.conn,
+            db,
             Some(&e.keeper),
             &product(&format!("RND-{n}"), list, tax),
         )
         .await?;
         catalogue.push((p.id, list, tax));
     }
+    Ok(catalogue)
+}
+
+/// One to three random lines from `catalogue` (prices near the threshold,
+/// tiny or huge, discounts at its edges, a tax rate other than the product's
+/// or none), and whether they break the discount rule and the tax rule.
+fn random_lines(
+    gen: &mut Gen,
+    catalogue: &[(i64, i64, i32)],
+    taxes: &[i32],
+    threshold: i32,
+) -> (Vec<LineInput>, bool, bool) {
+    let (mut discount_rule, mut tax_rule) = (false, false);
+    let mut input: Vec<LineInput> = Vec::new();
+    for _ in 0..1 + gen.below(3) {
+        let (id, list, tax) = catalogue[gen.below(catalogue.len() as u64) as usize];
+        let near = list * i64::from(10_000 - threshold) / 10_000;
+        let price = match gen.below(6) {
+            0 | 1 => None,
+            2 => Some(list * gen.below(131) as i64 / 100),
+            3 => Some((near + gen.below(3) as i64 - 1).max(0)),
+            4 => Some(gen.below(3) as i64),
+            _ => Some(gen.below(200_000_000) as i64),
+        };
+        let discounts = [0, 500, threshold - 1, threshold, threshold + 1, 2500];
+        let discount = if gen.below(4) == 0 {
+            gen.below(10_001) as i32
+        } else {
+            discounts[gen.below(discounts.len() as u64) as usize]
+        };
+        let rate = match gen.below(6) {
+            0..=2 => None,
+            3 => Some(tax),
+            4 => Some(taxes[gen.below(3) as usize]),
+            _ => Some(gen.below(10_001) as i32),
+        };
+        discount_rule |= over_threshold(list, price.unwrap_or(list), discount, threshold);
+        tax_rule |= rate.is_some_and(|r| r != tax);
+        input.push(LineInput {
+            product_id: id,
+            quantity: 1 + gen.below(1_000) as i64,
+            unit_price_minor: price,
+            discount_bp: discount,
+            tax_rate_bp: rate,
+        });
+    }
+    (input, discount_rule, tax_rule)
+}
+
+/// Ana asks to confirm quote `id`, whose lines break the discount and tax
+/// rules as given: it is confirmed exactly when they break none; refused, it
+/// stays a draft with the reason and, in every third round, is approved by
+/// the manager and then confirmed by Ana. Returns whether it was refused.
+async fn confirm_within_the_rules(
+    db: &Db,
+    e: &Erp,
+    id: i64,
+    (discount_rule, tax_rule): (bool, bool),
+    round: u32,
+) -> BoxResult<bool> {
+    match orders::confirm(db, Some(&e.ana), id).await {
+        Ok(done) => {
+            assert!(
+                !discount_rule && !tax_rule,
+                "round {round}: confirmed past the rules"
+            );
+            assert_eq!(done.order.state, "confirmed");
+            Ok(false)
+        }
+        Err(err) => {
+            assert!(
+                discount_rule || tax_rule,
+                "round {round}: refused within the rules: {err:?}"
+            );
+            assert_eq!(
+                err,
+                Error::Conflict(refusal(discount_rule, tax_rule).into())
+            );
+            let stored = order(db, id).await?;
+            assert_eq!((stored.state.as_str(), stored.approved_by), ("draft", None));
+            assert_eq!(stored.approval_reason, reason(discount_rule, tax_rule));
+            // Some are approved, then confirmed by the sales user.
+            if round.is_multiple_of(3) {
+                orders::approve(db, Some(&e.manager), id).await?;
+                let done = orders::confirm(db, Some(&e.ana), id).await?;
+                assert_eq!(done.order.approved_by, Some(e.manager.user_id));
+            }
+            Ok(true)
+        }
+    }
+}
+
+/// The invariant over everything stored: a confirmed order with a line past
+/// the rules of `catalogue` has an approver.
+async fn assert_every_confirmation_past_the_rules_has_an_approver(
+    db: &Db,
+    e: &Erp,
+    catalogue: &[(i64, i64, i32)],
+    threshold: i32,
+) -> TestResult {
     let rule: HashMap<i64, (i64, i32)> = catalogue
         .iter()
         .map(|&(id, list, tax)| (id, (list, tax)))
         .collect();
-    let c = customer(&db.conn, &e.ana, "Random Lines", 0).await?;
-    let mut gen = Gen(0xA11CE);
-    let rounds = if tandem_domain::testing::engine_name() == "postgres" {
-        60
-    } else {
-        100
-    };
-    let (mut refused, mut clean) = (0, 0);
-    for round in 0..rounds {
-        let (mut discount_rule, mut tax_rule) = (false, false);
-        let mut input: Vec<LineInput> = Vec::new();
-        for _ in 0..1 + gen.below(3) {
-            let (id, list, tax) = catalogue[gen.below(catalogue.len() as u64) as usize];
-            let near = list * i64::from(10_000 - threshold) / 10_000;
-            let price = match gen.below(6) {
-                0 | 1 => None,
-                2 => Some(list * gen.below(131) as i64 / 100),
-                3 => Some((near + gen.below(3) as i64 - 1).max(0)),
-                4 => Some(gen.below(3) as i64),
-                _ => Some(gen.below(200_000_000) as i64),
-            };
-            let discounts = [0, 500, threshold - 1, threshold, threshold + 1, 2500];
-            let discount = if gen.below(4) == 0 {
-                gen.below(10_001) as i32
-            } else {
-                discounts[gen.below(discounts.len() as u64) as usize]
-            };
-            let rate = match gen.below(6) {
-                0..=2 => None,
-                3 => Some(tax),
-                4 => Some(taxes[gen.below(3) as usize]),
-                _ => Some(gen.below(10_001) as i32),
-            };
-            discount_rule |= over_threshold(list, price.unwrap_or(list), discount, threshold);
-            tax_rule |= rate.is_some_and(|r| r != tax);
-            input.push(LineInput {
-                product_id: id,
-                quantity: 1 + gen.below(1_000) as i64,
-                unit_price_minor: price,
-                discount_bp: discount,
-                tax_rate_bp: rate,
-            });
-        }
-        let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, input)).await?;
-        let shown = orders::approval(&db.conn, Some(&e.ana), o.id).await?;
-        assert_eq!(
-            (shown.over_discount, shown.over_tax),
-            (discount_rule, tax_rule),
-            "round {round}"
-        );
-        match orders::confirm(&db.conn, Some(&e.ana), o.id).await {
-            Ok(done) => {
-                assert!(
-                    !discount_rule && !tax_rule,
-                    "round {round}: confirmed past the rules"
-                );
-                assert_eq!(done.order.state, "confirmed");
-                clean += 1;
-            }
-            Err(err) => {
-                assert!(
-                    discount_rule || tax_rule,
-                    "round {round}: refused within the rules: {err:?}"
-                );
-                assert_eq!(
-                    err,
-                    Error::Conflict(refusal(discount_rule, tax_rule).into())
-                );
-                let stored = order(&db.conn, o.id).await?;
-                assert_eq!((stored.state.as_str(), stored.approved_by), ("draft", None));
-                assert_eq!(stored.approval_reason, reason(discount_rule, tax_rule));
-                refused += 1;
-                // Some are approved, then confirmed by the sales user.
-                if round % 3 == 0 {
-                    orders::approve(&db.conn, Some(&e.manager), o.id).await?;
-                    let done = orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
-                    assert_eq!(done.order.approved_by, Some(e.manager.user_id));
-                }
-            }
-        }
-    }
-    assert!(
-        refused >= 5 && clean >= 5,
-        "refused {refused}, clean {clean}"
-    );
-    // The invariant over everything stored: a confirmed order with a line
-    // past the rules has an approver.
-    let all = orders::list(&db.conn, Some(&e.manager), &OrderFilter::default(), 1, 200).await?;
+    let all = orders::list(db, Some(&e.manager), &OrderFilter::default(), 1, 200).await?;
     for row in all.items.iter().filter(|r| r.order.state == "confirmed") {
-        let past = lines(&db.conn, row.order.id).await?.iter().any(|l| {
+        let past = lines(db, row.order.id).await?.iter().any(|l| {
             let (list, tax) = rule[&l.product_id];
             over_threshold(list, l.unit_price_minor, l.discount_bp, threshold)
                 || l.tax_rate_bp != tax
@@ -356,11 +356,62 @@ async fn random_lines_never_confirm_past_the_rules_without_a_recorded_approver()
     Ok(())
 }
 
+/// Random lines (price, discount, tax, quantity) quoted by a sales user
+/// without `orders.approve`: every confirmation that goes through has no
+/// line past the rules, or a recorded approver; every refused quote is
+/// refused for exactly the rules it breaks, and lines within them confirm.
+#[db_test]
+async fn random_lines_never_confirm_past_the_rules_without_a_recorded_approver() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    // A threshold other than the default: the setting is what counts.
+    let threshold: i32 = 1750;
+    meta::set(
+        &db.conn,
+        orders::DISCOUNT_THRESHOLD_KEY,
+        &threshold.to_string(),
+    )
+    .await?;
+    let taxes = [0, 700, 1900];
+    let catalogue = random_catalogue(&db.conn, &e, &taxes).await?;
+    let c = customer(&db.conn, &e.ana, "Random Lines", 0).await?;
+    let mut gen = Gen(0xA11CE);
+    let rounds = if tandem_domain::testing::engine_name() == "postgres" {
+        60
+    } else {
+        100
+    };
+    let (mut refused, mut clean) = (0, 0);
+    for round in 0..rounds {
+        let (input, discount_rule, tax_rule) =
+            random_lines(&mut gen, &catalogue, &taxes, threshold);
+        let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, input)).await?;
+        let shown = orders::approval(&db.conn, Some(&e.ana), o.id).await?;
+        assert_eq!(
+            (shown.over_discount, shown.over_tax),
+            (discount_rule, tax_rule),
+            "round {round}"
+        );
+        let rules = (discount_rule, tax_rule);
+        if confirm_within_the_rules(&db.conn, &e, o.id, rules, round).await? {
+            refused += 1;
+        } else {
+            clean += 1;
+        }
+    }
+    assert!(
+        refused >= 5 && clean >= 5,
+        "refused {refused}, clean {clean}"
+    );
+    assert_every_confirmation_past_the_rules_has_an_approver(&db.conn, &e, &catalogue, threshold)
+        .await
+}
+
 /// An edit racing a confirmation: the edit clears the approval, so either
 /// the approved lines are confirmed (and the edit refused) or the edited
 /// quote waits for a new approval; never the edited lines under the old
 /// approval.
-#[tokio::test]
+#[db_test]
 async fn an_edit_racing_a_confirmation_never_rides_on_the_old_approval() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;

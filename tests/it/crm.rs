@@ -2,8 +2,9 @@
 //! actions and record scope, on both engines.
 
 use chrono::{Duration, NaiveDate, Utc};
+use tandem_domain::testing::db_test;
 use tandem_domain::{
-    access::{builtin::BuiltinRole, Actor},
+    access::{builtin::BuiltinRole, teams, Actor},
     entities::{activities as activity_rows, contacts as contact_rows, timeline_events},
     Db, Error,
     {
@@ -15,6 +16,7 @@ use tandem_domain::{
         crm::opportunities::{self, ForecastScope, OpportunityFilter, OpportunityInput},
         crm::pipeline::{self, StageInput},
         crm::timeline,
+        sales::stats::OrderSummaries,
     },
 };
 
@@ -89,7 +91,7 @@ fn conversion(title: &str) -> ConvertInput {
     }
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_qualified_lead_converts_into_customer_contact_and_opportunity_once() -> TestResult {
     let (db, admin) = with_admin().await?;
     let c = crew(&db.conn, admin).await?;
@@ -179,7 +181,7 @@ async fn a_qualified_lead_converts_into_customer_contact_and_opportunity_once() 
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn concurrent_conversions_convert_once() -> TestResult {
     let (db, admin) = with_admin().await?;
     let c = crew(&db.conn, admin).await?;
@@ -226,7 +228,7 @@ async fn concurrent_conversions_convert_once() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn leads_refuse_bad_input_and_disqualify_needs_a_reason() -> TestResult {
     let (db, admin) = with_admin().await?;
     let c = crew(&db.conn, admin).await?;
@@ -287,39 +289,36 @@ async fn leads_refuse_bad_input_and_disqualify_needs_a_reason() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
-async fn scope_keeps_each_sales_user_to_their_own_records_in_lists_search_and_detail() -> TestResult
-{
-    let (db, admin) = with_admin().await?;
-    let c = crew(&db.conn, admin).await?;
-    let ana_customer = customers::create(&db.conn, Some(&c.ana), &company("Ana Corp")).await?;
-    let ben_customer = customers::create(&db.conn, Some(&c.ben), &company("Ben Corp")).await?;
-    let ana_lead = leads::create(
-        &db.conn,
-        Some(&c.ana),
-        &lead("Ana Lead", "", "al@example.com"),
-    )
-    .await?;
-    leads::create(
-        &db.conn,
-        Some(&c.ben),
-        &lead("Ben Lead", "", "bl@example.com"),
-    )
-    .await?;
+/// The ids of Ana's records in [`two_sellers`].
+struct AnaRecords {
+    customer: i64,
+    lead: i64,
+    deal: i64,
+    task: i64,
+}
+
+/// Ana and Ben each own a customer, a lead and a deal; Ana also has a task
+/// on her customer. Returns the crew and the ids of Ana's records.
+async fn two_sellers(db: &Db, admin: Actor) -> BoxResult<(Crew, AnaRecords)> {
+    let c = crew(db, admin).await?;
+    let ana_customer = customers::create(db, Some(&c.ana), &company("Ana Corp")).await?;
+    let ben_customer = customers::create(db, Some(&c.ben), &company("Ben Corp")).await?;
+    let ana_lead = leads::create(db, Some(&c.ana), &lead("Ana Lead", "", "al@example.com")).await?;
+    leads::create(db, Some(&c.ben), &lead("Ben Lead", "", "bl@example.com")).await?;
     let ana_deal = opportunities::create(
-        &db.conn,
+        db,
         Some(&c.ana),
         &deal(ana_customer.id, "Ana deal", 100, day(2027, 1, 1)),
     )
     .await?;
     opportunities::create(
-        &db.conn,
+        db,
         Some(&c.ben),
         &deal(ben_customer.id, "Ben deal", 100, day(2027, 1, 1)),
     )
     .await?;
     let ana_task = activities::create(
-        &db.conn,
+        db,
         Some(&c.ana),
         &ActivityInput {
             kind: "call".into(),
@@ -329,17 +328,42 @@ async fn scope_keeps_each_sales_user_to_their_own_records_in_lists_search_and_de
         },
     )
     .await?;
-    // Ben cannot attach his records to Ana's customer.
+    let ana = AnaRecords {
+        customer: ana_customer.id,
+        lead: ana_lead.id,
+        deal: ana_deal.id,
+        task: ana_task.id,
+    };
+    Ok((c, ana))
+}
+
+#[db_test]
+async fn a_sales_user_cannot_attach_a_deal_to_another_users_customer() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, ana) = two_sellers(&db.conn, admin).await?;
     assert!(matches!(
         opportunities::create(
             &db.conn,
             Some(&c.ben),
-            &deal(ana_customer.id, "Sneaky", 1, day(2027, 1, 1))
+            &deal(ana.customer, "Sneaky", 1, day(2027, 1, 1))
         )
         .await,
         Err(Error::Validation(_))
     ));
-    // Lists.
+    // The refused deal was not written.
+    assert_eq!(
+        opportunities::list(&db.conn, Some(&c.manager), &OpportunityFilter::default())
+            .await?
+            .total,
+        2
+    );
+    Ok(())
+}
+
+#[db_test]
+async fn a_sales_user_lists_and_counts_only_their_own_leads_deals_and_activities() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, _) = two_sellers(&db.conn, admin).await?;
     let leads_ben = leads::list(&db.conn, Some(&c.ben), &LeadFilter::default()).await?;
     assert_eq!(
         leads_ben
@@ -359,7 +383,16 @@ async fn scope_keeps_each_sales_user_to_their_own_records_in_lists_search_and_de
             .total,
         0
     );
-    // Search finds nothing of Ana's for Ben.
+    // The board and counts too.
+    let board = opportunities::board(&db.conn, Some(&c.ben), None).await?;
+    assert_eq!(board.iter().map(|col| col.total).sum::<u64>(), 1);
+    Ok(())
+}
+
+#[db_test]
+async fn search_finds_nothing_of_another_sales_users_customers_or_leads() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, _) = two_sellers(&db.conn, admin).await?;
     let search = |text: &str| CustomerFilter {
         search: Some(text.into()),
         ..Default::default()
@@ -389,27 +422,36 @@ async fn scope_keeps_each_sales_user_to_their_own_records_in_lists_search_and_de
         .total,
         0
     );
-    // Detail pages say "not found".
+    Ok(())
+}
+
+#[db_test]
+async fn another_sales_users_records_are_not_found_on_their_detail_pages() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, ana) = two_sellers(&db.conn, admin).await?;
     assert!(matches!(
-        leads::get(&db.conn, Some(&c.ben), ana_lead.id).await,
+        leads::get(&db.conn, Some(&c.ben), ana.lead).await,
         Err(Error::NotFound)
     ));
     assert!(matches!(
-        opportunities::get(&db.conn, Some(&c.ben), ana_deal.id).await,
+        opportunities::get(&db.conn, Some(&c.ben), ana.deal).await,
         Err(Error::NotFound)
     ));
     assert!(matches!(
-        activities::get(&db.conn, Some(&c.ben), ana_task.id).await,
+        activities::get(&db.conn, Some(&c.ben), ana.task).await,
         Err(Error::NotFound)
     ));
     assert!(matches!(
-        customers::overview(&db.conn, Some(&c.ben), ana_customer.id).await,
+        customers::overview(&db.conn, Some(&c.ben), ana.customer).await,
         Err(Error::NotFound)
     ));
-    // The board and counts too.
-    let board = opportunities::board(&db.conn, Some(&c.ben), None).await?;
-    assert_eq!(board.iter().map(|col| col.total).sum::<u64>(), 1);
-    // Managers see everything.
+    Ok(())
+}
+
+#[db_test]
+async fn managers_see_every_sales_users_leads_deals_and_activities() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, _) = two_sellers(&db.conn, admin).await?;
     assert_eq!(
         leads::list(&db.conn, Some(&c.manager), &LeadFilter::default())
             .await?
@@ -428,22 +470,26 @@ async fn scope_keeps_each_sales_user_to_their_own_records_in_lists_search_and_de
             .total,
         1
     );
-    // Sales cannot hand records to others; managers can.
+    Ok(())
+}
+
+#[db_test]
+async fn only_managers_hand_a_sales_users_lead_to_another() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, ana) = two_sellers(&db.conn, admin).await?;
     assert!(matches!(
-        leads::reassign(&db.conn, Some(&c.ana), &[ana_lead.id], c.ben.user_id).await,
+        leads::reassign(&db.conn, Some(&c.ana), &[ana.lead], c.ben.user_id).await,
         Err(Error::Forbidden)
     ));
-    leads::reassign(&db.conn, Some(&c.manager), &[ana_lead.id], c.ben.user_id).await?;
+    leads::reassign(&db.conn, Some(&c.manager), &[ana.lead], c.ben.user_id).await?;
     assert_eq!(
-        leads::get(&db.conn, Some(&c.ben), ana_lead.id)
-            .await?
-            .owner_id,
+        leads::get(&db.conn, Some(&c.ben), ana.lead).await?.owner_id,
         Some(c.ben.user_id)
     );
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn moving_cards_closes_deals_and_refuses_stale_or_reasonless_moves() -> TestResult {
     let (db, admin) = with_admin().await?;
     let c = crew(&db.conn, admin).await?;
@@ -510,7 +556,7 @@ async fn moving_cards_closes_deals_and_refuses_stale_or_reasonless_moves() -> Te
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn forecast_weighs_amounts_by_probability_per_month_with_one_rounding() -> TestResult {
     let (db, admin) = with_admin().await?;
     let c = crew(&db.conn, admin).await?;
@@ -584,13 +630,22 @@ async fn forecast_weighs_amounts_by_probability_per_month_with_one_rounding() ->
     Ok(())
 }
 
-#[tokio::test]
-async fn merging_relinks_everything_and_audits_what_moved() -> TestResult {
-    let (db, admin) = with_admin().await?;
-    let c = crew(&db.conn, admin).await?;
-    let keep = customers::create(&db.conn, Some(&c.ana), &company("Acme GmbH")).await?;
+/// The ids in [`duplicate_customers`].
+struct DuplicatePair {
+    keep: i64,
+    gone: i64,
+    contact: i64,
+    deal: i64,
+    activity: i64,
+}
+
+/// Ana's "Acme GmbH" and its duplicate "ACME", which has an email, a tag, a
+/// contact, a deal and a meeting about both. Returns the crew and the ids.
+async fn duplicate_customers(db: &Db, admin: Actor) -> BoxResult<(Crew, DuplicatePair)> {
+    let c = crew(db, admin).await?;
+    let keep = customers::create(db, Some(&c.ana), &company("Acme GmbH")).await?;
     let gone = customers::create(
-        &db.conn,
+        db,
         Some(&c.ana),
         &CustomerInput {
             email: "buy@acme.example".into(),
@@ -599,24 +654,15 @@ async fn merging_relinks_everything_and_audits_what_moved() -> TestResult {
         },
     )
     .await?;
-    let contact = customers::add_contact(
-        &db.conn,
-        Some(&c.ana),
-        gone.id,
-        &ContactInput {
-            name: "Chris".into(),
-            ..Default::default()
-        },
-    )
-    .await?;
-    let o = opportunities::create(
-        &db.conn,
-        Some(&c.ana),
-        &deal(gone.id, "Dup deal", 10, day(2027, 3, 1)),
-    )
-    .await?;
+    let contact = ContactInput {
+        name: "Chris".into(),
+        ..Default::default()
+    };
+    let contact = customers::add_contact(db, Some(&c.ana), gone.id, &contact).await?;
+    let o = deal(gone.id, "Dup deal", 10, day(2027, 3, 1));
+    let o = opportunities::create(db, Some(&c.ana), &o).await?;
     let a = activities::create(
-        &db.conn,
+        db,
         Some(&c.ana),
         &ActivityInput {
             kind: "meeting".into(),
@@ -628,61 +674,70 @@ async fn merging_relinks_everything_and_audits_what_moved() -> TestResult {
         },
     )
     .await?;
-    // Sales may not merge.
+    let ids = DuplicatePair {
+        keep: keep.id,
+        gone: gone.id,
+        contact: contact.id,
+        deal: o.id,
+        activity: a.id,
+    };
+    Ok((c, ids))
+}
+
+/// `by` merges `gone` into `keep`.
+async fn merge(
+    db: &Db,
+    by: &Actor,
+    keep: i64,
+    gone: i64,
+) -> tandem_domain::Result<customers::Merged> {
+    customers::merge(db, Some(by), keep, gone, &OrderSummaries).await
+}
+
+#[db_test]
+async fn only_managers_merge_and_never_a_customer_into_itself() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, d) = duplicate_customers(&db.conn, admin).await?;
     assert!(matches!(
-        customers::merge(
-            &db.conn,
-            Some(&c.ana),
-            keep.id,
-            gone.id,
-            &tandem_domain::sales::stats::OrderSummaries
-        )
-        .await,
+        merge(&db.conn, &c.ana, d.keep, d.gone).await,
         Err(Error::Forbidden)
     ));
     assert!(matches!(
-        customers::merge(
-            &db.conn,
-            Some(&c.manager),
-            keep.id,
-            keep.id,
-            &tandem_domain::sales::stats::OrderSummaries
-        )
-        .await,
+        merge(&db.conn, &c.manager, d.keep, d.keep).await,
         Err(Error::Validation(_))
     ));
-    let merged = customers::merge(
-        &db.conn,
-        Some(&c.manager),
-        keep.id,
-        gone.id,
-        &tandem_domain::sales::stats::OrderSummaries,
-    )
-    .await?;
+    Ok(())
+}
+
+#[db_test]
+async fn merging_relinks_contacts_deals_activities_and_timeline_to_the_survivor() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, d) = duplicate_customers(&db.conn, admin).await?;
+    let merged = merge(&db.conn, &c.manager, d.keep, d.gone).await?;
     let moved: std::collections::HashMap<_, _> = merged.moved.into_iter().collect();
-    assert_eq!(moved.get("contacts"), Some(&vec![contact.id]));
-    assert_eq!(moved.get("opportunities"), Some(&vec![o.id]));
-    assert_eq!(moved.get("activities"), Some(&vec![a.id]));
+    assert_eq!(moved.get("contacts"), Some(&vec![d.contact]));
+    assert_eq!(moved.get("opportunities"), Some(&vec![d.deal]));
+    assert_eq!(moved.get("activities"), Some(&vec![d.activity]));
     assert!(moved.contains_key("timeline_events"));
     for (table, count) in [
         (
             "contacts",
             contact_rows::Entity::find()
-                .filter(contact_rows::Column::CustomerId.eq(gone.id))
+                .filter(contact_rows::Column::CustomerId.eq(d.gone))
                 .count(&db.conn)
                 .await?,
         ),
         (
             "activities",
             activity_rows::Entity::find()
-                .filter(activity_rows::Column::CustomerId.eq(gone.id))
+                .filter(activity_rows::Column::CustomerId.eq(d.gone))
                 .count(&db.conn)
                 .await?,
         ),
         (
             "timeline",
             timeline_events::Entity::find()
-                .filter(timeline_events::Column::CustomerId.eq(gone.id))
+                .filter(timeline_events::Column::CustomerId.eq(d.gone))
                 .count(&db.conn)
                 .await?,
         ),
@@ -690,33 +745,53 @@ async fn merging_relinks_everything_and_audits_what_moved() -> TestResult {
         assert_eq!(count, 0, "{table} still point at the duplicate");
     }
     assert_eq!(
-        opportunities::get(&db.conn, Some(&c.ana), o.id)
+        opportunities::get(&db.conn, Some(&c.ana), d.deal)
             .await?
             .customer_id,
-        keep.id
+        d.keep
     );
-    let survivor = customers::get(&db.conn, Some(&c.ana), keep.id).await?;
+    Ok(())
+}
+
+#[db_test]
+async fn merging_brings_missing_facts_over_and_archives_the_duplicate() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, d) = duplicate_customers(&db.conn, admin).await?;
+    merge(&db.conn, &c.manager, d.keep, d.gone).await?;
+    let survivor = customers::get(&db.conn, Some(&c.ana), d.keep).await?;
     assert_eq!(
         survivor.email.as_deref(),
         Some("buy@acme.example"),
         "missing facts come over"
     );
     assert_eq!(survivor.tags, "export");
-    let loser = customers::get(&db.conn, Some(&c.ana), gone.id).await?;
+    let loser = customers::get(&db.conn, Some(&c.ana), d.gone).await?;
     assert!(loser.archived);
-    assert_eq!(loser.merged_into_id, Some(keep.id));
-    // Merging the merged one again is refused.
+    assert_eq!(loser.merged_into_id, Some(d.keep));
+    Ok(())
+}
+
+#[db_test]
+async fn a_merged_customer_cannot_be_merged_again() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, d) = duplicate_customers(&db.conn, admin).await?;
+    merge(&db.conn, &c.manager, d.keep, d.gone).await?;
     assert!(matches!(
-        customers::merge(
-            &db.conn,
-            Some(&c.manager),
-            keep.id,
-            gone.id,
-            &tandem_domain::sales::stats::OrderSummaries
-        )
-        .await,
+        merge(&db.conn, &c.manager, d.keep, d.gone).await,
         Err(Error::Conflict(_))
     ));
+    Ok(())
+}
+
+#[db_test]
+async fn merging_audits_what_moved_once() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, d) = duplicate_customers(&db.conn, admin).await?;
+    // Refused merges leave no trail.
+    assert!(merge(&db.conn, &c.ana, d.keep, d.gone).await.is_err());
+    assert!(merge(&db.conn, &c.manager, d.keep, d.keep).await.is_err());
+    merge(&db.conn, &c.manager, d.keep, d.gone).await?;
+    assert!(merge(&db.conn, &c.manager, d.keep, d.gone).await.is_err());
     let trail = audit::list(
         &db.conn,
         Some(&c.admin),
@@ -729,39 +804,49 @@ async fn merging_relinks_everything_and_audits_what_moved() -> TestResult {
     assert_eq!(trail.total, 1);
     let after = trail.items[0].after_json.clone().unwrap_or_default();
     assert!(
-        after.contains(&format!("{}", o.id)),
+        after.contains(&format!("{}", d.deal)),
         "audit lists what moved: {after}"
     );
     Ok(())
 }
 
-#[tokio::test]
-async fn bulk_actions_are_all_or_nothing_within_scope() -> TestResult {
+/// Ana's customers "One" and "Two" and Ben's "Three"; returns the crew and
+/// their ids in that order.
+async fn three_customers(db: &Db, admin: Actor) -> BoxResult<(Crew, [i64; 3])> {
+    let c = crew(db, admin).await?;
+    let a1 = customers::create(db, Some(&c.ana), &company("One")).await?;
+    let a2 = customers::create(db, Some(&c.ana), &company("Two")).await?;
+    let b1 = customers::create(db, Some(&c.ben), &company("Three")).await?;
+    Ok((c, [a1.id, a2.id, b1.id]))
+}
+
+#[db_test]
+async fn one_row_out_of_scope_spoils_a_whole_bulk_action() -> TestResult {
     let (db, admin) = with_admin().await?;
-    let c = crew(&db.conn, admin).await?;
-    let a1 = customers::create(&db.conn, Some(&c.ana), &company("One")).await?;
-    let a2 = customers::create(&db.conn, Some(&c.ana), &company("Two")).await?;
-    let b1 = customers::create(&db.conn, Some(&c.ben), &company("Three")).await?;
-    // One row out of Ana's scope spoils the whole batch.
+    let (c, [a1, _, b1]) = three_customers(&db.conn, admin).await?;
     assert!(matches!(
         customers::bulk(
             &db.conn,
             Some(&c.ana),
-            &[a1.id, b1.id],
+            &[a1, b1],
             &Bulk::AddTag("vip".into())
         )
         .await,
         Err(Error::NotFound)
     ));
-    assert_eq!(
-        customers::get(&db.conn, Some(&c.ana), a1.id).await?.tags,
-        ""
-    );
+    assert_eq!(customers::get(&db.conn, Some(&c.ana), a1).await?.tags, "");
+    Ok(())
+}
+
+#[db_test]
+async fn bulk_tagging_counts_the_rows_it_changed_and_refuses_a_bad_tag() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, [a1, a2, _]) = three_customers(&db.conn, admin).await?;
     assert_eq!(
         customers::bulk(
             &db.conn,
             Some(&c.ana),
-            &[a1.id, a2.id],
+            &[a1, a2],
             &Bulk::AddTag("VIP".into())
         )
         .await?,
@@ -771,7 +856,7 @@ async fn bulk_actions_are_all_or_nothing_within_scope() -> TestResult {
         customers::bulk(
             &db.conn,
             Some(&c.ana),
-            &[a1.id, a2.id],
+            &[a1, a2],
             &Bulk::AddTag("vip".into())
         )
         .await?,
@@ -788,38 +873,47 @@ async fn bulk_actions_are_all_or_nothing_within_scope() -> TestResult {
     .await?;
     assert_eq!(tagged.total, 2);
     assert!(matches!(
-        customers::bulk(
-            &db.conn,
-            Some(&c.ana),
-            &[a1.id],
-            &Bulk::AddTag("a,b".into())
-        )
-        .await,
+        customers::bulk(&db.conn, Some(&c.ana), &[a1], &Bulk::AddTag("a,b".into())).await,
         Err(Error::Validation(_))
     ));
+    Ok(())
+}
+
+#[db_test]
+async fn bulk_actions_refuse_an_empty_selection_and_sales_may_not_archive_or_reassign() -> TestResult
+{
+    let (db, admin) = with_admin().await?;
+    let (c, [a1, _, _]) = three_customers(&db.conn, admin).await?;
     assert!(matches!(
         customers::bulk(&db.conn, Some(&c.ana), &[], &Bulk::Archive).await,
         Err(Error::Validation(_))
     ));
     assert!(matches!(
-        customers::bulk(&db.conn, Some(&c.ana), &[a1.id], &Bulk::Archive).await,
+        customers::bulk(&db.conn, Some(&c.ana), &[a1], &Bulk::Archive).await,
         Err(Error::Forbidden)
     ));
     assert!(matches!(
         customers::bulk(
             &db.conn,
             Some(&c.ana),
-            &[a1.id],
+            &[a1],
             &Bulk::Reassign(c.ben.user_id)
         )
         .await,
         Err(Error::Forbidden)
     ));
+    Ok(())
+}
+
+#[db_test]
+async fn managers_reassign_and_archive_in_bulk() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, [a1, a2, b1]) = three_customers(&db.conn, admin).await?;
     assert_eq!(
         customers::bulk(
             &db.conn,
             Some(&c.manager),
-            &[a1.id, a2.id],
+            &[a1, a2],
             &Bulk::Reassign(c.ben.user_id)
         )
         .await?,
@@ -832,7 +926,7 @@ async fn bulk_actions_are_all_or_nothing_within_scope() -> TestResult {
         3
     );
     assert_eq!(
-        customers::bulk(&db.conn, Some(&c.manager), &[a1.id, b1.id], &Bulk::Archive).await?,
+        customers::bulk(&db.conn, Some(&c.manager), &[a1, b1], &Bulk::Archive).await?,
         2
     );
     assert_eq!(
@@ -844,7 +938,7 @@ async fn bulk_actions_are_all_or_nothing_within_scope() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn my_day_splits_open_activities_around_the_users_today() -> TestResult {
     let (db, admin) = with_admin().await?;
     let c = crew(&db.conn, admin).await?;
@@ -925,7 +1019,7 @@ async fn my_day_splits_open_activities_around_the_users_today() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn managers_configure_stages_and_sales_cannot() -> TestResult {
     let (db, admin) = with_admin().await?;
     let c = crew(&db.conn, admin).await?;
@@ -967,16 +1061,15 @@ async fn managers_configure_stages_and_sales_cannot() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
-async fn teams_decide_the_team_forecast_and_only_user_admins_manage_them() -> TestResult {
+#[db_test]
+async fn only_user_admins_create_teams_and_names_are_unique_and_not_blank() -> TestResult {
     let (db, admin) = with_admin().await?;
     let c = crew(&db.conn, admin).await?;
-    use tandem_domain::access::teams;
     assert!(matches!(
         teams::create(&db.conn, Some(&c.manager), "North").await,
         Err(Error::Forbidden)
     ));
-    let north = teams::create(&db.conn, Some(&c.admin), "North").await?;
+    teams::create(&db.conn, Some(&c.admin), "North").await?;
     assert!(matches!(
         teams::create(&db.conn, Some(&c.admin), " north ").await,
         Err(Error::Validation(_))
@@ -985,7 +1078,14 @@ async fn teams_decide_the_team_forecast_and_only_user_admins_manage_them() -> Te
         teams::create(&db.conn, Some(&c.admin), "").await,
         Err(Error::Validation(_))
     ));
-    // Concurrent creation of one name: one team.
+    Ok(())
+}
+
+#[db_test]
+async fn concurrent_creation_of_one_team_name_makes_one_team() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let c = crew(&db.conn, admin).await?;
+    teams::create(&db.conn, Some(&c.admin), "North").await?;
     let runs: Vec<_> = (0..3)
         .map(|_| {
             let conn = db.conn.clone();
@@ -1002,8 +1102,43 @@ async fn teams_decide_the_team_forecast_and_only_user_admins_manage_them() -> Te
         }
     }
     assert_eq!(made, 1);
-    teams::set_team(&db.conn, Some(&c.admin), c.ana.user_id, Some(north)).await?;
-    teams::set_team(&db.conn, Some(&c.admin), c.ben.user_id, Some(north)).await?;
+    Ok(())
+}
+
+/// Team "North" with Ana and Ben, and December 2026 deals at 100 % for Ana
+/// (1,000), Ben (2,000) and the manager (4,000). Returns the crew and the
+/// team's id.
+async fn north_with_deals(db: &Db, admin: Actor) -> BoxResult<(Crew, i64)> {
+    let c = crew(db, admin).await?;
+    let north = teams::create(db, Some(&c.admin), "North").await?;
+    teams::set_team(db, Some(&c.admin), c.ana.user_id, Some(north)).await?;
+    teams::set_team(db, Some(&c.admin), c.ben.user_id, Some(north)).await?;
+    let customer = customers::create(db, Some(&c.manager), &company("Team Co")).await?;
+    for (who, amount) in [(&c.ana, 1_000), (&c.ben, 2_000), (&c.manager, 4_000)] {
+        opportunities::create(
+            db,
+            Some(&c.manager),
+            &OpportunityInput {
+                owner_id: Some(who.user_id),
+                probability: Some(100),
+                ..deal(customer.id, "t", amount, day(2026, 12, 10))
+            },
+        )
+        .await?;
+    }
+    Ok((c, north))
+}
+
+/// The weighted total of `who`'s forecast for December 2026 in `scope`.
+async fn december(db: &Db, who: &Actor, scope: ForecastScope) -> BoxResult<i64> {
+    let rows = opportunities::forecast(db, Some(who), scope, day(2026, 12, 1), 1).await?;
+    Ok(rows.iter().map(|r| r.weighted_minor).sum())
+}
+
+#[db_test]
+async fn user_admins_put_users_in_existing_teams() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, north) = north_with_deals(&db.conn, admin).await?;
     assert!(matches!(
         teams::set_team(&db.conn, Some(&c.admin), c.ben.user_id, Some(999_999)).await,
         Err(Error::Validation(_))
@@ -1016,69 +1151,32 @@ async fn teams_decide_the_team_forecast_and_only_user_admins_manage_them() -> Te
             .map(|t| t.members.len()),
         Some(2)
     );
-    let customer = customers::create(&db.conn, Some(&c.manager), &company("Team Co")).await?;
-    for (who, amount) in [(&c.ana, 1_000), (&c.ben, 2_000), (&c.manager, 4_000)] {
-        opportunities::create(
-            &db.conn,
-            Some(&c.manager),
-            &OpportunityInput {
-                owner_id: Some(who.user_id),
-                probability: Some(100),
-                ..deal(customer.id, "t", amount, day(2026, 12, 10))
-            },
-        )
-        .await?;
-    }
-    let sum =
-        |rows: Vec<opportunities::ForecastRow>| rows.iter().map(|r| r.weighted_minor).sum::<i64>();
+    Ok(())
+}
+
+#[db_test]
+async fn a_team_forecast_sums_only_the_deals_its_reader_may_open() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let (c, north) = north_with_deals(&db.conn, admin).await?;
     assert_eq!(
-        sum(opportunities::forecast(
-            &db.conn,
-            Some(&c.ana),
-            ForecastScope::Mine,
-            day(2026, 12, 1),
-            1
-        )
-        .await?),
+        december(&db.conn, &c.ana, ForecastScope::Mine).await?,
         1_000
     );
-    // A team's forecast sums only the deals its reader may open: Ana reads
-    // only her own, so hers is her share; a manager in the team, who reads
-    // every deal, gets every member's.
+    // Ana reads only her own deals, so her team's forecast is her share; a
+    // manager in the team, who reads every deal, gets every member's.
     assert_eq!(
-        sum(opportunities::forecast(
-            &db.conn,
-            Some(&c.ana),
-            ForecastScope::Team,
-            day(2026, 12, 1),
-            1
-        )
-        .await?),
+        december(&db.conn, &c.ana, ForecastScope::Team).await?,
         1_000
     );
     teams::set_team(&db.conn, Some(&c.admin), c.manager.user_id, Some(north)).await?;
     assert_eq!(
-        sum(opportunities::forecast(
-            &db.conn,
-            Some(&c.manager),
-            ForecastScope::Team,
-            day(2026, 12, 1),
-            1
-        )
-        .await?),
+        december(&db.conn, &c.manager, ForecastScope::Team).await?,
         7_000
     );
     // Out of the team, "my team" is just me.
     teams::set_team(&db.conn, Some(&c.admin), c.ana.user_id, None).await?;
     assert_eq!(
-        sum(opportunities::forecast(
-            &db.conn,
-            Some(&c.ana),
-            ForecastScope::Team,
-            day(2026, 12, 1),
-            1
-        )
-        .await?),
+        december(&db.conn, &c.ana, ForecastScope::Team).await?,
         1_000
     );
     Ok(())

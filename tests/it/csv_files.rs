@@ -4,6 +4,7 @@
 //! — on both engines.
 
 use chrono::Utc;
+use tandem_domain::testing::db_test;
 use tandem_domain::{
     analytics::dashboards::FilterInput,
     analytics::pivot::{self, Query},
@@ -99,7 +100,7 @@ fn headers(n: usize) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[db_test]
 async fn reports_runs_and_analyses_defuse_hostile_customer_names_and_headers() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -172,7 +173,7 @@ async fn reports_runs_and_analyses_defuse_hostile_customer_names_and_headers() -
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn list_exports_import_error_files_and_the_full_export_defuse_every_cell() -> TestResult {
     let (db, admin) = with_admin().await?;
     // A list as shown: hostile headers, text cells and a numeric column

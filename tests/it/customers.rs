@@ -1,3 +1,4 @@
+use tandem_domain::testing::db_test;
 use tandem_domain::{
     access::builtin::BuiltinRole,
     Error,
@@ -22,7 +23,7 @@ fn company(name: &str) -> CustomerInput {
     }
 }
 
-#[tokio::test]
+#[db_test]
 async fn bad_input_reports_every_field_and_writes_nothing() -> TestResult {
     let (db, admin) = with_admin().await?;
     let bad = CustomerInput {
@@ -68,7 +69,7 @@ async fn bad_input_reports_every_field_and_writes_nothing() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn customers_get_readable_codes_that_stay_unique_under_concurrency() -> TestResult {
     let (db, admin) = with_admin().await?;
     let tasks: Vec<_> = (0..8)
@@ -94,7 +95,7 @@ async fn customers_get_readable_codes_that_stay_unique_under_concurrency() -> Te
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn sales_users_see_their_own_customers_and_managers_see_all() -> TestResult {
     let (db, admin) = with_admin().await?;
     let ann = actor(
@@ -158,7 +159,7 @@ async fn sales_users_see_their_own_customers_and_managers_see_all() -> TestResul
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn likely_duplicates_are_found_by_email_phone_tax_id_and_similar_name() -> TestResult {
     let (db, admin) = with_admin().await?;
     let acme = customers::create(
@@ -225,7 +226,7 @@ async fn likely_duplicates_are_found_by_email_phone_tax_id_and_similar_name() ->
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn archived_customers_leave_the_list_and_come_back_with_audit() -> TestResult {
     let (db, admin) = with_admin().await?;
     let c = customers::create(&db.conn, Some(&admin), &company("Sleepy Co")).await?;
@@ -275,7 +276,7 @@ async fn archived_customers_leave_the_list_and_come_back_with_audit() -> TestRes
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn companies_have_contacts_and_people_do_not() -> TestResult {
     let (db, admin) = with_admin().await?;
     let firm = customers::create(&db.conn, Some(&admin), &company("Contacts Inc")).await?;
@@ -321,7 +322,7 @@ async fn companies_have_contacts_and_people_do_not() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn exact_keys_are_found_first_however_many_names_share_the_first_characters() -> TestResult {
     use tandem_domain::integration::import::{self, Duplicates, Kind, Options};
     let (db, admin) = with_admin().await?;
@@ -413,7 +414,7 @@ async fn exact_keys_are_found_first_however_many_names_share_the_first_character
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_duplicate_check_refuses_overlong_input_before_any_work() -> TestResult {
     let (db, admin) = with_admin().await?;
     customers::create(&db.conn, Some(&admin), &company(&"a".repeat(200))).await?;
@@ -473,7 +474,7 @@ async fn a_duplicate_check_refuses_overlong_input_before_any_work() -> TestResul
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_lead_with_the_same_email_is_found_however_many_leads_share_the_name_start() -> TestResult
 {
     use tandem_domain::{

@@ -1,4 +1,5 @@
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use tandem_domain::testing::db_test;
 use tandem_domain::{
     db::{self, ConnectError, DbOptions},
     testing::TestDb,
@@ -6,7 +7,7 @@ use tandem_domain::{
 
 use crate::TestResult;
 
-#[tokio::test]
+#[db_test]
 async fn sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout() -> TestResult {
     let db = TestDb::new().await?;
     if db.conn.get_database_backend() != DatabaseBackend::Sqlite {
@@ -34,7 +35,7 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout() -> TestR
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_fresh_database_answers_ping_and_reports_its_pool() -> TestResult {
     let db = TestDb::new().await?;
     db::ping(&db.conn).await?;
@@ -44,7 +45,7 @@ async fn a_fresh_database_answers_ping_and_reports_its_pool() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_sqlite_directory_is_created_when_missing() -> TestResult {
     let dir = tempfile::tempdir()?;
     let file = dir.path().join("nested/deeper/tandem.db");
@@ -55,7 +56,7 @@ async fn the_sqlite_directory_is_created_when_missing() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_bad_url_is_named_in_one_clear_line() -> TestResult {
     let err = db::connect("mysql://x", &DbOptions::default())
         .await
@@ -68,7 +69,7 @@ async fn a_bad_url_is_named_in_one_clear_line() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn an_unreachable_server_is_reported_without_its_password() -> TestResult {
     // Nothing listens on port 1; the password must not leak into the message.
     let err = db::connect(
@@ -85,7 +86,7 @@ async fn an_unreachable_server_is_reported_without_its_password() -> TestResult 
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn concurrent_writers_queue_instead_of_failing() -> TestResult {
     let db = TestDb::new().await?;
     let writes = (0..20).map(|i| {
@@ -107,7 +108,7 @@ async fn concurrent_writers_queue_instead_of_failing() -> TestResult {
 /// Receivables read the unpaid invoices through partial indexes whose
 /// condition is the text of `invoices::unpaid_literal`; if the two drift
 /// apart, SQLite silently scans every invoice (3 s at a million orders).
-#[tokio::test]
+#[db_test]
 async fn unpaid_invoice_queries_use_the_partial_indexes() -> TestResult {
     use sea_orm::{
         sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,

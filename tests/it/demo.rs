@@ -1,3 +1,4 @@
+use tandem_domain::testing::db_test;
 use tandem_domain::{
     testing::TestDb,
     {demo, platform::meta},
@@ -5,7 +6,7 @@ use tandem_domain::{
 
 use crate::TestResult;
 
-#[tokio::test]
+#[db_test]
 async fn seeding_twice_changes_nothing_the_second_time() -> TestResult {
     let db = TestDb::new().await?;
     let first = demo::seed(&db.conn).await?;
@@ -16,7 +17,7 @@ async fn seeding_twice_changes_nothing_the_second_time() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn concurrent_seeding_seeds_once() -> TestResult {
     let db = TestDb::new().await?;
     let runs: Vec<_> = (0..4)
@@ -40,7 +41,7 @@ async fn concurrent_seeding_seeds_once() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn meta_values_are_replaced_not_duplicated() -> TestResult {
     let db = TestDb::new().await?;
     meta::set(&db.conn, "setting", "one").await?;
@@ -53,7 +54,7 @@ async fn meta_values_are_replaced_not_duplicated() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn demo_data_gives_each_role_a_user_and_sales_some_customers() -> TestResult {
     use tandem_domain::{
         access::builtin::BuiltinRole,
@@ -133,7 +134,7 @@ async fn demo_data_gives_each_role_a_user_and_sales_some_customers() -> TestResu
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn demo_erp_has_products_stock_and_a_year_of_orders_in_every_state() -> TestResult {
     use std::collections::BTreeMap;
 

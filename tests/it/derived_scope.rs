@@ -7,6 +7,7 @@
 //! record the viewer could open is shown — on both engines.
 
 use std::collections::{BTreeSet, HashSet};
+use tandem_domain::testing::db_test;
 
 use chrono::{Duration, NaiveTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -504,10 +505,17 @@ async fn walk(db: &Db, viewers: &[&Actor], team: &[i64]) -> BoxResult<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn every_derived_view_shows_each_viewer_only_what_they_may_open() -> TestResult {
-    let (db, admin) = with_admin().await?;
-    let db = &db.conn;
+/// Ana and Ben of team North, each with a book on their own customer
+/// (Ana's invoice overdue), and Sue of support.
+struct Scene {
+    e: Erp,
+    sue: Actor,
+    team: [i64; 2],
+    product: i64,
+    ana_co: i64,
+}
+
+async fn two_books(db: &Db, admin: Actor) -> BoxResult<Scene> {
     let e = erp(db, admin).await?;
     let sue = actor(
         db,
@@ -528,33 +536,48 @@ async fn every_derived_view_shows_each_viewer_only_what_they_may_open() -> TestR
         invoices::flag_overdue(db, Utc::now().date_naive()).await?,
         1
     );
-    // One ticket sue works on, and one the manager gives her, then takes back.
+    Ok(Scene {
+        e,
+        sue,
+        team,
+        product,
+        ana_co,
+    })
+}
+
+/// Two tickets on Ana Co assigned to Sue: one she opened herself, and one
+/// the manager escalated to her; returns the escalated one.
+async fn tickets_for_sue(db: &Db, s: &Scene) -> BoxResult<i64> {
     tickets::create(
         db,
-        Some(&sue),
-        &ticket_for(ana_co, "Mine", Some(sue.user_id)),
+        Some(&s.sue),
+        &ticket_for(s.ana_co, "Mine", Some(s.sue.user_id)),
     )
     .await?;
     let taken = tickets::create(
         db,
-        Some(&e.manager),
-        &ticket_for(ana_co, "Escalated", Some(sue.user_id)),
+        Some(&s.e.manager),
+        &ticket_for(s.ana_co, "Escalated", Some(s.sue.user_id)),
     )
     .await?;
-    assert_eq!(check_notifications(db, &sue).await?, 0);
-    assert!(notifications::mine(db, Some(&sue), 10)
-        .await?
-        .iter()
-        .any(|n| n.title.contains("Escalated")));
-    tickets::assign(
-        db,
-        Some(&e.manager),
-        taken.id,
-        None,
-        Some(e.manager.user_id),
-    )
-    .await?;
-    // A customer that came from Ana's lead, with her quote and private note.
+    Ok(taken.id)
+}
+
+/// The customer that came from Ana's lead, and her records of it.
+struct Moving {
+    lead: i64,
+    opportunity: i64,
+    customer: i64,
+    ana_quote: i64,
+    ana_note: i64,
+}
+
+/// The manager takes the escalated ticket `taken` back from Sue; then a
+/// customer comes from Ana's lead, with her quote, her private note and a
+/// ticket support opened.
+async fn moving_customer(db: &Db, s: &Scene, taken: i64) -> BoxResult<Moving> {
+    let e = &s.e;
+    tickets::assign(db, Some(&e.manager), taken, None, Some(e.manager.user_id)).await?;
     let lead = leads::create(
         db,
         Some(&e.ana),
@@ -582,110 +605,164 @@ async fn every_derived_view_shows_each_viewer_only_what_they_may_open() -> TestR
     )
     .await?;
     let moving = converted.customer_id;
-    let ana_quote = orders::create(
+    let quote_ = quote(moving, e.main, vec![line(s.product, 3)]);
+    let ana_quote = orders::create(db, Some(&e.ana), &quote_).await?;
+    let ana_note = activities::create(db, Some(&e.ana), &note(moving, "Moving budget")).await?;
+    tickets::create(db, Some(&s.sue), &ticket_for(moving, "Where is it?", None)).await?;
+    Ok(Moving {
+        lead: lead.id,
+        opportunity: converted.opportunity_id,
+        customer: moving,
+        ana_quote: ana_quote.id,
+        ana_note: ana_note.id,
+    })
+}
+
+/// The whole scene before the customer moves.
+async fn scene(db: &Db, admin: Actor) -> BoxResult<(Scene, Moving)> {
+    let s = two_books(db, admin).await?;
+    let taken = tickets_for_sue(db, &s).await?;
+    let m = moving_customer(db, &s, taken).await?;
+    Ok((s, m))
+}
+
+/// The customer moves from Ana to Ben; Ben adds his own quote and call
+/// note. Returns (Ben's quote, Ben's note).
+async fn moved(db: &Db, s: &Scene, m: &Moving) -> BoxResult<(i64, i64)> {
+    let e = &s.e;
+    customers::bulk(
         db,
-        Some(&e.ana),
-        &quote(moving, e.main, vec![line(product, 3)]),
+        Some(&e.manager),
+        &[m.customer],
+        &Bulk::Reassign(e.ben.user_id),
     )
     .await?;
-    let ana_note = activities::create(db, Some(&e.ana), &note(moving, "Moving budget")).await?;
-    tickets::create(db, Some(&sue), &ticket_for(moving, "Where is it?", None)).await?;
+    let quote_ = quote(m.customer, e.main, vec![line(s.product, 1)]);
+    let ben_quote = orders::create(db, Some(&e.ben), &quote_).await?;
+    let ben_note = activities::create(db, Some(&e.ben), &note(m.customer, "Intro call")).await?;
+    Ok((ben_quote.id, ben_note.id))
+}
 
-    let viewers = [&e.ana, &e.ben, &sue, &e.manager];
-    walk(db, &viewers, &team).await?;
-    let before = check_timeline(db, &e.ana, moving).await?;
-    assert!(before.contains(&Record {
-        kind: Kind::Order,
-        id: ana_quote.id
-    }));
-    // Sales see none of support's tickets on their own customers' timelines.
-    let ana_sees = check_timeline(db, &e.ana, ana_co).await?;
+fn record(kind: Kind, id: i64) -> Record {
+    Record { kind, id }
+}
+
+#[db_test]
+async fn every_derived_view_shows_each_viewer_only_what_they_may_open() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let (s, m) = scene(db, admin).await?;
+    let viewers = [&s.e.ana, &s.e.ben, &s.sue, &s.e.manager];
+    walk(db, &viewers, &s.team).await?;
+    moved(db, &s, &m).await?;
+    walk(db, &viewers, &s.team).await?;
+    Ok(())
+}
+
+#[db_test]
+async fn a_salesperson_sees_her_quotes_but_none_of_supports_tickets_on_her_timelines() -> TestResult
+{
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let (s, m) = scene(db, admin).await?;
+    let before = check_timeline(db, &s.e.ana, m.customer).await?;
+    assert!(before.contains(&record(Kind::Order, m.ana_quote)));
+    let ana_sees = check_timeline(db, &s.e.ana, s.ana_co).await?;
     assert!(
         ana_sees.iter().all(|r| r.kind != Kind::Ticket),
         "{ana_sees:?}"
     );
     assert!(ana_sees.iter().any(|r| r.kind == Kind::Order));
-    // The escalated ticket is no longer sue's: its notification says nothing.
-    assert_eq!(check_notifications(db, &sue).await?, 1);
-    assert!(!check_timeline(db, &sue, ana_co).await?.contains(&Record {
-        kind: Kind::Ticket,
-        id: taken.id
-    }));
-    // A team's forecast counts only the deals its reader may open.
+    Ok(())
+}
+
+#[db_test]
+async fn a_ticket_taken_from_an_agent_leaves_her_a_notification_that_says_nothing() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let s = two_books(db, admin).await?;
+    let taken = tickets_for_sue(db, &s).await?;
+    assert_eq!(check_notifications(db, &s.sue).await?, 0);
+    assert!(notifications::mine(db, Some(&s.sue), 10)
+        .await?
+        .iter()
+        .any(|n| n.title.contains("Escalated")));
+    moving_customer(db, &s, taken).await?;
+    assert_eq!(check_notifications(db, &s.sue).await?, 1);
+    assert!(!check_timeline(db, &s.sue, s.ana_co)
+        .await?
+        .contains(&record(Kind::Ticket, taken)));
+    Ok(())
+}
+
+#[db_test]
+async fn a_teams_forecast_counts_only_the_deals_its_reader_may_open() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let (s, _) = scene(db, admin).await?;
     let today = Utc::now().date_naive();
     let sum =
         |rows: Vec<opportunities::ForecastRow>| rows.iter().map(|r| r.open_minor).sum::<i64>();
+    let ana = Some(&s.e.ana);
     assert_eq!(
-        sum(opportunities::forecast(db, Some(&e.ana), ForecastScope::Team, today, 6).await?),
-        sum(opportunities::forecast(db, Some(&e.ana), ForecastScope::Mine, today, 6).await?),
+        sum(opportunities::forecast(db, ana, ForecastScope::Team, today, 6).await?),
+        sum(opportunities::forecast(db, ana, ForecastScope::Mine, today, 6).await?),
     );
+    Ok(())
+}
 
-    // The customer moves from Ana to Ben; Ben adds his own records.
-    customers::bulk(
-        db,
-        Some(&e.manager),
-        &[moving],
-        &Bulk::Reassign(e.ben.user_id),
-    )
-    .await?;
-    let ben_quote = orders::create(
-        db,
-        Some(&e.ben),
-        &quote(moving, e.main, vec![line(product, 1)]),
-    )
-    .await?;
-    let ben_note = activities::create(db, Some(&e.ben), &note(moving, "Intro call")).await?;
-    walk(db, &viewers, &team).await?;
-    let ben_sees = check_timeline(db, &e.ben, moving).await?;
+#[db_test]
+async fn a_moved_customers_new_salesperson_sees_only_his_own_records_of_it() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let (s, m) = scene(db, admin).await?;
+    let (ben_quote, ben_note) = moved(db, &s, &m).await?;
+    let ben_sees = check_timeline(db, &s.e.ben, m.customer).await?;
     for hidden in [
-        Record {
-            kind: Kind::Order,
-            id: ana_quote.id,
-        },
-        Record {
-            kind: Kind::Activity,
-            id: ana_note.id,
-        },
-        Record {
-            kind: Kind::Lead,
-            id: lead.id,
-        },
-        Record {
-            kind: Kind::Opportunity,
-            id: converted.opportunity_id,
-        },
+        record(Kind::Order, m.ana_quote),
+        record(Kind::Activity, m.ana_note),
+        record(Kind::Lead, m.lead),
+        record(Kind::Opportunity, m.opportunity),
     ] {
         assert!(!ben_sees.contains(&hidden), "Ben sees {hidden:?}");
     }
-    assert!(ben_sees.contains(&Record {
-        kind: Kind::Order,
-        id: ben_quote.id
-    }));
-    assert!(ben_sees.contains(&Record {
-        kind: Kind::Activity,
-        id: ben_note.id
-    }));
+    assert!(ben_sees.contains(&record(Kind::Order, ben_quote)));
+    assert!(ben_sees.contains(&record(Kind::Activity, ben_note)));
+    Ok(())
+}
+
+#[db_test]
+async fn a_moved_customer_leaves_its_old_salesperson_and_her_deal_stays_hers() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let (s, m) = scene(db, admin).await?;
+    moved(db, &s, &m).await?;
     assert!(matches!(
-        timeline::of_customer(db, Some(&e.ana), moving, None, 50).await,
+        timeline::of_customer(db, Some(&s.e.ana), m.customer, None, 50).await,
         Err(Error::NotFound)
     ));
-    let overview = customers::overview(db, Some(&e.ben), moving).await?;
+    let overview = customers::overview(db, Some(&s.e.ben), m.customer).await?;
     assert_eq!(
         overview.open_opportunities,
         Some(0),
         "Ana's deal stays hers"
     );
     assert_eq!(overview.open_activities, Some(0));
-    // The manager still sees the whole story.
-    let all = check_timeline(db, &e.manager, moving).await?;
-    assert!(all.contains(&Record {
-        kind: Kind::Activity,
-        id: ana_note.id
-    }));
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
+async fn the_manager_still_sees_a_moved_customers_whole_story() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let (s, m) = scene(db, admin).await?;
+    moved(db, &s, &m).await?;
+    let all = check_timeline(db, &s.e.manager, m.customer).await?;
+    assert!(all.contains(&record(Kind::Activity, m.ana_note)));
+    Ok(())
+}
+
+#[db_test]
 async fn hostile_timeline_requests_reveal_nothing() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
@@ -725,7 +802,7 @@ async fn hostile_timeline_requests_reveal_nothing() -> TestResult {
 /// The demo's data, as the issue found it: a salesperson's and a support
 /// agent's timelines of the customers they may open name only records
 /// they may open.
-#[tokio::test]
+#[db_test]
 async fn demo_timelines_name_only_records_their_viewer_may_open() -> TestResult {
     use tandem_domain::{
         entities::users,
@@ -847,17 +924,30 @@ fn withheld_row(report: &reports::Report) -> BoxResult<Vec<Option<i64>>> {
         .collect())
 }
 
-/// A salesperson's reports, analyses and board still count the orders and
-/// invoices she booked for a customer who has since moved to another
-/// salesperson, but no longer name that customer nor link to it — on the
-/// screen (with a limit), in the CSV export (without one) and in the
-/// analysis; a manager who reads every customer still sees its name.
-#[tokio::test]
-async fn reports_count_but_do_not_name_customers_their_reader_may_not_open() -> TestResult {
-    let (db, admin) = with_admin().await?;
-    let db = &db.conn;
+// A salesperson's reports, analyses and board still count the orders and
+// invoices she booked for a customer who has since moved to another
+// salesperson, but no longer name that customer nor link to it — on the
+// screen (with a limit), in the CSV export (without one) and in the
+// analysis; a manager who reads every customer still sees its name.
+
+/// Ana, whose sales role here runs reports and the manager's board over
+/// her own records, sold 1 to Kept Co and 3 to Moving Secret GmbH, which
+/// then moved to Ben.
+struct Moved {
+    e: Erp,
+    ana: Actor,
+    kept: i64,
+    moving: i64,
+    small: sales_orders::Model,
+    small_invoice: invoice_rows::Model,
+    big: sales_orders::Model,
+    big_invoice: invoice_rows::Model,
+}
+
+const SECRET: &str = "Moving Secret GmbH";
+
+async fn sold_then_moved(db: &Db, admin: Actor) -> BoxResult<Moved> {
     let e = erp(db, admin).await?;
-    // Salespeople here run reports, and the manager's board over their own records.
     let mut granted = BuiltinRole::Sales.permissions();
     granted.extend([Permission::ReportsView, Permission::DashboardsViewAll]);
     let sales = role_id(db, BuiltinRole::Sales).await?;
@@ -867,8 +957,7 @@ async fn reports_count_but_do_not_name_customers_their_reader_may_not_open() -> 
     assert!(!ana.has(Permission::CustomersReadAll));
     let product = stocked(db, &e, "RS-1", 1_000, 100).await?;
     let kept = customer(db, &ana, "Kept Co", 0).await?;
-    let secret = "Moving Secret GmbH";
-    let moving = customer(db, &ana, secret, 0).await?;
+    let moving = customer(db, &ana, SECRET, 0).await?;
     let (small, small_invoice) = sell(db, &e, &ana, kept, product, 1).await?;
     let (big, big_invoice) = sell(db, &e, &ana, moving, product, 3).await?;
     assert!(big.subtotal_minor > small.subtotal_minor);
@@ -879,70 +968,121 @@ async fn reports_count_but_do_not_name_customers_their_reader_may_not_open() -> 
         &Bulk::Reassign(e.ben.user_id),
     )
     .await?;
-    let now = Utc::now();
-    let input = FilterInput::default();
-    let net = small.subtotal_minor + big.subtotal_minor;
-    let owed = big_invoice.total_minor;
     assert_eq!(
         big_invoice.owner_id,
         Some(ana.user_id),
         "the invoice stays Ana's"
     );
+    Ok(Moved {
+        e,
+        ana,
+        kept,
+        moving,
+        small,
+        small_invoice,
+        big,
+        big_invoice,
+    })
+}
 
-    for limit in [Some(reports::SHOWN_ROWS), Some(1), None] {
-        let by_customer = report(db, &ana, "sales_by_customer", limit).await?;
+/// On the screen (with a limit) and in the CSV export (without one).
+const LIMITS: [Option<usize>; 3] = [Some(reports::SHOWN_ROWS), Some(1), None];
+
+#[db_test]
+async fn sales_by_customer_counts_but_does_not_name_a_customer_its_reader_may_not_open(
+) -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let m = sold_then_moved(db, admin).await?;
+    let net = m.small.subtotal_minor + m.big.subtotal_minor;
+    for limit in LIMITS {
+        let by_customer = report(db, &m.ana, "sales_by_customer", limit).await?;
         assert!(
-            !report_names(&by_customer, "Moving Secret", moving),
+            !report_names(&by_customer, "Moving Secret", m.moving),
             "{by_customer:?}"
         );
         assert_eq!(
             withheld_row(&by_customer)?,
-            vec![Some(1), Some(big.subtotal_minor), Some(big.total_minor)]
+            vec![Some(1), Some(m.big.subtotal_minor), Some(m.big.total_minor)]
         );
         assert_eq!(by_customer.row_count, 2);
         assert_eq!(by_customer.totals[2], Cell::Number(Some(net)));
         if limit != Some(1) {
             assert_eq!(by_customer.rows[1][0], Cell::Text("Kept Co".into()));
-            assert_eq!(by_customer.links[1], Some(format!("/customers/{kept}")));
+            assert_eq!(by_customer.links[1], Some(format!("/customers/{}", m.kept)));
         }
         let csv = String::from_utf8(reports::to_csv(&by_customer, &[], "Total")?)?;
         assert!(!csv.contains("Moving Secret"), "{csv}");
         assert!(csv.contains(records::WITHHELD), "{csv}");
+    }
+    Ok(())
+}
 
-        let aging = report(db, &ana, "receivables_aging", limit).await?;
-        assert!(!report_names(&aging, "Moving Secret", moving), "{aging:?}");
+#[db_test]
+async fn receivables_aging_counts_but_does_not_name_a_customer_its_reader_may_not_open(
+) -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let m = sold_then_moved(db, admin).await?;
+    let owed = m.big_invoice.total_minor;
+    for limit in LIMITS {
+        let aging = report(db, &m.ana, "receivables_aging", limit).await?;
+        assert!(
+            !report_names(&aging, "Moving Secret", m.moving),
+            "{aging:?}"
+        );
         assert_eq!(
             withheld_row(&aging)?,
             vec![Some(owed), Some(0), Some(0), Some(0), Some(0), Some(owed)]
         );
         assert_eq!(
             aging.totals[6],
-            Cell::Number(Some(owed + small_invoice.total_minor))
+            Cell::Number(Some(owed + m.small_invoice.total_minor))
         );
+    }
+    Ok(())
+}
 
-        // The manager reads every customer: named and linked.
+#[db_test]
+async fn a_manager_who_reads_every_customer_sees_the_moved_one_named_in_the_reports() -> TestResult
+{
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let m = sold_then_moved(db, admin).await?;
+    for limit in LIMITS {
         for kind in ["sales_by_customer", "receivables_aging"] {
-            let named = report(db, &e.manager, kind, limit).await?;
-            assert!(report_names(&named, "Moving Secret", moving), "{named:?}");
+            let named = report(db, &m.e.manager, kind, limit).await?;
+            assert!(report_names(&named, "Moving Secret", m.moving), "{named:?}");
             assert!(withheld_row(&named).is_err());
         }
     }
+    Ok(())
+}
 
-    // The analysis: rows or columns by customer keep the figures, not the name.
-    let query = |source: &str, rows: &str, columns: &str, measure: &str| pivot::Query {
+fn pivot_query(source: &str, rows: &str, columns: &str, measure: &str) -> pivot::Query {
+    pivot::Query {
         source: source.into(),
         rows: rows.into(),
         columns: columns.into(),
         measure: measure.into(),
         filter: FilterInput::default(),
-    };
+    }
+}
+
+/// Rows or columns by customer keep the figures, not the name.
+#[db_test]
+async fn an_analysis_counts_but_does_not_name_a_customer_its_reader_may_not_open() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let m = sold_then_moved(db, admin).await?;
+    let now = Utc::now();
     for q in [
-        query("orders", "customer", "", "revenue"),
-        query("orders", "month", "customer", "revenue"),
-        query("order_lines", "customer", "", "quantity"),
-        query("order_lines", "product", "customer", "revenue"),
+        pivot_query("orders", "customer", "", "revenue"),
+        pivot_query("orders", "month", "customer", "revenue"),
+        pivot_query("order_lines", "customer", "", "quantity"),
+        pivot_query("order_lines", "product", "customer", "revenue"),
     ] {
-        let mine = pivot::run(db, Some(&ana), &q, now).await?;
+        let mine = pivot::run(db, Some(&m.ana), &q, now).await?;
         let labels: Vec<&String> = mine.rows.iter().chain(&mine.columns).collect();
         assert!(
             !labels.iter().any(|l| l.contains("Moving Secret")),
@@ -955,9 +1095,9 @@ async fn reports_count_but_do_not_name_customers_their_reader_may_not_open() -> 
         );
         let csv = String::from_utf8(pivot::to_csv(&mine, "Customer", "Total")?)?;
         assert!(!csv.contains("Moving Secret"), "{csv}");
-        let all = pivot::run(db, Some(&e.manager), &q, now).await?;
+        let all = pivot::run(db, Some(&m.e.manager), &q, now).await?;
         assert!(
-            all.rows.iter().chain(&all.columns).any(|l| l == secret),
+            all.rows.iter().chain(&all.columns).any(|l| l == SECRET),
             "{q:?} {all:?}"
         );
         assert!(!all
@@ -973,21 +1113,24 @@ async fn reports_count_but_do_not_name_customers_their_reader_may_not_open() -> 
                 .iter()
                 .position(|l| l == records::WITHHELD)
                 .ok_or("no withheld row")?;
-            let theirs = all.rows.iter().position(|l| l == secret).ok_or("no row")?;
+            let theirs = all.rows.iter().position(|l| l == SECRET).ok_or("no row")?;
             assert_eq!(mine.row_totals[at], all.row_totals[theirs]);
         }
     }
-    let revenue = pivot::run(
-        db,
-        Some(&ana),
-        &query("orders", "customer", "", "revenue"),
-        now,
-    )
-    .await?;
-    assert_eq!(revenue.total, net);
+    let revenue_by_customer = pivot_query("orders", "customer", "", "revenue");
+    let revenue = pivot::run(db, Some(&m.ana), &revenue_by_customer, now).await?;
+    assert_eq!(revenue.total, m.small.subtotal_minor + m.big.subtotal_minor);
+    Ok(())
+}
 
-    // The board's top customers: the same rule.
-    let board = dashboards::board(db, Some(&ana), BoardKind::Manager, &input, now).await?;
+#[db_test]
+async fn the_boards_top_customers_count_but_do_not_name_a_customer_its_reader_may_not_open(
+) -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let m = sold_then_moved(db, admin).await?;
+    let input = FilterInput::default();
+    let board = dashboards::board(db, Some(&m.ana), BoardKind::Manager, &input, Utc::now()).await?;
     let top = board
         .rankings
         .iter()
@@ -996,19 +1139,27 @@ async fn reports_count_but_do_not_name_customers_their_reader_may_not_open() -> 
     let (row, link) = top
         .rows
         .iter()
-        .find(|(r, _)| r.id == moving)
+        .find(|(r, _)| r.id == m.moving)
         .ok_or("the moved customer's figure is missing")?;
     assert_eq!(
         (row.label.as_str(), link.as_str(), row.net_minor),
-        (records::WITHHELD, "", big.subtotal_minor)
+        (records::WITHHELD, "", m.big.subtotal_minor)
     );
+    let kept_link = format!("/customers/{}", m.kept);
     assert!(top
         .rows
         .iter()
-        .any(|(r, l)| r.label == "Kept Co" && *l == format!("/customers/{kept}")));
+        .any(|(r, l)| r.label == "Kept Co" && *l == kept_link));
+    Ok(())
+}
 
-    // Asked about more records than one statement names, `openable` reads
-    // the scope instead, and answers the same.
+/// Asked about more records than one statement names, `openable` reads
+/// the scope instead, and answers the same.
+#[db_test]
+async fn openable_answers_the_same_beyond_one_statements_limit() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let m = sold_then_moved(db, admin).await?;
     let customer_ids = |ids: Vec<i64>| {
         ids.into_iter()
             .map(|id| Record {
@@ -1017,17 +1168,18 @@ async fn reports_count_but_do_not_name_customers_their_reader_may_not_open() -> 
             })
             .collect::<Vec<_>>()
     };
-    let ben_co = customer(db, &e.ben, "Ben Co", 0).await?;
-    let few = records::openable(db, &ana, customer_ids(vec![kept, moving, ben_co])).await?;
+    let (kept, moving) = (m.kept, m.moving);
+    let ben_co = customer(db, &m.e.ben, "Ben Co", 0).await?;
+    let few = records::openable(db, &m.ana, customer_ids(vec![kept, moving, ben_co])).await?;
     let many: Vec<i64> = (1..=2_500).chain([kept, moving, ben_co]).collect();
     let distinct = many.iter().collect::<HashSet<_>>().len();
-    let from_many = records::openable(db, &ana, customer_ids(many.clone())).await?;
+    let from_many = records::openable(db, &m.ana, customer_ids(many.clone())).await?;
     assert_eq!(few, from_many);
     assert_eq!(
         from_many,
         customer_ids(vec![kept]).into_iter().collect::<HashSet<_>>()
     );
-    let manager_opens = records::openable(db, &e.manager, customer_ids(many)).await?;
+    let manager_opens = records::openable(db, &m.e.manager, customer_ids(many)).await?;
     assert_eq!(manager_opens.len(), distinct);
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! engines.
 
 use std::collections::HashSet;
+use tandem_domain::testing::db_test;
 
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use tandem_domain::{
@@ -168,7 +169,7 @@ pub(crate) fn field_of(err: &Error) -> Vec<String> {
     }
 }
 
-#[tokio::test]
+#[db_test]
 async fn cost_prices_are_a_field_permission_enforced_on_the_server() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -200,7 +201,7 @@ async fn cost_prices_are_a_field_permission_enforced_on_the_server() -> TestResu
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn products_refuse_bad_input_and_duplicate_skus_even_concurrently() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -245,7 +246,7 @@ async fn products_refuse_bad_input_and_duplicate_skus_even_concurrently() -> Tes
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn adjustments_need_permission_and_a_reason_and_never_go_below_reserved() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -285,7 +286,7 @@ async fn adjustments_need_permission_and_a_reason_and_never_go_below_reserved() 
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_database_itself_refuses_negative_or_over_reserved_stock() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -306,7 +307,7 @@ async fn the_database_itself_refuses_negative_or_over_reserved_stock() -> TestRe
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn transfers_move_unreserved_stock_between_warehouses_in_one_step() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -352,7 +353,7 @@ async fn transfers_move_unreserved_stock_between_warehouses_in_one_step() -> Tes
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn quotes_price_lines_with_one_rounding_rule_and_confirm_reserves_with_backorders(
 ) -> TestResult {
     let (db, admin) = with_admin().await?;
@@ -430,7 +431,7 @@ async fn quotes_price_lines_with_one_rounding_rule_and_confirm_reserves_with_bac
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn quotes_refuse_bad_lines_with_field_messages() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -482,19 +483,34 @@ async fn quotes_refuse_bad_lines_with_field_messages() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
-async fn credit_limit_and_discount_threshold_need_an_approver_who_is_recorded() -> TestResult {
+/// Product BIG-1 (100.00, 100 on hand) and Ana's customer Umbrella with a
+/// limit of 500.00, whose confirmed first order of 3 (+19 % tax = 357.00)
+/// fits. Returns the product and Ana's second quote, of 2, which takes the
+/// exposure to 595.00 > 500.00.
+async fn past_the_credit_limit(db: &Db, e: &Erp) -> BoxResult<(i64, i64)> {
+    let p = stocked(db, e, "BIG-1", 10_000, 100).await?;
+    let c = customer(db, &e.ana, "Umbrella", 50_000).await?;
+    let first = orders::create(db, Some(&e.ana), &quote(c, e.main, vec![line(p, 3)])).await?;
+    orders::confirm(db, Some(&e.ana), first.id).await?;
+    let second = orders::create(db, Some(&e.ana), &quote(c, e.main, vec![line(p, 2)])).await?;
+    Ok((p, second.id))
+}
+
+/// One `p` at 25 % off, above the default threshold of 20 %.
+fn deep_discount(p: i64) -> LineInput {
+    LineInput {
+        discount_bp: 2500,
+        ..line(p, 1)
+    }
+}
+
+#[db_test]
+async fn a_confirmation_past_the_credit_limit_waits_for_approval_and_reserves_nothing() -> TestResult
+{
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
-    let p = stocked(&db.conn, &e, "BIG-1", 10_000, 100).await?;
-    // Limit 500.00; a first order of 3 × 100.00 (+19 % tax = 357.00) fits.
-    let c = customer(&db.conn, &e.ana, "Umbrella", 50_000).await?;
-    let first = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 3)])).await?;
-    orders::confirm(&db.conn, Some(&e.ana), first.id).await?;
-    // The second takes exposure to 595.00 > 500.00.
-    let second =
-        orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 2)])).await?;
-    let err = orders::confirm(&db.conn, Some(&e.ana), second.id)
+    let (p, second) = past_the_credit_limit(&db.conn, &e).await?;
+    let err = orders::confirm(&db.conn, Some(&e.ana), second)
         .await
         .refused()?;
     assert_eq!(
@@ -514,34 +530,48 @@ async fn credit_limit_and_discount_threshold_need_an_approver_who_is_recorded() 
     .await?;
     assert_eq!(
         waiting.items.iter().map(|r| r.order.id).collect::<Vec<_>>(),
-        [second.id]
+        [second]
     );
     assert_eq!(
         level(&db.conn, p, e.main).await?,
         (100, 3),
         "nothing reserved while refused"
     );
+    Ok(())
+}
+
+#[db_test]
+async fn only_a_manager_approves_and_the_confirmed_order_records_the_approver() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let (_, second) = past_the_credit_limit(&db.conn, &e).await?;
+    orders::confirm(&db.conn, Some(&e.ana), second)
+        .await
+        .refused()?;
     assert!(matches!(
-        orders::approve(&db.conn, Some(&e.ana), second.id).await,
+        orders::approve(&db.conn, Some(&e.ana), second).await,
         Err(Error::Forbidden)
     ));
-    let approved = orders::approve(&db.conn, Some(&e.manager), second.id).await?;
+    let approved = orders::approve(&db.conn, Some(&e.manager), second).await?;
     assert_eq!(approved.approved_by, Some(e.manager.user_id));
-    let done = orders::confirm(&db.conn, Some(&e.ana), second.id).await?;
+    let done = orders::confirm(&db.conn, Some(&e.ana), second).await?;
     assert_eq!(done.order.state, "confirmed");
     assert_eq!(done.order.approved_by, Some(e.manager.user_id));
+    Ok(())
+}
 
-    // A discount above the threshold (20 %) needs an approval too; editing
-    // an approved quote clears the approval.
+/// A discount above the threshold needs an approval too; editing an approved
+/// quote clears the approval; a manager confirming records themselves as the
+/// approver.
+#[db_test]
+async fn a_deep_discount_needs_an_approval_an_edit_clears_and_a_confirming_manager_gives(
+) -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "BIG-1", 10_000, 100).await?;
     let c2 = customer(&db.conn, &e.ana, "Hooli", 0).await?;
-    let mut deep = line(p, 1);
-    deep.discount_bp = 2500;
-    let third = orders::create(
-        &db.conn,
-        Some(&e.ana),
-        &quote(c2, e.main, vec![deep.clone()]),
-    )
-    .await?;
+    let deep = quote(c2, e.main, vec![deep_discount(p)]);
+    let third = orders::create(&db.conn, Some(&e.ana), &deep).await?;
     let err = orders::confirm(&db.conn, Some(&e.ana), third.id)
         .await
         .refused()?;
@@ -550,26 +580,54 @@ async fn credit_limit_and_discount_threshold_need_an_approver_who_is_recorded() 
         Error::Conflict(tandem_domain::messages::NEEDS_APPROVAL_DISCOUNT.into())
     );
     orders::approve(&db.conn, Some(&e.manager), third.id).await?;
-    let edited = orders::update(
-        &db.conn,
-        Some(&e.ana),
-        third.id,
-        &quote(c2, e.main, vec![deep]),
-    )
-    .await?;
+    let edited = orders::update(&db.conn, Some(&e.ana), third.id, &deep).await?;
     assert_eq!(edited.approved_by, None);
     assert!(orders::confirm(&db.conn, Some(&e.ana), third.id)
         .await
         .is_err());
-    // A manager confirming records themselves as the approver.
     let by_manager = orders::confirm(&db.conn, Some(&e.manager), third.id).await?;
     assert_eq!(by_manager.order.approved_by, Some(e.manager.user_id));
-    // An order within limits needs no approval.
+    Ok(())
+}
+
+#[db_test]
+async fn an_order_within_the_limits_has_nothing_to_approve() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "BIG-1", 10_000, 100).await?;
+    let c2 = customer(&db.conn, &e.ana, "Hooli", 0).await?;
     let fine = orders::create(&db.conn, Some(&e.ana), &quote(c2, e.main, vec![line(p, 1)])).await?;
     assert!(matches!(
         orders::approve(&db.conn, Some(&e.manager), fine.id).await,
         Err(Error::Conflict(_))
     ));
+    Ok(())
+}
+
+/// The credit and discount approvals of the tests above, in one database:
+/// the audit holds exactly the two approvals, both the manager's.
+#[db_test]
+async fn approvals_are_audited_as_the_manager_who_gave_them() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let (p, second) = past_the_credit_limit(&db.conn, &e).await?;
+    let (ana, manager) = (Some(&e.ana), Some(&e.manager));
+    orders::confirm(&db.conn, ana, second).await.refused()?;
+    orders::approve(&db.conn, ana, second).await.refused()?;
+    orders::approve(&db.conn, manager, second).await?;
+    orders::confirm(&db.conn, ana, second).await?;
+    let c2 = customer(&db.conn, &e.ana, "Hooli", 0).await?;
+    let deep = quote(c2, e.main, vec![deep_discount(p)]);
+    let third = orders::create(&db.conn, ana, &deep).await?;
+    orders::confirm(&db.conn, ana, third.id).await.refused()?;
+    orders::approve(&db.conn, manager, third.id).await?;
+    orders::update(&db.conn, ana, third.id, &deep).await?;
+    orders::confirm(&db.conn, ana, third.id).await.refused()?;
+    orders::confirm(&db.conn, manager, third.id).await?;
+    let fine = orders::create(&db.conn, ana, &quote(c2, e.main, vec![line(p, 1)])).await?;
+    orders::approve(&db.conn, manager, fine.id)
+        .await
+        .refused()?;
     let log = audit::list(
         &db.conn,
         Some(&e.admin),
@@ -589,7 +647,7 @@ async fn credit_limit_and_discount_threshold_need_an_approver_who_is_recorded() 
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn cancel_releases_reservations_and_illegal_steps_are_refused() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -634,33 +692,58 @@ async fn cancel_releases_reservations_and_illegal_steps_are_refused() -> TestRes
     Ok(())
 }
 
-#[tokio::test]
-async fn shipments_ship_in_parts_and_the_customer_timeline_shows_them() -> TestResult {
+/// What [`wayne_order`] made.
+struct TwoLineOrder {
+    a: i64,
+    b: i64,
+    customer: i64,
+    order: i64,
+    lines: Vec<sales_order_lines::Model>,
+}
+
+/// Products SHIP-A (10 on hand) and SHIP-B (10 on hand), and Ana's confirmed
+/// order for Wayne of 4 A and 2 B.
+async fn wayne_order(db: &Db, e: &Erp) -> BoxResult<TwoLineOrder> {
+    let a = stocked(db, e, "SHIP-A", 500, 10).await?;
+    let b = stocked(db, e, "SHIP-B", 700, 10).await?;
+    let c = customer(db, &e.ana, "Wayne", 0).await?;
+    let o = quote(c, e.main, vec![line(a, 4), line(b, 2)]);
+    let o = orders::create(db, Some(&e.ana), &o).await?;
+    orders::confirm(db, Some(&e.ana), o.id).await?;
+    Ok(TwoLineOrder {
+        a,
+        b,
+        customer: c,
+        order: o.id,
+        lines: lines(db, o.id).await?,
+    })
+}
+
+/// The order's stored state.
+async fn stored_order(db: &Db, id: i64) -> BoxResult<sales_orders::Model> {
+    Ok(sales_orders::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or("order")?)
+}
+
+#[db_test]
+async fn only_the_warehouse_ships_and_never_more_than_is_reserved_and_not_picked() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
-    let a = stocked(&db.conn, &e, "SHIP-A", 500, 10).await?;
-    let b = stocked(&db.conn, &e, "SHIP-B", 700, 10).await?;
-    let c = customer(&db.conn, &e.ana, "Wayne", 0).await?;
-    let o = orders::create(
-        &db.conn,
-        Some(&e.ana),
-        &quote(c, e.main, vec![line(a, 4), line(b, 2)]),
-    )
-    .await?;
-    orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
-    let ls = lines(&db.conn, o.id).await?;
-    // Sales cannot ship; more than reserved is refused.
+    let w = wayne_order(&db.conn, &e).await?;
+    let (o, ls) = (w.order, &w.lines);
     assert!(matches!(
-        shipments::create(&db.conn, Some(&e.ana), o.id, &[]).await,
+        shipments::create(&db.conn, Some(&e.ana), o, &[]).await,
         Err(Error::Forbidden)
     ));
-    let err = shipments::create(&db.conn, Some(&e.keeper), o.id, &[(ls[0].id, 5)])
+    let err = shipments::create(&db.conn, Some(&e.keeper), o, &[(ls[0].id, 5)])
         .await
         .refused()?;
     assert_eq!(field_of(&err), ["lines.0.quantity"]);
-    let first = shipments::create(&db.conn, Some(&e.keeper), o.id, &[(ls[0].id, 3)]).await?;
+    let first = shipments::create(&db.conn, Some(&e.keeper), o, &[(ls[0].id, 3)]).await?;
     // What is being picked cannot go into a second shipment.
-    let err = shipments::create(&db.conn, Some(&e.keeper), o.id, &[(ls[0].id, 2)])
+    let err = shipments::create(&db.conn, Some(&e.keeper), o, &[(ls[0].id, 2)])
         .await
         .refused()?;
     assert_eq!(field_of(&err), ["lines.0.quantity"]);
@@ -668,18 +751,25 @@ async fn shipments_ship_in_parts_and_the_customer_timeline_shows_them() -> TestR
         .await
         .refused()?;
     assert_eq!(field_of(&err), ["carrier"]);
+    Ok(())
+}
+
+#[db_test]
+async fn shipments_ship_in_parts_and_move_the_stock_and_the_order_on() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let w = wayne_order(&db.conn, &e).await?;
+    let (o, ls) = (w.order, &w.lines);
+    let first = shipments::create(&db.conn, Some(&e.keeper), o, &[(ls[0].id, 3)]).await?;
+    attempt_refused_shipments(&db.conn, &e, &w, first.id).await?;
     let shipped =
         shipments::ship(&db.conn, Some(&e.keeper), first.id, "DHL", "JD014600003").await?;
     assert_eq!(shipped.state, "shipped");
     // Repeating the click changes nothing.
     shipments::ship(&db.conn, Some(&e.keeper), first.id, "DHL", "JD014600003").await?;
-    assert_eq!(level(&db.conn, a, e.main).await?, (7, 1));
-    let order = sales_orders::Entity::find_by_id(o.id)
-        .one(&db.conn)
-        .await?
-        .ok_or("order")?;
-    assert_eq!(order.state, "partially_shipped");
-    let rest = shipments::create(&db.conn, Some(&e.keeper), o.id, &[]).await?;
+    assert_eq!(level(&db.conn, w.a, e.main).await?, (7, 1));
+    assert_eq!(stored_order(&db.conn, o).await?.state, "partially_shipped");
+    let rest = shipments::create(&db.conn, Some(&e.keeper), o, &[]).await?;
     let picking = shipments::get(&db.conn, Some(&e.keeper), rest.id).await?;
     assert_eq!(
         picking
@@ -690,17 +780,58 @@ async fn shipments_ship_in_parts_and_the_customer_timeline_shows_them() -> TestR
         [("SHIP-A", 1), ("SHIP-B", 2)]
     );
     shipments::ship(&db.conn, Some(&e.keeper), rest.id, "UPS", "1Z999").await?;
-    let order = sales_orders::Entity::find_by_id(o.id)
-        .one(&db.conn)
-        .await?
-        .ok_or("order")?;
-    assert_eq!(order.state, "shipped");
-    assert_eq!(level(&db.conn, a, e.main).await?, (6, 0));
-    assert_eq!(level(&db.conn, b, e.main).await?, (8, 0));
+    assert_eq!(stored_order(&db.conn, o).await?.state, "shipped");
+    assert_eq!(level(&db.conn, w.a, e.main).await?, (6, 0));
+    assert_eq!(level(&db.conn, w.b, e.main).await?, (8, 0));
     assert!(matches!(
-        shipments::create(&db.conn, Some(&e.keeper), o.id, &[]).await,
+        shipments::create(&db.conn, Some(&e.keeper), o, &[]).await,
         Err(Error::Conflict(_))
     ));
+    assert!(stock::check_ledger(&db.conn).await?.is_empty());
+    Ok(())
+}
+
+/// The refused attempts of
+/// [`only_the_warehouse_ships_and_never_more_than_is_reserved_and_not_picked`]
+/// on [`wayne_order`] with shipment `first` picking 3 A, so that the tests
+/// after it show the refusals leave nothing behind.
+async fn attempt_refused_shipments(db: &Db, e: &Erp, w: &TwoLineOrder, first: i64) -> TestResult {
+    let (keeper, line) = (Some(&e.keeper), w.lines[0].id);
+    shipments::create(db, Some(&e.ana), w.order, &[])
+        .await
+        .refused()?;
+    shipments::create(db, keeper, w.order, &[(line, 5)])
+        .await
+        .refused()?;
+    shipments::create(db, keeper, w.order, &[(line, 2)])
+        .await
+        .refused()?;
+    shipments::ship(db, keeper, first, " ", "")
+        .await
+        .refused()?;
+    Ok(())
+}
+
+/// Ships [`wayne_order`] as the test above does: 3 A by DHL (clicked
+/// twice) after the refused attempts, then the rest by UPS.
+async fn ship_in_two_parts(db: &Db, e: &Erp, w: &TwoLineOrder) -> TestResult {
+    let keeper = Some(&e.keeper);
+    let first = shipments::create(db, keeper, w.order, &[(w.lines[0].id, 3)]).await?;
+    attempt_refused_shipments(db, e, w, first.id).await?;
+    shipments::ship(db, keeper, first.id, "DHL", "JD014600003").await?;
+    shipments::ship(db, keeper, first.id, "DHL", "JD014600003").await?;
+    let rest = shipments::create(db, keeper, w.order, &[]).await?;
+    shipments::ship(db, keeper, rest.id, "UPS", "1Z999").await?;
+    Ok(())
+}
+
+#[db_test]
+async fn a_shipped_order_shows_on_the_timeline_the_figures_and_the_outbox() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let w = wayne_order(&db.conn, &e).await?;
+    ship_in_two_parts(&db.conn, &e, &w).await?;
+    let (c, order) = (w.customer, stored_order(&db.conn, w.order).await?);
     let feed = timeline::of_customer(&db.conn, Some(&e.ana), c, None, 50).await?;
     let kinds: Vec<&str> = feed.iter().map(|t| t.event.kind.as_str()).collect();
     assert_eq!(
@@ -724,7 +855,7 @@ async fn shipments_ship_in_parts_and_the_customer_timeline_shows_them() -> TestR
         figures.exposure_minor, order.total_minor,
         "shipped, not yet invoiced"
     );
-    let events: Vec<String> = outbox::of(&db.conn, "order", o.id)
+    let events: Vec<String> = outbox::of(&db.conn, "order", w.order)
         .await?
         .into_iter()
         .map(|e| e.event_type)
@@ -733,12 +864,11 @@ async fn shipments_ship_in_parts_and_the_customer_timeline_shows_them() -> TestR
         events,
         ["order.confirmed", "order.shipped", "order.shipped"]
     );
-    assert!(stock::check_ledger(&db.conn).await?.is_empty());
     let _ = timeline_events::Entity::find().all(&db.conn).await?;
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn order_numbers_stay_unique_under_concurrency() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -767,7 +897,7 @@ async fn order_numbers_stay_unique_under_concurrency() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_double_submitted_confirm_confirms_once() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -795,7 +925,7 @@ async fn a_double_submitted_confirm_confirms_once() -> TestResult {
 
 /// Odoo #32857: "20 concurrent process can reserve … even if you only have
 /// 10 in stock". 32 tasks confirm orders competing for 10 units.
-#[tokio::test]
+#[db_test]
 async fn concurrent_confirmations_never_oversell_scarce_stock() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -846,7 +976,7 @@ async fn concurrent_confirmations_never_oversell_scarce_stock() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn record_scope_keeps_orders_to_their_owner_and_merge_moves_them() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -912,10 +1042,117 @@ impl Gen {
     }
 }
 
+/// One random step of the ledger property test on `products` in both
+/// warehouses: a receipt, a count, a transfer, a confirmed quote for
+/// `customer_id`, a partial shipment or backorder reservation of an order in
+/// `open`, or a cancellation. The outer error fails the test; the inner one
+/// is the step's own answer.
+async fn random_ledger_step(
+    db: &Db,
+    e: &Erp,
+    customer_id: i64,
+    products: &[i64],
+    gen: &mut Gen,
+    open: &mut Vec<i64>,
+) -> BoxResult<Result<(), Error>> {
+    let p = products[gen.below(3) as usize];
+    let w = [e.main, e.east][gen.below(2) as usize];
+    let manager = Some(&e.manager);
+    let adjust = |quantity: i64, reason: &str| AdjustInput {
+        product_id: p,
+        warehouse_id: w,
+        quantity,
+        reason: reason.into(),
+    };
+    Ok(match gen.below(7) {
+        0 => {
+            let input = adjust(1 + gen.below(6) as i64, "receipt");
+            stock::adjust(db, manager, &input).await.map(|_| ())
+        }
+        1 => {
+            let input = adjust(-(1 + gen.below(4) as i64), "count");
+            stock::adjust(db, manager, &input).await.map(|_| ())
+        }
+        2 => {
+            let input = TransferInput {
+                product_id: p,
+                from_warehouse_id: w,
+                to_warehouse_id: if w == e.main { e.east } else { e.main },
+                quantity: 1 + gen.below(4) as i64,
+                reason: String::new(),
+            };
+            stock::transfer(db, manager, &input).await.map(|_| ())
+        }
+        3 | 4 => {
+            let q = quote(
+                customer_id,
+                w,
+                vec![
+                    line(p, 1 + gen.below(5) as i64),
+                    line(products[gen.below(3) as usize], 1 + gen.below(3) as i64),
+                ],
+            );
+            match orders::create(db, manager, &q).await {
+                Ok(o) => orders::confirm(db, manager, o.id)
+                    .await
+                    .map(|_| open.push(o.id)),
+                Err(err) => Err(err),
+            }
+        }
+        5 if !open.is_empty() => {
+            let o = open[gen.below(open.len() as u64) as usize];
+            ship_some(db, e, o, gen).await?
+        }
+        6 if !open.is_empty() => {
+            let o = open.swap_remove(gen.below(open.len() as u64) as usize);
+            orders::cancel(db, manager, o, "property").await.map(|_| ())
+        }
+        _ => Ok(()),
+    })
+}
+
+/// Ships a random part of what order `o` has reserved, or, with nothing
+/// reserved, reserves its backorders.
+async fn ship_some(db: &Db, e: &Erp, o: i64, gen: &mut Gen) -> BoxResult<Result<(), Error>> {
+    let ls = lines(db, o).await?;
+    let picked: Vec<(i64, i64)> = ls
+        .iter()
+        .filter(|l| l.reserved > 0)
+        .map(|l| (l.id, 1 + gen.below(l.reserved as u64) as i64))
+        .collect();
+    if picked.is_empty() {
+        return Ok(orders::reserve_backorders(db, Some(&e.manager), o)
+            .await
+            .map(|_| ()));
+    }
+    Ok(
+        match shipments::create(db, Some(&e.keeper), o, &picked).await {
+            Ok(s) => shipments::ship(db, Some(&e.keeper), s.id, "Post", "")
+                .await
+                .map(|_| ()),
+            Err(err) => Err(err),
+        },
+    )
+}
+
+/// The ledger recomputes to what is stored, and no level is negative or
+/// reserves more than it has on hand.
+async fn assert_ledger_holds(db: &Db, step: u32) -> TestResult {
+    let differences = stock::check_ledger(db).await?;
+    assert!(differences.is_empty(), "step {step}: {differences:?}");
+    for l in stock_levels::Entity::find().all(db).await? {
+        assert!(
+            l.on_hand >= 0 && l.reserved >= 0 && l.reserved <= l.on_hand,
+            "step {step}: {l:?}"
+        );
+    }
+    Ok(())
+}
+
 /// Random sequences of receipts, confirms, cancels, partial shipments,
 /// adjustments and transfers; after every step the ledger recomputes to
 /// what is stored and no level is negative or over-reserved.
-#[tokio::test]
+#[db_test]
 async fn random_sequences_keep_the_ledger_invariants() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -924,7 +1161,6 @@ async fn random_sequences_keep_the_ledger_invariants() -> TestResult {
         products.push(stocked(&db.conn, &e, &format!("PROP-{n}"), 100 + n, 5).await?);
     }
     let c = customer(&db.conn, &e.manager, "Property Co", 0).await?;
-    let houses = [e.main, e.east];
     let mut gen = Gen(0x5EED);
     let mut open: Vec<i64> = Vec::new();
     let steps = if tandem_domain::testing::engine_name() == "postgres" {
@@ -933,108 +1169,17 @@ async fn random_sequences_keep_the_ledger_invariants() -> TestResult {
         200
     };
     for step in 0..steps {
-        let p = products[gen.below(3) as usize];
-        let w = houses[gen.below(2) as usize];
-        let result: Result<(), Error> = match gen.below(7) {
-            0 => stock::adjust(
-                &db.conn,
-                Some(&e.manager),
-                &AdjustInput {
-                    product_id: p,
-                    warehouse_id: w,
-                    quantity: 1 + gen.below(6) as i64,
-                    reason: "receipt".into(),
-                },
-            )
-            .await
-            .map(|_| ()),
-            1 => stock::adjust(
-                &db.conn,
-                Some(&e.manager),
-                &AdjustInput {
-                    product_id: p,
-                    warehouse_id: w,
-                    quantity: -(1 + gen.below(4) as i64),
-                    reason: "count".into(),
-                },
-            )
-            .await
-            .map(|_| ()),
-            2 => stock::transfer(
-                &db.conn,
-                Some(&e.manager),
-                &TransferInput {
-                    product_id: p,
-                    from_warehouse_id: w,
-                    to_warehouse_id: if w == e.main { e.east } else { e.main },
-                    quantity: 1 + gen.below(4) as i64,
-                    reason: String::new(),
-                },
-            )
-            .await
-            .map(|_| ()),
-            3 | 4 => {
-                let q = quote(
-                    c,
-                    w,
-                    vec![
-                        line(p, 1 + gen.below(5) as i64),
-                        line(products[gen.below(3) as usize], 1 + gen.below(3) as i64),
-                    ],
-                );
-                match orders::create(&db.conn, Some(&e.manager), &q).await {
-                    Ok(o) => orders::confirm(&db.conn, Some(&e.manager), o.id)
-                        .await
-                        .map(|_| open.push(o.id)),
-                    Err(err) => Err(err),
-                }
-            }
-            5 if !open.is_empty() => {
-                let o = open[gen.below(open.len() as u64) as usize];
-                let ls = lines(&db.conn, o).await?;
-                let picked: Vec<(i64, i64)> = ls
-                    .iter()
-                    .filter(|l| l.reserved > 0)
-                    .map(|l| (l.id, 1 + gen.below(l.reserved as u64) as i64))
-                    .collect();
-                if picked.is_empty() {
-                    orders::reserve_backorders(&db.conn, Some(&e.manager), o)
-                        .await
-                        .map(|_| ())
-                } else {
-                    match shipments::create(&db.conn, Some(&e.keeper), o, &picked).await {
-                        Ok(s) => shipments::ship(&db.conn, Some(&e.keeper), s.id, "Post", "")
-                            .await
-                            .map(|_| ()),
-                        Err(err) => Err(err),
-                    }
-                }
-            }
-            6 if !open.is_empty() => {
-                let o = open.swap_remove(gen.below(open.len() as u64) as usize);
-                orders::cancel(&db.conn, Some(&e.manager), o, "property")
-                    .await
-                    .map(|_| ())
-            }
-            _ => Ok(()),
-        };
+        let result = random_ledger_step(&db.conn, &e, c, &products, &mut gen, &mut open).await?;
         match result {
             Ok(()) | Err(Error::Validation(_)) | Err(Error::Conflict(_)) => {}
             Err(other) => return Err(format!("step {step}: unexpected {other:?}").into()),
         }
-        let differences = stock::check_ledger(&db.conn).await?;
-        assert!(differences.is_empty(), "step {step}: {differences:?}");
-        for l in stock_levels::Entity::find().all(&db.conn).await? {
-            assert!(
-                l.on_hand >= 0 && l.reserved >= 0 && l.reserved <= l.on_hand,
-                "step {step}: {l:?}"
-            );
-        }
+        assert_ledger_holds(&db.conn, step).await?;
     }
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn concurrent_shipping_ships_once_and_never_more_than_reserved() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -1082,7 +1227,7 @@ async fn concurrent_shipping_ships_once_and_never_more_than_reserved() -> TestRe
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn cancelling_while_the_warehouse_ships_leaves_one_consistent_outcome() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -1115,7 +1260,7 @@ async fn cancelling_while_the_warehouse_ships_leaves_one_consistent_outcome() ->
 /// Found by the benchmark on PostgreSQL: a confirmation holding the
 /// customer's row while a shipment of the same customer appends to its
 /// timeline must not deadlock.
-#[tokio::test]
+#[db_test]
 async fn confirming_and_shipping_for_one_customer_at_once_never_deadlocks() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -1168,7 +1313,7 @@ async fn confirming_and_shipping_for_one_customer_at_once_never_deadlocks() -> T
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn shipments_and_to_ship_keep_to_the_order_scope() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;

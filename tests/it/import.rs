@@ -3,6 +3,7 @@
 //! time — on both engines.
 
 use std::collections::BTreeSet;
+use tandem_domain::testing::db_test;
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tandem_domain::{
@@ -18,7 +19,7 @@ use tandem_domain::{
 };
 
 use crate::{
-    erp::{erp, field_of, stocked, Refused},
+    erp::{erp, field_of, stocked, Erp, Refused},
     support::{actor, user_with, with_admin, BoxResult},
     TestResult,
 };
@@ -82,7 +83,7 @@ fn ten_thousand() -> (String, BTreeSet<u64>) {
     (csv, bad)
 }
 
-#[tokio::test]
+#[db_test]
 async fn ten_thousand_rows_with_three_percent_bad_report_exactly_those_then_import_the_rest(
 ) -> TestResult {
     let (tdb, admin) = with_admin().await?;
@@ -160,7 +161,7 @@ async fn ten_thousand_rows_with_three_percent_bad_report_exactly_those_then_impo
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn gbk_and_utf8_files_with_or_without_bom_import_alike() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -211,7 +212,7 @@ async fn gbk_and_utf8_files_with_or_without_bom_import_alike() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn duplicates_are_skipped_updated_or_created_as_chosen() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -300,17 +301,17 @@ async fn duplicates_are_skipped_updated_or_created_as_chosen() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
-async fn contacts_leads_opening_stock_and_supplier_prices_import_through_their_services(
-) -> TestResult {
-    let (tdb, admin) = with_admin().await?;
-    let db = &tdb.conn;
+/// A book to import into: the ERP's people and warehouses, products BOLT
+/// (none in stock) and NUT (5 in the main warehouse), the supplier Bolt
+/// Works and one imported customer, Contact Holder. Returns the ERP and
+/// BOLT.
+async fn import_book(db: &Db, admin: &tandem_domain::access::Actor) -> BoxResult<(Erp, i64)> {
     let e = erp(db, admin.clone()).await?;
-    let p = stocked(db, &e, "BOLT", 100, 0).await?;
+    let bolt = stocked(db, &e, "BOLT", 100, 0).await?;
     stocked(db, &e, "NUT", 50, 5).await?;
     purchasing::create_supplier(
         db,
-        Some(&admin),
+        Some(admin),
         &SupplierInput {
             name: "Bolt Works".into(),
             currency: "EUR".into(),
@@ -323,7 +324,7 @@ async fn contacts_leads_opening_stock_and_supplier_prices_import_through_their_s
     let company = import::parse(b"Name\nContact Holder\n")?;
     run(
         db,
-        &admin,
+        admin,
         &company,
         &options(
             Kind::Customers,
@@ -334,6 +335,14 @@ async fn contacts_leads_opening_stock_and_supplier_prices_import_through_their_s
         ),
     )
     .await?;
+    Ok((e, bolt))
+}
+
+#[db_test]
+async fn contacts_import_onto_existing_customers_by_code() -> TestResult {
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
+    import_book(db, &admin).await?;
     let code = customer_rows::Entity::find()
         .one(db)
         .await?
@@ -359,7 +368,14 @@ async fn contacts_leads_opening_stock_and_supplier_prices_import_through_their_s
     assert_eq!((report.created, report.failed), (1, 1));
     assert_eq!(report.errors[0].field, "customer_code");
     assert_eq!(contacts::Entity::find().count(db).await?, 1);
+    Ok(())
+}
 
+#[db_test]
+async fn leads_import_with_a_suggested_mapping_of_chinese_headers() -> TestResult {
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
+    import_book(db, &admin).await?;
     let leads_file = import::parse("姓名,公司,邮箱\n王伟,华东机械,ww@example.com\n".as_bytes())?;
     let map = import::suggest(Kind::Leads, &leads_file.headers, None);
     let report = run(
@@ -371,8 +387,14 @@ async fn contacts_leads_opening_stock_and_supplier_prices_import_through_their_s
     .await?;
     assert_eq!(report.created, 1, "{report:?}");
     assert_eq!(lead_rows::Entity::find().count(db).await?, 1);
+    Ok(())
+}
 
-    // Opening stock: new stock is added; existing stock is a duplicate.
+#[db_test]
+async fn opening_stock_adds_new_stock_and_sets_existing_stock_to_the_count() -> TestResult {
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
+    let (e, bolt) = import_book(db, &admin).await?;
     let stock_file = import::parse(
         b"SKU,Warehouse,Quantity\nBOLT,MAIN,40\nNUT,main,12\nBOLT,NOPE,1\nNUT,MAIN,-3\n",
     )?;
@@ -381,13 +403,7 @@ async fn contacts_leads_opening_stock_and_supplier_prices_import_through_their_s
         db,
         &admin,
         &stock_file,
-        &options(
-            Kind::OpeningStock,
-            map.clone(),
-            Duplicates::Update,
-            true,
-            false,
-        ),
+        &options(Kind::OpeningStock, map, Duplicates::Update, true, false),
     )
     .await?;
     assert_eq!((report.created, report.updated, report.failed), (1, 1, 2));
@@ -399,7 +415,7 @@ async fn contacts_leads_opening_stock_and_supplier_prices_import_through_their_s
                 .map_or(0, |l| l.on_hand),
         )
     };
-    assert_eq!(on_hand(p).await?, 40);
+    assert_eq!(on_hand(bolt).await?, 40);
     let nut = tandem_domain::entities::products::Entity::find()
         .filter(tandem_domain::entities::products::Column::Sku.eq("NUT"))
         .one(db)
@@ -410,7 +426,14 @@ async fn contacts_leads_opening_stock_and_supplier_prices_import_through_their_s
     assert!(tandem_domain::inventory::stock::check_ledger(db)
         .await?
         .is_empty());
+    Ok(())
+}
 
+#[db_test]
+async fn supplier_prices_import_by_supplier_name_in_any_case() -> TestResult {
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
+    import_book(db, &admin).await?;
     let prices =
         import::parse(b"Supplier,SKU,Price,MOQ\nbolt works,BOLT,0.42,100\nGhost Ltd,BOLT,1,1\n")?;
     let map = import::suggest(Kind::SupplierPrices, &prices.headers, None);
@@ -430,7 +453,7 @@ async fn contacts_leads_opening_stock_and_supplier_prices_import_through_their_s
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn imports_need_admin_import_and_the_kinds_permission_and_a_valid_mapping() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -503,7 +526,7 @@ async fn imports_need_admin_import_and_the_kinds_permission_and_a_valid_mapping(
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn one_import_per_kind_runs_at_a_time() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -613,18 +636,13 @@ async fn fix_and_import_again(
     Ok(())
 }
 
-#[tokio::test]
-async fn error_files_of_every_kind_fixed_import_again_with_the_values_as_they_were() -> TestResult {
-    use tandem_domain::{
-        entities::{products as product_rows, suppliers},
-        {inventory::warehouses, platform::normalize::normalize_phone},
-    };
+/// Customers: a header and values a spreadsheet would run as formulas;
+/// the owner is unknown, then left out.
+#[db_test]
+async fn a_fixed_customers_error_file_imports_the_values_as_they_were() -> TestResult {
+    use tandem_domain::platform::normalize::normalize_phone;
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
-    let phone = |p: &str| normalize_phone(p);
-
-    // Customers: a header and values a spreadsheet would run as formulas;
-    // the owner is unknown, then left out.
     fix_and_import_again(
         db,
         &admin,
@@ -659,11 +677,18 @@ async fn error_files_of_every_kind_fixed_import_again_with_the_values_as_they_we
             .ok_or(format!("no customer {name}"))?;
         assert_eq!(
             (c.phone, c.address.as_str(), c.notes.as_str()),
-            (phone(tel), address, notes)
+            (normalize_phone(tel), address, notes)
         );
     }
+    Ok(())
+}
 
-    // Contacts: the customer code was wrong.
+/// Contacts: the customer code was wrong.
+#[db_test]
+async fn a_fixed_contacts_error_file_imports_the_values_as_they_were() -> TestResult {
+    use tandem_domain::platform::normalize::normalize_phone;
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
     let holder = tandem_domain::crm::customers::create(
         db,
         Some(&admin),
@@ -705,11 +730,18 @@ async fn error_files_of_every_kind_fixed_import_again_with_the_values_as_they_we
             .ok_or(format!("no contact {name}"))?;
         assert_eq!(
             (c.customer_id, c.title.as_str(), c.phone),
-            (holder.id, title, phone(tel))
+            (holder.id, title, normalize_phone(tel))
         );
     }
+    Ok(())
+}
 
-    // Leads: the owner is unknown, then left out.
+/// Leads: the owner is unknown, then left out.
+#[db_test]
+async fn a_fixed_leads_error_file_imports_the_values_as_they_were() -> TestResult {
+    use tandem_domain::platform::normalize::normalize_phone;
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
     fix_and_import_again(
         db,
         &admin,
@@ -737,10 +769,20 @@ async fn error_files_of_every_kind_fixed_import_again_with_the_values_as_they_we
             .one(db)
             .await?
             .ok_or(format!("no lead {name}"))?;
-        assert_eq!((l.company.as_str(), l.phone), (company, phone(tel)));
+        assert_eq!(
+            (l.company.as_str(), l.phone),
+            (company, normalize_phone(tel))
+        );
     }
+    Ok(())
+}
 
-    // Products: SKUs may start with a dash; the price was not a number.
+/// Products: SKUs may start with a dash; the price was not a number.
+#[db_test]
+async fn a_fixed_products_error_file_imports_the_values_as_they_were() -> TestResult {
+    use tandem_domain::entities::products as product_rows;
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
     fix_and_import_again(
         db,
         &admin,
@@ -780,15 +822,29 @@ async fn error_files_of_every_kind_fixed_import_again_with_the_values_as_they_we
             (name, description, category, 1250, cost)
         );
     }
+    Ok(())
+}
 
-    // Opening stock: a SKU and a warehouse code starting with a dash; the
-    // quantity was negative.
+/// The ERP and a product whose SKU starts with a dash, -BOLT (none in
+/// stock); returns them.
+async fn dashed_bolt(db: &Db, admin: &tandem_domain::access::Actor) -> BoxResult<(Erp, i64)> {
     let e = erp(db, admin.clone()).await?;
     let bolt = stocked(db, &e, "-BOLT", 100, 0).await?;
+    Ok((e, bolt))
+}
+
+/// Opening stock: a SKU and a warehouse code starting with a dash; the
+/// quantity was negative.
+#[db_test]
+async fn a_fixed_opening_stock_error_file_imports_the_values_as_they_were() -> TestResult {
+    use tandem_domain::inventory::warehouses::{self, WarehouseInput};
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
+    let (e, bolt) = dashed_bolt(db, &admin).await?;
     let west = warehouses::create(
         db,
         Some(&e.keeper),
-        &warehouses::WarehouseInput {
+        &WarehouseInput {
             code: "-WEST".into(),
             name: "West".into(),
             address: String::new(),
@@ -815,9 +871,17 @@ async fn error_files_of_every_kind_fixed_import_again_with_the_values_as_they_we
         .await?
         .ok_or("no stock level")?;
     assert_eq!(level.on_hand, 40);
+    Ok(())
+}
 
-    // Supplier prices: a supplier named like a formula and a dashed SKU;
-    // the price was not a number.
+/// Supplier prices: a supplier named like a formula and a dashed SKU;
+/// the price was not a number.
+#[db_test]
+async fn a_fixed_supplier_prices_error_file_imports_the_values_as_they_were() -> TestResult {
+    use tandem_domain::entities::suppliers;
+    let (tdb, admin) = with_admin().await?;
+    let db = &tdb.conn;
+    let (_, bolt) = dashed_bolt(db, &admin).await?;
     purchasing::create_supplier(
         db,
         Some(&admin),

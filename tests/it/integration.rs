@@ -2,6 +2,7 @@
 //! replay; backup and restore with equal tables — on both engines.
 
 use std::collections::{HashMap, HashSet};
+use tandem_domain::testing::db_test;
 
 use chrono::{Duration, SubsecRound, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -58,7 +59,7 @@ async fn deliveries_of(db: &Db, endpoint: i64) -> BoxResult<Vec<webhook_deliveri
         .await?)
 }
 
-#[tokio::test]
+#[db_test]
 async fn webhook_endpoints_need_admin_and_valid_input_and_show_the_secret_once() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
@@ -268,7 +269,7 @@ const PUBLIC: &[&str] = &[
     "http://[::ffff:8.8.8.8]/x",
 ];
 
-#[tokio::test]
+#[db_test]
 async fn webhook_endpoints_refuse_internal_and_hostile_addresses() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
@@ -334,7 +335,7 @@ async fn webhook_endpoints_refuse_internal_and_hostile_addresses() -> TestResult
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_delivery_log_keeps_a_short_reason_for_each_failure() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -392,7 +393,7 @@ async fn the_delivery_log_keeps_a_short_reason_for_each_failure() -> TestResult 
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn events_fan_out_once_per_subscribed_endpoint_even_from_racing_relays() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -466,7 +467,7 @@ async fn events_fan_out_once_per_subscribed_endpoint_even_from_racing_relays() -
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_delivery_is_leased_to_one_relay_at_a_time_and_slots_are_shared() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -516,7 +517,7 @@ async fn a_delivery_is_leased_to_one_relay_at_a_time_and_slots_are_shared() -> T
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn failed_attempts_back_off_give_up_and_can_be_replayed() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -661,7 +662,7 @@ async fn varied_data(db: &Db, e: &Erp) -> BoxResult<()> {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_backup_restores_into_an_empty_database_with_every_table_equal() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -697,7 +698,7 @@ async fn a_backup_restores_into_an_empty_database_with_every_table_equal() -> Te
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_damaged_or_truncated_backup_is_refused_and_restores_nothing() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;
@@ -738,7 +739,7 @@ async fn a_damaged_or_truncated_backup_is_refused_and_restores_nothing() -> Test
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_backup_taken_while_orders_are_written_is_one_consistent_snapshot() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = tdb.conn.clone();
@@ -774,7 +775,7 @@ async fn a_backup_taken_while_orders_are_written_is_one_consistent_snapshot() ->
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn backups_and_full_exports_need_admin_backups_and_leave_secrets_out() -> TestResult {
     let (tdb, admin) = with_admin().await?;
     let db = &tdb.conn;

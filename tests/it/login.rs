@@ -1,3 +1,4 @@
+use tandem_domain::testing::db_test;
 use tandem_domain::{
     access::builtin::BuiltinRole,
     Error,
@@ -20,7 +21,7 @@ fn form_message(err: &Error) -> Option<&str> {
     }
 }
 
-#[tokio::test]
+#[db_test]
 async fn unknown_email_and_wrong_password_fail_with_the_same_message() -> TestResult {
     let (db, admin) = with_admin().await?;
     user_with(&db.conn, &admin, "ann@example.com", BuiltinRole::Sales).await?;
@@ -59,7 +60,7 @@ async fn unknown_email_and_wrong_password_fail_with_the_same_message() -> TestRe
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn five_failures_lock_the_account_even_for_the_right_password_and_it_is_audited() -> TestResult
 {
     let (db, admin) = with_admin().await?;
@@ -132,7 +133,7 @@ async fn five_failures_lock_the_account_even_for_the_right_password_and_it_is_au
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn an_expired_lock_lets_the_user_in_and_records_the_unlock() -> TestResult {
     let (db, admin) = with_admin().await?;
     user_with(&db.conn, &admin, "bo@example.com", BuiltinRole::Sales).await?;
@@ -182,7 +183,7 @@ async fn an_expired_lock_lets_the_user_in_and_records_the_unlock() -> TestResult
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_client_address_with_too_many_failures_is_throttled_before_checking_passwords(
 ) -> TestResult {
     let (db, _admin) = with_admin().await?;
@@ -227,7 +228,7 @@ async fn a_client_address_with_too_many_failures_is_throttled_before_checking_pa
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn concurrent_failures_are_all_counted() -> TestResult {
     let (db, admin) = with_admin().await?;
     let cy = user_with(&db.conn, &admin, "cy@example.com", BuiltinRole::Sales).await?;
@@ -262,7 +263,7 @@ async fn concurrent_failures_are_all_counted() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn inactive_users_cannot_sign_in() -> TestResult {
     let (db, admin) = with_admin().await?;
     let dee = user_with(&db.conn, &admin, "dee@example.com", BuiltinRole::Support).await?;
@@ -282,7 +283,7 @@ async fn inactive_users_cannot_sign_in() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn changing_ones_password_checks_the_current_one_and_the_policy() -> TestResult {
     let (db, admin) = with_admin().await?;
     let err = auth::change_password(

@@ -1,5 +1,6 @@
-//! The domain's integration tests: one binary, one fresh database per test,
-//! on SQLite by default or PostgreSQL when `TANDEM_TEST_PG_URL` is set.
+//! The domain's integration tests: one binary, one fresh database per test;
+//! each database test runs on SQLite and on PostgreSQL (`#[db_test]`,
+//! named `…_on_sqlite` / `…_on_postgres`).
 
 mod access;
 mod analytics;
@@ -24,12 +25,3 @@ mod support;
 
 /// What every test returns, so `?` works on any error.
 pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
-
-#[test]
-fn engine_under_test_is_reported() {
-    // Printed so a run's log shows which engine its numbers belong to.
-    eprintln!(
-        "domain tests engine: {}",
-        tandem_domain::testing::engine_name()
-    );
-}

@@ -1,9 +1,10 @@
 use migration::{Migrator, MigratorTrait};
+use tandem_domain::testing::db_test;
 use tandem_domain::testing::TestDb;
 
 use crate::TestResult;
 
-#[tokio::test]
+#[db_test]
 async fn migrations_go_up_down_and_up_again() -> TestResult {
     let db = TestDb::empty().await?;
     Migrator::up(&db.conn, None).await?;
@@ -23,7 +24,7 @@ async fn migrations_go_up_down_and_up_again() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn pending_migrations_are_listed_until_applied() -> TestResult {
     let db = TestDb::empty().await?;
     let pending = tandem_domain::db::pending_migrations(&db.conn).await?;

@@ -5,8 +5,8 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tandem_domain::testing::db_test;
 use tandem_domain::{
-    access::Actor,
     entities::{customers as customer_rows, invoices as invoice_rows, sales_orders, stock_levels},
     messages, Db, Error,
     {
@@ -16,7 +16,7 @@ use tandem_domain::{
         platform::outbox,
         purchasing::purchase_orders::{self as purchasing, PoInput, PoLineInput, SupplierInput},
         purchasing::replenishment::{self, Reason},
-        sales::orders::{self, LineInput, OrderState},
+        sales::orders::{self, LineInput},
         sales::shipments,
     },
 };
@@ -74,7 +74,7 @@ fn pay(invoice_id: i64, amount: &str) -> PaymentInput {
     }
 }
 
-#[tokio::test]
+#[db_test]
 async fn partial_invoices_add_up_exactly_to_the_order_and_move_it_on() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
@@ -172,19 +172,53 @@ async fn partial_invoices_add_up_exactly_to_the_order_and_move_it_on() -> TestRe
     Ok(())
 }
 
-#[tokio::test]
-async fn payments_and_credit_notes_never_make_the_amount_owed_wrong() -> TestResult {
+/// Ana's confirmed order for Payer GmbH of 4 PAY-1 at 100.00, shipped and
+/// invoiced; returns the customer, the order and the invoice.
+async fn invoiced_order(db: &Db, e: &Erp) -> BoxResult<(i64, i64, invoice_rows::Model)> {
+    let p = stocked(db, e, "PAY-1", 10_000, 10).await?;
+    let (customer_id, order) = confirmed(db, e, "Payer GmbH", vec![crate::erp::line(p, 4)]).await?;
+    ship(db, e, order, &[]).await?;
+    let inv = invoices::raise(db, Some(&e.manager), order, None, today()).await?;
+    Ok((customer_id, order, inv))
+}
+
+/// Four payments of 100.00 on the 476.00 of [`invoiced_order`]: 76.00 is
+/// left, as after the concurrent payments below.
+async fn pay_four_hundred(db: &Db, e: &Erp, inv: i64) -> TestResult {
+    for _ in 0..4 {
+        invoices::pay(db, Some(&e.manager), &pay(inv, "100.00"), today()).await?;
+    }
+    Ok(())
+}
+
+/// 100.00 on `inv`, the excess over what is owed kept as credit.
+fn keeping_the_excess(inv: i64) -> PaymentInput {
+    PaymentInput {
+        keep_excess_as_credit: true,
+        ..pay(inv, "100.00")
+    }
+}
+
+/// A credit note for `quantity` of the invoice's only line.
+async fn credit_note(db: &Db, inv: i64, quantity: i64, reason: &str) -> BoxResult<CreditInput> {
+    let il = tandem_domain::entities::invoice_lines::Entity::find()
+        .filter(tandem_domain::entities::invoice_lines::Column::InvoiceId.eq(inv))
+        .one(db)
+        .await?
+        .ok_or("no line")?;
+    Ok(CreditInput {
+        invoice_id: inv,
+        lines: vec![(il.id, quantity)],
+        reason: reason.into(),
+    })
+}
+
+#[db_test]
+async fn payments_refuse_bad_input_with_field_messages_and_sales_users() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
     let e = erp(db, admin).await?;
-    let p = stocked(db, &e, "PAY-1", 10_000, 10).await?;
-    let (customer_id, order) =
-        confirmed(db, &e, "Payer GmbH", vec![crate::erp::line(p, 4)]).await?;
-    ship(db, &e, order, &[]).await?;
-    let inv = invoices::raise(db, Some(&e.manager), order, None, today()).await?;
-    // 4 × 100.00 + 19 % = 476.00.
-    assert_eq!(inv.total_minor, 47_600);
-    // Bad input gets field messages.
+    let (_, _, inv) = invoiced_order(db, &e).await?;
     let bad = PaymentInput {
         invoice_id: inv.id,
         amount: "-5".into(),
@@ -201,6 +235,17 @@ async fn payments_and_credit_notes_never_make_the_amount_owed_wrong() -> TestRes
     // Sales may not record payments.
     let denied = invoices::pay(db, Some(&e.ana), &pay(inv.id, "10"), today()).await;
     assert!(matches!(denied, Err(Error::Forbidden)));
+    Ok(())
+}
+
+#[db_test]
+async fn a_payment_below_the_total_part_pays_and_one_above_what_is_owed_is_refused() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (_, _, inv) = invoiced_order(db, &e).await?;
+    // 4 × 100.00 + 19 % = 476.00.
+    assert_eq!(inv.total_minor, 47_600);
     invoices::pay(db, Some(&e.manager), &pay(inv.id, "100.00"), today()).await?;
     assert_eq!(invoice(db, inv.id).await?.state, invoices::PARTIALLY_PAID);
     // More than owed: refused, unless kept as credit.
@@ -208,6 +253,16 @@ async fn payments_and_credit_notes_never_make_the_amount_owed_wrong() -> TestRes
         .await
         .refused()?;
     assert_eq!(over, Error::field("amount", messages::OVERPAYMENT));
+    Ok(())
+}
+
+#[db_test]
+async fn concurrent_payments_never_land_more_than_is_owed() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (_, _, inv) = invoiced_order(db, &e).await?;
+    invoices::pay(db, Some(&e.manager), &pay(inv.id, "100.00"), today()).await?;
     // Concurrent payments of 100.00 each: at most what is owed lands.
     let runs: Vec<_> = (0..5)
         .map(|_| {
@@ -226,10 +281,17 @@ async fn payments_and_credit_notes_never_make_the_amount_owed_wrong() -> TestRes
     assert_eq!(landed, 3, "376.00 owed takes three payments of 100.00");
     let after = invoice(db, inv.id).await?;
     assert_eq!(invoices::owed(&after), 7_600);
-    let kept = PaymentInput {
-        keep_excess_as_credit: true,
-        ..pay(inv.id, "100.00")
-    };
+    Ok(())
+}
+
+#[db_test]
+async fn an_excess_kept_as_credit_settles_the_invoice_and_closes_the_order() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (customer_id, order, inv) = invoiced_order(db, &e).await?;
+    pay_four_hundred(db, &e, inv.id).await?;
+    let kept = keeping_the_excess(inv.id);
     let payment = invoices::pay(db, Some(&e.manager), &kept, today()).await?;
     assert_eq!(
         (payment.amount_minor, payment.applied_minor),
@@ -245,42 +307,43 @@ async fn payments_and_credit_notes_never_make_the_amount_owed_wrong() -> TestRes
         2_400
     );
     assert_eq!(order_state(db, order).await?, "closed");
-    // A credit note on a paid invoice becomes customer credit.
-    let il = tandem_domain::entities::invoice_lines::Entity::find()
-        .filter(tandem_domain::entities::invoice_lines::Column::InvoiceId.eq(inv.id))
-        .one(db)
-        .await?
-        .ok_or("no line")?;
-    let note = invoices::credit(
-        db,
-        Some(&e.manager),
-        &CreditInput {
-            invoice_id: inv.id,
-            lines: vec![(il.id, 1)],
-            reason: "Damaged".into(),
-        },
-        today(),
-    )
-    .await?;
+    Ok(())
+}
+
+#[db_test]
+async fn a_credit_note_on_a_paid_invoice_becomes_customer_credit_up_to_what_was_invoiced(
+) -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (customer_id, _, inv) = invoiced_order(db, &e).await?;
+    pay_four_hundred(db, &e, inv.id).await?;
+    invoices::pay(db, Some(&e.manager), &keeping_the_excess(inv.id), today()).await?;
+    let damaged = credit_note(db, inv.id, 1, "Damaged").await?;
+    let note = invoices::credit(db, Some(&e.manager), &damaged, today()).await?;
     assert_eq!((note.total_minor, note.applied_minor), (11_900, 0));
     assert_eq!(
         invoices::credit_balance(db, customer_id, "EUR").await?,
         14_300
     );
-    let too_much = invoices::credit(
-        db,
-        Some(&e.manager),
-        &CreditInput {
-            invoice_id: inv.id,
-            lines: vec![(il.id, 4)],
-            reason: "x".into(),
-        },
-        today(),
-    )
-    .await
-    .refused()?;
+    let too_much = credit_note(db, inv.id, 4, "x").await?;
+    let too_much = invoices::credit(db, Some(&e.manager), &too_much, today())
+        .await
+        .refused()?;
     assert_eq!(crate::erp::field_of(&too_much), ["lines.0.quantity"]);
-    // A paid invoice takes no more payments; cancelling it is refused.
+    Ok(())
+}
+
+#[db_test]
+async fn a_paid_invoice_takes_no_more_payments_and_cannot_be_cancelled() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (_, _, inv) = invoiced_order(db, &e).await?;
+    pay_four_hundred(db, &e, inv.id).await?;
+    invoices::pay(db, Some(&e.manager), &keeping_the_excess(inv.id), today()).await?;
+    let damaged = credit_note(db, inv.id, 1, "Damaged").await?;
+    invoices::credit(db, Some(&e.manager), &damaged, today()).await?;
     let settled = invoices::pay(db, Some(&e.manager), &pay(inv.id, "1"), today())
         .await
         .refused()?;
@@ -295,7 +358,7 @@ async fn payments_and_credit_notes_never_make_the_amount_owed_wrong() -> TestRes
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn credit_notes_reduce_what_is_owed_and_reverse_lines_exactly_in_full() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
@@ -343,7 +406,7 @@ async fn credit_notes_reduce_what_is_owed_and_reverse_lines_exactly_in_full() ->
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn exposure_counts_unpaid_invoices_and_uninvoiced_orders_once() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
@@ -381,7 +444,7 @@ async fn exposure_counts_unpaid_invoices_and_uninvoiced_orders_once() -> TestRes
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn overdue_invoices_are_flagged_once_aged_and_their_owner_told() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
@@ -489,13 +552,45 @@ async fn sent_po(db: &Db, e: &Erp, supplier_id: i64, lines: Vec<(i64, i64)>) -> 
     Ok(po.id)
 }
 
-#[tokio::test]
-async fn purchase_orders_follow_their_states_and_refuse_bad_input() -> TestResult {
+/// Product PO-1 (10.00, none on hand) and supplier Acme Supply (10 days),
+/// which sells it at 7.00 from 10; returns the product and the supplier.
+async fn priced_by_acme(db: &Db, e: &Erp) -> BoxResult<(i64, i64)> {
+    let p = stocked(db, e, "PO-1", 1_000, 0).await?;
+    let s = supplier(db, e, "Acme Supply", 10).await?;
+    purchasing::set_price(db, Some(&e.keeper), s, p, 700, 10).await?;
+    Ok((p, s))
+}
+
+/// A purchase order of 20 `p` from `supplier_id` into `warehouse_id`, at the
+/// supplier's price.
+fn twenty(p: i64, supplier_id: i64, warehouse_id: i64) -> PoInput {
+    PoInput {
+        supplier_id,
+        warehouse_id,
+        expected_on: None,
+        notes: String::new(),
+        lines: vec![PoLineInput {
+            product_id: p,
+            quantity: 20,
+            unit_price_minor: None,
+        }],
+    }
+}
+
+/// The units of `p` on their way to the main warehouse.
+async fn incoming(db: &Db, e: &Erp, p: i64) -> BoxResult<Option<i64>> {
+    Ok(purchasing::incoming(db, Some(&[p]))
+        .await?
+        .get(&(p, e.main))
+        .copied())
+}
+
+#[db_test]
+async fn suppliers_refuse_a_taken_name_and_bad_fields() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
     let e = erp(db, admin).await?;
-    let p = stocked(db, &e, "PO-1", 1_000, 0).await?;
-    let s = supplier(db, &e, "Acme Supply", 10).await?;
+    priced_by_acme(db, &e).await?;
     let dup = purchasing::create_supplier(
         db,
         Some(&e.keeper),
@@ -524,23 +619,16 @@ async fn purchase_orders_follow_their_states_and_refuse_bad_input() -> TestResul
     let mut fields = crate::erp::field_of(&bad);
     fields.sort();
     assert_eq!(fields, ["currency", "email", "lead_time_days", "name"]);
-    purchasing::set_price(db, Some(&e.keeper), s, p, 700, 10).await?;
-    let po = purchasing::create(
-        db,
-        Some(&e.keeper),
-        &PoInput {
-            supplier_id: s,
-            warehouse_id: e.main,
-            expected_on: None,
-            notes: String::new(),
-            lines: vec![PoLineInput {
-                product_id: p,
-                quantity: 20,
-                unit_price_minor: None,
-            }],
-        },
-    )
-    .await?;
+    Ok(())
+}
+
+#[db_test]
+async fn a_purchase_order_takes_the_suppliers_price_and_is_received_only_once_sent() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (p, s) = priced_by_acme(db, &e).await?;
+    let po = purchasing::create(db, Some(&e.keeper), &twenty(p, s, e.main)).await?;
     assert!(po.number.starts_with("PO-"));
     assert_eq!(
         po.total_minor, 14_000,
@@ -552,12 +640,18 @@ async fn purchase_orders_follow_their_states_and_refuse_bad_input() -> TestResul
     assert_eq!(early, Error::Conflict(messages::PO_NOT_RECEIVABLE.into()));
     purchasing::send(db, Some(&e.keeper), po.id).await?;
     purchasing::send(db, Some(&e.keeper), po.id).await?; // repeated: no change
-    assert_eq!(
-        purchasing::incoming(db, Some(&[p]))
-            .await?
-            .get(&(p, e.main)),
-        Some(&20)
-    );
+    assert_eq!(incoming(db, &e, p).await?, Some(20));
+    Ok(())
+}
+
+#[db_test]
+async fn receipts_in_parts_move_stock_and_what_is_incoming_and_block_a_cancel() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (p, s) = priced_by_acme(db, &e).await?;
+    let po = purchasing::create(db, Some(&e.keeper), &twenty(p, s, e.main)).await?;
+    purchasing::send(db, Some(&e.keeper), po.id).await?;
     let detail = purchasing::get(db, Some(&e.keeper), po.id).await?;
     let line_id = detail.lines[0].line.id;
     let too_much = purchasing::receive(db, Some(&e.keeper), po.id, &[(line_id, 21)])
@@ -567,12 +661,7 @@ async fn purchase_orders_follow_their_states_and_refuse_bad_input() -> TestResul
     let got = purchasing::receive(db, Some(&e.keeper), po.id, &[(line_id, 8)]).await?;
     assert_eq!(got.order.state, purchasing::PARTIALLY_RECEIVED);
     assert_eq!(level(db, p, e.main).await?, (8, 0));
-    assert_eq!(
-        purchasing::incoming(db, Some(&[p]))
-            .await?
-            .get(&(p, e.main)),
-        Some(&12)
-    );
+    assert_eq!(incoming(db, &e, p).await?, Some(12));
     let cancel = purchasing::cancel(db, Some(&e.keeper), po.id)
         .await
         .refused()?;
@@ -585,8 +674,38 @@ async fn purchase_orders_follow_their_states_and_refuse_bad_input() -> TestResul
     assert_eq!(level(db, p, e.main).await?, (20, 0));
     purchasing::close(db, Some(&e.keeper), po.id).await?;
     assert!(purchasing::incoming(db, Some(&[p])).await?.is_empty());
-    // The ledger agrees with the levels; sales cannot buy.
+    // The ledger agrees with the levels.
     assert!(stock::check_ledger(db).await?.is_empty());
+    Ok(())
+}
+
+/// Takes a purchase order of [`twenty`] through the steps of the two tests
+/// above, refused attempts included: received early, sent twice, 21
+/// received, 8 received, cancelled, the rest received, closed.
+async fn receive_in_two_parts(db: &Db, e: &Erp, po: i64) -> TestResult {
+    let keeper = Some(&e.keeper);
+    purchasing::receive(db, keeper, po, &[]).await.refused()?;
+    purchasing::send(db, keeper, po).await?;
+    purchasing::send(db, keeper, po).await?;
+    let line_id = purchasing::get(db, keeper, po).await?.lines[0].line.id;
+    purchasing::receive(db, keeper, po, &[(line_id, 21)])
+        .await
+        .refused()?;
+    purchasing::receive(db, keeper, po, &[(line_id, 8)]).await?;
+    purchasing::cancel(db, keeper, po).await.refused()?;
+    purchasing::receive(db, keeper, po, &[]).await?;
+    purchasing::close(db, keeper, po).await?;
+    Ok(())
+}
+
+#[db_test]
+async fn sales_cannot_buy_and_each_step_of_a_purchase_order_is_one_event() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let (p, s) = priced_by_acme(db, &e).await?;
+    let po = purchasing::create(db, Some(&e.keeper), &twenty(p, s, e.main)).await?;
+    receive_in_two_parts(db, &e, po.id).await?;
     let denied = purchasing::send(db, Some(&e.ana), po.id).await;
     assert!(matches!(denied, Err(Error::Forbidden)));
     let events: Vec<String> = outbox::of(db, "purchase_order", po.id)
@@ -607,7 +726,7 @@ async fn purchase_orders_follow_their_states_and_refuse_bad_input() -> TestResul
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn receipts_reserve_backorders_oldest_order_first() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
@@ -641,7 +760,7 @@ async fn receipts_reserve_backorders_oldest_order_first() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn concurrent_receipts_and_confirmations_never_oversell() -> TestResult {
     let (db, admin) = with_admin().await?;
     let db = &db.conn;
@@ -698,56 +817,90 @@ async fn concurrent_receipts_and_confirmations_never_oversell() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
-async fn suggestions_cover_reorder_points_and_backorders_and_become_purchase_orders() -> TestResult
-{
-    let (db, admin) = with_admin().await?;
-    let db = &db.conn;
-    let e = erp(db, admin).await?;
-    let low = stocked(db, &e, "LOW-1", 1_000, 12).await?;
-    let short = stocked(db, &e, "SHORT-1", 1_000, 0).await?;
-    let fine = stocked(db, &e, "FINE-1", 1_000, 100).await?;
-    let a = supplier(db, &e, "Alpha", 5).await?;
-    let b = supplier(db, &e, "Beta", 9).await?;
+/// What [`supply_with_rules`] made.
+struct Supply {
+    low: i64,
+    short: i64,
+    a: i64,
+    b: i64,
+}
+
+/// LOW-1 (12 on hand) and FINE-1 (100 on hand), both with a reorder point of
+/// 10 and a reorder quantity of 30, and SHORT-1 (none on hand, no rule);
+/// suppliers Alpha (5 days: LOW-1 at 6.00) and Beta (9 days: LOW-1 at 6.50,
+/// SHORT-1 at 4.00 from 10).
+async fn supply_with_rules(db: &Db, e: &Erp) -> BoxResult<Supply> {
+    let low = stocked(db, e, "LOW-1", 1_000, 12).await?;
+    let short = stocked(db, e, "SHORT-1", 1_000, 0).await?;
+    let fine = stocked(db, e, "FINE-1", 1_000, 100).await?;
+    let a = supplier(db, e, "Alpha", 5).await?;
+    let b = supplier(db, e, "Beta", 9).await?;
     purchasing::set_price(db, Some(&e.keeper), a, low, 600, 1).await?;
     purchasing::set_price(db, Some(&e.keeper), b, low, 650, 1).await?;
     purchasing::set_price(db, Some(&e.keeper), b, short, 400, 10).await?;
     replenishment::set_rule(db, Some(&e.keeper), low, e.main, 10, 30).await?;
     replenishment::set_rule(db, Some(&e.keeper), fine, e.main, 10, 30).await?;
-    let bad = replenishment::set_rule(db, Some(&e.keeper), low, e.main, -1, 0)
+    Ok(Supply { low, short, a, b })
+}
+
+/// Counts LOW-1 down by 5, then by 1 more, to 6: below its reorder point.
+async fn take_low_below_its_point(db: &Db, e: &Erp, low: i64) -> TestResult {
+    for quantity in [-5, -1] {
+        let count = AdjustInput {
+            product_id: low,
+            warehouse_id: e.main,
+            quantity,
+            reason: "count".into(),
+        };
+        stock::adjust(db, Some(&e.keeper), &count).await?;
+    }
+    Ok(())
+}
+
+/// LOW-1 below its point and a backorder of 7 SHORT-1.
+async fn low_and_short(db: &Db, e: &Erp, s: &Supply) -> TestResult {
+    take_low_below_its_point(db, e, s.low).await?;
+    confirmed(db, e, "Waiting Co", vec![crate::erp::line(s.short, 7)]).await?;
+    Ok(())
+}
+
+#[db_test]
+async fn reorder_rules_refuse_a_negative_point_and_no_quantity() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let s = supply_with_rules(db, &e).await?;
+    let bad = replenishment::set_rule(db, Some(&e.keeper), s.low, e.main, -1, 0)
         .await
         .refused()?;
     let mut fields = crate::erp::field_of(&bad);
     fields.sort();
     assert_eq!(fields, ["reorder_point", "reorder_quantity"]);
+    Ok(())
+}
+
+#[db_test]
+async fn nothing_is_suggested_while_stock_is_above_its_reorder_points() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    supply_with_rules(db, &e).await?;
     assert!(
         replenishment::suggestions(db, Some(&e.keeper), None, today())
             .await?
             .is_empty()
     );
+    Ok(())
+}
+
+#[db_test]
+async fn crossing_a_reorder_point_tells_warehouse_users_once() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let s = supply_with_rules(db, &e).await?;
     // Taking LOW-1 to 7 crosses its reorder point: warehouse users are told once.
-    stock::adjust(
-        db,
-        Some(&e.keeper),
-        &AdjustInput {
-            product_id: low,
-            warehouse_id: e.main,
-            quantity: -5,
-            reason: "count".into(),
-        },
-    )
-    .await?;
-    stock::adjust(
-        db,
-        Some(&e.keeper),
-        &AdjustInput {
-            product_id: low,
-            warehouse_id: e.main,
-            quantity: -1,
-            reason: "count".into(),
-        },
-    )
-    .await?;
+    take_low_below_its_point(db, &e, s.low).await?;
     let told: Vec<_> = notifications::mine(db, Some(&e.keeper), 10)
         .await?
         .into_iter()
@@ -759,8 +912,21 @@ async fn suggestions_cover_reorder_points_and_backorders_and_become_purchase_ord
         notifications::mine(db, Some(&e.ana), 10).await?.is_empty(),
         "sales are not warehouse users"
     );
-    // A backorder of 7 for SHORT-1.
-    confirmed(db, &e, "Waiting Co", vec![crate::erp::line(short, 7)]).await?;
+    let level_row = stock_levels::Entity::find_by_id((s.low, e.main))
+        .one(db)
+        .await?
+        .ok_or("no level")?;
+    assert_eq!(level_row.on_hand, 6);
+    Ok(())
+}
+
+#[db_test]
+async fn suggestions_cover_reorder_points_and_backorders_each_with_a_supplier() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let s = supply_with_rules(db, &e).await?;
+    low_and_short(db, &e, &s).await?;
     let found = replenishment::suggestions(db, Some(&e.keeper), None, today()).await?;
     let summary: Vec<(String, i64, Vec<Reason>, Option<i64>)> = found
         .iter()
@@ -780,15 +946,31 @@ async fn suggestions_cover_reorder_points_and_backorders_and_become_purchase_ord
                 "LOW-1".to_string(),
                 30,
                 vec![Reason::BelowReorderPoint],
-                Some(a)
+                Some(s.a)
             ),
-            ("SHORT-1".to_string(), 10, vec![Reason::Backorders], Some(b)),
+            (
+                "SHORT-1".to_string(),
+                10,
+                vec![Reason::Backorders],
+                Some(s.b)
+            ),
         ]
     );
+    Ok(())
+}
+
+#[db_test]
+async fn ordering_suggestions_drafts_one_purchase_order_per_supplier_and_covers_them() -> TestResult
+{
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let s = supply_with_rules(db, &e).await?;
+    low_and_short(db, &e, &s).await?;
     let created = replenishment::order(
         db,
         Some(&e.keeper),
-        &[(low, e.main, None), (short, e.main, None)],
+        &[(s.low, e.main, None), (s.short, e.main, None)],
         today(),
     )
     .await?;
@@ -800,18 +982,28 @@ async fn suggestions_cover_reorder_points_and_backorders_and_become_purchase_ord
             .await?
             .is_empty()
     );
-    let denied = replenishment::order(db, Some(&e.ana), &[(low, e.main, None)], today()).await;
+    Ok(())
+}
+
+#[db_test]
+async fn only_warehouse_users_order_suggestions_and_only_chosen_ones() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let e = erp(db, admin).await?;
+    let s = supply_with_rules(db, &e).await?;
+    low_and_short(db, &e, &s).await?;
+    replenishment::order(
+        db,
+        Some(&e.keeper),
+        &[(s.low, e.main, None), (s.short, e.main, None)],
+        today(),
+    )
+    .await?;
+    let denied = replenishment::order(db, Some(&e.ana), &[(s.low, e.main, None)], today()).await;
     assert!(matches!(denied, Err(Error::Forbidden)));
     let none = replenishment::order(db, Some(&e.keeper), &[], today())
         .await
         .refused()?;
     assert_eq!(none, Error::field("lines", messages::CHOOSE_SUGGESTIONS));
-    let level_row = stock_levels::Entity::find_by_id((low, e.main))
-        .one(db)
-        .await?
-        .ok_or("no level")?;
-    assert_eq!(level_row.on_hand, 6);
-    let _ = OrderState::Invoiced;
-    let _: Option<&Actor> = None;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! currency (issue 22, item 18) and the default warehouse with the hint of
 //! where else the stock is (item 15), on both engines.
 
+use tandem_domain::testing::db_test;
 use tandem_domain::{
     access::Actor,
     messages, Db, Error,
@@ -18,12 +19,12 @@ use tandem_domain::{
 
 use crate::{
     approval::order,
-    erp::{customer, erp, field_of, level, line, quote, stocked, Refused},
-    support::with_admin,
+    erp::{customer, erp, field_of, level, line, quote, stocked, Erp, Refused},
+    support::{with_admin, BoxResult},
     TestResult,
 };
 
-#[tokio::test]
+#[db_test]
 async fn quotes_in_another_currency_than_the_list_prices_are_refused() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
@@ -104,17 +105,29 @@ async fn quotes_in_another_currency_than_the_list_prices_are_refused() -> TestRe
     Ok(())
 }
 
-#[tokio::test]
-async fn new_quotes_ship_from_the_default_warehouse_and_hint_where_stock_is() -> TestResult {
+/// The warehouse a new quote of `actor`'s ships from.
+async fn default_of(db: &Db, actor: &Actor) -> BoxResult<Option<i64>> {
+    Ok(sourcing::default_warehouse(db, Some(actor))
+        .await?
+        .map(|w| w.id))
+}
+
+/// MAIN as [`erp`] creates it, active or archived.
+fn main_house(active: bool) -> WarehouseInput {
+    WarehouseInput {
+        code: "MAIN".into(),
+        name: "Main warehouse".into(),
+        address: String::new(),
+        active,
+    }
+}
+
+#[db_test]
+async fn the_default_warehouse_is_the_setting_or_else_the_first_created() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
     // MAIN was created first; EAST sorts first by code, which was the bug.
-    let default = |db: Db, actor: Actor| async move {
-        sourcing::default_warehouse(&db, Some(&actor))
-            .await
-            .map(|w| w.map(|w| w.id))
-    };
-    assert_eq!(default(db.conn.clone(), e.ana.clone()).await?, Some(e.main));
+    assert_eq!(default_of(&db.conn, &e.ana).await?, Some(e.main));
     for (setting, expected) in [
         ("EAST", e.east),
         ("  east ", e.east),
@@ -125,31 +138,28 @@ async fn new_quotes_ship_from_the_default_warehouse_and_hint_where_stock_is() ->
     ] {
         meta::set(&db.conn, sourcing::DEFAULT_WAREHOUSE_KEY, setting).await?;
         assert_eq!(
-            default(db.conn.clone(), e.ana.clone()).await?,
+            default_of(&db.conn, &e.ana).await?,
             Some(expected),
             "setting {setting:?}"
         );
     }
-    // An archived default falls back to the first active warehouse.
+    Ok(())
+}
+
+#[db_test]
+async fn an_archived_default_warehouse_falls_back_to_the_first_active_one() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
     meta::set(&db.conn, sourcing::DEFAULT_WAREHOUSE_KEY, "MAIN").await?;
-    let archive = WarehouseInput {
-        code: "MAIN".into(),
-        name: "Main warehouse".into(),
-        address: String::new(),
-        active: false,
-    };
-    warehouses::update(&db.conn, Some(&e.keeper), e.main, &archive).await?;
-    assert_eq!(default(db.conn.clone(), e.ana.clone()).await?, Some(e.east));
-    warehouses::update(
-        &db.conn,
-        Some(&e.keeper),
-        e.main,
-        &WarehouseInput {
-            active: true,
-            ..archive
-        },
-    )
-    .await?;
+    warehouses::update(&db.conn, Some(&e.keeper), e.main, &main_house(false)).await?;
+    assert_eq!(default_of(&db.conn, &e.ana).await?, Some(e.east));
+    Ok(())
+}
+
+#[db_test]
+async fn only_who_writes_quotes_asks_for_the_default_warehouse() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
     assert_eq!(
         sourcing::default_warehouse(&db.conn, None).await,
         Err(Error::Unauthenticated)
@@ -159,61 +169,75 @@ async fn new_quotes_ship_from_the_default_warehouse_and_hint_where_stock_is() ->
         Err(Error::Forbidden),
         "the quote builder's, for who writes quotes"
     );
+    Ok(())
+}
 
-    // 10 in MAIN, 3 in EAST.
-    let p = stocked(&db.conn, &e, "HINT-1", 1_000, 10).await?;
-    stock::adjust(
-        &db.conn,
-        Some(&e.keeper),
-        &AdjustInput {
-            product_id: p,
-            warehouse_id: e.east,
-            quantity: 3,
-            reason: "opening stock".into(),
-        },
-    )
-    .await?;
-    let hint = |warehouse: i64, quantity: i64| {
-        let (conn, ana) = (db.conn.clone(), e.ana.clone());
-        async move {
-            let preview =
-                orders::preview(&conn, Some(&ana), warehouse, &[line(p, quantity)]).await?;
-            let first = preview.lines.first().ok_or("line")?;
-            Ok::<_, Box<dyn std::error::Error + Send + Sync>>((
-                first.available,
-                first
-                    .elsewhere
-                    .as_ref()
-                    .map(|w| (w.code.clone(), w.available)),
-            ))
-        }
+/// HINT-1 with 10 in MAIN and 3 in EAST.
+async fn ten_main_three_east(db: &Db, e: &Erp) -> BoxResult<i64> {
+    let p = stocked(db, e, "HINT-1", 1_000, 10).await?;
+    let east = AdjustInput {
+        product_id: p,
+        warehouse_id: e.east,
+        quantity: 3,
+        reason: "opening stock".into(),
     };
+    stock::adjust(db, Some(&e.keeper), &east).await?;
+    Ok(p)
+}
+
+/// What the quote builder shows Ana for `quantity` of `p` from `warehouse`:
+/// what is available there, and where else more is.
+async fn hint(
+    db: &Db,
+    e: &Erp,
+    p: i64,
+    warehouse: i64,
+    quantity: i64,
+) -> BoxResult<(i64, Option<(String, i64)>)> {
+    let preview = orders::preview(db, Some(&e.ana), warehouse, &[line(p, quantity)]).await?;
+    let first = preview.lines.first().ok_or("line")?;
+    Ok((
+        first.available,
+        first
+            .elsewhere
+            .as_ref()
+            .map(|w| (w.code.clone(), w.available)),
+    ))
+}
+
+#[db_test]
+async fn the_quote_builder_hints_where_more_stock_is_only_when_short() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = ten_main_three_east(&db.conn, &e).await?;
+    let shown = |warehouse, quantity| hint(&db.conn, &e, p, warehouse, quantity);
     // Short in EAST, and MAIN has more: say so.
-    assert_eq!(hint(e.east, 5).await?, (3, Some(("MAIN".into(), 10))));
-    assert_eq!(hint(e.east, 50).await?, (3, Some(("MAIN".into(), 10))));
+    assert_eq!(shown(e.east, 5).await?, (3, Some(("MAIN".into(), 10))));
+    assert_eq!(shown(e.east, 50).await?, (3, Some(("MAIN".into(), 10))));
     // Enough where it ships from, or nobody has more: nothing to say.
-    assert_eq!(hint(e.east, 3).await?, (3, None));
-    assert_eq!(hint(e.main, 4).await?, (10, None));
-    assert_eq!(hint(e.main, 40).await?, (10, None));
+    assert_eq!(shown(e.east, 3).await?, (3, None));
+    assert_eq!(shown(e.main, 4).await?, (10, None));
+    assert_eq!(shown(e.main, 40).await?, (10, None));
+    Ok(())
+}
+
+#[db_test]
+async fn reserved_stock_and_archived_warehouses_are_never_hinted() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = ten_main_three_east(&db.conn, &e).await?;
     // Reserved stock is not available elsewhere either.
     let c = customer(&db.conn, &e.ana, "Hint Co", 0).await?;
     let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 9)])).await?;
     orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
-    assert_eq!(hint(e.east, 5).await?, (3, None), "MAIN has 1 left");
+    assert_eq!(
+        hint(&db.conn, &e, p, e.east, 5).await?,
+        (3, None),
+        "MAIN has 1 left"
+    );
     // An archived warehouse is never suggested.
     let p2 = stocked(&db.conn, &e, "HINT-2", 1_000, 10).await?;
-    warehouses::update(
-        &db.conn,
-        Some(&e.keeper),
-        e.main,
-        &WarehouseInput {
-            code: "MAIN".into(),
-            name: "Main warehouse".into(),
-            address: String::new(),
-            active: false,
-        },
-    )
-    .await?;
+    warehouses::update(&db.conn, Some(&e.keeper), e.main, &main_house(false)).await?;
     let preview = orders::preview(&db.conn, Some(&e.ana), e.east, &[line(p2, 1)]).await?;
     assert_eq!(preview.lines[0].elsewhere, None);
     Ok(())

@@ -5,6 +5,7 @@
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use tandem_domain::testing::db_test;
 use tandem_domain::{
     entities::{sessions as session_rows, users},
     testing::TestDb,
@@ -52,7 +53,7 @@ fn gunzip(bytes: &[u8]) -> BoxResult<String> {
     Ok(text)
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_session_is_stored_under_the_hash_of_its_id_only() -> TestResult {
     let (db, admin) = with_admin().await?;
     let id = "the-cookie-value-0123456789";
@@ -96,7 +97,7 @@ async fn a_session_is_stored_under_the_hash_of_its_id_only() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_session_ended_while_a_request_is_in_flight_stays_ended() -> TestResult {
     let (db, admin) = with_admin().await?;
     let id = "in-flight-session";
@@ -111,7 +112,7 @@ async fn a_session_ended_while_a_request_is_in_flight_stays_ended() -> TestResul
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() -> TestResult {
     let (db, admin) = with_admin().await?;
     sessions::create(&db.conn, &session("this-browser", admin.user_id)).await?;
@@ -129,7 +130,7 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() -> TestR
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn backups_carry_no_sessions_and_older_backups_with_them_still_restore() -> TestResult {
     let (db, admin) = with_admin().await?;
     let id = "live-session-cookie-value";

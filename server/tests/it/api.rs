@@ -4,6 +4,7 @@
 //! scopes, and racing retries with one Idempotency-Key.
 
 use std::collections::BTreeSet;
+use tandem_domain::testing::db_test;
 
 use axum::http::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -471,129 +472,225 @@ fn uuid_like() -> String {
     )
 }
 
-#[tokio::test]
-async fn every_endpoint_keeps_its_contract() -> TestResult {
+/// One clause of the contract every endpoint keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Clause {
+    /// 401 without a token or with one that does not exist.
+    Unauthorized,
+    /// 403 to a valid token without the permission.
+    Forbidden,
+    /// Invalid input refused with the fields named.
+    BadInput,
+    /// 404 for an id that does not exist.
+    Missing,
+    /// Success, and for writes a retry with the same key that answers the
+    /// same and changes nothing, and the key refused for another request.
+    Success,
+}
+
+/// 401 to `c` without a token, and with a token that does not exist.
+async fn unauthorized(app: &TestApp, c: &Case) -> Fallible<Vec<String>> {
+    let mut failures = Vec::new();
+    for token in [
+        None,
+        Some("tdm_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+    ] {
+        let reply = app
+            .api(c.method, &c.path, token, c.body.as_deref(), None)
+            .await?;
+        if reply.status != StatusCode::UNAUTHORIZED
+            || !is_problem(&reply)
+            || !reply.headers.contains_key("www-authenticate")
+        {
+            failures.push(format!(
+                "{} without a valid token: {} {}",
+                c.operation, reply.status, reply.body
+            ));
+        }
+    }
+    Ok(failures)
+}
+
+/// 403 to `c` with a valid `token` without the permission.
+async fn forbidden(app: &TestApp, token: &str, c: &Case) -> Fallible<Option<String>> {
+    let reply = app
+        .api(c.method, &c.path, Some(token), c.body.as_deref(), None)
+        .await?;
+    Ok(
+        (reply.status != StatusCode::FORBIDDEN || !is_problem(&reply)).then(|| {
+            format!(
+                "{} without the permission: {} {}",
+                c.operation, reply.status, reply.body
+            )
+        }),
+    )
+}
+
+/// `c`'s invalid input, if it has one: refused with the fields named.
+async fn bad_input(app: &TestApp, admin: &str, c: &Case) -> Fallible<Option<String>> {
+    let Some((path, body, status)) = &c.bad else {
+        return Ok(None);
+    };
+    let reply = app
+        .api(c.method, path, Some(admin), body.as_deref(), None)
+        .await?;
+    let fields = json_of(&reply)["errors"].as_object().map_or(0, |e| e.len());
+    let kept = reply.status == *status
+        && is_problem(&reply)
+        && !(*status == StatusCode::UNPROCESSABLE_ENTITY && fields == 0);
+    Ok((!kept).then(|| {
+        format!(
+            "{} with bad input: {} {}",
+            c.operation, reply.status, reply.body
+        )
+    }))
+}
+
+/// `c` on an id that does not exist, if it takes one: 404.
+async fn missing(app: &TestApp, admin: &str, c: &Case) -> Fallible<Option<String>> {
+    let Some(path) = &c.missing else {
+        return Ok(None);
+    };
+    let reply = app
+        .api(c.method, path, Some(admin), c.body.as_deref(), None)
+        .await?;
+    Ok(
+        (reply.status != StatusCode::NOT_FOUND || !is_problem(&reply)).then(|| {
+            format!(
+                "{} on a missing record: {} {}",
+                c.operation, reply.status, reply.body
+            )
+        }),
+    )
+}
+
+/// `c` succeeds; a write retried with the same key (`contract-{i}`)
+/// answers the same and changes nothing, and the key is refused for another
+/// request.
+async fn succeeds_and_replays(
+    app: &TestApp,
+    admin: &str,
+    c: &Case,
+    i: usize,
+) -> Fallible<Vec<String>> {
+    let name = c.operation;
+    let key = format!("contract-{i}");
+    let key = c.writes().then_some(key.as_str());
+    let orders_before = sales_orders::Entity::find().all(&app.db.conn).await?.len();
+    let first = app
+        .api(c.method, &c.path, Some(admin), c.body.as_deref(), key)
+        .await?;
+    if !first.status.is_success() || serde_json::from_str::<Value>(&first.body).is_err() {
+        return Ok(vec![format!("{name}: {} {}", first.status, first.body)]);
+    }
+    if !c.writes() {
+        return Ok(Vec::new());
+    }
+    let mut failures = Vec::new();
+    let again = app
+        .api(c.method, &c.path, Some(admin), c.body.as_deref(), key)
+        .await?;
+    let replayed = again
+        .headers
+        .get("idempotent-replayed")
+        .and_then(|v| v.to_str().ok())
+        == Some("true");
+    if again.status != first.status || again.body != first.body || !replayed {
+        failures.push(format!(
+            "{name} retried: {} {} (replayed: {replayed})",
+            again.status, again.body
+        ));
+    }
+    let orders_after = sales_orders::Entity::find().all(&app.db.conn).await?.len();
+    let expected = orders_before + usize::from(c.operation == "post /orders");
+    if orders_after != expected {
+        failures.push(format!(
+            "{name} retried: {orders_after} orders, expected {expected}"
+        ));
+    }
+    // The same key with another request is refused.
+    let other = format!("{}?other", c.path);
+    let reply = app
+        .api(c.method, &other, Some(admin), c.body.as_deref(), key)
+        .await?;
+    if reply.status != StatusCode::UNPROCESSABLE_ENTITY
+        || json_of(&reply)["errors"]["Idempotency-Key"].is_null()
+    {
+        failures.push(format!(
+            "{name} with a reused key: {} {}",
+            reply.status, reply.body
+        ));
+    }
+    Ok(failures)
+}
+
+/// Every endpoint's failures of `clause`, on a fresh app. The clauses about
+/// the token are asked alone; the others need the records as earlier
+/// endpoints left them, so for each endpoint in turn its invalid input, its
+/// missing record and its success (with the retries) are all sent, in that
+/// order, and only `clause`'s answers judged.
+async fn contract_failures(clause: Clause) -> Fallible<Vec<String>> {
     let app = TestApp::new().await?;
     let admin = app.token(ADMIN_EMAIL, None).await?;
     let unrelated = app.token(ADMIN_EMAIL, Some(&["knowledge.read"])).await?;
     let mut failures = Vec::new();
     for (i, c) in cases(&app, &admin).await?.into_iter().enumerate() {
-        let name = c.operation;
-        // 401: no token, and a token that does not exist.
-        for token in [
-            None,
-            Some("tdm_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
-        ] {
-            let reply = app
-                .api(c.method, &c.path, token, c.body.as_deref(), None)
-                .await?;
-            if reply.status != StatusCode::UNAUTHORIZED
-                || !is_problem(&reply)
-                || !reply.headers.contains_key("www-authenticate")
-            {
-                failures.push(format!(
-                    "{name} without a valid token: {} {}",
-                    reply.status, reply.body
-                ));
-            }
-        }
-        // 403: a valid token without the permission.
-        let reply = app
-            .api(c.method, &c.path, Some(&unrelated), c.body.as_deref(), None)
-            .await?;
-        if reply.status != StatusCode::FORBIDDEN || !is_problem(&reply) {
-            failures.push(format!(
-                "{name} without the permission: {} {}",
-                reply.status, reply.body
-            ));
-        }
-        // Invalid input: refused with the fields named, nothing changed.
-        if let Some((path, body, status)) = &c.bad {
-            let reply = app
-                .api(c.method, path, Some(&admin), body.as_deref(), None)
-                .await?;
-            let fields = json_of(&reply)["errors"].as_object().map_or(0, |e| e.len());
-            if reply.status != *status
-                || !is_problem(&reply)
-                || (*status == StatusCode::UNPROCESSABLE_ENTITY && fields == 0)
-            {
-                failures.push(format!(
-                    "{name} with bad input: {} {}",
-                    reply.status, reply.body
-                ));
-            }
-        }
-        // 404: an id that does not exist.
-        if let Some(path) = &c.missing {
-            let reply = app
-                .api(c.method, path, Some(&admin), c.body.as_deref(), None)
-                .await?;
-            if reply.status != StatusCode::NOT_FOUND || !is_problem(&reply) {
-                failures.push(format!(
-                    "{name} on a missing record: {} {}",
-                    reply.status, reply.body
-                ));
-            }
-        }
-        // Success, and for writes a retry with the same key that answers
-        // the same and changes nothing.
-        let key = format!("contract-{i}");
-        let key = c.writes().then_some(key.as_str());
-        let orders_before = sales_orders::Entity::find().all(&app.db.conn).await?.len();
-        let first = app
-            .api(c.method, &c.path, Some(&admin), c.body.as_deref(), key)
-            .await?;
-        if !first.status.is_success() || serde_json::from_str::<Value>(&first.body).is_err() {
-            failures.push(format!("{name}: {} {}", first.status, first.body));
-            continue;
-        }
-        if c.writes() {
-            let again = app
-                .api(c.method, &c.path, Some(&admin), c.body.as_deref(), key)
-                .await?;
-            let replayed = again
-                .headers
-                .get("idempotent-replayed")
-                .and_then(|v| v.to_str().ok())
-                == Some("true");
-            if again.status != first.status || again.body != first.body || !replayed {
-                failures.push(format!(
-                    "{name} retried: {} {} (replayed: {replayed})",
-                    again.status, again.body
-                ));
-            }
-            let orders_after = sales_orders::Entity::find().all(&app.db.conn).await?.len();
-            let expected = orders_before + usize::from(c.operation == "post /orders");
-            if orders_after != expected {
-                failures.push(format!(
-                    "{name} retried: {orders_after} orders, expected {expected}"
-                ));
-            }
-            // The same key with another request is refused.
-            let other = format!("{}?other", c.path);
-            let reply = app
-                .api(c.method, &other, Some(&admin), c.body.as_deref(), key)
-                .await?;
-            if reply.status != StatusCode::UNPROCESSABLE_ENTITY
-                || json_of(&reply)["errors"]["Idempotency-Key"].is_null()
-            {
-                failures.push(format!(
-                    "{name} with a reused key: {} {}",
-                    reply.status, reply.body
-                ));
+        match clause {
+            Clause::Unauthorized => failures.extend(unauthorized(&app, &c).await?),
+            Clause::Forbidden => failures.extend(forbidden(&app, &unrelated, &c).await?),
+            Clause::BadInput | Clause::Missing | Clause::Success => {
+                let bad = bad_input(&app, &admin, &c).await?;
+                let not_found = missing(&app, &admin, &c).await?;
+                let success = succeeds_and_replays(&app, &admin, &c, i).await?;
+                match clause {
+                    Clause::BadInput => failures.extend(bad),
+                    Clause::Missing => failures.extend(not_found),
+                    _ => failures.extend(success),
+                }
             }
         }
     }
+    Ok(failures)
+}
+
+/// Every endpoint keeps `clause` of its contract.
+async fn assert_every_endpoint_keeps(clause: Clause) -> TestResult {
+    let failures = contract_failures(clause).await?;
     assert!(
         failures.is_empty(),
-        "{} contract failures:\n{}",
+        "{} contract failures ({clause:?}):\n{}",
         failures.len(),
         failures.join("\n")
     );
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
+async fn every_endpoint_answers_401_without_a_valid_token() -> TestResult {
+    assert_every_endpoint_keeps(Clause::Unauthorized).await
+}
+
+#[db_test]
+async fn every_endpoint_answers_403_to_a_token_without_its_permission() -> TestResult {
+    assert_every_endpoint_keeps(Clause::Forbidden).await
+}
+
+#[db_test]
+async fn every_endpoint_refuses_invalid_input_naming_the_fields() -> TestResult {
+    assert_every_endpoint_keeps(Clause::BadInput).await
+}
+
+#[db_test]
+async fn every_endpoint_answers_404_for_a_record_that_does_not_exist() -> TestResult {
+    assert_every_endpoint_keeps(Clause::Missing).await
+}
+
+#[db_test]
+async fn every_endpoint_succeeds_and_a_retried_write_replays_its_answer_once() -> TestResult {
+    assert_every_endpoint_keeps(Clause::Success).await
+}
+
+#[db_test]
 async fn a_write_the_token_may_not_read_back_answers_what_it_did_once() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.token(ADMIN_EMAIL, None).await?;
@@ -633,7 +730,7 @@ async fn a_write_the_token_may_not_read_back_answers_what_it_did_once() -> TestR
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_openapi_document_describes_every_route_and_only_those() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.token(ADMIN_EMAIL, None).await?;
@@ -722,7 +819,7 @@ async fn the_openapi_document_describes_every_route_and_only_those() -> TestResu
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn each_role_token_reaches_exactly_the_routes_its_permissions_allow() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.token(ADMIN_EMAIL, None).await?;
@@ -756,19 +853,42 @@ async fn each_role_token_reaches_exactly_the_routes_its_permissions_allow() -> T
     Ok(())
 }
 
-#[tokio::test]
-async fn a_token_never_grants_more_than_it_was_given_or_its_owner_holds() -> TestResult {
-    let app = TestApp::new().await?;
-    let admin_actor = app.admin().await?;
-    let (sales_email, _) = demo::demo_user(BuiltinRole::Sales);
-    let sales_id = users::Entity::find()
-        .filter(users::Column::Email.eq(sales_email.clone()))
+/// The id of the demo user with `email`.
+async fn user_id(app: &TestApp, email: &str) -> Fallible<i64> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Email.eq(email))
         .one(&app.db.conn)
         .await?
-        .ok_or("no demo sales user")?
-        .id;
+        .ok_or_else(|| format!("no demo user {email}"))?
+        .id)
+}
 
-    // Only what it was given: reading customers, not writing them.
+/// The demo sales user's email and id.
+async fn demo_sales(app: &TestApp) -> Fallible<(String, i64)> {
+    let (email, _) = demo::demo_user(BuiltinRole::Sales);
+    let id = user_id(app, &email).await?;
+    Ok((email, id))
+}
+
+/// The status of `GET path` with `token`.
+async fn get_status(app: &TestApp, token: &str, path: &str) -> Fallible<StatusCode> {
+    Ok(app.api("GET", path, Some(token), None, None).await?.status)
+}
+
+/// The stored row of `token`, found by its prefix.
+async fn stored_token(app: &TestApp, token: &str) -> Fallible<api_tokens::Model> {
+    let prefix = token.split('_').nth(1).ok_or("bad token shape")?;
+    Ok(api_tokens::Entity::find()
+        .filter(api_tokens::Column::Prefix.eq(prefix))
+        .one(&app.db.conn)
+        .await?
+        .ok_or("token not stored")?)
+}
+
+/// A demo sales user's token for reading customers only: what it lists, and
+/// the sales user's id.
+async fn customer_reader(app: &TestApp) -> Fallible<(String, Reply, i64)> {
+    let (sales_email, sales_id) = demo_sales(app).await?;
     let reader = app.token(&sales_email, Some(&["customers.read"])).await?;
     let list = app
         .api(
@@ -779,6 +899,14 @@ async fn a_token_never_grants_more_than_it_was_given_or_its_owner_holds() -> Tes
             None,
         )
         .await?;
+    Ok((reader, list, sales_id))
+}
+
+#[db_test]
+async fn a_token_does_only_what_it_was_given() -> TestResult {
+    let app = TestApp::new().await?;
+    // Reading customers, not writing them.
+    let (reader, list, _) = customer_reader(&app).await?;
     assert_eq!(list.status, StatusCode::OK);
     let body = json!({"name": "Not allowed", "currency": "EUR"}).to_string();
     let write = app
@@ -791,8 +919,13 @@ async fn a_token_never_grants_more_than_it_was_given_or_its_owner_holds() -> Tes
         )
         .await?;
     assert_eq!(write.status, StatusCode::FORBIDDEN);
+    Ok(())
+}
 
-    // The owner's record scope: only the owner's customers.
+#[db_test]
+async fn a_token_sees_only_its_owners_records() -> TestResult {
+    let app = TestApp::new().await?;
+    let (_, list, sales_id) = customer_reader(&app).await?;
     let owners: BTreeSet<i64> = json_of(&list)["data"]
         .as_array()
         .ok_or("no data")?
@@ -804,8 +937,13 @@ async fn a_token_never_grants_more_than_it_was_given_or_its_owner_holds() -> Tes
         BTreeSet::from([sales_id]),
         "a sales token sees others' customers"
     );
+    Ok(())
+}
 
-    // More than the owner holds is refused when creating it.
+#[db_test]
+async fn a_token_for_more_than_its_owner_holds_is_refused() -> TestResult {
+    let app = TestApp::new().await?;
+    let (sales_email, _) = demo_sales(&app).await?;
     let beyond = tokens::TokenInput {
         name: "too much".into(),
         permissions: Some(vec!["admin.roles".into()]),
@@ -816,8 +954,13 @@ async fn a_token_never_grants_more_than_it_was_given_or_its_owner_holds() -> Tes
     assert!(
         matches!(refused, Err(tandem_domain::Error::Validation(ref e)) if e.contains_key("permissions"))
     );
+    Ok(())
+}
 
-    // A sales user may not create tokens at all; a manager only their own.
+#[db_test]
+async fn sales_users_create_no_tokens_and_managers_only_their_own() -> TestResult {
+    let app = TestApp::new().await?;
+    let (_, sales_id) = demo_sales(&app).await?;
     let sales_actor = access::resolve_actor(&app.db.conn, sales_id, Default::default())
         .await?
         .ok_or("sales inactive")?;
@@ -832,12 +975,7 @@ async fn a_token_never_grants_more_than_it_was_given_or_its_owner_holds() -> Tes
         Some(tandem_domain::Error::Forbidden)
     );
     let (manager_email, _) = demo::demo_user(BuiltinRole::Manager);
-    let manager_id = users::Entity::find()
-        .filter(users::Column::Email.eq(manager_email))
-        .one(&app.db.conn)
-        .await?
-        .ok_or("no demo manager")?
-        .id;
+    let manager_id = user_id(&app, &manager_email).await?;
     let manager = access::resolve_actor(&app.db.conn, manager_id, Default::default())
         .await?
         .ok_or("manager inactive")?;
@@ -856,13 +994,17 @@ async fn a_token_never_grants_more_than_it_was_given_or_its_owner_holds() -> Tes
             .err(),
         Some(tandem_domain::Error::Forbidden)
     );
+    Ok(())
+}
 
-    // What the owner loses, the token loses on its next request.
+#[db_test]
+async fn a_token_loses_what_its_owner_loses_on_its_next_request() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin_actor = app.admin().await?;
+    let (sales_email, _) = demo_sales(&app).await?;
     let full = app.token(&sales_email, None).await?;
     assert_eq!(
-        app.api("GET", "/api/v1/customers", Some(&full), None, None)
-            .await?
-            .status,
+        get_status(&app, &full, "/api/v1/customers").await?,
         StatusCode::OK
     );
     let sales_role = access::builtin_role_id(&app.db.conn, BuiltinRole::Sales)
@@ -875,25 +1017,26 @@ async fn a_token_never_grants_more_than_it_was_given_or_its_owner_holds() -> Tes
         .collect();
     access::set_role_permissions(&app.db.conn, Some(&admin_actor), sales_role, &kept).await?;
     assert_eq!(
-        app.api("GET", "/api/v1/customers", Some(&full), None, None)
-            .await?
-            .status,
+        get_status(&app, &full, "/api/v1/customers").await?,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.api("GET", "/api/v1/orders", Some(&full), None, None)
-            .await?
-            .status,
+        get_status(&app, &full, "/api/v1/orders").await?,
         StatusCode::OK
     );
+    Ok(())
+}
 
-    // The time of use is noted.
-    let prefix = full.split('_').nth(1).ok_or("bad token shape")?;
-    let stored = api_tokens::Entity::find()
-        .filter(api_tokens::Column::Prefix.eq(prefix))
-        .one(&app.db.conn)
-        .await?
-        .ok_or("token not stored")?;
+#[db_test]
+async fn a_token_notes_its_time_of_use_and_its_secret_is_not_stored_in_clear() -> TestResult {
+    let app = TestApp::new().await?;
+    let (sales_email, _) = demo_sales(&app).await?;
+    let full = app.token(&sales_email, None).await?;
+    assert_eq!(
+        get_status(&app, &full, "/api/v1/orders").await?,
+        StatusCode::OK
+    );
+    let stored = stored_token(&app, &full).await?;
     assert!(stored.last_used_at.is_some());
     assert!(
         !stored
@@ -901,79 +1044,79 @@ async fn a_token_never_grants_more_than_it_was_given_or_its_owner_holds() -> Tes
             .contains(full.rsplit('_').next().unwrap_or("x")),
         "secret stored in clear"
     );
+    Ok(())
+}
 
-    // Expired: refused.
-    let mut expired: api_tokens::ActiveModel = stored.clone().into();
+#[db_test]
+async fn an_expired_token_is_refused() -> TestResult {
+    let app = TestApp::new().await?;
+    let (sales_email, _) = demo_sales(&app).await?;
+    let full = app.token(&sales_email, None).await?;
+    let mut expired: api_tokens::ActiveModel = stored_token(&app, &full).await?.into();
     expired.expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
     expired.update(&app.db.conn).await?;
     assert_eq!(
-        app.api("GET", "/api/v1/orders", Some(&full), None, None)
-            .await?
-            .status,
-        StatusCode::UNAUTHORIZED
-    );
-
-    // Revoked: refused at once; revoking again changes nothing.
-    let other = app.token(&sales_email, None).await?;
-    let other_id = api_tokens::Entity::find()
-        .filter(api_tokens::Column::Prefix.eq(other.split('_').nth(1).unwrap_or_default()))
-        .one(&app.db.conn)
-        .await?
-        .ok_or("token not stored")?
-        .id;
-    assert_eq!(
-        app.api("GET", "/api/v1/orders", Some(&other), None, None)
-            .await?
-            .status,
-        StatusCode::OK
-    );
-    tokens::revoke(
-        &app.db.conn,
-        Some(&admin_actor),
-        other_id,
-        chrono::Utc::now(),
-    )
-    .await?;
-    tokens::revoke(
-        &app.db.conn,
-        Some(&admin_actor),
-        other_id,
-        chrono::Utc::now(),
-    )
-    .await?;
-    assert_eq!(
-        app.api("GET", "/api/v1/orders", Some(&other), None, None)
-            .await?
-            .status,
-        StatusCode::UNAUTHORIZED
-    );
-
-    // A deactivated owner's tokens stop working.
-    let third = app.token(&sales_email, None).await?;
-    user_service::set_active(&app.db.conn, Some(&admin_actor), sales_id, false).await?;
-    assert_eq!(
-        app.api("GET", "/api/v1/orders", Some(&third), None, None)
-            .await?
-            .status,
-        StatusCode::UNAUTHORIZED
-    );
-
-    // A wrong secret with a real prefix is refused too.
-    let forged = format!(
-        "tdm_{}_{}",
-        third.split('_').nth(1).unwrap_or_default(),
-        "B".repeat(40)
-    );
-    assert_eq!(
-        app.api("GET", "/api/v1/orders", Some(&forged), None, None)
-            .await?
-            .status,
+        get_status(&app, &full, "/api/v1/orders").await?,
         StatusCode::UNAUTHORIZED
     );
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
+async fn a_revoked_token_is_refused_at_once_and_revoking_again_changes_nothing() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin_actor = app.admin().await?;
+    let (sales_email, _) = demo_sales(&app).await?;
+    let other = app.token(&sales_email, None).await?;
+    let other_id = stored_token(&app, &other).await?.id;
+    assert_eq!(
+        get_status(&app, &other, "/api/v1/orders").await?,
+        StatusCode::OK
+    );
+    for _ in 0..2 {
+        let now = chrono::Utc::now();
+        tokens::revoke(&app.db.conn, Some(&admin_actor), other_id, now).await?;
+    }
+    assert_eq!(
+        get_status(&app, &other, "/api/v1/orders").await?,
+        StatusCode::UNAUTHORIZED
+    );
+    Ok(())
+}
+
+#[db_test]
+async fn a_deactivated_owners_tokens_stop_working() -> TestResult {
+    let app = TestApp::new().await?;
+    let admin_actor = app.admin().await?;
+    let (sales_email, sales_id) = demo_sales(&app).await?;
+    let third = app.token(&sales_email, None).await?;
+    user_service::set_active(&app.db.conn, Some(&admin_actor), sales_id, false).await?;
+    assert_eq!(
+        get_status(&app, &third, "/api/v1/orders").await?,
+        StatusCode::UNAUTHORIZED
+    );
+    Ok(())
+}
+
+/// Its owner still active, so only the secret can refuse it.
+#[db_test]
+async fn a_wrong_secret_with_a_real_prefix_is_refused() -> TestResult {
+    let app = TestApp::new().await?;
+    let (sales_email, _) = demo_sales(&app).await?;
+    let real = app.token(&sales_email, None).await?;
+    let forged = format!(
+        "tdm_{}_{}",
+        real.split('_').nth(1).unwrap_or_default(),
+        "B".repeat(40)
+    );
+    assert_eq!(
+        get_status(&app, &forged, "/api/v1/orders").await?,
+        StatusCode::UNAUTHORIZED
+    );
+    Ok(())
+}
+
+#[db_test]
 async fn racing_retries_with_one_key_create_one_order() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.token(ADMIN_EMAIL, None).await?;

@@ -3,6 +3,7 @@
 //! committed is what its `Idempotency-Key` replays, without a second write.
 
 use std::collections::BTreeSet;
+use tandem_domain::testing::db_test;
 
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -92,7 +93,7 @@ async fn written(app: &TestApp) -> Fallible<(u64, u64)> {
     ))
 }
 
-#[tokio::test]
+#[db_test]
 async fn every_write_answers_a_token_with_only_its_permissions_once() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.token(ADMIN_EMAIL, None).await?;
@@ -147,7 +148,7 @@ async fn every_write_answers_a_token_with_only_its_permissions_once() -> TestRes
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_quote_made_with_a_token_that_cannot_read_orders_answers_201_once() -> TestResult {
     let app = TestApp::new().await?;
     // Writes quotes and sees the customers it quotes for; reads no order.
@@ -207,7 +208,7 @@ async fn a_quote_made_with_a_token_that_cannot_read_orders_answers_201_once() ->
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_confirmation_waiting_for_approval_keeps_the_request_and_its_answer() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.token(ADMIN_EMAIL, None).await?;
@@ -267,7 +268,7 @@ async fn a_confirmation_waiting_for_approval_keeps_the_request_and_its_answer() 
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn racing_write_only_retries_with_one_key_make_one_quote_and_one_answer() -> TestResult {
     let app = TestApp::new().await?;
     let writer = app

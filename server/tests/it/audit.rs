@@ -6,6 +6,7 @@ use axum::{
     http::{header, Request, StatusCode},
 };
 use tandem_domain::access::audit::RECORD_TYPES;
+use tandem_domain::testing::db_test;
 
 use crate::{
     support::{BoxResult, TestApp, ADMIN_EMAIL, PASSWORD},
@@ -26,7 +27,7 @@ fn labels(locale: &str) -> BoxResult<serde_json::Map<String, serde_json::Value>>
         .ok_or("the locale has no audit_type labels")?)
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_record_type_filter_offers_every_audited_type_in_both_languages() -> TestResult {
     let app = TestApp::new().await?;
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;

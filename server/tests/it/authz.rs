@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use tandem_app::authz::server_fns;
 use tandem_domain::access::builtin::BuiltinRole;
+use tandem_domain::testing::db_test;
 
 use crate::{support::TestApp, TestResult};
 
@@ -28,7 +29,7 @@ fn every_registered_server_function_declares_its_access() {
     }
 }
 
-#[tokio::test]
+#[db_test]
 async fn every_server_function_answers_each_role_as_the_catalogue_says() -> TestResult {
     let app = TestApp::new().await?;
     let mut failures = Vec::new();
@@ -112,7 +113,7 @@ async fn every_server_function_answers_each_role_as_the_catalogue_says() -> Test
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn pages_redirect_anonymous_visitors_and_forbid_the_unpermitted() -> TestResult {
     let app = TestApp::new().await?;
     let anonymous = app.get("/admin/users?page=2", None).await?;

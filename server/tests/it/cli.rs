@@ -4,6 +4,7 @@ use std::{
     process::{Command, Output, Stdio},
     time::{Duration, Instant},
 };
+use tandem_domain::testing::db_test;
 
 use tandem_domain::testing::TestDb;
 
@@ -77,7 +78,7 @@ async fn an_unreachable_database_is_one_clear_line() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_port_in_use_is_one_clear_line() -> TestResult {
     let db = TestDb::empty().await?;
     let taken = TcpListener::bind("127.0.0.1:0")?;
@@ -97,7 +98,7 @@ async fn a_port_in_use_is_one_clear_line() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_guessable_metrics_token_is_one_clear_line_that_does_not_show_it() -> TestResult {
     let db = TestDb::empty().await?;
     let port = free_port()?;
@@ -115,7 +116,7 @@ async fn a_guessable_metrics_token_is_one_clear_line_that_does_not_show_it() -> 
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn seed_demo_is_idempotent_and_its_backup_restores_equal() -> TestResult {
     let db = TestDb::empty().await?;
     let migrate = tandem()
@@ -171,7 +172,7 @@ async fn seed_demo_is_idempotent_and_its_backup_restores_equal() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn serve_migrates_answers_and_exits_zero_on_sigterm() -> TestResult {
     let db = TestDb::empty().await?;
     let port = free_port()?;
@@ -227,7 +228,7 @@ async fn serve_migrates_answers_and_exits_zero_on_sigterm() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn create_admin_prints_a_generated_password_once_and_refuses_a_duplicate() -> TestResult {
     let db = TestDb::empty().await?;
     let created = tandem()
@@ -268,7 +269,7 @@ async fn create_admin_prints_a_generated_password_once_and_refuses_a_duplicate()
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn import_reads_a_gbk_file_reports_bad_rows_and_imports_the_rest_when_asked() -> TestResult {
     use sea_orm::{EntityTrait, PaginatorTrait};
     let db = TestDb::new().await?;

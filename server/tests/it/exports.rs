@@ -3,13 +3,24 @@
 
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tandem_domain::testing::db_test;
 use tandem_domain::{
-    access::builtin::BuiltinRole,
+    access::{builtin::BuiltinRole, Actor},
     entities::users,
-    {crm::customers, demo},
+    {
+        crm::customers,
+        demo,
+        integration::import::{self, Duplicates, Kind, Options},
+        inventory::products::{self, ProductInput},
+        inventory::warehouses::{self, WarehouseInput},
+        sales::orders::{self, LineInput, OrderInput},
+    },
 };
 
-use crate::{support::TestApp, TestResult};
+use crate::{
+    support::{BoxResult, TestApp},
+    TestResult,
+};
 
 const JSON: &str = "application/json";
 
@@ -35,7 +46,7 @@ fn lines(reply: &str) -> Result<Vec<String>, Box<dyn std::error::Error + Send + 
     Ok(all)
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_list_export_holds_exactly_the_filtered_rows_the_user_may_see() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.admin().await?;
@@ -136,7 +147,7 @@ async fn a_list_export_holds_exactly_the_filtered_rows_the_user_may_see() -> Tes
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn admins_download_a_backup_and_full_exports_and_nobody_else_does() -> TestResult {
     use axum::{
         body::Body,
@@ -282,91 +293,85 @@ fn assert_defused(what: &str, csv_text: &str, expected: &[&str]) -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
-async fn every_csv_download_defuses_hostile_headers_and_values() -> TestResult {
-    use tandem_domain::{
-        integration::import::{self, Duplicates, Kind, Options},
-        inventory::products::{self, ProductInput},
-        inventory::warehouses::{self, WarehouseInput},
-        sales::orders::{self, LineInput, OrderInput},
-    };
-
+/// A fresh app whose customer is named `HOSTILE[0]` (notes `HOSTILE[1]`)
+/// and has a confirmed order; the admin actor and a signed-in admin's
+/// cookie.
+async fn hostile_app() -> BoxResult<(TestApp, Actor, String)> {
     use crate::support::{ADMIN_EMAIL, PASSWORD};
 
     let app = TestApp::new().await?;
     let admin = app.admin().await?;
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
-    let name = HOSTILE[0];
-    let customer = customers::create(
-        &app.db.conn,
-        Some(&admin),
-        &customers::CustomerInput {
-            kind: "company".into(),
-            name: name.into(),
-            notes: HOSTILE[1].into(),
-            currency: "EUR".into(),
-            payment_terms_days: 30,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let warehouse = warehouses::create(
-        &app.db.conn,
-        Some(&admin),
-        &WarehouseInput {
-            code: "CSVW".into(),
-            name: "CSV warehouse".into(),
-            address: String::new(),
-            active: true,
-        },
-    )
-    .await?;
-    let product = products::create(
-        &app.db.conn,
-        Some(&admin),
-        &ProductInput {
-            sku: "CSV-HOSTILE".into(),
-            name: "Hostile widget".into(),
-            unit: "pcs".into(),
-            list_price_minor: 1_000,
-            cost_price_minor: Some(500),
-            tax_rate_bp: 1900,
-            active: true,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let order = orders::create(
-        &app.db.conn,
-        Some(&admin),
-        &OrderInput {
-            customer_id: customer.id,
-            warehouse_id: warehouse.id,
-            lines: vec![LineInput {
-                product_id: product.id,
-                quantity: 1,
-                ..Default::default()
-            }],
-            ..Default::default()
-        },
-    )
-    .await?;
-    orders::confirm(&app.db.conn, Some(&admin), order.id).await?;
-    let headers: Vec<&str> = HOSTILE.iter().cycle().take(8).copied().collect();
-    let call = |path: &'static str, body: serde_json::Value| {
-        let cookie = cookie.clone();
-        let app = &app;
-        async move {
-            let reply = app
-                .send("POST", path, Some(&cookie), Some(JSON), &body.to_string())
-                .await?;
-            assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
-            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(reply.body)
-        }
+    let customer = customers::CustomerInput {
+        kind: "company".into(),
+        name: HOSTILE[0].into(),
+        notes: HOSTILE[1].into(),
+        currency: "EUR".into(),
+        payment_terms_days: 30,
+        ..Default::default()
     };
+    let customer = customers::create(&app.db.conn, Some(&admin), &customer).await?;
+    let warehouse = WarehouseInput {
+        code: "CSVW".into(),
+        name: "CSV warehouse".into(),
+        address: String::new(),
+        active: true,
+    };
+    let warehouse = warehouses::create(&app.db.conn, Some(&admin), &warehouse).await?;
+    let product = ProductInput {
+        sku: "CSV-HOSTILE".into(),
+        name: "Hostile widget".into(),
+        unit: "pcs".into(),
+        list_price_minor: 1_000,
+        cost_price_minor: Some(500),
+        tax_rate_bp: 1900,
+        active: true,
+        ..Default::default()
+    };
+    let product = products::create(&app.db.conn, Some(&admin), &product).await?;
+    let order = OrderInput {
+        customer_id: customer.id,
+        warehouse_id: warehouse.id,
+        lines: vec![LineInput {
+            product_id: product.id,
+            quantity: 1,
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let order = orders::create(&app.db.conn, Some(&admin), &order).await?;
+    orders::confirm(&app.db.conn, Some(&admin), order.id).await?;
+    Ok((app, admin, cookie))
+}
 
-    // A list export: the reader's headers, and the customer's name.
-    let reply = call(
+/// Eight column headers for the reader to choose, all hostile.
+fn hostile_headers() -> Vec<&'static str> {
+    HOSTILE.iter().cycle().take(8).copied().collect()
+}
+
+/// Posts `body` to the export at `path` with `cookie`; the answer, which
+/// must be 200.
+async fn export(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> BoxResult<String> {
+    let reply = app
+        .send("POST", path, Some(cookie), Some(JSON), &body.to_string())
+        .await?;
+    assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+    Ok(reply.body)
+}
+
+#[db_test]
+async fn a_list_export_defuses_hostile_headers_and_names() -> TestResult {
+    let (app, _, cookie) = hostile_app().await?;
+    // The reader's headers, and the customer's name.
+    let headers = hostile_headers();
+    let reply = export(
+        &app,
+        &cookie,
         "/api/customers/export",
         serde_json::json!({
             "search": "hyperlink", "include_archived": false, "segment": null, "tag": null,
@@ -377,15 +382,21 @@ async fn every_csv_download_defuses_hostile_headers_and_values() -> TestResult {
     let view: serde_json::Value = serde_json::from_str(&reply)?;
     let csv_text = view["csv"].as_str().ok_or("no csv")?;
     let mut expected = headers.clone();
-    expected.push(name);
-    assert_defused("list export", csv_text, &expected)?;
+    expected.push(HOSTILE[0]);
+    assert_defused("list export", csv_text, &expected)
+}
 
-    // The analysis with the customer as a column, and hostile labels.
+#[db_test]
+async fn an_analysis_export_defuses_hostile_labels_and_names() -> TestResult {
+    let (app, admin, cookie) = hostile_app().await?;
+    // The customer as a column, and hostile labels.
     let definition = format!(
         "source=orders&rows=owner&columns=customer&measure=count&owner={}",
         admin.user_id
     );
-    let reply = call(
+    let reply = export(
+        &app,
+        &cookie,
         "/api/pivot/export",
         serde_json::json!({
             "definition": definition, "row_header": HOSTILE[2], "total_label": HOSTILE[3],
@@ -393,10 +404,16 @@ async fn every_csv_download_defuses_hostile_headers_and_values() -> TestResult {
     )
     .await?;
     let csv_text: String = serde_json::from_str(&reply)?;
-    assert_defused("analysis", &csv_text, &[name, HOSTILE[2], HOSTILE[3]])?;
+    assert_defused("analysis", &csv_text, &[HOSTILE[0], HOSTILE[2], HOSTILE[3]])
+}
 
-    // A report, with the reader's headers and total label.
-    let reply = call(
+#[db_test]
+async fn a_report_export_defuses_hostile_headers_labels_and_names() -> TestResult {
+    let (app, admin, cookie) = hostile_app().await?;
+    // The reader's headers and total label.
+    let reply = export(
+        &app,
+        &cookie,
         "/api/reports/export",
         serde_json::json!({
             "query": {
@@ -406,14 +423,18 @@ async fn every_csv_download_defuses_hostile_headers_and_values() -> TestResult {
                     "owner": admin.user_id, "team": null, "segment": "",
                 },
             },
-            "headers": &headers, "total_label": HOSTILE[5],
+            "headers": &hostile_headers(), "total_label": HOSTILE[5],
         }),
     )
     .await?;
     let csv_text: String = serde_json::from_str(&reply)?;
-    assert_defused("report", &csv_text, &[name, HOSTILE[0], HOSTILE[5]])?;
+    // The customer's name, the first header (the same text), the total label.
+    assert_defused("report", &csv_text, &[HOSTILE[0], HOSTILE[0], HOSTILE[5]])
+}
 
-    // An import's error file: hostile headers and values of a bad row.
+/// A customer import file whose headers are all hostile, with one bad row
+/// (`=1+1`, not an email) of hostile values.
+fn hostile_import() -> String {
     let mut file = String::from("Name,Email");
     let mut row = String::from("\"=1+1\",not-an-email");
     for h in HOSTILE {
@@ -424,7 +445,13 @@ async fn every_csv_download_defuses_hostile_headers_and_values() -> TestResult {
     file.push('\n');
     file.push_str(&row);
     file.push('\n');
-    let parsed = import::parse(file.as_bytes())?;
+    file
+}
+
+#[db_test]
+async fn an_import_error_file_defuses_hostile_headers_and_values() -> TestResult {
+    let (app, admin, cookie) = hostile_app().await?;
+    let parsed = import::parse(hostile_import().as_bytes())?;
     let options = Options {
         kind: Kind::Customers,
         mapping: [("name", "Name"), ("email", "Email")]
@@ -452,13 +479,15 @@ async fn every_csv_download_defuses_hostile_headers_and_values() -> TestResult {
     let trimmed: Vec<&str> = HOSTILE.iter().map(|h| h.trim()).collect();
     let mut expected = trimmed.clone();
     expected.push("=1+1");
-    assert_defused("import error file", &reply.body, &expected)?;
+    assert_defused("import error file", &reply.body, &expected)
+}
 
-    // The full export of the customers table.
+#[db_test]
+async fn the_full_customer_export_defuses_hostile_names_and_notes() -> TestResult {
+    let (app, _, cookie) = hostile_app().await?;
     let reply = app
         .get("/admin/files/export/customers", Some(&cookie))
         .await?;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_defused("full export", &reply.body, &[name, HOSTILE[1]])?;
-    Ok(())
+    assert_defused("full export", &reply.body, &[HOSTILE[0], HOSTILE[1]])
 }

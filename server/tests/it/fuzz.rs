@@ -4,6 +4,7 @@
 //! out of range or oversized) and with garbage, by several workers at once.
 
 use std::sync::Arc;
+use tandem_domain::testing::db_test;
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
@@ -233,7 +234,7 @@ pub(crate) fn ends_session(path: &str) -> bool {
     path.contains("logout") || path.contains("sessions") || path.contains("password")
 }
 
-#[tokio::test]
+#[db_test]
 async fn no_server_function_answers_malformed_input_with_a_5xx() -> TestResult {
     let app = Arc::new(TestApp::new().await?);
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -296,7 +297,7 @@ async fn no_server_function_answers_malformed_input_with_a_5xx() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_mistyped_argument_is_a_400_that_says_what_is_wrong() -> TestResult {
     let app = TestApp::new().await?;
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -398,7 +399,7 @@ fn concrete_paths(template: &str) -> Vec<String> {
     .collect()
 }
 
-#[tokio::test]
+#[db_test]
 async fn no_api_operation_answers_malformed_input_with_a_5xx() -> TestResult {
     let app = Arc::new(TestApp::new().await?);
     let token = app.token(ADMIN_EMAIL, None).await?;

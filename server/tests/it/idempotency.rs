@@ -15,6 +15,7 @@ use std::{
     },
     time::{Duration, Instant},
 };
+use tandem_domain::testing::db_test;
 
 use axum::http::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -193,7 +194,7 @@ async fn write_until_killed(
     Ok(all)
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_retry_after_a_sigkill_gets_the_committed_answer_or_writes_once() -> TestResult {
     let db = crate::support::admin_and_demo().await?;
     let input = api_tokens::TokenInput {
@@ -286,7 +287,7 @@ async fn a_retry_after_a_sigkill_gets_the_committed_answer_or_writes_once() -> T
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_key_an_older_version_left_in_progress_is_taken_over() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.token(ADMIN_EMAIL, None).await?;

@@ -4,6 +4,7 @@
 //! limit (429), so one caller cannot slow everyone else down.
 
 use std::{net::SocketAddr, time::Duration};
+use tandem_domain::testing::db_test;
 
 use axum::{
     body::Body,
@@ -82,7 +83,7 @@ fn login_body(email: &str, password: &str) -> String {
     format!("email={}&password={}", encode(email), encode(password))
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_two_megabyte_body_is_413_before_it_is_parsed() -> TestResult {
     let app = TestApp::new().await?;
     let huge = search_body(&"return ".repeat(2 * 1024 * 1024 / 7))?;
@@ -117,7 +118,7 @@ async fn a_two_megabyte_body_is_413_before_it_is_parsed() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn hostile_searches_are_refused_and_ordinary_ones_answer() -> TestResult {
     let app = TestApp::new().await?;
     let thousand_terms = (0..1000)
@@ -153,7 +154,7 @@ async fn hostile_searches_are_refused_and_ordinary_ones_answer() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn one_address_over_its_limit_gets_429_while_another_goes_on() -> TestResult {
     let hour = Duration::from_secs(3600);
     let app = TestApp::with_limits(PublicLimits::new(
@@ -217,7 +218,7 @@ async fn one_address_over_its_limit_gets_429_while_another_goes_on() -> TestResu
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn oversized_credentials_are_refused_without_checking_the_password() -> TestResult {
     use tandem_domain::entities::users;
     let app = TestApp::new().await?;
@@ -290,7 +291,7 @@ async fn sign_in_via(app: &TestApp, peer: &str, forwarded_for: &[&str]) -> BoxRe
     Ok(read(app, request).await?.status)
 }
 
-#[tokio::test]
+#[db_test]
 async fn behind_a_trusted_proxy_each_client_has_its_own_allowance_and_forgers_none() -> TestResult {
     let hour = Duration::from_secs(3600);
     let config = RouterConfig {

@@ -3,6 +3,7 @@
 
 use axum::http::{header, StatusCode};
 use tandem_app::auth::types::safe_next;
+use tandem_domain::testing::db_test;
 
 use crate::{
     support::{TestApp, ADMIN_EMAIL, PASSWORD},
@@ -51,7 +52,7 @@ fn location(reply: &crate::support::Reply) -> String {
         .to_owned()
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_signed_in_visitor_to_the_sign_in_page_is_sent_only_to_this_site() -> TestResult {
     let app = TestApp::new().await?;
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -77,7 +78,7 @@ async fn a_signed_in_visitor_to_the_sign_in_page_is_sent_only_to_this_site() -> 
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn signing_in_answers_only_a_target_on_this_site() -> TestResult {
     let app = TestApp::new().await?;
     let sign_in = |next: &str| {

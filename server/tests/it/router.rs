@@ -4,6 +4,7 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use tandem_domain::access::builtin::BuiltinRole;
+use tandem_domain::testing::db_test;
 use tandem_server::{metrics::MetricsToken, router::RouterConfig};
 use tower::ServiceExt;
 
@@ -26,7 +27,7 @@ async fn with_metrics_token() -> Result<TestApp, Box<dyn std::error::Error + Sen
     .await
 }
 
-#[tokio::test]
+#[db_test]
 async fn healthz_and_readyz_answer() -> TestResult {
     let app = TestApp::new().await?;
     let health = app.get("/healthz", None).await?;
@@ -42,7 +43,7 @@ async fn healthz_and_readyz_answer() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn readyz_reports_503_when_the_database_is_gone() -> TestResult {
     let app = TestApp::new().await?;
     // Closing any handle closes the shared pool.
@@ -89,7 +90,7 @@ async fn metrics_count_requests_by_route_and_status_with_latency_and_pool() -> T
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_home_page_is_rendered_on_the_server_for_a_signed_in_user() -> TestResult {
     let app = TestApp::new().await?;
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -109,7 +110,7 @@ async fn the_home_page_is_rendered_on_the_server_for_a_signed_in_user() -> TestR
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn accept_language_chinese_renders_the_chinese_shell() -> TestResult {
     let app = TestApp::new().await?;
     let request = Request::get("/login")
@@ -124,7 +125,7 @@ async fn accept_language_chinese_renders_the_chinese_shell() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn an_unknown_page_is_a_styled_404() -> TestResult {
     let app = TestApp::new().await?;
     let page = app.get("/definitely/not/here", None).await?;
@@ -137,7 +138,7 @@ async fn an_unknown_page_is_a_styled_404() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_status_server_function_answers_json_to_a_signed_in_user() -> TestResult {
     let app = TestApp::new().await?;
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -157,7 +158,7 @@ async fn the_status_server_function_answers_json_to_a_signed_in_user() -> TestRe
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn responses_are_compressed_when_the_client_accepts_it() -> TestResult {
     let app = TestApp::new().await?;
     let request = Request::get("/login")
@@ -176,7 +177,7 @@ async fn responses_are_compressed_when_the_client_accepts_it() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_missing_record_page_answers_404_every_time() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app
@@ -232,7 +233,7 @@ async fn a_missing_record_page_answers_404_every_time() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn metrics_are_served_only_to_the_operator() -> TestResult {
     // No token configured: the portal's address has no `/metrics` at all,
     // not even for an administrator or a made-up token.
@@ -300,7 +301,7 @@ async fn metrics_are_served_only_to_the_operator() -> TestResult {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[db_test(flavor = "multi_thread", worker_threads = 4)]
 async fn pages_render_while_server_functions_run_beside_them() -> TestResult {
     // A server function call installs its own reactive storage on the
     // worker thread it runs on; a page resumed on that thread must still

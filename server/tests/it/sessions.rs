@@ -1,6 +1,7 @@
 //! Sessions, sign-in and sign-out, CSRF and security headers, over HTTP.
 
 use std::time::Duration;
+use tandem_domain::testing::db_test;
 
 use axum::http::StatusCode;
 use sea_orm::EntityTrait;
@@ -20,7 +21,7 @@ use crate::{
 const STATUS: &str = "/api/system/status";
 const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
 
-#[tokio::test]
+#[db_test]
 async fn signing_in_issues_a_new_session_id() -> TestResult {
     let app = TestApp::new().await?;
     // A session that exists before sign-in (the visitor changed language, say).
@@ -70,7 +71,7 @@ async fn signing_in_issues_a_new_session_id() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn wrong_passwords_and_unknown_emails_get_the_same_answer() -> TestResult {
     let app = TestApp::new().await?;
     let unknown = app
@@ -99,7 +100,7 @@ async fn wrong_passwords_and_unknown_emails_get_the_same_answer() -> TestResult 
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn logout_ends_the_session_on_the_server() -> TestResult {
     let app = TestApp::new().await?;
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -119,7 +120,7 @@ async fn logout_ends_the_session_on_the_server() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn deactivation_and_role_changes_apply_on_the_next_request() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.admin().await?;
@@ -170,7 +171,7 @@ async fn deactivation_and_role_changes_apply_on_the_next_request() -> TestResult
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn state_changing_requests_from_another_origin_are_refused() -> TestResult {
     let app = TestApp::new().await?;
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -192,7 +193,7 @@ async fn state_changing_requests_from_another_origin_are_refused() -> TestResult
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn pages_carry_security_headers_and_a_nonce_based_csp() -> TestResult {
     let app = TestApp::new().await?;
     let page = app.get("/login", None).await?;
@@ -223,7 +224,7 @@ async fn pages_carry_security_headers_and_a_nonce_based_csp() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn user_supplied_names_are_rendered_as_text() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.admin().await?;
@@ -249,7 +250,7 @@ async fn user_supplied_names_are_rendered_as_text() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_session_older_than_its_absolute_lifetime_ends() -> TestResult {
     // A lifetime already over when the session starts: the next request finds it expired.
     let app = TestApp::with_absolute_lifetime(chrono::Duration::seconds(-1)).await?;
@@ -289,7 +290,7 @@ async fn status_of(
         .status)
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_database_holds_only_a_hash_of_the_session_id_and_it_signs_nobody_in() -> TestResult {
     let app = TestApp::new().await?;
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -323,7 +324,7 @@ async fn the_database_holds_only_a_hash_of_the_session_id_and_it_signs_nobody_in
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn my_sessions_show_handles_and_end_the_right_session() -> TestResult {
     let app = TestApp::new().await?;
     let here = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -367,7 +368,7 @@ async fn my_sessions_show_handles_and_end_the_right_session() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_session_in_use_outlives_its_idle_timeout_and_an_idle_one_ends() -> TestResult {
     let app = TestApp::with_router_config(
         chrono::Duration::days(7),
@@ -393,7 +394,7 @@ async fn a_session_in_use_outlives_its_idle_timeout_and_an_idle_one_ends() -> Te
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn use_never_extends_the_absolute_lifetime() -> TestResult {
     let app = TestApp::with_router_config(
         chrono::Duration::seconds(3),

@@ -5,6 +5,7 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
     Arc,
 };
+use tandem_domain::testing::db_test;
 
 use axum::{
     body::{Body, Bytes},
@@ -72,7 +73,7 @@ async fn post(
         .status())
 }
 
-#[tokio::test]
+#[db_test]
 async fn uploads_by_the_anonymous_or_unpermitted_are_refused_unread() -> TestResult {
     let app = TestApp::new().await?;
     let sales = app.login_as(BuiltinRole::Sales).await?;
@@ -94,7 +95,7 @@ async fn uploads_by_the_anonymous_or_unpermitted_are_refused_unread() -> TestRes
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn an_upload_past_the_limit_is_413_and_is_not_read_whole() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.login(ADMIN_EMAIL, PASSWORD).await?;
@@ -118,7 +119,7 @@ async fn an_upload_past_the_limit_is_413_and_is_not_read_whole() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_permitted_upload_still_arrives() -> TestResult {
     let app = TestApp::new().await?;
     let admin = app.login(ADMIN_EMAIL, PASSWORD).await?;

@@ -10,6 +10,7 @@ use std::{
     sync::{Arc, Mutex},
     time::Duration,
 };
+use tandem_domain::testing::db_test;
 
 use axum::{
     body::Bytes,
@@ -326,7 +327,7 @@ fn verify(secret: &str, received: &Received) -> BoxResult<()> {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_relay_signs_retries_with_backoff_times_out_and_replays() -> TestResult {
     let db = TestDb::new().await?;
     let admin = admin(&db).await?;
@@ -406,7 +407,7 @@ async fn the_relay_signs_retries_with_backoff_times_out_and_replays() -> TestRes
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_slow_endpoint_never_holds_up_another_endpoint() -> TestResult {
     let db = TestDb::new().await?;
     let admin = admin(&db).await?;
@@ -461,7 +462,7 @@ async fn a_slow_endpoint_never_holds_up_another_endpoint() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn two_relays_deliver_each_event_once() -> TestResult {
     let db = TestDb::new().await?;
     let admin = admin(&db).await?;
@@ -497,7 +498,7 @@ async fn two_relays_deliver_each_event_once() -> TestResult {
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn a_name_that_resolves_to_an_internal_address_is_refused_at_delivery() -> TestResult {
     let db = TestDb::new().await?;
     let admin = admin(&db).await?;
@@ -583,7 +584,7 @@ async fn a_name_that_resolves_to_an_internal_address_is_refused_at_delivery() ->
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_delivery_log_keeps_the_status_never_what_the_endpoint_answered() -> TestResult {
     let db = TestDb::new().await?;
     let admin = admin(&db).await?;
@@ -617,7 +618,7 @@ async fn the_delivery_log_keeps_the_status_never_what_the_endpoint_answered() ->
     Ok(())
 }
 
-#[tokio::test]
+#[db_test]
 async fn the_admin_page_refuses_internal_targets_and_shows_only_reasons() -> TestResult {
     let app = TestApp::new().await?;
     let cookie = app.login(ADMIN_EMAIL, PASSWORD).await?;
