@@ -8,7 +8,10 @@ use leptos_meta::Title;
 
 use crate::{
     auth::use_me,
-    components::forms::{FieldError, FormErrors},
+    components::{
+        forms::{FieldError, FormErrors},
+        loading, Col, DateTime, ListTable,
+    },
     i18n::*,
 };
 
@@ -82,24 +85,21 @@ fn Sessions() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title" class="card-title">{t!(i18n, account.sessions)}</h2>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || sessions.get().map(|result| match result {
                     Ok(rows) => view! {
-                        <div class="table-wrap">
-                            <table class="table">
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, account.signed_in)}</th>
-                                    <th scope="col">{t!(i18n, account.last_seen)}</th>
-                                    <th scope="col">{t!(i18n, account.from)}</th>
-                                    <th scope="col"><span class="visually-hidden">{t!(i18n, common.actions)}</span></th>
-                                </tr></thead>
-                                <tbody>
+                        <ListTable head=view! {
+                            <Col>{t!(i18n, account.signed_in)}</Col>
+                            <Col>{t!(i18n, account.last_seen)}</Col>
+                            <Col>{t!(i18n, account.from)}</Col>
+                            <Col><span class="visually-hidden">{t!(i18n, common.actions)}</span></Col>
+                        }>
                                     {rows.into_iter().map(|s| {
                                         let handle = s.handle.clone();
                                         view! {
                                             <tr data-testid="session-row">
-                                                <td>{short_time(&s.created_at)}</td>
-                                                <td>{short_time(&s.last_seen_at)}</td>
+                                                <td><DateTime at=s.created_at.clone()/></td>
+                                                <td><DateTime at=s.last_seen_at.clone()/></td>
                                                 <td class="small">{s.client_addr.clone().unwrap_or_default()} " " <span class="muted">{s.user_agent.clone().unwrap_or_default()}</span></td>
                                                 <td>
                                                     {if s.current {
@@ -116,20 +116,11 @@ fn Sessions() -> impl IntoView {
                                             </tr>
                                         }
                                     }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        </ListTable>
                     }.into_any(),
                     Err(_) => view! { <p class="field-error">{t!(i18n, errors.internal)}</p> }.into_any(),
                 })}
             </Transition>
         </section>
     }
-}
-
-/// An RFC 3339 UTC time as `YYYY-MM-DD HH:MM UTC`.
-pub fn short_time(rfc3339: &str) -> String {
-    let date = rfc3339.get(..10).unwrap_or(rfc3339);
-    let time = rfc3339.get(11..16).unwrap_or("");
-    format!("{date} {time} UTC")
 }

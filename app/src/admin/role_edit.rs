@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::{
     api,
@@ -13,7 +12,10 @@ use super::{
     AdminTabs,
 };
 use crate::{
-    components::forms::{FieldError, FormErrors},
+    components::{
+        forms::{FieldError, FormErrors},
+        id_param,
+    },
     i18n::*,
     messages::localize,
 };
@@ -22,14 +24,7 @@ use crate::{
 #[component]
 pub fn RoleEditPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let rename = ServerAction::<api::UpdateRole>::new();
     let save_matrix = ServerAction::<api::SetRolePermissions>::new();
     let delete = ServerAction::<api::DeleteRole>::new();

@@ -1,11 +1,13 @@
 //! `/admin/roles`: the roles, and creating one.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::{api, types::RoleInput, AdminTabs};
 use crate::{
-    components::forms::{FieldError, FormErrors},
+    components::{
+        forms::{FieldError, FormErrors},
+        loading, Col, ListTable, PageHeader,
+    },
     i18n::*,
 };
 
@@ -35,36 +37,30 @@ pub fn RolesPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, admin.roles).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, admin.roles)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, admin.roles)/>
             <AdminTabs current="roles"/>
             <div class="grid grid-main-side">
-                <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                <Transition fallback=loading>
                     {move || roles.get().map(|result| result.map(|list| view! {
-                        <div class="table-wrap">
-                            <table class="table">
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, admin.name)}</th>
-                                    <th scope="col">{t!(i18n, admin.description)}</th>
-                                    <th scope="col" class="num">{t!(i18n, admin.permissions)}</th>
-                                    <th scope="col" class="num">{t!(i18n, admin.users)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|r| view! {
-                                        <tr>
-                                            <td>
-                                                <a href=format!("/admin/roles/{}", r.id)>{r.name}</a>
-                                                {r.builtin.map(|_| view! { " " <span class="badge">{t!(i18n, admin.builtin)}</span> })}
-                                            </td>
-                                            <td>{r.description}</td>
-                                            <td class="num">{r.permissions.len()}</td>
-                                            <td class="num">{r.user_count}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <ListTable head=view! {
+                            <Col>{t!(i18n, admin.name)}</Col>
+                            <Col>{t!(i18n, admin.description)}</Col>
+                            <Col num=true>{t!(i18n, admin.permissions)}</Col>
+                            <Col num=true>{t!(i18n, admin.users)}</Col>
+                        }>
+                            {list.into_iter().map(|r| view! {
+                                <tr>
+                                    <td>
+                                        <a href=format!("/admin/roles/{}", r.id)>{r.name}</a>
+                                        {r.builtin.map(|_| view! { " " <span class="badge">{t!(i18n, admin.builtin)}</span> })}
+                                    </td>
+                                    <td>{r.description}</td>
+                                    <td class="num">{r.permissions.len()}</td>
+                                    <td class="num">{r.user_count}</td>
+                                </tr>
+                            }).collect_view()}
+                        </ListTable>
                     }))}
                 </Transition>
                 <form class="card" on:submit=submit>

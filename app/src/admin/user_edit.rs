@@ -2,11 +2,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::{api, types::UserInput, AdminTabs, UserState};
 use crate::{
-    components::forms::{FieldError, FormErrors},
+    components::{
+        forms::{FieldError, FormErrors},
+        id_param,
+    },
     i18n::*,
     messages::localize,
 };
@@ -145,14 +147,7 @@ pub fn NewUserPage() -> impl IntoView {
 #[component]
 pub fn UserEditPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let update = ServerAction::<api::UpdateUser>::new();
     let set_active = ServerAction::<api::SetUserActive>::new();
     let reset = ServerAction::<api::ResetUserPassword>::new();

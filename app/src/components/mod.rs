@@ -1,10 +1,26 @@
-//! Components shared by every page.
+//! Components shared by every page, and the vocabulary list pages are
+//! written in: a filter bar, a table with its pager, bulk actions, and how
+//! amounts and times read.
 
+mod bulk;
+mod display;
+mod editor;
+mod filters;
 pub mod forms;
+mod list;
 mod pager;
+mod query;
 mod status_pages;
 
+pub use bulk::{BulkBar, SelectAll, SelectRow};
+pub use display::{short_time, DateTime, Money};
+pub use editor::{EditCell, Editor, EditorForm};
+pub use filters::{
+    CheckFilter, FilterBar, HiddenFilters, Labeler, Options, SearchFilter, SelectFilter,
+};
+pub use list::{loading, Col, Empty, ListTable, PageHeader, PagedList};
 pub use pager::Pager;
+pub use query::{id_param, param, query_string, use_list_query, ListQuery};
 pub use status_pages::{failed, ErrorPage, Forbidden, NotFound};
 
 /// A page's `<Title>` text in the user's language. On the server it is read

@@ -5,13 +5,11 @@
 use leptos::prelude::*;
 
 use crate::exports::ExportCsv;
-use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::{
     api, assignee_options,
-    leads::OwnerFilter,
-    param, query_string, text_field,
+    owners::OwnerFilter,
+    text_field,
     types::{ActivityForm, ActivityQuery, ActivityRow},
     CrmTabs,
 };
@@ -19,7 +17,8 @@ use crate::{
     auth::use_me,
     components::{
         forms::{FieldError, FormErrors},
-        Pager,
+        loading, use_list_query, FilterBar, Options, PageHeader, PagedList, SearchFilter,
+        SelectFilter,
     },
     i18n::*,
 };
@@ -72,61 +71,37 @@ fn ActivityItems(
     }
 }
 
+/// The filters `/activities` keeps in its address.
+const FILTERS: [&str; 5] = ["q", "kind", "owner", "status", "sort"];
+
 /// `/activities`.
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let get = move |k: &str| param(&query.read(), k);
-    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let query = use_list_query();
     let complete = ServerAction::<api::CompleteActivity>::new();
     let day = Resource::new(move || complete.version().get(), |_| api::my_day());
+    let filter = move || ActivityQuery {
+        search: query.get("q"),
+        kind: query.get("kind"),
+        owner_id: query.id("owner"),
+        status: query.get("status").unwrap_or_default(),
+        sort: query.get("sort").unwrap_or_default(),
+        page: query.page(),
+        ..Default::default()
+    };
     let list = Resource::new(
-        move || {
-            (
-                get("q"),
-                get("kind"),
-                get("owner"),
-                get("status"),
-                get("sort"),
-                page(),
-                complete.version().get(),
-            )
-        },
-        |(q, kind, owner, status, sort, page, _)| {
-            api::list_activities(ActivityQuery {
-                search: q,
-                kind,
-                owner_id: owner.and_then(|o| o.parse().ok()),
-                status: status.unwrap_or_default(),
-                sort: sort.unwrap_or_default(),
-                page,
-                ..Default::default()
-            })
-        },
+        move || (filter(), complete.version().get()),
+        |(filter, _)| api::list_activities(filter),
     );
     let owners = assignee_options();
-    let link = move |target: u64| {
-        format!(
-            "/activities{}",
-            query_string(&[
-                ("q", get("q")),
-                ("kind", get("kind")),
-                ("owner", get("owner")),
-                ("status", get("status")),
-                ("sort", get("sort")),
-                ("page", Some(target.to_string())),
-            ])
-        )
-    };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.activities).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, crm.activities)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, crm.activities)/>
             <CrmTabs current="activities"/>
             <section class="card" aria-labelledby="my-day-title" data-testid="my-day">
                 <h2 id="my-day-title" class="card-title">{t!(i18n, crm.my_day)}</h2>
-                <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                <Transition fallback=loading>
                     {move || day.get().map(|result| result.map(|d| view! {
                         <div class="grid grid-3">
                             <div><h3>{t!(i18n, crm.overdue)} " (" {d.overdue.len()} ")"</h3><ActivityItems items=d.overdue complete with_customer=true/></div>
@@ -137,49 +112,24 @@ pub fn ActivitiesPage() -> impl IntoView {
                 </Transition>
             </section>
             <h2>{t!(i18n, crm.all_activities)}</h2>
-            <Form method="GET" action="" attr:class="filters">
-                <div class="field">
-                    <label for="activity-search">{t!(i18n, crm.search_subject)}</label>
-                    <input id="activity-search" class="input" type="search" name="q" prop:value=move || get("q").unwrap_or_default()/>
-                </div>
-                <div class="field">
-                    <label for="activity-kind">{t!(i18n, crm.kind)}</label>
-                    <select id="activity-kind" class="select" name="kind" prop:value=move || get("kind").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        {KINDS.iter().map(|k| view! { <option value=*k>{kind_label(k, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="activity-status">{t!(i18n, crm.status)}</label>
-                    <select id="activity-status" class="select" name="status" prop:value=move || get("status").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        <option value="open">{t!(i18n, crm.open)}</option>
-                        <option value="done">{t!(i18n, crm.done)}</option>
-                    </select>
-                </div>
-                <OwnerFilter owners current=Signal::derive(move || get("owner"))/>
-                <div class="field">
-                    <label for="activity-sort">{t!(i18n, crm.sort)}</label>
-                    <select id="activity-sort" class="select" name="sort" prop:value=move || get("sort").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.newest)}</option>
-                        <option value="created">{t!(i18n, crm.oldest)}</option>
-                        <option value="due">{t!(i18n, crm.due)}</option>
-                    </select>
-                </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
-            <ExportCsv name="activities" headers=vec![t_string!(i18n, crm.kind).to_owned(), t_string!(i18n, crm.subject).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.due).to_owned(), t_string!(i18n, crm.done).to_owned(), t_string!(i18n, crm.owner).to_owned()] run=move |headers| api::export_activities(ActivityQuery { search: get("q"), kind: get("kind"), owner_id: get("owner").and_then(|o| o.parse().ok()), status: get("status").unwrap_or_default(), sort: get("sort").unwrap_or_default(), page: 1, ..Default::default() }, headers)/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || list.get().map(|result| result.map(|found| {
-                    let pages = found.pages();
-                    let current = found.page;
-                    view! {
-                        <p class="muted small">{found.total} " " {t!(i18n, crm.activities_found)}</p>
-                        <ActivityItems items=found.items complete with_customer=true/>
-                        <Pager page=current pages link=move |target: u64| link(target)/>
-                    }
-                }))}
-            </Transition>
+            <FilterBar>
+                <SearchFilter id="activity-search" name="q" label=t!(i18n, crm.search_subject)/>
+                <SelectFilter id="activity-kind" name="kind" label=t!(i18n, crm.kind)><Options values=&KINDS label=kind_label/></SelectFilter>
+                <SelectFilter id="activity-status" name="status" label=t!(i18n, crm.status)>
+                    <option value="open">{t!(i18n, crm.open)}</option>
+                    <option value="done">{t!(i18n, crm.done)}</option>
+                </SelectFilter>
+                <OwnerFilter owners/>
+                <SelectFilter id="activity-sort" name="sort" label=t!(i18n, crm.sort) any=false>
+                    <option value="">{t!(i18n, crm.newest)}</option>
+                    <option value="created">{t!(i18n, crm.oldest)}</option>
+                    <option value="due">{t!(i18n, crm.due)}</option>
+                </SelectFilter>
+            </FilterBar>
+            <ExportCsv name="activities" headers=vec![t_string!(i18n, crm.kind).to_owned(), t_string!(i18n, crm.subject).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.due).to_owned(), t_string!(i18n, crm.done).to_owned(), t_string!(i18n, crm.owner).to_owned()] run=move |headers| api::export_activities(ActivityQuery { page: 1, ..filter() }, headers)/>
+            <PagedList list link=query.pager("/activities", &FILTERS) counted=t!(i18n, crm.activities_found) let:items>
+                <ActivityItems items complete with_customer=true/>
+            </PagedList>
         </div>
     }
 }
@@ -209,7 +159,7 @@ pub fn ActivityList(customer_id: Option<i64>, opportunity_id: Option<i64>) -> im
         },
     );
     view! {
-        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+        <Transition fallback=loading>
             {move || list.get().map(|result| result.map(|found| {
                 let more = found.page < found.pages();
                 view! {

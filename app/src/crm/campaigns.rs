@@ -2,12 +2,14 @@
 //! and the form to add or edit one.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::{api, text_field, types::CampaignForm, CrmTabs};
 use crate::{
     auth::use_me,
-    components::forms::{FieldError, FormErrors},
+    components::{
+        forms::FieldError, loading, Col, EditCell, Editor, EditorForm, ListTable, Money, Options,
+        PageHeader,
+    },
     i18n::*,
 };
 
@@ -35,88 +37,63 @@ pub fn CampaignsPage() -> impl IntoView {
         |_| api::list_campaigns(),
     );
     let can_write = use_me().is_some_and(|m| m.can("campaigns.write"));
-    let editing = RwSignal::new(None::<i64>);
-    let blank = || CampaignForm {
+    let editor = Editor::new(|| CampaignForm {
         channel: "email".into(),
         currency: "EUR".into(),
         ..Default::default()
-    };
-    let form = RwSignal::new(blank());
-    let errors = Signal::derive(move || {
-        if editing.get().is_some() {
-            update.value().get().and_then(Result::err)
-        } else {
-            create.value().get().and_then(Result::err)
-        }
     });
-    Effect::new(move |_| {
-        let created = matches!(create.value().get(), Some(Ok(())));
-        let updated = matches!(update.value().get(), Some(Ok(())));
-        if created || updated {
-            form.set(blank());
-            editing.set(None);
-        }
-    });
+    let form = editor.form;
+    let errors = editor.errors(move || create.value().get(), move || update.value().get());
+    let save = editor.save(
+        move |form| create.dispatch(api::CreateCampaign { form }),
+        move |id, form| update.dispatch(api::UpdateCampaign { id, form }),
+    );
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.campaigns).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, crm.campaigns)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, crm.campaigns)/>
             <CrmTabs current="campaigns"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || campaigns.get().map(|result| result.map(|rows| view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="campaigns">
-                            <thead><tr>
-                                <th scope="col">{t!(i18n, admin.name)}</th>
-                                <th scope="col">{t!(i18n, crm.channel)}</th>
-                                <th scope="col">{t!(i18n, crm.period)}</th>
-                                <th scope="col" class="num">{t!(i18n, crm.budget)}</th>
-                                <th scope="col" class="num">{t!(i18n, crm.leads)}</th>
-                                <th scope="col" class="num">{t!(i18n, crm.conversions)}</th>
-                                <th scope="col" class="num">{t!(i18n, crm.won_amount)}</th>
-                                {can_write.then(|| view! { <th scope="col">{t!(i18n, common.actions)}</th> })}
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|c| {
-                                    let edit = CampaignForm {
-                                        name: c.name.clone(), channel: c.channel.clone(), budget: c.budget_plain.clone(),
-                                        currency: c.currency.clone(), starts_on: c.starts_on.clone(), ends_on: c.ends_on.clone(),
-                                    };
-                                    let id = c.id;
-                                    view! {
-                                        <tr>
-                                            <td><a href=format!("/leads?campaign={id}")>{c.name.clone()}</a></td>
-                                            <td>{channel_label(&c.channel, i18n)}</td>
-                                            <td class="small">{format!("{} – {}", c.starts_on, c.ends_on)}</td>
-                                            <td class="num">{format!("{} {}", c.budget, c.currency)}</td>
-                                            <td class="num">{c.leads}</td>
-                                            <td class="num">{c.converted}</td>
-                                            <td class="num">{c.won.clone()}</td>
-                                            {can_write.then(|| view! {
-                                                <td><button type="button" class="btn btn-ghost small" on:click=move |_| { form.set(edit.clone()); editing.set(Some(id)); }>{t!(i18n, crm.edit)}</button></td>
-                                            })}
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <ListTable testid="campaigns" head=view! {
+                        <Col>{t!(i18n, admin.name)}</Col>
+                        <Col>{t!(i18n, crm.channel)}</Col>
+                        <Col>{t!(i18n, crm.period)}</Col>
+                        <Col num=true>{t!(i18n, crm.budget)}</Col>
+                        <Col num=true>{t!(i18n, crm.leads)}</Col>
+                        <Col num=true>{t!(i18n, crm.conversions)}</Col>
+                        <Col num=true>{t!(i18n, crm.won_amount)}</Col>
+                        {can_write.then(|| view! { <Col>{t!(i18n, common.actions)}</Col> })}
+                    }>
+                        {rows.into_iter().map(|c| {
+                            let edit = CampaignForm {
+                                name: c.name.clone(), channel: c.channel.clone(), budget: c.budget_plain.clone(),
+                                currency: c.currency.clone(), starts_on: c.starts_on.clone(), ends_on: c.ends_on.clone(),
+                            };
+                            let id = c.id;
+                            view! {
+                                <tr>
+                                    <td><a href=format!("/leads?campaign={id}")>{c.name}</a></td>
+                                    <td>{channel_label(&c.channel, i18n)}</td>
+                                    <td class="small">{format!("{} – {}", c.starts_on, c.ends_on)}</td>
+                                    <td class="num"><Money amount=c.budget currency=c.currency/></td>
+                                    <td class="num">{c.leads}</td>
+                                    <td class="num">{c.converted}</td>
+                                    <td class="num">{c.won}</td>
+                                    {can_write.then(|| view! { <EditCell on_edit=move || editor.edit(id, edit.clone())/> })}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </ListTable>
                 }))}
             </Transition>
             {can_write.then(|| view! {
-                <form class="card" novalidate on:submit=move |ev| {
-                    ev.prevent_default();
-                    match editing.get_untracked() {
-                        Some(id) => { update.dispatch(api::UpdateCampaign { id, form: form.get_untracked() }); }
-                        None => { create.dispatch(api::CreateCampaign { form: form.get_untracked() }); }
-                    }
-                }>
-                    <h2 class="card-title">{move || if editing.get().is_some() { t_string!(i18n, crm.edit_campaign) } else { t_string!(i18n, crm.new_campaign) }}</h2>
+                <EditorForm editor errors on_save=save
+                    adding=move || t_string!(i18n, crm.new_campaign) editing=move || t_string!(i18n, crm.edit_campaign)>
                     {text_field!(form, errors, "campaign-name", name, t!(i18n, admin.name), "text")}
                     <div class="field">
                         <label for="campaign-channel">{t!(i18n, crm.channel)}</label>
                         <select id="campaign-channel" class="select" prop:value=move || form.read().channel.clone() on:change=move |ev| form.update(|f| f.channel = event_target_value(&ev))>
-                            {CHANNELS.iter().map(|c| view! { <option value=*c>{channel_label(c, i18n)}</option> }).collect_view()}
+                            <Options values=&CHANNELS label=channel_label/>
                         </select>
                         <FieldError errors field="channel"/>
                     </div>
@@ -124,12 +101,7 @@ pub fn CampaignsPage() -> impl IntoView {
                     {text_field!(form, errors, "campaign-currency", currency, t!(i18n, crm.currency), "text")}
                     {text_field!(form, errors, "campaign-start", starts_on, t!(i18n, crm.starts_on), "date")}
                     {text_field!(form, errors, "campaign-end", ends_on, t!(i18n, crm.ends_on), "date")}
-                    <FormErrors errors field="form"/>
-                    <button type="submit" class="btn btn-primary">{t!(i18n, common.save)}</button>
-                    {move || editing.get().is_some().then(|| view! {
-                        " " <button type="button" class="btn btn-secondary" on:click=move |_| { form.set(blank()); editing.set(None); }>{t!(i18n, common.cancel)}</button>
-                    })}
-                </form>
+                </EditorForm>
             })}
         </div>
     }

@@ -6,13 +6,11 @@ use leptos::prelude::*;
 
 use crate::exports::ExportCsv;
 use leptos_meta::Title;
-use leptos_router::{
-    components::Form,
-    hooks::{use_params_map, use_query_map},
-};
 
 use super::{
-    api, assignee_options, param, query_string, text_field,
+    api, assignee_options, customer_matches,
+    owners::{BulkReassign, OwnerField, OwnerFilter},
+    text_field,
     types::{ConvertForm, LeadForm},
     CrmTabs,
 };
@@ -20,7 +18,8 @@ use crate::{
     auth::use_me,
     components::{
         forms::{FieldError, FormErrors},
-        Pager,
+        id_param, use_list_query, Col, FilterBar, HiddenFilters, ListTable, Options, PageHeader,
+        PagedList, SearchFilter, SelectAll, SelectFilter, SelectRow,
     },
     i18n::*,
 };
@@ -48,22 +47,27 @@ pub fn source_label(source: &str, i18n: leptos_i18n::I18nContext<Locale>) -> &'s
 
 const SOURCES: [&str; 5] = ["web", "referral", "campaign", "event", "other"];
 const STATUSES: [&str; 4] = ["new", "qualified", "disqualified", "converted"];
+/// The filters `/leads` keeps in its address.
+const FILTERS: [&str; 6] = ["q", "status", "source", "campaign", "owner", "sort"];
 
 /// `/leads`.
 #[component]
 pub fn LeadsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let get = move |k: &str| param(&query.read(), k);
-    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let query = use_list_query();
     let reassign = ServerAction::<api::ReassignLeads>::new();
     let leads = Resource::new(
         move || {
             (
-                (get("q"), get("status"), get("source"), get("campaign")),
-                get("owner"),
-                get("sort"),
-                page(),
+                (
+                    query.get("q"),
+                    query.get("status"),
+                    query.get("source"),
+                    query.id("campaign"),
+                ),
+                query.id("owner"),
+                query.get("sort"),
+                query.page(),
                 reassign.version().get(),
             )
         },
@@ -72,8 +76,8 @@ pub fn LeadsPage() -> impl IntoView {
                 q,
                 status,
                 source,
-                campaign.and_then(|c| c.parse().ok()),
-                owner.and_then(|o| o.parse().ok()),
+                campaign,
+                owner,
                 sort.unwrap_or_default(),
                 page,
             )
@@ -82,150 +86,52 @@ pub fn LeadsPage() -> impl IntoView {
     let owners = assignee_options();
     let can_write = use_me().is_some_and(|m| m.can("leads.write"));
     let selected = RwSignal::new(Vec::<i64>::new());
-    let new_owner = RwSignal::new(String::new());
     let errors = Signal::derive(move || reassign.value().get().and_then(Result::err));
-    let link = move |target: u64| {
-        format!(
-            "/leads{}",
-            query_string(&[
-                ("q", get("q")),
-                ("status", get("status")),
-                ("source", get("source")),
-                ("campaign", get("campaign")),
-                ("owner", get("owner")),
-                ("sort", get("sort")),
-                ("page", Some(target.to_string())),
-            ])
-        )
-    };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.leads).to_owned())/>
         <div class="page">
-            <header class="page-header page-header-row">
-                <h1>{t!(i18n, crm.leads)}</h1>
+            <PageHeader title=move || t_string!(i18n, crm.leads)>
                 {can_write.then(|| view! { <a class="btn btn-primary" href="/leads/new">{t!(i18n, crm.new_lead)}</a> })}
-            </header>
+            </PageHeader>
             <CrmTabs current="leads"/>
-            <Form method="GET" action="" attr:class="filters">
-                <div class="field">
-                    <label for="lead-search">{t!(i18n, crm.search_leads)}</label>
-                    <input id="lead-search" class="input" type="search" name="q" prop:value=move || get("q").unwrap_or_default()/>
-                </div>
-                <div class="field">
-                    <label for="lead-status">{t!(i18n, crm.status)}</label>
-                    <select id="lead-status" class="select" name="status" prop:value=move || get("status").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        {STATUSES.iter().map(|s| view! { <option value=*s>{status_label(s, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="lead-source">{t!(i18n, crm.source)}</label>
-                    <select id="lead-source" class="select" name="source" prop:value=move || get("source").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        {SOURCES.iter().map(|s| view! { <option value=*s>{source_label(s, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                {move || get("campaign").map(|c| view! { <input type="hidden" name="campaign" value=c/> })}
-                <OwnerFilter owners current=Signal::derive(move || get("owner"))/>
-                <div class="field">
-                    <label for="lead-sort">{t!(i18n, crm.sort)}</label>
-                    <select id="lead-sort" class="select" name="sort" prop:value=move || get("sort").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.newest)}</option>
-                        <option value="created">{t!(i18n, crm.oldest)}</option>
-                        <option value="name">{t!(i18n, admin.name)}</option>
-                    </select>
-                </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
-            <ExportCsv name="leads" headers=vec![t_string!(i18n, admin.name).to_owned(), t_string!(i18n, crm.company).to_owned(), t_string!(i18n, admin.email).to_owned(), t_string!(i18n, crm.phone).to_owned(), t_string!(i18n, crm.source).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, crm.owner).to_owned(), t_string!(i18n, crm.created).to_owned()] run=move |headers| api::export_leads(get("q"), get("status"), get("source"), get("campaign").and_then(|c| c.parse().ok()), get("owner").and_then(|o| o.parse().ok()), get("sort").unwrap_or_default(), headers)/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || leads.get().map(|result| result.map(|found| {
-                    let pages = found.pages();
-                    let current = found.page;
-                    let ids: Vec<i64> = found.items.iter().map(|l| l.id).collect();
-                    view! {
-                        <p class="muted small" data-testid="lead-count">{found.total} " " {t!(i18n, crm.leads_found)}</p>
-                        <div class="table-wrap">
-                            <table class="table">
-                                <thead><tr>
-                                    <th scope="col">
-                                        <input type="checkbox" aria-label=move || t_string!(i18n, crm.select_all)
-                                            on:change=move |ev| selected.set(if event_target_checked(&ev) { ids.clone() } else { Vec::new() })/>
-                                    </th>
-                                    <th scope="col">{t!(i18n, admin.name)}</th>
-                                    <th scope="col">{t!(i18n, crm.company)}</th>
-                                    <th scope="col">{t!(i18n, crm.source)}</th>
-                                    <th scope="col">{t!(i18n, crm.status)}</th>
-                                    <th scope="col">{t!(i18n, crm.owner)}</th>
-                                    <th scope="col">{t!(i18n, crm.created)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {found.items.into_iter().map(|l| {
-                                        let id = l.id;
-                                        view! {
-                                            <tr>
-                                                <td><input type="checkbox" aria-label=format!("{} {}", t_string!(i18n, crm.select), l.name)
-                                                    prop:checked=move || selected.read().contains(&id)
-                                                    on:change=move |ev| selected.update(|s| if event_target_checked(&ev) { s.push(id) } else { s.retain(|x| *x != id) })/></td>
-                                                <td><a href=format!("/leads/{id}")>{l.name.clone()}</a></td>
-                                                <td>{l.company.clone()}</td>
-                                                <td>{source_label(&l.source, i18n)}</td>
-                                                <td><span class="badge">{status_label(&l.status, i18n)}</span></td>
-                                                <td>{l.owner.clone().unwrap_or_default()}</td>
-                                                <td class="small">{l.created.clone()}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager page=current pages link=move |target: u64| link(target)/>
-                    }
-                }))}
-            </Transition>
-            <Transition><Show when=move || !owners.get().unwrap_or_default().is_empty() && can_write>
-                <section class="card bulk" aria-labelledby="lead-bulk-title">
-                    <h2 id="lead-bulk-title" class="card-title">{t!(i18n, crm.bulk_actions)} " (" {move || selected.read().len()} ")"</h2>
-                    <div class="field">
-                        <label for="lead-bulk-owner">{t!(i18n, crm.reassign_to)}</label>
-                        <select id="lead-bulk-owner" class="select" on:change=move |ev| new_owner.set(event_target_value(&ev))>
-                            <option value="">"—"</option>
-                            {move || owners.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <FormErrors errors field="selection"/>
-                    <FormErrors errors field="form"/>
-                    <button type="button" class="btn btn-secondary" on:click=move |_| {
-                        if let Ok(owner_id) = new_owner.get_untracked().parse() {
-                            reassign.dispatch(api::ReassignLeads { ids: selected.get_untracked(), owner_id });
-                            selected.set(Vec::new());
-                        }
-                    }>{t!(i18n, crm.reassign)}</button>
-                </section>
-            </Show></Transition>
+            <FilterBar>
+                <SearchFilter id="lead-search" name="q" label=t!(i18n, crm.search_leads)/>
+                <SelectFilter id="lead-status" name="status" label=t!(i18n, crm.status)><Options values=&STATUSES label=status_label/></SelectFilter>
+                <SelectFilter id="lead-source" name="source" label=t!(i18n, crm.source)><Options values=&SOURCES label=source_label/></SelectFilter>
+                <HiddenFilters keys=&["campaign"]/>
+                <OwnerFilter owners/>
+                <SelectFilter id="lead-sort" name="sort" label=t!(i18n, crm.sort) any=false>
+                    <option value="">{t!(i18n, crm.newest)}</option>
+                    <option value="created">{t!(i18n, crm.oldest)}</option>
+                    <option value="name">{t!(i18n, admin.name)}</option>
+                </SelectFilter>
+            </FilterBar>
+            <ExportCsv name="leads" headers=vec![t_string!(i18n, admin.name).to_owned(), t_string!(i18n, crm.company).to_owned(), t_string!(i18n, admin.email).to_owned(), t_string!(i18n, crm.phone).to_owned(), t_string!(i18n, crm.source).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, crm.owner).to_owned(), t_string!(i18n, crm.created).to_owned()] run=move |headers| api::export_leads(query.get("q"), query.get("status"), query.get("source"), query.id("campaign"), query.id("owner"), query.get("sort").unwrap_or_default(), headers)/>
+            <PagedList list=leads link=query.pager("/leads", &FILTERS) counted=t!(i18n, crm.leads_found) count_testid="lead-count" let:items>
+                <ListTable head=view! {
+                    <SelectAll ids=items.iter().map(|l| l.id).collect() selected/>
+                    <Col>{t!(i18n, admin.name)}</Col>
+                    <Col>{t!(i18n, crm.company)}</Col>
+                    <Col>{t!(i18n, crm.source)}</Col>
+                    <Col>{t!(i18n, crm.status)}</Col>
+                    <Col>{t!(i18n, crm.owner)}</Col>
+                    <Col>{t!(i18n, crm.created)}</Col>
+                }>
+                    {items.into_iter().map(|l| view! {
+                        <tr>
+                            <SelectRow id=l.id name=l.name.clone() selected/>
+                            <td><a href=format!("/leads/{}", l.id)>{l.name}</a></td>
+                            <td>{l.company}</td>
+                            <td>{source_label(&l.source, i18n)}</td>
+                            <td><span class="badge">{status_label(&l.status, i18n)}</span></td>
+                            <td>{l.owner.unwrap_or_default()}</td>
+                            <td class="small">{l.created}</td>
+                        </tr>
+                    }).collect_view()}
+                </ListTable>
+            </PagedList>
+            <BulkReassign owners selected errors select_id="lead-bulk-owner" title_id=Some("lead-bulk-title") allowed=can_write
+                on_reassign=move |owner_id: i64| { reassign.dispatch(api::ReassignLeads { ids: selected.get_untracked(), owner_id }); }/>
         </div>
-    }
-}
-
-/// The owner filter of a list, for users who may see others' records.
-#[component]
-pub fn OwnerFilter(
-    owners: Resource<Vec<super::types::Choice>>,
-    current: Signal<Option<String>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Transition>
-            {move || owners.get().filter(|o| !o.is_empty()).map(|list| view! {
-                <div class="field">
-                    <label for="owner-filter">{t!(i18n, crm.owner)}</label>
-                    <select id="owner-filter" class="select" name="owner" prop:value=move || current.get().unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        {list.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
-                    </select>
-                </div>
-            })}
-        </Transition>
     }
 }
 
@@ -264,19 +170,8 @@ fn LeadFields(
             </select>
             <FieldError errors field="campaign_id"/>
         </div>
-        <Transition>
-            {move || owners.get().filter(|o| !o.is_empty()).map(|list| view! {
-                <div class="field">
-                    <label for="lead-owner">{t!(i18n, crm.owner)}</label>
-                    <select id="lead-owner" class="select" prop:value=move || form.read().owner_id.map(|c| c.to_string()).unwrap_or_default()
-                        on:change=move |ev| form.update(|f| f.owner_id = event_target_value(&ev).parse().ok())>
-                        <option value="">{t!(i18n, crm.me)}</option>
-                        {list.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
-                    </select>
-                    <FieldError errors field="owner_id"/>
-                </div>
-            })}
-        </Transition>
+        <OwnerField id="lead-owner" owners errors value=move || form.read().owner_id
+            on_change={move |owner: Option<i64>| form.update(|f| f.owner_id = owner)}/>
     }
 }
 
@@ -351,14 +246,7 @@ pub fn NewLeadPage() -> impl IntoView {
 #[component]
 pub fn LeadPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let qualify = ServerAction::<api::QualifyLead>::new();
     let disqualify = ServerAction::<api::DisqualifyLead>::new();
     let update = ServerAction::<api::UpdateLead>::new();
@@ -472,16 +360,7 @@ fn ConvertLead(lead_id: i64, name: String) -> impl IntoView {
         ..Default::default()
     });
     let search = RwSignal::new(String::new());
-    let matches = Resource::new(
-        move || search.get(),
-        |text| async move {
-            if text.trim().len() < 2 {
-                Vec::new()
-            } else {
-                api::pick_customers(text).await.unwrap_or_default()
-            }
-        },
-    );
+    let matches = customer_matches(search);
     Effect::new(move |_| {
         if let Some(Ok(done)) = convert.value().get() {
             let _ = window()

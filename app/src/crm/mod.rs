@@ -7,6 +7,7 @@ pub mod api;
 pub mod campaigns;
 pub mod leads;
 pub mod opportunities;
+pub mod owners;
 pub mod types;
 
 /// A labelled text input bound to one field of a form signal, with its error.
@@ -47,28 +48,6 @@ pub fn CrmTabs(current: &'static str) -> impl IntoView {
     }
 }
 
-/// A query parameter, `None` when absent or empty.
-pub fn param(query: &leptos_router::params::ParamsMap, key: &str) -> Option<String> {
-    query.get(key).filter(|v| !v.is_empty())
-}
-
-/// `?k=v&…` from the non-empty pairs, URL-encoded.
-pub fn query_string(pairs: &[(&str, Option<String>)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_ref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", crate::auth::encode_component(v)))
-        })
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
-
 /// The owner picker's options, loaded only for users who may assign
 /// records to others (others get an empty list and no picker).
 pub fn assignee_options() -> Resource<Vec<types::Choice>> {
@@ -89,6 +68,21 @@ pub fn assignee_options() -> Resource<Vec<types::Choice>> {
                 api::assignees().await.unwrap_or_default()
             } else {
                 Vec::new()
+            }
+        },
+    )
+}
+
+/// The customers whose name matches what is typed in `search` (from two
+/// characters on), for a customer picker.
+pub fn customer_matches(search: RwSignal<String>) -> Resource<Vec<types::Choice>> {
+    Resource::new(
+        move || search.get(),
+        |text| async move {
+            if text.trim().len() < 2 {
+                Vec::new()
+            } else {
+                api::pick_customers(text).await.unwrap_or_default()
             }
         },
     )

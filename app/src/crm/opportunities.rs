@@ -6,16 +6,13 @@ use leptos::prelude::*;
 
 use crate::exports::ExportCsv;
 use leptos_meta::Title;
-use leptos_router::{
-    components::Form,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::{
     activities::{ActivityList, LogActivity},
-    api, assignee_options,
-    leads::OwnerFilter,
-    param, query_string, text_field,
+    api, assignee_options, customer_matches,
+    owners::{BulkReassign, OwnerField, OwnerFilter},
+    text_field,
     types::{OpportunityForm, StageForm, StageView},
     CrmTabs,
 };
@@ -23,7 +20,8 @@ use crate::{
     auth::use_me,
     components::{
         forms::{FieldError, FormErrors},
-        Pager,
+        id_param, loading, use_list_query, Col, FilterBar, ListTable, Money, PageHeader, PagedList,
+        SearchFilter, SelectAll, SelectFilter, SelectRow,
     },
     i18n::*,
 };
@@ -60,12 +58,11 @@ struct PendingMove {
 #[component]
 pub fn BoardPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let owner = move || param(&query.read(), "owner");
+    let query = use_list_query();
     let mover = ServerAction::<api::MoveOpportunity>::new();
     let board = Resource::new(
-        move || (owner(), mover.version().get()),
-        |(owner, _)| api::board(owner.and_then(|o| o.parse().ok())),
+        move || (query.id("owner"), mover.version().get()),
+        |(owner, _)| api::board(owner),
     );
     let owners = assignee_options();
     let dragging = RwSignal::new(None::<(i64, i64)>);
@@ -93,13 +90,12 @@ pub fn BoardPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.opportunities).to_owned())/>
         <div class="page page-wide">
-            <header class="page-header"><h1>{t!(i18n, crm.opportunities)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, crm.opportunities)/>
             <CrmTabs current="opportunities"/>
             <OpportunityNav current="board"/>
             <Form method="GET" action="" attr:class="filters">
-                <OwnerFilter owners current=Signal::derive(owner)/>
+                <OwnerFilter owners/>
                 <Transition>
                     {move || owners.get().filter(|o| !o.is_empty()).map(|_| view! {
                         <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
@@ -124,7 +120,7 @@ pub fn BoardPage() -> impl IntoView {
                 </form>
             })}
             <FormErrors errors field="lost_reason"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || board.get().map(|result| result.map(|columns| {
                     let stages: Vec<StageView> = columns.iter().map(|c| c.stage.clone()).collect();
                     view! {
@@ -235,13 +231,14 @@ fn focus_by_id(id: &str) {
     }
 }
 
+/// The filters `/opportunities/list` keeps in its address.
+const FILTERS: [&str; 5] = ["q", "stage", "owner", "status", "sort"];
+
 /// `/opportunities/list`.
 #[component]
 pub fn OpportunityListPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let get = move |k: &str| param(&query.read(), k);
-    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let query = use_list_query();
     let stages = Resource::new(
         || (),
         |_| async { api::list_stages().await.unwrap_or_default() },
@@ -250,20 +247,20 @@ pub fn OpportunityListPage() -> impl IntoView {
     let found = Resource::new(
         move || {
             (
-                get("q"),
-                get("stage"),
-                get("owner"),
-                get("status"),
-                get("sort"),
-                page(),
+                query.get("q"),
+                query.id("stage"),
+                query.id("owner"),
+                query.get("status"),
+                query.get("sort"),
+                query.page(),
                 reassign.version().get(),
             )
         },
         |(q, stage, owner, status, sort, page, _)| {
             api::list_opportunities(
                 q,
-                stage.and_then(|s| s.parse().ok()),
-                owner.and_then(|o| o.parse().ok()),
+                stage,
+                owner,
                 None,
                 status.unwrap_or_default(),
                 sort.unwrap_or_default(),
@@ -273,127 +270,57 @@ pub fn OpportunityListPage() -> impl IntoView {
     );
     let owners = assignee_options();
     let selected = RwSignal::new(Vec::<i64>::new());
-    let new_owner = RwSignal::new(String::new());
     let errors = Signal::derive(move || reassign.value().get().and_then(Result::err));
-    let link = move |target: u64| {
-        format!(
-            "/opportunities/list{}",
-            query_string(&[
-                ("q", get("q")),
-                ("stage", get("stage")),
-                ("owner", get("owner")),
-                ("status", get("status")),
-                ("sort", get("sort")),
-                ("page", Some(target.to_string())),
-            ])
-        )
-    };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.opportunities).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, crm.opportunities)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, crm.opportunities)/>
             <CrmTabs current="opportunities"/>
             <OpportunityNav current="list"/>
-            <Form method="GET" action="/opportunities/list" attr:class="filters">
-                <div class="field">
-                    <label for="opp-search">{t!(i18n, crm.search_title)}</label>
-                    <input id="opp-search" class="input" type="search" name="q" prop:value=move || get("q").unwrap_or_default()/>
-                </div>
-                <div class="field">
-                    <label for="opp-stage">{t!(i18n, crm.stage)}</label>
-                    <select id="opp-stage" class="select" name="stage" prop:value=move || get("stage").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        <Transition>{move || stages.get().unwrap_or_default().into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}</Transition>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="opp-status">{t!(i18n, crm.status)}</label>
-                    <select id="opp-status" class="select" name="status" prop:value=move || get("status").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        <option value="open">{t!(i18n, crm.open)}</option>
-                        <option value="won">{t!(i18n, crm.won)}</option>
-                        <option value="lost">{t!(i18n, crm.lost)}</option>
-                    </select>
-                </div>
-                <OwnerFilter owners current=Signal::derive(move || get("owner"))/>
-                <div class="field">
-                    <label for="opp-sort">{t!(i18n, crm.sort)}</label>
-                    <select id="opp-sort" class="select" name="sort" prop:value=move || get("sort").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.close_soonest)}</option>
-                        <option value="-close">{t!(i18n, crm.close_latest)}</option>
-                        <option value="-amount">{t!(i18n, crm.amount_largest)}</option>
-                        <option value="title">{t!(i18n, crm.title)}</option>
-                        <option value="-created">{t!(i18n, crm.newest)}</option>
-                    </select>
-                </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
-            <ExportCsv name="opportunities" headers=vec![t_string!(i18n, crm.title).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.stage).to_owned(), t_string!(i18n, crm.amount).to_owned(), t_string!(i18n, crm.currency).to_owned(), t_string!(i18n, crm.probability).to_owned(), t_string!(i18n, crm.expected_close).to_owned(), t_string!(i18n, crm.owner).to_owned()] run=move |headers| api::export_opportunities(get("q"), get("stage").and_then(|s| s.parse().ok()), get("owner").and_then(|o| o.parse().ok()), None, get("status").unwrap_or_default(), get("sort").unwrap_or_default(), headers)/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || found.get().map(|result| result.map(|found| {
-                    let pages = found.pages();
-                    let current = found.page;
-                    let ids: Vec<i64> = found.items.iter().map(|o| o.id).collect();
-                    view! {
-                        <p class="muted small">{found.total} " " {t!(i18n, crm.opportunities_found)}</p>
-                        <div class="table-wrap">
-                            <table class="table">
-                                <thead><tr>
-                                    <th scope="col"><input type="checkbox" aria-label=move || t_string!(i18n, crm.select_all)
-                                        on:change=move |ev| selected.set(if event_target_checked(&ev) { ids.clone() } else { Vec::new() })/></th>
-                                    <th scope="col">{t!(i18n, crm.title)}</th>
-                                    <th scope="col">{t!(i18n, crm.customer)}</th>
-                                    <th scope="col" class="num">{t!(i18n, crm.amount)}</th>
-                                    <th scope="col">{t!(i18n, crm.stage)}</th>
-                                    <th scope="col">{t!(i18n, crm.expected_close)}</th>
-                                    <th scope="col">{t!(i18n, crm.owner)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {found.items.into_iter().map(|o| {
-                                        let id = o.id;
-                                        view! {
-                                            <tr>
-                                                <td><input type="checkbox" aria-label=format!("{} {}", t_string!(i18n, crm.select), o.title)
-                                                    prop:checked=move || selected.read().contains(&id)
-                                                    on:change=move |ev| selected.update(|s| if event_target_checked(&ev) { s.push(id) } else { s.retain(|x| *x != id) })/></td>
-                                                <td><a href=format!("/opportunities/{id}")>{o.title.clone()}</a></td>
-                                                <td><a href=format!("/customers/{}", o.customer_id)>{o.customer.clone()}</a></td>
-                                                <td class="num">{format!("{} {}", o.amount, o.currency)}</td>
-                                                <td>{o.stage.clone()} " (" {o.probability} "%)"</td>
-                                                <td>{o.expected_close.clone()}</td>
-                                                <td>{o.owner.clone().unwrap_or_default()}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager page=current pages link=move |target: u64| link(target)/>
-                    }
-                }))}
-            </Transition>
-            <Transition>
-            <Show when=move || !owners.get().unwrap_or_default().is_empty()>
-                <section class="card bulk">
-                    <h2 class="card-title">{t!(i18n, crm.bulk_actions)} " (" {move || selected.read().len()} ")"</h2>
-                    <div class="field">
-                        <label for="opp-bulk-owner">{t!(i18n, crm.reassign_to)}</label>
-                        <select id="opp-bulk-owner" class="select" on:change=move |ev| new_owner.set(event_target_value(&ev))>
-                            <option value="">"—"</option>
-                            {move || owners.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <FormErrors errors field="selection"/>
-                    <FormErrors errors field="form"/>
-                    <button type="button" class="btn btn-secondary" on:click=move |_| {
-                        if let Ok(owner_id) = new_owner.get_untracked().parse() {
-                            reassign.dispatch(api::ReassignOpportunities { ids: selected.get_untracked(), owner_id });
-                            selected.set(Vec::new());
-                        }
-                    }>{t!(i18n, crm.reassign)}</button>
-                </section>
-            </Show>
-            </Transition>
+            <FilterBar action="/opportunities/list">
+                <SearchFilter id="opp-search" name="q" label=t!(i18n, crm.search_title)/>
+                <SelectFilter id="opp-stage" name="stage" label=t!(i18n, crm.stage)>
+                    <Transition>{move || stages.get().unwrap_or_default().into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}</Transition>
+                </SelectFilter>
+                <SelectFilter id="opp-status" name="status" label=t!(i18n, crm.status)>
+                    <option value="open">{t!(i18n, crm.open)}</option>
+                    <option value="won">{t!(i18n, crm.won)}</option>
+                    <option value="lost">{t!(i18n, crm.lost)}</option>
+                </SelectFilter>
+                <OwnerFilter owners/>
+                <SelectFilter id="opp-sort" name="sort" label=t!(i18n, crm.sort) any=false>
+                    <option value="">{t!(i18n, crm.close_soonest)}</option>
+                    <option value="-close">{t!(i18n, crm.close_latest)}</option>
+                    <option value="-amount">{t!(i18n, crm.amount_largest)}</option>
+                    <option value="title">{t!(i18n, crm.title)}</option>
+                    <option value="-created">{t!(i18n, crm.newest)}</option>
+                </SelectFilter>
+            </FilterBar>
+            <ExportCsv name="opportunities" headers=vec![t_string!(i18n, crm.title).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.stage).to_owned(), t_string!(i18n, crm.amount).to_owned(), t_string!(i18n, crm.currency).to_owned(), t_string!(i18n, crm.probability).to_owned(), t_string!(i18n, crm.expected_close).to_owned(), t_string!(i18n, crm.owner).to_owned()] run=move |headers| api::export_opportunities(query.get("q"), query.id("stage"), query.id("owner"), None, query.get("status").unwrap_or_default(), query.get("sort").unwrap_or_default(), headers)/>
+            <PagedList list=found link=query.pager("/opportunities/list", &FILTERS) counted=t!(i18n, crm.opportunities_found) let:items>
+                <ListTable head=view! {
+                    <SelectAll ids=items.iter().map(|o| o.id).collect() selected/>
+                    <Col>{t!(i18n, crm.title)}</Col>
+                    <Col>{t!(i18n, crm.customer)}</Col>
+                    <Col num=true>{t!(i18n, crm.amount)}</Col>
+                    <Col>{t!(i18n, crm.stage)}</Col>
+                    <Col>{t!(i18n, crm.expected_close)}</Col>
+                    <Col>{t!(i18n, crm.owner)}</Col>
+                }>
+                    {items.into_iter().map(|o| view! {
+                        <tr>
+                            <SelectRow id=o.id name=o.title.clone() selected/>
+                            <td><a href=format!("/opportunities/{}", o.id)>{o.title}</a></td>
+                            <td><a href=format!("/customers/{}", o.customer_id)>{o.customer}</a></td>
+                            <td class="num"><Money amount=o.amount currency=o.currency/></td>
+                            <td>{o.stage} " (" {o.probability} "%)"</td>
+                            <td>{o.expected_close}</td>
+                            <td>{o.owner.unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </ListTable>
+            </PagedList>
+            <BulkReassign owners selected errors select_id="opp-bulk-owner"
+                on_reassign=move |owner_id: i64| { reassign.dispatch(api::ReassignOpportunities { ids: selected.get_untracked(), owner_id }); }/>
         </div>
     }
 }
@@ -444,19 +371,8 @@ fn OpportunityFields(
             </select>
             <FieldError errors field="contact_id"/>
         </div>
-        <Transition>
-            {move || owners.get().filter(|o| !o.is_empty()).map(|list| view! {
-                <div class="field">
-                    <label for="opp-owner">{t!(i18n, crm.owner)}</label>
-                    <select id="opp-owner" class="select" prop:value=move || form.read().owner_id.map(|c| c.to_string()).unwrap_or_default()
-                        on:change=move |ev| form.update(|f| f.owner_id = event_target_value(&ev).parse().ok())>
-                        <option value="">{t!(i18n, crm.me)}</option>
-                        {list.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
-                    </select>
-                    <FieldError errors field="owner_id"/>
-                </div>
-            })}
-        </Transition>
+        <OwnerField id="opp-owner" owners errors value=move || form.read().owner_id
+            on_change={move |owner: Option<i64>| form.update(|f| f.owner_id = owner)}/>
     }
 }
 
@@ -478,16 +394,7 @@ pub fn NewOpportunityPage() -> impl IntoView {
     let create = ServerAction::<api::CreateOpportunity>::new();
     let errors = Signal::derive(move || create.value().get().and_then(Result::err));
     let search = RwSignal::new(String::new());
-    let matches = Resource::new(
-        move || search.get(),
-        |text| async move {
-            if text.trim().len() < 2 {
-                Vec::new()
-            } else {
-                api::pick_customers(text).await.unwrap_or_default()
-            }
-        },
-    );
+    let matches = customer_matches(search);
     Effect::new(move |_| {
         if let Some(Ok(id)) = create.value().get() {
             let _ = window()
@@ -524,14 +431,7 @@ pub fn NewOpportunityPage() -> impl IntoView {
 #[component]
 pub fn OpportunityPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let mover = ServerAction::<api::MoveOpportunity>::new();
     let update = ServerAction::<api::UpdateOpportunity>::new();
     let opportunity = Resource::new(
@@ -565,7 +465,7 @@ pub fn OpportunityPage() -> impl IntoView {
     view! {
         <Title text=crate::components::page_title(move || t_string!(i18n, crm.opportunity).to_owned())/>
         <div class="page">
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || opportunity.get().map(|result| match result { Err(e) => crate::components::failed(e), Ok(o) => {
                     let from = o.row.stage_id;
                     let customer_id = o.row.customer_id;
@@ -636,51 +536,43 @@ pub fn OpportunityPage() -> impl IntoView {
 #[component]
 pub fn ForecastPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let whose = move || param(&query.read(), "whose").unwrap_or_else(|| "mine".into());
-    let rows = Resource::new(whose, api::forecast);
+    let query = use_list_query();
+    let rows = Resource::new(
+        move || query.get("whose").unwrap_or_else(|| "mine".into()),
+        api::forecast,
+    );
     let all = use_me().is_some_and(|m| m.can("opportunities.read_all"));
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.forecast).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, crm.forecast)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, crm.forecast)/>
             <CrmTabs current="opportunities"/>
             <OpportunityNav current="forecast"/>
-            <Form method="GET" action="" attr:class="filters">
-                <div class="field">
-                    <label for="forecast-whose">{t!(i18n, crm.whose)}</label>
-                    <select id="forecast-whose" class="select" name="whose" prop:value=whose>
-                        <option value="mine">{t!(i18n, crm.mine)}</option>
-                        <option value="team">{t!(i18n, crm.my_team)}</option>
-                        {all.then(|| view! { <option value="all">{t!(i18n, crm.everyone)}</option> })}
-                    </select>
-                </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
+            <FilterBar>
+                <SelectFilter id="forecast-whose" name="whose" label=t!(i18n, crm.whose) any=false unset="mine">
+                    <option value="mine">{t!(i18n, crm.mine)}</option>
+                    <option value="team">{t!(i18n, crm.my_team)}</option>
+                    {all.then(|| view! { <option value="all">{t!(i18n, crm.everyone)}</option> })}
+                </SelectFilter>
+            </FilterBar>
             <p class="muted small">{t!(i18n, crm.forecast_help)}</p>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || rows.get().map(|result| result.map(|rows| view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="forecast">
-                            <thead><tr>
-                                <th scope="col">{t!(i18n, crm.month)}</th>
-                                <th scope="col">{t!(i18n, crm.currency)}</th>
-                                <th scope="col" class="num">{t!(i18n, crm.open_deals)}</th>
-                                <th scope="col" class="num">{t!(i18n, crm.pipeline)}</th>
-                                <th scope="col" class="num">{t!(i18n, crm.weighted)}</th>
-                                <th scope="col" class="num">{t!(i18n, crm.won)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|r| view! {
-                                    <tr>
-                                        <td>{r.month}</td><td>{r.currency}</td>
-                                        <td class="num">{r.open_count}</td><td class="num">{r.open}</td>
-                                        <td class="num"><strong>{r.weighted}</strong></td><td class="num">{r.won}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <ListTable testid="forecast" head=view! {
+                        <Col>{t!(i18n, crm.month)}</Col>
+                        <Col>{t!(i18n, crm.currency)}</Col>
+                        <Col num=true>{t!(i18n, crm.open_deals)}</Col>
+                        <Col num=true>{t!(i18n, crm.pipeline)}</Col>
+                        <Col num=true>{t!(i18n, crm.weighted)}</Col>
+                        <Col num=true>{t!(i18n, crm.won)}</Col>
+                    }>
+                        {rows.into_iter().map(|r| view! {
+                            <tr>
+                                <td>{r.month}</td><td>{r.currency}</td>
+                                <td class="num">{r.open_count}</td><td class="num">{r.open}</td>
+                                <td class="num"><strong>{r.weighted}</strong></td><td class="num">{r.won}</td>
+                            </tr>
+                        }).collect_view()}
+                    </ListTable>
                 }))}
             </Transition>
         </div>
@@ -719,46 +611,40 @@ pub fn StagesPage() -> impl IntoView {
             .or_else(|| delete.value().get().and_then(Result::err))
     });
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.stages).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, crm.stages)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, crm.stages)/>
             <CrmTabs current="opportunities"/>
             <OpportunityNav current="stages"/>
             <FormErrors errors field="form"/>
             <FormErrors errors field="is_won"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || stages.get().map(|result| result.map(|list| view! {
-                    <div class="table-wrap">
-                        <table class="table">
-                            <thead><tr>
-                                <th scope="col">{t!(i18n, admin.name)}</th>
-                                <th scope="col">{t!(i18n, crm.probability)}</th>
-                                <th scope="col">{t!(i18n, crm.won)}</th>
-                                <th scope="col">{t!(i18n, crm.lost)}</th>
-                                <th scope="col">{t!(i18n, common.actions)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|s| {
-                                    let row = RwSignal::new(StageForm { name: s.name.clone(), probability: s.probability, is_won: s.is_won, is_lost: s.is_lost });
-                                    let id = s.id;
-                                    view! {
-                                        <tr>
-                                            <td><input class="input" type="text" aria-label=move || t_string!(i18n, admin.name) prop:value=move || row.read().name.clone() on:change=move |ev| row.update(|r| r.name = event_target_value(&ev))/></td>
-                                            <td><input class="input input-narrow" type="number" min="0" max="100" aria-label=move || t_string!(i18n, crm.probability) prop:value=move || row.read().probability.to_string() on:change=move |ev| row.update(|r| r.probability = event_target_value(&ev).parse().unwrap_or(-1))/></td>
-                                            <td><input type="checkbox" aria-label=move || t_string!(i18n, crm.won) prop:checked=move || row.read().is_won on:change=move |ev| row.update(|r| r.is_won = event_target_checked(&ev))/></td>
-                                            <td><input type="checkbox" aria-label=move || t_string!(i18n, crm.lost) prop:checked=move || row.read().is_lost on:change=move |ev| row.update(|r| r.is_lost = event_target_checked(&ev))/></td>
-                                            <td class="actions">
-                                                <button type="button" class="btn btn-secondary small" on:click=move |_| { update.dispatch(api::UpdateStage { id, form: row.get_untracked() }); }>{t!(i18n, common.save)}</button>
-                                                <button type="button" class="btn btn-ghost small" aria-label=move || t_string!(i18n, crm.move_up) on:click=move |_| { reorder.dispatch(api::ReorderStage { id, up: true }); }>"↑"</button>
-                                                <button type="button" class="btn btn-ghost small" aria-label=move || t_string!(i18n, crm.move_down) on:click=move |_| { reorder.dispatch(api::ReorderStage { id, up: false }); }>"↓"</button>
-                                                <button type="button" class="btn btn-ghost small" on:click=move |_| { delete.dispatch(api::DeleteStage { id }); }>{t!(i18n, crm.remove)}</button>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <ListTable head=view! {
+                        <Col>{t!(i18n, admin.name)}</Col>
+                        <Col>{t!(i18n, crm.probability)}</Col>
+                        <Col>{t!(i18n, crm.won)}</Col>
+                        <Col>{t!(i18n, crm.lost)}</Col>
+                        <Col>{t!(i18n, common.actions)}</Col>
+                    }>
+                        {list.into_iter().map(|s| {
+                            let row = RwSignal::new(StageForm { name: s.name.clone(), probability: s.probability, is_won: s.is_won, is_lost: s.is_lost });
+                            let id = s.id;
+                            view! {
+                                <tr>
+                                    <td><input class="input" type="text" aria-label=move || t_string!(i18n, admin.name) prop:value=move || row.read().name.clone() on:change=move |ev| row.update(|r| r.name = event_target_value(&ev))/></td>
+                                    <td><input class="input input-narrow" type="number" min="0" max="100" aria-label=move || t_string!(i18n, crm.probability) prop:value=move || row.read().probability.to_string() on:change=move |ev| row.update(|r| r.probability = event_target_value(&ev).parse().unwrap_or(-1))/></td>
+                                    <td><input type="checkbox" aria-label=move || t_string!(i18n, crm.won) prop:checked=move || row.read().is_won on:change=move |ev| row.update(|r| r.is_won = event_target_checked(&ev))/></td>
+                                    <td><input type="checkbox" aria-label=move || t_string!(i18n, crm.lost) prop:checked=move || row.read().is_lost on:change=move |ev| row.update(|r| r.is_lost = event_target_checked(&ev))/></td>
+                                    <td class="actions">
+                                        <button type="button" class="btn btn-secondary small" on:click=move |_| { update.dispatch(api::UpdateStage { id, form: row.get_untracked() }); }>{t!(i18n, common.save)}</button>
+                                        <button type="button" class="btn btn-ghost small" aria-label=move || t_string!(i18n, crm.move_up) on:click=move |_| { reorder.dispatch(api::ReorderStage { id, up: true }); }>"↑"</button>
+                                        <button type="button" class="btn btn-ghost small" aria-label=move || t_string!(i18n, crm.move_down) on:click=move |_| { reorder.dispatch(api::ReorderStage { id, up: false }); }>"↓"</button>
+                                        <button type="button" class="btn btn-ghost small" on:click=move |_| { delete.dispatch(api::DeleteStage { id }); }>{t!(i18n, crm.remove)}</button>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </ListTable>
                 }))}
             </Transition>
             <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); create.dispatch(api::CreateStage { form: form.get_untracked() }); }>

@@ -5,11 +5,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{api, types::ContactForm};
 use crate::{
-    components::forms::{FieldError, FormErrors},
+    components::{
+        forms::{FieldError, FormErrors},
+        id_param, use_list_query,
+    },
     crm::{
         self,
         activities::{ActivityList, ActivityRefresh, LogActivity},
@@ -46,17 +48,11 @@ fn tab_label(tab: &str, i18n: leptos_i18n::I18nContext<Locale>) -> &'static str 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
+    let query = use_list_query();
     let tab = move || {
-        crm::param(&query.read(), "tab")
+        query
+            .get("tab")
             .filter(|t| TABS.contains(&t.as_str()))
             .unwrap_or_else(|| "timeline".into())
     };

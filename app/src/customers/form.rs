@@ -3,11 +3,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::{api, types::CustomerForm};
 use crate::{
-    components::forms::{FieldError, FormErrors},
+    components::{
+        forms::{FieldError, FormErrors},
+        id_param,
+    },
+    crm::owners::OwnerField,
     i18n::*,
 };
 
@@ -76,19 +79,8 @@ fn CustomerFields(
                 on:change=move |ev| form.update(|f| f.payment_terms_days = event_target_value(&ev).parse().unwrap_or(-1))/>
             <FieldError errors field="payment_terms_days"/>
         </div>
-        <Transition>
-            {move || owners.get().filter(|o| !o.is_empty()).map(|list| view! {
-                <div class="field">
-                    <label for="customer-owner">{t!(i18n, crm.owner)}</label>
-                    <select id="customer-owner" class="select" prop:value=move || form.read().owner_id.map(|c| c.to_string()).unwrap_or_default()
-                        on:change=move |ev| form.update(|f| f.owner_id = event_target_value(&ev).parse().ok())>
-                        <option value="">{t!(i18n, crm.me)}</option>
-                        {list.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
-                    </select>
-                    <FieldError errors field="owner_id"/>
-                </div>
-            })}
-        </Transition>
+        <OwnerField id="customer-owner" owners errors value=move || form.read().owner_id
+            on_change={move |owner: Option<i64>| form.update(|f| f.owner_id = owner)}/>
         <div class="field">
             <label for="customer-notes">{t!(i18n, crm.notes)}</label>
             <textarea id="customer-notes" class="textarea" prop:value=move || form.read().notes.clone()
@@ -175,14 +167,7 @@ pub fn NewCustomerPage() -> impl IntoView {
 #[component]
 pub fn EditCustomerPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let form = RwSignal::new(CustomerForm::default());
     let loaded = Resource::new(id, api::get_customer);
     Effect::new(move |_| {

@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use leptos_i18n::I18nContext;
 
-use crate::{crm::param, i18n::*, messages::localize};
+use crate::{components::param, i18n::*, messages::localize};
 use charts::{Bar, BarChart, Funnel};
 use types::*;
 

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api;
-use crate::i18n::*;
+use crate::{
+    components::{Col, ListTable},
+    i18n::*,
+};
 
 /// `/admin/ledger`.
 #[component]
@@ -31,23 +34,18 @@ pub fn LedgerPage() -> impl IntoView {
                     } else {
                         view! {
                             <p class="notice notice-warning" data-testid="ledger-differences">{rows.len()} " " {t!(i18n, erp.ledger_differences)}</p>
-                            <div class="table-wrap">
-                                <table class="table">
-                                    <thead><tr>
-                                        <th scope="col">{t!(i18n, erp.sku)}</th>
-                                        <th scope="col">{t!(i18n, erp.warehouse)}</th>
-                                        <th scope="col">{t!(i18n, erp.field)}</th>
-                                        <th scope="col" class="num">{t!(i18n, erp.stored)}</th>
-                                        <th scope="col" class="num">{t!(i18n, erp.computed)}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {rows.into_iter().map(|d| view! {
-                                            <tr><td><code>{d.sku}</code></td><td>{d.warehouse}</td><td>{d.field}</td>
-                                                <td class="num">{d.stored}</td><td class="num">{d.computed}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            <ListTable head=view! {
+                                <Col>{t!(i18n, erp.sku)}</Col>
+                                <Col>{t!(i18n, erp.warehouse)}</Col>
+                                <Col>{t!(i18n, erp.field)}</Col>
+                                <Col num=true>{t!(i18n, erp.stored)}</Col>
+                                <Col num=true>{t!(i18n, erp.computed)}</Col>
+                            }>
+                                {rows.into_iter().map(|d| view! {
+                                    <tr><td><code>{d.sku}</code></td><td>{d.warehouse}</td><td>{d.field}</td>
+                                        <td class="num">{d.stored}</td><td class="num">{d.computed}</td></tr>
+                                }).collect_view()}
+                            </ListTable>
                         }.into_any()
                     }}
                 }))}

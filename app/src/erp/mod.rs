@@ -12,7 +12,7 @@ pub mod warehouses;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
-use crate::{auth::use_me, error::AppError, i18n::*};
+use crate::{auth::use_me, components::Col, error::AppError, i18n::*};
 
 /// The ERP's sections, as tabs under the page title.
 #[component]
@@ -29,6 +29,20 @@ pub fn ErpTabs(current: &'static str) -> impl IntoView {
             {can("products.read").then(|| view! { <a href="/products" class="tab" aria-current=here("products")>{t!(i18n, erp.products)}</a> })}
             {can("stock.read").then(|| view! { <a href="/warehouses" class="tab" aria-current=here("warehouses")>{t!(i18n, erp.warehouses)}</a> })}
         </nav>
+    }
+}
+
+/// The header cells of a priced line, after its product: quantity, unit
+/// price, discount, tax rate and net (orders and invoices).
+#[component]
+pub fn PriceCols() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Col num=true>{t!(i18n, erp.quantity)}</Col>
+        <Col num=true>{t!(i18n, erp.unit_price)}</Col>
+        <Col num=true>{t!(i18n, erp.discount_percent)}</Col>
+        <Col num=true>{t!(i18n, erp.tax_rate_percent)}</Col>
+        <Col num=true>{t!(i18n, erp.net)}</Col>
     }
 }
 

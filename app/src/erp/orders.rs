@@ -6,23 +6,20 @@ use leptos::prelude::*;
 
 use crate::exports::ExportCsv;
 use leptos_meta::Title;
-use leptos_router::{
-    components::Form,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::use_query_map;
 
 use super::{
     api, shipment_state_label, state_label,
     types::{OrderQuery, OrderView, QuoteForm, QuoteLine},
-    DynFieldError, ErpTabs,
+    DynFieldError, ErpTabs, PriceCols,
 };
 use crate::{
     auth::use_me,
     components::{
         forms::{FieldError, FormErrors},
-        Pager,
+        id_param, loading, use_list_query, Col, FilterBar, HiddenFilters, ListTable, Money,
+        Options, PageHeader, PagedList, SearchFilter, SelectFilter,
     },
-    crm::{param, query_string},
     i18n::*,
 };
 
@@ -36,94 +33,66 @@ const STATES: [&str; 7] = [
     "cancelled",
 ];
 
+/// The filters `/orders` keeps in its address.
+const FILTERS: [&str; 9] = [
+    "q",
+    "state",
+    "customer",
+    "owner",
+    "warehouse",
+    "team",
+    "segment",
+    "from",
+    "to",
+];
+
 /// `/orders`.
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let get = move |k: &str| param(&query.read(), k);
-    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
-    let id = move |k: &str| get(k).and_then(|v| v.parse::<i64>().ok());
+    let query = use_list_query();
     let request = move || OrderQuery {
-        q: get("q"),
-        state: get("state"),
-        customer: id("customer"),
-        owner: id("owner"),
-        warehouse: id("warehouse"),
-        team: id("team"),
-        segment: get("segment"),
-        from: get("from"),
-        to: get("to"),
+        q: query.get("q"),
+        state: query.get("state"),
+        customer: query.id("customer"),
+        owner: query.id("owner"),
+        warehouse: query.id("warehouse"),
+        team: query.id("team"),
+        segment: query.get("segment"),
+        from: query.get("from"),
+        to: query.get("to"),
     };
     let orders = Resource::new(
-        move || (request(), page()),
-        |(query, page)| api::list_orders(query, page),
+        move || (request(), query.page()),
+        |(request, page)| api::list_orders(request, page),
     );
     let can_write = use_me().is_some_and(|m| m.can("orders.write"));
-    let link = move |target: u64| {
-        format!(
-            "/orders{}",
-            query_string(&[
-                ("q", get("q")),
-                ("state", get("state")),
-                ("customer", get("customer")),
-                ("owner", get("owner")),
-                ("warehouse", get("warehouse")),
-                ("team", get("team")),
-                ("segment", get("segment")),
-                ("from", get("from")),
-                ("to", get("to")),
-                ("page", Some(target.to_string())),
-            ])
-        )
-    };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, erp.orders).to_owned())/>
         <div class="page">
-            <header class="page-header page-header-row">
-                <h1>{t!(i18n, erp.orders)}</h1>
+            <PageHeader title=move || t_string!(i18n, erp.orders)>
                 {can_write.then(|| view! { <a class="btn btn-primary" href="/orders/new">{t!(i18n, erp.new_quote)}</a> })}
-            </header>
+            </PageHeader>
             <ErpTabs current="orders"/>
-            <Form method="GET" action="" attr:class="filters">
-                <div class="field">
-                    <label for="order-search">{t!(i18n, erp.search_orders)}</label>
-                    <input id="order-search" class="input" type="search" name="q" placeholder="SO-2026-" prop:value=move || get("q").unwrap_or_default()/>
-                </div>
-                <div class="field">
-                    <label for="order-state">{t!(i18n, crm.status)}</label>
-                    <select id="order-state" class="select" name="state" prop:value=move || get("state").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        <option value="open">{t!(i18n, erp.open_orders)}</option>
-                        <option value="approval">{t!(i18n, erp.awaiting_approval)}</option>
-                        <option value="booked">{t!(i18n, erp.booked_orders)}</option>
-                        {STATES.iter().map(|s| view! { <option value=*s>{state_label(s, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                {move || ["customer", "owner", "warehouse", "team", "segment", "from", "to"]
-                    .into_iter()
-                    .filter_map(|k| get(k).map(|v| view! { <input type="hidden" name=k value=v/> }))
-                    .collect_view()}
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
+            <FilterBar>
+                <SearchFilter id="order-search" name="q" label=t!(i18n, erp.search_orders) placeholder="SO-2026-"/>
+                <SelectFilter id="order-state" name="state" label=t!(i18n, crm.status)>
+                    <option value="open">{t!(i18n, erp.open_orders)}</option>
+                    <option value="approval">{t!(i18n, erp.awaiting_approval)}</option>
+                    <option value="booked">{t!(i18n, erp.booked_orders)}</option>
+                    <Options values=&STATES label=state_label/>
+                </SelectFilter>
+                <HiddenFilters keys=&["customer", "owner", "warehouse", "team", "segment", "from", "to"]/>
+            </FilterBar>
             <ExportCsv name="orders" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, erp.total).to_owned(), t_string!(i18n, crm.currency).to_owned(), t_string!(i18n, erp.ship_by).to_owned(), t_string!(i18n, crm.created).to_owned()] run=move |headers| api::export_orders(request(), headers)/>
-            {move || (get("from").is_some() || get("to").is_some()).then(|| view! {
+            {move || (query.get("from").is_some() || query.get("to").is_some()).then(|| view! {
                 <p class="notice small" data-testid="order-period">
-                    {t!(i18n, erp.ordered_between)} " " {get("from").unwrap_or_default()} " – " {get("to").unwrap_or_default()}
+                    {t!(i18n, erp.ordered_between)} " " {query.get("from").unwrap_or_default()} " – " {query.get("to").unwrap_or_default()}
                     " · " <a href="/orders">{t!(i18n, erp.clear_filters)}</a>
                 </p>
             })}
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || orders.get().map(|result| result.map(|found| {
-                    let pages = found.pages();
-                    let current = found.page;
-                    view! {
-                        <p class="muted small" data-testid="order-count">{found.total} " " {t!(i18n, erp.orders_found)}</p>
-                        <OrderTable rows=found.items/>
-                        <Pager page=current pages link=move |target: u64| link(target)/>
-                    }
-                }))}
-            </Transition>
+            <PagedList list=orders link=query.pager("/orders", &FILTERS) counted=t!(i18n, erp.orders_found) count_testid="order-count" let:items>
+                <OrderTable rows=items/>
+            </PagedList>
         </div>
     }
 }
@@ -133,33 +102,28 @@ pub fn OrdersPage() -> impl IntoView {
 pub fn OrderTable(rows: Vec<super::types::OrderRow>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="orders">
-                <thead><tr>
-                    <th scope="col">{t!(i18n, erp.number)}</th>
-                    <th scope="col">{t!(i18n, crm.customer)}</th>
-                    <th scope="col">{t!(i18n, crm.status)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.total)}</th>
-                    <th scope="col">{t!(i18n, erp.ship_by)}</th>
-                    <th scope="col">{t!(i18n, crm.created)}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|o| view! {
-                        <tr>
-                            <td><a href=format!("/orders/{}", o.id)><code>{o.number.clone()}</code></a></td>
-                            <td><a href=format!("/customers/{}", o.customer_id)>{o.customer.clone()}</a></td>
-                            <td>
-                                <span class="badge" data-state=o.state.clone()>{state_label(&o.state, i18n)}</span>
-                                {o.awaiting_approval.then(|| view! { " " <span class="badge badge-warning">{t!(i18n, erp.awaiting_approval)}</span> })}
-                            </td>
-                            <td class="num">{format!("{} {}", o.total, o.currency)}</td>
-                            <td class="small">{o.ship_by.clone()}</td>
-                            <td class="small">{o.created.clone()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ListTable testid="orders" head=view! {
+            <Col>{t!(i18n, erp.number)}</Col>
+            <Col>{t!(i18n, crm.customer)}</Col>
+            <Col>{t!(i18n, crm.status)}</Col>
+            <Col num=true>{t!(i18n, erp.total)}</Col>
+            <Col>{t!(i18n, erp.ship_by)}</Col>
+            <Col>{t!(i18n, crm.created)}</Col>
+        }>
+            {rows.into_iter().map(|o| view! {
+                <tr>
+                    <td><a href=format!("/orders/{}", o.id)><code>{o.number}</code></a></td>
+                    <td><a href=format!("/customers/{}", o.customer_id)>{o.customer}</a></td>
+                    <td>
+                        <span class="badge" data-state=o.state.clone()>{state_label(&o.state, i18n)}</span>
+                        {o.awaiting_approval.then(|| view! { " " <span class="badge badge-warning">{t!(i18n, erp.awaiting_approval)}</span> })}
+                    </td>
+                    <td class="num"><Money amount=o.total currency=o.currency/></td>
+                    <td class="small">{o.ship_by}</td>
+                    <td class="small">{o.created}</td>
+                </tr>
+            }).collect_view()}
+        </ListTable>
     }
 }
 
@@ -447,24 +411,13 @@ pub fn NewQuotePage() -> impl IntoView {
         <Title text=crate::components::page_title(move || t_string!(i18n, erp.new_quote).to_owned())/>
         <div class="page">
             <header class="page-header"><h1>{t!(i18n, erp.new_quote)}</h1></header>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || customer.get().map(|c| {
                     let form = RwSignal::new(QuoteForm { customer_id: c.as_ref().map_or(0, |c| c.summary.id), ..Default::default() });
                     view! { <QuoteBuilder form existing=None customer_name=c.map(|c| c.summary.name)/> }
                 })}
             </Transition>
         </div>
-    }
-}
-
-fn id_param() -> impl Fn() -> i64 + Copy {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
     }
 }
 
@@ -477,7 +430,7 @@ pub fn EditQuotePage() -> impl IntoView {
     view! {
         <Title text=crate::components::page_title(move || t_string!(i18n, erp.edit_quote).to_owned())/>
         <div class="page">
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || order.get().map(|result| match result {
                     Err(e) => crate::components::failed(e),
                     Ok(o) => {
@@ -541,7 +494,7 @@ pub fn OrderPage() -> impl IntoView {
         <Title text=crate::components::page_title(move || t_string!(i18n, erp.orders).to_owned())/>
         <div class="page">
             <ErpTabs current="orders"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || order.get().map(|result| match result {
                     Err(e) => crate::components::failed(e),
                     Ok(o) => view! { <OrderBody o errors confirm approve cancel reserve/> }.into_any(),
@@ -567,6 +520,7 @@ fn OrderBody(
     let holds = o.state == "confirmed" || o.state == "partially_shipped";
     let approval = o.approval_reason.clone();
     let draft = o.state == "draft";
+    let lines = o.lines.clone();
     view! {
         <header class="page-header page-header-row">
             <div>
@@ -601,44 +555,35 @@ fn OrderBody(
             </p>
         })}
         {o.approved_by.clone().map(|who| view! { <p class="muted small" data-testid="approved-by">{t!(i18n, erp.approved_by)} " " {who}</p> })}
-        <div class="table-wrap">
-            <table class="table" data-testid="order-lines">
-                <thead><tr>
-                    <th scope="col">"#"</th>
-                    <th scope="col">{t!(i18n, erp.product)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.quantity)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.unit_price)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.discount_percent)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.tax_rate_percent)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.net)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.reserved)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.shipped)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.backordered)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.available)}</th>
-                </tr></thead>
-                <tbody>
-                    {o.lines.iter().map(|l| view! {
-                        <tr data-sku=l.sku.clone()>
-                            <td>{l.line_no}</td>
-                            <td><a href=format!("/products/{}", l.product_id)><code>{l.sku.clone()}</code></a> " " {l.description.clone()}</td>
-                            <td class="num">{l.quantity} " " <span class="muted small">{l.unit.clone()}</span></td>
-                            <td class="num">{l.unit_price.clone()}</td>
-                            <td class="num">{l.discount.clone()}</td>
-                            <td class="num">{l.tax_rate.clone()}</td>
-                            <td class="num">{l.net.clone()}</td>
-                            <td class="num" data-col="reserved">{l.reserved}</td>
-                            <td class="num" data-col="shipped">{l.shipped}</td>
-                            <td class="num" data-col="backordered">{(l.backordered > 0).then(|| view! { <span class="badge badge-warning">{l.backordered}</span> })}</td>
-                            <td class="num">{l.available}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ListTable testid="order-lines" head=view! {
+            <Col>"#"</Col>
+            <Col>{t!(i18n, erp.product)}</Col>
+            <PriceCols/>
+            <Col num=true>{t!(i18n, erp.reserved)}</Col>
+            <Col num=true>{t!(i18n, erp.shipped)}</Col>
+            <Col num=true>{t!(i18n, erp.backordered)}</Col>
+            <Col num=true>{t!(i18n, erp.available)}</Col>
+        }>
+            {lines.into_iter().map(|l| view! {
+                <tr data-sku=l.sku.clone()>
+                    <td>{l.line_no}</td>
+                    <td><a href=format!("/products/{}", l.product_id)><code>{l.sku.clone()}</code></a> " " {l.description}</td>
+                    <td class="num">{l.quantity} " " <span class="muted small">{l.unit}</span></td>
+                    <td class="num">{l.unit_price}</td>
+                    <td class="num">{l.discount}</td>
+                    <td class="num">{l.tax_rate}</td>
+                    <td class="num">{l.net}</td>
+                    <td class="num" data-col="reserved">{l.reserved}</td>
+                    <td class="num" data-col="shipped">{l.shipped}</td>
+                    <td class="num" data-col="backordered">{(l.backordered > 0).then(|| view! { <span class="badge badge-warning">{l.backordered}</span> })}</td>
+                    <td class="num">{l.available}</td>
+                </tr>
+            }).collect_view()}
+        </ListTable>
         <dl class="totals" data-testid="order-totals">
             <dt>{t!(i18n, erp.subtotal)}</dt><dd>{o.subtotal.clone()}</dd>
             <dt>{t!(i18n, erp.tax)}</dt><dd>{o.tax.clone()}</dd>
-            <dt>{t!(i18n, erp.total)}</dt><dd><strong>{format!("{} {}", o.total, o.currency)}</strong></dd>
+            <dt>{t!(i18n, erp.total)}</dt><dd><strong><Money amount=o.total.clone() currency=o.currency.clone()/></strong></dd>
         </dl>
         {(!o.notes.is_empty()).then(|| view! { <p class="pre">{o.notes.clone()}</p> })}
         <div class="grid grid-2">

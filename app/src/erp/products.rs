@@ -6,10 +6,6 @@ use leptos::prelude::*;
 
 use crate::exports::ExportCsv;
 use leptos_meta::Title;
-use leptos_router::{
-    components::Form,
-    hooks::{use_params_map, use_query_map},
-};
 
 use super::{
     api, move_label,
@@ -20,107 +16,79 @@ use crate::{
     auth::use_me,
     components::{
         forms::{FieldError, FormErrors},
-        Pager,
+        id_param, loading, use_list_query, CheckFilter, Col, Empty, FilterBar, ListTable,
+        PageHeader, PagedList, SearchFilter, SelectFilter,
     },
-    crm::{param, query_string},
     i18n::*,
 };
+
+/// The filters `/products` keeps in its address.
+const FILTERS: [&str; 3] = ["q", "category", "inactive"];
 
 /// `/products`.
 #[component]
 pub fn ProductsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let get = move |k: &str| param(&query.read(), k);
-    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let query = use_list_query();
+    let inactive = move || query.get("inactive").is_some();
     let products = Resource::new(
-        move || (get("q"), get("category"), get("inactive").is_some(), page()),
+        move || {
+            (
+                query.get("q"),
+                query.get("category"),
+                inactive(),
+                query.page(),
+            )
+        },
         |(q, category, inactive, page)| api::list_products(q, category, inactive, page),
     );
     let categories = Resource::new(|| (), |_| api::product_categories());
     let can_write = use_me().is_some_and(|m| m.can("products.write"));
     let show_cost = use_me().is_some_and(|m| m.can("products.read_cost"));
-    let link = move |target: u64| {
-        format!(
-            "/products{}",
-            query_string(&[
-                ("q", get("q")),
-                ("category", get("category")),
-                ("inactive", get("inactive")),
-                ("page", Some(target.to_string())),
-            ])
-        )
-    };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, erp.products).to_owned())/>
         <div class="page">
-            <header class="page-header page-header-row">
-                <h1>{t!(i18n, erp.products)}</h1>
+            <PageHeader title=move || t_string!(i18n, erp.products)>
                 {can_write.then(|| view! { <a class="btn btn-primary" href="/products/new">{t!(i18n, erp.new_product)}</a> })}
-            </header>
+            </PageHeader>
             <ErpTabs current="products"/>
-            <Form method="GET" action="" attr:class="filters">
-                <div class="field">
-                    <label for="product-search">{t!(i18n, erp.search_products)}</label>
-                    <input id="product-search" class="input" type="search" name="q" prop:value=move || get("q").unwrap_or_default()/>
-                </div>
-                <div class="field">
-                    <label for="product-category">{t!(i18n, erp.category)}</label>
-                    <select id="product-category" class="select" name="category" prop:value=move || get("category").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        <Transition>
-                            {move || categories.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
-                                <option value=c.clone()>{c.clone()}</option>
-                            }).collect_view()}
-                        </Transition>
-                    </select>
-                </div>
-                <div class="check">
-                    <input id="product-inactive" type="checkbox" name="inactive" value="1" prop:checked=move || get("inactive").is_some()/>
-                    <label for="product-inactive">{t!(i18n, erp.include_inactive)}</label>
-                </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
-            <ExportCsv name="products" headers=vec![t_string!(i18n, erp.sku).to_owned(), t_string!(i18n, admin.name).to_owned(), t_string!(i18n, erp.category).to_owned(), t_string!(i18n, erp.unit).to_owned(), t_string!(i18n, erp.list_price).to_owned(), t_string!(i18n, erp.cost_price).to_owned(), t_string!(i18n, erp.tax_rate_percent).to_owned(), t_string!(i18n, erp.on_hand).to_owned(), t_string!(i18n, erp.available).to_owned()] run=move |headers| api::export_products(get("q"), get("category"), get("inactive").is_some(), headers)/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || products.get().map(|result| result.map(|found| {
-                    let pages = found.pages();
-                    let current = found.page;
-                    view! {
-                        <p class="muted small" data-testid="product-count">{found.total} " " {t!(i18n, erp.products_found)}</p>
-                        <div class="table-wrap">
-                            <table class="table" data-testid="products">
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, erp.sku)}</th>
-                                    <th scope="col">{t!(i18n, admin.name)}</th>
-                                    <th scope="col">{t!(i18n, erp.category)}</th>
-                                    <th scope="col" class="num">{t!(i18n, erp.list_price)}</th>
-                                    {show_cost.then(|| view! { <th scope="col" class="num">{t!(i18n, erp.cost_price)}</th> })}
-                                    <th scope="col" class="num">{t!(i18n, erp.on_hand)}</th>
-                                    <th scope="col" class="num">{t!(i18n, erp.available)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {found.items.into_iter().map(|p| view! {
-                                        <tr>
-                                            <td><code>{p.sku.clone()}</code></td>
-                                            <td>
-                                                <a href=format!("/products/{}", p.id)>{p.name.clone()}</a>
-                                                {(!p.active).then(|| view! { " " <span class="badge">{t!(i18n, erp.inactive)}</span> })}
-                                            </td>
-                                            <td>{p.category.clone()}</td>
-                                            <td class="num">{p.list_price.clone()}</td>
-                                            {show_cost.then(|| view! { <td class="num">{p.cost_price.clone().unwrap_or_default()}</td> })}
-                                            <td class="num">{p.on_hand} " " <span class="muted small">{p.unit.clone()}</span></td>
-                                            <td class="num">{p.available}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager page=current pages link=move |target: u64| link(target)/>
-                    }
-                }))}
-            </Transition>
+            <FilterBar>
+                <SearchFilter id="product-search" name="q" label=t!(i18n, erp.search_products)/>
+                <SelectFilter id="product-category" name="category" label=t!(i18n, erp.category)>
+                    <Transition>
+                        {move || categories.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! {
+                            <option value=c.clone()>{c.clone()}</option>
+                        }).collect_view()}
+                    </Transition>
+                </SelectFilter>
+                <CheckFilter id="product-inactive" name="inactive" value="1" label=t!(i18n, erp.include_inactive) checked=inactive/>
+            </FilterBar>
+            <ExportCsv name="products" headers=vec![t_string!(i18n, erp.sku).to_owned(), t_string!(i18n, admin.name).to_owned(), t_string!(i18n, erp.category).to_owned(), t_string!(i18n, erp.unit).to_owned(), t_string!(i18n, erp.list_price).to_owned(), t_string!(i18n, erp.cost_price).to_owned(), t_string!(i18n, erp.tax_rate_percent).to_owned(), t_string!(i18n, erp.on_hand).to_owned(), t_string!(i18n, erp.available).to_owned()] run=move |headers| api::export_products(query.get("q"), query.get("category"), inactive(), headers)/>
+            <PagedList list=products link=query.pager("/products", &FILTERS) counted=t!(i18n, erp.products_found) count_testid="product-count" let:items>
+                <ListTable testid="products" head=view! {
+                    <Col>{t!(i18n, erp.sku)}</Col>
+                    <Col>{t!(i18n, admin.name)}</Col>
+                    <Col>{t!(i18n, erp.category)}</Col>
+                    <Col num=true>{t!(i18n, erp.list_price)}</Col>
+                    {show_cost.then(|| view! { <Col num=true>{t!(i18n, erp.cost_price)}</Col> })}
+                    <Col num=true>{t!(i18n, erp.on_hand)}</Col>
+                    <Col num=true>{t!(i18n, erp.available)}</Col>
+                }>
+                    {items.into_iter().map(|p| view! {
+                        <tr>
+                            <td><code>{p.sku}</code></td>
+                            <td>
+                                <a href=format!("/products/{}", p.id)>{p.name}</a>
+                                {(!p.active).then(|| view! { " " <span class="badge">{t!(i18n, erp.inactive)}</span> })}
+                            </td>
+                            <td>{p.category}</td>
+                            <td class="num">{p.list_price}</td>
+                            {show_cost.then(|| view! { <td class="num">{p.cost_price.unwrap_or_default()}</td> })}
+                            <td class="num">{p.on_hand} " " <span class="muted small">{p.unit}</span></td>
+                            <td class="num">{p.available}</td>
+                        </tr>
+                    }).collect_view()}
+                </ListTable>
+            </PagedList>
         </div>
     }
 }
@@ -215,17 +183,6 @@ pub fn NewProductPage() -> impl IntoView {
     }
 }
 
-fn id_param() -> impl Fn() -> i64 + Copy {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    }
-}
-
 /// `/products/:id/edit`.
 #[component]
 pub fn EditProductPage() -> impl IntoView {
@@ -243,7 +200,7 @@ pub fn EditProductPage() -> impl IntoView {
         <Title text=crate::components::page_title(move || t_string!(i18n, erp.edit_product).to_owned())/>
         <div class="page page-narrow">
             <header class="page-header"><h1>{t!(i18n, erp.edit_product)}</h1></header>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || product.get().map(|result| match result {
                     Err(e) => crate::components::failed(e),
                     Ok(d) => {
@@ -281,14 +238,7 @@ pub fn EditProductPage() -> impl IntoView {
 pub fn ProductPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = id_param();
-    let query = use_query_map();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u64>().ok())
-            .unwrap_or(1)
-    };
+    let query = use_list_query();
     let adjust = ServerAction::<api::AdjustStock>::new();
     let transfer = ServerAction::<api::TransferStock>::new();
     let product = Resource::new(
@@ -299,7 +249,7 @@ pub fn ProductPage() -> impl IntoView {
         move || {
             (
                 id(),
-                page(),
+                query.page(),
                 adjust.version().get(),
                 transfer.version().get(),
             )
@@ -311,7 +261,7 @@ pub fn ProductPage() -> impl IntoView {
         <Title text=crate::components::page_title(move || t_string!(i18n, erp.products).to_owned())/>
         <div class="page">
             <ErpTabs current="products"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || product.get().map(|result| match result {
                     Err(e) => crate::components::failed(e),
                     Ok(d) => {
@@ -341,26 +291,21 @@ pub fn ProductPage() -> impl IntoView {
                             {d.levels.is_some().then(|| view! {
                                 <section class="card" aria-labelledby="stock-title">
                                     <h2 id="stock-title" class="card-title">{t!(i18n, erp.stock)}</h2>
-                                    <div class="table-wrap">
-                                        <table class="table" data-testid="levels">
-                                            <thead><tr>
-                                                <th scope="col">{t!(i18n, erp.warehouse)}</th>
-                                                <th scope="col" class="num">{t!(i18n, erp.on_hand)}</th>
-                                                <th scope="col" class="num">{t!(i18n, erp.reserved)}</th>
-                                                <th scope="col" class="num">{t!(i18n, erp.available)}</th>
-                                            </tr></thead>
-                                            <tbody>
-                                                {levels.iter().map(|l| view! {
-                                                    <tr data-warehouse=l.code.clone()>
-                                                        <th scope="row">{format!("{} · {}", l.code, l.name)}</th>
-                                                        <td class="num" data-col="on_hand">{l.on_hand}</td>
-                                                        <td class="num" data-col="reserved">{l.reserved}</td>
-                                                        <td class="num" data-col="available">{l.available}</td>
-                                                    </tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
+                                    <ListTable testid="levels" head=view! {
+                                        <Col>{t!(i18n, erp.warehouse)}</Col>
+                                        <Col num=true>{t!(i18n, erp.on_hand)}</Col>
+                                        <Col num=true>{t!(i18n, erp.reserved)}</Col>
+                                        <Col num=true>{t!(i18n, erp.available)}</Col>
+                                    }>
+                                        {levels.into_iter().map(|l| view! {
+                                            <tr data-warehouse=l.code.clone()>
+                                                <th scope="row">{format!("{} · {}", l.code, l.name)}</th>
+                                                <td class="num" data-col="on_hand">{l.on_hand}</td>
+                                                <td class="num" data-col="reserved">{l.reserved}</td>
+                                                <td class="num" data-col="available">{l.available}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </ListTable>
                                 </section>
                             })}
                             <div class="grid grid-2">
@@ -375,45 +320,33 @@ pub fn ProductPage() -> impl IntoView {
             {can_stock.then(|| view! {
                 <section class="card" aria-labelledby="moves-title">
                     <h2 id="moves-title" class="card-title">{t!(i18n, erp.moves)}</h2>
-                    <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                        {move || moves.get().map(|result| result.map(|found| {
-                            let pages = found.pages();
-                            let current = found.page;
-                            view! {
-                                {found.items.is_empty().then(|| view! { <p class="muted">{t!(i18n, crm.nothing_yet)}</p> })}
-                                <div class="table-wrap">
-                                    <table class="table" data-testid="moves">
-                                        <thead><tr>
-                                            <th scope="col">{t!(i18n, erp.when)}</th>
-                                            <th scope="col">{t!(i18n, erp.warehouse)}</th>
-                                            <th scope="col">{t!(i18n, erp.kind)}</th>
-                                            <th scope="col" class="num">{t!(i18n, erp.quantity)}</th>
-                                            <th scope="col">{t!(i18n, erp.document)}</th>
-                                            <th scope="col">{t!(i18n, erp.reason)}</th>
-                                            <th scope="col">{t!(i18n, erp.by)}</th>
-                                        </tr></thead>
-                                        <tbody>
-                                            {found.items.into_iter().map(|m| view! {
-                                                <tr>
-                                                    <td class="small">{m.at.clone()}</td>
-                                                    <td>{m.warehouse.clone()}</td>
-                                                    <td>{move_label(&m.kind, i18n)}</td>
-                                                    <td class="num">{if m.quantity > 0 { format!("+{}", m.quantity) } else { m.quantity.to_string() }}</td>
-                                                    <td>{match m.doc_link.clone() {
-                                                        Some(href) => view! { <a href=href>{m.doc_number.clone()}</a> }.into_any(),
-                                                        None => view! { <span>{m.doc_number.clone()}</span> }.into_any(),
-                                                    }}</td>
-                                                    <td>{m.reason.clone()}</td>
-                                                    <td>{m.actor.clone().unwrap_or_default()}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                                <Pager page=current pages link=move |target: u64| format!("/products/{}?page={target}", id())/>
-                            }
-                        }))}
-                    </Transition>
+                    <PagedList list=moves link=move |target: u64| format!("/products/{}?page={target}", id()) let:items>
+                        {items.is_empty().then(|| view! { <Empty>{t!(i18n, crm.nothing_yet)}</Empty> })}
+                        <ListTable testid="moves" head=view! {
+                            <Col>{t!(i18n, erp.when)}</Col>
+                            <Col>{t!(i18n, erp.warehouse)}</Col>
+                            <Col>{t!(i18n, erp.kind)}</Col>
+                            <Col num=true>{t!(i18n, erp.quantity)}</Col>
+                            <Col>{t!(i18n, erp.document)}</Col>
+                            <Col>{t!(i18n, erp.reason)}</Col>
+                            <Col>{t!(i18n, erp.by)}</Col>
+                        }>
+                            {items.into_iter().map(|m| view! {
+                                <tr>
+                                    <td class="small">{m.at}</td>
+                                    <td>{m.warehouse}</td>
+                                    <td>{move_label(&m.kind, i18n)}</td>
+                                    <td class="num">{if m.quantity > 0 { format!("+{}", m.quantity) } else { m.quantity.to_string() }}</td>
+                                    <td>{match m.doc_link {
+                                        Some(href) => view! { <a href=href>{m.doc_number}</a> }.into_any(),
+                                        None => view! { <span>{m.doc_number}</span> }.into_any(),
+                                    }}</td>
+                                    <td>{m.reason}</td>
+                                    <td>{m.actor.unwrap_or_default()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </ListTable>
+                    </PagedList>
                 </section>
             })}
         </div>

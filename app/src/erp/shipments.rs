@@ -5,18 +5,14 @@ use leptos::prelude::*;
 
 use crate::exports::ExportCsv;
 use leptos_meta::Title;
-use leptos_router::{
-    components::Form,
-    hooks::{use_params_map, use_query_map},
-};
 
 use super::{api, shipment_state_label, ErpTabs};
 use crate::{
     components::{
         forms::{FieldError, FormErrors},
-        Pager,
+        id_param, loading, use_list_query, Col, Empty, FilterBar, ListTable, Options, PageHeader,
+        PagedList, SelectFilter,
     },
-    crm::{param, query_string},
     i18n::*,
 };
 
@@ -24,78 +20,52 @@ use crate::{
 #[component]
 pub fn ShipmentsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let get = move |k: &str| param(&query.read(), k);
-    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let query = use_list_query();
     let due = Resource::new(|| (), |_| api::to_ship(None));
     let list = Resource::new(
-        move || (get("state"), page()),
+        move || (query.get("state"), query.page()),
         |(state, page)| api::list_shipments(state, None, page),
     );
-    let link = move |target: u64| {
-        format!(
-            "/shipments{}",
-            query_string(&[("state", get("state")), ("page", Some(target.to_string()))])
-        )
-    };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, erp.shipments).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, erp.shipments)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, erp.shipments)/>
             <ErpTabs current="shipments"/>
             <section class="card" aria-labelledby="due-title">
                 <h2 id="due-title" class="card-title">{t!(i18n, erp.to_ship_today)}</h2>
-                <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                <Transition fallback=loading>
                     {move || due.get().map(|result| result.map(|rows| view! {
-                        {rows.is_empty().then(|| view! { <p class="muted">{t!(i18n, erp.nothing_due)}</p> })}
-                        <div class="table-wrap">
-                            <table class="table" data-testid="to-ship">
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, erp.number)}</th>
-                                    <th scope="col">{t!(i18n, crm.customer)}</th>
-                                    <th scope="col">{t!(i18n, erp.ship_by)}</th>
-                                    <th scope="col" class="num">{t!(i18n, erp.ready)}</th>
-                                    <th scope="col" class="num">{t!(i18n, erp.picking)}</th>
-                                    <th scope="col" class="num">{t!(i18n, erp.backordered)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|r| view! {
-                                        <tr>
-                                            <td><a href=format!("/orders/{}", r.order_id)><code>{r.number.clone()}</code></a></td>
-                                            <td>{r.customer.clone()}</td>
-                                            <td class="small">{r.ship_by.clone()}</td>
-                                            <td class="num">{r.ready}</td>
-                                            <td class="num">{r.picking}</td>
-                                            <td class="num">{r.backordered}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        {rows.is_empty().then(|| view! { <Empty>{t!(i18n, erp.nothing_due)}</Empty> })}
+                        <ListTable testid="to-ship" head=view! {
+                            <Col>{t!(i18n, erp.number)}</Col>
+                            <Col>{t!(i18n, crm.customer)}</Col>
+                            <Col>{t!(i18n, erp.ship_by)}</Col>
+                            <Col num=true>{t!(i18n, erp.ready)}</Col>
+                            <Col num=true>{t!(i18n, erp.picking)}</Col>
+                            <Col num=true>{t!(i18n, erp.backordered)}</Col>
+                        }>
+                            {rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <td><a href=format!("/orders/{}", r.order_id)><code>{r.number}</code></a></td>
+                                    <td>{r.customer}</td>
+                                    <td class="small">{r.ship_by}</td>
+                                    <td class="num">{r.ready}</td>
+                                    <td class="num">{r.picking}</td>
+                                    <td class="num">{r.backordered}</td>
+                                </tr>
+                            }).collect_view()}
+                        </ListTable>
                     }))}
                 </Transition>
             </section>
-            <Form method="GET" action="" attr:class="filters">
-                <div class="field">
-                    <label for="shipment-state">{t!(i18n, crm.status)}</label>
-                    <select id="shipment-state" class="select" name="state" prop:value=move || get("state").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        {["open", "shipped", "cancelled"].into_iter().map(|s| view! { <option value=s>{shipment_state_label(s, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
-            <ExportCsv name="shipments" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, erp.order).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, erp.carrier).to_owned(), t_string!(i18n, erp.tracking).to_owned(), t_string!(i18n, erp.shipped).to_owned()] run=move |headers| api::export_shipments(get("state"), None, headers)/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || list.get().map(|result| result.map(|found| {
-                    let pages = found.pages();
-                    let current = found.page;
-                    view! {
-                        <ShipmentTable rows=found.items/>
-                        <Pager page=current pages link=move |target: u64| link(target)/>
-                    }
-                }))}
-            </Transition>
+            <FilterBar>
+                <SelectFilter id="shipment-state" name="state" label=t!(i18n, crm.status)>
+                    <Options values=&["open", "shipped", "cancelled"] label=shipment_state_label/>
+                </SelectFilter>
+            </FilterBar>
+            <ExportCsv name="shipments" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, erp.order).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, erp.carrier).to_owned(), t_string!(i18n, erp.tracking).to_owned(), t_string!(i18n, erp.shipped).to_owned()] run=move |headers| api::export_shipments(query.get("state"), None, headers)/>
+            <PagedList list link=query.pager("/shipments", &["state"]) let:items>
+                <ShipmentTable rows=items/>
+            </PagedList>
         </div>
     }
 }
@@ -105,32 +75,27 @@ pub fn ShipmentsPage() -> impl IntoView {
 pub fn ShipmentTable(rows: Vec<super::types::ShipmentRow>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="shipments">
-                <thead><tr>
-                    <th scope="col">{t!(i18n, erp.number)}</th>
-                    <th scope="col">{t!(i18n, erp.order)}</th>
-                    <th scope="col">{t!(i18n, crm.customer)}</th>
-                    <th scope="col">{t!(i18n, crm.status)}</th>
-                    <th scope="col">{t!(i18n, erp.carrier)}</th>
-                    <th scope="col">{t!(i18n, erp.tracking)}</th>
-                    <th scope="col">{t!(i18n, erp.when)}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|s| view! {
-                        <tr>
-                            <td><a href=format!("/shipments/{}", s.id)><code>{s.number.clone()}</code></a></td>
-                            <td><a href=format!("/orders/{}", s.order_id)><code>{s.order_number.clone()}</code></a></td>
-                            <td>{s.customer.clone()}</td>
-                            <td><span class="badge">{shipment_state_label(&s.state, i18n)}</span></td>
-                            <td>{s.carrier.clone()}</td>
-                            <td>{s.tracking.clone()}</td>
-                            <td class="small">{s.at.clone()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ListTable testid="shipments" head=view! {
+            <Col>{t!(i18n, erp.number)}</Col>
+            <Col>{t!(i18n, erp.order)}</Col>
+            <Col>{t!(i18n, crm.customer)}</Col>
+            <Col>{t!(i18n, crm.status)}</Col>
+            <Col>{t!(i18n, erp.carrier)}</Col>
+            <Col>{t!(i18n, erp.tracking)}</Col>
+            <Col>{t!(i18n, erp.when)}</Col>
+        }>
+            {rows.into_iter().map(|s| view! {
+                <tr>
+                    <td><a href=format!("/shipments/{}", s.id)><code>{s.number}</code></a></td>
+                    <td><a href=format!("/orders/{}", s.order_id)><code>{s.order_number}</code></a></td>
+                    <td>{s.customer}</td>
+                    <td><span class="badge">{shipment_state_label(&s.state, i18n)}</span></td>
+                    <td>{s.carrier}</td>
+                    <td>{s.tracking}</td>
+                    <td class="small">{s.at}</td>
+                </tr>
+            }).collect_view()}
+        </ListTable>
     }
 }
 
@@ -138,14 +103,7 @@ pub fn ShipmentTable(rows: Vec<super::types::ShipmentRow>) -> impl IntoView {
 #[component]
 pub fn ShipmentPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let ship = ServerAction::<api::ShipShipment>::new();
     let cancel = ServerAction::<api::CancelShipment>::new();
     let shipment = Resource::new(
@@ -164,7 +122,7 @@ pub fn ShipmentPage() -> impl IntoView {
         <Title text=crate::components::page_title(move || t_string!(i18n, erp.picking_list).to_owned())/>
         <div class="page">
             <div class="no-print"><ErpTabs current="shipments"/></div>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || shipment.get().map(|result| match result {
                     Err(e) => crate::components::failed(e),
                     Ok(s) => view! {
@@ -185,28 +143,23 @@ pub fn ShipmentPage() -> impl IntoView {
                                 <p data-testid="shipped-with">{t!(i18n, erp.shipped)} " " {at} " · " {s.carrier.clone()} " " {s.tracking.clone()}</p>
                             })}
                         </section>
-                        <div class="table-wrap">
-                            <table class="table" data-testid="pick-lines">
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, erp.sku)}</th>
-                                    <th scope="col">{t!(i18n, erp.product)}</th>
-                                    <th scope="col">{t!(i18n, erp.barcode)}</th>
-                                    <th scope="col" class="num">{t!(i18n, erp.quantity)}</th>
-                                    <th scope="col">{t!(i18n, erp.picked)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {s.lines.iter().map(|l| view! {
-                                        <tr>
-                                            <td><code>{l.sku.clone()}</code></td>
-                                            <td>{l.name.clone()}</td>
-                                            <td>{l.barcode.clone().unwrap_or_default()}</td>
-                                            <td class="num">{l.quantity} " " {l.unit.clone()}</td>
-                                            <td><span class="pick-box" aria-hidden="true"></span></td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <ListTable testid="pick-lines" head=view! {
+                            <Col>{t!(i18n, erp.sku)}</Col>
+                            <Col>{t!(i18n, erp.product)}</Col>
+                            <Col>{t!(i18n, erp.barcode)}</Col>
+                            <Col num=true>{t!(i18n, erp.quantity)}</Col>
+                            <Col>{t!(i18n, erp.picked)}</Col>
+                        }>
+                            {s.lines.into_iter().map(|l| view! {
+                                <tr>
+                                    <td><code>{l.sku}</code></td>
+                                    <td>{l.name}</td>
+                                    <td>{l.barcode.unwrap_or_default()}</td>
+                                    <td class="num">{l.quantity} " " {l.unit}</td>
+                                    <td><span class="pick-box" aria-hidden="true"></span></td>
+                                </tr>
+                            }).collect_view()}
+                        </ListTable>
                         <FormErrors errors field="form"/>
                         {(s.state == "shipped").then(|| view! { <crate::money::invoices::ShipmentInvoice order_id=s.order_id shipment_id=s.id/> })}
                         {s.can_ship.then(|| {

@@ -1,12 +1,13 @@
 //! `/warehouses`: the warehouses and the form to add or edit one.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::{api, types::WarehouseForm, ErpTabs};
 use crate::{
     auth::use_me,
-    components::forms::{FieldError, FormErrors},
+    components::{
+        forms::FieldError, loading, Col, EditCell, Editor, EditorForm, ListTable, PageHeader,
+    },
     i18n::*,
 };
 
@@ -21,27 +22,16 @@ pub fn WarehousesPage() -> impl IntoView {
         |_| api::list_warehouses(),
     );
     let can_write = use_me().is_some_and(|m| m.can("warehouses.write"));
-    let editing = RwSignal::new(None::<i64>);
-    let blank = || WarehouseForm {
+    let editor = Editor::new(|| WarehouseForm {
         active: true,
         ..Default::default()
-    };
-    let form = RwSignal::new(blank());
-    let errors = Signal::derive(move || {
-        if editing.get().is_some() {
-            update.value().get().and_then(Result::err)
-        } else {
-            create.value().get().and_then(Result::err)
-        }
     });
-    Effect::new(move |_| {
-        if matches!(create.value().get(), Some(Ok(())))
-            || matches!(update.value().get(), Some(Ok(())))
-        {
-            form.set(blank());
-            editing.set(None);
-        }
-    });
+    let form = editor.form;
+    let errors = editor.errors(move || create.value().get(), move || update.value().get());
+    let save = editor.save(
+        move |form| create.dispatch(api::CreateWarehouse { form }),
+        move |id, form| update.dispatch(api::UpdateWarehouse { id, form }),
+    );
     macro_rules! field {
         ($id:literal, $field:ident, $label:expr) => {
             view! {
@@ -56,51 +46,37 @@ pub fn WarehousesPage() -> impl IntoView {
         };
     }
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, erp.warehouses).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, erp.warehouses)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, erp.warehouses)/>
             <ErpTabs current="warehouses"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || list.get().map(|result| result.map(|rows| view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="warehouses">
-                            <thead><tr>
-                                <th scope="col">{t!(i18n, erp.code)}</th>
-                                <th scope="col">{t!(i18n, admin.name)}</th>
-                                <th scope="col">{t!(i18n, crm.address)}</th>
-                                <th scope="col">{t!(i18n, crm.status)}</th>
-                                {can_write.then(|| view! { <th scope="col">{t!(i18n, common.actions)}</th> })}
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|w| {
-                                    let edit = WarehouseForm { code: w.code.clone(), name: w.name.clone(), address: w.address.clone(), active: w.active };
-                                    let id = w.id;
-                                    view! {
-                                        <tr>
-                                            <td><code>{w.code.clone()}</code></td>
-                                            <td>{w.name.clone()}</td>
-                                            <td class="pre">{w.address.clone()}</td>
-                                            <td>{if w.active { t_string!(i18n, erp.active) } else { t_string!(i18n, erp.inactive) }}</td>
-                                            {can_write.then(|| view! {
-                                                <td><button type="button" class="btn btn-ghost small" on:click=move |_| { form.set(edit.clone()); editing.set(Some(id)); }>{t!(i18n, crm.edit)}</button></td>
-                                            })}
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <ListTable testid="warehouses" head=view! {
+                        <Col>{t!(i18n, erp.code)}</Col>
+                        <Col>{t!(i18n, admin.name)}</Col>
+                        <Col>{t!(i18n, crm.address)}</Col>
+                        <Col>{t!(i18n, crm.status)}</Col>
+                        {can_write.then(|| view! { <Col>{t!(i18n, common.actions)}</Col> })}
+                    }>
+                        {rows.into_iter().map(|w| {
+                            let edit = WarehouseForm { code: w.code.clone(), name: w.name.clone(), address: w.address.clone(), active: w.active };
+                            let id = w.id;
+                            view! {
+                                <tr>
+                                    <td><code>{w.code}</code></td>
+                                    <td>{w.name}</td>
+                                    <td class="pre">{w.address}</td>
+                                    <td>{if w.active { t_string!(i18n, erp.active) } else { t_string!(i18n, erp.inactive) }}</td>
+                                    {can_write.then(|| view! { <EditCell on_edit=move || editor.edit(id, edit.clone())/> })}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </ListTable>
                 }))}
             </Transition>
             {can_write.then(|| view! {
-                <form class="card" novalidate on:submit=move |ev| {
-                    ev.prevent_default();
-                    match editing.get_untracked() {
-                        Some(id) => { update.dispatch(api::UpdateWarehouse { id, form: form.get_untracked() }); }
-                        None => { create.dispatch(api::CreateWarehouse { form: form.get_untracked() }); }
-                    }
-                }>
-                    <h2 class="card-title">{move || if editing.get().is_some() { t_string!(i18n, erp.edit_warehouse) } else { t_string!(i18n, erp.new_warehouse) }}</h2>
+                <EditorForm editor errors on_save=save
+                    adding=move || t_string!(i18n, erp.new_warehouse) editing=move || t_string!(i18n, erp.edit_warehouse)>
                     {field!("warehouse-code", code, t!(i18n, erp.code))}
                     {field!("warehouse-name", name, t!(i18n, admin.name))}
                     <div class="field">
@@ -114,12 +90,7 @@ pub fn WarehousesPage() -> impl IntoView {
                             on:change=move |ev| form.update(|f| f.active = event_target_checked(&ev))/>
                         <label for="warehouse-active">{t!(i18n, erp.active)}</label>
                     </div>
-                    <FormErrors errors field="form"/>
-                    <button type="submit" class="btn btn-primary">{t!(i18n, common.save)}</button>
-                    {move || editing.get().is_some().then(|| view! {
-                        " " <button type="button" class="btn btn-secondary" on:click=move |_| { form.set(blank()); editing.set(None); }>{t!(i18n, common.cancel)}</button>
-                    })}
-                </form>
+                </EditorForm>
             })}
         </div>
     }

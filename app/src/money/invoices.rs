@@ -5,19 +5,16 @@ use leptos::prelude::*;
 
 use crate::exports::ExportCsv;
 use leptos_meta::Title;
-use leptos_router::{
-    components::Form,
-    hooks::{use_navigate, use_params_map, use_query_map},
-};
+use leptos_router::hooks::use_navigate;
 
 use super::{api, invoice_state_label, method_label, types::*};
 use crate::{
     components::{
         forms::{FieldError, FormErrors},
-        Pager,
+        id_param, loading, use_list_query, Col, Empty, FilterBar, ListTable, Money, Options,
+        PageHeader, PagedList, SelectFilter,
     },
-    crm::{param, query_string},
-    erp::{DynFieldError, ErpTabs},
+    erp::{DynFieldError, ErpTabs, PriceCols},
     i18n::*,
 };
 
@@ -25,53 +22,32 @@ use crate::{
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let get = move |k: &str| param(&query.read(), k);
-    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let query = use_list_query();
     let list = Resource::new(
-        move || (get("state"), page()),
+        move || (query.get("state"), query.page()),
         |(state, page)| api::list_invoices(state, None, None, page),
     );
     let aging = Resource::new(|| (), |_| api::aging(None));
-    let link = move |target: u64| {
-        format!(
-            "/invoices{}",
-            query_string(&[("state", get("state")), ("page", Some(target.to_string()))])
-        )
-    };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, money.invoices).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, money.invoices)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, money.invoices)/>
             <ErpTabs current="invoices"/>
             <section class="card" aria-labelledby="aging-title">
                 <h2 id="aging-title" class="card-title">{t!(i18n, money.aging)}</h2>
-                <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                <Transition fallback=loading>
                     {move || aging.get().map(|r| r.map(|rows| view! { <AgingTable rows/> }))}
                 </Transition>
             </section>
-            <Form method="GET" action="" attr:class="filters">
-                <div class="field">
-                    <label for="invoice-state">{t!(i18n, crm.status)}</label>
-                    <select id="invoice-state" class="select" name="state" prop:value=move || get("state").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        <option value="unpaid">{t!(i18n, money.unpaid)}</option>
-                        {["open", "partially_paid", "paid", "overdue", "cancelled"].into_iter().map(|s| view! { <option value=s>{invoice_state_label(s, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
-            <ExportCsv name="invoices" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, money.issued).to_owned(), t_string!(i18n, money.due).to_owned(), t_string!(i18n, erp.total).to_owned(), t_string!(i18n, money.owed).to_owned(), t_string!(i18n, crm.currency).to_owned()] run=move |headers| api::export_invoices(get("state"), None, None, headers)/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || list.get().map(|result| result.map(|found| {
-                    let pages = found.pages();
-                    let current = found.page;
-                    view! {
-                        <InvoiceTable rows=found.items/>
-                        <Pager page=current pages link=move |target: u64| link(target)/>
-                    }
-                }))}
-            </Transition>
+            <FilterBar>
+                <SelectFilter id="invoice-state" name="state" label=t!(i18n, crm.status)>
+                    <option value="unpaid">{t!(i18n, money.unpaid)}</option>
+                    <Options values=&["open", "partially_paid", "paid", "overdue", "cancelled"] label=invoice_state_label/>
+                </SelectFilter>
+            </FilterBar>
+            <ExportCsv name="invoices" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, money.issued).to_owned(), t_string!(i18n, money.due).to_owned(), t_string!(i18n, erp.total).to_owned(), t_string!(i18n, money.owed).to_owned(), t_string!(i18n, crm.currency).to_owned()] run=move |headers| api::export_invoices(query.get("state"), None, None, headers)/>
+            <PagedList list link=query.pager("/invoices", &["state"]) let:items>
+                <InvoiceTable rows=items/>
+            </PagedList>
         </div>
     }
 }
@@ -81,36 +57,31 @@ pub fn InvoicesPage() -> impl IntoView {
 pub fn AgingTable(rows: Vec<AgingRow>) -> impl IntoView {
     let i18n = use_i18n();
     if rows.is_empty() {
-        return view! { <p class="muted">{t!(i18n, money.nothing_owed)}</p> }.into_any();
+        return view! { <Empty>{t!(i18n, money.nothing_owed)}</Empty> }.into_any();
     }
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="aging">
-                <thead><tr>
-                    <th scope="col">{t!(i18n, crm.customer)}</th>
-                    <th scope="col" class="num">{t!(i18n, money.not_due)}</th>
-                    <th scope="col" class="num">{t!(i18n, money.days_0_30)}</th>
-                    <th scope="col" class="num">{t!(i18n, money.days_31_60)}</th>
-                    <th scope="col" class="num">{t!(i18n, money.days_61_90)}</th>
-                    <th scope="col" class="num">{t!(i18n, money.days_90_plus)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.total)}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|a| view! {
-                        <tr>
-                            <td><a href=format!("/customers/{}?tab=invoices", a.customer_id)>{a.customer.clone()}</a>
-                                {(a.overdue > 0).then(|| view! { " " <span class="badge badge-danger">{t!(i18n, money.inv_overdue)} " " {a.overdue}</span> })}</td>
-                            <td class="num">{a.not_due.clone()}</td>
-                            <td class="num">{a.d0_30.clone()}</td>
-                            <td class="num">{a.d31_60.clone()}</td>
-                            <td class="num">{a.d61_90.clone()}</td>
-                            <td class="num">{a.d90_plus.clone()}</td>
-                            <td class="num"><strong>{a.total.clone()} " " {a.currency.clone()}</strong></td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ListTable testid="aging" head=view! {
+            <Col>{t!(i18n, crm.customer)}</Col>
+            <Col num=true>{t!(i18n, money.not_due)}</Col>
+            <Col num=true>{t!(i18n, money.days_0_30)}</Col>
+            <Col num=true>{t!(i18n, money.days_31_60)}</Col>
+            <Col num=true>{t!(i18n, money.days_61_90)}</Col>
+            <Col num=true>{t!(i18n, money.days_90_plus)}</Col>
+            <Col num=true>{t!(i18n, erp.total)}</Col>
+        }>
+            {rows.into_iter().map(|a| view! {
+                <tr>
+                    <td><a href=format!("/customers/{}?tab=invoices", a.customer_id)>{a.customer}</a>
+                        {(a.overdue > 0).then(|| view! { " " <span class="badge badge-danger">{t!(i18n, money.inv_overdue)} " " {a.overdue}</span> })}</td>
+                    <td class="num">{a.not_due}</td>
+                    <td class="num">{a.d0_30}</td>
+                    <td class="num">{a.d31_60}</td>
+                    <td class="num">{a.d61_90}</td>
+                    <td class="num">{a.d90_plus}</td>
+                    <td class="num"><strong><Money amount=a.total currency=a.currency/></strong></td>
+                </tr>
+            }).collect_view()}
+        </ListTable>
     }
     .into_any()
 }
@@ -120,35 +91,30 @@ pub fn AgingTable(rows: Vec<AgingRow>) -> impl IntoView {
 pub fn InvoiceTable(rows: Vec<InvoiceRow>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="invoices">
-                <thead><tr>
-                    <th scope="col">{t!(i18n, erp.number)}</th>
-                    <th scope="col">{t!(i18n, crm.customer)}</th>
-                    <th scope="col">{t!(i18n, crm.status)}</th>
-                    <th scope="col">{t!(i18n, money.issued)}</th>
-                    <th scope="col">{t!(i18n, money.due)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.total)}</th>
-                    <th scope="col" class="num">{t!(i18n, money.owed)}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|r| {
-                        let badge = if r.state == "overdue" { "badge badge-danger" } else { "badge" };
-                        view! {
-                            <tr>
-                                <td><a href=format!("/invoices/{}", r.id)><code>{r.number.clone()}</code></a></td>
-                                <td>{r.customer.clone()}</td>
-                                <td><span class=badge data-state=r.state.clone()>{invoice_state_label(&r.state, i18n)}</span></td>
-                                <td class="small">{r.issue_date.clone()}</td>
-                                <td class="small">{r.due_date.clone()}</td>
-                                <td class="num">{r.total.clone()} " " {r.currency.clone()}</td>
-                                <td class="num">{r.owed.clone()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ListTable testid="invoices" head=view! {
+            <Col>{t!(i18n, erp.number)}</Col>
+            <Col>{t!(i18n, crm.customer)}</Col>
+            <Col>{t!(i18n, crm.status)}</Col>
+            <Col>{t!(i18n, money.issued)}</Col>
+            <Col>{t!(i18n, money.due)}</Col>
+            <Col num=true>{t!(i18n, erp.total)}</Col>
+            <Col num=true>{t!(i18n, money.owed)}</Col>
+        }>
+            {rows.into_iter().map(|r| {
+                let badge = if r.state == "overdue" { "badge badge-danger" } else { "badge" };
+                view! {
+                    <tr>
+                        <td><a href=format!("/invoices/{}", r.id)><code>{r.number}</code></a></td>
+                        <td>{r.customer}</td>
+                        <td><span class=badge data-state=r.state.clone()>{invoice_state_label(&r.state, i18n)}</span></td>
+                        <td class="small">{r.issue_date}</td>
+                        <td class="small">{r.due_date}</td>
+                        <td class="num"><Money amount=r.total currency=r.currency/></td>
+                        <td class="num">{r.owed}</td>
+                    </tr>
+                }
+            }).collect_view()}
+        </ListTable>
     }
 }
 
@@ -180,14 +146,7 @@ pub fn RaiseInvoice(order_id: i64, #[prop(optional)] shipment_id: Option<i64>) -
 #[component]
 pub fn InvoicePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let pay = ServerAction::<api::RecordPayment>::new();
     let credit = ServerAction::<api::CreditInvoice>::new();
     let cancel = ServerAction::<api::CancelInvoice>::new();
@@ -214,7 +173,7 @@ pub fn InvoicePage() -> impl IntoView {
         <Title text=crate::components::page_title(move || t_string!(i18n, money.invoice).to_owned())/>
         <div class="page">
             <div class="no-print"><ErpTabs current="invoices"/></div>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || invoice.get().map(|result| match result {
                     Err(e) => crate::components::failed(e),
                     Ok(v) => view! { <InvoiceBody v pay credit cancel/> }.into_any(),
@@ -256,6 +215,7 @@ fn InvoiceBody(
     let credit_reason = RwSignal::new(String::new());
     let cancel_reason = RwSignal::new(String::new());
     let credit_fields = credit_qty.clone();
+    let lines = v.lines.clone();
     view! {
         <header class="page-header page-header-row">
             <div>
@@ -282,37 +242,28 @@ fn InvoiceBody(
                 <p>{t!(i18n, money.issued)} " " {r.issue_date.clone()} " · " {t!(i18n, money.due)} " " <strong data-testid="due-date">{r.due_date.clone()}</strong></p>
             </section>
         </div>
-        <div class="table-wrap">
-            <table class="table" data-testid="invoice-lines">
-                <thead><tr>
-                    <th scope="col">{t!(i18n, erp.description)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.quantity)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.unit_price)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.discount_percent)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.tax_rate_percent)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.net)}</th>
-                    <th scope="col" class="num">{t!(i18n, erp.tax)}</th>
-                </tr></thead>
-                <tbody>
-                    {v.lines.iter().map(|l| view! {
-                        <tr>
-                            <td>{l.description.clone()}
-                                {(l.credited > 0).then(|| view! { <span class="small muted">" (" {t!(i18n, money.credited)} " " {l.credited} ")"</span> })}</td>
-                            <td class="num">{l.quantity}</td>
-                            <td class="num">{l.unit_price.clone()}</td>
-                            <td class="num">{l.discount.clone()}</td>
-                            <td class="num">{l.tax_rate.clone()}</td>
-                            <td class="num">{l.net.clone()}</td>
-                            <td class="num">{l.tax.clone()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ListTable testid="invoice-lines" head=view! {
+            <Col>{t!(i18n, erp.description)}</Col>
+            <PriceCols/>
+            <Col num=true>{t!(i18n, erp.tax)}</Col>
+        }>
+            {lines.into_iter().map(|l| view! {
+                <tr>
+                    <td>{l.description}
+                        {(l.credited > 0).then(|| view! { <span class="small muted">" (" {t!(i18n, money.credited)} " " {l.credited} ")"</span> })}</td>
+                    <td class="num">{l.quantity}</td>
+                    <td class="num">{l.unit_price}</td>
+                    <td class="num">{l.discount}</td>
+                    <td class="num">{l.tax_rate}</td>
+                    <td class="num">{l.net}</td>
+                    <td class="num">{l.tax}</td>
+                </tr>
+            }).collect_view()}
+        </ListTable>
         <dl class="totals" data-testid="invoice-totals">
             <dt>{t!(i18n, erp.subtotal)}</dt><dd>{v.subtotal.clone()}</dd>
             <dt>{t!(i18n, erp.tax)}</dt><dd>{v.tax.clone()}</dd>
-            <dt>{t!(i18n, erp.total)}</dt><dd><strong>{r.total.clone()} " " {r.currency.clone()}</strong></dd>
+            <dt>{t!(i18n, erp.total)}</dt><dd><strong><Money amount=r.total.clone() currency=r.currency.clone()/></strong></dd>
             <dt>{t!(i18n, money.paid)}</dt><dd>{v.paid.clone()}</dd>
             <dt>{t!(i18n, money.credited)}</dt><dd>{v.credited.clone()}</dd>
             <dt>{t!(i18n, money.owed)}</dt><dd><strong data-testid="owed">{r.owed.clone()}</strong></dd>
@@ -444,9 +395,9 @@ pub fn OrderInvoices(order_id: i64, state: String) -> impl IntoView {
     reads.then(|| view! {
         <section class="card" aria-labelledby="order-invoices-title">
             <h2 id="order-invoices-title" class="card-title">{t!(i18n, money.invoices)}</h2>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || list.get().map(|r| r.map(|page| page.map(|page| view! {
-                    {page.items.is_empty().then(|| view! { <p class="muted">{t!(i18n, crm.nothing_yet)}</p> })}
+                    {page.items.is_empty().then(|| view! { <Empty>{t!(i18n, crm.nothing_yet)}</Empty> })}
                     {(!page.items.is_empty()).then(|| view! { <InvoiceTable rows=page.items/> })}
                 })))}
             </Transition>
@@ -476,7 +427,7 @@ pub fn CustomerInvoices(customer_id: i64) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card-title">{t!(i18n, money.aging)}</h2>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || aging.get().map(|r| match r {
                     Err(e) => view! { <p class="muted">{crate::components::forms::describe(&e, i18n)}</p> }.into_any(),
                     Ok(rows) => view! { <AgingTable rows/> }.into_any(),
@@ -484,11 +435,11 @@ pub fn CustomerInvoices(customer_id: i64) -> impl IntoView {
             </Transition>
         </section>
         <section class="card">
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || list.get().map(|r| match r {
                     Err(e) => view! { <p class="muted">{crate::components::forms::describe(&e, i18n)}</p> }.into_any(),
                     Ok(page) => view! {
-                        {page.items.is_empty().then(|| view! { <p class="muted">{t!(i18n, crm.nothing_yet)}</p> })}
+                        {page.items.is_empty().then(|| view! { <Empty>{t!(i18n, crm.nothing_yet)}</Empty> })}
                         <InvoiceTable rows=page.items/>
                     }.into_any(),
                 })}

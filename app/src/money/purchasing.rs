@@ -6,100 +6,60 @@ use leptos::prelude::*;
 
 use crate::exports::ExportCsv;
 use leptos_meta::Title;
-use leptos_router::{
-    components::Form,
-    hooks::{use_navigate, use_params_map, use_query_map},
-};
+use leptos_router::hooks::use_navigate;
 
 use super::{api, po_state_label, reason_label, types::*, PurchasingTabs};
 use crate::{
     components::{
         forms::{FieldError, FormErrors},
-        Pager,
+        id_param, loading, use_list_query, Col, FilterBar, ListTable, Money, Options, PageHeader,
+        PagedList, SearchFilter, SelectFilter,
     },
-    crm::{param, query_string},
     erp::{api as erp_api, DynFieldError},
     i18n::*,
 };
-
-fn id_param() -> impl Fn() -> i64 + Copy {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    }
-}
 
 /// `/purchase-orders`: the list and a new order.
 #[component]
 pub fn PurchaseOrdersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let get = move |k: &str| param(&query.read(), k);
-    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let query = use_list_query();
     let list = Resource::new(
-        move || (get("state"), page()),
+        move || (query.get("state"), query.page()),
         |(state, page)| api::list_purchase_orders(state, page),
     );
-    let link = move |target: u64| {
-        format!(
-            "/purchase-orders{}",
-            query_string(&[("state", get("state")), ("page", Some(target.to_string()))])
-        )
-    };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, money.purchase_orders).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, money.purchase_orders)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, money.purchase_orders)/>
             <PurchasingTabs current="orders"/>
-            <Form method="GET" action="" attr:class="filters">
-                <div class="field">
-                    <label for="po-state">{t!(i18n, crm.status)}</label>
-                    <select id="po-state" class="select" name="state" prop:value=move || get("state").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        <option value="open">{t!(i18n, money.open_pos)}</option>
-                        {["draft", "sent", "partially_received", "received", "closed", "cancelled"].into_iter().map(|s| view! { <option value=s>{po_state_label(s, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
-            <ExportCsv name="purchase_orders" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, money.supplier).to_owned(), t_string!(i18n, erp.warehouse).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, money.expected).to_owned(), t_string!(i18n, erp.total).to_owned(), t_string!(i18n, crm.currency).to_owned()] run=move |headers| api::export_purchase_orders(get("state"), headers)/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || list.get().map(|result| result.map(|found| {
-                    let pages = found.pages();
-                    let current = found.page;
-                    view! {
-                        <div class="table-wrap">
-                            <table class="table" data-testid="purchase-orders">
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, erp.number)}</th>
-                                    <th scope="col">{t!(i18n, money.supplier)}</th>
-                                    <th scope="col">{t!(i18n, erp.warehouse)}</th>
-                                    <th scope="col">{t!(i18n, crm.status)}</th>
-                                    <th scope="col">{t!(i18n, money.expected)}</th>
-                                    <th scope="col" class="num">{t!(i18n, erp.total)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {found.items.into_iter().map(|p| view! {
-                                        <tr>
-                                            <td><a href=format!("/purchase-orders/{}", p.id)><code>{p.number.clone()}</code></a></td>
-                                            <td>{p.supplier.clone()}</td>
-                                            <td>{p.warehouse.clone()}</td>
-                                            <td><span class="badge">{po_state_label(&p.state, i18n)}</span></td>
-                                            <td class="small">{p.expected_on.clone()}</td>
-                                            <td class="num">{p.total.clone()} " " {p.currency.clone()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager page=current pages link=move |target: u64| link(target)/>
-                    }
-                }))}
-            </Transition>
+            <FilterBar>
+                <SelectFilter id="po-state" name="state" label=t!(i18n, crm.status)>
+                    <option value="open">{t!(i18n, money.open_pos)}</option>
+                    <Options values=&["draft", "sent", "partially_received", "received", "closed", "cancelled"] label=po_state_label/>
+                </SelectFilter>
+            </FilterBar>
+            <ExportCsv name="purchase_orders" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, money.supplier).to_owned(), t_string!(i18n, erp.warehouse).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, money.expected).to_owned(), t_string!(i18n, erp.total).to_owned(), t_string!(i18n, crm.currency).to_owned()] run=move |headers| api::export_purchase_orders(query.get("state"), headers)/>
+            <PagedList list link=query.pager("/purchase-orders", &["state"]) let:items>
+                <ListTable testid="purchase-orders" head=view! {
+                    <Col>{t!(i18n, erp.number)}</Col>
+                    <Col>{t!(i18n, money.supplier)}</Col>
+                    <Col>{t!(i18n, erp.warehouse)}</Col>
+                    <Col>{t!(i18n, crm.status)}</Col>
+                    <Col>{t!(i18n, money.expected)}</Col>
+                    <Col num=true>{t!(i18n, erp.total)}</Col>
+                }>
+                    {items.into_iter().map(|p| view! {
+                        <tr>
+                            <td><a href=format!("/purchase-orders/{}", p.id)><code>{p.number}</code></a></td>
+                            <td>{p.supplier}</td>
+                            <td>{p.warehouse}</td>
+                            <td><span class="badge">{po_state_label(&p.state, i18n)}</span></td>
+                            <td class="small">{p.expected_on}</td>
+                            <td class="num"><Money amount=p.total currency=p.currency/></td>
+                        </tr>
+                    }).collect_view()}
+                </ListTable>
+            </PagedList>
             <NewPurchaseOrder/>
         </div>
     }
@@ -205,7 +165,7 @@ pub fn PurchaseOrderPage() -> impl IntoView {
         <Title text=crate::components::page_title(move || t_string!(i18n, money.purchase_order).to_owned())/>
         <div class="page">
             <PurchasingTabs current="orders"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || po.get().map(|result| match result {
                     Err(e) => crate::components::failed(e),
                     Ok(v) => {
@@ -297,62 +257,37 @@ pub fn PurchaseOrderPage() -> impl IntoView {
 #[component]
 pub fn SuppliersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let get = move |k: &str| param(&query.read(), k);
-    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let query = use_list_query();
     let list = Resource::new(
-        move || (get("q"), page()),
+        move || (query.get("q"), query.page()),
         |(q, page)| api::list_suppliers(q, page),
     );
-    let link = move |target: u64| {
-        format!(
-            "/suppliers{}",
-            query_string(&[("q", get("q")), ("page", Some(target.to_string()))])
-        )
-    };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, money.suppliers).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, money.suppliers)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, money.suppliers)/>
             <PurchasingTabs current="suppliers"/>
-            <Form method="GET" action="" attr:class="filters">
-                <div class="field">
-                    <label for="supplier-q">{t!(i18n, money.search_suppliers)}</label>
-                    <input id="supplier-q" class="input" name="q" prop:value=move || get("q").unwrap_or_default()/>
-                </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || list.get().map(|result| result.map(|found| {
-                    let pages = found.pages();
-                    let current = found.page;
-                    view! {
-                        <div class="table-wrap">
-                            <table class="table" data-testid="suppliers">
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, money.supplier)}</th>
-                                    <th scope="col">{t!(i18n, money.contact)}</th>
-                                    <th scope="col">{t!(i18n, money.email)}</th>
-                                    <th scope="col" class="num">{t!(i18n, money.lead_time)}</th>
-                                    <th scope="col">{t!(i18n, money.currency)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {found.items.into_iter().map(|s| view! {
-                                        <tr class=if s.active { "" } else { "muted" }>
-                                            <td><a href=format!("/suppliers/{}", s.id)>{s.name.clone()}</a></td>
-                                            <td>{s.contact_name.clone()}</td>
-                                            <td>{s.email.clone()}</td>
-                                            <td class="num">{s.lead_time_days.clone()}</td>
-                                            <td>{s.currency.clone()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager page=current pages link=move |target: u64| link(target)/>
-                    }
-                }))}
-            </Transition>
+            <FilterBar>
+                <SearchFilter id="supplier-q" name="q" kind="" label=t!(i18n, money.search_suppliers)/>
+            </FilterBar>
+            <PagedList list link=query.pager("/suppliers", &["q"]) let:items>
+                <ListTable testid="suppliers" head=view! {
+                    <Col>{t!(i18n, money.supplier)}</Col>
+                    <Col>{t!(i18n, money.contact)}</Col>
+                    <Col>{t!(i18n, money.email)}</Col>
+                    <Col num=true>{t!(i18n, money.lead_time)}</Col>
+                    <Col>{t!(i18n, money.currency)}</Col>
+                }>
+                    {items.into_iter().map(|s| view! {
+                        <tr class=if s.active { "" } else { "muted" }>
+                            <td><a href=format!("/suppliers/{}", s.id)>{s.name}</a></td>
+                            <td>{s.contact_name}</td>
+                            <td>{s.email}</td>
+                            <td class="num">{s.lead_time_days}</td>
+                            <td>{s.currency}</td>
+                        </tr>
+                    }).collect_view()}
+                </ListTable>
+            </PagedList>
             <SupplierEditor form=SupplierForm { lead_time_days: "7".into(), currency: "EUR".into(), active: true, ..Default::default() }/>
         </div>
     }
@@ -434,7 +369,7 @@ pub fn SupplierPage() -> impl IntoView {
         <Title text=crate::components::page_title(move || t_string!(i18n, money.supplier).to_owned())/>
         <div class="page">
             <PurchasingTabs current="suppliers"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || supplier.get().map(|result| match result {
                     Err(e) => crate::components::failed(e),
                     Ok(v) => {
@@ -513,9 +448,8 @@ pub fn ReplenishmentPage() -> impl IntoView {
     );
     let errors = Signal::derive(move || order.value().get().and_then(Result::err));
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, money.replenishment).to_owned())/>
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, money.replenishment)}</h1></header>
+            <PageHeader title=move || t_string!(i18n, money.replenishment)/>
             <PurchasingTabs current="replenishment"/>
             <p class="muted">{t!(i18n, money.replenishment_help)}</p>
             {move || order.value().get().and_then(Result::ok).map(|created| view! {
@@ -524,7 +458,7 @@ pub fn ReplenishmentPage() -> impl IntoView {
             })}
             <FormErrors errors field="form"/>
             <FormErrors errors field="lines"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || list.get().map(|result| result.map(|rows| {
                     if rows.is_empty() {
                         return view! { <p class="muted" data-testid="no-suggestions">{t!(i18n, money.no_suggestions)}</p> }.into_any();
@@ -604,7 +538,7 @@ pub fn ProductSupply(product_id: i64) -> impl IntoView {
     );
     let errors = Signal::derive(move || rule.value().get().and_then(Result::err));
     view! {
-        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+        <Transition fallback=loading>
             {move || supply.get().map(|result| result.map(|s| view! {
                 <section class="card" aria-labelledby="demand-title">
                     <h2 id="demand-title" class="card-title">{t!(i18n, money.demand)}</h2>

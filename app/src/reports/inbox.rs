@@ -4,10 +4,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::{api, kind_label, ReportTable, Source};
-use crate::i18n::*;
+use crate::{components::id_param, i18n::*};
 
 fn status_label(status: &str, i18n: I18nContext<Locale>) -> &'static str {
     match status {
@@ -168,14 +167,7 @@ pub fn InboxPage() -> impl IntoView {
 #[component]
 pub fn RunPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let run = Resource::new(id, api::get_run);
     view! {
         <Title text=crate::components::page_title(move || t_string!(i18n, rep.inbox).to_owned())/>

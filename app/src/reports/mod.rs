@@ -11,7 +11,9 @@ use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::{auth::use_me, crm::param, dashboards::types::BoardQuery, i18n::*, messages::localize};
+use crate::{
+    auth::use_me, components::param, dashboards::types::BoardQuery, i18n::*, messages::localize,
+};
 use types::*;
 
 /// The reports, in menu order.

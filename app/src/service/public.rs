@@ -12,8 +12,10 @@ use leptos_router::{
 
 use super::{api, types::*};
 use crate::{
-    components::forms::{FieldError, FormErrors},
-    crm::param,
+    components::{
+        forms::{FieldError, FormErrors},
+        id_param, param,
+    },
     i18n::*,
 };
 
@@ -97,14 +99,7 @@ pub fn ArticleList(rows: Vec<ArticleRow>, base: &'static str) -> impl IntoView {
 #[component]
 pub fn ArticlePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let article = Resource::new(id, api::get_article);
     view! {
         <div class="page page-narrow">

@@ -8,8 +8,10 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{api, priority_label, public::ArticleList, types::*, ServiceTabs, PRIORITIES};
 use crate::{
-    components::forms::{FieldError, FormErrors},
-    crm::param,
+    components::{
+        forms::{FieldError, FormErrors},
+        param,
+    },
     i18n::*,
 };
 

@@ -6,10 +6,7 @@ use leptos::prelude::*;
 
 use crate::exports::ExportCsv;
 use leptos_meta::Title;
-use leptos_router::{
-    components::Form,
-    hooks::{use_navigate, use_params_map, use_query_map},
-};
+use leptos_router::hooks::use_navigate;
 
 use super::{
     api, channel_label, kind_label, priority_label, status_label, types::*, ServiceTabs, CHANNELS,
@@ -18,9 +15,9 @@ use super::{
 use crate::{
     components::{
         forms::{FieldError, FormErrors},
-        Pager,
+        id_param, loading, query_string, use_list_query, Col, Empty, FilterBar, HiddenFilters,
+        ListTable, Options, PageHeader, PagedList, SearchFilter, SelectFilter,
     },
-    crm::{param, query_string},
     erp::{state_label, DynFieldError},
     i18n::*,
 };
@@ -33,20 +30,18 @@ const FILTERS: [&str; 8] = [
 #[component]
 pub fn TicketsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let get = move |k: &str| param(&query.read(), k);
-    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
-    let view_name = move || get("view").unwrap_or_else(|| "mine".into());
+    let query = use_list_query();
+    let view_name = move || query.get("view").unwrap_or_else(|| "mine".into());
     let filter = move || TicketQuery {
         view: view_name(),
-        status: get("status").unwrap_or_default(),
-        priority: get("priority").unwrap_or_default(),
-        kind: get("kind").unwrap_or_default(),
-        channel: get("channel").unwrap_or_default(),
-        queue: get("queue").and_then(|q| q.parse().ok()),
-        customer: get("customer").and_then(|q| q.parse().ok()),
-        q: get("q").unwrap_or_default(),
-        page: page(),
+        status: query.get("status").unwrap_or_default(),
+        priority: query.get("priority").unwrap_or_default(),
+        kind: query.get("kind").unwrap_or_default(),
+        channel: query.get("channel").unwrap_or_default(),
+        queue: query.id("queue"),
+        customer: query.id("customer"),
+        q: query.get("q").unwrap_or_default(),
+        page: query.page(),
     };
     let list = Resource::new(filter, api::list_tickets);
     let queues = Resource::new(|| (), |_| api::list_queues());
@@ -60,7 +55,7 @@ pub fn TicketsPage() -> impl IntoView {
                     .iter()
                     .find(|(c, _)| c == k)
                     .map(|(_, v)| v.clone())
-                    .unwrap_or_else(|| get(k));
+                    .unwrap_or_else(|| query.get(k));
                 (*k, v)
             })
             .collect();
@@ -69,10 +64,8 @@ pub fn TicketsPage() -> impl IntoView {
     let me = crate::auth::use_me();
     let can_write = me.as_ref().is_some_and(|m| m.can("tickets.write"));
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, service.tickets).to_owned())/>
         <div class="page">
-            <header class="page-header page-header-row">
-                <h1>{t!(i18n, service.tickets)}</h1>
+            <PageHeader title=move || t_string!(i18n, service.tickets)>
                 <Transition fallback=|| ()>
                     {move || away.get().and_then(Result::ok).map(|is_away| view! {
                         <button type="button" class="btn btn-secondary" data-testid="away-toggle" aria-pressed=is_away.to_string()
@@ -81,7 +74,7 @@ pub fn TicketsPage() -> impl IntoView {
                         </button>
                     })}
                 </Transition>
-            </header>
+            </PageHeader>
             <ServiceTabs current="tickets"/>
             <nav class="tabs" aria-label=move || t_string!(i18n, service.views)>
                 {[("mine", t_string!(i18n, service.v_mine)), ("unassigned", t_string!(i18n, service.v_unassigned)), ("breaching", t_string!(i18n, service.v_breaching)), ("all", t_string!(i18n, service.v_all))]
@@ -91,66 +84,29 @@ pub fn TicketsPage() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
-            <Form method="GET" action="" attr:class="filters">
+            <FilterBar>
                 <input type="hidden" name="view" prop:value=view_name/>
-                <div class="field">
-                    <label for="t-q">{t!(i18n, service.search)}</label>
-                    <input id="t-q" class="input" name="q" type="search" prop:value=move || get("q").unwrap_or_default()/>
-                </div>
-                <div class="field">
-                    <label for="t-status">{t!(i18n, crm.status)}</label>
-                    <select id="t-status" class="select" name="status" prop:value=move || get("status").unwrap_or_default()>
-                        <option value="">{t!(i18n, service.active_any)}</option>
-                        {STATUSES.into_iter().map(|s| view! { <option value=s>{status_label(s, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="t-priority">{t!(i18n, service.priority)}</label>
-                    <select id="t-priority" class="select" name="priority" prop:value=move || get("priority").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        {PRIORITIES.into_iter().map(|s| view! { <option value=s>{priority_label(s, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="t-kind">{t!(i18n, service.kind)}</label>
-                    <select id="t-kind" class="select" name="kind" prop:value=move || get("kind").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        {KINDS.into_iter().map(|s| view! { <option value=s>{kind_label(s, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="t-channel">{t!(i18n, service.channel)}</label>
-                    <select id="t-channel" class="select" name="channel" prop:value=move || get("channel").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        {CHANNELS.into_iter().map(|s| view! { <option value=s>{channel_label(s, i18n)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="t-queue">{t!(i18n, service.queue)}</label>
-                    <select id="t-queue" class="select" name="queue" prop:value=move || get("queue").unwrap_or_default()>
-                        <option value="">{t!(i18n, crm.any)}</option>
-                        <Transition fallback=|| ()>
-                            {move || queues.get().and_then(Result::ok).map(|qs| qs.into_iter().map(|q| view! { <option value=q.id.to_string()>{q.name}</option> }).collect_view())}
-                        </Transition>
-                    </select>
-                </div>
-                {move || get("customer").map(|c| view! { <input type="hidden" name="customer" value=c/> })}
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
-            </Form>
+                <SearchFilter id="t-q" name="q" label=t!(i18n, service.search)/>
+                <SelectFilter id="t-status" name="status" label=t!(i18n, crm.status) any=false>
+                    <option value="">{t!(i18n, service.active_any)}</option>
+                    <Options values=&STATUSES label=status_label/>
+                </SelectFilter>
+                <SelectFilter id="t-priority" name="priority" label=t!(i18n, service.priority)><Options values=&PRIORITIES label=priority_label/></SelectFilter>
+                <SelectFilter id="t-kind" name="kind" label=t!(i18n, service.kind)><Options values=&KINDS label=kind_label/></SelectFilter>
+                <SelectFilter id="t-channel" name="channel" label=t!(i18n, service.channel)><Options values=&CHANNELS label=channel_label/></SelectFilter>
+                <SelectFilter id="t-queue" name="queue" label=t!(i18n, service.queue)>
+                    <Transition fallback=|| ()>
+                        {move || queues.get().and_then(Result::ok).map(|qs| qs.into_iter().map(|q| view! { <option value=q.id.to_string()>{q.name}</option> }).collect_view())}
+                    </Transition>
+                </SelectFilter>
+                <HiddenFilters keys=&["customer"]/>
+            </FilterBar>
             <ExportCsv name="tickets" headers=vec![t_string!(i18n, erp.number).to_owned(), t_string!(i18n, service.subject).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, service.priority).to_owned(), t_string!(i18n, service.kind).to_owned(), t_string!(i18n, service.channel).to_owned(), t_string!(i18n, service.queue).to_owned(), t_string!(i18n, service.assignee).to_owned(), t_string!(i18n, service.due).to_owned(), t_string!(i18n, service.breached).to_owned(), t_string!(i18n, service.created).to_owned()] run=move |headers| api::export_tickets(filter(), headers)/>
             {can_write.then(|| view! { <p class="muted small">{t!(i18n, service.new_hint)}</p> })}
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || list.get().map(|result| result.map(|found| {
-                    let pages = found.pages();
-                    let current = found.page;
-                    let total = found.total;
-                    view! {
-                        <p class="muted small" data-testid="ticket-count">{total} " " {t!(i18n, service.tickets_found)}</p>
-                        <TicketTable rows=found.items show_customer=true/>
-                        <Pager page=current pages link=move |target: u64| link_with(&[("page", Some(target.to_string()))])/>
-                    }
-                }))}
-            </Transition>
+            <PagedList list link=query.pager("/tickets", &FILTERS)
+                counted=t!(i18n, service.tickets_found) count_testid="ticket-count" let:items>
+                <TicketTable rows=items show_customer=true/>
+            </PagedList>
         </div>
     }
 }
@@ -160,40 +116,35 @@ pub fn TicketsPage() -> impl IntoView {
 pub fn TicketTable(rows: Vec<TicketRow>, show_customer: bool) -> impl IntoView {
     let i18n = use_i18n();
     if rows.is_empty() {
-        return view! { <p class="muted">{t!(i18n, service.no_tickets)}</p> }.into_any();
+        return view! { <Empty>{t!(i18n, service.no_tickets)}</Empty> }.into_any();
     }
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="tickets">
-                <thead><tr>
-                    <th scope="col">{t!(i18n, erp.number)}</th>
-                    <th scope="col">{t!(i18n, service.subject)}</th>
-                    {show_customer.then(|| view! { <th scope="col">{t!(i18n, crm.customer)}</th> })}
-                    <th scope="col">{t!(i18n, crm.status)}</th>
-                    <th scope="col">{t!(i18n, service.priority)}</th>
-                    <th scope="col">{t!(i18n, service.kind)}</th>
-                    <th scope="col">{t!(i18n, service.assignee)}</th>
-                    <th scope="col">{t!(i18n, service.due)}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|r| view! {
-                        <tr>
-                            <td><a href=format!("/tickets/{}", r.id)><code>{r.number.clone()}</code></a></td>
-                            <td>{r.subject.clone()}</td>
-                            {show_customer.then(|| view! { <td><a href=format!("/customers/{}", r.customer_id)>{r.customer.clone()}</a></td> })}
-                            <td><span class="badge" data-state=r.status.clone()>{status_label(&r.status, i18n)}</span></td>
-                            <td>{priority_label(&r.priority, i18n)}</td>
-                            <td>{kind_label(&r.kind, i18n)} " · " {channel_label(&r.channel, i18n)}</td>
-                            <td>{if r.assignee.is_empty() { "—".to_owned() } else { r.assignee.clone() }}</td>
-                            <td class="small">
-                                {r.breached.then(|| view! { <span class="badge badge-danger">{t!(i18n, service.breached)}</span> " " })}
-                                {r.due.clone()}
-                            </td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ListTable testid="tickets" head=view! {
+            <Col>{t!(i18n, erp.number)}</Col>
+            <Col>{t!(i18n, service.subject)}</Col>
+            {show_customer.then(|| view! { <Col>{t!(i18n, crm.customer)}</Col> })}
+            <Col>{t!(i18n, crm.status)}</Col>
+            <Col>{t!(i18n, service.priority)}</Col>
+            <Col>{t!(i18n, service.kind)}</Col>
+            <Col>{t!(i18n, service.assignee)}</Col>
+            <Col>{t!(i18n, service.due)}</Col>
+        }>
+            {rows.into_iter().map(|r| view! {
+                <tr>
+                    <td><a href=format!("/tickets/{}", r.id)><code>{r.number}</code></a></td>
+                    <td>{r.subject}</td>
+                    {show_customer.then(|| view! { <td><a href=format!("/customers/{}", r.customer_id)>{r.customer}</a></td> })}
+                    <td><span class="badge" data-state=r.status.clone()>{status_label(&r.status, i18n)}</span></td>
+                    <td>{priority_label(&r.priority, i18n)}</td>
+                    <td>{kind_label(&r.kind, i18n)} " · " {channel_label(&r.channel, i18n)}</td>
+                    <td>{if r.assignee.is_empty() { "—".to_owned() } else { r.assignee }}</td>
+                    <td class="small">
+                        {r.breached.then(|| view! { <span class="badge badge-danger">{t!(i18n, service.breached)}</span> " " })}
+                        {r.due}
+                    </td>
+                </tr>
+            }).collect_view()}
+        </ListTable>
     }
     .into_any()
 }
@@ -202,8 +153,8 @@ pub fn TicketTable(rows: Vec<TicketRow>, show_customer: bool) -> impl IntoView {
 #[component]
 pub fn NewTicketPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let customer = move || param(&query.read(), "customer").and_then(|c| c.parse::<i64>().ok());
+    let query = use_list_query();
+    let customer = move || query.id("customer");
     let create = ServerAction::<api::CreateTicket>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -308,14 +259,7 @@ pub fn NewTicketPage() -> impl IntoView {
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     let status = ServerAction::<api::SetTicketStatus>::new();
     let comment = ServerAction::<api::CommentTicket>::new();
     let assign = ServerAction::<api::AssignTicket>::new();
@@ -350,7 +294,7 @@ pub fn TicketPage() -> impl IntoView {
         <Title text=crate::components::page_title(move || t_string!(i18n, service.ticket).to_owned())/>
         <div class="page">
             <ServiceTabs current="tickets"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=loading>
                 {move || ticket.get().map(|result| match result {
                     Err(e) => crate::components::failed(e),
                     Ok(v) => view! { <TicketBody v panel actions/> }.into_any(),
@@ -766,7 +710,7 @@ fn TicketBody(
             </div>
             <aside class="ticket-panel" aria-labelledby="panel-title">
                 <h2 id="panel-title" class="card-title">{t!(i18n, service.erp_panel)}</h2>
-                <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+                <Transition fallback=loading>
                     {move || panel.get().map(|result| match result {
                         Err(e) => crate::components::failed(e),
                         Ok(p) => view! { <Panel p edit update ticket_id can_write return_order/> }.into_any(),
@@ -866,7 +810,7 @@ pub fn CustomerTickets(customer_id: i64) -> impl IntoView {
     let can_write = me.as_ref().is_some_and(|m| m.can("tickets.write"));
     view! {
         {can_write.then(|| view! { <p><a class="btn btn-secondary" href=format!("/tickets/new?customer={customer_id}")>{t!(i18n, service.new_ticket)}</a></p> })}
-        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+        <Transition fallback=loading>
             {move || list.get().map(|r| r.map(|rows| view! { <TicketTable rows show_customer=false/> }))}
         </Transition>
     }
