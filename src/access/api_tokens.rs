@@ -314,6 +314,41 @@ pub async fn list(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Ve
         .collect())
 }
 
+/// The tokens section of the integrations page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overview {
+    /// The tokens the actor may see, newest first ([`list`]).
+    pub tokens: Vec<Token>,
+    /// The users a token may be made for: every active user's (id, name)
+    /// with `admin.integrations`, none otherwise (a token is one's own).
+    pub owners: Vec<(i64, String)>,
+    /// The permission codes the actor holds (a token gets some of them), sorted.
+    pub permissions: Vec<String>,
+}
+
+/// The tokens, the owners a new token may have and the permissions it may
+/// get. Needs `admin.integrations` or `admin.own_tokens`.
+pub async fn overview(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Overview> {
+    let tokens = list(db, actor).await?;
+    let actor = policy::require_signed_in(actor)?;
+    let owners = if actor.has(Permission::AdminIntegrations) {
+        crate::access::users::active_names(db).await?
+    } else {
+        Vec::new()
+    };
+    let mut permissions: Vec<String> = actor
+        .permissions
+        .iter()
+        .map(|p| p.code().to_owned())
+        .collect();
+    permissions.sort();
+    Ok(Overview {
+        tokens,
+        owners,
+        permissions,
+    })
+}
+
 /// Revokes a token at once (its next request is refused). An admin may
 /// revoke any; a user their own. Revoking twice changes nothing.
 pub async fn revoke(

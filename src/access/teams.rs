@@ -65,6 +65,24 @@ pub async fn list(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Ve
         .collect())
 }
 
+/// The teams page: every team, and the active users who may be put in one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Roster {
+    /// Every team with its members, by name.
+    pub teams: Vec<Team>,
+    /// Every active user's (id, name), by name.
+    pub users: Vec<(i64, String)>,
+}
+
+/// Every team and every active user. Needs `admin.users`.
+pub async fn roster(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Roster> {
+    let found = list(db, actor).await?;
+    Ok(Roster {
+        teams: found,
+        users: crate::access::users::active_names(db).await?,
+    })
+}
+
 /// Creates a team. Needs `admin.users`; names are unique.
 pub async fn create(db: &DatabaseConnection, actor: Option<&Actor>, name: &str) -> Result<i64> {
     let actor = policy::require(actor, Permission::AdminUsers)?;

@@ -335,6 +335,13 @@ pub async fn get(
     Ok((run, stored))
 }
 
+/// One of the actor's finished runs, for a CSV export (a run not yet done
+/// is not found). Needs `reports.export` besides `reports.view`.
+pub async fn export(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<Stored> {
+    policy::require(actor, Permission::ReportsExport)?;
+    get(db, actor, id).await?.1.ok_or(Error::NotFound)
+}
+
 async fn set_progress(db: &impl ConnectionTrait, id: i64, progress: i32) -> Result<()> {
     report_runs::Entity::update_many()
         .col_expr(report_runs::Column::Progress, Expr::value(progress))

@@ -22,6 +22,10 @@ use crate::{
     },
 };
 
+mod views;
+
+pub use self::views::{my_day_rows, rows, ActivityRow, MyDayRows};
+
 /// The kinds of activity.
 pub const KINDS: &[&str] = &["call", "email", "meeting", "task", "note"];
 

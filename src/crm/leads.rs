@@ -27,6 +27,10 @@ use crate::{
     },
 };
 
+mod views;
+
+pub use self::views::{detail, rows, LeadDetail, LeadRow};
+
 /// Where leads come from.
 pub const SOURCES: &[&str] = &["web", "referral", "campaign", "event", "other"];
 /// The states of a lead.
@@ -323,6 +327,24 @@ pub struct ConvertInput {
     pub expected_close: Option<NaiveDate>,
 }
 
+/// The opportunity a conversion creates, before its customer is known.
+fn opportunity_of(input: &ConvertInput) -> OpportunityInput {
+    OpportunityInput {
+        customer_id: 0,
+        title: input.title.clone(),
+        amount_minor: input.amount_minor,
+        currency: input.currency.clone(),
+        expected_close: input.expected_close,
+        ..Default::default()
+    }
+}
+
+/// Checks a conversion's fields (those of the opportunity it creates)
+/// without saving.
+pub fn check_conversion(input: &ConvertInput) -> Result<()> {
+    opportunities::check(&opportunity_of(input))
+}
+
 /// What a conversion created.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Converted {
@@ -346,14 +368,7 @@ pub async fn convert(
 ) -> Result<Converted> {
     let actor = policy::require(actor, Permission::LeadsWrite)?;
     policy::require(Some(actor), Permission::OpportunitiesWrite)?;
-    let opportunity = OpportunityInput {
-        customer_id: 0,
-        title: input.title.clone(),
-        amount_minor: input.amount_minor,
-        currency: input.currency.clone(),
-        expected_close: input.expected_close,
-        ..Default::default()
-    };
+    let opportunity = opportunity_of(input);
     opportunities::check(&opportunity)?;
     let txn = db.begin().await?;
     let lead = get(&txn, Some(actor), id).await?;

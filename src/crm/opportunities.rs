@@ -26,6 +26,10 @@ use crate::{
     },
 };
 
+mod views;
+
+pub use self::views::{board_rows, detail, rows, BoardColumn, OpportunityDetail, OpportunityRow};
+
 /// What an opportunity form sends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OpportunityInput {

@@ -79,6 +79,11 @@ pub struct Product {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Whether `actor` may see cost prices, and so set them (`products.read_cost`).
+pub fn cost_visible(actor: Option<&Actor>) -> bool {
+    policy::require(actor, Permission::ProductsReadCost).is_ok()
+}
+
 /// The view of `model` for `actor`: the cost only with `products.read_cost`.
 pub fn view(actor: &Actor, model: products::Model) -> Product {
     Product {

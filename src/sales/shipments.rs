@@ -432,6 +432,12 @@ pub struct ShipmentDetail {
     pub lines: Vec<PickLine>,
 }
 
+/// Whether `actor` may ship or cancel `shipment`: it is open and the actor
+/// holds `shipments.write`, which [`ship`] and [`cancel`] require.
+pub fn can_ship(actor: Option<&Actor>, shipment: &shipments::Model) -> bool {
+    shipment.state == OPEN && policy::require(actor, Permission::ShipmentsWrite).is_ok()
+}
+
 /// One shipment (`shipments.read`).
 pub async fn get(
     db: &impl ConnectionTrait,

@@ -6,4 +6,5 @@ pub mod returns;
 pub mod service_desk;
 pub mod sla;
 pub mod support_form;
+pub mod ticket_page;
 pub mod tickets;

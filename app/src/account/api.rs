@@ -6,6 +6,36 @@ use server_fn::codec::Json;
 use super::types::SessionView;
 use crate::error::AppError;
 
+#[cfg(feature = "ssr")]
+use tandem_domain::access::{sessions, sign_in};
+
+#[cfg(feature = "ssr")]
+use crate::ssr::actor;
+
+#[cfg(feature = "ssr")]
+mod convert {
+    use tandem_domain::access::sessions::SessionInfo;
+
+    use super::*;
+
+    pub fn session(s: SessionInfo) -> SessionView {
+        SessionView {
+            handle: s.handle,
+            current: s.current,
+            created_at: s.created_at.to_rfc3339(),
+            last_seen_at: s.last_seen_at.to_rfc3339(),
+            client_addr: s.client_addr,
+            user_agent: s.user_agent,
+        }
+    }
+}
+
+/// This request's session id (none before the session is first saved).
+#[cfg(feature = "ssr")]
+async fn session_id() -> Result<Option<String>, AppError> {
+    Ok(crate::ssr::session().await?.id().map(|id| id.to_string()))
+}
+
 crate::authz!(
     "/api/account/password",
     SignedIn,
@@ -16,16 +46,9 @@ crate::authz!(
 #[server(endpoint = "account/password", input = Json)]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let session = crate::ssr::session().await?;
-    let keep = session.id().map(|id| id.to_string());
-    Ok(tandem_domain::access::sign_in::change_password(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &current,
-        &new,
-        keep.as_deref(),
-    )
-    .await?)
+    let keep = session_id().await?;
+    sign_in::change_password(&state.db, actor().as_ref(), &current, &new, keep.as_deref()).await?;
+    Ok(())
 }
 
 crate::authz!("/api/account/sessions", SignedIn, FORM, "");
@@ -33,24 +56,9 @@ crate::authz!("/api/account/sessions", SignedIn, FORM, "");
 #[server(endpoint = "account/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
     let state = crate::ssr::state()?;
-    let current = crate::ssr::session().await?.id().map(|id| id.to_string());
-    let sessions = tandem_domain::access::sessions::list_mine(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        current.as_deref(),
-    )
-    .await?;
-    Ok(sessions
-        .into_iter()
-        .map(|s| SessionView {
-            handle: s.handle,
-            current: s.current,
-            created_at: s.created_at.to_rfc3339(),
-            last_seen_at: s.last_seen_at.to_rfc3339(),
-            client_addr: s.client_addr,
-            user_agent: s.user_agent,
-        })
-        .collect())
+    let current = session_id().await?;
+    let found = sessions::list_mine(&state.db, actor().as_ref(), current.as_deref()).await?;
+    Ok(found.into_iter().map(convert::session).collect())
 }
 
 crate::authz!(
@@ -63,8 +71,5 @@ crate::authz!(
 #[server(endpoint = "account/sessions/end", input = Json)]
 pub async fn end_session(handle: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::access::sessions::end_mine(&state.db, crate::ssr::actor().as_ref(), &handle)
-            .await?,
-    )
+    Ok(sessions::end_mine(&state.db, actor().as_ref(), &handle).await?)
 }

@@ -11,10 +11,17 @@ use super::types::{
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
+use tandem_domain::access::{audit, roles, users};
+
+#[cfg(feature = "ssr")]
+use crate::ssr::actor;
+
+#[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::{access::roles as access, access::users};
+    use tandem_domain::access::{audit, roles, users, Permission};
 
     use super::*;
+    use crate::admin::types::HolderView;
 
     pub fn user(u: users::UserInfo) -> UserSummary {
         UserSummary {
@@ -29,7 +36,55 @@ mod convert {
         }
     }
 
-    pub fn role(r: access::RoleSummary) -> RoleView {
+    /// The users list's filter, 25 a page.
+    pub fn user_filter(
+        search: Option<String>,
+        role_id: Option<i64>,
+        active: Option<bool>,
+        page: u64,
+    ) -> users::UserFilter {
+        users::UserFilter {
+            search,
+            role_id,
+            active,
+            page,
+            per_page: 25,
+        }
+    }
+
+    pub fn new_user(input: UserInput) -> users::NewUser {
+        users::NewUser {
+            email: input.email,
+            name: input.name,
+            password: input.password,
+            role_ids: input.role_ids,
+        }
+    }
+
+    pub fn user_patch(input: UserInput) -> users::UserPatch {
+        users::UserPatch {
+            email: input.email,
+            name: input.name,
+            role_ids: input.role_ids,
+        }
+    }
+
+    pub fn created(id: i64, generated_password: Option<String>) -> Created {
+        Created {
+            id,
+            generated_password,
+        }
+    }
+
+    pub fn role_choice(offer: roles::Offer<(i64, String)>) -> RoleChoice {
+        RoleChoice {
+            id: offer.choice.0,
+            name: offer.choice.1,
+            withheld: offer.withheld,
+        }
+    }
+
+    pub fn role(r: roles::RoleSummary) -> RoleView {
         RoleView {
             id: r.id,
             name: r.name,
@@ -37,6 +92,40 @@ mod convert {
             builtin: r.builtin,
             permissions: r.permissions.iter().map(|p| p.code().to_owned()).collect(),
             user_count: r.user_count,
+        }
+    }
+
+    pub fn role_detail(
+        (role, holders): (roles::RoleSummary, Vec<roles::RoleHolder>),
+    ) -> RoleDetail {
+        RoleDetail {
+            role: self::role(role),
+            holders: holders
+                .into_iter()
+                .map(|h| HolderView {
+                    id: h.id,
+                    name: h.name,
+                    email: h.email,
+                    active: h.active,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn role_input(input: RoleInput) -> roles::RoleInput {
+        roles::RoleInput {
+            name: input.name,
+            description: input.description,
+        }
+    }
+
+    pub fn permission_offer(offer: roles::Offer<Permission>) -> PermissionView {
+        PermissionView {
+            code: offer.choice.code().to_owned(),
+            area: offer.choice.area().key().to_owned(),
+            description_en: offer.choice.description_en().to_owned(),
+            description_zh: offer.choice.description_zh().to_owned(),
+            withheld: offer.withheld,
         }
     }
 
@@ -54,7 +143,21 @@ mod convert {
         }
     }
 
-    pub fn date(
+    /// The audit log's filter, 50 a page; the days must read YYYY-MM-DD
+    /// (`until` includes its day).
+    pub fn audit_filter(query: AuditQuery) -> Result<audit::AuditFilter, AppError> {
+        Ok(audit::AuditFilter {
+            actor: query.actor,
+            entity: query.entity,
+            action: query.action,
+            from: date(query.from.as_deref(), "from", false)?,
+            until: date(query.until.as_deref(), "until", true)?,
+            page: query.page,
+            per_page: 50,
+        })
+    }
+
+    fn date(
         text: Option<&str>,
         field: &str,
         end_of_day: bool,
@@ -84,16 +187,8 @@ pub async fn list_users(
     page: u64,
 ) -> Result<PageView<UserSummary>, AppError> {
     let state = crate::ssr::state()?;
-    let filter = tandem_domain::access::users::UserFilter {
-        search,
-        role_id,
-        active,
-        page,
-        per_page: 25,
-    };
-    let found =
-        tandem_domain::access::users::list(&state.db, crate::ssr::actor().as_ref(), &filter)
-            .await?;
+    let filter = convert::user_filter(search, role_id, active, page);
+    let found = users::list(&state.db, actor().as_ref(), &filter).await?;
     Ok(PageView::from_page(found, convert::user))
 }
 
@@ -102,8 +197,7 @@ crate::authz!("/api/admin/users/get", Needs(AdminUsers), FORM, "id=999999");
 #[server(endpoint = "admin/users/get")]
 pub async fn get_user(id: i64) -> Result<UserSummary, AppError> {
     let state = crate::ssr::state()?;
-    let user =
-        tandem_domain::access::users::get(&state.db, crate::ssr::actor().as_ref(), id).await?;
+    let user = users::get(&state.db, actor().as_ref(), id).await?;
     Ok(convert::user(user))
 }
 
@@ -117,18 +211,9 @@ crate::authz!(
 #[server(endpoint = "admin/users/create", input = Json)]
 pub async fn create_user(input: UserInput) -> Result<Created, AppError> {
     let state = crate::ssr::state()?;
-    let new = tandem_domain::access::users::NewUser {
-        email: input.email,
-        name: input.name,
-        password: input.password,
-        role_ids: input.role_ids,
-    };
-    let (id, generated_password) =
-        tandem_domain::access::users::create(&state.db, crate::ssr::actor().as_ref(), &new).await?;
-    Ok(Created {
-        id,
-        generated_password,
-    })
+    let new = convert::new_user(input);
+    let (id, generated) = users::create(&state.db, actor().as_ref(), &new).await?;
+    Ok(convert::created(id, generated))
 }
 
 crate::authz!(
@@ -141,15 +226,8 @@ crate::authz!(
 #[server(endpoint = "admin/users/update", input = Json)]
 pub async fn update_user(id: i64, input: UserInput) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let patch = tandem_domain::access::users::UserPatch {
-        email: input.email,
-        name: input.name,
-        role_ids: input.role_ids,
-    };
-    Ok(
-        tandem_domain::access::users::update(&state.db, crate::ssr::actor().as_ref(), id, &patch)
-            .await?,
-    )
+    let patch = convert::user_patch(input);
+    Ok(users::update(&state.db, actor().as_ref(), id, &patch).await?)
 }
 
 crate::authz!(
@@ -162,13 +240,7 @@ crate::authz!(
 #[server(endpoint = "admin/users/set_active", input = Json)]
 pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::access::users::set_active(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        active,
-    )
-    .await?)
+    Ok(users::set_active(&state.db, actor().as_ref(), id, active).await?)
 }
 
 crate::authz!(
@@ -181,17 +253,8 @@ crate::authz!(
 #[server(endpoint = "admin/users/reset_password", input = Json)]
 pub async fn reset_user_password(id: i64, password: Option<String>) -> Result<Created, AppError> {
     let state = crate::ssr::state()?;
-    let generated_password = tandem_domain::access::users::reset_password(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        password,
-    )
-    .await?;
-    Ok(Created {
-        id,
-        generated_password,
-    })
+    let generated = users::reset_password(&state.db, actor().as_ref(), id, password).await?;
+    Ok(convert::created(id, generated))
 }
 
 crate::authz!("/api/admin/users/role_choices", Needs(AdminUsers), FORM, "");
@@ -200,17 +263,8 @@ crate::authz!("/api/admin/users/role_choices", Needs(AdminUsers), FORM, "");
 #[server(endpoint = "admin/users/role_choices")]
 pub async fn role_choices(user_id: Option<i64>) -> Result<Vec<RoleChoice>, AppError> {
     let state = crate::ssr::state()?;
-    let offers =
-        tandem_domain::access::roles::role_offers(&state.db, crate::ssr::actor().as_ref(), user_id)
-            .await?;
-    Ok(offers
-        .into_iter()
-        .map(|offer| RoleChoice {
-            id: offer.choice.0,
-            name: offer.choice.1,
-            withheld: offer.withheld,
-        })
-        .collect())
+    let offers = roles::role_offers(&state.db, actor().as_ref(), user_id).await?;
+    Ok(offers.into_iter().map(convert::role_choice).collect())
 }
 
 crate::authz!(
@@ -223,9 +277,8 @@ crate::authz!(
 #[server(endpoint = "admin/roles/list")]
 pub async fn list_roles() -> Result<Vec<RoleView>, AppError> {
     let state = crate::ssr::state()?;
-    let roles =
-        tandem_domain::access::roles::list_roles(&state.db, crate::ssr::actor().as_ref()).await?;
-    Ok(roles.into_iter().map(convert::role).collect())
+    let found = roles::list_roles(&state.db, actor().as_ref()).await?;
+    Ok(found.into_iter().map(convert::role).collect())
 }
 
 crate::authz!("/api/admin/roles/get", Needs(AdminRoles), FORM, "id=999999");
@@ -233,20 +286,8 @@ crate::authz!("/api/admin/roles/get", Needs(AdminRoles), FORM, "id=999999");
 #[server(endpoint = "admin/roles/get")]
 pub async fn get_role(id: i64) -> Result<RoleDetail, AppError> {
     let state = crate::ssr::state()?;
-    let (role, holders) =
-        tandem_domain::access::roles::get_role(&state.db, crate::ssr::actor().as_ref(), id).await?;
-    Ok(RoleDetail {
-        role: convert::role(role),
-        holders: holders
-            .into_iter()
-            .map(|h| super::types::HolderView {
-                id: h.id,
-                name: h.name,
-                email: h.email,
-                active: h.active,
-            })
-            .collect(),
-    })
+    let found = roles::get_role(&state.db, actor().as_ref(), id).await?;
+    Ok(convert::role_detail(found))
 }
 
 crate::authz!(
@@ -259,18 +300,9 @@ crate::authz!(
 #[server(endpoint = "admin/roles/create", input = Json)]
 pub async fn create_role(input: RoleInput, permissions: Vec<String>) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let permissions = tandem_domain::access::roles::parse_permissions(&permissions)?;
-    let input = tandem_domain::access::roles::RoleInput {
-        name: input.name,
-        description: input.description,
-    };
-    Ok(tandem_domain::access::roles::create_role(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &input,
-        &permissions,
-    )
-    .await?)
+    let permissions = roles::parse_permissions(&permissions)?;
+    let input = convert::role_input(input);
+    Ok(roles::create_role(&state.db, actor().as_ref(), &input, &permissions).await?)
 }
 
 crate::authz!(
@@ -283,17 +315,8 @@ crate::authz!(
 #[server(endpoint = "admin/roles/update", input = Json)]
 pub async fn update_role(id: i64, input: RoleInput) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let input = tandem_domain::access::roles::RoleInput {
-        name: input.name,
-        description: input.description,
-    };
-    Ok(tandem_domain::access::roles::update_role(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        &input,
-    )
-    .await?)
+    let input = convert::role_input(input);
+    Ok(roles::update_role(&state.db, actor().as_ref(), id, &input).await?)
 }
 
 crate::authz!(
@@ -306,14 +329,8 @@ crate::authz!(
 #[server(endpoint = "admin/roles/set_permissions", input = Json)]
 pub async fn set_role_permissions(id: i64, permissions: Vec<String>) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let permissions = tandem_domain::access::roles::parse_permissions(&permissions)?;
-    Ok(tandem_domain::access::roles::set_role_permissions(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        &permissions,
-    )
-    .await?)
+    let permissions = roles::parse_permissions(&permissions)?;
+    Ok(roles::set_role_permissions(&state.db, actor().as_ref(), id, &permissions).await?)
 }
 
 crate::authz!(
@@ -326,10 +343,7 @@ crate::authz!(
 #[server(endpoint = "admin/roles/delete", input = Json)]
 pub async fn delete_role(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::access::roles::delete_role(&state.db, crate::ssr::actor().as_ref(), id)
-            .await?,
-    )
+    Ok(roles::delete_role(&state.db, actor().as_ref(), id).await?)
 }
 
 crate::authz!("/api/admin/permissions", Needs(AdminRoles), FORM, "");
@@ -338,29 +352,15 @@ crate::authz!("/api/admin/permissions", Needs(AdminRoles), FORM, "");
 #[server(endpoint = "admin/permissions")]
 pub async fn permission_catalogue(role_id: Option<i64>) -> Result<Vec<PermissionView>, AppError> {
     let state = crate::ssr::state()?;
-    let offers = tandem_domain::access::roles::permission_offers(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        role_id,
-    )
-    .await?;
-    Ok(offers
-        .into_iter()
-        .map(|offer| PermissionView {
-            code: offer.choice.code().to_owned(),
-            area: offer.choice.area().key().to_owned(),
-            description_en: offer.choice.description_en().to_owned(),
-            description_zh: offer.choice.description_zh().to_owned(),
-            withheld: offer.withheld,
-        })
-        .collect())
+    let offers = roles::permission_offers(&state.db, actor().as_ref(), role_id).await?;
+    Ok(offers.into_iter().map(convert::permission_offer).collect())
 }
 
 crate::authz!("/api/admin/audit/record_types", Needs(AdminAudit), FORM, "");
 /// The kinds of record the audit log can be filtered by, in order.
 #[server(endpoint = "admin/audit/record_types")]
 pub async fn audit_record_types() -> Result<Vec<String>, AppError> {
-    let kinds = tandem_domain::access::audit::record_types(crate::ssr::actor().as_ref())?;
+    let kinds = audit::record_types(actor().as_ref())?;
     Ok(kinds.iter().map(|kind| (*kind).to_owned()).collect())
 }
 
@@ -374,17 +374,7 @@ crate::authz!(
 #[server(endpoint = "admin/audit", input = Json)]
 pub async fn list_audit(query: AuditQuery) -> Result<PageView<AuditEventView>, AppError> {
     let state = crate::ssr::state()?;
-    let filter = tandem_domain::access::audit::AuditFilter {
-        actor: query.actor,
-        entity: query.entity,
-        action: query.action,
-        from: convert::date(query.from.as_deref(), "from", false)?,
-        until: convert::date(query.until.as_deref(), "until", true)?,
-        page: query.page,
-        per_page: 50,
-    };
-    let found =
-        tandem_domain::access::audit::list(&state.db, crate::ssr::actor().as_ref(), &filter)
-            .await?;
+    let filter = convert::audit_filter(query)?;
+    let found = audit::list(&state.db, actor().as_ref(), &filter).await?;
     Ok(PageView::from_page(found, convert::event))
 }

@@ -14,6 +14,12 @@ use server_fn::codec::Json;
 use super::AdminTabs;
 use crate::{error::AppError, i18n::*, messages::localize};
 
+#[cfg(feature = "ssr")]
+use tandem_domain::integration::import;
+
+#[cfg(feature = "ssr")]
+use crate::ssr::actor;
+
 /// A field a column can fill.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldView {
@@ -110,17 +116,82 @@ pub struct ImportForm {
     pub dry_run: bool,
 }
 
-/// Bad rows shown on the page.
-#[cfg(feature = "ssr")]
-const SHOWN_PROBLEMS: usize = 100;
-
 #[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::integration::import;
+    use tandem_domain::integration::import::{self, Kind};
 
     use super::*;
 
-    pub fn run(r: import::Run, problems: Vec<RowProblem>) -> RunView {
+    /// Bad rows shown on the page.
+    const SHOWN_PROBLEMS: usize = 100;
+    /// Rows of an upload shown as its sample.
+    const SAMPLE_ROWS: usize = 5;
+
+    /// The kind the page asks for; customers when the code is unknown.
+    pub fn page_kind(code: &str) -> Kind {
+        Kind::from_code(code).unwrap_or(Kind::Customers)
+    }
+
+    pub fn setup(s: import::Setup) -> SetupView {
+        SetupView {
+            fields: s
+                .kind
+                .fields()
+                .iter()
+                .map(|f| FieldView {
+                    key: f.key.to_owned(),
+                    required: f.required,
+                })
+                .collect(),
+            upload: s.upload.map(upload),
+            mapping: s.mapping,
+            runs: s.runs.into_iter().map(|r| run(r, Vec::new())).collect(),
+        }
+    }
+
+    fn upload(u: import::Upload) -> UploadView {
+        UploadView {
+            id: u.id,
+            file_name: u.file_name,
+            encoding: u.parsed.encoding.to_owned(),
+            rows: u.parsed.rows.len() as u64,
+            sample: u.parsed.rows.iter().take(SAMPLE_ROWS).cloned().collect(),
+            headers: u.parsed.headers,
+        }
+    }
+
+    /// The mapping form as the domain takes it: the upload and how to run
+    /// it (an unknown kind is a field error; unmapped fields are dropped).
+    pub fn options(form: ImportForm) -> Result<(i64, import::Options), AppError> {
+        let kind = Kind::from_code(&form.kind).ok_or_else(|| {
+            AppError::Validation([("kind".to_owned(), "customers".to_owned())].into())
+        })?;
+        let options = import::Options {
+            kind,
+            mapping: form
+                .mapping
+                .into_iter()
+                .filter(|(_, header)| !header.is_empty())
+                .collect(),
+            duplicates: import::Duplicates::from_code(&form.duplicates).unwrap_or_default(),
+            skip_bad: form.skip_bad,
+            dry_run: form.dry_run,
+        };
+        Ok((form.upload_id, options))
+    }
+
+    /// A run with the first bad rows of its error file (none unless a row
+    /// was bad).
+    pub fn status((r, errors): (import::Run, String)) -> RunView {
+        let problems = if r.failed > 0 {
+            problems(&errors)
+        } else {
+            Vec::new()
+        };
+        run(r, problems)
+    }
+
+    fn run(r: import::Run, problems: Vec<RowProblem>) -> RunView {
         let done = if r.status == "running" {
             import::progress(r.id).map_or(0, |(done, _)| done)
         } else {
@@ -144,7 +215,7 @@ mod convert {
     }
 
     /// The error file's first rows, grouped by line.
-    pub fn problems(csv: &str) -> Vec<RowProblem> {
+    fn problems(csv: &str) -> Vec<RowProblem> {
         let mut out: Vec<RowProblem> = Vec::new();
         for e in import::problems_in(csv, SHOWN_PROBLEMS) {
             match out.last_mut() {
@@ -168,51 +239,10 @@ crate::authz!(
 /// The import page's data for `kind` and an upload.
 #[server(endpoint = "admin/import/setup", input = Json)]
 pub async fn import_setup(upload: Option<i64>, kind: String) -> Result<SetupView, AppError> {
-    use tandem_domain::integration::import;
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::AdminImport,
-    )?;
-    let kind = import::Kind::from_code(&kind).unwrap_or(import::Kind::Customers);
-    let upload = match upload {
-        Some(id) => {
-            let (file_name, parsed) = import::uploaded(&state.reader, actor.as_ref(), id).await?;
-            Some(UploadView {
-                id,
-                file_name,
-                encoding: parsed.encoding.to_owned(),
-                rows: parsed.rows.len() as u64,
-                sample: parsed.rows.iter().take(5).cloned().collect(),
-                headers: parsed.headers,
-            })
-        }
-        None => None,
-    };
-    let remembered = import::remembered(&state.reader, kind).await?;
-    let mapping = upload
-        .as_ref()
-        .map(|u| import::suggest(kind, &u.headers, remembered.as_ref()))
-        .unwrap_or_default();
-    let runs = import::runs(&state.reader, actor.as_ref(), 10)
-        .await?
-        .into_iter()
-        .map(|r| convert::run(r, Vec::new()))
-        .collect();
-    Ok(SetupView {
-        fields: kind
-            .fields()
-            .iter()
-            .map(|f| FieldView {
-                key: f.key.to_owned(),
-                required: f.required,
-            })
-            .collect(),
-        upload,
-        mapping,
-        runs,
-    })
+    let kind = convert::page_kind(&kind);
+    let setup = import::setup(&state.reader, actor().as_ref(), kind, upload).await?;
+    Ok(convert::setup(setup))
 }
 
 crate::authz!(
@@ -225,46 +255,9 @@ crate::authz!(
 /// rows are worked through in the background.
 #[server(endpoint = "admin/import/start", input = Json)]
 pub async fn start_import(form: ImportForm) -> Result<i64, AppError> {
-    use tandem_domain::integration::import;
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::AdminImport,
-    )?;
-    let kind = import::Kind::from_code(&form.kind).ok_or_else(|| {
-        AppError::Validation([("kind".to_owned(), "customers".to_owned())].into())
-    })?;
-    let duplicates = import::Duplicates::from_code(&form.duplicates).unwrap_or_default();
-    let (file_name, parsed) = import::uploaded(&state.db, actor.as_ref(), form.upload_id).await?;
-    let options = import::Options {
-        kind,
-        mapping: form
-            .mapping
-            .into_iter()
-            .filter(|(_, header)| !header.is_empty())
-            .collect(),
-        duplicates,
-        skip_bad: form.skip_bad,
-        dry_run: form.dry_run,
-    };
-    let run_id = import::start(&state.db, actor.as_ref(), &file_name, &parsed, &options).await?;
-    let db = state.db.clone();
-    tokio::spawn(async move {
-        let result = import::execute(
-            &db,
-            actor.as_ref(),
-            run_id,
-            &parsed,
-            &options,
-            import::tracker(run_id),
-        )
-        .await;
-        if let Err(err) = result {
-            tracing::error!(%err, run_id, "an import failed");
-        }
-    });
-    Ok(run_id)
+    let (upload_id, options) = convert::options(form)?;
+    Ok(import::launch(&state.db, actor().as_ref(), upload_id, options).await?)
 }
 
 crate::authz!(
@@ -276,16 +269,9 @@ crate::authz!(
 /// A run with its progress and first bad rows.
 #[server(endpoint = "admin/import/status", input = Json)]
 pub async fn import_status(run_id: i64) -> Result<RunView, AppError> {
-    use tandem_domain::integration::import;
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let run = import::run(&state.reader, actor.as_ref(), run_id).await?;
-    let problems = if run.failed > 0 {
-        convert::problems(&import::errors_of(&state.reader, actor.as_ref(), run_id).await?)
-    } else {
-        Vec::new()
-    };
-    Ok(convert::run(run, problems))
+    let found = import::run_with_errors(&state.reader, actor().as_ref(), run_id).await?;
+    Ok(convert::status(found))
 }
 
 fn kind_name(code: &str, i18n: leptos_i18n::I18nContext<Locale>) -> &'static str {

@@ -25,6 +25,12 @@ use crate::{
     messages::localize,
 };
 
+#[cfg(feature = "ssr")]
+use tandem_domain::{access::api_tokens, integration::backup, integration::webhooks};
+
+#[cfg(feature = "ssr")]
+use crate::ssr::actor;
+
 /// A token as the list shows it (never its secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenView {
@@ -194,12 +200,26 @@ pub struct DeliveriesView {
 
 #[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::{access::api_tokens, integration::webhooks};
+    use tandem_domain::integration::import;
 
     use super::*;
     use crate::ssr::local_time;
 
-    pub fn token(t: api_tokens::Token) -> TokenView {
+    fn choices(list: Vec<(i64, String)>) -> Vec<Choice> {
+        list.into_iter()
+            .map(|(id, name)| Choice { id, name })
+            .collect()
+    }
+
+    pub fn tokens(o: api_tokens::Overview) -> TokensView {
+        TokensView {
+            tokens: o.tokens.into_iter().map(token).collect(),
+            owners: choices(o.owners),
+            permissions: o.permissions,
+        }
+    }
+
+    fn token(t: api_tokens::Token) -> TokenView {
         TokenView {
             id: t.id,
             owner: t.user_email,
@@ -213,7 +233,62 @@ mod convert {
         }
     }
 
-    pub fn endpoint(e: webhooks::Endpoint) -> EndpointView {
+    /// The token form as the domain takes it; the last day it works must
+    /// read YYYY-MM-DD (it expires when that day ends, UTC).
+    pub fn token_input(form: TokenForm) -> Result<api_tokens::TokenInput, AppError> {
+        let expires_at = match form.expires_on.trim() {
+            "" => None,
+            day => Some(
+                chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.succ_opt())
+                    .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+                    .ok_or_else(|| {
+                        AppError::Validation(
+                            [("expires_at".to_owned(), "YYYY-MM-DD".to_owned())].into(),
+                        )
+                    })?,
+            ),
+        };
+        Ok(api_tokens::TokenInput {
+            user_id: form.user_id,
+            name: form.name,
+            permissions: Some(form.permissions),
+            expires_at,
+        })
+    }
+
+    pub fn webhooks(o: webhooks::Overview) -> WebhooksView {
+        WebhooksView {
+            endpoints: o.endpoints.into_iter().map(endpoint).collect(),
+            event_types: webhooks::EVENT_TYPES
+                .iter()
+                .map(|t| (*t).to_owned())
+                .collect(),
+            health: HealthView {
+                outbox_backlog: o.health.outbox_backlog,
+                pending: o.health.pending,
+                failed: o.health.failed,
+                oldest_pending: o.health.oldest_pending.map(local_time),
+                failing: o.health.failing_endpoints,
+                imports: o.imports.into_iter().map(import_line).collect(),
+            },
+        }
+    }
+
+    fn import_line(r: import::Run) -> ImportLine {
+        ImportLine {
+            kind: r.kind,
+            file_name: r.file_name,
+            mode: r.mode,
+            status: r.status,
+            total: r.total,
+            failed: r.failed,
+            started_at: local_time(r.started_at),
+        }
+    }
+
+    fn endpoint(e: webhooks::Endpoint) -> EndpointView {
         EndpointView {
             id: e.id,
             name: e.name,
@@ -229,7 +304,24 @@ mod convert {
         }
     }
 
-    pub fn delivery(d: webhooks::Delivery) -> DeliveryView {
+    /// A page of an endpoint's delivery log, 50 a page.
+    pub fn log_query(endpoint_id: i64, status: Option<String>, page: u64) -> webhooks::LogQuery {
+        webhooks::LogQuery {
+            endpoint_id,
+            status,
+            page,
+            per_page: 50,
+        }
+    }
+
+    pub fn deliveries(log: webhooks::DeliveryLog) -> DeliveriesView {
+        DeliveriesView {
+            endpoint: endpoint(log.endpoint),
+            page: PageView::from_page(log.page, delivery),
+        }
+    }
+
+    fn delivery(d: webhooks::Delivery) -> DeliveryView {
         DeliveryView {
             id: d.id,
             event_id: d.event_id,
@@ -262,31 +354,9 @@ crate::authz!(
 /// API tokens the user may see.
 #[server(endpoint = "admin/tokens/list", input = Json)]
 pub async fn list_tokens() -> Result<TokensView, AppError> {
-    use tandem_domain::{access::api_tokens, access::Permission};
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let tokens = api_tokens::list(&state.db, actor.as_ref()).await?;
-    let actor = actor.ok_or(AppError::Unauthorized)?;
-    let owners = if actor.has(Permission::AdminIntegrations) {
-        tandem_domain::access::users::active_names(&state.db)
-            .await?
-            .into_iter()
-            .map(|(id, name)| Choice { id, name })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let mut permissions: Vec<String> = actor
-        .permissions
-        .iter()
-        .map(|p| p.code().to_owned())
-        .collect();
-    permissions.sort();
-    Ok(TokensView {
-        tokens: tokens.into_iter().map(convert::token).collect(),
-        owners,
-        permissions,
-    })
+    let overview = api_tokens::overview(&state.db, actor().as_ref()).await?;
+    Ok(convert::tokens(overview))
 }
 
 crate::authz!(
@@ -298,34 +368,10 @@ crate::authz!(
 /// Creates a token; returns it whole, once.
 #[server(endpoint = "admin/tokens/create", input = Json)]
 pub async fn create_token(form: TokenForm) -> Result<String, AppError> {
-    use tandem_domain::access::api_tokens::{self, TokenInput};
     let state = crate::ssr::state()?;
-    let expires_at = match form.expires_on.trim() {
-        "" => None,
-        day => Some(
-            chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.succ_opt())
-                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
-                .ok_or_else(|| {
-                    AppError::Validation(
-                        [("expires_at".to_owned(), "YYYY-MM-DD".to_owned())].into(),
-                    )
-                })?,
-        ),
-    };
-    let created = api_tokens::create(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &TokenInput {
-            user_id: form.user_id,
-            name: form.name,
-            permissions: Some(form.permissions),
-            expires_at,
-        },
-        chrono::Utc::now(),
-    )
-    .await?;
+    let input = convert::token_input(form)?;
+    let now = chrono::Utc::now();
+    let created = api_tokens::create(&state.db, actor().as_ref(), &input, now).await?;
     Ok(created.secret)
 }
 
@@ -339,13 +385,7 @@ crate::authz!(
 #[server(endpoint = "admin/tokens/revoke", input = Json)]
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::access::api_tokens::revoke(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        chrono::Utc::now(),
-    )
-    .await?;
+    api_tokens::revoke(&state.db, actor().as_ref(), id, chrono::Utc::now()).await?;
     Ok(())
 }
 
@@ -358,39 +398,9 @@ crate::authz!(
 /// Webhook endpoints, event types and health.
 #[server(endpoint = "admin/webhooks/list", input = Json)]
 pub async fn list_webhooks() -> Result<WebhooksView, AppError> {
-    use tandem_domain::integration::webhooks;
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let endpoints = webhooks::list(&state.db, actor.as_ref()).await?;
-    let health = webhooks::health(&state.db, actor.as_ref()).await?;
-    let imports = tandem_domain::integration::import::runs(&state.db, actor.as_ref(), 5)
-        .await?
-        .into_iter()
-        .map(|r| ImportLine {
-            kind: r.kind,
-            file_name: r.file_name,
-            mode: r.mode,
-            status: r.status,
-            total: r.total,
-            failed: r.failed,
-            started_at: crate::ssr::local_time(r.started_at),
-        })
-        .collect();
-    Ok(WebhooksView {
-        endpoints: endpoints.into_iter().map(convert::endpoint).collect(),
-        event_types: webhooks::EVENT_TYPES
-            .iter()
-            .map(|t| (*t).to_owned())
-            .collect(),
-        health: HealthView {
-            outbox_backlog: health.outbox_backlog,
-            pending: health.pending,
-            failed: health.failed,
-            oldest_pending: health.oldest_pending.map(crate::ssr::local_time),
-            failing: health.failing_endpoints,
-            imports,
-        },
-    })
+    let overview = webhooks::overview(&state.db, actor().as_ref()).await?;
+    Ok(convert::webhooks(overview))
 }
 
 crate::authz!(
@@ -403,14 +413,10 @@ crate::authz!(
 #[server(endpoint = "admin/webhooks/create", input = Json)]
 pub async fn create_webhook(form: EndpointForm) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
-    let created = tandem_domain::integration::webhooks::create(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &convert::input(form),
-        &state.webhook_targets,
-        chrono::Utc::now(),
-    )
-    .await?;
+    let input = convert::input(form);
+    let targets = &state.webhook_targets;
+    let now = chrono::Utc::now();
+    let created = webhooks::create(&state.db, actor().as_ref(), &input, targets, now).await?;
     Ok(created.secret)
 }
 
@@ -424,15 +430,10 @@ crate::authz!(
 #[server(endpoint = "admin/webhooks/update", input = Json)]
 pub async fn update_webhook(id: i64, form: EndpointForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::integration::webhooks::update(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        &convert::input(form),
-        &state.webhook_targets,
-        chrono::Utc::now(),
-    )
-    .await?;
+    let input = convert::input(form);
+    let targets = &state.webhook_targets;
+    let now = chrono::Utc::now();
+    webhooks::update(&state.db, actor().as_ref(), id, &input, targets, now).await?;
     Ok(())
 }
 
@@ -446,13 +447,8 @@ crate::authz!(
 #[server(endpoint = "admin/webhooks/rotate", input = Json)]
 pub async fn rotate_webhook_secret(id: i64) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::integration::webhooks::rotate_secret(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        chrono::Utc::now(),
-    )
-    .await?)
+    let now = chrono::Utc::now();
+    Ok(webhooks::rotate_secret(&state.db, actor().as_ref(), id, now).await?)
 }
 
 crate::authz!(
@@ -465,10 +461,7 @@ crate::authz!(
 #[server(endpoint = "admin/webhooks/delete", input = Json)]
 pub async fn delete_webhook(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::integration::webhooks::delete(&state.db, crate::ssr::actor().as_ref(), id)
-            .await?,
-    )
+    Ok(webhooks::delete(&state.db, actor().as_ref(), id).await?)
 }
 
 crate::authz!(
@@ -484,23 +477,10 @@ pub async fn webhook_deliveries(
     status: Option<String>,
     page: u64,
 ) -> Result<DeliveriesView, AppError> {
-    use tandem_domain::integration::webhooks;
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let endpoint = webhooks::get(&state.reader, actor.as_ref(), endpoint_id).await?;
-    let found = webhooks::deliveries(
-        &state.reader,
-        actor.as_ref(),
-        endpoint_id,
-        status.as_deref(),
-        page,
-        50,
-    )
-    .await?;
-    Ok(DeliveriesView {
-        endpoint: convert::endpoint(endpoint),
-        page: PageView::from_page(found, convert::delivery),
-    })
+    let query = convert::log_query(endpoint_id, status, page);
+    let log = webhooks::delivery_log(&state.reader, actor().as_ref(), &query).await?;
+    Ok(convert::deliveries(log))
 }
 
 crate::authz!(
@@ -513,13 +493,7 @@ crate::authz!(
 #[server(endpoint = "admin/webhooks/replay", input = Json)]
 pub async fn replay_delivery(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::integration::webhooks::replay(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        chrono::Utc::now(),
-    )
-    .await?;
+    webhooks::replay(&state.db, actor().as_ref(), id, chrono::Utc::now()).await?;
     Ok(())
 }
 
@@ -528,11 +502,7 @@ crate::authz!("/api/admin/data/kinds", Needs(AdminBackups), JSON, r#"{}"#);
 #[server(endpoint = "admin/data/kinds", input = Json)]
 pub async fn data_kinds() -> Result<Vec<String>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::integration::backup::export_kinds(
-        &state.reader,
-        crate::ssr::actor().as_ref(),
-    )
-    .await?)
+    Ok(backup::export_kinds(&state.reader, actor().as_ref()).await?)
 }
 
 /// A secret shown once, with the warning to copy it now.

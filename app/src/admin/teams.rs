@@ -14,6 +14,12 @@ use crate::{
     i18n::*,
 };
 
+#[cfg(feature = "ssr")]
+use tandem_domain::access::teams;
+
+#[cfg(feature = "ssr")]
+use crate::ssr::actor;
+
 /// A team and its members.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamView {
@@ -34,28 +40,39 @@ pub struct TeamsView {
     pub users: Vec<Choice>,
 }
 
+#[cfg(feature = "ssr")]
+mod convert {
+    use tandem_domain::access::teams::Roster;
+
+    use super::*;
+
+    pub fn roster(r: Roster) -> TeamsView {
+        TeamsView {
+            teams: r
+                .teams
+                .into_iter()
+                .map(|t| TeamView {
+                    id: t.id,
+                    name: t.name,
+                    members: t.members.into_iter().map(|(_, n)| n).collect(),
+                })
+                .collect(),
+            users: r
+                .users
+                .into_iter()
+                .map(|(id, name)| Choice { id, name })
+                .collect(),
+        }
+    }
+}
+
 crate::authz!("/api/admin/teams/list", Needs(AdminUsers), JSON, r#"{}"#);
 /// Teams and users.
 #[server(endpoint = "admin/teams/list", input = Json)]
 pub async fn list_teams() -> Result<TeamsView, AppError> {
-    use tandem_domain::{access::teams, access::users};
     let state = crate::ssr::state()?;
-    let found = teams::list(&state.db, crate::ssr::actor().as_ref()).await?;
-    Ok(TeamsView {
-        teams: found
-            .into_iter()
-            .map(|t| TeamView {
-                id: t.id,
-                name: t.name,
-                members: t.members.into_iter().map(|(_, n)| n).collect(),
-            })
-            .collect(),
-        users: users::active_names(&state.db)
-            .await?
-            .into_iter()
-            .map(|(id, name)| Choice { id, name })
-            .collect(),
-    })
+    let roster = teams::roster(&state.db, actor().as_ref()).await?;
+    Ok(convert::roster(roster))
 }
 
 crate::authz!(
@@ -68,7 +85,7 @@ crate::authz!(
 #[server(endpoint = "admin/teams/create", input = Json)]
 pub async fn create_team(name: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::access::teams::create(&state.db, crate::ssr::actor().as_ref(), &name).await?;
+    teams::create(&state.db, actor().as_ref(), &name).await?;
     Ok(())
 }
 
@@ -82,13 +99,7 @@ crate::authz!(
 #[server(endpoint = "admin/teams/set", input = Json)]
 pub async fn set_team(user_id: i64, team_id: Option<i64>) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::access::teams::set_team(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        user_id,
-        team_id,
-    )
-    .await?)
+    Ok(teams::set_team(&state.db, actor().as_ref(), user_id, team_id).await?)
 }
 
 /// `/admin/teams`.

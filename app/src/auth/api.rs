@@ -4,45 +4,25 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-crate::authz!(
-    "/api/auth/login",
-    Public,
-    FORM,
-    "email=nobody%40example.com&password=wrong-password",
-);
-/// Signs in with email and password; returns where to go next. A new
-/// session id is issued, so a session fixed before sign-in is useless.
-#[server(endpoint = "auth/login")]
-pub async fn login(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<String, AppError> {
-    use crate::ssr::{request_meta, session, session_error, session_keys, state};
-    let state = state()?;
-    // Per address, before the password is looked at (the domain also
-    // refuses an oversized email or password before hashing).
-    crate::ssr::throttle(&state, tandem_domain::access::rate_limit::Public::SignIn)?;
-    let meta = request_meta();
-    let user_id = tandem_domain::access::sign_in::login(
-        &state.db,
-        &email,
-        &password,
-        &meta,
-        &state.login_policy,
-    )
-    .await?;
+#[cfg(feature = "ssr")]
+use tandem_domain::access::{policy, rate_limit::Public, sign_in, RequestMeta};
+
+#[cfg(feature = "ssr")]
+use crate::ssr::{actor, request_meta, session, session_error, session_keys, state};
+
+/// Starts the signed-in session under a new id, so a session fixed before
+/// sign-in is useless: the user, when, and where from.
+#[cfg(feature = "ssr")]
+async fn start_session(user_id: i64, meta: RequestMeta) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(session_error)?;
+    let signed_in_at = tandem_domain::platform::system::unix_now();
     session
         .insert(session_keys::USER_ID, user_id)
         .await
         .map_err(session_error)?;
     session
-        .insert(
-            session_keys::SIGNED_IN_AT,
-            tandem_domain::platform::system::unix_now(),
-        )
+        .insert(session_keys::SIGNED_IN_AT, signed_in_at)
         .await
         .map_err(session_error)?;
     session
@@ -52,7 +32,30 @@ pub async fn login(
     session
         .insert(session_keys::USER_AGENT, meta.user_agent)
         .await
-        .map_err(session_error)?;
+        .map_err(session_error)
+}
+
+crate::authz!(
+    "/api/auth/login",
+    Public,
+    FORM,
+    "email=nobody%40example.com&password=wrong-password",
+);
+/// Signs in with email and password; returns where to go next. Each client
+/// address is throttled before the password is looked at (the domain also
+/// caps the sizes before hashing); a new session id is issued, so a session
+/// fixed before sign-in is useless.
+#[server(endpoint = "auth/login")]
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
+    let state = state()?;
+    crate::ssr::throttle(&state, Public::SignIn)?;
+    let meta = request_meta();
+    let user_id = sign_in::login(&state.db, &email, &password, &meta, &state.login_policy).await?;
+    start_session(user_id, meta).await?;
     Ok(super::types::safe_next(next.as_deref()))
 }
 
@@ -60,11 +63,10 @@ crate::authz!("/api/auth/logout", SignedIn, FORM, "");
 /// Signs out: the session is deleted on the server.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::ssr::{actor, session, session_error, state};
     let state = state()?;
     let actor = actor();
-    let actor = tandem_domain::access::policy::require_signed_in(actor.as_ref())?;
-    tandem_domain::access::sign_in::record_logout(&state.db, actor).await?;
+    let actor = policy::require_signed_in(actor.as_ref())?;
+    sign_in::record_logout(&state.db, actor).await?;
     session().await?.flush().await.map_err(session_error)?;
     Ok(())
 }

@@ -10,21 +10,44 @@ use super::types::*;
 use crate::{admin::types::PageView, error::AppError};
 
 #[cfg(feature = "ssr")]
-mod convert {
-    use std::collections::HashMap;
+use tandem_domain::{
+    access::users,
+    crm::{activities, campaigns, customers, leads, opportunities, pipeline, timeline},
+    sales::stats::OrderSummaries,
+};
 
+#[cfg(feature = "ssr")]
+use crate::{
+    exports::{export, PAGE},
+    ssr::{actor, tz_offset},
+};
+
+/// Domain records to wire types, and wire forms to domain inputs.
+#[cfg(feature = "ssr")]
+pub(crate) mod convert {
+    use chrono::NaiveDate;
     use tandem_domain::{
-        entities::{activities, campaigns, leads, opportunities, pipeline_stages},
-        money::format_minor,
+        crm::{
+            activities::{self, ActivityFilter, ActivityInput},
+            campaigns::{self, CampaignInput, CampaignStats},
+            customers::{self, Bulk},
+            leads::{self, ConvertInput, LeadFilter, LeadInput},
+            opportunities::{self, ForecastScope, OpportunityFilter, OpportunityInput},
+            pipeline::StageInput,
+            timeline,
+        },
+        entities::{contacts, pipeline_stages},
+        messages,
+        money::{format_minor, parse_minor},
         Error, FieldErrors,
     };
 
     use super::*;
-    use crate::ssr::local_time;
+    use crate::ssr::{local_time, parse_local};
 
     /// Parse errors of the wire form merged with the domain's own checks,
     /// so the user sees every problem at once.
-    pub fn checked<T>(
+    fn checked<T>(
         parse: FieldErrors,
         input: T,
         check: impl Fn(&T) -> tandem_domain::Result<()>,
@@ -40,8 +63,9 @@ mod convert {
         Err(Error::Validation(fields).into())
     }
 
-    pub fn amount(text: &str, field: &str, errors: &mut FieldErrors) -> i64 {
-        match tandem_domain::money::parse_minor(text, field) {
+    /// An amount as typed, in minor units; an unreadable one is a field error.
+    fn amount(text: &str, field: &str, errors: &mut FieldErrors) -> i64 {
+        match parse_minor(text, field) {
             Ok(v) => v,
             Err(Error::Validation(f)) => {
                 errors.extend(f);
@@ -51,24 +75,112 @@ mod convert {
         }
     }
 
-    pub fn date(text: &str, field: &str, errors: &mut FieldErrors) -> Option<chrono::NaiveDate> {
-        match chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.insert(field.into(), tandem_domain::messages::DATE_INVALID.into());
-                None
-            }
-        }
+    /// A date as typed (`2026-12-31`). An unreadable one is none, which the
+    /// domain's checks report as an invalid date of that field.
+    fn date(text: &str) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
     }
 
-    pub fn plain(minor: i64) -> String {
+    /// An amount as an editable number (`1234.50`).
+    fn plain(minor: i64) -> String {
         format_minor(minor).replace(',', "")
     }
 
-    pub fn lead_row(l: leads::Model, names: &HashMap<i64, String>) -> LeadRow {
+    /// A picked record; nothing picked arrives as none or 0.
+    fn id_or_none(id: Option<i64>) -> Option<i64> {
+        id.filter(|i| *i > 0)
+    }
+
+    pub fn choices(found: Vec<(i64, String)>) -> Vec<Choice> {
+        found
+            .into_iter()
+            .map(|(id, name)| Choice { id, name })
+            .collect()
+    }
+
+    pub fn customer_choice(c: tandem_domain::entities::customers::Model) -> Choice {
+        Choice {
+            id: c.id,
+            name: format!("{} ({})", c.name, c.code),
+        }
+    }
+
+    pub fn contact_choice(c: contacts::Model) -> Choice {
+        Choice {
+            id: c.id,
+            name: c.name,
+        }
+    }
+
+    pub fn timeline_item(e: timeline::Entry) -> TimelineItem {
+        TimelineItem {
+            id: e.event.id,
+            kind: e.event.kind,
+            summary: e.event.summary,
+            link: e.event.link,
+            at: local_time(e.event.occurred_at),
+            actor: e.actor_name,
+        }
+    }
+
+    pub fn overview(o: customers::Overview, abilities: customers::Abilities) -> OverviewView {
+        OverviewView {
+            contacts: o.contacts,
+            open_opportunities: o.open_opportunities,
+            pipeline: o.pipeline_minor.map(format_minor),
+            won: o.won_minor.map(format_minor),
+            open_activities: o.open_activities,
+            can_merge: abilities.merge,
+        }
+    }
+
+    /// The bulk bar's action: `reassign` (to `owner_id`), `tag` or `archive`.
+    pub fn bulk(action: &str, owner_id: Option<i64>, tag: String) -> Result<Bulk, AppError> {
+        match action {
+            "reassign" => Ok(Bulk::Reassign(owner_id.unwrap_or(0))),
+            "tag" => Ok(Bulk::AddTag(tag)),
+            "archive" => Ok(Bulk::Archive),
+            _ => Err(Error::field("action", messages::STATUS_INVALID).into()),
+        }
+    }
+
+    pub fn lead_input(form: LeadForm) -> LeadInput {
+        LeadInput {
+            name: form.name,
+            company: form.company,
+            email: form.email,
+            phone: form.phone,
+            source: form.source,
+            campaign_id: id_or_none(form.campaign_id),
+            owner_id: id_or_none(form.owner_id),
+        }
+    }
+
+    /// The leads list's filter; the caller sets the page.
+    pub fn lead_filter(
+        search: Option<String>,
+        status: Option<String>,
+        source: Option<String>,
+        campaign_id: Option<i64>,
+        owner_id: Option<i64>,
+        sort: String,
+    ) -> LeadFilter {
+        LeadFilter {
+            search,
+            status,
+            source,
+            campaign_id,
+            owner_id,
+            sort,
+            ..Default::default()
+        }
+    }
+
+    pub fn lead_row(r: leads::LeadRow) -> LeadRow {
+        let l = r.lead;
         LeadRow {
             id: l.id,
-            owner: l.owner_id.and_then(|o| names.get(&o).cloned()),
+            owner: r.owner,
             name: l.name,
             company: l.company,
             email: l.email,
@@ -78,6 +190,48 @@ mod convert {
             status: l.status,
             owner_id: l.owner_id,
             created: local_time(l.created_at),
+        }
+    }
+
+    pub fn lead_view(d: leads::LeadDetail) -> LeadView {
+        LeadView {
+            campaign: d.campaign,
+            disqualify_reason: d.row.lead.disqualify_reason.clone(),
+            customer_id: d.row.lead.customer_id,
+            opportunity_id: d.row.lead.opportunity_id,
+            can_write: d.can_write,
+            row: lead_row(d.row),
+        }
+    }
+
+    pub fn lead_duplicate(d: leads::LeadDuplicate) -> LeadDuplicateView {
+        LeadDuplicateView {
+            kind: d.kind.into(),
+            id: d.id,
+            name: d.name,
+            reasons: d.reasons.iter().map(|r| (*r).to_owned()).collect(),
+        }
+    }
+
+    /// The conversion form; an unreadable amount is reported together with
+    /// the opportunity's other field errors.
+    pub fn convert_input(form: ConvertForm) -> Result<ConvertInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let amount_minor = amount(&form.amount, "amount", &mut errors);
+        let input = ConvertInput {
+            customer_id: id_or_none(form.customer_id),
+            title: form.title,
+            amount_minor,
+            currency: form.currency,
+            expected_close: date(&form.expected_close),
+        };
+        checked(errors, input, leads::check_conversion)
+    }
+
+    pub fn converted(done: leads::Converted) -> ConvertedView {
+        ConvertedView {
+            customer_id: done.customer_id,
+            opportunity_id: done.opportunity_id,
         }
     }
 
@@ -91,17 +245,50 @@ mod convert {
         }
     }
 
-    pub fn opportunity_row(
-        o: opportunities::Model,
-        customers: &HashMap<i64, String>,
-        stages: &HashMap<i64, String>,
-        names: &HashMap<i64, String>,
-    ) -> OpportunityRow {
+    pub fn stage_input(form: StageForm) -> StageInput {
+        StageInput {
+            name: form.name,
+            probability: form.probability,
+            is_won: form.is_won,
+            is_lost: form.is_lost,
+        }
+    }
+
+    /// The opportunities list's filter (`status`: `open`, `won`, `lost`,
+    /// anything else for all); the caller sets the page.
+    pub fn opportunity_filter(
+        search: Option<String>,
+        stage_id: Option<i64>,
+        owner_id: Option<i64>,
+        customer_id: Option<i64>,
+        status: String,
+        sort: String,
+    ) -> OpportunityFilter {
+        use opportunities::Status;
+        let status = match status.as_str() {
+            "open" => Status::Open,
+            "won" => Status::Won,
+            "lost" => Status::Lost,
+            _ => Status::Any,
+        };
+        OpportunityFilter {
+            search,
+            stage_id,
+            owner_id,
+            customer_id,
+            status,
+            sort,
+            ..Default::default()
+        }
+    }
+
+    pub fn opportunity_row(r: opportunities::OpportunityRow) -> OpportunityRow {
+        let o = r.opportunity;
         OpportunityRow {
             id: o.id,
-            customer: customers.get(&o.customer_id).cloned().unwrap_or_default(),
-            stage: stages.get(&o.stage_id).cloned().unwrap_or_default(),
-            owner: o.owner_id.and_then(|id| names.get(&id).cloned()),
+            customer: r.customer,
+            stage: r.stage,
+            owner: r.owner,
             title: o.title,
             customer_id: o.customer_id,
             amount: format_minor(o.amount_minor),
@@ -114,60 +301,162 @@ mod convert {
         }
     }
 
-    pub async fn customer_names(
-        db: &tandem_domain::Db,
-        ids: impl IntoIterator<Item = i64>,
-    ) -> Result<HashMap<i64, String>, AppError> {
-        Ok(tandem_domain::crm::customers::names(db, ids).await?)
+    pub fn opportunity_view(d: opportunities::OpportunityDetail) -> OpportunityView {
+        OpportunityView {
+            contact_id: d.row.opportunity.contact_id,
+            amount_plain: plain(d.row.opportunity.amount_minor),
+            can_write: d.can_write,
+            row: opportunity_row(d.row),
+        }
     }
 
-    pub async fn stage_names(db: &tandem_domain::Db) -> Result<HashMap<i64, String>, AppError> {
-        Ok(tandem_domain::crm::pipeline::all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.name))
-            .collect())
+    pub fn board_column(c: opportunities::BoardColumn) -> BoardColumn {
+        BoardColumn {
+            stage: stage(&c.stage),
+            total: c.total,
+            amount: format_minor(c.amount_minor),
+            cards: c.cards.into_iter().map(opportunity_row).collect(),
+        }
     }
 
-    pub async fn opportunity_rows(
-        db: &tandem_domain::Db,
-        rows: Vec<opportunities::Model>,
-    ) -> Result<Vec<OpportunityRow>, AppError> {
-        let customers = customer_names(db, rows.iter().map(|o| o.customer_id)).await?;
-        let stages = stage_names(db).await?;
-        let names =
-            tandem_domain::access::users::names(db, rows.iter().filter_map(|o| o.owner_id)).await?;
-        Ok(rows
-            .into_iter()
-            .map(|o| opportunity_row(o, &customers, &stages, &names))
-            .collect())
+    /// The opportunity form; an unreadable amount or probability is reported
+    /// together with the domain's field errors.
+    pub fn opportunity_input(form: OpportunityForm) -> Result<OpportunityInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let amount_minor = amount(&form.amount, "amount", &mut errors);
+        let probability = match form.probability.trim() {
+            "" => None,
+            text => match text.parse::<i32>() {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    errors.insert("probability".into(), messages::PROBABILITY_RANGE.into());
+                    None
+                }
+            },
+        };
+        let input = OpportunityInput {
+            customer_id: form.customer_id,
+            contact_id: id_or_none(form.contact_id),
+            title: form.title,
+            amount_minor,
+            currency: form.currency,
+            expected_close: date(&form.expected_close),
+            stage_id: id_or_none(form.stage_id),
+            probability,
+            owner_id: id_or_none(form.owner_id),
+        };
+        checked(errors, input, opportunities::check)
     }
 
-    pub async fn activity_rows(
-        db: &tandem_domain::Db,
-        rows: Vec<activities::Model>,
-    ) -> Result<Vec<ActivityRow>, AppError> {
-        let customers = customer_names(db, rows.iter().map(|a| a.customer_id)).await?;
-        let names =
-            tandem_domain::access::users::names(db, rows.iter().filter_map(|a| a.owner_id)).await?;
-        Ok(rows
-            .into_iter()
-            .map(|a| ActivityRow {
-                id: a.id,
-                customer: customers.get(&a.customer_id).cloned().unwrap_or_default(),
-                owner: a.owner_id.and_then(|o| names.get(&o).cloned()),
-                kind: a.kind,
-                subject: a.subject,
-                body: a.body,
-                due: a.due_at.map(local_time),
-                done: a.done_at.map(local_time),
-                customer_id: a.customer_id,
-            })
-            .collect())
+    /// Whose forecast: `team`, `all`, anything else the caller's own.
+    pub fn forecast_scope(whose: &str) -> ForecastScope {
+        match whose {
+            "team" => ForecastScope::Team,
+            "all" => ForecastScope::All,
+            _ => ForecastScope::Mine,
+        }
     }
 
-    pub fn campaign_row(s: tandem_domain::crm::campaigns::CampaignStats) -> CampaignRow {
-        let c: campaigns::Model = s.campaign;
+    pub fn forecast_row(r: opportunities::ForecastRow) -> ForecastRowView {
+        ForecastRowView {
+            month: r.month,
+            currency: r.currency,
+            open_count: r.open_count,
+            open: format_minor(r.open_minor),
+            weighted: format_minor(r.weighted_minor),
+            won: format_minor(r.won_minor),
+        }
+    }
+
+    /// The activities list's filter for one page.
+    pub fn activity_filter(query: ActivityQuery, page: u64, per_page: u64) -> ActivityFilter {
+        use activities::Status;
+        let ActivityQuery {
+            search,
+            kind,
+            owner_id,
+            customer_id,
+            opportunity_id,
+            status,
+            sort,
+            page: _,
+        } = query;
+        let status = match status.as_str() {
+            "open" => Status::Open,
+            "done" => Status::Done,
+            _ => Status::Any,
+        };
+        ActivityFilter {
+            search,
+            kind,
+            owner_id,
+            customer_id,
+            opportunity_id,
+            status,
+            sort,
+            page,
+            per_page,
+            after: None,
+        }
+    }
+
+    pub fn activity_row(r: activities::ActivityRow) -> ActivityRow {
+        let a = r.activity;
+        ActivityRow {
+            id: a.id,
+            customer: r.customer,
+            owner: r.owner,
+            kind: a.kind,
+            subject: a.subject,
+            body: a.body,
+            due: a.due_at.map(local_time),
+            done: a.done_at.map(local_time),
+            customer_id: a.customer_id,
+        }
+    }
+
+    fn activity_rows(rows: Vec<activities::ActivityRow>) -> Vec<ActivityRow> {
+        rows.into_iter().map(activity_row).collect()
+    }
+
+    pub fn my_day(day: activities::MyDayRows) -> MyDayView {
+        MyDayView {
+            overdue: activity_rows(day.overdue),
+            today: activity_rows(day.today),
+            upcoming: activity_rows(day.upcoming),
+        }
+    }
+
+    /// The activity form; an unreadable due time is reported together with
+    /// the domain's field errors.
+    pub fn activity_input(form: ActivityForm) -> Result<ActivityInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let due_at = match form.due.trim() {
+            "" => None,
+            text => {
+                let parsed = parse_local(text);
+                if parsed.is_none() {
+                    errors.insert("due".into(), messages::DATE_INVALID.into());
+                }
+                parsed
+            }
+        };
+        let input = ActivityInput {
+            kind: form.kind,
+            subject: form.subject,
+            body: form.body,
+            due_at,
+            done: form.done,
+            customer_id: form.customer_id,
+            contact_id: id_or_none(form.contact_id),
+            opportunity_id: id_or_none(form.opportunity_id),
+            owner_id: None,
+        };
+        checked(errors, input, activities::check)
+    }
+
+    pub fn campaign_row(s: CampaignStats) -> CampaignRow {
+        let c = s.campaign;
         CampaignRow {
             id: c.id,
             name: c.name,
@@ -182,11 +471,22 @@ mod convert {
             won: format_minor(s.won_minor),
         }
     }
-}
 
-#[cfg(feature = "ssr")]
-fn id_or_none(id: Option<i64>) -> Option<i64> {
-    id.filter(|i| *i > 0)
+    /// The campaign form; an unreadable budget is reported together with
+    /// the domain's field errors.
+    pub fn campaign_input(form: CampaignForm) -> Result<CampaignInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let budget_minor = amount(&form.budget, "budget", &mut errors);
+        let input = CampaignInput {
+            name: form.name,
+            channel: form.channel,
+            budget_minor,
+            currency: form.currency,
+            starts_on: date(&form.starts_on),
+            ends_on: date(&form.ends_on),
+        };
+        checked(errors, input, campaigns::check)
+    }
 }
 
 // ---- shared ----------------------------------------------------------------
@@ -207,13 +507,8 @@ crate::authz!(
 #[server(endpoint = "crm/assignees", input = Json)]
 pub async fn assignees() -> Result<Vec<Choice>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::access::users::assignable(&state.db, crate::ssr::actor().as_ref())
-            .await?
-            .into_iter()
-            .map(|(id, name)| Choice { id, name })
-            .collect(),
-    )
+    let found = users::assignable(&state.db, actor().as_ref()).await?;
+    Ok(convert::choices(found))
 }
 
 crate::authz!(
@@ -226,26 +521,9 @@ crate::authz!(
 /// pickers.
 #[server(endpoint = "crm/customers/pick", input = Json)]
 pub async fn pick_customers(search: String) -> Result<Vec<Choice>, AppError> {
-    use tandem_domain::crm::customers;
     let state = crate::ssr::state()?;
-    let found = customers::list(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &customers::CustomerFilter {
-            search: Some(search),
-            per_page: 20,
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(found
-        .items
-        .into_iter()
-        .map(|c| Choice {
-            id: c.id,
-            name: format!("{} ({})", c.name, c.code),
-        })
-        .collect())
+    let found = customers::pick(&state.db, actor().as_ref(), search).await?;
+    Ok(found.into_iter().map(convert::customer_choice).collect())
 }
 
 crate::authz!(
@@ -261,25 +539,8 @@ pub async fn customer_timeline(
     before: Option<i64>,
 ) -> Result<Vec<TimelineItem>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::crm::timeline::of_customer(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        customer_id,
-        before,
-        30,
-    )
-    .await?;
-    Ok(found
-        .into_iter()
-        .map(|e| TimelineItem {
-            id: e.event.id,
-            kind: e.event.kind,
-            summary: e.event.summary,
-            link: e.event.link,
-            at: crate::ssr::local_time(e.event.occurred_at),
-            actor: e.actor_name,
-        })
-        .collect())
+    let found = timeline::of_customer(&state.db, actor().as_ref(), customer_id, before, 30).await?;
+    Ok(found.into_iter().map(convert::timeline_item).collect())
 }
 
 crate::authz!(
@@ -291,18 +552,11 @@ crate::authz!(
 /// The customer page's figures.
 #[server(endpoint = "customers/overview", input = Json)]
 pub async fn customer_overview(customer_id: i64) -> Result<OverviewView, AppError> {
-    use tandem_domain::{crm::customers, money::format_minor};
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let o = customers::overview(&state.db, actor.as_ref(), customer_id).await?;
-    Ok(OverviewView {
-        contacts: o.contacts,
-        open_opportunities: o.open_opportunities,
-        pipeline: o.pipeline_minor.map(format_minor),
-        won: o.won_minor.map(format_minor),
-        open_activities: o.open_activities,
-        can_merge: customers::abilities(actor.as_ref()).merge,
-    })
+    let actor = actor();
+    let found = customers::overview(&state.db, actor.as_ref(), customer_id).await?;
+    let abilities = customers::abilities(actor.as_ref());
+    Ok(convert::overview(found, abilities))
 }
 
 crate::authz!(
@@ -315,14 +569,8 @@ crate::authz!(
 #[server(endpoint = "customers/merge", input = Json)]
 pub async fn merge_customers(survivor: i64, duplicate: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::crm::customers::merge(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        survivor,
-        duplicate,
-        &tandem_domain::sales::stats::OrderSummaries,
-    )
-    .await?;
+    let (db, actor) = (&state.db, actor());
+    customers::merge(db, actor.as_ref(), survivor, duplicate, &OrderSummaries).await?;
     Ok(())
 }
 
@@ -340,37 +588,12 @@ pub async fn bulk_customers(
     owner_id: Option<i64>,
     tag: String,
 ) -> Result<u64, AppError> {
-    use tandem_domain::crm::customers::{bulk, Bulk};
     let state = crate::ssr::state()?;
-    let action = match action.as_str() {
-        "reassign" => Bulk::Reassign(owner_id.unwrap_or(0)),
-        "tag" => Bulk::AddTag(tag),
-        "archive" => Bulk::Archive,
-        _ => {
-            return Err(tandem_domain::Error::field(
-                "action",
-                tandem_domain::messages::STATUS_INVALID,
-            )
-            .into())
-        }
-    };
-    Ok(bulk(&state.db, crate::ssr::actor().as_ref(), &ids, &action).await?)
+    let action = convert::bulk(&action, owner_id, tag)?;
+    Ok(customers::bulk(&state.db, actor().as_ref(), &ids, &action).await?)
 }
 
 // ---- leads -----------------------------------------------------------------
-
-#[cfg(feature = "ssr")]
-fn lead_input(form: LeadForm) -> tandem_domain::crm::leads::LeadInput {
-    tandem_domain::crm::leads::LeadInput {
-        name: form.name,
-        company: form.company,
-        email: form.email,
-        phone: form.phone,
-        source: form.source,
-        campaign_id: id_or_none(form.campaign_id),
-        owner_id: id_or_none(form.owner_id),
-    }
-}
 
 crate::authz!(
     "/api/leads/list",
@@ -390,52 +613,25 @@ pub async fn list_leads(
     sort: String,
     page: u64,
 ) -> Result<PageView<LeadRow>, AppError> {
-    leads_page(
-        search,
-        status,
-        source,
-        campaign_id,
-        owner_id,
-        sort,
-        page,
-        25,
-    )
-    .await
+    let filter = convert::lead_filter(search, status, source, campaign_id, owner_id, sort);
+    leads_page(filter, page, 25).await
 }
 
 /// A page of the list (the list and its export).
 #[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
 async fn leads_page(
-    search: Option<String>,
-    status: Option<String>,
-    source: Option<String>,
-    campaign_id: Option<i64>,
-    owner_id: Option<i64>,
-    sort: String,
+    filter: leads::LeadFilter,
     page: u64,
     per_page: u64,
 ) -> Result<PageView<LeadRow>, AppError> {
-    use tandem_domain::{access::users::names as user_names, crm::leads};
     let state = crate::ssr::state()?;
-    let found = leads::list(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &leads::LeadFilter {
-            search,
-            status,
-            source,
-            campaign_id,
-            owner_id,
-            sort,
-            page,
-            per_page,
-            after: None,
-        },
-    )
-    .await?;
-    let names = user_names(&state.db, found.items.iter().filter_map(|l| l.owner_id)).await?;
-    Ok(PageView::from_page(found, |l| convert::lead_row(l, &names)))
+    let filter = leads::LeadFilter {
+        page,
+        per_page,
+        ..filter
+    };
+    let found = leads::rows(&state.db, actor().as_ref(), &filter).await?;
+    Ok(PageView::from_page(found, convert::lead_row))
 }
 
 crate::authz!(
@@ -456,49 +652,17 @@ pub async fn export_leads(
     sort: String,
     headers: Vec<String>,
 ) -> Result<crate::exports::ExportView, AppError> {
-    crate::exports::export(headers, |page| {
-        leads_page(
-            search.clone(),
-            status.clone(),
-            source.clone(),
-            campaign_id,
-            owner_id,
-            sort.clone(),
-            page,
-            crate::exports::PAGE,
-        )
-    })
-    .await
+    let filter = convert::lead_filter(search, status, source, campaign_id, owner_id, sort);
+    export(headers, |page| leads_page(filter.clone(), page, PAGE)).await
 }
 
 crate::authz!("/api/leads/get", Needs(LeadsRead), JSON, r#"{"id":999999}"#);
 /// One lead.
 #[server(endpoint = "leads/get", input = Json)]
 pub async fn get_lead(id: i64) -> Result<LeadView, AppError> {
-    use tandem_domain::{
-        access::Permission,
-        {access::users::names as user_names, crm::campaigns, crm::leads},
-    };
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let l = leads::get(&state.db, actor.as_ref(), id).await?;
-    let campaign = match l.campaign_id {
-        Some(c) => campaigns::get(&state.db, actor.as_ref(), c)
-            .await
-            .ok()
-            .map(|c| c.name),
-        None => None,
-    };
-    let names = user_names(&state.db, l.owner_id).await?;
-    Ok(LeadView {
-        campaign,
-        disqualify_reason: l.disqualify_reason.clone(),
-        customer_id: l.customer_id,
-        opportunity_id: l.opportunity_id,
-        can_write: tandem_domain::access::policy::require(actor.as_ref(), Permission::LeadsWrite)
-            .is_ok(),
-        row: convert::lead_row(l, &names),
-    })
+    let found = leads::detail(&state.db, actor().as_ref(), id).await?;
+    Ok(convert::lead_view(found))
 }
 
 crate::authz!(
@@ -511,13 +675,8 @@ crate::authz!(
 #[server(endpoint = "leads/create", input = Json)]
 pub async fn create_lead(form: LeadForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::crm::leads::create(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &lead_input(form),
-    )
-    .await?
-    .id)
+    let input = convert::lead_input(form);
+    Ok(leads::create(&state.db, actor().as_ref(), &input).await?.id)
 }
 
 crate::authz!(
@@ -530,13 +689,8 @@ crate::authz!(
 #[server(endpoint = "leads/update", input = Json)]
 pub async fn update_lead(id: i64, form: LeadForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::crm::leads::update(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        &lead_input(form),
-    )
-    .await?;
+    let input = convert::lead_input(form);
+    leads::update(&state.db, actor().as_ref(), id, &input).await?;
     Ok(())
 }
 
@@ -553,22 +707,9 @@ pub async fn lead_duplicates(
     except: Option<i64>,
 ) -> Result<Vec<LeadDuplicateView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::crm::leads::find_duplicates(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &lead_input(form),
-        except,
-    )
-    .await?;
-    Ok(found
-        .into_iter()
-        .map(|d| LeadDuplicateView {
-            kind: d.kind.into(),
-            id: d.id,
-            name: d.name,
-            reasons: d.reasons.iter().map(|r| (*r).to_owned()).collect(),
-        })
-        .collect())
+    let input = convert::lead_input(form);
+    let found = leads::find_duplicates(&state.db, actor().as_ref(), &input, except).await?;
+    Ok(found.into_iter().map(convert::lead_duplicate).collect())
 }
 
 crate::authz!(
@@ -581,7 +722,7 @@ crate::authz!(
 #[server(endpoint = "leads/qualify", input = Json)]
 pub async fn qualify_lead(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::crm::leads::qualify(&state.db, crate::ssr::actor().as_ref(), id).await?;
+    leads::qualify(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }
 
@@ -595,10 +736,7 @@ crate::authz!(
 #[server(endpoint = "leads/disqualify", input = Json)]
 pub async fn disqualify_lead(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::crm::leads::disqualify(&state.db, crate::ssr::actor().as_ref(), id, &reason)
-            .await?,
-    )
+    Ok(leads::disqualify(&state.db, actor().as_ref(), id, &reason).await?)
 }
 
 crate::authz!(
@@ -610,44 +748,10 @@ crate::authz!(
 /// Converts a qualified lead.
 #[server(endpoint = "leads/convert", input = Json)]
 pub async fn convert_lead(id: i64, form: ConvertForm) -> Result<ConvertedView, AppError> {
-    use tandem_domain::crm::leads::{self, ConvertInput};
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::LeadsWrite,
-    )?;
-    let mut errors = tandem_domain::FieldErrors::new();
-    let amount = convert::amount(&form.amount, "amount", &mut errors);
-    let expected_close = convert::date(&form.expected_close, "expected_close", &mut errors);
-    let input = convert::checked(
-        errors,
-        ConvertInput {
-            customer_id: id_or_none(form.customer_id),
-            title: form.title,
-            amount_minor: amount,
-            currency: form.currency,
-            expected_close,
-        },
-        |i| {
-            tandem_domain::crm::opportunities::check(
-                &tandem_domain::crm::opportunities::OpportunityInput {
-                    title: i.title.clone(),
-                    amount_minor: i.amount_minor,
-                    currency: i.currency.clone(),
-                    expected_close: i
-                        .expected_close
-                        .or(chrono::NaiveDate::from_ymd_opt(2000, 1, 1)),
-                    ..Default::default()
-                },
-            )
-        },
-    )?;
-    let done = leads::convert(&state.db, actor.as_ref(), id, &input).await?;
-    Ok(ConvertedView {
-        customer_id: done.customer_id,
-        opportunity_id: done.opportunity_id,
-    })
+    let input = convert::convert_input(form)?;
+    let done = leads::convert(&state.db, actor().as_ref(), id, &input).await?;
+    Ok(convert::converted(done))
 }
 
 crate::authz!(
@@ -660,15 +764,7 @@ crate::authz!(
 #[server(endpoint = "leads/reassign", input = Json)]
 pub async fn reassign_leads(ids: Vec<i64>, owner_id: i64) -> Result<u64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::crm::leads::reassign(
-            &state.db,
-            crate::ssr::actor().as_ref(),
-            &ids,
-            owner_id,
-        )
-        .await?,
-    )
+    Ok(leads::reassign(&state.db, actor().as_ref(), &ids, owner_id).await?)
 }
 
 // ---- pipeline and opportunities ---------------------------------------------
@@ -683,18 +779,8 @@ crate::authz!(
 #[server(endpoint = "opportunities/stages", input = Json)]
 pub async fn list_stages() -> Result<Vec<StageView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::crm::pipeline::list(&state.db, crate::ssr::actor().as_ref()).await?;
+    let found = pipeline::list(&state.db, actor().as_ref()).await?;
     Ok(found.iter().map(convert::stage).collect())
-}
-
-#[cfg(feature = "ssr")]
-fn stage_input(form: StageForm) -> tandem_domain::crm::pipeline::StageInput {
-    tandem_domain::crm::pipeline::StageInput {
-        name: form.name,
-        probability: form.probability,
-        is_won: form.is_won,
-        is_lost: form.is_lost,
-    }
 }
 
 crate::authz!(
@@ -707,12 +793,8 @@ crate::authz!(
 #[server(endpoint = "stages/create", input = Json)]
 pub async fn create_stage(form: StageForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::crm::pipeline::create(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &stage_input(form),
-    )
-    .await?;
+    let input = convert::stage_input(form);
+    pipeline::create(&state.db, actor().as_ref(), &input).await?;
     Ok(())
 }
 
@@ -726,13 +808,8 @@ crate::authz!(
 #[server(endpoint = "stages/update", input = Json)]
 pub async fn update_stage(id: i64, form: StageForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::crm::pipeline::update(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        &stage_input(form),
-    )
-    .await?;
+    let input = convert::stage_input(form);
+    pipeline::update(&state.db, actor().as_ref(), id, &input).await?;
     Ok(())
 }
 
@@ -746,10 +823,7 @@ crate::authz!(
 #[server(endpoint = "stages/reorder", input = Json)]
 pub async fn reorder_stage(id: i64, up: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::crm::pipeline::reorder(&state.db, crate::ssr::actor().as_ref(), id, up)
-            .await?,
-    )
+    Ok(pipeline::reorder(&state.db, actor().as_ref(), id, up).await?)
 }
 
 crate::authz!(
@@ -762,7 +836,7 @@ crate::authz!(
 #[server(endpoint = "stages/delete", input = Json)]
 pub async fn delete_stage(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::crm::pipeline::delete(&state.db, crate::ssr::actor().as_ref(), id).await?)
+    Ok(pipeline::delete(&state.db, actor().as_ref(), id).await?)
 }
 
 crate::authz!(
@@ -774,19 +848,9 @@ crate::authz!(
 /// The board, optionally one owner's.
 #[server(endpoint = "opportunities/board", input = Json)]
 pub async fn board(owner_id: Option<i64>) -> Result<Vec<BoardColumn>, AppError> {
-    use tandem_domain::{crm::opportunities, money::format_minor};
     let state = crate::ssr::state()?;
-    let columns = opportunities::board(&state.db, crate::ssr::actor().as_ref(), owner_id).await?;
-    let mut out = Vec::new();
-    for column in columns {
-        out.push(BoardColumn {
-            stage: convert::stage(&column.stage),
-            total: column.total,
-            amount: format_minor(column.amount_minor),
-            cards: convert::opportunity_rows(&state.db, column.cards).await?,
-        });
-    }
-    Ok(out)
+    let columns = opportunities::board_rows(&state.db, actor().as_ref(), owner_id).await?;
+    Ok(columns.into_iter().map(convert::board_column).collect())
 }
 
 crate::authz!(
@@ -807,62 +871,25 @@ pub async fn list_opportunities(
     sort: String,
     page: u64,
 ) -> Result<PageView<OpportunityRow>, AppError> {
-    opportunities_page(
-        search,
-        stage_id,
-        owner_id,
-        customer_id,
-        status,
-        sort,
-        page,
-        25,
-    )
-    .await
+    let filter = convert::opportunity_filter(search, stage_id, owner_id, customer_id, status, sort);
+    opportunities_page(filter, page, 25).await
 }
 
 /// A page of the list (the list and its export).
 #[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
 async fn opportunities_page(
-    search: Option<String>,
-    stage_id: Option<i64>,
-    owner_id: Option<i64>,
-    customer_id: Option<i64>,
-    status: String,
-    sort: String,
+    filter: opportunities::OpportunityFilter,
     page: u64,
     per_page: u64,
 ) -> Result<PageView<OpportunityRow>, AppError> {
-    use tandem_domain::crm::opportunities::{self, OpportunityFilter, Status};
     let state = crate::ssr::state()?;
-    let found = opportunities::list(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &OpportunityFilter {
-            search,
-            stage_id,
-            owner_id,
-            customer_id,
-            status: match status.as_str() {
-                "open" => Status::Open,
-                "won" => Status::Won,
-                "lost" => Status::Lost,
-                _ => Status::Any,
-            },
-            sort,
-            page,
-            per_page,
-            after: None,
-        },
-    )
-    .await?;
-    let (total, page, per_page) = (found.total, found.page, found.per_page);
-    Ok(PageView {
-        items: convert::opportunity_rows(&state.db, found.items).await?,
-        total,
+    let filter = opportunities::OpportunityFilter {
         page,
         per_page,
-    })
+        ..filter
+    };
+    let found = opportunities::rows(&state.db, actor().as_ref(), &filter).await?;
+    Ok(PageView::from_page(found, convert::opportunity_row))
 }
 
 crate::authz!(
@@ -883,19 +910,8 @@ pub async fn export_opportunities(
     sort: String,
     headers: Vec<String>,
 ) -> Result<crate::exports::ExportView, AppError> {
-    crate::exports::export(headers, |page| {
-        opportunities_page(
-            search.clone(),
-            stage_id,
-            owner_id,
-            customer_id,
-            status.clone(),
-            sort.clone(),
-            page,
-            crate::exports::PAGE,
-        )
-    })
-    .await
+    let filter = convert::opportunity_filter(search, stage_id, owner_id, customer_id, status, sort);
+    export(headers, |n| opportunities_page(filter.clone(), n, PAGE)).await
 }
 
 crate::authz!(
@@ -907,68 +923,9 @@ crate::authz!(
 /// One opportunity.
 #[server(endpoint = "opportunities/get", input = Json)]
 pub async fn get_opportunity(id: i64) -> Result<OpportunityView, AppError> {
-    use tandem_domain::{access::Permission, crm::opportunities};
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let o = opportunities::get(&state.db, actor.as_ref(), id).await?;
-    let contact_id = o.contact_id;
-    let amount_plain = convert::plain(o.amount_minor);
-    let mut rows = convert::opportunity_rows(&state.db, vec![o]).await?;
-    Ok(OpportunityView {
-        row: rows.pop().ok_or(tandem_domain::Error::NotFound)?,
-        contact_id,
-        amount_plain,
-        can_write: tandem_domain::access::policy::require(
-            actor.as_ref(),
-            Permission::OpportunitiesWrite,
-        )
-        .is_ok(),
-    })
-}
-
-#[cfg(feature = "ssr")]
-fn opportunity_input(
-    form: OpportunityForm,
-) -> Result<tandem_domain::crm::opportunities::OpportunityInput, AppError> {
-    use tandem_domain::crm::opportunities::{check, OpportunityInput};
-    let mut errors = tandem_domain::FieldErrors::new();
-    let amount = convert::amount(&form.amount, "amount", &mut errors);
-    let expected_close = convert::date(&form.expected_close, "expected_close", &mut errors);
-    let probability = match form.probability.trim() {
-        "" => None,
-        text => match text.parse::<i32>() {
-            Ok(p) => Some(p),
-            Err(_) => {
-                errors.insert(
-                    "probability".into(),
-                    tandem_domain::messages::PROBABILITY_RANGE.into(),
-                );
-                None
-            }
-        },
-    };
-    convert::checked(
-        errors,
-        OpportunityInput {
-            customer_id: form.customer_id,
-            contact_id: id_or_none(form.contact_id),
-            title: form.title,
-            amount_minor: amount,
-            currency: form.currency,
-            expected_close,
-            stage_id: id_or_none(form.stage_id),
-            probability,
-            owner_id: id_or_none(form.owner_id),
-        },
-        |i| {
-            check(&OpportunityInput {
-                expected_close: i
-                    .expected_close
-                    .or(chrono::NaiveDate::from_ymd_opt(2000, 1, 1)),
-                ..i.clone()
-            })
-        },
-    )
+    let found = opportunities::detail(&state.db, actor().as_ref(), id).await?;
+    Ok(convert::opportunity_view(found))
 }
 
 crate::authz!(
@@ -981,17 +938,9 @@ crate::authz!(
 #[server(endpoint = "opportunities/create", input = Json)]
 pub async fn create_opportunity(form: OpportunityForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::OpportunitiesWrite,
-    )?;
-    let input = opportunity_input(form)?;
-    Ok(
-        tandem_domain::crm::opportunities::create(&state.db, actor.as_ref(), &input)
-            .await?
-            .id,
-    )
+    let input = convert::opportunity_input(form)?;
+    let created = opportunities::create(&state.db, actor().as_ref(), &input).await?;
+    Ok(created.id)
 }
 
 crate::authz!(
@@ -1004,13 +953,8 @@ crate::authz!(
 #[server(endpoint = "opportunities/update", input = Json)]
 pub async fn update_opportunity(id: i64, form: OpportunityForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::OpportunitiesWrite,
-    )?;
-    let input = opportunity_input(form)?;
-    tandem_domain::crm::opportunities::update(&state.db, actor.as_ref(), id, &input).await?;
+    let input = convert::opportunity_input(form)?;
+    opportunities::update(&state.db, actor().as_ref(), id, &input).await?;
     Ok(())
 }
 
@@ -1029,15 +973,7 @@ pub async fn move_opportunity(
     lost_reason: String,
 ) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::crm::opportunities::move_stage(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        from,
-        to,
-        &lost_reason,
-    )
-    .await?;
+    opportunities::move_stage(&state.db, actor().as_ref(), id, from, to, &lost_reason).await?;
     Ok(())
 }
 
@@ -1050,30 +986,11 @@ crate::authz!(
 /// The weighted forecast for `whose` (`mine`, `team`, `all`), six months from this one.
 #[server(endpoint = "opportunities/forecast", input = Json)]
 pub async fn forecast(whose: String) -> Result<Vec<ForecastRowView>, AppError> {
-    use tandem_domain::{
-        crm::opportunities::{self, ForecastScope},
-        money::format_minor,
-    };
     let state = crate::ssr::state()?;
-    let whose = match whose.as_str() {
-        "team" => ForecastScope::Team,
-        "all" => ForecastScope::All,
-        _ => ForecastScope::Mine,
-    };
+    let whose = convert::forecast_scope(&whose);
     let today = chrono::Utc::now().date_naive();
-    let rows =
-        opportunities::forecast(&state.db, crate::ssr::actor().as_ref(), whose, today, 6).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ForecastRowView {
-            month: r.month,
-            currency: r.currency,
-            open_count: r.open_count,
-            open: format_minor(r.open_minor),
-            weighted: format_minor(r.weighted_minor),
-            won: format_minor(r.won_minor),
-        })
-        .collect())
+    let rows = opportunities::forecast(&state.db, actor().as_ref(), whose, today, 6).await?;
+    Ok(rows.into_iter().map(convert::forecast_row).collect())
 }
 
 crate::authz!(
@@ -1086,13 +1003,7 @@ crate::authz!(
 #[server(endpoint = "opportunities/reassign", input = Json)]
 pub async fn reassign_opportunities(ids: Vec<i64>, owner_id: i64) -> Result<u64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::crm::opportunities::reassign(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &ids,
-        owner_id,
-    )
-    .await?)
+    Ok(opportunities::reassign(&state.db, actor().as_ref(), &ids, owner_id).await?)
 }
 
 crate::authz!(
@@ -1105,19 +1016,8 @@ crate::authz!(
 #[server(endpoint = "customers/contact-choices", input = Json)]
 pub async fn contact_choices(customer_id: i64) -> Result<Vec<Choice>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::crm::customers::contacts_of(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        customer_id,
-    )
-    .await?;
-    Ok(found
-        .into_iter()
-        .map(|c| Choice {
-            id: c.id,
-            name: c.name,
-        })
-        .collect())
+    let found = customers::contacts_of(&state.db, actor().as_ref(), customer_id).await?;
+    Ok(found.into_iter().map(convert::contact_choice).collect())
 }
 
 // ---- activities ------------------------------------------------------------
@@ -1142,46 +1042,10 @@ async fn activities_page(
     page: u64,
     per_page: u64,
 ) -> Result<PageView<ActivityRow>, AppError> {
-    use tandem_domain::crm::activities::{self, ActivityFilter, Status};
-    let ActivityQuery {
-        search,
-        kind,
-        owner_id,
-        customer_id,
-        opportunity_id,
-        status,
-        sort,
-        page: _,
-    } = query;
     let state = crate::ssr::state()?;
-    let found = activities::list(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &ActivityFilter {
-            search,
-            kind,
-            owner_id,
-            customer_id,
-            opportunity_id,
-            status: match status.as_str() {
-                "open" => Status::Open,
-                "done" => Status::Done,
-                _ => Status::Any,
-            },
-            sort,
-            page,
-            per_page,
-            after: None,
-        },
-    )
-    .await?;
-    let (total, page, per_page) = (found.total, found.page, found.per_page);
-    Ok(PageView {
-        items: convert::activity_rows(&state.db, found.items).await?,
-        total,
-        page,
-        per_page,
-    })
+    let filter = convert::activity_filter(query, page, per_page);
+    let found = activities::rows(&state.db, actor().as_ref(), &filter).await?;
+    Ok(PageView::from_page(found, convert::activity_row))
 }
 
 crate::authz!(
@@ -1196,10 +1060,7 @@ pub async fn export_activities(
     query: ActivityQuery,
     headers: Vec<String>,
 ) -> Result<crate::exports::ExportView, AppError> {
-    crate::exports::export(headers, |page| {
-        activities_page(query.clone(), page, crate::exports::PAGE)
-    })
-    .await
+    export(headers, |page| activities_page(query.clone(), page, PAGE)).await
 }
 
 crate::authz!(
@@ -1212,18 +1073,9 @@ crate::authz!(
 #[server(endpoint = "activities/my-day", input = Json)]
 pub async fn my_day() -> Result<MyDayView, AppError> {
     let state = crate::ssr::state()?;
-    let day = tandem_domain::crm::activities::my_day(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        chrono::Utc::now(),
-        crate::ssr::tz_offset(),
-    )
-    .await?;
-    Ok(MyDayView {
-        overdue: convert::activity_rows(&state.db, day.overdue).await?,
-        today: convert::activity_rows(&state.db, day.today).await?,
-        upcoming: convert::activity_rows(&state.db, day.upcoming).await?,
-    })
+    let now = chrono::Utc::now();
+    let day = activities::my_day_rows(&state.db, actor().as_ref(), now, tz_offset()).await?;
+    Ok(convert::my_day(day))
 }
 
 crate::authz!(
@@ -1235,40 +1087,9 @@ crate::authz!(
 /// Logs or plans an activity.
 #[server(endpoint = "activities/create", input = Json)]
 pub async fn create_activity(form: ActivityForm) -> Result<(), AppError> {
-    use tandem_domain::crm::activities::{self, ActivityInput};
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::ActivitiesWrite,
-    )?;
-    let mut errors = tandem_domain::FieldErrors::new();
-    let due_at = match form.due.trim() {
-        "" => None,
-        text => {
-            let parsed = crate::ssr::parse_local(text);
-            if parsed.is_none() {
-                errors.insert("due".into(), tandem_domain::messages::DATE_INVALID.into());
-            }
-            parsed
-        }
-    };
-    let input = convert::checked(
-        errors,
-        ActivityInput {
-            kind: form.kind,
-            subject: form.subject,
-            body: form.body,
-            due_at,
-            done: form.done,
-            customer_id: form.customer_id,
-            contact_id: id_or_none(form.contact_id),
-            opportunity_id: id_or_none(form.opportunity_id),
-            owner_id: None,
-        },
-        activities::check,
-    )?;
-    activities::create(&state.db, actor.as_ref(), &input).await?;
+    let input = convert::activity_input(form)?;
+    activities::create(&state.db, actor().as_ref(), &input).await?;
     Ok(())
 }
 
@@ -1282,7 +1103,7 @@ crate::authz!(
 #[server(endpoint = "activities/complete", input = Json)]
 pub async fn complete_activity(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::crm::activities::complete(&state.db, crate::ssr::actor().as_ref(), id).await?;
+    activities::complete(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }
 
@@ -1293,32 +1114,8 @@ crate::authz!("/api/campaigns/list", Needs(CampaignsRead), JSON, r#"{}"#);
 #[server(endpoint = "campaigns/list", input = Json)]
 pub async fn list_campaigns() -> Result<Vec<CampaignRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found =
-        tandem_domain::crm::campaigns::list(&state.db, crate::ssr::actor().as_ref()).await?;
+    let found = campaigns::list(&state.db, actor().as_ref()).await?;
     Ok(found.into_iter().map(convert::campaign_row).collect())
-}
-
-#[cfg(feature = "ssr")]
-fn campaign_input(
-    form: CampaignForm,
-) -> Result<tandem_domain::crm::campaigns::CampaignInput, AppError> {
-    use tandem_domain::crm::campaigns::{check, CampaignInput};
-    let mut errors = tandem_domain::FieldErrors::new();
-    let budget = convert::amount(&form.budget, "budget", &mut errors);
-    let starts_on = convert::date(&form.starts_on, "starts_on", &mut errors);
-    let ends_on = convert::date(&form.ends_on, "ends_on", &mut errors);
-    convert::checked(
-        errors,
-        CampaignInput {
-            name: form.name,
-            channel: form.channel,
-            budget_minor: budget,
-            currency: form.currency,
-            starts_on,
-            ends_on,
-        },
-        check,
-    )
 }
 
 crate::authz!(
@@ -1331,13 +1128,8 @@ crate::authz!(
 #[server(endpoint = "campaigns/create", input = Json)]
 pub async fn create_campaign(form: CampaignForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::CampaignsWrite,
-    )?;
-    let input = campaign_input(form)?;
-    tandem_domain::crm::campaigns::create(&state.db, actor.as_ref(), &input).await?;
+    let input = convert::campaign_input(form)?;
+    campaigns::create(&state.db, actor().as_ref(), &input).await?;
     Ok(())
 }
 
@@ -1351,12 +1143,7 @@ crate::authz!(
 #[server(endpoint = "campaigns/update", input = Json)]
 pub async fn update_campaign(id: i64, form: CampaignForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::CampaignsWrite,
-    )?;
-    let input = campaign_input(form)?;
-    tandem_domain::crm::campaigns::update(&state.db, actor.as_ref(), id, &input).await?;
+    let input = convert::campaign_input(form)?;
+    campaigns::update(&state.db, actor().as_ref(), id, &input).await?;
     Ok(())
 }

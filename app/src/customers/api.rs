@@ -10,20 +10,48 @@ use super::types::{
 use crate::{admin::types::PageView, error::AppError};
 
 #[cfg(feature = "ssr")]
-mod convert {
+use tandem_domain::{crm::customers, sales::stats::OrderSummaries};
+
+#[cfg(feature = "ssr")]
+use crate::{
+    exports::{export, PAGE},
+    ssr::actor,
+};
+
+/// Domain records to wire types, and wire forms to domain inputs.
+#[cfg(feature = "ssr")]
+pub(crate) mod convert {
     use tandem_domain::{
-        crm::customers::{ContactInput, CustomerInput},
-        entities::{contacts, customers},
+        crm::customers::{self, ContactInput, CustomerFilter, CustomerInput},
+        entities::{contacts, customers as rows},
+        money::format_minor,
     };
 
     use super::*;
 
-    pub fn summary(
-        c: &customers::Model,
-        owners: &std::collections::HashMap<i64, String>,
-    ) -> CustomerSummary {
+    /// The customers list's filter; the caller sets the page.
+    pub fn filter(
+        search: Option<String>,
+        include_archived: bool,
+        segment: Option<String>,
+        tag: Option<String>,
+        owner_id: Option<i64>,
+        sort: Option<String>,
+    ) -> CustomerFilter {
+        CustomerFilter {
+            search,
+            include_archived,
+            segment,
+            tag,
+            owner_id,
+            sort: sort.unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    fn summary(c: &rows::Model, owner: Option<String>) -> CustomerSummary {
         CustomerSummary {
-            owner: c.owner_id.and_then(|o| owners.get(&o).cloned()),
+            owner,
             merged_into: c.merged_into_id,
             id: c.id,
             code: c.code.clone(),
@@ -33,6 +61,33 @@ mod convert {
             phone: c.phone.clone(),
             segment: c.segment.clone(),
             archived: c.archived,
+        }
+    }
+
+    pub fn summary_row(r: customers::CustomerRow) -> CustomerSummary {
+        summary(&r.customer, r.owner)
+    }
+
+    pub fn view(d: customers::CustomerDetail) -> CustomerView {
+        let c = d.customer;
+        CustomerView {
+            summary: summary(&c, d.owner.clone()),
+            owner_id: c.owner_id,
+            address: c.address,
+            tax_id: c.tax_id,
+            tags: c
+                .tags
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            owner: d.owner,
+            credit_limit: format_minor(c.credit_limit_minor),
+            currency: c.currency,
+            payment_terms_days: c.payment_terms_days,
+            notes: c.notes,
+            can_write: d.abilities.write,
+            can_archive: d.abilities.archive,
         }
     }
 
@@ -66,6 +121,23 @@ mod convert {
                 Err(AppError::from(tandem_domain::Error::Validation(fields)))
             }
             Err(other) => Err(other.into()),
+        }
+    }
+
+    /// The form as a duplicate check reads it (the credit limit plays no part).
+    pub fn probe(form: CustomerForm) -> Result<CustomerInput, AppError> {
+        input(CustomerForm {
+            credit_limit: String::new(),
+            ..form
+        })
+    }
+
+    pub fn duplicate(d: customers::Duplicate) -> DuplicateView {
+        DuplicateView {
+            id: d.id,
+            code: d.code,
+            name: d.name,
+            reasons: d.reasons.iter().map(|r| (*r).to_owned()).collect(),
         }
     }
 
@@ -107,50 +179,25 @@ pub async fn list_customers(
     sort: Option<String>,
     page: u64,
 ) -> Result<PageView<CustomerSummary>, AppError> {
-    customers_page(
-        search,
-        include_archived,
-        segment,
-        tag,
-        owner_id,
-        sort,
-        page,
-        25,
-    )
-    .await
+    let filter = convert::filter(search, include_archived, segment, tag, owner_id, sort);
+    customers_page(filter, page, 25).await
 }
 
 /// A page of the list (the list and its export).
 #[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
 async fn customers_page(
-    search: Option<String>,
-    include_archived: bool,
-    segment: Option<String>,
-    tag: Option<String>,
-    owner_id: Option<i64>,
-    sort: Option<String>,
+    filter: customers::CustomerFilter,
     page: u64,
     per_page: u64,
 ) -> Result<PageView<CustomerSummary>, AppError> {
-    use tandem_domain::{access::users::names as user_names, crm::customers};
     let state = crate::ssr::state()?;
     let filter = customers::CustomerFilter {
-        search,
-        include_archived,
-        segment,
-        tag,
-        owner_id,
-        sort: sort.unwrap_or_default(),
         page,
         per_page,
-        after: None,
+        ..filter
     };
-    let found = customers::list(&state.reader, crate::ssr::actor().as_ref(), &filter).await?;
-    let owners = user_names(&state.reader, found.items.iter().filter_map(|c| c.owner_id)).await?;
-    Ok(PageView::from_page(found, |c| {
-        convert::summary(&c, &owners)
-    }))
+    let found = customers::rows(&state.reader, actor().as_ref(), &filter).await?;
+    Ok(PageView::from_page(found, convert::summary_row))
 }
 
 crate::authz!(
@@ -171,19 +218,8 @@ pub async fn export_customers(
     sort: Option<String>,
     headers: Vec<String>,
 ) -> Result<crate::exports::ExportView, AppError> {
-    crate::exports::export(headers, |page| {
-        customers_page(
-            search.clone(),
-            include_archived,
-            segment.clone(),
-            tag.clone(),
-            owner_id,
-            sort.clone(),
-            page,
-            crate::exports::PAGE,
-        )
-    })
-    .await
+    let filter = convert::filter(search, include_archived, segment, tag, owner_id, sort);
+    export(headers, |page| customers_page(filter.clone(), page, PAGE)).await
 }
 
 crate::authz!(
@@ -195,33 +231,9 @@ crate::authz!(
 /// One customer.
 #[server(endpoint = "customers/get")]
 pub async fn get_customer(id: i64) -> Result<CustomerView, AppError> {
-    use tandem_domain::crm::customers;
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let c = customers::get(&state.db, actor.as_ref(), id).await?;
-    let owner = customers::owner_name(&state.db, &c).await?;
-    let abilities = customers::abilities(actor.as_ref());
-    let owners: std::collections::HashMap<i64, String> =
-        c.owner_id.zip(owner.clone()).into_iter().collect();
-    Ok(CustomerView {
-        summary: convert::summary(&c, &owners),
-        owner_id: c.owner_id,
-        address: c.address,
-        tax_id: c.tax_id,
-        tags: c
-            .tags
-            .split(',')
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        owner,
-        credit_limit: tandem_domain::money::format_minor(c.credit_limit_minor),
-        currency: c.currency,
-        payment_terms_days: c.payment_terms_days,
-        notes: c.notes,
-        can_write: abilities.write,
-        can_archive: abilities.archive,
-    })
+    let found = customers::detail(&state.db, actor().as_ref(), id).await?;
+    Ok(convert::view(found))
 }
 
 crate::authz!(
@@ -237,26 +249,9 @@ pub async fn find_duplicates(
     except: Option<i64>,
 ) -> Result<Vec<DuplicateView>, AppError> {
     let state = crate::ssr::state()?;
-    let input = convert::input(CustomerForm {
-        credit_limit: String::new(),
-        ..form
-    })?;
-    let found = tandem_domain::crm::customers::find_duplicates(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &input,
-        except,
-    )
-    .await?;
-    Ok(found
-        .into_iter()
-        .map(|d| DuplicateView {
-            id: d.id,
-            code: d.code,
-            name: d.name,
-            reasons: d.reasons.iter().map(|r| (*r).to_owned()).collect(),
-        })
-        .collect())
+    let input = convert::probe(form)?;
+    let found = customers::find_duplicates(&state.db, actor().as_ref(), &input, except).await?;
+    Ok(found.into_iter().map(convert::duplicate).collect())
 }
 
 crate::authz!(
@@ -270,11 +265,8 @@ crate::authz!(
 pub async fn create_customer(form: CustomerForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let input = convert::input(form)?;
-    Ok(
-        tandem_domain::crm::customers::create(&state.db, crate::ssr::actor().as_ref(), &input)
-            .await?
-            .id,
-    )
+    let created = customers::create(&state.db, actor().as_ref(), &input).await?;
+    Ok(created.id)
 }
 
 crate::authz!(
@@ -288,14 +280,7 @@ crate::authz!(
 pub async fn update_customer(id: i64, form: CustomerForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::input(form)?;
-    tandem_domain::crm::customers::update(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        &input,
-        &tandem_domain::sales::stats::OrderSummaries,
-    )
-    .await?;
+    customers::update(&state.db, actor().as_ref(), id, &input, &OrderSummaries).await?;
     Ok(())
 }
 
@@ -309,13 +294,7 @@ crate::authz!(
 #[server(endpoint = "customers/archive", input = Json)]
 pub async fn archive_customer(id: i64, archived: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::crm::customers::set_archived(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-        archived,
-    )
-    .await?)
+    Ok(customers::set_archived(&state.db, actor().as_ref(), id, archived).await?)
 }
 
 crate::authz!(
@@ -328,12 +307,7 @@ crate::authz!(
 #[server(endpoint = "customers/contacts")]
 pub async fn list_contacts(customer_id: i64) -> Result<Vec<ContactView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::crm::customers::contacts_of(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        customer_id,
-    )
-    .await?;
+    let found = customers::contacts_of(&state.db, actor().as_ref(), customer_id).await?;
     Ok(found.into_iter().map(convert::contact).collect())
 }
 
@@ -348,13 +322,7 @@ crate::authz!(
 pub async fn add_contact(customer_id: i64, form: ContactForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::contact_input(form);
-    tandem_domain::crm::customers::add_contact(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        customer_id,
-        &input,
-    )
-    .await?;
+    customers::add_contact(&state.db, actor().as_ref(), customer_id, &input).await?;
     Ok(())
 }
 
@@ -368,10 +336,5 @@ crate::authz!(
 #[server(endpoint = "customers/contacts/remove", input = Json)]
 pub async fn remove_contact(contact_id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::crm::customers::remove_contact(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        contact_id,
-    )
-    .await?)
+    Ok(customers::remove_contact(&state.db, actor().as_ref(), contact_id).await?)
 }

@@ -7,9 +7,17 @@ use super::types::*;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
+use tandem_domain::analytics::dashboards;
+
+#[cfg(feature = "ssr")]
+use crate::ssr::actor;
+
+#[cfg(feature = "ssr")]
 pub(crate) mod convert {
     use tandem_domain::{
-        analytics::dashboards::{Board, Chart, ChartKind, FilterInput, Labels, Options, Unit},
+        analytics::dashboards::{
+            Chart, ChartKind, FilterInput, Kind, Labels, Opened, Options, Unit,
+        },
         Error, FieldErrors,
     };
 
@@ -25,6 +33,16 @@ pub(crate) mod convert {
                 errors.insert(field.into(), tandem_domain::messages::DATE_INVALID.into());
             })
             .ok()
+    }
+
+    /// The board asked for (`None`: the user's own) and its filter; an
+    /// unknown board is not found.
+    pub fn board_query(q: &BoardQuery) -> Result<(Option<Kind>, FilterInput), AppError> {
+        let kind = match q.kind.as_str() {
+            "" => None,
+            text => Some(Kind::parse(text).ok_or(AppError::NotFound)?),
+        };
+        Ok((kind, filter(q)?))
     }
 
     /// The filter as the domain takes it.
@@ -96,11 +114,31 @@ pub(crate) mod convert {
             .collect()
     }
 
+    /// The filter form's choices on an otherwise empty board (the report
+    /// page's form is the dashboards').
+    pub fn choices_only(period: String, from: String, to: String, o: Options) -> BoardView {
+        BoardView {
+            period,
+            from,
+            to,
+            warehouses: choices(o.warehouses),
+            owners: choices(o.owners),
+            teams: choices(o.teams),
+            segments: o.segments,
+            ..Default::default()
+        }
+    }
+
     /// The board for the wire.
-    pub fn board(b: Board, kinds: Vec<String>, o: Options, took_ms: i64) -> BoardView {
+    pub fn board(opened: Opened, took_ms: i64) -> BoardView {
+        let Opened {
+            board: b,
+            kinds,
+            options: o,
+        } = opened;
         BoardView {
             kind: b.kind.as_str().into(),
-            kinds,
+            kinds: kinds.iter().map(|k| k.as_str().to_owned()).collect(),
             period: b.filter.period.clone(),
             from: b.filter.from.to_string(),
             to: b.filter.to.to_string(),
@@ -154,26 +192,10 @@ crate::authz!(
 /// A dashboard: the user's own when `kind` is empty.
 #[server(endpoint = "dashboards/board", input = server_fn::codec::Json)]
 pub async fn board(query: BoardQuery) -> Result<BoardView, AppError> {
-    use tandem_domain::analytics::dashboards::{self, Kind};
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let kinds = dashboards::kinds(actor.as_ref())?;
-    let kind = match query.kind.as_str() {
-        "" => kinds.first().copied().ok_or(AppError::Forbidden)?,
-        text => Kind::parse(text).ok_or(AppError::NotFound)?,
-    };
-    let input = convert::filter(&query)?;
+    let (kind, input) = convert::board_query(&query)?;
     let started = std::time::Instant::now();
-    let board = dashboards::board(
-        &state.reader,
-        actor.as_ref(),
-        kind,
-        &input,
-        chrono::Utc::now(),
-    )
-    .await?;
-    let options = dashboards::options(&state.reader, actor.as_ref()).await?;
-    let kinds = kinds.iter().map(|k| k.as_str().to_owned()).collect();
-    let took = started.elapsed().as_millis() as i64;
-    Ok(convert::board(board, kinds, options, took))
+    let now = chrono::Utc::now();
+    let opened = dashboards::open(&state.reader, actor().as_ref(), kind, &input, now).await?;
+    Ok(convert::board(opened, started.elapsed().as_millis() as i64))
 }

@@ -1,9 +1,15 @@
 //! Server functions of products, stock, warehouses, orders and shipments.
-//! Each parses its form, then calls one domain service, which checks
-//! permission and record scope.
+//! Each parses its form in `convert`, calls one domain service (which
+//! checks permission and record scope) and converts its answer there.
 
 use leptos::prelude::*;
 use server_fn::codec::Json;
+#[cfg(feature = "ssr")]
+use tandem_domain::{
+    access::{policy, Permission},
+    inventory::{product_page, products, sourcing, stock, warehouses},
+    sales::{orders, shipments},
+};
 
 use super::types::*;
 use crate::{admin::types::PageView, error::AppError};
@@ -11,10 +17,13 @@ use crate::{admin::types::PageView, error::AppError};
 #[cfg(feature = "ssr")]
 pub(crate) mod convert {
     use tandem_domain::{
-        access::{Actor, Permission},
+        access::Actor,
+        entities,
+        inventory::{product_page, products, stock, warehouses},
+        messages,
         money::{format_minor, format_rate, parse_minor, parse_rate},
+        sales::{orders, shipments},
         Error, FieldErrors,
-        {inventory::products, inventory::stock, sales::orders, sales::shipments},
     };
 
     use super::*;
@@ -27,7 +36,7 @@ pub(crate) mod convert {
             let text = text.filter(|t| !t.trim().is_empty())?;
             chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
                 .map_err(|_| {
-                    errors.insert(field.into(), tandem_domain::messages::DATE_INVALID.into());
+                    errors.insert(field.into(), messages::DATE_INVALID.into());
                 })
                 .ok()
         };
@@ -79,6 +88,20 @@ pub(crate) mod convert {
         }
     }
 
+    /// The product list's filter.
+    pub fn product_filter(
+        search: Option<String>,
+        category: Option<String>,
+        include_inactive: bool,
+    ) -> products::ProductFilter {
+        products::ProductFilter {
+            search,
+            category,
+            include_inactive,
+            after: None,
+        }
+    }
+
     pub fn product_row(p: products::Product, on_hand: i64, reserved: i64) -> ProductRow {
         ProductRow {
             id: p.id,
@@ -95,14 +118,46 @@ pub(crate) mod convert {
         }
     }
 
+    /// A product's page; its totals are the sums of the levels shown.
+    pub fn product_detail(page: product_page::ProductPage) -> ProductDetail {
+        let levels: Option<Vec<LevelRow>> = page
+            .levels
+            .map(|levels| levels.into_iter().map(level_row).collect());
+        let (on_hand, reserved) = levels
+            .iter()
+            .flatten()
+            .fold((0, 0), |(h, r), l| (h + l.on_hand, r + l.reserved));
+        let p = page.product;
+        ProductDetail {
+            description: p.description.clone(),
+            barcode: p.barcode.clone(),
+            product: product_row(p, on_hand, reserved),
+            levels,
+            can_write: page.abilities.write,
+            can_adjust: page.abilities.adjust,
+            can_transfer: page.abilities.transfer,
+        }
+    }
+
+    pub fn level_row(l: stock::LevelRow) -> LevelRow {
+        LevelRow {
+            warehouse_id: l.warehouse.id,
+            code: l.warehouse.code,
+            name: l.warehouse.name,
+            on_hand: l.on_hand,
+            reserved: l.reserved,
+            available: l.on_hand - l.reserved,
+        }
+    }
+
+    /// The product form; the cost is read only from those who may see costs.
     pub fn product_input(
         form: ProductForm,
         actor: Option<&Actor>,
     ) -> Result<products::ProductInput, AppError> {
         let mut errors = FieldErrors::new();
         let list = merge(parse_minor(&form.list_price, "list_price"), &mut errors).unwrap_or(0);
-        let may_cost = actor.is_some_and(|a| a.has(Permission::ProductsReadCost));
-        let cost = if may_cost {
+        let cost = if products::cost_visible(actor) {
             merge(parse_minor(&form.cost_price, "cost_price"), &mut errors)
         } else {
             None
@@ -123,6 +178,94 @@ pub(crate) mod convert {
         finish(errors, input)
     }
 
+    /// The adjustment form of `product_id`.
+    pub fn adjust_input(product_id: i64, form: AdjustForm) -> Result<stock::AdjustInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let warehouse_id = quantity(
+            &form.warehouse_id,
+            "warehouse_id",
+            messages::WAREHOUSE_MISSING,
+            &mut errors,
+        );
+        let input = stock::AdjustInput {
+            product_id,
+            warehouse_id,
+            quantity: quantity(
+                &form.quantity,
+                "quantity",
+                messages::ADJUST_RANGE,
+                &mut errors,
+            ),
+            reason: form.reason,
+        };
+        finish(errors, input)
+    }
+
+    /// The transfer form of `product_id`.
+    pub fn transfer_input(
+        product_id: i64,
+        form: TransferForm,
+    ) -> Result<stock::TransferInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let from_warehouse_id = quantity(
+            &form.from_warehouse_id,
+            "from_warehouse_id",
+            messages::WAREHOUSE_MISSING,
+            &mut errors,
+        );
+        let to_warehouse_id = quantity(
+            &form.to_warehouse_id,
+            "to_warehouse_id",
+            messages::WAREHOUSE_MISSING,
+            &mut errors,
+        );
+        let input = stock::TransferInput {
+            product_id,
+            from_warehouse_id,
+            to_warehouse_id,
+            quantity: quantity(
+                &form.quantity,
+                "quantity",
+                messages::QUANTITY_RANGE,
+                &mut errors,
+            ),
+            reason: form.reason,
+        };
+        finish(errors, input)
+    }
+
+    pub fn warehouse_row(w: entities::warehouses::Model) -> WarehouseRow {
+        WarehouseRow {
+            id: w.id,
+            code: w.code,
+            name: w.name,
+            address: w.address,
+            active: w.active,
+        }
+    }
+
+    pub fn warehouse_input(form: WarehouseForm) -> warehouses::WarehouseInput {
+        warehouses::WarehouseInput {
+            code: form.code,
+            name: form.name,
+            address: form.address,
+            active: form.active,
+        }
+    }
+
+    /// A product offered to the quote builder.
+    pub fn offer(o: products::Offer) -> Offer {
+        Offer {
+            id: o.product.id,
+            sku: o.product.sku,
+            name: o.product.name,
+            unit: o.product.unit,
+            list_price: format_minor(o.product.list_price_minor).replace(',', ""),
+            tax_rate: format_rate(o.product.tax_rate_bp),
+            available: o.available,
+        }
+    }
+
     pub fn lines(form: &QuoteForm) -> Result<Vec<orders::LineInput>, AppError> {
         let mut errors = FieldErrors::new();
         let mut out = Vec::with_capacity(form.lines.len());
@@ -130,7 +273,7 @@ pub(crate) mod convert {
             let quantity = quantity(
                 &l.quantity,
                 &format!("lines.{i}.quantity"),
-                tandem_domain::messages::QUANTITY_RANGE,
+                messages::QUANTITY_RANGE,
                 &mut errors,
             );
             let price_field = format!("lines.{i}.unit_price");
@@ -172,10 +315,7 @@ pub(crate) mod convert {
             match chrono::NaiveDate::parse_from_str(form.ship_by.trim(), "%Y-%m-%d") {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    errors.insert(
-                        "ship_by".into(),
-                        tandem_domain::messages::DATE_INVALID.into(),
-                    );
+                    errors.insert("ship_by".into(), messages::DATE_INVALID.into());
                     None
                 }
             }
@@ -201,6 +341,29 @@ pub(crate) mod convert {
         )
     }
 
+    /// A quote priced live.
+    pub fn quote_preview(p: orders::Preview) -> QuotePreview {
+        QuotePreview {
+            lines: p
+                .lines
+                .into_iter()
+                .map(|l| LinePreview {
+                    net: format_minor(l.net_minor),
+                    tax: format_minor(l.tax_minor),
+                    available: l.available,
+                    elsewhere: l.elsewhere.map(|e| StockElsewhere {
+                        warehouse_id: e.warehouse_id,
+                        code: e.code,
+                        available: e.available,
+                    }),
+                })
+                .collect(),
+            subtotal: format_minor(p.subtotal_minor),
+            tax: format_minor(p.tax_minor),
+            total: format_minor(p.total_minor),
+        }
+    }
+
     pub fn order_row(r: orders::OrderRow) -> OrderRow {
         let o = r.order;
         OrderRow {
@@ -219,9 +382,12 @@ pub(crate) mod convert {
         }
     }
 
-    pub fn order_view(d: orders::OrderDetail, actor: Option<&Actor>) -> OrderView {
-        use orders::OrderState;
-        let has = |p| actor.is_some_and(|a| a.has(p));
+    pub fn order_view(page: orders::OrderPage) -> OrderView {
+        let orders::OrderPage {
+            detail: d,
+            approval_reason,
+            abilities,
+        } = page;
         let o = &d.order;
         let name = |id: Option<i64>| id.and_then(|i| d.names.get(&i).cloned());
         let mut history = vec![Step {
@@ -277,11 +443,7 @@ pub(crate) mod convert {
             total: format_minor(o.total_minor),
             ship_by: o.ship_by.to_string(),
             notes: o.notes.clone(),
-            approval_reason: if o.approved_by.is_none() {
-                o.approval_reason.clone()
-            } else {
-                String::new()
-            },
+            approval_reason,
             approved_by: name(o.approved_by),
             cancel_reason: o.cancel_reason.clone(),
             form: QuoteForm {
@@ -343,15 +505,19 @@ pub(crate) mod convert {
                 })
                 .collect(),
             history,
-            can_edit: state == OrderState::Draft && has(Permission::OrdersWrite),
-            can_confirm: state == OrderState::Draft && has(Permission::OrdersConfirm),
-            can_approve: state == OrderState::Draft && has(Permission::OrdersApprove),
-            can_cancel: match state {
-                OrderState::Draft => has(Permission::OrdersWrite),
-                OrderState::Confirmed => has(Permission::OrdersCancel),
-                _ => false,
-            },
-            can_ship: state.holds_stock() && has(Permission::ShipmentsWrite),
+            can_edit: abilities.edit,
+            can_confirm: abilities.confirm,
+            can_approve: abilities.approve,
+            can_cancel: abilities.cancel,
+            can_ship: abilities.ship,
+        }
+    }
+
+    pub fn order_figures(f: orders::CustomerFigures) -> OrderFigures {
+        OrderFigures {
+            exposure: format_minor(f.exposure_minor),
+            revenue: format_minor(f.revenue_minor),
+            open_orders: f.open_orders,
         }
     }
 
@@ -370,6 +536,75 @@ pub(crate) mod convert {
             },
             doc_number: e.doc_number,
             actor: m.actor_name,
+        }
+    }
+
+    /// A shipment's page with its picking list.
+    pub fn shipment_view(d: shipments::ShipmentDetail, actor: Option<&Actor>) -> ShipmentView {
+        let can_ship = shipments::can_ship(actor, &d.shipment);
+        let s = d.shipment;
+        ShipmentView {
+            id: s.id,
+            number: s.number,
+            state: s.state,
+            order_id: d.order.id,
+            order_number: d.order.number,
+            customer: d.customer.name,
+            address: d.customer.address,
+            warehouse: d.warehouse_code,
+            carrier: s.carrier,
+            tracking: s.tracking,
+            created: local_time(s.created_at),
+            shipped: s.shipped_at.map(local_time),
+            can_ship,
+            lines: d
+                .lines
+                .into_iter()
+                .map(|l| PickLine {
+                    sku: l.sku,
+                    name: l.name,
+                    unit: l.unit,
+                    barcode: l.barcode,
+                    quantity: l.line.quantity,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn to_ship_row(r: shipments::ToShip) -> ToShipRow {
+        ToShipRow {
+            order_id: r.order.id,
+            number: r.order.number,
+            customer: r.customer_name,
+            ship_by: r.order.ship_by.to_string(),
+            ready: r.ready,
+            picking: r.picking,
+            backordered: r.backordered,
+        }
+    }
+
+    pub fn shipment_row(r: shipments::ShipmentRow) -> ShipmentRow {
+        let s = r.shipment;
+        ShipmentRow {
+            id: s.id,
+            number: s.number,
+            state: s.state,
+            order_id: s.order_id,
+            order_number: r.order_number,
+            customer: r.customer_name,
+            carrier: s.carrier,
+            tracking: s.tracking,
+            at: local_time(s.shipped_at.unwrap_or(s.created_at)),
+        }
+    }
+
+    pub fn difference(d: stock::Difference) -> LedgerDifference {
+        LedgerDifference {
+            sku: d.sku,
+            warehouse: d.warehouse_code,
+            field: d.field.to_owned(),
+            stored: d.stored,
+            computed: d.computed,
         }
     }
 }
@@ -393,26 +628,17 @@ pub async fn list_products(
     inactive: bool,
     page: u64,
 ) -> Result<PageView<ProductRow>, AppError> {
-    products_page(q, category, inactive, page, 50).await
+    products_page(convert::product_filter(q, category, inactive), page, 50).await
 }
 
 /// A page of products (the list and its export).
 #[cfg(feature = "ssr")]
 async fn products_page(
-    q: Option<String>,
-    category: Option<String>,
-    inactive: bool,
+    filter: products::ProductFilter,
     page: u64,
     per_page: u64,
 ) -> Result<PageView<ProductRow>, AppError> {
-    use tandem_domain::inventory::products;
     let state = crate::ssr::state()?;
-    let filter = products::ProductFilter {
-        search: q,
-        category,
-        include_inactive: inactive,
-        after: None,
-    };
     let found = products::list(&state.db, actor().as_ref(), &filter, page, per_page).await?;
     Ok(PageView::from_page(found, |r| {
         convert::product_row(r.product, r.on_hand, r.reserved)
@@ -433,16 +659,9 @@ pub async fn export_products(
     inactive: bool,
     headers: Vec<String>,
 ) -> Result<crate::exports::ExportView, AppError> {
-    crate::exports::export(headers, |page| {
-        products_page(
-            q.clone(),
-            category.clone(),
-            inactive,
-            page,
-            crate::exports::PAGE,
-        )
-    })
-    .await
+    let filter = convert::product_filter(q, category, inactive);
+    let page = |n| products_page(filter.clone(), n, crate::exports::PAGE);
+    crate::exports::export(headers, page).await
 }
 
 crate::authz!(
@@ -455,7 +674,7 @@ crate::authz!(
 #[server(endpoint = "products/categories", input = Json)]
 pub async fn product_categories() -> Result<Vec<String>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::inventory::products::categories(&state.db, actor().as_ref()).await?)
+    Ok(products::categories(&state.db, actor().as_ref()).await?)
 }
 
 crate::authz!(
@@ -467,45 +686,9 @@ crate::authz!(
 /// A product with its stock per warehouse.
 #[server(endpoint = "products/get", input = Json)]
 pub async fn get_product(id: i64) -> Result<ProductDetail, AppError> {
-    use tandem_domain::{
-        access::Permission,
-        {inventory::products, inventory::stock},
-    };
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let p = products::get(&state.db, actor.as_ref(), id).await?;
-    let has = |perm| actor.as_ref().is_some_and(|a| a.has(perm));
-    let levels = if has(Permission::StockRead) {
-        Some(
-            stock::levels(&state.db, actor.as_ref(), id)
-                .await?
-                .into_iter()
-                .map(|l| LevelRow {
-                    warehouse_id: l.warehouse.id,
-                    code: l.warehouse.code,
-                    name: l.warehouse.name,
-                    on_hand: l.on_hand,
-                    reserved: l.reserved,
-                    available: l.on_hand - l.reserved,
-                })
-                .collect::<Vec<_>>(),
-        )
-    } else {
-        None
-    };
-    let (on_hand, reserved) = levels
-        .iter()
-        .flatten()
-        .fold((0, 0), |(h, r), l| (h + l.on_hand, r + l.reserved));
-    Ok(ProductDetail {
-        description: p.description.clone(),
-        barcode: p.barcode.clone(),
-        product: convert::product_row(p, on_hand, reserved),
-        levels,
-        can_write: has(Permission::ProductsWrite),
-        can_adjust: has(Permission::StockAdjust),
-        can_transfer: has(Permission::StockTransfer),
-    })
+    let page = product_page::get(&state.db, actor().as_ref(), id).await?;
+    Ok(convert::product_detail(page))
 }
 
 crate::authz!(
@@ -518,16 +701,7 @@ crate::authz!(
 #[server(endpoint = "products/moves", input = Json)]
 pub async fn product_moves(id: i64, page: u64) -> Result<PageView<MoveRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::inventory::stock::moves(
-        &state.db,
-        actor().as_ref(),
-        id,
-        None,
-        None,
-        page,
-        25,
-    )
-    .await?;
+    let found = stock::moves(&state.db, actor().as_ref(), id, None, None, page, 25).await?;
     Ok(PageView::from_page(found, convert::move_row))
 }
 
@@ -542,16 +716,9 @@ crate::authz!(
 pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::ProductsWrite,
-    )?;
     let input = convert::product_input(form, actor.as_ref())?;
-    Ok(
-        tandem_domain::inventory::products::create(&state.db, actor.as_ref(), &input)
-            .await?
-            .id,
-    )
+    let created = products::create(&state.db, actor.as_ref(), &input).await?;
+    Ok(created.id)
 }
 
 crate::authz!(
@@ -565,12 +732,8 @@ crate::authz!(
 pub async fn update_product(id: i64, form: ProductForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::ProductsWrite,
-    )?;
     let input = convert::product_input(form, actor.as_ref())?;
-    tandem_domain::inventory::products::update(&state.db, actor.as_ref(), id, &input).await?;
+    products::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
 }
 
@@ -580,38 +743,14 @@ crate::authz!(
     JSON,
     r#"{"product_id":999999,"form":{"warehouse_id":"","quantity":"","reason":""}}"#,
 );
-/// Adjusts a product's stock.
+/// Adjusts a product's stock. The permission is asked before the form is
+/// parsed, so a caller without it learns that, not the form's field errors.
 #[server(endpoint = "stock/adjust", input = Json)]
 pub async fn adjust_stock(product_id: i64, form: AdjustForm) -> Result<(), AppError> {
-    use tandem_domain::{inventory::stock, messages};
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::StockAdjust,
-    )?;
-    let mut errors = tandem_domain::FieldErrors::new();
-    let quantity = convert::quantity(
-        &form.quantity,
-        "quantity",
-        messages::ADJUST_RANGE,
-        &mut errors,
-    );
-    let warehouse_id = convert::quantity(
-        &form.warehouse_id,
-        "warehouse_id",
-        messages::WAREHOUSE_MISSING,
-        &mut errors,
-    );
-    let input = convert::finish(
-        errors,
-        stock::AdjustInput {
-            product_id,
-            warehouse_id,
-            quantity,
-            reason: form.reason,
-        },
-    )?;
+    policy::require(actor.as_ref(), Permission::StockAdjust)?;
+    let input = convert::adjust_input(product_id, form)?;
     stock::adjust(&state.db, actor.as_ref(), &input).await?;
     Ok(())
 }
@@ -622,45 +761,14 @@ crate::authz!(
     JSON,
     r#"{"product_id":999999,"form":{"from_warehouse_id":"","to_warehouse_id":"","quantity":"","reason":""}}"#,
 );
-/// Transfers stock between warehouses. Returns the transfer's number.
+/// Transfers stock between warehouses. Returns the transfer's number. The
+/// permission is asked before the form is parsed (as for an adjustment).
 #[server(endpoint = "stock/transfer", input = Json)]
 pub async fn transfer_stock(product_id: i64, form: TransferForm) -> Result<String, AppError> {
-    use tandem_domain::{inventory::stock, messages};
     let state = crate::ssr::state()?;
     let actor = actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::StockTransfer,
-    )?;
-    let mut errors = tandem_domain::FieldErrors::new();
-    let quantity = convert::quantity(
-        &form.quantity,
-        "quantity",
-        messages::QUANTITY_RANGE,
-        &mut errors,
-    );
-    let from = convert::quantity(
-        &form.from_warehouse_id,
-        "from_warehouse_id",
-        messages::WAREHOUSE_MISSING,
-        &mut errors,
-    );
-    let to = convert::quantity(
-        &form.to_warehouse_id,
-        "to_warehouse_id",
-        messages::WAREHOUSE_MISSING,
-        &mut errors,
-    );
-    let input = convert::finish(
-        errors,
-        stock::TransferInput {
-            product_id,
-            from_warehouse_id: from,
-            to_warehouse_id: to,
-            quantity,
-            reason: form.reason,
-        },
-    )?;
+    policy::require(actor.as_ref(), Permission::StockTransfer)?;
+    let input = convert::transfer_input(product_id, form)?;
     Ok(stock::transfer(&state.db, actor.as_ref(), &input).await?)
 }
 
@@ -674,29 +782,8 @@ crate::authz!(
 #[server(endpoint = "warehouses/list", input = Json)]
 pub async fn list_warehouses() -> Result<Vec<WarehouseRow>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::inventory::warehouses::list(&state.db, actor().as_ref())
-            .await?
-            .into_iter()
-            .map(|w| WarehouseRow {
-                id: w.id,
-                code: w.code,
-                name: w.name,
-                address: w.address,
-                active: w.active,
-            })
-            .collect(),
-    )
-}
-
-#[cfg(feature = "ssr")]
-fn warehouse_input(form: WarehouseForm) -> tandem_domain::inventory::warehouses::WarehouseInput {
-    tandem_domain::inventory::warehouses::WarehouseInput {
-        code: form.code,
-        name: form.name,
-        address: form.address,
-        active: form.active,
-    }
+    let found = warehouses::list(&state.db, actor().as_ref()).await?;
+    Ok(found.into_iter().map(convert::warehouse_row).collect())
 }
 
 crate::authz!(
@@ -709,12 +796,8 @@ crate::authz!(
 #[server(endpoint = "warehouses/create", input = Json)]
 pub async fn create_warehouse(form: WarehouseForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::inventory::warehouses::create(
-        &state.db,
-        actor().as_ref(),
-        &warehouse_input(form),
-    )
-    .await?;
+    let input = convert::warehouse_input(form);
+    warehouses::create(&state.db, actor().as_ref(), &input).await?;
     Ok(())
 }
 
@@ -728,13 +811,8 @@ crate::authz!(
 #[server(endpoint = "warehouses/update", input = Json)]
 pub async fn update_warehouse(id: i64, form: WarehouseForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::inventory::warehouses::update(
-        &state.db,
-        actor().as_ref(),
-        id,
-        &warehouse_input(form),
-    )
-    .await?;
+    let input = convert::warehouse_input(form);
+    warehouses::update(&state.db, actor().as_ref(), id, &input).await?;
     Ok(())
 }
 
@@ -748,28 +826,9 @@ crate::authz!(
 /// builder's search).
 #[server(endpoint = "orders/products", input = Json)]
 pub async fn search_products(q: String, warehouse_id: i64) -> Result<Vec<Offer>, AppError> {
-    use tandem_domain::money::{format_minor, format_rate};
     let state = crate::ssr::state()?;
-    let found = tandem_domain::inventory::products::search(
-        &state.db,
-        actor().as_ref(),
-        &q,
-        warehouse_id,
-        8,
-    )
-    .await?;
-    Ok(found
-        .into_iter()
-        .map(|o| Offer {
-            id: o.product.id,
-            sku: o.product.sku,
-            name: o.product.name,
-            unit: o.product.unit,
-            list_price: format_minor(o.product.list_price_minor).replace(',', ""),
-            tax_rate: format_rate(o.product.tax_rate_bp),
-            available: o.available,
-        })
-        .collect())
+    let found = products::search(&state.db, actor().as_ref(), &q, warehouse_id, 8).await?;
+    Ok(found.into_iter().map(convert::offer).collect())
 }
 
 crate::authz!(
@@ -781,36 +840,10 @@ crate::authz!(
 /// Prices a quote as it is written.
 #[server(endpoint = "orders/preview", input = Json)]
 pub async fn preview_quote(form: QuoteForm) -> Result<QuotePreview, AppError> {
-    use tandem_domain::money::format_minor;
     let state = crate::ssr::state()?;
-    let actor = actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::OrdersWrite,
-    )?;
     let lines = convert::lines(&form)?;
-    let p =
-        tandem_domain::sales::orders::preview(&state.db, actor.as_ref(), form.warehouse_id, &lines)
-            .await?;
-    Ok(QuotePreview {
-        lines: p
-            .lines
-            .into_iter()
-            .map(|l| LinePreview {
-                net: format_minor(l.net_minor),
-                tax: format_minor(l.tax_minor),
-                available: l.available,
-                elsewhere: l.elsewhere.map(|e| StockElsewhere {
-                    warehouse_id: e.warehouse_id,
-                    code: e.code,
-                    available: e.available,
-                }),
-            })
-            .collect(),
-        subtotal: format_minor(p.subtotal_minor),
-        tax: format_minor(p.tax_minor),
-        total: format_minor(p.total_minor),
-    })
+    let preview = orders::preview(&state.db, actor().as_ref(), form.warehouse_id, &lines).await?;
+    Ok(convert::quote_preview(preview))
 }
 
 crate::authz!("/api/orders/defaults", Needs(OrdersWrite), JSON, r#"{}"#);
@@ -818,11 +851,9 @@ crate::authz!("/api/orders/defaults", Needs(OrdersWrite), JSON, r#"{}"#);
 #[server(endpoint = "orders/defaults", input = Json)]
 pub async fn quote_defaults() -> Result<QuoteStart, AppError> {
     let state = crate::ssr::state()?;
-    let warehouse =
-        tandem_domain::inventory::sourcing::default_warehouse(&state.db, actor().as_ref()).await?;
-    Ok(QuoteStart {
-        warehouse_id: warehouse.map_or(0, |w| w.id),
-    })
+    let warehouse = sourcing::default_warehouse(&state.db, actor().as_ref()).await?;
+    let warehouse_id = warehouse.map_or(0, |w| w.id);
+    Ok(QuoteStart { warehouse_id })
 }
 
 crate::authz!(
@@ -835,17 +866,9 @@ crate::authz!(
 #[server(endpoint = "orders/create", input = Json)]
 pub async fn create_order(form: QuoteForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::OrdersWrite,
-    )?;
     let input = convert::order_input(form)?;
-    Ok(
-        tandem_domain::sales::orders::create(&state.db, actor.as_ref(), &input)
-            .await?
-            .id,
-    )
+    let created = orders::create(&state.db, actor().as_ref(), &input).await?;
+    Ok(created.id)
 }
 
 crate::authz!(
@@ -858,13 +881,8 @@ crate::authz!(
 #[server(endpoint = "orders/update", input = Json)]
 pub async fn update_order(id: i64, form: QuoteForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::OrdersWrite,
-    )?;
     let input = convert::order_input(form)?;
-    tandem_domain::sales::orders::update(&state.db, actor.as_ref(), id, &input).await?;
+    orders::update(&state.db, actor().as_ref(), id, &input).await?;
     Ok(())
 }
 
@@ -888,12 +906,8 @@ async fn orders_page(
     per_page: u64,
 ) -> Result<PageView<OrderRow>, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    tandem_domain::sales::orders::scope_of(actor.as_ref())?;
     let filter = convert::order_filter(query)?;
-    let found =
-        tandem_domain::sales::orders::list(&state.reader, actor.as_ref(), &filter, page, per_page)
-            .await?;
+    let found = orders::list(&state.reader, actor().as_ref(), &filter, page, per_page).await?;
     Ok(PageView::from_page(found, convert::order_row))
 }
 
@@ -909,10 +923,8 @@ pub async fn export_orders(
     query: OrderQuery,
     headers: Vec<String>,
 ) -> Result<crate::exports::ExportView, AppError> {
-    crate::exports::export(headers, |page| {
-        orders_page(query.clone(), page, crate::exports::PAGE)
-    })
-    .await
+    let page = |n| orders_page(query.clone(), n, crate::exports::PAGE);
+    crate::exports::export(headers, page).await
 }
 
 crate::authz!(
@@ -925,18 +937,8 @@ crate::authz!(
 #[server(endpoint = "orders/get", input = Json)]
 pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let detail = tandem_domain::sales::orders::get(&state.db, actor.as_ref(), id).await?;
-    let pending = detail.state == tandem_domain::sales::orders::OrderState::Draft
-        && detail.order.approved_by.is_none();
-    let mut view = convert::order_view(detail, actor.as_ref());
-    if pending {
-        let approval =
-            tandem_domain::sales::orders::approval(&state.db, actor.as_ref(), id).await?;
-        view.approval_reason = approval.reason();
-    }
-    view.can_approve = view.can_approve && !view.approval_reason.is_empty();
-    Ok(view)
+    let page = orders::page(&state.db, actor().as_ref(), id).await?;
+    Ok(convert::order_view(page))
 }
 
 crate::authz!(
@@ -949,7 +951,7 @@ crate::authz!(
 #[server(endpoint = "orders/confirm", input = Json)]
 pub async fn confirm_order(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::sales::orders::confirm(&state.db, actor().as_ref(), id).await?;
+    orders::confirm(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }
 
@@ -963,7 +965,7 @@ crate::authz!(
 #[server(endpoint = "orders/approve", input = Json)]
 pub async fn approve_order(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::sales::orders::approve(&state.db, actor().as_ref(), id).await?;
+    orders::approve(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }
 
@@ -977,7 +979,7 @@ crate::authz!(
 #[server(endpoint = "orders/cancel", input = Json)]
 pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::sales::orders::cancel(&state.db, actor().as_ref(), id, &reason).await?;
+    orders::cancel(&state.db, actor().as_ref(), id, &reason).await?;
     Ok(())
 }
 
@@ -991,7 +993,7 @@ crate::authz!(
 #[server(endpoint = "orders/reserve", input = Json)]
 pub async fn reserve_order(id: i64) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::sales::orders::reserve_backorders(&state.db, actor().as_ref(), id).await?)
+    Ok(orders::reserve_backorders(&state.db, actor().as_ref(), id).await?)
 }
 
 crate::authz!(
@@ -1003,16 +1005,9 @@ crate::authz!(
 /// A customer's order figures.
 #[server(endpoint = "orders/customer-figures", input = Json)]
 pub async fn customer_order_figures(customer_id: i64) -> Result<OrderFigures, AppError> {
-    use tandem_domain::money::format_minor;
     let state = crate::ssr::state()?;
-    let f =
-        tandem_domain::sales::orders::customer_figures(&state.db, actor().as_ref(), customer_id)
-            .await?;
-    Ok(OrderFigures {
-        exposure: format_minor(f.exposure_minor),
-        revenue: format_minor(f.revenue_minor),
-        open_orders: f.open_orders,
-    })
+    let figures = orders::customer_figures(&state.db, actor().as_ref(), customer_id).await?;
+    Ok(convert::order_figures(figures))
 }
 
 crate::authz!(
@@ -1026,11 +1021,8 @@ crate::authz!(
 #[server(endpoint = "shipments/create", input = Json)]
 pub async fn create_shipment(order_id: i64, lines: Vec<(i64, i64)>) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::sales::shipments::create(&state.db, actor().as_ref(), order_id, &lines)
-            .await?
-            .id,
-    )
+    let created = shipments::create(&state.db, actor().as_ref(), order_id, &lines).await?;
+    Ok(created.id)
 }
 
 crate::authz!(
@@ -1043,8 +1035,7 @@ crate::authz!(
 #[server(endpoint = "shipments/ship", input = Json)]
 pub async fn ship_shipment(id: i64, carrier: String, tracking: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::sales::shipments::ship(&state.db, actor().as_ref(), id, &carrier, &tracking)
-        .await?;
+    shipments::ship(&state.db, actor().as_ref(), id, &carrier, &tracking).await?;
     Ok(())
 }
 
@@ -1058,7 +1049,7 @@ crate::authz!(
 #[server(endpoint = "shipments/cancel", input = Json)]
 pub async fn cancel_shipment(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::sales::shipments::cancel(&state.db, actor().as_ref(), id).await?;
+    shipments::cancel(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }
 
@@ -1071,39 +1062,10 @@ crate::authz!(
 /// A shipment with its picking list.
 #[server(endpoint = "shipments/get", input = Json)]
 pub async fn get_shipment(id: i64) -> Result<ShipmentView, AppError> {
-    use tandem_domain::access::Permission;
     let state = crate::ssr::state()?;
     let actor = actor();
-    let d = tandem_domain::sales::shipments::get(&state.db, actor.as_ref(), id).await?;
-    Ok(ShipmentView {
-        id: d.shipment.id,
-        number: d.shipment.number.clone(),
-        state: d.shipment.state.clone(),
-        order_id: d.order.id,
-        order_number: d.order.number.clone(),
-        customer: d.customer.name.clone(),
-        address: d.customer.address.clone(),
-        warehouse: d.warehouse_code.clone(),
-        carrier: d.shipment.carrier.clone(),
-        tracking: d.shipment.tracking.clone(),
-        created: crate::ssr::local_time(d.shipment.created_at),
-        shipped: d.shipment.shipped_at.map(crate::ssr::local_time),
-        can_ship: d.shipment.state == "open"
-            && actor
-                .as_ref()
-                .is_some_and(|a| a.has(Permission::ShipmentsWrite)),
-        lines: d
-            .lines
-            .into_iter()
-            .map(|l| PickLine {
-                sku: l.sku,
-                name: l.name,
-                unit: l.unit,
-                barcode: l.barcode,
-                quantity: l.line.quantity,
-            })
-            .collect(),
-    })
+    let detail = shipments::get(&state.db, actor.as_ref(), id).await?;
+    Ok(convert::shipment_view(detail, actor.as_ref()))
 }
 
 crate::authz!(
@@ -1116,26 +1078,9 @@ crate::authz!(
 #[server(endpoint = "shipments/to-ship", input = Json)]
 pub async fn to_ship(warehouse: Option<i64>) -> Result<Vec<ToShipRow>, AppError> {
     let state = crate::ssr::state()?;
-    let rows = tandem_domain::sales::shipments::to_ship(
-        &state.db,
-        actor().as_ref(),
-        crate::ssr::local_today(),
-        warehouse,
-        200,
-    )
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ToShipRow {
-            order_id: r.order.id,
-            number: r.order.number,
-            customer: r.customer_name,
-            ship_by: r.order.ship_by.to_string(),
-            ready: r.ready,
-            picking: r.picking,
-            backordered: r.backordered,
-        })
-        .collect())
+    let today = crate::ssr::local_today();
+    let rows = shipments::to_ship(&state.db, actor().as_ref(), today, warehouse, 200).await?;
+    Ok(rows.into_iter().map(convert::to_ship_row).collect())
 }
 
 crate::authz!(
@@ -1167,10 +1112,8 @@ pub async fn export_shipments(
     customer: Option<i64>,
     headers: Vec<String>,
 ) -> Result<crate::exports::ExportView, AppError> {
-    crate::exports::export(headers, |page| {
-        shipments_page(state_filter.clone(), customer, page, crate::exports::PAGE)
-    })
-    .await
+    let page = |n| shipments_page(state_filter.clone(), customer, n, crate::exports::PAGE);
+    crate::exports::export(headers, page).await
 }
 
 /// A page of shipments (the list and its export).
@@ -1182,7 +1125,7 @@ async fn shipments_page(
     per_page: u64,
 ) -> Result<PageView<ShipmentRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::sales::shipments::list(
+    let found = shipments::list(
         &state.db,
         actor().as_ref(),
         state_filter.as_deref(),
@@ -1192,17 +1135,7 @@ async fn shipments_page(
         per_page,
     )
     .await?;
-    Ok(PageView::from_page(found, |r| ShipmentRow {
-        id: r.shipment.id,
-        number: r.shipment.number,
-        state: r.shipment.state,
-        order_id: r.shipment.order_id,
-        order_number: r.order_number,
-        customer: r.customer_name,
-        carrier: r.shipment.carrier,
-        tracking: r.shipment.tracking,
-        at: crate::ssr::local_time(r.shipment.shipped_at.unwrap_or(r.shipment.created_at)),
-    }))
+    Ok(PageView::from_page(found, convert::shipment_row))
 }
 
 crate::authz!("/api/stock/check", Needs(AdminAudit), JSON, r#"{}"#);
@@ -1210,17 +1143,6 @@ crate::authz!("/api/stock/check", Needs(AdminAudit), JSON, r#"{}"#);
 #[server(endpoint = "stock/check", input = Json)]
 pub async fn ledger_check() -> Result<Vec<LedgerDifference>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::inventory::stock::check(&state.db, actor().as_ref())
-            .await?
-            .into_iter()
-            .map(|d| LedgerDifference {
-                sku: d.sku,
-                warehouse: d.warehouse_code,
-                field: d.field.to_owned(),
-                stored: d.stored,
-                computed: d.computed,
-            })
-            .collect(),
-    )
+    let found = stock::check(&state.db, actor().as_ref()).await?;
+    Ok(found.into_iter().map(convert::difference).collect())
 }

@@ -1,6 +1,11 @@
 //! Server functions of invoices, payments, credit notes, purchasing,
-//! replenishment and notifications. Each parses its form, then calls one
-//! domain service, which checks permission and record scope.
+//! replenishment and notifications. Each takes the actor and calls one
+//! domain service, which checks permission and record scope; the mapping
+//! to wire types and the parsing of form text live in `convert`.
+//!
+//! A function that parses form text asks the service's own permission
+//! first, so validation (or a SKU lookup) never tells a caller what they
+//! may not do.
 
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -9,12 +14,30 @@ use super::types::*;
 use crate::{admin::types::PageView, error::AppError};
 
 #[cfg(feature = "ssr")]
+use tandem_domain::{
+    access::{notifications, policy, Permission},
+    billing::invoices,
+    purchasing::{purchase_orders as purchasing, replenishment, supply},
+};
+
+#[cfg(feature = "ssr")]
+use crate::{exports, ssr::local_today};
+
+#[cfg(feature = "ssr")]
 pub(crate) mod convert {
     use tandem_domain::{
-        billing::invoices, entities::invoices as rows, money::format_minor, Error, FieldErrors,
+        access::Actor,
+        entities::{
+            credit_notes, invoice_lines, invoices as rows, notifications, payments, suppliers,
+        },
+        messages,
+        money::{format_minor, format_rate, parse_minor},
+        Db, Error, FieldErrors,
     };
 
     use super::*;
+    use crate::erp::api::convert::{finish, quantity};
+    use crate::ssr::local_time;
 
     pub fn invoice_row(i: rows::Model, customer: String) -> InvoiceRow {
         InvoiceRow {
@@ -29,6 +52,100 @@ pub(crate) mod convert {
             owed: format_minor(invoices::owed(&i)),
             currency: i.currency,
         }
+    }
+
+    /// An invoice's page, with what the actor may do to it.
+    pub fn invoice_view(d: invoices::InvoiceDetail, actor: Option<&Actor>) -> InvoiceView {
+        let can = invoices::abilities(actor, &d.invoice);
+        InvoiceView {
+            order_id: d.invoice.order_id,
+            order_number: d.order_number,
+            shipment_number: d.shipment_number,
+            address: d.customer.address.clone(),
+            customer_tax_id: d.customer.tax_id.clone().unwrap_or_default(),
+            company_name: d.company.name,
+            company_address: d.company.address,
+            company_tax_id: d.company.tax_id,
+            company_email: d.company.email,
+            lines: d.lines.iter().map(invoice_line).collect(),
+            subtotal: format_minor(d.invoice.subtotal_minor),
+            tax: format_minor(d.invoice.tax_minor),
+            paid: format_minor(d.invoice.paid_minor),
+            credited: format_minor(d.invoice.credited_minor),
+            payments: d.payments.iter().map(payment).collect(),
+            credit_notes: d.credit_notes.iter().map(credit_note).collect(),
+            credit_balance: format_minor(d.credit_balance_minor),
+            cancel_reason: d.invoice.cancel_reason.clone(),
+            can_pay: can.pay,
+            can_credit: can.credit,
+            row: invoice_row(d.invoice, d.customer.name),
+        }
+    }
+
+    fn invoice_line(l: &invoice_lines::Model) -> InvoiceLineView {
+        InvoiceLineView {
+            id: l.id,
+            description: l.description.clone(),
+            quantity: l.quantity,
+            credited: l.credited_quantity,
+            unit_price: format_minor(l.unit_price_minor),
+            discount: format_rate(l.discount_bp),
+            tax_rate: format_rate(l.tax_rate_bp),
+            net: format_minor(l.net_minor),
+            tax: format_minor(l.tax_minor),
+        }
+    }
+
+    fn payment(p: &payments::Model) -> SettlementView {
+        SettlementView {
+            number: p.number.clone(),
+            date: p.paid_on.to_string(),
+            detail: p.method.clone(),
+            reference: p.reference.clone(),
+            amount: format_minor(p.amount_minor),
+            applied: format_minor(p.applied_minor),
+        }
+    }
+
+    fn credit_note(c: &credit_notes::Model) -> SettlementView {
+        SettlementView {
+            number: c.number.clone(),
+            date: local_time(c.created_at),
+            detail: c.reason.clone(),
+            reference: String::new(),
+            amount: format_minor(c.total_minor),
+            applied: format_minor(c.applied_minor),
+        }
+    }
+
+    /// The payment form; the service parses the amount and the date.
+    pub fn payment_input(form: PaymentForm) -> invoices::PaymentInput {
+        invoices::PaymentInput {
+            invoice_id: form.invoice_id,
+            amount: form.amount,
+            method: form.method,
+            paid_on: form.paid_on,
+            reference: form.reference,
+            keep_excess_as_credit: form.keep_credit,
+        }
+    }
+
+    /// A credit note's lines; all blank credits nothing (to the service, no
+    /// lines would mean every line).
+    pub fn credit_input(
+        invoice_id: i64,
+        lines: &[(i64, String)],
+        reason: String,
+    ) -> Result<invoices::CreditInput, AppError> {
+        let lines = quantities(lines, messages::CREDIT_TOO_MUCH)?;
+        if lines.iter().all(|(_, q)| *q == 0) {
+            return Err(Error::Conflict(messages::NOTHING_TO_CREDIT.into()).into());
+        }
+        Ok(invoices::CreditInput {
+            invoice_id,
+            lines,
+            reason,
+        })
     }
 
     /// Parses (key, quantity text) pairs; blank quantities are skipped.
@@ -47,10 +164,300 @@ pub(crate) mod convert {
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(out)
-        } else {
-            Err(Error::Validation(errors).into())
+        finish(errors, out)
+    }
+
+    pub fn aging_row(a: invoices::Aging) -> AgingRow {
+        AgingRow {
+            customer_id: a.customer_id,
+            customer: a.customer_name,
+            currency: a.currency,
+            not_due: format_minor(a.not_due),
+            d0_30: format_minor(a.d0_30),
+            d31_60: format_minor(a.d31_60),
+            d61_90: format_minor(a.d61_90),
+            d90_plus: format_minor(a.d90_plus),
+            total: format_minor(a.total),
+            overdue: a.overdue_count,
+        }
+    }
+
+    pub fn supplier_form(s: suppliers::Model) -> SupplierForm {
+        SupplierForm {
+            id: s.id,
+            name: s.name,
+            contact_name: s.contact_name,
+            email: s.email,
+            phone: s.phone,
+            lead_time_days: s.lead_time_days.to_string(),
+            currency: s.currency,
+            notes: s.notes,
+            active: s.active,
+        }
+    }
+
+    /// A supplier's page, with whether the actor may edit it.
+    pub fn supplier_view(d: purchasing::SupplierDetail, actor: Option<&Actor>) -> SupplierView {
+        SupplierView {
+            supplier: supplier_form(d.supplier),
+            prices: d.prices.into_iter().map(price_view).collect(),
+            can_edit: purchasing::abilities(actor).write,
+        }
+    }
+
+    fn price_view(p: purchasing::PriceRow) -> PriceView {
+        PriceView {
+            product_id: p.price.product_id,
+            sku: p.sku,
+            name: p.name,
+            price: format_minor(p.price.price_minor),
+            min_quantity: p.price.min_quantity,
+        }
+    }
+
+    /// The supplier form: its key (`None` when new) and what to save.
+    pub fn supplier_input(
+        form: SupplierForm,
+    ) -> Result<(Option<i64>, purchasing::SupplierInput), AppError> {
+        let mut errors = FieldErrors::new();
+        let lead = quantity(
+            &form.lead_time_days,
+            "lead_time_days",
+            messages::LEAD_TIME_RANGE,
+            &mut errors,
+        );
+        let input = purchasing::SupplierInput {
+            name: form.name,
+            contact_name: form.contact_name,
+            email: form.email,
+            phone: form.phone,
+            lead_time_days: i32::try_from(lead).unwrap_or(-1),
+            currency: form.currency,
+            notes: form.notes,
+            active: form.active,
+        };
+        finish(errors, ((form.id != 0).then_some(form.id), input))
+    }
+
+    /// A supplier price form: (product of the SKU, price, minimum quantity).
+    pub async fn price(
+        db: &Db,
+        sku: &str,
+        price: &str,
+        min_quantity: &str,
+    ) -> Result<(i64, i64, i64), AppError> {
+        let mut errors = FieldErrors::new();
+        let product = tandem_domain::inventory::products::id_by_sku(db, sku).await?;
+        if product.is_none() {
+            errors.insert("sku".into(), messages::PRODUCT_MISSING.into());
+        }
+        let price = match parse_minor(price, "price") {
+            Ok(p) => p,
+            Err(Error::Validation(e)) => {
+                errors.extend(e);
+                0
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let min = quantity(
+            min_quantity,
+            "min_quantity",
+            messages::QUANTITY_RANGE,
+            &mut errors,
+        );
+        finish(errors, (product.unwrap_or_default(), price, min))
+    }
+
+    pub fn po_row(r: purchasing::PoRow) -> PoRow {
+        PoRow {
+            id: r.order.id,
+            number: r.order.number,
+            state: r.order.state,
+            supplier: r.supplier_name,
+            warehouse: r.warehouse_code,
+            expected_on: r
+                .order
+                .expected_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            total: format_minor(r.order.total_minor),
+            currency: r.order.currency,
+        }
+    }
+
+    /// A purchase order's page, with what the actor may do to it.
+    pub fn po_view(d: purchasing::PoDetail, actor: Option<&Actor>) -> PoView {
+        let can = purchasing::abilities(actor);
+        PoView {
+            supplier_id: d.supplier.id,
+            notes: d.order.notes.clone(),
+            lines: d.lines.into_iter().map(po_line).collect(),
+            receipts: d
+                .receipts
+                .into_iter()
+                .map(|r| (r.number, local_time(r.received_at)))
+                .collect(),
+            can_write: can.write,
+            can_receive: can.receive,
+            row: po_row(purchasing::PoRow {
+                order: d.order,
+                supplier_name: d.supplier.name,
+                warehouse_code: d.warehouse_code,
+            }),
+        }
+    }
+
+    fn po_line(l: purchasing::PoLineView) -> PoLineView {
+        PoLineView {
+            id: l.line.id,
+            product_id: l.line.product_id,
+            sku: l.sku,
+            name: l.name,
+            quantity: l.line.quantity,
+            received: l.line.received,
+            unit_price: format_minor(l.line.unit_price_minor),
+            net: format_minor(l.line.net_minor),
+        }
+    }
+
+    /// The new purchase order form; lines with neither SKU nor quantity are
+    /// skipped.
+    pub async fn po_input(
+        db: &Db,
+        supplier_id: i64,
+        warehouse_id: i64,
+        notes: String,
+        lines: &[PoLineForm],
+    ) -> Result<purchasing::PoInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let mut parsed = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            if line.sku.trim().is_empty() && line.quantity.trim().is_empty() {
+                continue;
+            }
+            let product = tandem_domain::inventory::products::id_by_sku(db, &line.sku).await?;
+            if product.is_none() {
+                errors.insert(
+                    format!("lines.{i}.product_id"),
+                    messages::PRODUCT_MISSING.into(),
+                );
+            }
+            let units = quantity(
+                &line.quantity,
+                &format!("lines.{i}.quantity"),
+                messages::QUANTITY_RANGE,
+                &mut errors,
+            );
+            parsed.push(purchasing::PoLineInput {
+                product_id: product.unwrap_or_default(),
+                quantity: units,
+                unit_price_minor: None,
+            });
+        }
+        let input = purchasing::PoInput {
+            supplier_id,
+            warehouse_id,
+            expected_on: None,
+            notes,
+            lines: parsed,
+        };
+        finish(errors, input)
+    }
+
+    pub fn suggestion(s: replenishment::Suggestion) -> SuggestionView {
+        SuggestionView {
+            product_id: s.product_id,
+            sku: s.sku,
+            name: s.name,
+            warehouse_id: s.warehouse_id,
+            warehouse: s.warehouse_code,
+            available: s.available,
+            incoming: s.incoming,
+            backordered: s.backordered,
+            reorder_point: s.reorder_point,
+            forecast: s.forecast_demand,
+            lead_time_days: s.lead_time_days,
+            supplier: s.supplier.map(|(_, n)| n),
+            unit_price: format_minor(s.unit_price_minor),
+            quantity: s.quantity,
+            reasons: s.reasons.iter().map(|r| r.as_str().to_owned()).collect(),
+        }
+    }
+
+    /// Chosen suggestions: (product, warehouse, quantity text); a blank
+    /// quantity keeps the suggested one.
+    pub fn chosen(chosen: &[(i64, i64, String)]) -> Result<Vec<(i64, i64, Option<i64>)>, AppError> {
+        let mut errors = FieldErrors::new();
+        let chosen: Vec<(i64, i64, Option<i64>)> = chosen
+            .iter()
+            .enumerate()
+            .map(|(i, (p, w, q))| {
+                let q = if q.trim().is_empty() {
+                    None
+                } else {
+                    Some(quantity(
+                        q,
+                        &format!("lines.{i}.quantity"),
+                        messages::QUANTITY_RANGE,
+                        &mut errors,
+                    ))
+                };
+                (*p, *w, q)
+            })
+            .collect();
+        finish(errors, chosen)
+    }
+
+    /// A reorder rule form: (reorder point, reorder quantity).
+    pub fn reorder_rule(point: &str, quantity_text: &str) -> Result<(i64, i64), AppError> {
+        let mut errors = FieldErrors::new();
+        let point = quantity(
+            point,
+            "reorder_point",
+            messages::REORDER_POINT_RANGE,
+            &mut errors,
+        );
+        let amount = quantity(
+            quantity_text,
+            "reorder_quantity",
+            messages::QUANTITY_RANGE,
+            &mut errors,
+        );
+        finish(errors, (point, amount))
+    }
+
+    pub fn supply_view(s: supply::Supply) -> SupplyView {
+        SupplyView {
+            history: s.history.iter().map(|(w, q)| (w.to_string(), *q)).collect(),
+            forecast: s
+                .forecast
+                .iter()
+                .map(|(w, q)| (w.to_string(), format!("{q:.1}")))
+                .collect(),
+            warehouses: s
+                .warehouses
+                .into_iter()
+                .map(|w| SupplyWarehouse {
+                    id: w.warehouse_id,
+                    code: w.code,
+                    incoming: w.incoming,
+                    point: w.reorder_point,
+                    quantity: w.reorder_quantity,
+                })
+                .collect(),
+            can_manage: s.can_manage,
+        }
+    }
+
+    pub fn notification(n: notifications::Model) -> NotificationView {
+        NotificationView {
+            id: n.id,
+            kind: n.kind,
+            title: n.title,
+            // The domain blanks the link of a record the reader may not open.
+            link: (!n.link.is_empty()).then_some(n.link),
+            at: local_time(n.created_at),
+            read: n.read_at.is_some(),
         }
     }
 }
@@ -86,21 +493,14 @@ async fn invoices_page(
     page: u64,
     per_page: u64,
 ) -> Result<PageView<InvoiceRow>, AppError> {
-    use tandem_domain::billing::invoices;
     let state = crate::ssr::state()?;
-    let found = invoices::list(
-        &state.reader,
-        actor().as_ref(),
-        &invoices::InvoiceFilter {
-            state: state_filter,
-            customer_id: customer,
-            order_id: order,
-            after: None,
-        },
-        page,
-        per_page,
-    )
-    .await?;
+    let filter = invoices::InvoiceFilter {
+        state: state_filter,
+        customer_id: customer,
+        order_id: order,
+        after: None,
+    };
+    let found = invoices::list(&state.reader, actor().as_ref(), &filter, page, per_page).await?;
     Ok(PageView::from_page(found, |r| {
         convert::invoice_row(r.invoice, r.customer_name)
     }))
@@ -120,16 +520,8 @@ pub async fn export_invoices(
     order: Option<i64>,
     headers: Vec<String>,
 ) -> Result<crate::exports::ExportView, AppError> {
-    crate::exports::export(headers, |page| {
-        invoices_page(
-            state_filter.clone(),
-            customer,
-            order,
-            page,
-            crate::exports::PAGE,
-        )
-    })
-    .await
+    let page = |n| invoices_page(state_filter.clone(), customer, order, n, exports::PAGE);
+    exports::export(headers, page).await
 }
 
 crate::authz!(
@@ -141,75 +533,10 @@ crate::authz!(
 /// One invoice with payments and credit notes.
 #[server(endpoint = "invoices/get", input = Json)]
 pub async fn get_invoice(id: i64) -> Result<InvoiceView, AppError> {
-    use tandem_domain::{
-        access::Permission,
-        billing::invoices,
-        money::{format_minor, format_rate},
-    };
     let state = crate::ssr::state()?;
     let actor = actor();
-    let d = invoices::get(&state.db, actor.as_ref(), id).await?;
-    let can = |p| actor.as_ref().is_some_and(|a| a.has(p));
-    let open = d.invoice.state != invoices::CANCELLED;
-    Ok(InvoiceView {
-        order_id: d.invoice.order_id,
-        order_number: d.order_number,
-        shipment_number: d.shipment_number,
-        address: d.customer.address.clone(),
-        customer_tax_id: d.customer.tax_id.clone().unwrap_or_default(),
-        company_name: d.company.name,
-        company_address: d.company.address,
-        company_tax_id: d.company.tax_id,
-        company_email: d.company.email,
-        lines: d
-            .lines
-            .iter()
-            .map(|l| InvoiceLineView {
-                id: l.id,
-                description: l.description.clone(),
-                quantity: l.quantity,
-                credited: l.credited_quantity,
-                unit_price: format_minor(l.unit_price_minor),
-                discount: format_rate(l.discount_bp),
-                tax_rate: format_rate(l.tax_rate_bp),
-                net: format_minor(l.net_minor),
-                tax: format_minor(l.tax_minor),
-            })
-            .collect(),
-        subtotal: format_minor(d.invoice.subtotal_minor),
-        tax: format_minor(d.invoice.tax_minor),
-        paid: format_minor(d.invoice.paid_minor),
-        credited: format_minor(d.invoice.credited_minor),
-        payments: d
-            .payments
-            .iter()
-            .map(|p| SettlementView {
-                number: p.number.clone(),
-                date: p.paid_on.to_string(),
-                detail: p.method.clone(),
-                reference: p.reference.clone(),
-                amount: format_minor(p.amount_minor),
-                applied: format_minor(p.applied_minor),
-            })
-            .collect(),
-        credit_notes: d
-            .credit_notes
-            .iter()
-            .map(|c| SettlementView {
-                number: c.number.clone(),
-                date: crate::ssr::local_time(c.created_at),
-                detail: c.reason.clone(),
-                reference: String::new(),
-                amount: format_minor(c.total_minor),
-                applied: format_minor(c.applied_minor),
-            })
-            .collect(),
-        credit_balance: format_minor(d.credit_balance_minor),
-        cancel_reason: d.invoice.cancel_reason.clone(),
-        can_pay: open && invoices::owed(&d.invoice) > 0 && can(Permission::PaymentsWrite),
-        can_credit: open && can(Permission::InvoicesWrite),
-        row: convert::invoice_row(d.invoice, d.customer.name),
-    })
+    let detail = invoices::get(&state.db, actor.as_ref(), id).await?;
+    Ok(convert::invoice_view(detail, actor.as_ref()))
 }
 
 crate::authz!(
@@ -223,14 +550,9 @@ crate::authz!(
 #[server(endpoint = "invoices/raise", input = Json)]
 pub async fn raise_invoice(order_id: i64, shipment_id: Option<i64>) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let invoice = tandem_domain::billing::invoices::raise(
-        &state.db,
-        actor().as_ref(),
-        order_id,
-        shipment_id,
-        crate::ssr::local_today(),
-    )
-    .await?;
+    let today = local_today();
+    let invoice =
+        invoices::raise(&state.db, actor().as_ref(), order_id, shipment_id, today).await?;
     Ok(invoice.id)
 }
 
@@ -243,22 +565,9 @@ crate::authz!(
 /// Records a payment.
 #[server(endpoint = "invoices/pay", input = Json)]
 pub async fn record_payment(form: PaymentForm) -> Result<(), AppError> {
-    use tandem_domain::billing::invoices;
     let state = crate::ssr::state()?;
-    invoices::pay(
-        &state.db,
-        actor().as_ref(),
-        &invoices::PaymentInput {
-            invoice_id: form.invoice_id,
-            amount: form.amount,
-            method: form.method,
-            paid_on: form.paid_on,
-            reference: form.reference,
-            keep_excess_as_credit: form.keep_credit,
-        },
-        crate::ssr::local_today(),
-    )
-    .await?;
+    let input = convert::payment_input(form);
+    invoices::pay(&state.db, actor().as_ref(), &input, local_today()).await?;
     Ok(())
 }
 
@@ -275,28 +584,11 @@ pub async fn credit_invoice(
     lines: Vec<(i64, String)>,
     reason: String,
 ) -> Result<(), AppError> {
-    use tandem_domain::{billing::invoices, messages};
     let state = crate::ssr::state()?;
-    // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::access::policy::require(
-        actor().as_ref(),
-        tandem_domain::access::Permission::InvoicesWrite,
-    )?;
-    let lines = convert::quantities(&lines, messages::CREDIT_TOO_MUCH)?;
-    if lines.iter().all(|(_, q)| *q == 0) {
-        return Err(tandem_domain::Error::Conflict(messages::NOTHING_TO_CREDIT.into()).into());
-    }
-    invoices::credit(
-        &state.db,
-        actor().as_ref(),
-        &invoices::CreditInput {
-            invoice_id,
-            lines,
-            reason,
-        },
-        crate::ssr::local_today(),
-    )
-    .await?;
+    let actor = actor();
+    let actor = policy::require(actor.as_ref(), Permission::InvoicesWrite)?;
+    let input = convert::credit_input(invoice_id, &lines, reason)?;
+    invoices::credit(&state.db, Some(actor), &input, local_today()).await?;
     Ok(())
 }
 
@@ -310,7 +602,7 @@ crate::authz!(
 #[server(endpoint = "invoices/cancel", input = Json)]
 pub async fn cancel_invoice(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::billing::invoices::cancel(&state.db, actor().as_ref(), id, &reason).await?;
+    invoices::cancel(&state.db, actor().as_ref(), id, &reason).await?;
     Ok(())
 }
 
@@ -323,45 +615,9 @@ crate::authz!(
 /// Receivables aging (of one customer, or all in scope).
 #[server(endpoint = "invoices/aging", input = Json)]
 pub async fn aging(customer: Option<i64>) -> Result<Vec<AgingRow>, AppError> {
-    use tandem_domain::money::format_minor;
     let state = crate::ssr::state()?;
-    let rows = tandem_domain::billing::invoices::aging(
-        &state.db,
-        actor().as_ref(),
-        customer,
-        crate::ssr::local_today(),
-    )
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|a| AgingRow {
-            customer_id: a.customer_id,
-            customer: a.customer_name,
-            currency: a.currency,
-            not_due: format_minor(a.not_due),
-            d0_30: format_minor(a.d0_30),
-            d31_60: format_minor(a.d31_60),
-            d61_90: format_minor(a.d61_90),
-            d90_plus: format_minor(a.d90_plus),
-            total: format_minor(a.total),
-            overdue: a.overdue_count,
-        })
-        .collect())
-}
-
-#[cfg(feature = "ssr")]
-fn supplier_form(s: tandem_domain::entities::suppliers::Model) -> SupplierForm {
-    SupplierForm {
-        id: s.id,
-        name: s.name,
-        contact_name: s.contact_name,
-        email: s.email,
-        phone: s.phone,
-        lead_time_days: s.lead_time_days.to_string(),
-        currency: s.currency,
-        notes: s.notes,
-        active: s.active,
-    }
+    let rows = invoices::aging(&state.db, actor().as_ref(), customer, local_today()).await?;
+    Ok(rows.into_iter().map(convert::aging_row).collect())
 }
 
 crate::authz!(
@@ -377,16 +633,9 @@ pub async fn list_suppliers(
     page: u64,
 ) -> Result<PageView<SupplierForm>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::purchasing::purchase_orders::suppliers(
-        &state.db,
-        actor().as_ref(),
-        q.as_deref(),
-        true,
-        page,
-        50,
-    )
-    .await?;
-    Ok(PageView::from_page(found, supplier_form))
+    let found =
+        purchasing::suppliers(&state.db, actor().as_ref(), q.as_deref(), true, page, 50).await?;
+    Ok(PageView::from_page(found, convert::supplier_form))
 }
 
 crate::authz!(
@@ -398,28 +647,10 @@ crate::authz!(
 /// One supplier with its prices.
 #[server(endpoint = "suppliers/get", input = Json)]
 pub async fn get_supplier(id: i64) -> Result<SupplierView, AppError> {
-    use tandem_domain::{access::Permission, money::format_minor};
     let state = crate::ssr::state()?;
     let actor = actor();
-    let d =
-        tandem_domain::purchasing::purchase_orders::supplier(&state.db, actor.as_ref(), id).await?;
-    Ok(SupplierView {
-        supplier: supplier_form(d.supplier),
-        prices: d
-            .prices
-            .into_iter()
-            .map(|p| PriceView {
-                product_id: p.price.product_id,
-                sku: p.sku,
-                name: p.name,
-                price: format_minor(p.price.price_minor),
-                min_quantity: p.price.min_quantity,
-            })
-            .collect(),
-        can_edit: actor
-            .as_ref()
-            .is_some_and(|a| a.has(Permission::PurchasingWrite)),
-    })
+    let detail = purchasing::supplier(&state.db, actor.as_ref(), id).await?;
+    Ok(convert::supplier_view(detail, actor.as_ref()))
 }
 
 crate::authz!(
@@ -431,38 +662,11 @@ crate::authz!(
 /// Creates (id 0) or changes a supplier; returns its key.
 #[server(endpoint = "suppliers/save", input = Json)]
 pub async fn save_supplier(form: SupplierForm) -> Result<i64, AppError> {
-    use tandem_domain::{messages, purchasing::purchase_orders as purchasing};
     let state = crate::ssr::state()?;
-    // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::access::policy::require(
-        actor().as_ref(),
-        tandem_domain::access::Permission::PurchasingWrite,
-    )?;
-    let mut errors = tandem_domain::FieldErrors::new();
-    let lead = crate::erp::api::convert::quantity(
-        &form.lead_time_days,
-        "lead_time_days",
-        messages::LEAD_TIME_RANGE,
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        return Err(tandem_domain::Error::Validation(errors).into());
-    }
-    let input = purchasing::SupplierInput {
-        name: form.name,
-        contact_name: form.contact_name,
-        email: form.email,
-        phone: form.phone,
-        lead_time_days: i32::try_from(lead).unwrap_or(-1),
-        currency: form.currency,
-        notes: form.notes,
-        active: form.active,
-    };
-    let saved = if form.id == 0 {
-        purchasing::create_supplier(&state.db, actor().as_ref(), &input).await?
-    } else {
-        purchasing::update_supplier(&state.db, actor().as_ref(), form.id, &input).await?
-    };
+    let actor = actor();
+    let actor = policy::require(actor.as_ref(), Permission::PurchasingWrite)?;
+    let (id, input) = convert::supplier_input(form)?;
+    let saved = purchasing::save_supplier(&state.db, Some(actor), id, &input).await?;
     Ok(saved.id)
 }
 
@@ -480,48 +684,11 @@ pub async fn set_supplier_price(
     price: String,
     min_quantity: String,
 ) -> Result<(), AppError> {
-    use tandem_domain::{
-        messages,
-        money::parse_minor,
-        {inventory::products, purchasing::purchase_orders as purchasing},
-    };
     let state = crate::ssr::state()?;
-    // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::access::policy::require(
-        actor().as_ref(),
-        tandem_domain::access::Permission::PurchasingWrite,
-    )?;
-    let mut errors = tandem_domain::FieldErrors::new();
-    let product = products::id_by_sku(&state.db, &sku).await?;
-    if product.is_none() {
-        errors.insert("sku".into(), messages::PRODUCT_MISSING.into());
-    }
-    let price = match parse_minor(&price, "price") {
-        Ok(p) => p,
-        Err(tandem_domain::Error::Validation(e)) => {
-            errors.extend(e);
-            0
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let min = crate::erp::api::convert::quantity(
-        &min_quantity,
-        "min_quantity",
-        messages::QUANTITY_RANGE,
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        return Err(tandem_domain::Error::Validation(errors).into());
-    }
-    purchasing::set_price(
-        &state.db,
-        actor().as_ref(),
-        supplier_id,
-        product.unwrap_or_default(),
-        price,
-        min,
-    )
-    .await?;
+    let actor = actor();
+    let actor = policy::require(actor.as_ref(), Permission::PurchasingWrite)?;
+    let (product, price, min) = convert::price(&state.db, &sku, &price, &min_quantity).await?;
+    purchasing::set_price(&state.db, Some(actor), supplier_id, product, price, min).await?;
     Ok(())
 }
 
@@ -535,32 +702,8 @@ crate::authz!(
 #[server(endpoint = "suppliers/remove_price", input = Json)]
 pub async fn remove_supplier_price(supplier_id: i64, product_id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::purchasing::purchase_orders::remove_price(
-        &state.db,
-        actor().as_ref(),
-        supplier_id,
-        product_id,
-    )
-    .await?;
+    purchasing::remove_price(&state.db, actor().as_ref(), supplier_id, product_id).await?;
     Ok(())
-}
-
-#[cfg(feature = "ssr")]
-fn po_row(
-    o: &tandem_domain::entities::purchase_orders::Model,
-    supplier: String,
-    warehouse: String,
-) -> PoRow {
-    PoRow {
-        id: o.id,
-        number: o.number.clone(),
-        state: o.state.clone(),
-        supplier,
-        warehouse,
-        expected_on: o.expected_on.map(|d| d.to_string()).unwrap_or_default(),
-        total: tandem_domain::money::format_minor(o.total_minor),
-        currency: o.currency.clone(),
-    }
 }
 
 crate::authz!(
@@ -586,7 +729,7 @@ async fn purchase_orders_page(
     per_page: u64,
 ) -> Result<PageView<PoRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::purchasing::purchase_orders::list(
+    let found = purchasing::list(
         &state.db,
         actor().as_ref(),
         state_filter.as_deref(),
@@ -596,9 +739,7 @@ async fn purchase_orders_page(
         per_page,
     )
     .await?;
-    Ok(PageView::from_page(found, |r| {
-        po_row(&r.order, r.supplier_name, r.warehouse_code)
-    }))
+    Ok(PageView::from_page(found, convert::po_row))
 }
 
 crate::authz!(
@@ -613,10 +754,8 @@ pub async fn export_purchase_orders(
     state_filter: Option<String>,
     headers: Vec<String>,
 ) -> Result<crate::exports::ExportView, AppError> {
-    crate::exports::export(headers, |page| {
-        purchase_orders_page(state_filter.clone(), page, crate::exports::PAGE)
-    })
-    .await
+    let page = |n| purchase_orders_page(state_filter.clone(), n, exports::PAGE);
+    exports::export(headers, page).await
 }
 
 crate::authz!(
@@ -628,37 +767,10 @@ crate::authz!(
 /// One purchase order.
 #[server(endpoint = "purchase_orders/get", input = Json)]
 pub async fn get_purchase_order(id: i64) -> Result<PoView, AppError> {
-    use tandem_domain::{access::Permission, money::format_minor};
     let state = crate::ssr::state()?;
     let actor = actor();
-    let d = tandem_domain::purchasing::purchase_orders::get(&state.db, actor.as_ref(), id).await?;
-    let can = |p| actor.as_ref().is_some_and(|a| a.has(p));
-    Ok(PoView {
-        row: po_row(&d.order, d.supplier.name.clone(), d.warehouse_code.clone()),
-        supplier_id: d.supplier.id,
-        notes: d.order.notes.clone(),
-        lines: d
-            .lines
-            .into_iter()
-            .map(|l| PoLineView {
-                id: l.line.id,
-                product_id: l.line.product_id,
-                sku: l.sku,
-                name: l.name,
-                quantity: l.line.quantity,
-                received: l.line.received,
-                unit_price: format_minor(l.line.unit_price_minor),
-                net: format_minor(l.line.net_minor),
-            })
-            .collect(),
-        receipts: d
-            .receipts
-            .into_iter()
-            .map(|r| (r.number, crate::ssr::local_time(r.received_at)))
-            .collect(),
-        can_write: can(Permission::PurchasingWrite),
-        can_receive: can(Permission::PurchasingReceive),
-    })
+    let detail = purchasing::get(&state.db, actor.as_ref(), id).await?;
+    Ok(convert::po_view(detail, actor.as_ref()))
 }
 
 crate::authz!(
@@ -675,56 +787,11 @@ pub async fn create_purchase_order(
     notes: String,
     lines: Vec<PoLineForm>,
 ) -> Result<i64, AppError> {
-    use tandem_domain::{
-        messages,
-        {inventory::products, purchasing::purchase_orders as purchasing},
-    };
     let state = crate::ssr::state()?;
-    // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::access::policy::require(
-        actor().as_ref(),
-        tandem_domain::access::Permission::PurchasingWrite,
-    )?;
-    let mut errors = tandem_domain::FieldErrors::new();
-    let mut parsed = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if line.sku.trim().is_empty() && line.quantity.trim().is_empty() {
-            continue;
-        }
-        let product = products::id_by_sku(&state.db, &line.sku).await?;
-        if product.is_none() {
-            errors.insert(
-                format!("lines.{i}.product_id"),
-                messages::PRODUCT_MISSING.into(),
-            );
-        }
-        let quantity = crate::erp::api::convert::quantity(
-            &line.quantity,
-            &format!("lines.{i}.quantity"),
-            messages::QUANTITY_RANGE,
-            &mut errors,
-        );
-        parsed.push(purchasing::PoLineInput {
-            product_id: product.unwrap_or_default(),
-            quantity,
-            unit_price_minor: None,
-        });
-    }
-    if !errors.is_empty() {
-        return Err(tandem_domain::Error::Validation(errors).into());
-    }
-    let po = purchasing::create(
-        &state.db,
-        actor().as_ref(),
-        &purchasing::PoInput {
-            supplier_id,
-            warehouse_id,
-            expected_on: None,
-            notes,
-            lines: parsed,
-        },
-    )
-    .await?;
+    let actor = actor();
+    let actor = policy::require(actor.as_ref(), Permission::PurchasingWrite)?;
+    let input = convert::po_input(&state.db, supplier_id, warehouse_id, notes, &lines).await?;
+    let po = purchasing::create(&state.db, Some(actor), &input).await?;
     Ok(po.id)
 }
 
@@ -737,15 +804,8 @@ crate::authz!(
 /// Sends, closes or cancels a purchase order (`step`).
 #[server(endpoint = "purchase_orders/step", input = Json)]
 pub async fn step_purchase_order(id: i64, step: String) -> Result<(), AppError> {
-    use tandem_domain::purchasing::purchase_orders as purchasing;
     let state = crate::ssr::state()?;
-    let actor = actor();
-    match step.as_str() {
-        "send" => purchasing::send(&state.db, actor.as_ref(), id).await?,
-        "close" => purchasing::close(&state.db, actor.as_ref(), id).await?,
-        "cancel" => purchasing::cancel(&state.db, actor.as_ref(), id).await?,
-        _ => return Err(AppError::NotFound),
-    };
+    purchasing::step(&state.db, actor().as_ref(), id, &step).await?;
     Ok(())
 }
 
@@ -762,16 +822,12 @@ pub async fn receive_purchase_order(
     id: i64,
     lines: Vec<(i64, String)>,
 ) -> Result<Vec<(String, i64)>, AppError> {
-    use tandem_domain::{messages, purchasing::purchase_orders as purchasing};
     let state = crate::ssr::state()?;
-    // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::access::policy::require(
-        actor().as_ref(),
-        tandem_domain::access::Permission::PurchasingReceive,
-    )?;
-    let lines = convert::quantities(&lines, messages::RECEIVE_TOO_MUCH)?;
-    let got = purchasing::receive(&state.db, actor().as_ref(), id, &lines).await?;
-    Ok(got.reserved)
+    let actor = actor();
+    let actor = policy::require(actor.as_ref(), Permission::PurchasingReceive)?;
+    let lines = convert::quantities(&lines, tandem_domain::messages::RECEIVE_TOO_MUCH)?;
+    let received = purchasing::receive(&state.db, Some(actor), id, &lines).await?;
+    Ok(received.reserved)
 }
 
 crate::authz!(
@@ -784,33 +840,9 @@ crate::authz!(
 #[server(endpoint = "replenishment/list", input = Json)]
 pub async fn list_suggestions(warehouse: Option<i64>) -> Result<Vec<SuggestionView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tandem_domain::purchasing::replenishment::suggestions(
-        &state.db,
-        actor().as_ref(),
-        warehouse,
-        crate::ssr::local_today(),
-    )
-    .await?;
-    Ok(found
-        .into_iter()
-        .map(|s| SuggestionView {
-            product_id: s.product_id,
-            sku: s.sku,
-            name: s.name,
-            warehouse_id: s.warehouse_id,
-            warehouse: s.warehouse_code,
-            available: s.available,
-            incoming: s.incoming,
-            backordered: s.backordered,
-            reorder_point: s.reorder_point,
-            forecast: s.forecast_demand,
-            lead_time_days: s.lead_time_days,
-            supplier: s.supplier.map(|(_, n)| n),
-            unit_price: tandem_domain::money::format_minor(s.unit_price_minor),
-            quantity: s.quantity,
-            reasons: s.reasons.iter().map(|r| r.as_str().to_owned()).collect(),
-        })
-        .collect())
+    let found =
+        replenishment::suggestions(&state.db, actor().as_ref(), warehouse, local_today()).await?;
+    Ok(found.into_iter().map(convert::suggestion).collect())
 }
 
 crate::authz!(
@@ -825,41 +857,11 @@ crate::authz!(
 pub async fn order_suggestions(
     chosen: Vec<(i64, i64, String)>,
 ) -> Result<Vec<(i64, String)>, AppError> {
-    use tandem_domain::messages;
     let state = crate::ssr::state()?;
-    // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::access::policy::require(
-        actor().as_ref(),
-        tandem_domain::access::Permission::ReplenishmentManage,
-    )?;
-    let mut errors = tandem_domain::FieldErrors::new();
-    let chosen: Vec<(i64, i64, Option<i64>)> = chosen
-        .iter()
-        .enumerate()
-        .map(|(i, (p, w, q))| {
-            let q = if q.trim().is_empty() {
-                None
-            } else {
-                Some(crate::erp::api::convert::quantity(
-                    q,
-                    &format!("lines.{i}.quantity"),
-                    messages::QUANTITY_RANGE,
-                    &mut errors,
-                ))
-            };
-            (*p, *w, q)
-        })
-        .collect();
-    if !errors.is_empty() {
-        return Err(tandem_domain::Error::Validation(errors).into());
-    }
-    let created = tandem_domain::purchasing::replenishment::order(
-        &state.db,
-        actor().as_ref(),
-        &chosen,
-        crate::ssr::local_today(),
-    )
-    .await?;
+    let actor = actor();
+    let actor = policy::require(actor.as_ref(), Permission::ReplenishmentManage)?;
+    let chosen = convert::chosen(&chosen)?;
+    let created = replenishment::order(&state.db, Some(actor), &chosen, local_today()).await?;
     Ok(created.into_iter().map(|p| (p.id, p.number)).collect())
 }
 
@@ -872,51 +874,9 @@ crate::authz!(
 /// A product's demand history, forecast, incoming and reorder rules.
 #[server(endpoint = "products/supply", input = Json)]
 pub async fn product_supply(id: i64) -> Result<SupplyView, AppError> {
-    use tandem_domain::{
-        access::Permission,
-        {
-            inventory::warehouses, purchasing::forecast, purchasing::purchase_orders as purchasing,
-            purchasing::replenishment,
-        },
-    };
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let f =
-        forecast::of_product(&state.db, actor.as_ref(), id, crate::ssr::local_today(), 4).await?;
-    let rules = replenishment::rules_of(&state.db, actor.as_ref(), id).await?;
-    let incoming = purchasing::incoming(&state.db, Some(&[id])).await?;
-    let houses = warehouses::list(&state.db, actor.as_ref()).await?;
-    Ok(SupplyView {
-        history: f
-            .history
-            .iter()
-            .rev()
-            .take(12)
-            .rev()
-            .map(|(w, q)| (w.to_string(), *q))
-            .collect(),
-        forecast: f
-            .forecast
-            .iter()
-            .map(|(w, q)| (w.to_string(), format!("{q:.1}")))
-            .collect(),
-        warehouses: houses
-            .into_iter()
-            .map(|w| {
-                let rule = rules.iter().find(|r| r.warehouse_id == w.id);
-                SupplyWarehouse {
-                    incoming: incoming.get(&(id, w.id)).copied().unwrap_or(0),
-                    point: rule.map(|r| r.reorder_point),
-                    quantity: rule.map(|r| r.reorder_quantity),
-                    id: w.id,
-                    code: w.code,
-                }
-            })
-            .collect(),
-        can_manage: actor
-            .as_ref()
-            .is_some_and(|a| a.has(Permission::ReplenishmentManage)),
-    })
+    let found = supply::supply(&state.db, actor().as_ref(), id, local_today()).await?;
+    Ok(convert::supply_view(found))
 }
 
 crate::authz!(
@@ -933,38 +893,11 @@ pub async fn set_reorder_rule(
     point: String,
     quantity: String,
 ) -> Result<(), AppError> {
-    use tandem_domain::messages;
     let state = crate::ssr::state()?;
-    // Permission first: nobody learns from validation what they may not do.
-    tandem_domain::access::policy::require(
-        actor().as_ref(),
-        tandem_domain::access::Permission::ReplenishmentManage,
-    )?;
-    let mut errors = tandem_domain::FieldErrors::new();
-    let point = crate::erp::api::convert::quantity(
-        &point,
-        "reorder_point",
-        messages::REORDER_POINT_RANGE,
-        &mut errors,
-    );
-    let quantity = crate::erp::api::convert::quantity(
-        &quantity,
-        "reorder_quantity",
-        messages::QUANTITY_RANGE,
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        return Err(tandem_domain::Error::Validation(errors).into());
-    }
-    tandem_domain::purchasing::replenishment::set_rule(
-        &state.db,
-        actor().as_ref(),
-        product_id,
-        warehouse_id,
-        point,
-        quantity,
-    )
-    .await?;
+    let actor = actor();
+    let actor = policy::require(actor.as_ref(), Permission::ReplenishmentManage)?;
+    let (point, qty) = convert::reorder_rule(&point, &quantity)?;
+    replenishment::set_rule(&state.db, Some(actor), product_id, warehouse_id, point, qty).await?;
     Ok(())
 }
 
@@ -973,20 +906,8 @@ crate::authz!("/api/notifications/mine", SignedIn, JSON, r#"{}"#);
 #[server(endpoint = "notifications/mine", input = Json)]
 pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
     let state = crate::ssr::state()?;
-    let found =
-        tandem_domain::access::notifications::mine(&state.db, actor().as_ref(), 100).await?;
-    Ok(found
-        .into_iter()
-        .map(|n| NotificationView {
-            id: n.id,
-            kind: n.kind,
-            title: n.title,
-            // The domain blanks the link of a record the reader may not open.
-            link: (!n.link.is_empty()).then_some(n.link),
-            at: crate::ssr::local_time(n.created_at),
-            read: n.read_at.is_some(),
-        })
-        .collect())
+    let found = notifications::mine(&state.db, actor().as_ref(), 100).await?;
+    Ok(found.into_iter().map(convert::notification).collect())
 }
 
 crate::authz!("/api/notifications/unread", SignedIn, JSON, r#"{}"#);
@@ -994,7 +915,7 @@ crate::authz!("/api/notifications/unread", SignedIn, JSON, r#"{}"#);
 #[server(endpoint = "notifications/unread", input = Json)]
 pub async fn unread_notifications() -> Result<u64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::access::notifications::unread(&state.db, actor().as_ref()).await?)
+    Ok(notifications::unread(&state.db, actor().as_ref()).await?)
 }
 
 crate::authz!("/api/notifications/read", SignedIn, JSON, r#"{"id":null}"#);
@@ -1002,6 +923,6 @@ crate::authz!("/api/notifications/read", SignedIn, JSON, r#"{"id":null}"#);
 #[server(endpoint = "notifications/read", input = Json)]
 pub async fn mark_notifications_read(id: Option<i64>) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tandem_domain::access::notifications::mark_read(&state.db, actor().as_ref(), id).await?;
+    notifications::mark_read(&state.db, actor().as_ref(), id).await?;
     Ok(())
 }

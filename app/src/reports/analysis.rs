@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::{auth::use_me, dashboards::scale, error::AppError, i18n::*, messages::localize};
 
+#[cfg(feature = "ssr")]
+use tandem_domain::analytics::pivot;
+
+#[cfg(feature = "ssr")]
+use crate::ssr::actor;
+
 /// A pivot on the wire.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PivotView {
@@ -44,6 +50,43 @@ pub struct SavedView {
     pub mine: bool,
 }
 
+#[cfg(feature = "ssr")]
+mod convert {
+    use tandem_domain::{access::Actor, entities::saved_analyses};
+
+    use super::*;
+
+    pub fn pivot(p: pivot::Pivot) -> PivotView {
+        PivotView {
+            rows: p.rows,
+            columns: p.columns,
+            cells: p.cells,
+            row_totals: p.row_totals,
+            column_totals: p.column_totals,
+            total: p.total,
+            money: p.money,
+        }
+    }
+
+    /// A CSV file's text (the domain writes UTF-8).
+    pub fn text(bytes: Vec<u8>) -> Result<String, AppError> {
+        String::from_utf8(bytes).map_err(|_| AppError::Internal)
+    }
+
+    /// The analyses, each marked when the user may delete it.
+    pub fn saved(list: Vec<saved_analyses::Model>, actor: Option<&Actor>) -> Vec<SavedView> {
+        list.into_iter()
+            .map(|s| SavedView {
+                mine: pivot::may_delete(actor, &s),
+                id: s.id,
+                name: s.name,
+                definition: s.definition,
+                shared: s.shared,
+            })
+            .collect()
+    }
+}
+
 crate::authz!(
     "/api/pivot/run",
     Needs(ReportsView),
@@ -53,25 +96,10 @@ crate::authz!(
 /// Runs an analysis given as a query string.
 #[server(endpoint = "pivot/run", input = server_fn::codec::Json)]
 pub async fn run(definition: String) -> Result<PivotView, AppError> {
-    use tandem_domain::analytics::pivot;
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let p = pivot::run(
-        &state.reader,
-        actor.as_ref(),
-        &pivot::parse(&definition),
-        chrono::Utc::now(),
-    )
-    .await?;
-    Ok(PivotView {
-        rows: p.rows,
-        columns: p.columns,
-        cells: p.cells,
-        row_totals: p.row_totals,
-        column_totals: p.column_totals,
-        total: p.total,
-        money: p.money,
-    })
+    let query = pivot::parse(&definition);
+    let p = pivot::run(&state.reader, actor().as_ref(), &query, chrono::Utc::now()).await?;
+    Ok(convert::pivot(p))
 }
 
 crate::authz!(
@@ -87,20 +115,10 @@ pub async fn export(
     row_header: String,
     total_label: String,
 ) -> Result<String, AppError> {
-    use tandem_domain::{access::Permission, analytics::pivot};
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    // Running it checks `reports.view`.
-    tandem_domain::access::policy::require(actor.as_ref(), Permission::ReportsExport)?;
-    let p = pivot::run(
-        &state.reader,
-        actor.as_ref(),
-        &pivot::parse(&definition),
-        chrono::Utc::now(),
-    )
-    .await?;
-    let bytes = pivot::to_csv(&p, &row_header, &total_label)?;
-    String::from_utf8(bytes).map_err(|_| AppError::Internal)
+    let query = pivot::parse(&definition);
+    let p = pivot::export(&state.reader, actor().as_ref(), &query, chrono::Utc::now()).await?;
+    convert::text(pivot::to_csv(&p, &row_header, &total_label)?)
 }
 
 crate::authz!(
@@ -114,15 +132,7 @@ crate::authz!(
 pub async fn save(name: String, definition: String, shared: bool) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
-    Ok(tandem_domain::analytics::pivot::save(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        &name,
-        &definition,
-        shared,
-        now,
-    )
-    .await?)
+    Ok(pivot::save(&state.db, actor().as_ref(), &name, &definition, shared, now).await?)
 }
 
 crate::authz!("/api/pivot/saved", Needs(ReportsView), JSON, r#"{}"#);
@@ -130,19 +140,9 @@ crate::authz!("/api/pivot/saved", Needs(ReportsView), JSON, r#"{}"#);
 #[server(endpoint = "pivot/saved", input = server_fn::codec::Json)]
 pub async fn saved() -> Result<Vec<SavedView>, AppError> {
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    let me = actor.as_ref().map(|a| a.user_id).unwrap_or(0);
-    let list = tandem_domain::analytics::pivot::saved(&state.db, actor.as_ref()).await?;
-    Ok(list
-        .into_iter()
-        .map(|s| SavedView {
-            id: s.id,
-            name: s.name,
-            definition: s.definition,
-            shared: s.shared,
-            mine: s.owner_id == me,
-        })
-        .collect())
+    let actor = actor();
+    let list = pivot::saved(&state.db, actor.as_ref()).await?;
+    Ok(convert::saved(list, actor.as_ref()))
 }
 
 crate::authz!("/api/pivot/delete", Needs(ReportsView), JSON, r#"{"id":0}"#);
@@ -150,10 +150,7 @@ crate::authz!("/api/pivot/delete", Needs(ReportsView), JSON, r#"{"id":0}"#);
 #[server(endpoint = "pivot/delete", input = server_fn::codec::Json)]
 pub async fn delete(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(
-        tandem_domain::analytics::pivot::delete(&state.db, crate::ssr::actor().as_ref(), id)
-            .await?,
-    )
+    Ok(pivot::delete(&state.db, actor().as_ref(), id).await?)
 }
 
 /// Sources with their dimensions and measures: the domain's table, which the

@@ -8,19 +8,46 @@ use super::types::*;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
+use tandem_domain::analytics::{report_runs, reports};
+
+#[cfg(feature = "ssr")]
+use crate::{dashboards::api::convert::choices_only, ssr::actor};
+
+#[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::analytics::reports::{Cell, Report, SHOWN_ROWS};
+    use tandem_domain::{
+        analytics::dashboards::Grain,
+        analytics::report_runs::Stored,
+        analytics::reports::{Cell, Report, SHOWN_ROWS},
+        entities::{report_runs as run_rows, report_subscriptions as subscription_rows},
+    };
 
     use super::*;
+    use crate::ssr::local_time;
 
-    pub fn cell(c: Cell) -> CellView {
+    /// The report page's query as the domain takes it.
+    pub fn request(query: &ReportQuery) -> Result<reports::Request, AppError> {
+        Ok(reports::Request {
+            kind: query.kind.clone(),
+            input: crate::dashboards::api::convert::filter(&query.filter)?,
+            grain: Grain::parse(&query.grain),
+        })
+    }
+
+    /// A CSV file's text (the domain writes UTF-8).
+    pub fn text(bytes: Vec<u8>) -> Result<String, AppError> {
+        String::from_utf8(bytes).map_err(|_| AppError::Internal)
+    }
+
+    fn cell(c: Cell) -> CellView {
         match c {
             Cell::Text(t) => CellView::Text(t),
             Cell::Number(v) => CellView::Number(v),
         }
     }
 
-    pub fn report(r: Report, took_ms: i64) -> ReportView {
+    /// The report's shown rows; `started` is when the request began.
+    pub fn report(r: Report, started: std::time::Instant) -> ReportView {
         let total_rows = r.row_count as i64;
         ReportView {
             kind: r.kind.into(),
@@ -44,35 +71,70 @@ mod convert {
             links: r.links.into_iter().take(SHOWN_ROWS).collect(),
             totals: r.totals.into_iter().map(cell).collect(),
             total_rows,
-            took_ms,
+            took_ms: started.elapsed().as_millis() as i64,
         }
     }
-}
 
-#[cfg(feature = "ssr")]
-async fn run_report(
-    query: &ReportQuery,
-    limit: Option<usize>,
-) -> Result<tandem_domain::analytics::reports::Report, AppError> {
-    use tandem_domain::{analytics::dashboards::Grain, analytics::reports};
-    let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::ReportsView,
-    )?;
-    let input = crate::dashboards::api::convert::filter(&query.filter)?;
-    let grain = Grain::parse(&query.grain);
-    Ok(reports::run(
-        &state.reader,
-        actor.as_ref(),
-        &query.kind,
-        &input,
-        grain,
-        chrono::Utc::now(),
-        limit,
-    )
-    .await?)
+    pub fn subscription(s: subscription_rows::Model) -> SubscriptionRow {
+        SubscriptionRow {
+            id: s.id,
+            kind: s.kind,
+            filter: s.filter,
+            frequency: s.frequency,
+            next_run: local_time(s.next_run_at),
+        }
+    }
+
+    pub fn run_row(r: run_rows::Model) -> RunRow {
+        RunRow {
+            id: r.id,
+            kind: r.kind,
+            filter: r.filter,
+            status: r.status,
+            progress: r.progress,
+            rows: r.rows,
+            error: r.error,
+            created: local_time(r.created_at),
+            finished: r.finished_at.map(local_time).unwrap_or_default(),
+            scheduled: r.subscription_id.is_some(),
+        }
+    }
+
+    /// A run with its stored result, once done.
+    pub fn run((run, stored): (run_rows::Model, Option<Stored>)) -> RunView {
+        let kind = run.kind.clone();
+        RunView {
+            run: run_row(run),
+            report: stored.map(|s| stored_report(kind, s)),
+        }
+    }
+
+    fn stored_report(kind: String, s: Stored) -> ReportView {
+        ReportView {
+            kind,
+            from: s.from.clone(),
+            to: s.to.clone(),
+            currency: s.currency.clone(),
+            columns: s
+                .columns
+                .iter()
+                .map(|(key, kind)| ColumnView {
+                    key: key.clone(),
+                    kind: kind.clone(),
+                })
+                .collect(),
+            rows: s
+                .rows()
+                .into_iter()
+                .take(SHOWN_ROWS)
+                .map(|row| row.into_iter().map(cell).collect())
+                .collect(),
+            links: Vec::new(),
+            totals: s.totals().into_iter().map(cell).collect(),
+            total_rows: s.rows.len() as i64,
+            took_ms: 0,
+        }
+    }
 }
 
 crate::authz!(
@@ -84,13 +146,12 @@ crate::authz!(
 /// A report's first rows and its totals.
 #[server(endpoint = "reports/run", input = server_fn::codec::Json)]
 pub async fn run(query: ReportQuery) -> Result<ReportView, AppError> {
+    let state = crate::ssr::state()?;
+    let request = convert::request(&query)?;
     let started = std::time::Instant::now();
-    let shown = tandem_domain::analytics::reports::SHOWN_ROWS;
-    let report = run_report(&query, Some(shown)).await?;
-    Ok(convert::report(
-        report,
-        started.elapsed().as_millis() as i64,
-    ))
+    let now = chrono::Utc::now();
+    let report = reports::show(&state.reader, actor().as_ref(), &request, now).await?;
+    Ok(convert::report(report, started))
 }
 
 crate::authz!(
@@ -106,13 +167,11 @@ pub async fn export(
     headers: Vec<String>,
     total_label: String,
 ) -> Result<String, AppError> {
-    tandem_domain::access::policy::require(
-        crate::ssr::actor().as_ref(),
-        tandem_domain::access::Permission::ReportsExport,
-    )?;
-    let report = run_report(&query, None).await?;
-    let bytes = tandem_domain::analytics::reports::to_csv(&report, &headers, &total_label)?;
-    String::from_utf8(bytes).map_err(|_| AppError::Internal)
+    let state = crate::ssr::state()?;
+    let request = convert::request(&query)?;
+    let now = chrono::Utc::now();
+    let report = reports::export(&state.reader, actor().as_ref(), &request, now).await?;
+    convert::text(reports::to_csv(&report, &headers, &total_label)?)
 }
 
 crate::authz!(
@@ -129,49 +188,9 @@ pub async fn options(
     from: String,
     to: String,
 ) -> Result<crate::dashboards::types::BoardView, AppError> {
-    use crate::dashboards::types::{BoardView, OptionView};
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::ReportsView,
-    )?;
-    let o = tandem_domain::analytics::dashboards::options(&state.reader, actor.as_ref()).await?;
-    let choices = |list: Vec<(i64, String)>| {
-        list.into_iter()
-            .map(|(id, name)| OptionView {
-                id: id.to_string(),
-                name,
-            })
-            .collect()
-    };
-    Ok(BoardView {
-        period,
-        from,
-        to,
-        warehouses: choices(o.warehouses),
-        owners: choices(o.owners),
-        teams: choices(o.teams),
-        segments: o.segments,
-        ..Default::default()
-    })
-}
-
-#[cfg(feature = "ssr")]
-fn run_row(r: tandem_domain::entities::report_runs::Model) -> RunRow {
-    use crate::ssr::local_time;
-    RunRow {
-        id: r.id,
-        kind: r.kind,
-        filter: r.filter,
-        status: r.status,
-        progress: r.progress,
-        rows: r.rows,
-        error: r.error,
-        created: local_time(r.created_at),
-        finished: r.finished_at.map(local_time).unwrap_or_default(),
-        scheduled: r.subscription_id.is_some(),
-    }
+    let options = reports::options(&state.reader, actor().as_ref()).await?;
+    Ok(choices_only(period, from, to, options))
 }
 
 crate::authz!(
@@ -184,16 +203,8 @@ crate::authz!(
 #[server(endpoint = "reports/request", input = server_fn::codec::Json)]
 pub async fn request(kind: String, filter: String) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
     let now = chrono::Utc::now();
-    Ok(tandem_domain::analytics::report_runs::request(
-        &state.db,
-        actor.as_ref(),
-        &kind,
-        &filter,
-        now,
-    )
-    .await?)
+    Ok(report_runs::request(&state.db, actor().as_ref(), &kind, &filter, now).await?)
 }
 
 crate::authz!(
@@ -206,17 +217,9 @@ crate::authz!(
 #[server(endpoint = "reports/subscribe", input = server_fn::codec::Json)]
 pub async fn subscribe(kind: String, filter: String, frequency: String) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
     let now = chrono::Utc::now();
-    Ok(tandem_domain::analytics::report_runs::subscribe(
-        &state.db,
-        actor.as_ref(),
-        &kind,
-        &filter,
-        &frequency,
-        now,
-    )
-    .await?)
+    let actor = actor();
+    Ok(report_runs::subscribe(&state.db, actor.as_ref(), &kind, &filter, &frequency, now).await?)
 }
 
 crate::authz!(
@@ -229,12 +232,7 @@ crate::authz!(
 #[server(endpoint = "reports/unsubscribe", input = server_fn::codec::Json)]
 pub async fn unsubscribe(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(tandem_domain::analytics::report_runs::unsubscribe(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-        id,
-    )
-    .await?)
+    Ok(report_runs::unsubscribe(&state.db, actor().as_ref(), id).await?)
 }
 
 crate::authz!(
@@ -247,21 +245,8 @@ crate::authz!(
 #[server(endpoint = "reports/subscriptions", input = server_fn::codec::Json)]
 pub async fn subscriptions() -> Result<Vec<SubscriptionRow>, AppError> {
     let state = crate::ssr::state()?;
-    let subs = tandem_domain::analytics::report_runs::subscriptions(
-        &state.db,
-        crate::ssr::actor().as_ref(),
-    )
-    .await?;
-    Ok(subs
-        .into_iter()
-        .map(|s| SubscriptionRow {
-            id: s.id,
-            kind: s.kind,
-            filter: s.filter,
-            frequency: s.frequency,
-            next_run: crate::ssr::local_time(s.next_run_at),
-        })
-        .collect())
+    let found = report_runs::subscriptions(&state.db, actor().as_ref()).await?;
+    Ok(found.into_iter().map(convert::subscription).collect())
 }
 
 crate::authz!("/api/reports/runs", Needs(ReportsView), JSON, r#"{}"#);
@@ -269,10 +254,8 @@ crate::authz!("/api/reports/runs", Needs(ReportsView), JSON, r#"{}"#);
 #[server(endpoint = "reports/runs", input = server_fn::codec::Json)]
 pub async fn runs() -> Result<Vec<RunRow>, AppError> {
     let state = crate::ssr::state()?;
-    let runs =
-        tandem_domain::analytics::report_runs::runs(&state.db, crate::ssr::actor().as_ref(), 100)
-            .await?;
-    Ok(runs.into_iter().map(run_row).collect())
+    let found = report_runs::runs(&state.db, actor().as_ref(), 100).await?;
+    Ok(found.into_iter().map(convert::run_row).collect())
 }
 
 crate::authz!(
@@ -285,38 +268,8 @@ crate::authz!(
 #[server(endpoint = "reports/get_run", input = server_fn::codec::Json)]
 pub async fn get_run(id: i64) -> Result<RunView, AppError> {
     let state = crate::ssr::state()?;
-    let (run, stored) =
-        tandem_domain::analytics::report_runs::get(&state.db, crate::ssr::actor().as_ref(), id)
-            .await?;
-    let kind = run.kind.clone();
-    let report = stored.map(|s| ReportView {
-        kind,
-        from: s.from.clone(),
-        to: s.to.clone(),
-        currency: s.currency.clone(),
-        columns: s
-            .columns
-            .iter()
-            .map(|(key, kind)| ColumnView {
-                key: key.clone(),
-                kind: kind.clone(),
-            })
-            .collect(),
-        rows: s
-            .rows()
-            .into_iter()
-            .take(tandem_domain::analytics::reports::SHOWN_ROWS)
-            .map(|row| row.into_iter().map(convert::cell).collect())
-            .collect(),
-        links: Vec::new(),
-        totals: s.totals().into_iter().map(convert::cell).collect(),
-        total_rows: s.rows.len() as i64,
-        took_ms: 0,
-    });
-    Ok(RunView {
-        run: run_row(run),
-        report,
-    })
+    let found = report_runs::get(&state.db, actor().as_ref(), id).await?;
+    Ok(convert::run(found))
 }
 
 crate::authz!(
@@ -333,14 +286,6 @@ pub async fn export_run(
     total_label: String,
 ) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
-    let actor = crate::ssr::actor();
-    tandem_domain::access::policy::require(
-        actor.as_ref(),
-        tandem_domain::access::Permission::ReportsExport,
-    )?;
-    let (_, stored) =
-        tandem_domain::analytics::report_runs::get(&state.db, actor.as_ref(), id).await?;
-    let stored = stored.ok_or(AppError::NotFound)?;
-    let bytes = stored.to_csv(&headers, &total_label)?;
-    String::from_utf8(bytes).map_err(|_| AppError::Internal)
+    let stored = report_runs::export(&state.db, actor().as_ref(), id).await?;
+    convert::text(stored.to_csv(&headers, &total_label)?)
 }

@@ -7,11 +7,13 @@
 mod boards;
 mod figures;
 mod filter;
+mod open;
 mod sales;
 
 pub use boards::{manager, sales_board, support, warehouse};
 pub use figures::midnight;
 pub use filter::{resolve, Filter, FilterInput, Grain, MAX_DAYS, PERIODS};
+pub use open::{open, Opened};
 pub use sales::{
     customer_key, is_booked, product_sums, segment_customers, sum, Slice, TopRow, BOOKED,
 };

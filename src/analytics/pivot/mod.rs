@@ -15,8 +15,8 @@ mod stock_moves;
 mod table;
 mod tickets;
 
-pub use self::saved::{delete, parse, save, saved};
-pub use self::table::{run, to_csv};
+pub use self::saved::{delete, may_delete, parse, save, saved};
+pub use self::table::{export, run, to_csv};
 
 use chrono::NaiveDate;
 

@@ -90,6 +90,15 @@ pub async fn saved(
         .await?)
 }
 
+/// Whether `actor` may delete `analysis`: their own only, as [`delete`]
+/// decides.
+pub fn may_delete(
+    actor: Option<&Actor>,
+    analysis: &crate::entities::saved_analyses::Model,
+) -> bool {
+    policy::require(actor, Permission::ReportsView).is_ok_and(|a| a.user_id == analysis.owner_id)
+}
+
 /// Deletes one of the actor's own analyses.
 pub async fn delete(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<()> {
     use crate::entities::saved_analyses::{Column as C, Entity};

@@ -90,6 +90,18 @@ fn assemble(facts: Vec<Fact>, money: bool, columns_dim: &str) -> Pivot {
     }
 }
 
+/// Runs `query` for a CSV export: as [`run`], and needs `reports.export`
+/// too.
+pub async fn export(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    query: &Query,
+    now: DateTime<Utc>,
+) -> Result<Pivot> {
+    policy::require(actor, Permission::ReportsExport)?;
+    run(db, actor, query, now).await
+}
+
 /// The table as CSV: `row_header` over the row labels, the column labels,
 /// a total column and a totals row labelled `total_label`.
 pub fn to_csv(p: &Pivot, row_header: &str, total_label: &str) -> Result<Vec<u8>> {

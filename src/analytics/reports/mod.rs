@@ -5,6 +5,9 @@
 //! through the record scope of its area, and exports as CSV.
 
 mod queries;
+mod request;
+
+pub use self::request::{export, options, show, Request};
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;

@@ -11,7 +11,28 @@ use crate::{
     {access::scope::owned, platform::meta},
 };
 
-use super::{balance::credit_balance, scope_of, COMPANY_KEYS};
+use super::{amounts::owed, balance::credit_balance, scope_of, CANCELLED, COMPANY_KEYS};
+
+/// What the actor may do to one invoice, for the buttons of its page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Abilities {
+    /// Record a payment: the invoice is not cancelled, still owes, and the
+    /// actor holds `payments.write`.
+    pub pay: bool,
+    /// Credit or cancel it: the invoice is not cancelled and the actor
+    /// holds `invoices.write`.
+    pub credit: bool,
+}
+
+/// The actor's abilities on `invoice`, from the permissions
+/// [`pay`](super::pay) and [`credit`](super::credit) require.
+pub fn abilities(actor: Option<&Actor>, invoice: &invoices::Model) -> Abilities {
+    let open = invoice.state != CANCELLED;
+    Abilities {
+        pay: open && owed(invoice) > 0 && policy::require(actor, Permission::PaymentsWrite).is_ok(),
+        credit: open && policy::require(actor, Permission::InvoicesWrite).is_ok(),
+    }
+}
 
 /// The company details printed on invoices.
 #[derive(Clone, Debug, Default)]

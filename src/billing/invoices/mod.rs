@@ -35,7 +35,7 @@ pub use self::balance::credit_balance;
 pub use self::cancel::cancel;
 pub use self::credit::{credit, CreditInput};
 pub(crate) use self::credit::{credit_as, link_ticket};
-pub use self::detail::{company, detail_of, get, Company, InvoiceDetail};
+pub use self::detail::{abilities, company, detail_of, get, Abilities, Company, InvoiceDetail};
 pub use self::list::{list, InvoiceFilter, InvoiceRow};
 pub use self::overdue::flag_overdue;
 pub use self::pay::{pay, PaymentInput};

@@ -1,5 +1,6 @@
-//! The customers list within the actor's scope, and lookups by id or
-//! segment for other areas' lists and reports.
+//! The customers list within the actor's scope (with owners' names, and
+//! for pickers), and lookups by id or segment for other areas' lists and
+//! reports.
 
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -8,7 +9,7 @@ use sea_orm::{
 
 use super::{in_scope, scope_of};
 use crate::{
-    access::{scope, Actor},
+    access::{scope, users, Actor},
     entities::customers,
     platform::{
         normalize::name_key,
@@ -114,6 +115,44 @@ pub async fn list(
         100,
     )
     .await
+}
+
+/// A customer with its owner's name, as the list shows it.
+#[derive(Clone, Debug)]
+pub struct CustomerRow {
+    /// The customer.
+    pub customer: customers::Model,
+    /// Who owns it, by name.
+    pub owner: Option<String>,
+}
+
+/// A page of the customers [`list`], each with its owner's name.
+pub async fn rows(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    filter: &CustomerFilter,
+) -> Result<Page<CustomerRow>> {
+    let found = list(db, actor, filter).await?;
+    let owners = users::names(db, found.items.iter().filter_map(|c| c.owner_id)).await?;
+    Ok(found.map(|customer| CustomerRow {
+        owner: customer.owner_id.and_then(|o| owners.get(&o).cloned()),
+        customer,
+    }))
+}
+
+/// Customers in scope whose name, code, email or phone starts with
+/// `search`, at most 20, for pickers.
+pub async fn pick(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    search: String,
+) -> Result<Vec<customers::Model>> {
+    let filter = CustomerFilter {
+        search: Some(search),
+        per_page: 20,
+        ..Default::default()
+    };
+    Ok(list(db, actor, &filter).await?.items)
 }
 
 /// Customers' names by id, for labelling rows the caller may already see.

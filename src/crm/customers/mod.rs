@@ -20,9 +20,13 @@ pub(crate) use self::create::{insert_checked, insert_demo, insert_for_review};
 pub use self::duplicates::{find_duplicates, find_same, Duplicate};
 pub(crate) use self::input::optional;
 pub use self::input::{check, CustomerInput};
-pub use self::list::{list, names, segment_customers, segments, CustomerFilter};
+pub use self::list::{
+    list, names, pick, rows, segment_customers, segments, CustomerFilter, CustomerRow,
+};
 pub use self::merge::{merge, Merged, CUSTOMER_REFERENCES};
-pub use self::overview::{abilities, get, overview, owner_name, Abilities, Overview};
+pub use self::overview::{
+    abilities, detail, get, overview, owner_name, Abilities, CustomerDetail, Overview,
+};
 pub use self::update::{set_archived, update, NoFigures, Regroup};
 
 use sea_orm::Condition;

@@ -47,6 +47,33 @@ pub fn abilities(actor: Option<&Actor>) -> Abilities {
     }
 }
 
+/// A customer as its page shows it.
+#[derive(Clone, Debug)]
+pub struct CustomerDetail {
+    /// The customer.
+    pub customer: customers::Model,
+    /// Who owns it, by name.
+    pub owner: Option<String>,
+    /// What the viewer may do to it.
+    pub abilities: Abilities,
+}
+
+/// One customer within the actor's scope, with its owner's name and the
+/// actor's [`abilities`].
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    id: i64,
+) -> Result<CustomerDetail> {
+    let customer = get(db, actor, id).await?;
+    let owner = owner_name(db, &customer).await?;
+    Ok(CustomerDetail {
+        customer,
+        owner,
+        abilities: abilities(actor),
+    })
+}
+
 /// The figures in a customer page's header, each within the viewer's scope
 /// of its area (a figure the viewer may not see is `None`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -15,6 +15,7 @@ mod people_rows;
 mod problems;
 mod row;
 mod runs;
+mod setup;
 mod start;
 mod uploads;
 
@@ -22,8 +23,9 @@ pub use self::execute::execute;
 pub use self::kind::{Field, Kind};
 pub use self::parse::{decode, parse, suggest};
 pub use self::problems::problems_in;
-pub use self::runs::{errors_of, progress, run, runs, tracker, Run};
-pub use self::start::{remembered, start};
+pub use self::runs::{errors_of, progress, run, run_with_errors, runs, tracker, Run};
+pub use self::setup::{setup, Setup, Upload};
+pub use self::start::{launch, remembered, start};
 pub use self::uploads::{actor_for_email, upload, uploaded, UPLOAD_KEEP};
 
 use std::collections::BTreeMap;

@@ -139,3 +139,15 @@ pub async fn errors_of(
 ) -> Result<String> {
     Ok(own_run(db, actor, id).await?.error_csv)
 }
+
+/// One run with its error file (CSV; empty when no row was bad), for the
+/// import page's progress box.
+pub async fn run_with_errors(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    id: i64,
+) -> Result<(Run, String)> {
+    let mut model = own_run(db, actor, id).await?;
+    let errors = std::mem::take(&mut model.error_csv);
+    Ok((run_view(model), errors))
+}

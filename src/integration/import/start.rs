@@ -13,7 +13,7 @@ use crate::{
     messages, Error, FieldErrors, Result,
 };
 
-use super::{Kind, Mapping, Options, Parsed};
+use super::{execute, tracker, uploaded, Kind, Mapping, Options, Parsed};
 
 /// The mapping last used for `kind`, if any.
 pub async fn remembered(db: &impl ConnectionTrait, kind: Kind) -> Result<Option<Mapping>> {
@@ -145,4 +145,28 @@ fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
         err.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     )
+}
+
+/// Starts a dry run or an import of one of the actor's uploads and works
+/// its rows through in the background ([`progress`](fn@super::progress)
+/// follows it); returns the run's id. Needs `admin.import` and the kind's
+/// permission.
+pub async fn launch(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    upload_id: i64,
+    options: Options,
+) -> Result<i64> {
+    let (file_name, parsed) = uploaded(db, actor, upload_id).await?;
+    let run_id = start(db, actor, &file_name, &parsed, &options).await?;
+    let db = db.clone();
+    let actor = actor.cloned();
+    tokio::spawn(async move {
+        let progress = tracker(run_id);
+        let result = execute(&db, actor.as_ref(), run_id, &parsed, &options, progress).await;
+        if let Err(err) = result {
+            tracing::error!(%err, run_id, "an import failed");
+        }
+    });
+    Ok(run_id)
 }

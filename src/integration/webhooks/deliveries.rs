@@ -7,7 +7,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{list::find, outcome::shown_reason, DELIVERED, FAILED, PENDING};
+use super::{
+    list::{find, get, Endpoint},
+    outcome::shown_reason,
+    DELIVERED, FAILED, PENDING,
+};
 use crate::{
     access::{
         audit::{self, Entry, Who},
@@ -88,6 +92,47 @@ pub async fn deliveries(
     Ok(page::paginate(db, query, page, per_page, 200)
         .await?
         .map(delivery_view))
+}
+
+/// Which page of an endpoint's delivery log to show.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogQuery {
+    /// The endpoint.
+    pub endpoint_id: i64,
+    /// Only deliveries in this state (`pending`, `delivered`, `failed`).
+    pub status: Option<String>,
+    /// Page number, from 1.
+    pub page: u64,
+    /// Rows per page (capped at 200).
+    pub per_page: u64,
+}
+
+/// An endpoint with a page of its delivery log.
+#[derive(Clone, Debug)]
+pub struct DeliveryLog {
+    /// The endpoint.
+    pub endpoint: Endpoint,
+    /// Its deliveries, newest first.
+    pub page: Page<Delivery>,
+}
+
+/// An endpoint and a page of its delivery log. Needs `admin.integrations`.
+pub async fn delivery_log(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    query: &LogQuery,
+) -> Result<DeliveryLog> {
+    let endpoint = get(db, actor, query.endpoint_id).await?;
+    let page = deliveries(
+        db,
+        actor,
+        query.endpoint_id,
+        query.status.as_deref(),
+        query.page,
+        query.per_page,
+    )
+    .await?;
+    Ok(DeliveryLog { endpoint, page })
 }
 
 /// Sends a delivery again (delivered or given up): it becomes pending and

@@ -22,15 +22,17 @@ mod endpoints;
 mod health;
 mod list;
 mod outcome;
+mod overview;
 mod payload;
 mod relay;
 pub mod target;
 
-pub use self::deliveries::{deliveries, replay, Delivery};
+pub use self::deliveries::{deliveries, delivery_log, replay, Delivery, DeliveryLog, LogQuery};
 pub use self::endpoints::{create, delete, rotate_secret, update, Created, EndpointInput};
 pub use self::health::{health, Health};
 pub use self::list::{get, list, Endpoint};
 pub use self::outcome::{backoff, record, Failure, Outcome};
+pub use self::overview::{overview, Overview};
 pub use self::payload::{body, sign};
 pub use self::relay::{claim, fan_out, Due};
 pub use self::target::{Net, Refusal, Targets};

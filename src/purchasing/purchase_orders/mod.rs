@@ -30,20 +30,42 @@ pub use self::list::{list, PoRow};
 pub use self::prices::{best_offers, remove_price, set_price, supplier, PriceRow, SupplierDetail};
 pub use self::receive::{receive, Received};
 pub use self::supplier_records::{
-    create_supplier, supplier_key, suppliers, update_supplier, SupplierInput,
+    create_supplier, save_supplier, supplier_key, suppliers, update_supplier, SupplierInput,
 };
-pub use self::transitions::{cancel, close, send};
+pub use self::transitions::{cancel, close, send, step};
 
 use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::{entities::products, Result};
+use crate::{
+    access::{policy, Actor, Permission},
+    entities::products,
+    Result,
+};
 
 pub use crate::entities::purchase_orders::{
     CANCELLED, CLOSED, DRAFT, OPEN_STATES, PARTIALLY_RECEIVED, RECEIVED, SENT, STATES,
 };
 pub use crate::inventory::low_stock::incoming;
+
+/// What the actor may do in purchasing, for the UI's buttons.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Abilities {
+    /// Edit suppliers and their prices; create, send, close and cancel
+    /// purchase orders (`purchasing.write`).
+    pub write: bool,
+    /// Receive goods (`purchasing.receive`).
+    pub receive: bool,
+}
+
+/// The actor's abilities in purchasing, from the permissions the writes require.
+pub fn abilities(actor: Option<&Actor>) -> Abilities {
+    Abilities {
+        write: policy::require(actor, Permission::PurchasingWrite).is_ok(),
+        receive: policy::require(actor, Permission::PurchasingReceive).is_ok(),
+    }
+}
 
 /// Where a purchase order lives in the UI.
 pub fn link(id: i64) -> String {

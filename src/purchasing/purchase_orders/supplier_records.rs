@@ -196,6 +196,19 @@ pub async fn update_supplier(
     Ok(after)
 }
 
+/// Creates a supplier (`id` none) or changes one.
+pub async fn save_supplier(
+    db: &impl crate::db::Tx,
+    actor: Option<&Actor>,
+    id: Option<i64>,
+    input: &SupplierInput,
+) -> Result<suppliers::Model> {
+    match id {
+        None => create_supplier(db, actor, input).await,
+        Some(id) => update_supplier(db, actor, id, input).await,
+    }
+}
+
 /// Suppliers by name (active ones only unless `all`), optionally matching `q`.
 pub async fn suppliers(
     db: &impl ConnectionTrait,

@@ -109,3 +109,19 @@ pub async fn close(
     )
     .await
 }
+
+/// Takes the step named `step` (`send`, `close` or `cancel`); an unknown
+/// step is not found.
+pub async fn step(
+    db: &impl crate::db::Tx,
+    actor: Option<&Actor>,
+    id: i64,
+    step: &str,
+) -> Result<purchase_orders::Model> {
+    match step {
+        "send" => send(db, actor, id).await,
+        "close" => close(db, actor, id).await,
+        "cancel" => cancel(db, actor, id).await,
+        _ => Err(Error::NotFound),
+    }
+}

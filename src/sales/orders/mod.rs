@@ -19,6 +19,7 @@ mod confirm;
 mod detail;
 mod edit;
 mod list;
+mod page;
 mod quote;
 mod reserve;
 mod rows;
@@ -34,6 +35,7 @@ pub use confirm::{confirm, large_order, Confirmed, DEFAULT_LARGE_ORDER_MINOR, LA
 pub use detail::{detail_of, get, LineView, OrderDetail};
 pub use edit::{create, update};
 pub use list::{customer_figures, list, CustomerFigures, OrderFilter, OrderRow};
+pub use page::{abilities, page, Abilities, OrderPage};
 pub use quote::{preview, LineInput, OrderInput, Preview, PreviewLine};
 pub(crate) use quote::{MAX_LINES, MAX_QUANTITY};
 pub use reserve::reserve_backorders;

@@ -89,6 +89,28 @@ pub fn allows(from: &str, to: &str) -> bool {
 /// `access::scope::records`).
 pub(crate) use crate::access::scope::records::ticket_condition as scope_condition;
 
+/// What a reader may do on tickets, from the permissions the writes
+/// require.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Abilities {
+    /// Reply, change status, edit, request returns.
+    pub write: bool,
+    /// Set queue and assignee.
+    pub assign: bool,
+    /// Approve or reject returns, credit complaints.
+    pub returns: bool,
+}
+
+/// The actor's abilities on tickets.
+pub fn abilities(actor: Option<&Actor>) -> Abilities {
+    let can = |permission| policy::require(actor, permission).is_ok();
+    Abilities {
+        write: can(Permission::TicketsWrite),
+        assign: can(Permission::TicketsAssign),
+        returns: can(Permission::TicketsReturns),
+    }
+}
+
 fn reader(actor: Option<&Actor>) -> Result<&Actor> {
     policy::require_any(
         actor,
