@@ -2,12 +2,13 @@
 # Installs, idempotently, every tool the Tandem build needs that a fresh
 # machine of this kind lacks. Each step checks first and skips what is there.
 #   scripts/install-tools.sh build   # wasm target, cargo-leptos, wasm-bindgen-cli, npm packages
-#   scripts/install-tools.sh test    # the above plus Chromium and PostgreSQL
+#   scripts/install-tools.sh test    # the above plus leptosfmt, Chromium and PostgreSQL
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WHAT="${1:-build}"
 CARGO_LEPTOS_VERSION="0.3.11"
+LEPTOSFMT_VERSION="0.1.33"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 log() { printf '==> %s\n' "$*"; }
@@ -32,6 +33,16 @@ unpack_crate() {
   fi
   rm -rf "$dest"
   cp -r "$src" "$dest"
+}
+
+# The formatter of `view!` markup the lints check (rustfmt skips macros).
+install_leptosfmt() {
+  if command -v leptosfmt >/dev/null && leptosfmt --version | grep -q "$LEPTOSFMT_VERSION"; then
+    log "leptosfmt $LEPTOSFMT_VERSION present"
+    return
+  fi
+  log "building leptosfmt $LEPTOSFMT_VERSION (once per machine)"
+  cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
 }
 
 install_wasm_target() {
@@ -126,6 +137,7 @@ case "$WHAT" in
     install_wasm_bindgen
     install_npm_packages
     if [[ "$WHAT" == "test" ]]; then
+      install_leptosfmt
       install_chromium
       install_postgres
     fi

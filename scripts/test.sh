@@ -37,6 +37,7 @@ scripts/install-tools.sh test
 step "format and lints"
 # Lints see the code as a release build compiles it (components not erased).
 cargo fmt --all --check
+leptosfmt --check --quiet app/src
 RUSTFLAGS= cargo clippy --workspace --all-targets --locked -- -D warnings
 RUSTFLAGS= cargo clippy -p tandem-app --lib --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 # The browser build must not pull in server-only crates.

@@ -412,20 +412,51 @@ where
     can.then(|| {
         view! {
             <div class="export" data-testid="list-export">
-                <button type="button" class="btn btn-secondary" data-testid="list-export-csv" on:click=start disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
-                    {move || if busy.get() { t_string!(i18n, rep.exporting) } else { t_string!(i18n, rep.export) }}
+                <button
+                    type="button"
+                    class="btn btn-secondary"
+                    data-testid="list-export-csv"
+                    on:click=start
+                    disabled=move || busy.get()
+                    aria-busy=move || busy.get().to_string()
+                >
+                    {move || {
+                        if busy.get() {
+                            t_string!(i18n, rep.exporting)
+                        } else {
+                            t_string!(i18n, rep.export)
+                        }
+                    }}
                 </button>
                 <span class="small muted" role="status" data-testid="list-export-status">
-                    {move || done.get().map(|d| {
-                        let rows = d.rows.to_string();
-                        if d.truncated {
-                            format!("{} {} · {}", rows, t_string!(i18n, rep.rows_exported), t_string!(i18n, rep.export_truncated))
-                        } else {
-                            format!("{} {}", rows, t_string!(i18n, rep.rows_exported))
-                        }
-                    })}
+                    {move || {
+                        done.get()
+                            .map(|d| {
+                                let rows = d.rows.to_string();
+                                if d.truncated {
+                                    format!(
+                                        "{} {} · {}",
+                                        rows,
+                                        t_string!(i18n, rep.rows_exported),
+                                        t_string!(i18n, rep.export_truncated),
+                                    )
+                                } else {
+                                    format!("{} {}", rows, t_string!(i18n, rep.rows_exported))
+                                }
+                            })
+                    }}
                 </span>
-                {move || failed.get().then(|| view! { <span class="field-error" role="alert">{t!(i18n, errors.internal)}</span> })}
+                {move || {
+                    failed
+                        .get()
+                        .then(|| {
+                            view! {
+                                <span class="field-error" role="alert">
+                                    {t!(i18n, errors.internal)}
+                                </span>
+                            }
+                        })
+                }}
             </div>
         }
     })

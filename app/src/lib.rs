@@ -74,16 +74,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html>
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <link rel="stylesheet" id="leptos" href="/pkg/tandem.css"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
-                <MetaTags/>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <link rel="stylesheet" id="leptos" href="/pkg/tandem.css" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
             </head>
             <body>
-                <App/>
+                <App />
             </body>
         </html>
     }
@@ -102,83 +102,703 @@ pub fn App() -> impl IntoView {
         <I18nContextProvider>
             <Title formatter=|page: String| {
                 if page.is_empty() { "Tandem".to_owned() } else { format!("{page} · Tandem") }
-            }/>
+            } />
             <Router>
                 <AppShell>
                     <ErrorBoundary fallback=status_of_errors>
                         <Routes fallback=NotFound>
-                            <Route path=path!("/login") view=LoginPage/>
-                            <Route path=path!("/") view=|| view! { <Guard need=Need::SignedIn><HomePage/></Guard> }/>
-                            <Route path=path!("/account") view=|| view! { <Guard need=Need::SignedIn><AccountPage/></Guard> }/>
-                            <Route path=path!("/customers") view=|| view! { <Guard need=Area::Customers.need()><CustomersPage/></Guard> }/>
-                            <Route path=path!("/customers/new") view=|| view! { <Guard need=Need::Permission("customers.write")><NewCustomerPage/></Guard> }/>
-                            <Route path=path!("/customers/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Area::Customers.need()><CustomerPage/></Guard> }/>
-                            <Route path=path!("/customers/:id/edit") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("customers.write")><EditCustomerPage/></Guard> }/>
-                            <Route path=path!("/leads") view=|| view! { <Guard need=Need::Permission("leads.read")><LeadsPage/></Guard> }/>
-                            <Route path=path!("/leads/new") view=|| view! { <Guard need=Need::Permission("leads.write")><NewLeadPage/></Guard> }/>
-                            <Route path=path!("/leads/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("leads.read")><LeadPage/></Guard> }/>
-                            <Route path=path!("/opportunities") view=|| view! { <Guard need=Need::Permission("opportunities.read")><BoardPage/></Guard> }/>
-                            <Route path=path!("/opportunities/list") view=|| view! { <Guard need=Need::Permission("opportunities.read")><OpportunityListPage/></Guard> }/>
-                            <Route path=path!("/opportunities/forecast") view=|| view! { <Guard need=Need::Permission("opportunities.read")><ForecastPage/></Guard> }/>
-                            <Route path=path!("/opportunities/stages") view=|| view! { <Guard need=Need::Permission("opportunities.configure")><StagesPage/></Guard> }/>
-                            <Route path=path!("/opportunities/new") view=|| view! { <Guard need=Need::Permission("opportunities.write")><NewOpportunityPage/></Guard> }/>
-                            <Route path=path!("/opportunities/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("opportunities.read")><OpportunityPage/></Guard> }/>
-                            <Route path=path!("/activities") view=|| view! { <Guard need=Need::Permission("activities.read")><ActivitiesPage/></Guard> }/>
-                            <Route path=path!("/campaigns") view=|| view! { <Guard need=Need::Permission("campaigns.read")><CampaignsPage/></Guard> }/>
-                            <Route path=path!("/sales") view=|| view! { <Redirect path="/orders"/> }/>
-                            <Route path=path!("/inventory") view=|| view! { <Redirect path="/products"/> }/>
-                            <Route path=path!("/orders") view=|| view! { <Guard need=Need::Permission("orders.read")><OrdersPage/></Guard> }/>
-                            <Route path=path!("/orders/new") view=|| view! { <Guard need=Need::Permission("orders.write")><NewQuotePage/></Guard> }/>
-                            <Route path=path!("/orders/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("orders.read")><OrderPage/></Guard> }/>
-                            <Route path=path!("/orders/:id/edit") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("orders.write")><EditQuotePage/></Guard> }/>
-                            <Route path=path!("/shipments") view=|| view! { <Guard need=Need::Permission("shipments.read")><ShipmentsPage/></Guard> }/>
-                            <Route path=path!("/shipments/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("shipments.read")><ShipmentPage/></Guard> }/>
-                            <Route path=path!("/products") view=|| view! { <Guard need=Need::Permission("products.read")><ProductsPage/></Guard> }/>
-                            <Route path=path!("/products/new") view=|| view! { <Guard need=Need::Permission("products.write")><NewProductPage/></Guard> }/>
-                            <Route path=path!("/products/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("products.read")><ProductPage/></Guard> }/>
-                            <Route path=path!("/products/:id/edit") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("products.write")><EditProductPage/></Guard> }/>
-                            <Route path=path!("/warehouses") view=|| view! { <Guard need=Need::Permission("stock.read")><WarehousesPage/></Guard> }/>
-                            <Route path=path!("/purchasing") view=|| view! { <Redirect path="/purchase-orders"/> }/>
-                            <Route path=path!("/purchase-orders") view=|| view! { <Guard need=Need::Permission("purchasing.read")><crate::money::purchasing::PurchaseOrdersPage/></Guard> }/>
-                            <Route path=path!("/purchase-orders/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("purchasing.read")><crate::money::purchasing::PurchaseOrderPage/></Guard> }/>
-                            <Route path=path!("/suppliers") view=|| view! { <Guard need=Need::Permission("purchasing.read")><crate::money::purchasing::SuppliersPage/></Guard> }/>
-                            <Route path=path!("/suppliers/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("purchasing.read")><crate::money::purchasing::SupplierPage/></Guard> }/>
-                            <Route path=path!("/replenishment") view=|| view! { <Guard need=Need::Permission("purchasing.read")><crate::money::purchasing::ReplenishmentPage/></Guard> }/>
-                            <Route path=path!("/invoices") view=|| view! { <Guard need=Need::AnyOf(&["invoices.read", "invoices.read_all"])><crate::money::invoices::InvoicesPage/></Guard> }/>
-                            <Route path=path!("/invoices/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::AnyOf(&["invoices.read", "invoices.read_all"])><crate::money::invoices::InvoicePage/></Guard> }/>
-                            <Route path=path!("/notifications") view=|| view! { <Guard need=Need::SignedIn><crate::money::NotificationsPage/></Guard> }/>
-                            <Route path=path!("/service") view=|| view! { <Redirect path="/tickets"/> }/>
-                            <Route path=path!("/tickets") view=|| view! { <Guard need=Need::AnyOf(&["tickets.read", "tickets.read_all"])><crate::service::tickets::TicketsPage/></Guard> }/>
-                            <Route path=path!("/tickets/new") view=|| view! { <Guard need=Need::Permission("tickets.write")><crate::service::tickets::NewTicketPage/></Guard> }/>
-                            <Route path=path!("/tickets/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::AnyOf(&["tickets.read", "tickets.read_all"])><crate::service::tickets::TicketPage/></Guard> }/>
-                            <Route path=path!("/service/settings") view=|| view! { <Guard need=Need::Permission("tickets.configure")><crate::service::settings::ServiceSettingsPage/></Guard> }/>
-                            <Route path=path!("/knowledge") view=|| view! { <Guard need=Need::Permission("knowledge.read")><crate::service::settings::KnowledgePage/></Guard> }/>
-                            <Route path=path!("/knowledge/new") view=|| view! { <Guard need=Need::Permission("knowledge.write")><crate::service::settings::ArticleEditPage/></Guard> }/>
-                            <Route path=path!("/knowledge/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("knowledge.read")><crate::service::settings::ArticleEditPage/></Guard> }/>
-                            <Route path=path!("/help") view=crate::service::public::HelpPage/>
-                            <Route path=path!("/help/:id") ssr=SsrMode::Async view=crate::service::public::ArticlePage/>
-                            <Route path=path!("/support") view=crate::service::public::SupportPage/>
-                            <Route path=path!("/rate/:token") ssr=SsrMode::Async view=crate::service::public::RatePage/>
-                            <Route path=path!("/dashboards") view=|| view! { <Guard need=Area::Dashboards.need()><crate::dashboards::DashboardPage/></Guard> }/>
-                            <Route path=path!("/dashboards/:kind") ssr=SsrMode::Async view=|| view! { <Guard need=Area::Dashboards.need()><crate::dashboards::DashboardPage/></Guard> }/>
-                            <Route path=path!("/reports") view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::ReportsPage/></Guard> }/>
-                            <Route path=path!("/analysis") view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::analysis::AnalysisPage/></Guard> }/>
-                            <Route path=path!("/reports/inbox") view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::inbox::InboxPage/></Guard> }/>
-                            <Route path=path!("/reports/inbox/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::inbox::RunPage/></Guard> }/>
-                            <Route path=path!("/reports/:kind") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("reports.view")><crate::reports::ReportsPage/></Guard> }/>
-                            <Route path=path!("/admin") view=|| view! { <Guard need=Area::Admin.need()><AdminHome/></Guard> }/>
-                            <Route path=path!("/admin/users") view=|| view! { <Guard need=Need::Permission("admin.users")><UsersPage/></Guard> }/>
-                            <Route path=path!("/admin/users/new") view=|| view! { <Guard need=Need::Permission("admin.users")><NewUserPage/></Guard> }/>
-                            <Route path=path!("/admin/users/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("admin.users")><UserEditPage/></Guard> }/>
-                            <Route path=path!("/admin/roles") view=|| view! { <Guard need=Need::Permission("admin.roles")><RolesPage/></Guard> }/>
-                            <Route path=path!("/admin/roles/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("admin.roles")><RoleEditPage/></Guard> }/>
-                            <Route path=path!("/admin/teams") view=|| view! { <Guard need=Need::Permission("admin.users")><TeamsPage/></Guard> }/>
-                            <Route path=path!("/admin/ledger") view=|| view! { <Guard need=Need::Permission("admin.audit")><LedgerPage/></Guard> }/>
-                            <Route path=path!("/admin/audit") view=|| view! { <Guard need=Need::Permission("admin.audit")><AuditPage/></Guard> }/>
-                            <Route path=path!("/admin/integrations") view=|| view! { <Guard need=Need::AnyOf(&["admin.integrations", "admin.own_tokens"])><IntegrationsPage/></Guard> }/>
-                            <Route path=path!("/admin/integrations/webhooks/:id") ssr=SsrMode::Async view=|| view! { <Guard need=Need::Permission("admin.integrations")><WebhookLogPage/></Guard> }/>
-                            <Route path=path!("/admin/data") view=|| view! { <Guard need=Need::Permission("admin.backups")><DataPage/></Guard> }/>
-                            <Route path=path!("/admin/import") view=|| view! { <Guard need=Need::Permission("admin.import")><ImportPage/></Guard> }/>
+                            <Route path=path!("/login") view=LoginPage />
+                            <Route
+                                path=path!("/")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::SignedIn>
+                                            <HomePage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/account")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::SignedIn>
+                                            <AccountPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/customers")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Area::Customers.need()>
+                                            <CustomersPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/customers/new")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("customers.write")>
+                                            <NewCustomerPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/customers/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Area::Customers.need()>
+                                            <CustomerPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/customers/:id/edit")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("customers.write")>
+                                            <EditCustomerPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/leads")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("leads.read")>
+                                            <LeadsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/leads/new")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("leads.write")>
+                                            <NewLeadPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/leads/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("leads.read")>
+                                            <LeadPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/opportunities")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("opportunities.read")>
+                                            <BoardPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/opportunities/list")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("opportunities.read")>
+                                            <OpportunityListPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/opportunities/forecast")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("opportunities.read")>
+                                            <ForecastPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/opportunities/stages")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("opportunities.configure")>
+                                            <StagesPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/opportunities/new")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("opportunities.write")>
+                                            <NewOpportunityPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/opportunities/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("opportunities.read")>
+                                            <OpportunityPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/activities")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("activities.read")>
+                                            <ActivitiesPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/campaigns")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("campaigns.read")>
+                                            <CampaignsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/sales")
+                                view=|| view! { <Redirect path="/orders" /> }
+                            />
+                            <Route
+                                path=path!("/inventory")
+                                view=|| view! { <Redirect path="/products" /> }
+                            />
+                            <Route
+                                path=path!("/orders")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("orders.read")>
+                                            <OrdersPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/orders/new")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("orders.write")>
+                                            <NewQuotePage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/orders/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("orders.read")>
+                                            <OrderPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/orders/:id/edit")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("orders.write")>
+                                            <EditQuotePage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/shipments")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("shipments.read")>
+                                            <ShipmentsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/shipments/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("shipments.read")>
+                                            <ShipmentPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/products")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("products.read")>
+                                            <ProductsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/products/new")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("products.write")>
+                                            <NewProductPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/products/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("products.read")>
+                                            <ProductPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/products/:id/edit")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("products.write")>
+                                            <EditProductPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/warehouses")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("stock.read")>
+                                            <WarehousesPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/purchasing")
+                                view=|| view! { <Redirect path="/purchase-orders" /> }
+                            />
+                            <Route
+                                path=path!("/purchase-orders")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("purchasing.read")>
+                                            <crate::money::purchasing::PurchaseOrdersPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/purchase-orders/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("purchasing.read")>
+                                            <crate::money::purchasing::PurchaseOrderPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/suppliers")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("purchasing.read")>
+                                            <crate::money::purchasing::SuppliersPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/suppliers/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("purchasing.read")>
+                                            <crate::money::purchasing::SupplierPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/replenishment")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("purchasing.read")>
+                                            <crate::money::purchasing::ReplenishmentPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/invoices")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::AnyOf(
+                                            &["invoices.read", "invoices.read_all"],
+                                        )>
+                                            <crate::money::invoices::InvoicesPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/invoices/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::AnyOf(
+                                            &["invoices.read", "invoices.read_all"],
+                                        )>
+                                            <crate::money::invoices::InvoicePage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/notifications")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::SignedIn>
+                                            <crate::money::NotificationsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/service")
+                                view=|| view! { <Redirect path="/tickets" /> }
+                            />
+                            <Route
+                                path=path!("/tickets")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::AnyOf(
+                                            &["tickets.read", "tickets.read_all"],
+                                        )>
+                                            <crate::service::tickets::TicketsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/tickets/new")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("tickets.write")>
+                                            <crate::service::tickets::NewTicketPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/tickets/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::AnyOf(
+                                            &["tickets.read", "tickets.read_all"],
+                                        )>
+                                            <crate::service::tickets::TicketPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/service/settings")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("tickets.configure")>
+                                            <crate::service::settings::ServiceSettingsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/knowledge")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("knowledge.read")>
+                                            <crate::service::settings::KnowledgePage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/knowledge/new")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("knowledge.write")>
+                                            <crate::service::settings::ArticleEditPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/knowledge/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("knowledge.read")>
+                                            <crate::service::settings::ArticleEditPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route path=path!("/help") view=crate::service::public::HelpPage />
+                            <Route
+                                path=path!("/help/:id")
+                                ssr=SsrMode::Async
+                                view=crate::service::public::ArticlePage
+                            />
+                            <Route
+                                path=path!("/support")
+                                view=crate::service::public::SupportPage
+                            />
+                            <Route
+                                path=path!("/rate/:token")
+                                ssr=SsrMode::Async
+                                view=crate::service::public::RatePage
+                            />
+                            <Route
+                                path=path!("/dashboards")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Area::Dashboards.need()>
+                                            <crate::dashboards::DashboardPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/dashboards/:kind")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Area::Dashboards.need()>
+                                            <crate::dashboards::DashboardPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/reports")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("reports.view")>
+                                            <crate::reports::ReportsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/analysis")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("reports.view")>
+                                            <crate::reports::analysis::AnalysisPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/reports/inbox")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("reports.view")>
+                                            <crate::reports::inbox::InboxPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/reports/inbox/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("reports.view")>
+                                            <crate::reports::inbox::RunPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/reports/:kind")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("reports.view")>
+                                            <crate::reports::ReportsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Area::Admin.need()>
+                                            <AdminHome />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/users")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.users")>
+                                            <UsersPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/users/new")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.users")>
+                                            <NewUserPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/users/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.users")>
+                                            <UserEditPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/roles")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.roles")>
+                                            <RolesPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/roles/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.roles")>
+                                            <RoleEditPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/teams")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.users")>
+                                            <TeamsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/ledger")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.audit")>
+                                            <LedgerPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/audit")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.audit")>
+                                            <AuditPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/integrations")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::AnyOf(
+                                            &["admin.integrations", "admin.own_tokens"],
+                                        )>
+                                            <IntegrationsPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/integrations/webhooks/:id")
+                                ssr=SsrMode::Async
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.integrations")>
+                                            <WebhookLogPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/data")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.backups")>
+                                            <DataPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
+                            <Route
+                                path=path!("/admin/import")
+                                view=|| {
+                                    view! {
+                                        <Guard need=Need::Permission("admin.import")>
+                                            <ImportPage />
+                                        </Guard>
+                                    }
+                                }
+                            />
                         </Routes>
                     </ErrorBoundary>
                 </AppShell>
@@ -224,7 +844,7 @@ fn status_of_errors(errors: ArcRwSignal<leptos::error::Errors>) -> impl IntoView
                 list.iter()
                     .find_map(|(_, error)| error.downcast_ref::<error::AppError>().cloned())
             })
-            .map_or_else(|| view! { <ErrorPage/> }.into_any(), components::failed)
+            .map_or_else(|| view! { <ErrorPage /> }.into_any(), components::failed)
     }
 }
 

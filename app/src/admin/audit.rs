@@ -27,35 +27,69 @@ pub fn AuditPage() -> impl IntoView {
     let events = Resource::new(current, api::list_audit);
     view! {
         <div class="page">
-            <PageHeader title=move || t_string!(i18n, admin.audit)/>
-            <AdminTabs current="audit"/>
+            <PageHeader title=move || t_string!(i18n, admin.audit) />
+            <AdminTabs current="audit" />
             <FilterBar>
-                <SearchFilter id="audit-actor" name="actor" label=t!(i18n, admin.actor)/>
-                <RecordTypeFilter selected=Signal::derive(move || query.get("entity"))/>
-                <SearchFilter id="audit-action" name="action" kind="text" placeholder="user.created" label=t!(i18n, admin.action)/>
-                <SearchFilter id="audit-from" name="from" kind="date" label=t!(i18n, admin.from)/>
-                <SearchFilter id="audit-until" name="until" kind="date" label=t!(i18n, admin.until)/>
+                <SearchFilter id="audit-actor" name="actor" label=t!(i18n, admin.actor) />
+                <RecordTypeFilter selected=Signal::derive(move || query.get("entity")) />
+                <SearchFilter
+                    id="audit-action"
+                    name="action"
+                    kind="text"
+                    placeholder="user.created"
+                    label=t!(i18n, admin.action)
+                />
+                <SearchFilter id="audit-from" name="from" kind="date" label=t!(i18n, admin.from) />
+                <SearchFilter
+                    id="audit-until"
+                    name="until"
+                    kind="date"
+                    label=t!(i18n, admin.until)
+                />
             </FilterBar>
-            <PagedList list=events link=query.pager("/admin/audit", &["actor", "entity", "action", "from", "until"]) let:items>
-                <ListTable class="table audit" head=view! {
-                    <Col>{t!(i18n, admin.when)}</Col>
-                    <Col>{t!(i18n, admin.actor)}</Col>
-                    <Col>{t!(i18n, admin.action)}</Col>
-                    <Col>{t!(i18n, admin.entity)}</Col>
-                    <Col>{t!(i18n, admin.change)}</Col>
-                }>
-                    {items.into_iter().map(|e| view! {
-                        <tr data-testid="audit-row">
-                            <td class="nowrap">{short_time(&e.occurred_at)}</td>
-                            <td>{e.actor}<br/><span class="muted small">{e.client_addr.unwrap_or_default()}</span></td>
-                            <td><code>{e.action}</code></td>
-                            <td>{e.entity} {e.entity_id.map(|id| format!(" #{id}"))}</td>
-                            <td class="change">
-                                {e.before.map(|b| view! { <pre class="json before">{b}</pre> })}
-                                {e.after.map(|a| view! { <pre class="json after">{a}</pre> })}
-                            </td>
-                        </tr>
-                    }).collect_view()}
+            <PagedList
+                list=events
+                link=query.pager("/admin/audit", &["actor", "entity", "action", "from", "until"])
+                let:items
+            >
+                <ListTable
+                    class="table audit"
+                    head=view! {
+                        <Col>{t!(i18n, admin.when)}</Col>
+                        <Col>{t!(i18n, admin.actor)}</Col>
+                        <Col>{t!(i18n, admin.action)}</Col>
+                        <Col>{t!(i18n, admin.entity)}</Col>
+                        <Col>{t!(i18n, admin.change)}</Col>
+                    }
+                >
+                    {items
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <tr data-testid="audit-row">
+                                    <td class="nowrap">{short_time(&e.occurred_at)}</td>
+                                    <td>
+                                        {e.actor}<br />
+                                        <span class="muted small">
+                                            {e.client_addr.unwrap_or_default()}
+                                        </span>
+                                    </td>
+                                    <td>
+                                        <code>{e.action}</code>
+                                    </td>
+                                    <td>{e.entity} {e.entity_id.map(|id| format!(" #{id}"))}</td>
+                                    <td class="change">
+                                        {e
+                                            .before
+                                            .map(|b| view! { <pre class="json before">{b}</pre> })}
+                                        {e
+                                            .after
+                                            .map(|a| view! { <pre class="json after">{a}</pre> })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </ListTable>
             </PagedList>
         </div>
@@ -74,7 +108,10 @@ fn RecordTypeFilter(#[prop(into)] selected: Signal<Option<String>>) -> impl Into
                 let label = kind.clone();
                 let value = kind.clone();
                 view! {
-                    <option value=kind selected=move || selected.with(|s| s.as_deref() == Some(value.as_str()))>
+                    <option
+                        value=kind
+                        selected=move || selected.with(|s| s.as_deref() == Some(value.as_str()))
+                    >
                         {move || record_type_label(&label, i18n)}
                     </option>
                 }
@@ -84,17 +121,25 @@ fn RecordTypeFilter(#[prop(into)] selected: Signal<Option<String>>) -> impl Into
     view! {
         <div class="field">
             <label for="audit-entity">{t!(i18n, admin.entity)}</label>
-            <Transition fallback=move || view! {
-                <select id="audit-entity" class="select" name="entity" disabled>
-                    <option value="">{t!(i18n, admin.any_entity)}</option>
-                </select>
-            }>
-                {move || kinds.get().map(|found| view! {
-                    <select id="audit-entity" class="select" name="entity">
+            <Transition fallback=move || {
+                view! {
+                    <select id="audit-entity" class="select" name="entity" disabled>
                         <option value="">{t!(i18n, admin.any_entity)}</option>
-                        {options(found.unwrap_or_default())}
                     </select>
-                })}
+                }
+            }>
+                {move || {
+                    kinds
+                        .get()
+                        .map(|found| {
+                            view! {
+                                <select id="audit-entity" class="select" name="entity">
+                                    <option value="">{t!(i18n, admin.any_entity)}</option>
+                                    {options(found.unwrap_or_default())}
+                                </select>
+                            }
+                        })
+                }}
             </Transition>
         </div>
     }

@@ -358,47 +358,105 @@ pub fn ImportPage() -> impl IntoView {
     let start_errors = Signal::derive(move || start.value().get().and_then(Result::err));
     let run_id = Signal::derive(move || start.value().get().and_then(Result::ok));
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, imp.title).to_owned())/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, imp.title).to_owned()) />
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, imp.title)}</h1></header>
-            <AdminTabs current="import"/>
+            <header class="page-header">
+                <h1>{t!(i18n, imp.title)}</h1>
+            </header>
+            <AdminTabs current="import" />
             <p class="muted">{t!(i18n, imp.help)}</p>
-            {move || failed().map(|reason| view! {
-                <div class="notice notice-warning" role="alert" data-testid="upload-failed">{match reason.as_str() {
-                    "encoding" => t_string!(i18n, imp.failed_encoding),
-                    "empty" => t_string!(i18n, imp.failed_empty),
-                    "missing" => t_string!(i18n, imp.failed_missing),
-                    "large" => t_string!(i18n, imp.failed_large),
-                    _ => t_string!(i18n, imp.failed_unreadable),
-                }}</div>
-            })}
-            <form class="card" method="post" action="/admin/files/import" enctype="multipart/form-data">
+            {move || {
+                failed()
+                    .map(|reason| {
+                        view! {
+                            <div
+                                class="notice notice-warning"
+                                role="alert"
+                                data-testid="upload-failed"
+                            >
+                                {match reason.as_str() {
+                                    "encoding" => t_string!(i18n, imp.failed_encoding),
+                                    "empty" => t_string!(i18n, imp.failed_empty),
+                                    "missing" => t_string!(i18n, imp.failed_missing),
+                                    "large" => t_string!(i18n, imp.failed_large),
+                                    _ => t_string!(i18n, imp.failed_unreadable),
+                                }}
+                            </div>
+                        }
+                    })
+            }}
+            <form
+                class="card"
+                method="post"
+                action="/admin/files/import"
+                enctype="multipart/form-data"
+            >
                 <h2 class="card-title">{t!(i18n, imp.step_upload)}</h2>
                 <div class="field">
                     <label for="import-kind">{t!(i18n, imp.kind)}</label>
                     <select id="import-kind" class="select" name="kind">
-                        {KINDS.into_iter().map(|k| view! {
-                            <option value=k selected=move || kind() == k>{move || kind_name(k, i18n)}</option>
-                        }).collect_view()}
+                        {KINDS
+                            .into_iter()
+                            .map(|k| {
+                                view! {
+                                    <option value=k selected=move || kind() == k>
+                                        {move || kind_name(k, i18n)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
                 <div class="field">
                     <label for="import-file">{t!(i18n, imp.file)}</label>
-                    <input id="import-file" class="input" type="file" name="file" accept=".csv,.txt,text/csv" required/>
+                    <input
+                        id="import-file"
+                        class="input"
+                        type="file"
+                        name="file"
+                        accept=".csv,.txt,text/csv"
+                        required
+                    />
                     <p class="muted small">{t!(i18n, imp.file_help)}</p>
                 </div>
-                <button type="submit" class="btn btn-primary">{t!(i18n, imp.upload)}</button>
+                <button type="submit" class="btn btn-primary">
+                    {t!(i18n, imp.upload)}
+                </button>
             </form>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || setup.get().map(|result| result.map(|s| {
-                    let runs = s.runs.clone();
-                    view! {
-                        {s.upload.clone().map(|u| view! { <MappingForm upload=u fields=s.fields.clone() mapping=s.mapping.clone() kind=kind() start/> })}
-                        <FormErrorsOf errors=start_errors/>
-                        {move || run_id.get().map(|id| view! { <RunProgress run_id=id/> })}
-                        <RecentRuns runs/>
-                    }
-                }))}
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    setup
+                        .get()
+                        .map(|result| {
+                            result
+                                .map(|s| {
+                                    let runs = s.runs.clone();
+                                    view! {
+                                        {s
+                                            .upload
+                                            .clone()
+                                            .map(|u| {
+                                                view! {
+                                                    <MappingForm
+                                                        upload=u
+                                                        fields=s.fields.clone()
+                                                        mapping=s.mapping.clone()
+                                                        kind=kind()
+                                                        start
+                                                    />
+                                                }
+                                            })}
+                                        <FormErrorsOf errors=start_errors />
+                                        {move || {
+                                            run_id.get().map(|id| view! { <RunProgress run_id=id /> })
+                                        }}
+                                        <RecentRuns runs />
+                                    }
+                                })
+                        })
+                }}
             </Transition>
         </div>
     }
@@ -461,56 +519,146 @@ fn MappingForm(
         <form class="card" novalidate on:submit=move |ev| ev.prevent_default()>
             <h2 class="card-title">{t!(i18n, imp.step_map)}</h2>
             <p class="muted small" data-testid="upload-summary">
-                {upload.file_name.clone()} " · " {upload.rows} " " {t!(i18n, imp.rows)} " · " {upload.encoding.to_uppercase()}
+                {upload.file_name.clone()}
+                " · "
+                {upload.rows}
+                " "
+                {t!(i18n, imp.rows)}
+                " · "
+                {upload.encoding.to_uppercase()}
             </p>
             <div class="table-wrap">
                 <table class="table small">
                     <caption class="visually-hidden">{t!(i18n, imp.sample)}</caption>
-                    <thead><tr>{upload.headers.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}</tr></thead>
-                    <tbody>{upload.sample.into_iter().map(|row| view! {
-                        <tr>{row.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
-                    }).collect_view()}</tbody>
+                    <thead>
+                        <tr>
+                            {upload
+                                .headers
+                                .iter()
+                                .map(|h| view! { <th scope="col">{h.clone()}</th> })
+                                .collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {upload
+                            .sample
+                            .into_iter()
+                            .map(|row| {
+                                view! {
+                                    <tr>
+                                        {row
+                                            .into_iter()
+                                            .map(|c| view! { <td>{c}</td> })
+                                            .collect_view()}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
                 </table>
             </div>
             <div class="form-grid">
-                {fields.into_iter().map(|f| {
-                    let id = format!("map-{}", f.key);
-                    let key = f.key.clone();
-                    let current = { let key = key.clone(); move || chosen.read().get(&key).cloned().unwrap_or_default() };
-                    let headers = headers.clone();
-                    view! {
-                        <div class="field">
-                            <label for=id.clone()>{field_name(&f.key, i18n)} {f.required.then_some(" *")}</label>
-                            <select id=id class="select" data-field=f.key.clone() on:change=move |ev| {
-                                let value = event_target_value(&ev);
-                                let key = key.clone();
-                                chosen.update(|m| { if value.is_empty() { m.remove(&key); } else { m.insert(key, value); } });
-                            }>
-                                <option value="" selected={ let current = current.clone(); move || current().is_empty() }>{t!(i18n, imp.not_imported)}</option>
-                                {headers.into_iter().map(|h| {
-                                    let selected = { let h = h.clone(); let current = current.clone(); move || current() == h };
-                                    view! { <option value=h.clone() selected=selected>{h.clone()}</option> }
-                                }).collect_view()}
-                            </select>
-                        </div>
-                    }
-                }).collect_view()}
+                {fields
+                    .into_iter()
+                    .map(|f| {
+                        let id = format!("map-{}", f.key);
+                        let key = f.key.clone();
+                        let current = {
+                            let key = key.clone();
+                            move || chosen.read().get(&key).cloned().unwrap_or_default()
+                        };
+                        let headers = headers.clone();
+                        view! {
+                            <div class="field">
+                                <label for=id
+                                    .clone()>
+                                    {field_name(&f.key, i18n)} {f.required.then_some(" *")}
+                                </label>
+                                <select
+                                    id=id
+                                    class="select"
+                                    data-field=f.key.clone()
+                                    on:change=move |ev| {
+                                        let value = event_target_value(&ev);
+                                        let key = key.clone();
+                                        chosen
+                                            .update(|m| {
+                                                if value.is_empty() {
+                                                    m.remove(&key);
+                                                } else {
+                                                    m.insert(key, value);
+                                                }
+                                            });
+                                    }
+                                >
+                                    <option
+                                        value=""
+                                        selected={
+                                            let current = current.clone();
+                                            move || current().is_empty()
+                                        }
+                                    >
+                                        {t!(i18n, imp.not_imported)}
+                                    </option>
+                                    {headers
+                                        .into_iter()
+                                        .map(|h| {
+                                            let selected = {
+                                                let h = h.clone();
+                                                let current = current.clone();
+                                                move || current() == h
+                                            };
+                                            view! {
+                                                <option value=h.clone() selected=selected>
+                                                    {h.clone()}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
             </div>
             <div class="field">
                 <label for="import-duplicates">{t!(i18n, imp.duplicates)}</label>
-                <select id="import-duplicates" class="select" on:change=move |ev| duplicates.set(event_target_value(&ev))>
+                <select
+                    id="import-duplicates"
+                    class="select"
+                    on:change=move |ev| duplicates.set(event_target_value(&ev))
+                >
                     <option value="skip">{t!(i18n, imp.dup_skip)}</option>
                     <option value="update">{t!(i18n, imp.dup_update)}</option>
                     <option value="create">{t!(i18n, imp.dup_create)}</option>
                 </select>
             </div>
             <div class="check">
-                <input type="checkbox" id="import-skip-bad" prop:checked=move || skip_bad.get() on:change=move |ev| skip_bad.set(event_target_checked(&ev))/>
+                <input
+                    type="checkbox"
+                    id="import-skip-bad"
+                    prop:checked=move || skip_bad.get()
+                    on:change=move |ev| skip_bad.set(event_target_checked(&ev))
+                />
                 <label for="import-skip-bad">{t!(i18n, imp.skip_bad)}</label>
             </div>
             <div class="row-actions">
-                <button type="button" class="btn btn-secondary" disabled=move || start.pending().get() on:click=move |_| submit_dry(true)>{t!(i18n, imp.dry_run)}</button>
-                <button type="button" class="btn btn-primary" disabled=move || start.pending().get() on:click=move |_| submit(false)>{t!(i18n, imp.run)}</button>
+                <button
+                    type="button"
+                    class="btn btn-secondary"
+                    disabled=move || start.pending().get()
+                    on:click=move |_| submit_dry(true)
+                >
+                    {t!(i18n, imp.dry_run)}
+                </button>
+                <button
+                    type="button"
+                    class="btn btn-primary"
+                    disabled=move || start.pending().get()
+                    on:click=move |_| submit(false)
+                >
+                    {t!(i18n, imp.run)}
+                </button>
             </div>
         </form>
     }
@@ -535,51 +683,110 @@ fn RunProgress(run_id: i64) -> impl IntoView {
     });
     view! {
         <section class="card" aria-live="polite" data-testid="import-run">
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || status.get().map(|result| result.map(|r| {
-                    let heading = match (r.mode.as_str(), r.status.as_str()) {
-                        (_, "running") => t_string!(i18n, imp.running),
-                        ("dry_run", _) => t_string!(i18n, imp.dry_done),
-                        (_, "done") => t_string!(i18n, imp.imported),
-                        (_, "rolled_back") => t_string!(i18n, imp.rolled_back),
-                        _ => t_string!(i18n, imp.run_failed),
-                    };
-                    let error_link = (r.failed > 0 && r.status != "running").then(|| view! {
-                        <p><a href=format!("/admin/files/import-errors/{}", r.id) download rel="external">{t!(i18n, imp.error_file)}</a></p>
-                    });
-                    view! {
-                        <h2 class="card-title" data-testid="run-heading">{heading}</h2>
-                        <label for="import-progress">{t!(i18n, imp.progress)}</label>
-                        <progress id="import-progress" max=r.total.max(1) value=r.done>{r.done} " / " {r.total}</progress>
-                        <p class="muted small">{r.done} " / " {r.total} " " {t!(i18n, imp.rows)}</p>
-                        <dl class="facts" data-testid="run-counts">
-                            <dt>{t!(i18n, imp.created)}</dt><dd data-count="created">{r.created}</dd>
-                            <dt>{t!(i18n, imp.updated)}</dt><dd data-count="updated">{r.updated}</dd>
-                            <dt>{t!(i18n, imp.skipped)}</dt><dd data-count="skipped">{r.skipped}</dd>
-                            <dt>{t!(i18n, imp.failed)}</dt><dd data-count="failed">{r.failed}</dd>
-                        </dl>
-                        {error_link}
-                        {(!r.problems.is_empty()).then(|| view! {
-                            <div class="table-wrap">
-                                <table class="table small" data-testid="problems">
-                                    <thead><tr>
-                                        <th scope="col">{t!(i18n, imp.line)}</th>
-                                        <th scope="col">{t!(i18n, imp.problem)}</th>
-                                    </tr></thead>
-                                    <tbody>{r.problems.into_iter().map(|p| view! {
-                                        <tr>
-                                            <td>{p.line}</td>
-                                            <td>{move || {
-                                                let locale = i18n.get_locale();
-                                                p.problems.iter().map(|(f, m)| format!("{}: {}", field_name(f, i18n), localize(m, locale))).collect::<Vec<_>>().join("; ")
-                                            }}</td>
-                                        </tr>
-                                    }).collect_view()}</tbody>
-                                </table>
-                            </div>
-                        })}
-                    }
-                }))}
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    status
+                        .get()
+                        .map(|result| {
+                            result
+                                .map(|r| {
+                                    let heading = match (r.mode.as_str(), r.status.as_str()) {
+                                        (_, "running") => t_string!(i18n, imp.running),
+                                        ("dry_run", _) => t_string!(i18n, imp.dry_done),
+                                        (_, "done") => t_string!(i18n, imp.imported),
+                                        (_, "rolled_back") => t_string!(i18n, imp.rolled_back),
+                                        _ => t_string!(i18n, imp.run_failed),
+                                    };
+                                    let error_link = (r.failed > 0 && r.status != "running")
+                                        .then(|| {
+                                            view! {
+                                                <p>
+                                                    <a
+                                                        href=format!("/admin/files/import-errors/{}", r.id)
+                                                        download
+                                                        rel="external"
+                                                    >
+                                                        {t!(i18n, imp.error_file)}
+                                                    </a>
+                                                </p>
+                                            }
+                                        });
+                                    view! {
+                                        <h2 class="card-title" data-testid="run-heading">
+                                            {heading}
+                                        </h2>
+                                        <label for="import-progress">
+                                            {t!(i18n, imp.progress)}
+                                        </label>
+                                        <progress
+                                            id="import-progress"
+                                            max=r.total.max(1)
+                                            value=r.done
+                                        >
+                                            {r.done}
+                                            " / "
+                                            {r.total}
+                                        </progress>
+                                        <p class="muted small">
+                                            {r.done} " / " {r.total} " " {t!(i18n, imp.rows)}
+                                        </p>
+                                        <dl class="facts" data-testid="run-counts">
+                                            <dt>{t!(i18n, imp.created)}</dt>
+                                            <dd data-count="created">{r.created}</dd>
+                                            <dt>{t!(i18n, imp.updated)}</dt>
+                                            <dd data-count="updated">{r.updated}</dd>
+                                            <dt>{t!(i18n, imp.skipped)}</dt>
+                                            <dd data-count="skipped">{r.skipped}</dd>
+                                            <dt>{t!(i18n, imp.failed)}</dt>
+                                            <dd data-count="failed">{r.failed}</dd>
+                                        </dl>
+                                        {error_link}
+                                        {(!r.problems.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <div class="table-wrap">
+                                                        <table class="table small" data-testid="problems">
+                                                            <thead>
+                                                                <tr>
+                                                                    <th scope="col">{t!(i18n, imp.line)}</th>
+                                                                    <th scope="col">{t!(i18n, imp.problem)}</th>
+                                                                </tr>
+                                                            </thead>
+                                                            <tbody>
+                                                                {r
+                                                                    .problems
+                                                                    .into_iter()
+                                                                    .map(|p| {
+                                                                        view! {
+                                                                            <tr>
+                                                                                <td>{p.line}</td>
+                                                                                <td>
+                                                                                    {move || {
+                                                                                        let locale = i18n.get_locale();
+                                                                                        p.problems
+                                                                                            .iter()
+                                                                                            .map(|(f, m)| {
+                                                                                                format!("{}: {}", field_name(f, i18n), localize(m, locale))
+                                                                                            })
+                                                                                            .collect::<Vec<_>>()
+                                                                                            .join("; ")
+                                                                                    }}
+                                                                                </td>
+                                                                            </tr>
+                                                                        }
+                                                                    })
+                                                                    .collect_view()}
+                                                            </tbody>
+                                                        </table>
+                                                    </div>
+                                                }
+                                            })}
+                                    }
+                                })
+                        })
+                }}
             </Transition>
         </section>
     }
@@ -588,39 +795,56 @@ fn RunProgress(run_id: i64) -> impl IntoView {
 #[component]
 fn RecentRuns(runs: Vec<RunView>) -> impl IntoView {
     let i18n = use_i18n();
-    (!runs.is_empty()).then(|| view! {
-        <section class="card">
-            <h2 class="card-title">{t!(i18n, imp.recent)}</h2>
-            <div class="table-wrap">
-                <table class="table small" data-testid="import-runs">
-                    <thead><tr>
-                        <th scope="col">{t!(i18n, imp.kind)}</th>
-                        <th scope="col">{t!(i18n, imp.file)}</th>
-                        <th scope="col">{t!(i18n, imp.state)}</th>
-                        <th scope="col">{t!(i18n, imp.counts)}</th>
-                        <th scope="col">{t!(i18n, imp.started)}</th>
-                    </tr></thead>
-                    <tbody>{runs.into_iter().map(|r| {
-                        let state = match (r.mode.as_str(), r.status.as_str()) {
-                            (_, "running") => t_string!(i18n, imp.running),
-                            ("dry_run", _) => t_string!(i18n, imp.dry_done),
-                            (_, "done") => t_string!(i18n, imp.imported),
-                            (_, "rolled_back") => t_string!(i18n, imp.rolled_back),
-                            _ => t_string!(i18n, imp.run_failed),
-                        };
-                        view! {
+    (!runs.is_empty()).then(|| {
+        view! {
+            <section class="card">
+                <h2 class="card-title">{t!(i18n, imp.recent)}</h2>
+                <div class="table-wrap">
+                    <table class="table small" data-testid="import-runs">
+                        <thead>
                             <tr>
-                                <td>{kind_name(&r.kind, i18n)}</td>
-                                <td class="break">{r.file_name}</td>
-                                <td>{state}</td>
-                                <td>{format!("+{} ~{} ={} ✗{}", r.created, r.updated, r.skipped, r.failed)}</td>
-                                <td>{r.started_at}</td>
+                                <th scope="col">{t!(i18n, imp.kind)}</th>
+                                <th scope="col">{t!(i18n, imp.file)}</th>
+                                <th scope="col">{t!(i18n, imp.state)}</th>
+                                <th scope="col">{t!(i18n, imp.counts)}</th>
+                                <th scope="col">{t!(i18n, imp.started)}</th>
                             </tr>
-                        }
-                    }).collect_view()}</tbody>
-                </table>
-            </div>
-            <p class="muted small">{t!(i18n, imp.counts_legend)}</p>
-        </section>
+                        </thead>
+                        <tbody>
+                            {runs
+                                .into_iter()
+                                .map(|r| {
+                                    let state = match (r.mode.as_str(), r.status.as_str()) {
+                                        (_, "running") => t_string!(i18n, imp.running),
+                                        ("dry_run", _) => t_string!(i18n, imp.dry_done),
+                                        (_, "done") => t_string!(i18n, imp.imported),
+                                        (_, "rolled_back") => t_string!(i18n, imp.rolled_back),
+                                        _ => t_string!(i18n, imp.run_failed),
+                                    };
+                                    view! {
+                                        <tr>
+                                            <td>{kind_name(&r.kind, i18n)}</td>
+                                            <td class="break">{r.file_name}</td>
+                                            <td>{state}</td>
+                                            <td>
+                                                {format!(
+                                                    "+{} ~{} ={} ✗{}",
+                                                    r.created,
+                                                    r.updated,
+                                                    r.skipped,
+                                                    r.failed,
+                                                )}
+                                            </td>
+                                            <td>{r.started_at}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <p class="muted small">{t!(i18n, imp.counts_legend)}</p>
+            </section>
+        }
     })
 }

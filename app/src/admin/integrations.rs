@@ -511,8 +511,14 @@ fn ShownOnce(label: String, secret: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="notice notice-success" role="status">
-            <p><strong>{label}</strong></p>
-            <p><code class="secret" data-testid="secret">{secret}</code></p>
+            <p>
+                <strong>{label}</strong>
+            </p>
+            <p>
+                <code class="secret" data-testid="secret">
+                    {secret}
+                </code>
+            </p>
             <p class="muted small">{t!(i18n, intg.shown_once)}</p>
         </div>
     }
@@ -525,13 +531,17 @@ pub fn IntegrationsPage() -> impl IntoView {
     let me = use_me();
     let admin = me.as_ref().is_some_and(|m| m.can("admin.integrations"));
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, intg.title).to_owned())/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, intg.title).to_owned()) />
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, intg.title)}</h1></header>
-            <AdminTabs current="integrations"/>
-            <p class="muted">{t!(i18n, intg.help)} " " <a href="/api/v1/docs/">{t!(i18n, intg.api_docs)}</a></p>
-            <Tokens/>
-            {admin.then(|| view! { <Webhooks/> })}
+            <header class="page-header">
+                <h1>{t!(i18n, intg.title)}</h1>
+            </header>
+            <AdminTabs current="integrations" />
+            <p class="muted">
+                {t!(i18n, intg.help)} " " <a href="/api/v1/docs/">{t!(i18n, intg.api_docs)}</a>
+            </p>
+            <Tokens />
+            {admin.then(|| view! { <Webhooks /> })}
         </div>
     }
 }
@@ -561,90 +571,181 @@ fn Tokens() -> impl IntoView {
     });
     view! {
         <section class="card" aria-labelledby="tokens-title">
-            <h2 class="card-title" id="tokens-title">{t!(i18n, intg.tokens)}</h2>
+            <h2 class="card-title" id="tokens-title">
+                {t!(i18n, intg.tokens)}
+            </h2>
             <p class="muted small">{t!(i18n, intg.tokens_help)}</p>
-            {move || secret().map(|s| view! { <ShownOnce label=t_string!(i18n, intg.new_token_is).to_owned() secret=s/> })}
-            <FormErrors errors=revoke_errors field="form"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || data.get().map(|result| result.map(|d| {
-                    let owners = d.owners.clone();
-                    let permissions = d.permissions.clone();
-                    view! {
-                        <div class="table-wrap">
-                            <table class="table" data-testid="tokens">
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, admin.name)}</th>
-                                    <th scope="col">{t!(i18n, intg.owner)}</th>
-                                    <th scope="col">{t!(i18n, intg.prefix)}</th>
-                                    <th scope="col">{t!(i18n, admin.permissions)}</th>
-                                    <th scope="col">{t!(i18n, intg.expires)}</th>
-                                    <th scope="col">{t!(i18n, intg.last_used)}</th>
-                                    <th scope="col"><span class="visually-hidden">{t!(i18n, admin.action)}</span></th>
-                                </tr></thead>
-                                <tbody>
-                                    {d.tokens.into_iter().map(|t| {
-                                        let id = t.id;
-                                        let label = format!("{} {}", t_string!(i18n, intg.revoke), t.name);
-                                        view! {
-                                            <tr>
-                                                <td>{t.name.clone()}</td>
-                                                <td>{t.owner}</td>
-                                                <td><code>{format!("tdm_{}_…", t.prefix)}</code></td>
-                                                <td class="small">{t.permissions.join(", ")}</td>
-                                                <td>{t.expires_at.unwrap_or_else(|| "—".to_owned())}</td>
-                                                <td>{t.last_used_at.unwrap_or_else(|| "—".to_owned())}</td>
-                                                <td>{if t.revoked {
-                                                    view! { <span class="badge badge-danger">{t!(i18n, intg.revoked)}</span> }.into_any()
-                                                } else {
-                                                    view! { <button type="button" class="btn btn-secondary btn-small" aria-label=label
-                                                        on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>{t!(i18n, intg.revoke)}</button> }.into_any()
-                                                }}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <form novalidate on:submit=move |ev| {
-                            ev.prevent_default();
-                            create.dispatch(CreateToken { form: TokenForm {
-                                name: name.get_untracked(),
-                                user_id: owner.get_untracked().parse().ok(),
-                                permissions: chosen.get_untracked().into_iter().collect(),
-                                expires_on: expires.get_untracked(),
-                            }});
-                        }>
-                            <h3>{t!(i18n, intg.new_token)}</h3>
-                            <div class="field">
-                                <label for="token-name">{t!(i18n, admin.name)}</label>
-                                <input id="token-name" class="input" type="text" maxlength="100" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                                <FieldError errors field="name"/>
-                            </div>
-                            {(!owners.is_empty()).then(|| view! {
-                                <div class="field">
-                                    <label for="token-owner">{t!(i18n, intg.owner)}</label>
-                                    <select id="token-owner" class="select" on:change=move |ev| owner.set(event_target_value(&ev))>
-                                        <option value="">{t!(i18n, intg.myself)}</option>
-                                        {owners.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()}
-                                    </select>
-                                    <FieldError errors field="user_id"/>
-                                </div>
-                            })}
-                            <fieldset class="matrix-area">
-                                <legend>{t!(i18n, admin.permissions)}</legend>
-                                <CheckList prefix="token-perm" codes=permissions chosen/>
-                                <FieldError errors field="permissions"/>
-                            </fieldset>
-                            <div class="field">
-                                <label for="token-expires">{t!(i18n, intg.expires_on)}</label>
-                                <input id="token-expires" class="input" type="date" prop:value=move || expires.get() on:input=move |ev| expires.set(event_target_value(&ev))/>
-                                <FieldError errors field="expires_at"/>
-                            </div>
-                            <FormErrors errors field="form"/>
-                            <button type="submit" class="btn btn-primary">{t!(i18n, intg.create_token)}</button>
-                        </form>
-                    }
-                }))}
+            {move || {
+                secret()
+                    .map(|s| {
+                        view! {
+                            <ShownOnce
+                                label=t_string!(i18n, intg.new_token_is).to_owned()
+                                secret=s
+                            />
+                        }
+                    })
+            }}
+            <FormErrors errors=revoke_errors field="form" />
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    data.get()
+                        .map(|result| {
+                            result
+                                .map(|d| {
+                                    let owners = d.owners.clone();
+                                    let permissions = d.permissions.clone();
+                                    view! {
+                                        <div class="table-wrap">
+                                            <table class="table" data-testid="tokens">
+                                                <thead>
+                                                    <tr>
+                                                        <th scope="col">{t!(i18n, admin.name)}</th>
+                                                        <th scope="col">{t!(i18n, intg.owner)}</th>
+                                                        <th scope="col">{t!(i18n, intg.prefix)}</th>
+                                                        <th scope="col">{t!(i18n, admin.permissions)}</th>
+                                                        <th scope="col">{t!(i18n, intg.expires)}</th>
+                                                        <th scope="col">{t!(i18n, intg.last_used)}</th>
+                                                        <th scope="col">
+                                                            <span class="visually-hidden">
+                                                                {t!(i18n, admin.action)}
+                                                            </span>
+                                                        </th>
+                                                    </tr>
+                                                </thead>
+                                                <tbody>
+                                                    {d
+                                                        .tokens
+                                                        .into_iter()
+                                                        .map(|t| {
+                                                            let id = t.id;
+                                                            let label = format!(
+                                                                "{} {}",
+                                                                t_string!(i18n, intg.revoke),
+                                                                t.name,
+                                                            );
+                                                            view! {
+                                                                <tr>
+                                                                    <td>{t.name.clone()}</td>
+                                                                    <td>{t.owner}</td>
+                                                                    <td>
+                                                                        <code>{format!("tdm_{}_…", t.prefix)}</code>
+                                                                    </td>
+                                                                    <td class="small">{t.permissions.join(", ")}</td>
+                                                                    <td>{t.expires_at.unwrap_or_else(|| "—".to_owned())}</td>
+                                                                    <td>
+                                                                        {t.last_used_at.unwrap_or_else(|| "—".to_owned())}
+                                                                    </td>
+                                                                    <td>
+                                                                        {if t.revoked {
+                                                                            view! {
+                                                                                <span class="badge badge-danger">
+                                                                                    {t!(i18n, intg.revoked)}
+                                                                                </span>
+                                                                            }
+                                                                                .into_any()
+                                                                        } else {
+                                                                            view! {
+                                                                                <button
+                                                                                    type="button"
+                                                                                    class="btn btn-secondary btn-small"
+                                                                                    aria-label=label
+                                                                                    on:click=move |_| {
+                                                                                        revoke.dispatch(RevokeToken { id });
+                                                                                    }
+                                                                                >
+                                                                                    {t!(i18n, intg.revoke)}
+                                                                                </button>
+                                                                            }
+                                                                                .into_any()
+                                                                        }}
+                                                                    </td>
+                                                                </tr>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                        <form
+                                            novalidate
+                                            on:submit=move |ev| {
+                                                ev.prevent_default();
+                                                create
+                                                    .dispatch(CreateToken {
+                                                        form: TokenForm {
+                                                            name: name.get_untracked(),
+                                                            user_id: owner.get_untracked().parse().ok(),
+                                                            permissions: chosen.get_untracked().into_iter().collect(),
+                                                            expires_on: expires.get_untracked(),
+                                                        },
+                                                    });
+                                            }
+                                        >
+                                            <h3>{t!(i18n, intg.new_token)}</h3>
+                                            <div class="field">
+                                                <label for="token-name">{t!(i18n, admin.name)}</label>
+                                                <input
+                                                    id="token-name"
+                                                    class="input"
+                                                    type="text"
+                                                    maxlength="100"
+                                                    prop:value=move || name.get()
+                                                    on:input=move |ev| name.set(event_target_value(&ev))
+                                                />
+                                                <FieldError errors field="name" />
+                                            </div>
+                                            {(!owners.is_empty())
+                                                .then(|| {
+                                                    view! {
+                                                        <div class="field">
+                                                            <label for="token-owner">{t!(i18n, intg.owner)}</label>
+                                                            <select
+                                                                id="token-owner"
+                                                                class="select"
+                                                                on:change=move |ev| owner.set(event_target_value(&ev))
+                                                            >
+                                                                <option value="">{t!(i18n, intg.myself)}</option>
+                                                                {owners
+                                                                    .into_iter()
+                                                                    .map(|u| {
+                                                                        view! { <option value=u.id.to_string()>{u.name}</option> }
+                                                                    })
+                                                                    .collect_view()}
+                                                            </select>
+                                                            <FieldError errors field="user_id" />
+                                                        </div>
+                                                    }
+                                                })}
+                                            <fieldset class="matrix-area">
+                                                <legend>{t!(i18n, admin.permissions)}</legend>
+                                                <CheckList prefix="token-perm" codes=permissions chosen />
+                                                <FieldError errors field="permissions" />
+                                            </fieldset>
+                                            <div class="field">
+                                                <label for="token-expires">
+                                                    {t!(i18n, intg.expires_on)}
+                                                </label>
+                                                <input
+                                                    id="token-expires"
+                                                    class="input"
+                                                    type="date"
+                                                    prop:value=move || expires.get()
+                                                    on:input=move |ev| expires.set(event_target_value(&ev))
+                                                />
+                                                <FieldError errors field="expires_at" />
+                                            </div>
+                                            <FormErrors errors field="form" />
+                                            <button type="submit" class="btn btn-primary">
+                                                {t!(i18n, intg.create_token)}
+                                            </button>
+                                        </form>
+                                    }
+                                })
+                        })
+                }}
             </Transition>
         </section>
     }
@@ -692,134 +793,315 @@ fn Webhooks() -> impl IntoView {
     let rotated_secret = move || rotate.value().get().and_then(Result::ok);
     view! {
         <section class="card" aria-labelledby="webhooks-title">
-            <h2 class="card-title" id="webhooks-title">{t!(i18n, intg.webhooks)}</h2>
+            <h2 class="card-title" id="webhooks-title">
+                {t!(i18n, intg.webhooks)}
+            </h2>
             <p class="muted small">{t!(i18n, intg.webhooks_help)}</p>
-            {move || created_secret().map(|s| view! { <ShownOnce label=t_string!(i18n, intg.signing_secret_is).to_owned() secret=s/> })}
-            {move || rotated_secret().map(|s| view! { <ShownOnce label=t_string!(i18n, intg.new_secret_is).to_owned() secret=s/> })}
-            <FormErrors errors=action_errors field="form"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || data.get().map(|result| result.map(|d| {
-                    let types = d.event_types.clone();
-                    let h = d.health.clone();
-                    view! {
-                        <div class="health" data-testid="integration-health">
-                            <h3>{t!(i18n, intg.health)}</h3>
-                            <dl class="facts">
-                                <dt>{t!(i18n, intg.outbox_backlog)}</dt><dd data-testid="outbox-backlog">{h.outbox_backlog}</dd>
-                                <dt>{t!(i18n, intg.pending)}</dt><dd>{h.pending}</dd>
-                                <dt>{t!(i18n, intg.failed)}</dt><dd>{h.failed}</dd>
-                                <dt>{t!(i18n, intg.oldest_pending)}</dt><dd>{h.oldest_pending.unwrap_or_else(|| "—".to_owned())}</dd>
-                                <dt>{t!(i18n, intg.failing)}</dt>
-                                <dd>{if h.failing.is_empty() {
-                                    view! { <span class="badge badge-success">{t!(i18n, intg.none_failing)}</span> }.into_any()
-                                } else {
-                                    h.failing.into_iter().map(|(id, name)| view! {
-                                        <a class="badge badge-danger" href=format!("/admin/integrations/webhooks/{id}")>{name}</a> " "
-                                    }).collect_view().into_any()
-                                }}</dd>
-                                <dt>{t!(i18n, intg.imports)}</dt>
-                                <dd>{if h.imports.is_empty() {
-                                    view! { <span>"—"</span> }.into_any()
-                                } else {
-                                    view! { <ul class="plain-list small">{h.imports.into_iter().map(|i| view! {
-                                        <li>{i.started_at} " · " {i.kind} " · " {i.file_name} " · " {i.mode} " · " {i.status}
-                                            " · " {i.total} " / ✗" {i.failed}</li>
-                                    }).collect_view()}</ul> }.into_any()
-                                }}</dd>
-                            </dl>
-                        </div>
-                        <div class="table-wrap">
-                            <table class="table" data-testid="webhooks">
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, admin.name)}</th>
-                                    <th scope="col">{t!(i18n, intg.url)}</th>
-                                    <th scope="col">{t!(i18n, intg.events)}</th>
-                                    <th scope="col">{t!(i18n, admin.state)}</th>
-                                    <th scope="col">{t!(i18n, intg.deliveries)}</th>
-                                    <th scope="col">{t!(i18n, intg.last_attempt)}</th>
-                                    <th scope="col"><span class="visually-hidden">{t!(i18n, admin.action)}</span></th>
-                                </tr></thead>
-                                <tbody>
-                                    {d.endpoints.into_iter().map(|e| {
-                                        let id = e.id;
-                                        let flipped = EndpointForm {
-                                            name: e.name.clone(),
-                                            url: e.url.clone(),
-                                            event_types: e.event_types.clone(),
-                                            active: !e.active,
-                                        };
-                                        view! {
-                                            <tr>
-                                                <td><a href=format!("/admin/integrations/webhooks/{id}")>{e.name.clone()}</a></td>
-                                                <td class="small break">{e.url.clone()}</td>
-                                                <td class="small">{e.event_types.join(", ")}</td>
-                                                <td>{if !e.active {
-                                                    view! { <span class="badge">{t!(i18n, intg.paused)}</span> }.into_any()
-                                                } else if e.failing {
-                                                    view! { <span class="badge badge-danger">{t!(i18n, intg.failing_one)}</span> }.into_any()
-                                                } else {
-                                                    view! { <span class="badge badge-success">{t!(i18n, admin.active)}</span> }.into_any()
-                                                }}</td>
-                                                <td class="small">{format!("{} / {} / {}", e.delivered, e.pending, e.failed)}</td>
-                                                <td class="small">{e.last_attempt_at.clone().unwrap_or_else(|| "—".to_owned())} " "
-                                                    {e.last_status_code.map(|c| format!("({c})")).unwrap_or_default()}</td>
-                                                <td class="row-actions">
-                                                    <button type="button" class="btn btn-secondary btn-small"
-                                                        on:click=move |_| { update.dispatch(UpdateWebhook { id, form: flipped.clone() }); }>
-                                                        {if e.active { t!(i18n, intg.pause).into_any() } else { t!(i18n, intg.resume).into_any() }}
-                                                    </button>
-                                                    <button type="button" class="btn btn-secondary btn-small"
-                                                        on:click=move |_| { rotate.dispatch(RotateWebhookSecret { id }); }>{t!(i18n, intg.rotate)}</button>
-                                                    {move || if confirming.get() == Some(id) {
+            {move || {
+                created_secret()
+                    .map(|s| {
+                        view! {
+                            <ShownOnce
+                                label=t_string!(i18n, intg.signing_secret_is).to_owned()
+                                secret=s
+                            />
+                        }
+                    })
+            }}
+            {move || {
+                rotated_secret()
+                    .map(|s| {
+                        view! {
+                            <ShownOnce
+                                label=t_string!(i18n, intg.new_secret_is).to_owned()
+                                secret=s
+                            />
+                        }
+                    })
+            }}
+            <FormErrors errors=action_errors field="form" />
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    data.get()
+                        .map(|result| {
+                            result
+                                .map(|d| {
+                                    let types = d.event_types.clone();
+                                    let h = d.health.clone();
+                                    view! {
+                                        <div class="health" data-testid="integration-health">
+                                            <h3>{t!(i18n, intg.health)}</h3>
+                                            <dl class="facts">
+                                                <dt>{t!(i18n, intg.outbox_backlog)}</dt>
+                                                <dd data-testid="outbox-backlog">{h.outbox_backlog}</dd>
+                                                <dt>{t!(i18n, intg.pending)}</dt>
+                                                <dd>{h.pending}</dd>
+                                                <dt>{t!(i18n, intg.failed)}</dt>
+                                                <dd>{h.failed}</dd>
+                                                <dt>{t!(i18n, intg.oldest_pending)}</dt>
+                                                <dd>
+                                                    {h.oldest_pending.unwrap_or_else(|| "—".to_owned())}
+                                                </dd>
+                                                <dt>{t!(i18n, intg.failing)}</dt>
+                                                <dd>
+                                                    {if h.failing.is_empty() {
                                                         view! {
-                                                            <span class="small">{t!(i18n, intg.confirm_delete)}</span>
-                                                            <button type="button" class="btn btn-danger btn-small"
-                                                                on:click=move |_| { confirming.set(None); delete.dispatch(DeleteWebhook { id }); }>{t!(i18n, intg.delete)}</button>
-                                                            <button type="button" class="btn btn-secondary btn-small"
-                                                                on:click=move |_| confirming.set(None)>{t!(i18n, common.cancel)}</button>
-                                                        }.into_any()
+                                                            <span class="badge badge-success">
+                                                                {t!(i18n, intg.none_failing)}
+                                                            </span>
+                                                        }
+                                                            .into_any()
                                                     } else {
-                                                        view! { <button type="button" class="btn btn-danger btn-small"
-                                                            on:click=move |_| confirming.set(Some(id))>{t!(i18n, intg.delete)}</button> }.into_any()
+                                                        h.failing
+                                                            .into_iter()
+                                                            .map(|(id, name)| {
+                                                                view! {
+                                                                    <a
+                                                                        class="badge badge-danger"
+                                                                        href=format!("/admin/integrations/webhooks/{id}")
+                                                                    >
+                                                                        {name}
+                                                                    </a>
+                                                                    " "
+                                                                }
+                                                            })
+                                                            .collect_view()
+                                                            .into_any()
                                                     }}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <p class="muted small">{t!(i18n, intg.deliveries_legend)}</p>
-                        <form novalidate on:submit=move |ev| {
-                            ev.prevent_default();
-                            create.dispatch(CreateWebhook { form: EndpointForm {
-                                name: name.get_untracked(),
-                                url: url.get_untracked(),
-                                event_types: chosen.get_untracked().into_iter().collect(),
-                                active: true,
-                            }});
-                        }>
-                            <h3>{t!(i18n, intg.new_webhook)}</h3>
-                            <div class="field">
-                                <label for="hook-name">{t!(i18n, admin.name)}</label>
-                                <input id="hook-name" class="input" type="text" maxlength="100" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                                <FieldError errors field="name"/>
-                            </div>
-                            <div class="field">
-                                <label for="hook-url">{t!(i18n, intg.url)}</label>
-                                <input id="hook-url" class="input" type="url" inputmode="url" placeholder="https://" prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
-                                <FieldError errors field="url"/>
-                            </div>
-                            <fieldset class="matrix-area">
-                                <legend>{t!(i18n, intg.events)}</legend>
-                                <CheckList prefix="hook-event" codes={std::iter::once("*".to_owned()).chain(types).collect()} chosen/>
-                                <FieldError errors field="event_types"/>
-                            </fieldset>
-                            <FormErrors errors field="form"/>
-                            <button type="submit" class="btn btn-primary">{t!(i18n, intg.create_webhook)}</button>
-                        </form>
-                    }
-                }))}
+                                                </dd>
+                                                <dt>{t!(i18n, intg.imports)}</dt>
+                                                <dd>
+                                                    {if h.imports.is_empty() {
+                                                        view! { <span>"—"</span> }.into_any()
+                                                    } else {
+                                                        view! {
+                                                            <ul class="plain-list small">
+                                                                {h
+                                                                    .imports
+                                                                    .into_iter()
+                                                                    .map(|i| {
+                                                                        view! {
+                                                                            <li>
+                                                                                {i.started_at} " · " {i.kind} " · " {i.file_name} " · "
+                                                                                {i.mode} " · " {i.status} " · " {i.total} " / ✗"
+                                                                                {i.failed}
+                                                                            </li>
+                                                                        }
+                                                                    })
+                                                                    .collect_view()}
+                                                            </ul>
+                                                        }
+                                                            .into_any()
+                                                    }}
+                                                </dd>
+                                            </dl>
+                                        </div>
+                                        <div class="table-wrap">
+                                            <table class="table" data-testid="webhooks">
+                                                <thead>
+                                                    <tr>
+                                                        <th scope="col">{t!(i18n, admin.name)}</th>
+                                                        <th scope="col">{t!(i18n, intg.url)}</th>
+                                                        <th scope="col">{t!(i18n, intg.events)}</th>
+                                                        <th scope="col">{t!(i18n, admin.state)}</th>
+                                                        <th scope="col">{t!(i18n, intg.deliveries)}</th>
+                                                        <th scope="col">{t!(i18n, intg.last_attempt)}</th>
+                                                        <th scope="col">
+                                                            <span class="visually-hidden">
+                                                                {t!(i18n, admin.action)}
+                                                            </span>
+                                                        </th>
+                                                    </tr>
+                                                </thead>
+                                                <tbody>
+                                                    {d
+                                                        .endpoints
+                                                        .into_iter()
+                                                        .map(|e| {
+                                                            let id = e.id;
+                                                            let flipped = EndpointForm {
+                                                                name: e.name.clone(),
+                                                                url: e.url.clone(),
+                                                                event_types: e.event_types.clone(),
+                                                                active: !e.active,
+                                                            };
+                                                            view! {
+                                                                <tr>
+                                                                    <td>
+                                                                        <a href=format!(
+                                                                            "/admin/integrations/webhooks/{id}",
+                                                                        )>{e.name.clone()}</a>
+                                                                    </td>
+                                                                    <td class="small break">{e.url.clone()}</td>
+                                                                    <td class="small">{e.event_types.join(", ")}</td>
+                                                                    <td>
+                                                                        {if !e.active {
+                                                                            view! { <span class="badge">{t!(i18n, intg.paused)}</span> }
+                                                                                .into_any()
+                                                                        } else if e.failing {
+                                                                            view! {
+                                                                                <span class="badge badge-danger">
+                                                                                    {t!(i18n, intg.failing_one)}
+                                                                                </span>
+                                                                            }
+                                                                                .into_any()
+                                                                        } else {
+                                                                            view! {
+                                                                                <span class="badge badge-success">
+                                                                                    {t!(i18n, admin.active)}
+                                                                                </span>
+                                                                            }
+                                                                                .into_any()
+                                                                        }}
+                                                                    </td>
+                                                                    <td class="small">
+                                                                        {format!("{} / {} / {}", e.delivered, e.pending, e.failed)}
+                                                                    </td>
+                                                                    <td class="small">
+                                                                        {e
+                                                                            .last_attempt_at
+                                                                            .clone()
+                                                                            .unwrap_or_else(|| "—".to_owned())} " "
+                                                                        {e
+                                                                            .last_status_code
+                                                                            .map(|c| format!("({c})"))
+                                                                            .unwrap_or_default()}
+                                                                    </td>
+                                                                    <td class="row-actions">
+                                                                        <button
+                                                                            type="button"
+                                                                            class="btn btn-secondary btn-small"
+                                                                            on:click=move |_| {
+                                                                                update
+                                                                                    .dispatch(UpdateWebhook {
+                                                                                        id,
+                                                                                        form: flipped.clone(),
+                                                                                    });
+                                                                            }
+                                                                        >
+                                                                            {if e.active {
+                                                                                t!(i18n, intg.pause).into_any()
+                                                                            } else {
+                                                                                t!(i18n, intg.resume).into_any()
+                                                                            }}
+                                                                        </button>
+                                                                        <button
+                                                                            type="button"
+                                                                            class="btn btn-secondary btn-small"
+                                                                            on:click=move |_| {
+                                                                                rotate.dispatch(RotateWebhookSecret { id });
+                                                                            }
+                                                                        >
+                                                                            {t!(i18n, intg.rotate)}
+                                                                        </button>
+                                                                        {move || {
+                                                                            if confirming.get() == Some(id) {
+                                                                                view! {
+                                                                                    <span class="small">{t!(i18n, intg.confirm_delete)}</span>
+                                                                                    <button
+                                                                                        type="button"
+                                                                                        class="btn btn-danger btn-small"
+                                                                                        on:click=move |_| {
+                                                                                            confirming.set(None);
+                                                                                            delete.dispatch(DeleteWebhook { id });
+                                                                                        }
+                                                                                    >
+                                                                                        {t!(i18n, intg.delete)}
+                                                                                    </button>
+                                                                                    <button
+                                                                                        type="button"
+                                                                                        class="btn btn-secondary btn-small"
+                                                                                        on:click=move |_| confirming.set(None)
+                                                                                    >
+                                                                                        {t!(i18n, common.cancel)}
+                                                                                    </button>
+                                                                                }
+                                                                                    .into_any()
+                                                                            } else {
+                                                                                view! {
+                                                                                    <button
+                                                                                        type="button"
+                                                                                        class="btn btn-danger btn-small"
+                                                                                        on:click=move |_| confirming.set(Some(id))
+                                                                                    >
+                                                                                        {t!(i18n, intg.delete)}
+                                                                                    </button>
+                                                                                }
+                                                                                    .into_any()
+                                                                            }
+                                                                        }}
+                                                                    </td>
+                                                                </tr>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                        <p class="muted small">
+                                            {t!(i18n, intg.deliveries_legend)}
+                                        </p>
+                                        <form
+                                            novalidate
+                                            on:submit=move |ev| {
+                                                ev.prevent_default();
+                                                create
+                                                    .dispatch(CreateWebhook {
+                                                        form: EndpointForm {
+                                                            name: name.get_untracked(),
+                                                            url: url.get_untracked(),
+                                                            event_types: chosen.get_untracked().into_iter().collect(),
+                                                            active: true,
+                                                        },
+                                                    });
+                                            }
+                                        >
+                                            <h3>{t!(i18n, intg.new_webhook)}</h3>
+                                            <div class="field">
+                                                <label for="hook-name">{t!(i18n, admin.name)}</label>
+                                                <input
+                                                    id="hook-name"
+                                                    class="input"
+                                                    type="text"
+                                                    maxlength="100"
+                                                    prop:value=move || name.get()
+                                                    on:input=move |ev| name.set(event_target_value(&ev))
+                                                />
+                                                <FieldError errors field="name" />
+                                            </div>
+                                            <div class="field">
+                                                <label for="hook-url">{t!(i18n, intg.url)}</label>
+                                                <input
+                                                    id="hook-url"
+                                                    class="input"
+                                                    type="url"
+                                                    inputmode="url"
+                                                    placeholder="https://"
+                                                    prop:value=move || url.get()
+                                                    on:input=move |ev| url.set(event_target_value(&ev))
+                                                />
+                                                <FieldError errors field="url" />
+                                            </div>
+                                            <fieldset class="matrix-area">
+                                                <legend>{t!(i18n, intg.events)}</legend>
+                                                <CheckList
+                                                    prefix="hook-event"
+                                                    codes=std::iter::once("*".to_owned()).chain(types).collect()
+                                                    chosen
+                                                />
+                                                <FieldError errors field="event_types" />
+                                            </fieldset>
+                                            <FormErrors errors field="form" />
+                                            <button type="submit" class="btn btn-primary">
+                                                {t!(i18n, intg.create_webhook)}
+                                            </button>
+                                        </form>
+                                    }
+                                })
+                        })
+                }}
             </Transition>
         </section>
     }
@@ -853,11 +1135,23 @@ fn CheckList(
             };
             view! {
                 <div class="check">
-                    <input type="checkbox" id=id.clone() prop:checked=on on:change=move |ev| {
-                        let checked = event_target_checked(&ev);
-                        let code = toggle.clone();
-                        chosen.update(|set| { if checked { set.insert(code); } else { set.remove(&code); } });
-                    }/>
+                    <input
+                        type="checkbox"
+                        id=id.clone()
+                        prop:checked=on
+                        on:change=move |ev| {
+                            let checked = event_target_checked(&ev);
+                            let code = toggle.clone();
+                            chosen
+                                .update(|set| {
+                                    if checked {
+                                        set.insert(code);
+                                    } else {
+                                        set.remove(&code);
+                                    }
+                                });
+                        }
+                    />
                     <label for=id>{label}</label>
                 </div>
             }
@@ -900,83 +1194,157 @@ pub fn WebhookLogPage() -> impl IntoView {
         href
     };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, intg.delivery_log).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, intg.delivery_log).to_owned()
+        }) />
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, intg.delivery_log)}</h1></header>
-            <AdminTabs current="integrations"/>
-            <p><a href="/admin/integrations">{t!(i18n, intg.back)}</a></p>
+            <header class="page-header">
+                <h1>{t!(i18n, intg.delivery_log)}</h1>
+            </header>
+            <AdminTabs current="integrations" />
+            <p>
+                <a href="/admin/integrations">{t!(i18n, intg.back)}</a>
+            </p>
             <form method="GET" action="" class="filters">
                 <div class="field">
                     <label for="log-status">{t!(i18n, admin.state)}</label>
                     <select id="log-status" class="select" name="status">
-                        <option value="" selected=move || status().is_none()>{t!(i18n, intg.any_status)}</option>
-                        <option value="pending" selected=move || status().as_deref() == Some("pending")>{t!(i18n, intg.pending)}</option>
-                        <option value="delivered" selected=move || status().as_deref() == Some("delivered")>{t!(i18n, intg.delivered)}</option>
-                        <option value="failed" selected=move || status().as_deref() == Some("failed")>{t!(i18n, intg.failed)}</option>
+                        <option value="" selected=move || status().is_none()>
+                            {t!(i18n, intg.any_status)}
+                        </option>
+                        <option
+                            value="pending"
+                            selected=move || status().as_deref() == Some("pending")
+                        >
+                            {t!(i18n, intg.pending)}
+                        </option>
+                        <option
+                            value="delivered"
+                            selected=move || status().as_deref() == Some("delivered")
+                        >
+                            {t!(i18n, intg.delivered)}
+                        </option>
+                        <option
+                            value="failed"
+                            selected=move || status().as_deref() == Some("failed")
+                        >
+                            {t!(i18n, intg.failed)}
+                        </option>
                     </select>
                 </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
+                <button type="submit" class="btn btn-secondary">
+                    {t!(i18n, admin.apply)}
+                </button>
             </form>
-            <FormErrors errors=replay_errors field="form"/>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || data.get().map(|result| result.map(|d| {
-                    let pages = d.page.pages();
-                    let current = d.page.page;
-                    view! {
-                        <h2>{d.endpoint.name.clone()}</h2>
-                        <p class="muted small break">{d.endpoint.url.clone()}</p>
-                        <div class="table-wrap">
-                            <table class="table" data-testid="deliveries">
-                                <thead><tr>
-                                    <th scope="col">{t!(i18n, intg.event)}</th>
-                                    <th scope="col">{t!(i18n, admin.state)}</th>
-                                    <th scope="col">{t!(i18n, intg.attempts)}</th>
-                                    <th scope="col">{t!(i18n, intg.response)}</th>
-                                    <th scope="col">{t!(i18n, intg.last_attempt)}</th>
-                                    <th scope="col">{t!(i18n, intg.next_attempt)}</th>
-                                    <th scope="col"><span class="visually-hidden">{t!(i18n, admin.action)}</span></th>
-                                </tr></thead>
-                                <tbody>
-                                    {d.page.items.into_iter().map(|row| {
-                                        let id = row.id;
-                                        let badge = match row.status.as_str() {
-                                            "delivered" => "badge badge-success",
-                                            "failed" => "badge badge-danger",
-                                            _ => "badge badge-warning",
-                                        };
-                                        let status_text = match row.status.as_str() {
-                                            "delivered" => t_string!(i18n, intg.delivered),
-                                            "failed" => t_string!(i18n, intg.failed),
-                                            _ => t_string!(i18n, intg.pending),
-                                        };
-                                        // The short reason, translated; a row
-                                        // without one shows its status.
-                                        let code = row.last_status_code.map(|c| c.to_string()).unwrap_or_default();
-                                        let reason = row.last_error;
-                                        let response = move || if reason.is_empty() {
-                                            code.clone()
-                                        } else {
-                                            localize(&reason, i18n.get_locale())
-                                        };
-                                        view! {
-                                            <tr>
-                                                <td><code>{row.event_type}</code> " #" {row.event_id}</td>
-                                                <td><span class=badge>{status_text}</span></td>
-                                                <td>{row.attempts}</td>
-                                                <td class="small break" data-testid="reason">{response}</td>
-                                                <td class="small">{row.last_attempt_at.unwrap_or_else(|| "—".to_owned())}</td>
-                                                <td class="small">{row.next_attempt_at.unwrap_or_else(|| "—".to_owned())}</td>
-                                                <td><button type="button" class="btn btn-secondary btn-small"
-                                                    on:click=move |_| { replay.dispatch(ReplayDelivery { id }); }>{t!(i18n, intg.replay)}</button></td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager page=current pages link=move |target: u64| link(target)/>
-                    }
-                }))}
+            <FormErrors errors=replay_errors field="form" />
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    data.get()
+                        .map(|result| {
+                            result
+                                .map(|d| {
+                                    let pages = d.page.pages();
+                                    let current = d.page.page;
+                                    view! {
+                                        <h2>{d.endpoint.name.clone()}</h2>
+                                        <p class="muted small break">{d.endpoint.url.clone()}</p>
+                                        <div class="table-wrap">
+                                            <table class="table" data-testid="deliveries">
+                                                <thead>
+                                                    <tr>
+                                                        <th scope="col">{t!(i18n, intg.event)}</th>
+                                                        <th scope="col">{t!(i18n, admin.state)}</th>
+                                                        <th scope="col">{t!(i18n, intg.attempts)}</th>
+                                                        <th scope="col">{t!(i18n, intg.response)}</th>
+                                                        <th scope="col">{t!(i18n, intg.last_attempt)}</th>
+                                                        <th scope="col">{t!(i18n, intg.next_attempt)}</th>
+                                                        <th scope="col">
+                                                            <span class="visually-hidden">
+                                                                {t!(i18n, admin.action)}
+                                                            </span>
+                                                        </th>
+                                                    </tr>
+                                                </thead>
+                                                <tbody>
+                                                    {d
+                                                        .page
+                                                        .items
+                                                        .into_iter()
+                                                        .map(|row| {
+                                                            let id = row.id;
+                                                            let badge = match row.status.as_str() {
+                                                                "delivered" => "badge badge-success",
+                                                                "failed" => "badge badge-danger",
+                                                                _ => "badge badge-warning",
+                                                            };
+                                                            let status_text = match row.status.as_str() {
+                                                                "delivered" => t_string!(i18n, intg.delivered),
+                                                                "failed" => t_string!(i18n, intg.failed),
+                                                                _ => t_string!(i18n, intg.pending),
+                                                            };
+                                                            let code = row
+                                                                .last_status_code
+                                                                .map(|c| c.to_string())
+                                                                .unwrap_or_default();
+                                                            let reason = row.last_error;
+                                                            let response = move || {
+                                                                if reason.is_empty() {
+                                                                    code.clone()
+                                                                } else {
+                                                                    localize(&reason, i18n.get_locale())
+                                                                }
+                                                            };
+                                                            // The short reason, translated; a row
+                                                            // without one shows its status.
+                                                            view! {
+                                                                <tr>
+                                                                    <td>
+                                                                        <code>{row.event_type}</code>
+                                                                        " #"
+                                                                        {row.event_id}
+                                                                    </td>
+                                                                    <td>
+                                                                        <span class=badge>{status_text}</span>
+                                                                    </td>
+                                                                    <td>{row.attempts}</td>
+                                                                    <td class="small break" data-testid="reason">
+                                                                        {response}
+                                                                    </td>
+                                                                    <td class="small">
+                                                                        {row.last_attempt_at.unwrap_or_else(|| "—".to_owned())}
+                                                                    </td>
+                                                                    <td class="small">
+                                                                        {row.next_attempt_at.unwrap_or_else(|| "—".to_owned())}
+                                                                    </td>
+                                                                    <td>
+                                                                        <button
+                                                                            type="button"
+                                                                            class="btn btn-secondary btn-small"
+                                                                            on:click=move |_| {
+                                                                                replay.dispatch(ReplayDelivery { id });
+                                                                            }
+                                                                        >
+                                                                            {t!(i18n, intg.replay)}
+                                                                        </button>
+                                                                    </td>
+                                                                </tr>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                        <Pager
+                                            page=current
+                                            pages
+                                            link=move |target: u64| link(target)
+                                        />
+                                    }
+                                })
+                        })
+                }}
             </Transition>
         </div>
     }
@@ -988,26 +1356,59 @@ pub fn DataPage() -> impl IntoView {
     let i18n = use_i18n();
     let kinds = Resource::new(|| (), |_| data_kinds());
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, intg.data).to_owned())/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, intg.data).to_owned()) />
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, intg.data)}</h1></header>
-            <AdminTabs current="data"/>
+            <header class="page-header">
+                <h1>{t!(i18n, intg.data)}</h1>
+            </header>
+            <AdminTabs current="data" />
             <section class="card" aria-labelledby="backup-title">
-                <h2 class="card-title" id="backup-title">{t!(i18n, intg.backup)}</h2>
+                <h2 class="card-title" id="backup-title">
+                    {t!(i18n, intg.backup)}
+                </h2>
                 <p class="muted small">{t!(i18n, intg.backup_help)}</p>
-                <a class="btn btn-primary" href="/admin/files/backup" download rel="external">{t!(i18n, intg.download_backup)}</a>
+                <a class="btn btn-primary" href="/admin/files/backup" download rel="external">
+                    {t!(i18n, intg.download_backup)}
+                </a>
             </section>
             <section class="card" aria-labelledby="export-title">
-                <h2 class="card-title" id="export-title">{t!(i18n, intg.full_export)}</h2>
+                <h2 class="card-title" id="export-title">
+                    {t!(i18n, intg.full_export)}
+                </h2>
                 <p class="muted small">{t!(i18n, intg.full_export_help)}</p>
-                <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                    {move || kinds.get().map(|result| result.map(|list| view! {
-                        <ul class="export-kinds" data-testid="export-kinds">
-                            {list.into_iter().map(|kind| view! {
-                                <li><a href=format!("/admin/files/export/{kind}") download rel="external">{kind.clone()} ".csv"</a></li>
-                            }).collect_view()}
-                        </ul>
-                    }))}
+                <Transition fallback=move || {
+                    view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+                }>
+                    {move || {
+                        kinds
+                            .get()
+                            .map(|result| {
+                                result
+                                    .map(|list| {
+                                        view! {
+                                            <ul class="export-kinds" data-testid="export-kinds">
+                                                {list
+                                                    .into_iter()
+                                                    .map(|kind| {
+                                                        view! {
+                                                            <li>
+                                                                <a
+                                                                    href=format!("/admin/files/export/{kind}")
+                                                                    download
+                                                                    rel="external"
+                                                                >
+                                                                    {kind.clone()}
+                                                                    ".csv"
+                                                                </a>
+                                                            </li>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </ul>
+                                        }
+                                    })
+                            })
+                    }}
                 </Transition>
             </section>
         </div>

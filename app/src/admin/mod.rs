@@ -44,18 +44,38 @@ pub fn AdminTabs(current: &'static str) -> impl IntoView {
     let me = use_me();
     let can = move |code: &str| me.as_ref().is_some_and(|m| m.can(code));
     let tab = move |href: &'static str, key: &'static str, label: String| {
-        view! { <a class="tab" href=href aria-current=(current == key).then_some("page")>{label}</a> }
+        view! {
+            <a class="tab" href=href aria-current=(current == key).then_some("page")>
+                {label}
+            </a>
+        }
     };
     view! {
         <nav class="tabs" aria-label=move || t_string!(i18n, admin.tabs)>
-            {can("admin.users").then(|| tab("/admin/users", "users", t_string!(i18n, admin.users).to_owned()))}
-            {can("admin.roles").then(|| tab("/admin/roles", "roles", t_string!(i18n, admin.roles).to_owned()))}
-            {can("admin.users").then(|| tab("/admin/teams", "teams", t_string!(i18n, admin.teams).to_owned()))}
-            {can("admin.audit").then(|| tab("/admin/audit", "audit", t_string!(i18n, admin.audit).to_owned()))}
-            {can("admin.audit").then(|| tab("/admin/ledger", "ledger", t_string!(i18n, admin.ledger).to_owned()))}
-            {(can("admin.integrations") || can("admin.own_tokens")).then(|| tab("/admin/integrations", "integrations", t_string!(i18n, intg.title).to_owned()))}
-            {can("admin.backups").then(|| tab("/admin/data", "data", t_string!(i18n, intg.data).to_owned()))}
-            {can("admin.import").then(|| tab("/admin/import", "import", t_string!(i18n, intg.import_tab).to_owned()))}
+            {can("admin.users")
+                .then(|| tab("/admin/users", "users", t_string!(i18n, admin.users).to_owned()))}
+            {can("admin.roles")
+                .then(|| tab("/admin/roles", "roles", t_string!(i18n, admin.roles).to_owned()))}
+            {can("admin.users")
+                .then(|| tab("/admin/teams", "teams", t_string!(i18n, admin.teams).to_owned()))}
+            {can("admin.audit")
+                .then(|| tab("/admin/audit", "audit", t_string!(i18n, admin.audit).to_owned()))}
+            {can("admin.audit")
+                .then(|| tab("/admin/ledger", "ledger", t_string!(i18n, admin.ledger).to_owned()))}
+            {(can("admin.integrations") || can("admin.own_tokens"))
+                .then(|| tab(
+                    "/admin/integrations",
+                    "integrations",
+                    t_string!(i18n, intg.title).to_owned(),
+                ))}
+            {can("admin.backups")
+                .then(|| tab("/admin/data", "data", t_string!(i18n, intg.data).to_owned()))}
+            {can("admin.import")
+                .then(|| tab(
+                    "/admin/import",
+                    "import",
+                    t_string!(i18n, intg.import_tab).to_owned(),
+                ))}
         </nav>
     }
 }
@@ -65,10 +85,12 @@ pub fn AdminTabs(current: &'static str) -> impl IntoView {
 pub fn AdminHome() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, nav.admin).to_owned())/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, nav.admin).to_owned()) />
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, nav.admin)}</h1></header>
-            <AdminTabs current="home"/>
+            <header class="page-header">
+                <h1>{t!(i18n, nav.admin)}</h1>
+            </header>
+            <AdminTabs current="home" />
             <p class="lead">{t!(i18n, areas.admin)}</p>
         </div>
     }

@@ -74,61 +74,133 @@ pub fn RoleEditPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, admin.edit_role).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, admin.edit_role).to_owned()
+        }) />
         <div class="page">
-            <header class="page-header"><h1 data-testid="role-name">{move || name.get()}</h1></header>
-            <AdminTabs current="roles"/>
+            <header class="page-header">
+                <h1 data-testid="role-name">{move || name.get()}</h1>
+            </header>
+            <AdminTabs current="roles" />
             <div class="grid grid-main-side">
                 <form class="card" on:submit=on_matrix data-testid="permission-matrix">
                     <h2 class="card-title">{t!(i18n, admin.permissions)}</h2>
-                    <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                        {move || catalogue.get().map(|result| result.map(|all| view! { <Matrix all granted/> }))}
+                    <Transition fallback=move || {
+                        view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+                    }>
+                        {move || {
+                            catalogue
+                                .get()
+                                .map(|result| result.map(|all| view! { <Matrix all granted /> }))
+                        }}
                     </Transition>
-                    <FormErrors errors=matrix_errors field="form"/>
+                    <FormErrors errors=matrix_errors field="form" />
                     <Show when=move || matches!(save_matrix.value().get(), Some(Ok(())))>
-                        <p class="notice" role="status">{t!(i18n, common.saved)}</p>
+                        <p class="notice" role="status">
+                            {t!(i18n, common.saved)}
+                        </p>
                     </Show>
-                    <button type="submit" class="btn btn-primary">{t!(i18n, admin.save_permissions)}</button>
+                    <button type="submit" class="btn btn-primary">
+                        {t!(i18n, admin.save_permissions)}
+                    </button>
                 </form>
                 <div class="stack">
                     <form class="card" on:submit=on_rename>
                         <h2 class="card-title">{t!(i18n, admin.details)}</h2>
                         <div class="field">
                             <label for="edit-role-name">{t!(i18n, admin.name)}</label>
-                            <input id="edit-role-name" class="input" type="text" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-                            <FieldError errors=rename_errors field="name"/>
+                            <input
+                                id="edit-role-name"
+                                class="input"
+                                type="text"
+                                required
+                                prop:value=name
+                                on:input=move |ev| name.set(event_target_value(&ev))
+                            />
+                            <FieldError errors=rename_errors field="name" />
                         </div>
                         <div class="field">
                             <label for="edit-role-description">{t!(i18n, admin.description)}</label>
-                            <textarea id="edit-role-description" class="textarea" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                            <textarea
+                                id="edit-role-description"
+                                class="textarea"
+                                prop:value=description
+                                on:input=move |ev| description.set(event_target_value(&ev))
+                            ></textarea>
                         </div>
-                        <FormErrors errors=rename_errors field="form"/>
-                        <button type="submit" class="btn btn-secondary">{t!(i18n, common.save)}</button>
+                        <FormErrors errors=rename_errors field="form" />
+                        <button type="submit" class="btn btn-secondary">
+                            {t!(i18n, common.save)}
+                        </button>
                     </form>
                     <section class="card">
                         <h2 class="card-title">{t!(i18n, admin.holders)}</h2>
                         <Transition>
-                            {move || role.get().map(|result| result.map(|detail| view! {
-                                <ul class="plain-list">
-                                    {detail.holders.into_iter().map(|h| view! {
-                                        <li><a href=format!("/admin/users/{}", h.id)>{h.name}</a> " " <span class="muted small">{h.email}</span></li>
-                                    }).collect_view()}
-                                </ul>
-                            }))}
+                            {move || {
+                                role.get()
+                                    .map(|result| {
+                                        result
+                                            .map(|detail| {
+                                                view! {
+                                                    <ul class="plain-list">
+                                                        {detail
+                                                            .holders
+                                                            .into_iter()
+                                                            .map(|h| {
+                                                                view! {
+                                                                    <li>
+                                                                        <a href=format!("/admin/users/{}", h.id)>{h.name}</a>
+                                                                        " "
+                                                                        <span class="muted small">{h.email}</span>
+                                                                    </li>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                    </ul>
+                                                }
+                                            })
+                                    })
+                            }}
                         </Transition>
                     </section>
                     <section class="card">
                         <h2 class="card-title">{t!(i18n, admin.delete_role)}</h2>
-                        <FormErrors errors=delete_errors field="form"/>
-                        {move || if confirm_delete.get() {
-                            view! {
-                                <p>{t!(i18n, admin.confirm_delete)}</p>
-                                <button type="button" class="btn btn-danger" on:click=move |_| { delete.dispatch(api::DeleteRole { id: id() }); }>{t!(i18n, admin.delete_role)}</button>
-                                " "
-                                <button type="button" class="btn btn-secondary" on:click=move |_| confirm_delete.set(false)>{t!(i18n, common.cancel)}</button>
-                            }.into_any()
-                        } else {
-                            view! { <button type="button" class="btn btn-secondary" on:click=move |_| confirm_delete.set(true)>{t!(i18n, admin.delete_role)}</button> }.into_any()
+                        <FormErrors errors=delete_errors field="form" />
+                        {move || {
+                            if confirm_delete.get() {
+                                view! {
+                                    <p>{t!(i18n, admin.confirm_delete)}</p>
+                                    <button
+                                        type="button"
+                                        class="btn btn-danger"
+                                        on:click=move |_| {
+                                            delete.dispatch(api::DeleteRole { id: id() });
+                                        }
+                                    >
+                                        {t!(i18n, admin.delete_role)}
+                                    </button>
+                                    " "
+                                    <button
+                                        type="button"
+                                        class="btn btn-secondary"
+                                        on:click=move |_| confirm_delete.set(false)
+                                    >
+                                        {t!(i18n, common.cancel)}
+                                    </button>
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="btn btn-secondary"
+                                        on:click=move |_| confirm_delete.set(true)
+                                    >
+                                        {t!(i18n, admin.delete_role)}
+                                    </button>
+                                }
+                                    .into_any()
+                            }
                         }}
                     </section>
                 </div>
@@ -155,7 +227,9 @@ fn Matrix(all: Vec<PermissionView>, granted: RwSignal<BTreeSet<String>>) -> impl
     let hint = (!reasons.is_empty()).then(|| {
         view! {
             <p class="muted small" data-testid="withheld-hint">
-                {t!(i18n, admin.withheld_hint)} " " {reasons.join(" ")}
+                {t!(i18n, admin.withheld_hint)}
+                " "
+                {reasons.join(" ")}
             </p>
         }
     });
@@ -172,37 +246,63 @@ fn Matrix(all: Vec<PermissionView>, granted: RwSignal<BTreeSet<String>>) -> impl
             view! {
                 <fieldset class="matrix-area">
                     <legend>{area_name(&area, i18n)}</legend>
-                    {list.into_iter().map(|p| {
-                        let code = p.code.clone();
-                        let input_id = format!("perm-{}", code.replace('.', "-"));
-                        let checked = {
-                            let code = code.clone();
-                            move || granted.read().contains(&code)
-                        };
-                        let withheld = p.withheld.as_deref().map(|reason| localize(reason, locale));
-                        let disabled = withheld.is_some();
-                        view! {
-                            <div class="check" title=withheld>
-                                <input type="checkbox" id=input_id.clone() data-permission=code.clone()
-                                    disabled=disabled
-                                    prop:checked=checked
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        let code = code.clone();
-                                        granted.update(|set| { if on { set.insert(code); } else { set.remove(&code); } });
-                                    }/>
-                                <label for=input_id>
-                                    <code>{p.code.clone()}</code> " "
-                                    <span class="muted">{move || match i18n.get_locale() { Locale::zh => p.description_zh.clone(), Locale::en => p.description_en.clone() }}</span>
-                                </label>
-                            </div>
-                        }
-                    }).collect_view()}
+                    {list
+                        .into_iter()
+                        .map(|p| {
+                            let code = p.code.clone();
+                            let input_id = format!("perm-{}", code.replace('.', "-"));
+                            let checked = {
+                                let code = code.clone();
+                                move || granted.read().contains(&code)
+                            };
+                            let withheld = p
+                                .withheld
+                                .as_deref()
+                                .map(|reason| localize(reason, locale));
+                            let disabled = withheld.is_some();
+                            view! {
+                                <div class="check" title=withheld>
+                                    <input
+                                        type="checkbox"
+                                        id=input_id.clone()
+                                        data-permission=code.clone()
+                                        disabled=disabled
+                                        prop:checked=checked
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            let code = code.clone();
+                                            granted
+                                                .update(|set| {
+                                                    if on {
+                                                        set.insert(code);
+                                                    } else {
+                                                        set.remove(&code);
+                                                    }
+                                                });
+                                        }
+                                    />
+                                    <label for=input_id>
+                                        <code>{p.code.clone()}</code>
+                                        " "
+                                        <span class="muted">
+                                            {move || match i18n.get_locale() {
+                                                Locale::zh => p.description_zh.clone(),
+                                                Locale::en => p.description_en.clone(),
+                                            }}
+                                        </span>
+                                    </label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
                 </fieldset>
             }
         })
         .collect_view();
-    view! { {hint} {matrix} }
+    view! {
+        {hint}
+        {matrix}
+    }
 }
 
 fn area_name(area: &str, i18n: I18nContext<Locale>) -> &'static str {

@@ -123,57 +123,126 @@ pub fn TeamsPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, admin.teams).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, admin.teams).to_owned()
+        }) />
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, admin.teams)}</h1></header>
-            <AdminTabs current="teams"/>
+            <header class="page-header">
+                <h1>{t!(i18n, admin.teams)}</h1>
+            </header>
+            <AdminTabs current="teams" />
             <p class="muted">{t!(i18n, admin.teams_help)}</p>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || data.get().map(|result| result.map(|d| {
-                    let teams = d.teams.clone();
-                    view! {
-                        <ul class="plain-list" data-testid="teams">
-                            {d.teams.into_iter().map(|t| view! {
-                                <li><strong>{t.name}</strong> ": " {t.members.join(", ")}</li>
-                            }).collect_view()}
-                        </ul>
-                        <form class="card" novalidate on:submit=move |ev| {
-                            ev.prevent_default();
-                            if let Ok(user_id) = user.get_untracked().parse() {
-                                assign.dispatch(SetTeam { user_id, team_id: team.get_untracked().parse().ok() });
-                            }
-                        }>
-                            <h2 class="card-title">{t!(i18n, admin.assign_team)}</h2>
-                            <div class="field">
-                                <label for="team-user">{t!(i18n, admin.user)}</label>
-                                <select id="team-user" class="select" on:change=move |ev| user.set(event_target_value(&ev))>
-                                    <option value="">"—"</option>
-                                    {d.users.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()}
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="team-team">{t!(i18n, admin.team)}</label>
-                                <select id="team-team" class="select" on:change=move |ev| team.set(event_target_value(&ev))>
-                                    <option value="">{t!(i18n, admin.no_team)}</option>
-                                    {teams.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
-                                </select>
-                                <FieldError errors=assign_errors field="team_id"/>
-                            </div>
-                            <FormErrors errors=assign_errors field="form"/>
-                            <button type="submit" class="btn btn-secondary">{t!(i18n, common.save)}</button>
-                        </form>
-                    }
-                }))}
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    data.get()
+                        .map(|result| {
+                            result
+                                .map(|d| {
+                                    let teams = d.teams.clone();
+                                    view! {
+                                        <ul class="plain-list" data-testid="teams">
+                                            {d
+                                                .teams
+                                                .into_iter()
+                                                .map(|t| {
+                                                    view! {
+                                                        <li>
+                                                            <strong>{t.name}</strong>
+                                                            ": "
+                                                            {t.members.join(", ")}
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                        <form
+                                            class="card"
+                                            novalidate
+                                            on:submit=move |ev| {
+                                                ev.prevent_default();
+                                                if let Ok(user_id) = user.get_untracked().parse() {
+                                                    assign
+                                                        .dispatch(SetTeam {
+                                                            user_id,
+                                                            team_id: team.get_untracked().parse().ok(),
+                                                        });
+                                                }
+                                            }
+                                        >
+                                            <h2 class="card-title">{t!(i18n, admin.assign_team)}</h2>
+                                            <div class="field">
+                                                <label for="team-user">{t!(i18n, admin.user)}</label>
+                                                <select
+                                                    id="team-user"
+                                                    class="select"
+                                                    on:change=move |ev| user.set(event_target_value(&ev))
+                                                >
+                                                    <option value="">"—"</option>
+                                                    {d
+                                                        .users
+                                                        .into_iter()
+                                                        .map(|u| {
+                                                            view! { <option value=u.id.to_string()>{u.name}</option> }
+                                                        })
+                                                        .collect_view()}
+                                                </select>
+                                            </div>
+                                            <div class="field">
+                                                <label for="team-team">{t!(i18n, admin.team)}</label>
+                                                <select
+                                                    id="team-team"
+                                                    class="select"
+                                                    on:change=move |ev| team.set(event_target_value(&ev))
+                                                >
+                                                    <option value="">{t!(i18n, admin.no_team)}</option>
+                                                    {teams
+                                                        .into_iter()
+                                                        .map(|t| {
+                                                            view! { <option value=t.id.to_string()>{t.name}</option> }
+                                                        })
+                                                        .collect_view()}
+                                                </select>
+                                                <FieldError errors=assign_errors field="team_id" />
+                                            </div>
+                                            <FormErrors errors=assign_errors field="form" />
+                                            <button type="submit" class="btn btn-secondary">
+                                                {t!(i18n, common.save)}
+                                            </button>
+                                        </form>
+                                    }
+                                })
+                        })
+                }}
             </Transition>
-            <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); create.dispatch(CreateTeam { name: name.get_untracked() }); }>
+            <form
+                class="card"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    create
+                        .dispatch(CreateTeam {
+                            name: name.get_untracked(),
+                        });
+                }
+            >
                 <h2 class="card-title">{t!(i18n, admin.new_team)}</h2>
                 <div class="field">
                     <label for="team-name">{t!(i18n, admin.name)}</label>
-                    <input id="team-name" class="input" type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                    <FieldError errors=create_errors field="name"/>
+                    <input
+                        id="team-name"
+                        class="input"
+                        type="text"
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
+                    <FieldError errors=create_errors field="name" />
                 </div>
-                <FormErrors errors=create_errors field="form"/>
-                <button type="submit" class="btn btn-primary">{t!(i18n, admin.new_team)}</button>
+                <FormErrors errors=create_errors field="form" />
+                <button type="submit" class="btn btn-primary">
+                    {t!(i18n, admin.new_team)}
+                </button>
             </form>
         </div>
     }

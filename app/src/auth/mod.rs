@@ -91,10 +91,10 @@ pub fn Guard(need: Need, children: ChildrenFn) -> impl IntoView {
                 format!("{}?{search}", location.pathname.get_untracked())
             };
             let target = format!("/login?next={}", encode_component(&here));
-            view! { <Redirect path=target/> }.into_any()
+            view! { <Redirect path=target /> }.into_any()
         }
         Some(me) if need.met_by(&me) => children().into_any(),
-        Some(_) => view! { <Forbidden/> }.into_any(),
+        Some(_) => view! { <Forbidden /> }.into_any(),
     }
 }
 
@@ -114,26 +114,52 @@ pub fn LoginPage() -> impl IntoView {
     });
     let errors = Signal::derive(move || result.get().and_then(Result::err));
     if use_me().is_some() {
-        return view! { <Redirect path=next()/> }.into_any();
+        return view! { <Redirect path=next() /> }.into_any();
     }
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, login.title).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, login.title).to_owned()
+        }) />
         <div class="page narrow">
             <section class="card" aria-labelledby="login-title">
                 <h1 id="login-title">{t!(i18n, login.title)}</h1>
                 <ActionForm action=login attr:class="form" attr:novalidate=true>
-                    <input type="hidden" name="next" value=next/>
+                    <input type="hidden" name="next" value=next />
                     <div class="field">
                         <label for="login-email">{t!(i18n, login.email)}</label>
-                        <input id="login-email" class="input" type="email" name="email" autocomplete="username" required/>
+                        <input
+                            id="login-email"
+                            class="input"
+                            type="email"
+                            name="email"
+                            autocomplete="username"
+                            required
+                        />
                     </div>
                     <div class="field">
                         <label for="login-password">{t!(i18n, login.password)}</label>
-                        <input id="login-password" class="input" type="password" name="password" autocomplete="current-password" required/>
+                        <input
+                            id="login-password"
+                            class="input"
+                            type="password"
+                            name="password"
+                            autocomplete="current-password"
+                            required
+                        />
                     </div>
-                    <FormErrors errors field="form"/>
-                    <button type="submit" class="btn btn-primary" disabled=move || login.pending().get()>
-                        {move || if login.pending().get() { t_string!(i18n, login.signing_in) } else { t_string!(i18n, login.submit) }}
+                    <FormErrors errors field="form" />
+                    <button
+                        type="submit"
+                        class="btn btn-primary"
+                        disabled=move || login.pending().get()
+                    >
+                        {move || {
+                            if login.pending().get() {
+                                t_string!(i18n, login.signing_in)
+                            } else {
+                                t_string!(i18n, login.submit)
+                            }
+                        }}
                     </button>
                 </ActionForm>
             </section>

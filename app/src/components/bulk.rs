@@ -11,8 +11,13 @@ pub fn SelectAll(ids: Vec<i64>, selected: RwSignal<Vec<i64>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <th scope="col">
-            <input type="checkbox" aria-label=move || t_string!(i18n, crm.select_all)
-                on:change=move |ev| selected.set(if event_target_checked(&ev) { ids.clone() } else { Vec::new() })/>
+            <input
+                type="checkbox"
+                aria-label=move || t_string!(i18n, crm.select_all)
+                on:change=move |ev| {
+                    selected.set(if event_target_checked(&ev) { ids.clone() } else { Vec::new() })
+                }
+            />
         </th>
     }
 }
@@ -22,9 +27,23 @@ pub fn SelectAll(ids: Vec<i64>, selected: RwSignal<Vec<i64>>) -> impl IntoView {
 pub fn SelectRow(id: i64, name: String, selected: RwSignal<Vec<i64>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <td><input type="checkbox" aria-label=format!("{} {}", t_string!(i18n, crm.select), name)
-            prop:checked=move || selected.read().contains(&id)
-            on:change=move |ev| selected.update(|s| if event_target_checked(&ev) { s.push(id) } else { s.retain(|x| *x != id) })/></td>
+        <td>
+            <input
+                type="checkbox"
+                aria-label=format!("{} {}", t_string!(i18n, crm.select), name)
+                prop:checked=move || selected.read().contains(&id)
+                on:change=move |ev| {
+                    selected
+                        .update(|s| {
+                            if event_target_checked(&ev) {
+                                s.push(id)
+                            } else {
+                                s.retain(|x| *x != id)
+                            }
+                        })
+                }
+            />
+        </td>
     }
 }
 
@@ -40,7 +59,12 @@ pub fn BulkBar(
     let i18n = use_i18n();
     view! {
         <section class="card bulk" aria-labelledby=title_id data-testid=testid>
-            <h2 id=title_id class="card-title">{t!(i18n, crm.bulk_actions)} " (" {move || selected.read().len()} ")"</h2>
+            <h2 id=title_id class="card-title">
+                {t!(i18n, crm.bulk_actions)}
+                " ("
+                {move || selected.read().len()}
+                ")"
+            </h2>
             {children()}
         </section>
     }

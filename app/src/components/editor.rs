@@ -97,7 +97,11 @@ impl<F: Clone + Send + Sync + 'static> Editor<F> {
 pub fn EditCell(#[prop(into)] on_edit: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <td><button type="button" class="btn btn-ghost small" on:click=move |_| on_edit.run(())>{t!(i18n, crm.edit)}</button></td>
+        <td>
+            <button type="button" class="btn btn-ghost small" on:click=move |_| on_edit.run(())>
+                {t!(i18n, crm.edit)}
+            </button>
+        </td>
     }
 }
 
@@ -126,17 +130,37 @@ where
         }
     };
     view! {
-        <form class="card" novalidate on:submit=move |ev| {
-            ev.prevent_default();
-            on_save.run(edited.get_untracked());
-        }>
+        <form
+            class="card"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                on_save.run(edited.get_untracked());
+            }
+        >
             <h2 class="card-title">{title}</h2>
             {children()}
-            <FormErrors errors field="form"/>
-            <button type="submit" class="btn btn-primary">{t!(i18n, common.save)}</button>
-            {move || edited.get().is_some().then(|| view! {
-                " " <button type="button" class="btn btn-secondary" on:click=move |_| editor.reset()>{t!(i18n, common.cancel)}</button>
-            })}
+            <FormErrors errors field="form" />
+            <button type="submit" class="btn btn-primary">
+                {t!(i18n, common.save)}
+            </button>
+            {move || {
+                edited
+                    .get()
+                    .is_some()
+                    .then(|| {
+                        view! {
+                            " "
+                            <button
+                                type="button"
+                                class="btn btn-secondary"
+                                on:click=move |_| editor.reset()
+                            >
+                                {t!(i18n, common.cancel)}
+                            </button>
+                        }
+                    })
+            }}
         </form>
     }
 }

@@ -20,7 +20,9 @@ pub fn FilterBar(#[prop(default = "")] action: &'static str, children: Children)
     view! {
         <Form method="GET" action=action attr:class="filters">
             {children()}
-            <button type="submit" class="btn btn-secondary">{t!(i18n, admin.apply)}</button>
+            <button type="submit" class="btn btn-secondary">
+                {t!(i18n, admin.apply)}
+            </button>
         </Form>
     }
 }
@@ -39,8 +41,14 @@ pub fn SearchFilter(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <input id=id class="input" type=(!kind.is_empty()).then_some(kind) name=name placeholder=placeholder
-                prop:value=move || param(&query.read(), name).unwrap_or_default()/>
+            <input
+                id=id
+                class="input"
+                type=(!kind.is_empty()).then_some(kind)
+                name=name
+                placeholder=placeholder
+                prop:value=move || param(&query.read(), name).unwrap_or_default()
+            />
         </div>
     }
 }
@@ -93,7 +101,7 @@ pub fn CheckFilter(
 ) -> impl IntoView {
     view! {
         <div class="check">
-            <input id=id type="checkbox" name=name value=value prop:checked=move || checked.get()/>
+            <input id=id type="checkbox" name=name value=value prop:checked=move || checked.get() />
             <label for=id>{label}</label>
         </div>
     }
@@ -107,7 +115,7 @@ pub fn HiddenFilters(keys: &'static [&'static str]) -> impl IntoView {
     move || {
         keys.iter()
             .filter_map(|k| {
-                param(&query.read(), k).map(|v| view! { <input type="hidden" name=*k value=v/> })
+                param(&query.read(), k).map(|v| view! { <input type="hidden" name=*k value=v /> })
             })
             .collect_view()
     }

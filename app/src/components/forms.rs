@@ -34,7 +34,9 @@ pub fn FormErrors(
     view! {
         <span hidden node_ref=anchor></span>
         <Show when=move || message().is_some()>
-            <p class="field-error" role="alert" data-field=field>{message}</p>
+            <p class="field-error" role="alert" data-field=field>
+                {message}
+            </p>
         </Show>
     }
 }
@@ -77,7 +79,9 @@ pub fn FieldError(
     view! {
         <span hidden node_ref=anchor></span>
         <Show when=move || message().is_some()>
-            <p class="field-error" role="alert" data-field=field>{message}</p>
+            <p class="field-error" role="alert" data-field=field>
+                {message}
+            </p>
         </Show>
     }
 }

@@ -20,7 +20,7 @@ pub fn PageHeader(
         "page-header"
     };
     view! {
-        <Title text=page_title(move || title().to_owned())/>
+        <Title text=page_title(move || title().to_owned()) />
         <header class=class>
             <h1>{title}</h1>
             {children.map(|children| children())}
@@ -46,16 +46,30 @@ where
 {
     view! {
         <Transition fallback=loading>
-            {move || list.get().map(|result| result.map(|found| {
-                let (page, pages) = (found.page, found.pages());
-                view! {
-                    {counted.as_ref().map(|counted| view! {
-                        <p class="muted small" data-testid=count_testid>{found.total} " " {counted.run()}</p>
-                    })}
-                    {children(found.items)}
-                    <Pager page pages link/>
-                }
-            }))}
+            {move || {
+                list.get()
+                    .map(|result| {
+                        result
+                            .map(|found| {
+                                let (page, pages) = (found.page, found.pages());
+                                view! {
+                                    {counted
+                                        .as_ref()
+                                        .map(|counted| {
+                                            view! {
+                                                <p class="muted small" data-testid=count_testid>
+                                                    {found.total}
+                                                    " "
+                                                    {counted.run()}
+                                                </p>
+                                            }
+                                        })}
+                                    {children(found.items)}
+                                    <Pager page pages link />
+                                }
+                            })
+                    })
+            }}
         </Transition>
     }
 }
@@ -72,7 +86,9 @@ pub fn ListTable(
     view! {
         <div class="table-wrap">
             <table class=class data-testid=testid>
-                <thead><tr>{head}</tr></thead>
+                <thead>
+                    <tr>{head}</tr>
+                </thead>
                 <tbody>{children()}</tbody>
             </table>
         </div>
@@ -82,13 +98,21 @@ pub fn ListTable(
 /// A column's header cell; `num` right-aligns a column of figures.
 #[component]
 pub fn Col(#[prop(optional)] num: bool, children: Children) -> impl IntoView {
-    view! { <th scope="col" class=num.then_some("num")>{children()}</th> }
+    view! {
+        <th scope="col" class=num.then_some("num")>
+            {children()}
+        </th>
+    }
 }
 
 /// What a list shows when it has no records.
 #[component]
 pub fn Empty(#[prop(optional)] testid: Option<&'static str>, children: Children) -> impl IntoView {
-    view! { <p class="muted" data-testid=testid>{children()}</p> }
+    view! {
+        <p class="muted" data-testid=testid>
+            {children()}
+        </p>
+    }
 }
 
 /// The `fallback` of a `<Transition>` while it first loads.

@@ -14,12 +14,18 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, not_found.title).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, not_found.title).to_owned()
+        }) />
         <div class="page status-page" data-testid="not-found">
-            <p class="status-code" aria-hidden="true">"404"</p>
+            <p class="status-code" aria-hidden="true">
+                "404"
+            </p>
             <h1>{t!(i18n, not_found.title)}</h1>
             <p class="lead">{t!(i18n, not_found.body)}</p>
-            <a class="btn btn-primary" href="/">{t!(i18n, not_found.home_link)}</a>
+            <a class="btn btn-primary" href="/">
+                {t!(i18n, not_found.home_link)}
+            </a>
         </div>
     }
 }
@@ -33,12 +39,18 @@ pub fn Forbidden() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, forbidden.title).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, forbidden.title).to_owned()
+        }) />
         <div class="page status-page" data-testid="forbidden">
-            <p class="status-code" aria-hidden="true">"403"</p>
+            <p class="status-code" aria-hidden="true">
+                "403"
+            </p>
             <h1>{t!(i18n, forbidden.title)}</h1>
             <p class="lead">{t!(i18n, forbidden.body)}</p>
-            <a class="btn btn-primary" href="/">{t!(i18n, not_found.home_link)}</a>
+            <a class="btn btn-primary" href="/">
+                {t!(i18n, not_found.home_link)}
+            </a>
         </div>
     }
 }
@@ -52,11 +64,15 @@ pub fn ErrorPage() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, error_page.title).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, error_page.title).to_owned()
+        }) />
         <div class="page status-page" role="alert" data-testid="error-page">
             <h1>{t!(i18n, error_page.title)}</h1>
             <p class="lead">{t!(i18n, error_page.body)}</p>
-            <a class="btn btn-primary" href="/">{t!(i18n, error_page.home_link)}</a>
+            <a class="btn btn-primary" href="/">
+                {t!(i18n, error_page.home_link)}
+            </a>
         </div>
     }
 }
@@ -67,8 +83,8 @@ pub fn ErrorPage() -> impl IntoView {
 pub fn failed(error: crate::error::AppError) -> AnyView {
     use crate::error::AppError;
     match error {
-        AppError::NotFound => view! { <NotFound/> }.into_any(),
-        AppError::Forbidden => view! { <Forbidden/> }.into_any(),
-        _ => view! { <ErrorPage/> }.into_any(),
+        AppError::NotFound => view! { <NotFound /> }.into_any(),
+        AppError::Forbidden => view! { <Forbidden /> }.into_any(),
+        _ => view! { <ErrorPage /> }.into_any(),
     }
 }

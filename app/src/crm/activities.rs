@@ -46,27 +46,56 @@ fn ActivityItems(
     let can_write = use_me().is_some_and(|m| m.can("activities.write"));
     view! {
         <ul class="plain-list activity-list">
-            {items.into_iter().map(|a| {
-                let id = a.id;
-                let open = a.done.is_none();
-                view! {
-                    <li class="activity" data-testid="activity">
-                        <span class="badge">{kind_label(&a.kind, i18n)}</span> " "
-                        <strong>{a.subject.clone()}</strong>
-                        {with_customer.then(|| view! { " · " <a href=format!("/customers/{}", a.customer_id)>{a.customer.clone()}</a> })}
-                        <br/>
-                        <span class="small muted">
-                            {a.due.clone().map(|d| format!("{} {d}", t_string!(i18n, crm.due)))}
-                            {a.done.clone().map(|d| format!(" · {} {d}", t_string!(i18n, crm.done)))}
-                            {a.owner.clone().map(|o| format!(" · {o}"))}
-                        </span>
-                        {(!a.body.is_empty()).then(|| view! { <p class="pre small">{a.body.clone()}</p> })}
-                        {(open && can_write).then(|| view! {
-                            " " <button type="button" class="btn btn-ghost small" on:click=move |_| { complete.dispatch(api::CompleteActivity { id }); }>{t!(i18n, crm.mark_done)}</button>
-                        })}
-                    </li>
-                }
-            }).collect_view()}
+            {items
+                .into_iter()
+                .map(|a| {
+                    let id = a.id;
+                    let open = a.done.is_none();
+                    view! {
+                        <li class="activity" data-testid="activity">
+                            <span class="badge">{kind_label(&a.kind, i18n)}</span>
+                            " "
+                            <strong>{a.subject.clone()}</strong>
+                            {with_customer
+                                .then(|| {
+                                    view! {
+                                        " · "
+                                        <a href=format!(
+                                            "/customers/{}",
+                                            a.customer_id,
+                                        )>{a.customer.clone()}</a>
+                                    }
+                                })}
+                            <br />
+                            <span class="small muted">
+                                {a.due.clone().map(|d| format!("{} {d}", t_string!(i18n, crm.due)))}
+                                {a
+                                    .done
+                                    .clone()
+                                    .map(|d| format!(" · {} {d}", t_string!(i18n, crm.done)))}
+                                {a.owner.clone().map(|o| format!(" · {o}"))}
+                            </span>
+                            {(!a.body.is_empty())
+                                .then(|| view! { <p class="pre small">{a.body.clone()}</p> })}
+                            {(open && can_write)
+                                .then(|| {
+                                    view! {
+                                        " "
+                                        <button
+                                            type="button"
+                                            class="btn btn-ghost small"
+                                            on:click=move |_| {
+                                                complete.dispatch(api::CompleteActivity { id });
+                                            }
+                                        >
+                                            {t!(i18n, crm.mark_done)}
+                                        </button>
+                                    }
+                                })}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
 }
@@ -97,38 +126,91 @@ pub fn ActivitiesPage() -> impl IntoView {
     let owners = assignee_options();
     view! {
         <div class="page">
-            <PageHeader title=move || t_string!(i18n, crm.activities)/>
-            <CrmTabs current="activities"/>
+            <PageHeader title=move || t_string!(i18n, crm.activities) />
+            <CrmTabs current="activities" />
             <section class="card" aria-labelledby="my-day-title" data-testid="my-day">
-                <h2 id="my-day-title" class="card-title">{t!(i18n, crm.my_day)}</h2>
+                <h2 id="my-day-title" class="card-title">
+                    {t!(i18n, crm.my_day)}
+                </h2>
                 <Transition fallback=loading>
-                    {move || day.get().map(|result| result.map(|d| view! {
-                        <div class="grid grid-3">
-                            <div><h3>{t!(i18n, crm.overdue)} " (" {d.overdue.len()} ")"</h3><ActivityItems items=d.overdue complete with_customer=true/></div>
-                            <div><h3>{t!(i18n, crm.today)} " (" {d.today.len()} ")"</h3><ActivityItems items=d.today complete with_customer=true/></div>
-                            <div><h3>{t!(i18n, crm.upcoming)} " (" {d.upcoming.len()} ")"</h3><ActivityItems items=d.upcoming complete with_customer=true/></div>
-                        </div>
-                    }))}
+                    {move || {
+                        day.get()
+                            .map(|result| {
+                                result
+                                    .map(|d| {
+                                        view! {
+                                            <div class="grid grid-3">
+                                                <div>
+                                                    <h3>{t!(i18n, crm.overdue)} " (" {d.overdue.len()} ")"</h3>
+                                                    <ActivityItems
+                                                        items=d.overdue
+                                                        complete
+                                                        with_customer=true
+                                                    />
+                                                </div>
+                                                <div>
+                                                    <h3>{t!(i18n, crm.today)} " (" {d.today.len()} ")"</h3>
+                                                    <ActivityItems items=d.today complete with_customer=true />
+                                                </div>
+                                                <div>
+                                                    <h3>
+                                                        {t!(i18n, crm.upcoming)} " (" {d.upcoming.len()} ")"
+                                                    </h3>
+                                                    <ActivityItems
+                                                        items=d.upcoming
+                                                        complete
+                                                        with_customer=true
+                                                    />
+                                                </div>
+                                            </div>
+                                        }
+                                    })
+                            })
+                    }}
                 </Transition>
             </section>
             <h2>{t!(i18n, crm.all_activities)}</h2>
             <FilterBar>
-                <SearchFilter id="activity-search" name="q" label=t!(i18n, crm.search_subject)/>
-                <SelectFilter id="activity-kind" name="kind" label=t!(i18n, crm.kind)><Options values=&KINDS label=kind_label/></SelectFilter>
+                <SearchFilter id="activity-search" name="q" label=t!(i18n, crm.search_subject) />
+                <SelectFilter id="activity-kind" name="kind" label=t!(i18n, crm.kind)>
+                    <Options values=&KINDS label=kind_label />
+                </SelectFilter>
                 <SelectFilter id="activity-status" name="status" label=t!(i18n, crm.status)>
                     <option value="open">{t!(i18n, crm.open)}</option>
                     <option value="done">{t!(i18n, crm.done)}</option>
                 </SelectFilter>
-                <OwnerFilter owners/>
+                <OwnerFilter owners />
                 <SelectFilter id="activity-sort" name="sort" label=t!(i18n, crm.sort) any=false>
                     <option value="">{t!(i18n, crm.newest)}</option>
                     <option value="created">{t!(i18n, crm.oldest)}</option>
                     <option value="due">{t!(i18n, crm.due)}</option>
                 </SelectFilter>
             </FilterBar>
-            <ExportCsv name="activities" headers=vec![t_string!(i18n, crm.kind).to_owned(), t_string!(i18n, crm.subject).to_owned(), t_string!(i18n, crm.customer).to_owned(), t_string!(i18n, crm.due).to_owned(), t_string!(i18n, crm.done).to_owned(), t_string!(i18n, crm.owner).to_owned()] run=move |headers| api::export_activities(ActivityQuery { page: 1, ..filter() }, headers)/>
-            <PagedList list link=query.pager("/activities", &FILTERS) counted=t!(i18n, crm.activities_found) let:items>
-                <ActivityItems items complete with_customer=true/>
+            <ExportCsv
+                name="activities"
+                headers=vec![
+                    t_string!(i18n, crm.kind).to_owned(),
+                    t_string!(i18n, crm.subject).to_owned(),
+                    t_string!(i18n, crm.customer).to_owned(),
+                    t_string!(i18n, crm.due).to_owned(),
+                    t_string!(i18n, crm.done).to_owned(),
+                    t_string!(i18n, crm.owner).to_owned(),
+                ]
+                run=move |headers| api::export_activities(
+                    ActivityQuery {
+                        page: 1,
+                        ..filter()
+                    },
+                    headers,
+                )
+            />
+            <PagedList
+                list
+                link=query.pager("/activities", &FILTERS)
+                counted=t!(i18n, crm.activities_found)
+                let:items
+            >
+                <ActivityItems items complete with_customer=true />
             </PagedList>
         </div>
     }
@@ -160,13 +242,30 @@ pub fn ActivityList(customer_id: Option<i64>, opportunity_id: Option<i64>) -> im
     );
     view! {
         <Transition fallback=loading>
-            {move || list.get().map(|result| result.map(|found| {
-                let more = found.page < found.pages();
-                view! {
-                    <ActivityItems items=found.items complete with_customer=false/>
-                    {more.then(|| view! { <button type="button" class="btn btn-secondary small" on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, common.next)}</button> })}
-                }
-            }))}
+            {move || {
+                list.get()
+                    .map(|result| {
+                        result
+                            .map(|found| {
+                                let more = found.page < found.pages();
+                                view! {
+                                    <ActivityItems items=found.items complete with_customer=false />
+                                    {more
+                                        .then(|| {
+                                            view! {
+                                                <button
+                                                    type="button"
+                                                    class="btn btn-secondary small"
+                                                    on:click=move |_| page.update(|p| *p += 1)
+                                                >
+                                                    {t!(i18n, common.next)}
+                                                </button>
+                                            }
+                                        })}
+                                }
+                            })
+                    })
+            }}
         </Transition>
     }
 }
@@ -200,29 +299,59 @@ pub fn LogActivity(customer_id: i64, opportunity_id: Option<i64>) -> impl IntoVi
         }
     });
     can_write.then(|| view! {
-        <form class="log-activity" novalidate on:submit=move |ev| { ev.prevent_default(); create.dispatch(api::CreateActivity { form: form.get_untracked() }); }>
+        <form
+            class="log-activity"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                create
+                    .dispatch(api::CreateActivity {
+                        form: form.get_untracked(),
+                    });
+            }
+        >
             <h3 class="card-title">{t!(i18n, crm.log_activity)}</h3>
             <div class="field">
                 <label for="activity-kind-input">{t!(i18n, crm.kind)}</label>
-                <select id="activity-kind-input" class="select" prop:value=move || form.read().kind.clone() on:change=move |ev| form.update(|f| f.kind = event_target_value(&ev))>
-                    {KINDS.iter().map(|k| view! { <option value=*k>{kind_label(k, i18n)}</option> }).collect_view()}
+                <select
+                    id="activity-kind-input"
+                    class="select"
+                    prop:value=move || form.read().kind.clone()
+                    on:change=move |ev| form.update(|f| f.kind = event_target_value(&ev))
+                >
+                    {KINDS
+                        .iter()
+                        .map(|k| view! { <option value=*k>{kind_label(k, i18n)}</option> })
+                        .collect_view()}
                 </select>
-                <FieldError errors field="kind"/>
+                <FieldError errors field="kind" />
             </div>
             {text_field!(form, errors, "activity-subject", subject, t!(i18n, crm.subject), "text")}
             <div class="field">
                 <label for="activity-body">{t!(i18n, crm.body)}</label>
-                <textarea id="activity-body" class="textarea" prop:value=move || form.read().body.clone() on:change=move |ev| form.update(|f| f.body = event_target_value(&ev))></textarea>
-                <FieldError errors field="body"/>
+                <textarea
+                    id="activity-body"
+                    class="textarea"
+                    prop:value=move || form.read().body.clone()
+                    on:change=move |ev| form.update(|f| f.body = event_target_value(&ev))
+                ></textarea>
+                <FieldError errors field="body" />
             </div>
             {text_field!(form, errors, "activity-due", due, t!(i18n, crm.due), "datetime-local")}
             <div class="check">
-                <input id="activity-done" type="checkbox" prop:checked=move || form.read().done on:change=move |ev| form.update(|f| f.done = event_target_checked(&ev))/>
+                <input
+                    id="activity-done"
+                    type="checkbox"
+                    prop:checked=move || form.read().done
+                    on:change=move |ev| form.update(|f| f.done = event_target_checked(&ev))
+                />
                 <label for="activity-done">{t!(i18n, crm.already_done)}</label>
             </div>
-            <FormErrors errors field="form"/>
-            <FormErrors errors field="customer_id"/>
-            <button type="submit" class="btn btn-secondary" disabled=move || create.pending().get()>{t!(i18n, crm.log_activity)}</button>
+            <FormErrors errors field="form" />
+            <FormErrors errors field="customer_id" />
+            <button type="submit" class="btn btn-secondary" disabled=move || create.pending().get()>
+                {t!(i18n, crm.log_activity)}
+            </button>
         </form>
     })
 }

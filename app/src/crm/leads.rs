@@ -89,26 +89,66 @@ pub fn LeadsPage() -> impl IntoView {
     let errors = Signal::derive(move || reassign.value().get().and_then(Result::err));
     view! {
         <div class="page">
-            <PageHeader title=move || t_string!(i18n, crm.leads)>
-                {can_write.then(|| view! { <a class="btn btn-primary" href="/leads/new">{t!(i18n, crm.new_lead)}</a> })}
+            <PageHeader title=move || {
+                t_string!(i18n, crm.leads)
+            }>
+                {can_write
+                    .then(|| {
+                        view! {
+                            <a class="btn btn-primary" href="/leads/new">
+                                {t!(i18n, crm.new_lead)}
+                            </a>
+                        }
+                    })}
             </PageHeader>
-            <CrmTabs current="leads"/>
+            <CrmTabs current="leads" />
             <FilterBar>
-                <SearchFilter id="lead-search" name="q" label=t!(i18n, crm.search_leads)/>
-                <SelectFilter id="lead-status" name="status" label=t!(i18n, crm.status)><Options values=&STATUSES label=status_label/></SelectFilter>
-                <SelectFilter id="lead-source" name="source" label=t!(i18n, crm.source)><Options values=&SOURCES label=source_label/></SelectFilter>
-                <HiddenFilters keys=&["campaign"]/>
-                <OwnerFilter owners/>
+                <SearchFilter id="lead-search" name="q" label=t!(i18n, crm.search_leads) />
+                <SelectFilter id="lead-status" name="status" label=t!(i18n, crm.status)>
+                    <Options values=&STATUSES label=status_label />
+                </SelectFilter>
+                <SelectFilter id="lead-source" name="source" label=t!(i18n, crm.source)>
+                    <Options values=&SOURCES label=source_label />
+                </SelectFilter>
+                <HiddenFilters keys=&["campaign"] />
+                <OwnerFilter owners />
                 <SelectFilter id="lead-sort" name="sort" label=t!(i18n, crm.sort) any=false>
                     <option value="">{t!(i18n, crm.newest)}</option>
                     <option value="created">{t!(i18n, crm.oldest)}</option>
                     <option value="name">{t!(i18n, admin.name)}</option>
                 </SelectFilter>
             </FilterBar>
-            <ExportCsv name="leads" headers=vec![t_string!(i18n, admin.name).to_owned(), t_string!(i18n, crm.company).to_owned(), t_string!(i18n, admin.email).to_owned(), t_string!(i18n, crm.phone).to_owned(), t_string!(i18n, crm.source).to_owned(), t_string!(i18n, crm.status).to_owned(), t_string!(i18n, crm.owner).to_owned(), t_string!(i18n, crm.created).to_owned()] run=move |headers| api::export_leads(query.get("q"), query.get("status"), query.get("source"), query.id("campaign"), query.id("owner"), query.get("sort").unwrap_or_default(), headers)/>
-            <PagedList list=leads link=query.pager("/leads", &FILTERS) counted=t!(i18n, crm.leads_found) count_testid="lead-count" let:items>
+            <ExportCsv
+                name="leads"
+                headers=vec![
+                    t_string!(i18n, admin.name).to_owned(),
+                    t_string!(i18n, crm.company).to_owned(),
+                    t_string!(i18n, admin.email).to_owned(),
+                    t_string!(i18n, crm.phone).to_owned(),
+                    t_string!(i18n, crm.source).to_owned(),
+                    t_string!(i18n, crm.status).to_owned(),
+                    t_string!(i18n, crm.owner).to_owned(),
+                    t_string!(i18n, crm.created).to_owned(),
+                ]
+                run=move |headers| api::export_leads(
+                    query.get("q"),
+                    query.get("status"),
+                    query.get("source"),
+                    query.id("campaign"),
+                    query.id("owner"),
+                    query.get("sort").unwrap_or_default(),
+                    headers,
+                )
+            />
+            <PagedList
+                list=leads
+                link=query.pager("/leads", &FILTERS)
+                counted=t!(i18n, crm.leads_found)
+                count_testid="lead-count"
+                let:items
+            >
                 <ListTable head=view! {
-                    <SelectAll ids=items.iter().map(|l| l.id).collect() selected/>
+                    <SelectAll ids=items.iter().map(|l| l.id).collect() selected />
                     <Col>{t!(i18n, admin.name)}</Col>
                     <Col>{t!(i18n, crm.company)}</Col>
                     <Col>{t!(i18n, crm.source)}</Col>
@@ -116,21 +156,43 @@ pub fn LeadsPage() -> impl IntoView {
                     <Col>{t!(i18n, crm.owner)}</Col>
                     <Col>{t!(i18n, crm.created)}</Col>
                 }>
-                    {items.into_iter().map(|l| view! {
-                        <tr>
-                            <SelectRow id=l.id name=l.name.clone() selected/>
-                            <td><a href=format!("/leads/{}", l.id)>{l.name}</a></td>
-                            <td>{l.company}</td>
-                            <td>{source_label(&l.source, i18n)}</td>
-                            <td><span class="badge">{status_label(&l.status, i18n)}</span></td>
-                            <td>{l.owner.unwrap_or_default()}</td>
-                            <td class="small">{l.created}</td>
-                        </tr>
-                    }).collect_view()}
+                    {items
+                        .into_iter()
+                        .map(|l| {
+                            view! {
+                                <tr>
+                                    <SelectRow id=l.id name=l.name.clone() selected />
+                                    <td>
+                                        <a href=format!("/leads/{}", l.id)>{l.name}</a>
+                                    </td>
+                                    <td>{l.company}</td>
+                                    <td>{source_label(&l.source, i18n)}</td>
+                                    <td>
+                                        <span class="badge">{status_label(&l.status, i18n)}</span>
+                                    </td>
+                                    <td>{l.owner.unwrap_or_default()}</td>
+                                    <td class="small">{l.created}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </ListTable>
             </PagedList>
-            <BulkReassign owners selected errors select_id="lead-bulk-owner" title_id=Some("lead-bulk-title") allowed=can_write
-                on_reassign=move |owner_id: i64| { reassign.dispatch(api::ReassignLeads { ids: selected.get_untracked(), owner_id }); }/>
+            <BulkReassign
+                owners
+                selected
+                errors
+                select_id="lead-bulk-owner"
+                title_id=Some("lead-bulk-title")
+                allowed=can_write
+                on_reassign=move |owner_id: i64| {
+                    reassign
+                        .dispatch(api::ReassignLeads {
+                            ids: selected.get_untracked(),
+                            owner_id,
+                        });
+                }
+            />
         </div>
     }
 }
@@ -153,25 +215,52 @@ fn LeadFields(
         {text_field!(form, errors, "lead-phone", phone, t!(i18n, crm.phone), "tel")}
         <div class="field">
             <label for="lead-source-input">{t!(i18n, crm.source)}</label>
-            <select id="lead-source-input" class="select" prop:value=move || form.read().source.clone()
-                on:change=move |ev| form.update(|f| f.source = event_target_value(&ev))>
-                {SOURCES.iter().map(|s| view! { <option value=*s>{source_label(s, i18n)}</option> }).collect_view()}
+            <select
+                id="lead-source-input"
+                class="select"
+                prop:value=move || form.read().source.clone()
+                on:change=move |ev| form.update(|f| f.source = event_target_value(&ev))
+            >
+                {SOURCES
+                    .iter()
+                    .map(|s| view! { <option value=*s>{source_label(s, i18n)}</option> })
+                    .collect_view()}
             </select>
-            <FieldError errors field="source"/>
+            <FieldError errors field="source" />
         </div>
         <div class="field">
             <label for="lead-campaign">{t!(i18n, crm.campaign)}</label>
-            <select id="lead-campaign" class="select" prop:value=move || form.read().campaign_id.map(|c| c.to_string()).unwrap_or_default()
-                on:change=move |ev| form.update(|f| f.campaign_id = event_target_value(&ev).parse().ok())>
+            <select
+                id="lead-campaign"
+                class="select"
+                prop:value=move || {
+                    form.read().campaign_id.map(|c| c.to_string()).unwrap_or_default()
+                }
+                on:change=move |ev| {
+                    form.update(|f| f.campaign_id = event_target_value(&ev).parse().ok())
+                }
+            >
                 <option value="">"—"</option>
                 <Transition>
-                    {move || campaigns.get().unwrap_or_default().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                    {move || {
+                        campaigns
+                            .get()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+                            .collect_view()
+                    }}
                 </Transition>
             </select>
-            <FieldError errors field="campaign_id"/>
+            <FieldError errors field="campaign_id" />
         </div>
-        <OwnerField id="lead-owner" owners errors value=move || form.read().owner_id
-            on_change={move |owner: Option<i64>| form.update(|f| f.owner_id = owner)}/>
+        <OwnerField
+            id="lead-owner"
+            owners
+            errors
+            value=move || form.read().owner_id
+            on_change=move |owner: Option<i64>| form.update(|f| f.owner_id = owner)
+        />
     }
 }
 
@@ -195,18 +284,49 @@ fn LeadDuplicates(form: RwSignal<LeadForm>, except: Option<i64>) -> impl IntoVie
     });
     view! {
         <Transition>
-            {move || found.get().and_then(Result::ok).filter(|l| !l.is_empty()).map(|list| view! {
-                <section class="notice notice-warning" role="status" data-testid="duplicates">
-                    <h2 class="card-title">{t!(i18n, crm.possible_duplicates)}</h2>
-                    <ul class="plain-list">
-                        {list.into_iter().map(|d| {
-                            let href = if d.kind == "lead" { format!("/leads/{}", d.id) } else { format!("/customers/{}", d.id) };
-                            let kind = if d.kind == "lead" { t_string!(i18n, crm.lead) } else { t_string!(i18n, crm.customer) };
-                            view! { <li><a href=href>{d.name}</a> " (" {kind} ") — " <span class="muted">{d.reasons.join(", ")}</span></li> }
-                        }).collect_view()}
-                    </ul>
-                </section>
-            })}
+            {move || {
+                found
+                    .get()
+                    .and_then(Result::ok)
+                    .filter(|l| !l.is_empty())
+                    .map(|list| {
+                        view! {
+                            <section
+                                class="notice notice-warning"
+                                role="status"
+                                data-testid="duplicates"
+                            >
+                                <h2 class="card-title">{t!(i18n, crm.possible_duplicates)}</h2>
+                                <ul class="plain-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|d| {
+                                            let href = if d.kind == "lead" {
+                                                format!("/leads/{}", d.id)
+                                            } else {
+                                                format!("/customers/{}", d.id)
+                                            };
+                                            let kind = if d.kind == "lead" {
+                                                t_string!(i18n, crm.lead)
+                                            } else {
+                                                t_string!(i18n, crm.customer)
+                                            };
+                                            view! {
+                                                <li>
+                                                    <a href=href>{d.name}</a>
+                                                    " ("
+                                                    {kind}
+                                                    ") — "
+                                                    <span class="muted">{d.reasons.join(", ")}</span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -227,16 +347,36 @@ pub fn NewLeadPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.new_lead).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, crm.new_lead).to_owned()
+        }) />
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, crm.new_lead)}</h1></header>
+            <header class="page-header">
+                <h1>{t!(i18n, crm.new_lead)}</h1>
+            </header>
             <div class="grid grid-main-side">
-                <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); create.dispatch(api::CreateLead { form: form.get_untracked() }); }>
-                    <LeadFields form errors/>
-                    <FormErrors errors field="form"/>
-                    <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t!(i18n, crm.save_lead)}</button>
+                <form
+                    class="card"
+                    novalidate
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        create
+                            .dispatch(api::CreateLead {
+                                form: form.get_untracked(),
+                            });
+                    }
+                >
+                    <LeadFields form errors />
+                    <FormErrors errors field="form" />
+                    <button
+                        type="submit"
+                        class="btn btn-primary"
+                        disabled=move || create.pending().get()
+                    >
+                        {t!(i18n, crm.save_lead)}
+                    </button>
                 </form>
-                <LeadDuplicates form except=None/>
+                <LeadDuplicates form except=None />
             </div>
         </div>
     }
@@ -285,64 +425,164 @@ pub fn LeadPage() -> impl IntoView {
     });
     let update_errors = Signal::derive(move || update.value().get().and_then(Result::err));
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.lead).to_owned())/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, crm.lead).to_owned()) />
         <div class="page">
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || lead.get().map(|result| match result { Err(e) => crate::components::failed(e), Ok(l) => {
-                    let open = l.row.status == "new" || l.row.status == "qualified";
-                    let status = l.row.status.clone();
-                    view! {
-                        <header class="page-header">
-                            <h1>{l.row.name.clone()}</h1>
-                            <p class="muted">{l.row.company.clone()} " · "
-                                <span class="badge" data-testid="lead-status">{status_label(&l.row.status, i18n)}</span></p>
-                        </header>
-                        <div class="grid grid-main-side">
-                            <section class="card">
-                                <dl class="facts">
-                                    <dt>{t!(i18n, admin.email)}</dt><dd>{l.row.email.clone().unwrap_or_default()}</dd>
-                                    <dt>{t!(i18n, crm.phone)}</dt><dd>{l.row.phone.clone().unwrap_or_default()}</dd>
-                                    <dt>{t!(i18n, crm.source)}</dt><dd>{source_label(&l.row.source, i18n)}</dd>
-                                    <dt>{t!(i18n, crm.campaign)}</dt><dd>{l.campaign.clone().unwrap_or_default()}</dd>
-                                    <dt>{t!(i18n, crm.owner)}</dt><dd>{l.row.owner.clone().unwrap_or_default()}</dd>
-                                    <dt>{t!(i18n, crm.created)}</dt><dd>{l.row.created.clone()}</dd>
-                                    {(!l.disqualify_reason.is_empty()).then(|| view! { <dt>{t!(i18n, crm.reason)}</dt><dd>{l.disqualify_reason.clone()}</dd> })}
-                                </dl>
-                                {l.customer_id.map(|c| view! { <p><a href=format!("/customers/{c}")>{t!(i18n, crm.open_customer)}</a></p> })}
-                                {l.opportunity_id.map(|o| view! { <p><a href=format!("/opportunities/{o}")>{t!(i18n, crm.open_opportunity)}</a></p> })}
-                            </section>
-                            {(l.can_write && open).then(|| view! {
-                                <section class="card">
-                                    <h2 class="card-title">{t!(i18n, crm.next_step)}</h2>
-                                    <FormErrors errors=status_errors field="form"/>
-                                    {(status == "new").then(|| view! {
-                                        <button type="button" class="btn btn-primary" on:click=move |_| { qualify.dispatch(api::QualifyLead { id: id() }); }>{t!(i18n, crm.qualify)}</button>
-                                    })}
-                                    {(status == "qualified").then(|| view! { <ConvertLead lead_id=l.row.id name=l.row.company.clone()/> })}
-                                    <form novalidate on:submit=move |ev| { ev.prevent_default(); disqualify.dispatch(api::DisqualifyLead { id: id(), reason: reason.get_untracked() }); }>
-                                        <div class="field">
-                                            <label for="disqualify-reason">{t!(i18n, crm.reason)}</label>
-                                            <input id="disqualify-reason" class="input" type="text" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
-                                            <FieldError errors=status_errors field="reason"/>
-                                        </div>
-                                        <button type="submit" class="btn btn-secondary">{t!(i18n, crm.disqualify)}</button>
-                                    </form>
-                                </section>
-                            })}
-                        </div>
-                        {(l.can_write && open).then(|| view! {
-                            <div class="grid grid-main-side">
-                                <form class="card" novalidate on:submit=move |ev| { ev.prevent_default(); update.dispatch(api::UpdateLead { id: id(), form: form.get_untracked() }); }>
-                                    <h2 class="card-title">{t!(i18n, crm.edit_lead)}</h2>
-                                    <LeadFields form errors=update_errors/>
-                                    <FormErrors errors=update_errors field="form"/>
-                                    <button type="submit" class="btn btn-secondary">{t!(i18n, common.save)}</button>
-                                </form>
-                                <LeadDuplicates form except=Some(l.row.id)/>
-                            </div>
-                        })}
-                    }.into_any()
-                }})}
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    lead.get()
+                        .map(|result| match result {
+                            Err(e) => crate::components::failed(e),
+                            Ok(l) => {
+                                let open = l.row.status == "new" || l.row.status == "qualified";
+                                let status = l.row.status.clone();
+                                view! {
+                                    <header class="page-header">
+                                        <h1>{l.row.name.clone()}</h1>
+                                        <p class="muted">
+                                            {l.row.company.clone()} " · "
+                                            <span class="badge" data-testid="lead-status">
+                                                {status_label(&l.row.status, i18n)}
+                                            </span>
+                                        </p>
+                                    </header>
+                                    <div class="grid grid-main-side">
+                                        <section class="card">
+                                            <dl class="facts">
+                                                <dt>{t!(i18n, admin.email)}</dt>
+                                                <dd>{l.row.email.clone().unwrap_or_default()}</dd>
+                                                <dt>{t!(i18n, crm.phone)}</dt>
+                                                <dd>{l.row.phone.clone().unwrap_or_default()}</dd>
+                                                <dt>{t!(i18n, crm.source)}</dt>
+                                                <dd>{source_label(&l.row.source, i18n)}</dd>
+                                                <dt>{t!(i18n, crm.campaign)}</dt>
+                                                <dd>{l.campaign.clone().unwrap_or_default()}</dd>
+                                                <dt>{t!(i18n, crm.owner)}</dt>
+                                                <dd>{l.row.owner.clone().unwrap_or_default()}</dd>
+                                                <dt>{t!(i18n, crm.created)}</dt>
+                                                <dd>{l.row.created.clone()}</dd>
+                                                {(!l.disqualify_reason.is_empty())
+                                                    .then(|| {
+                                                        view! {
+                                                            <dt>{t!(i18n, crm.reason)}</dt>
+                                                            <dd>{l.disqualify_reason.clone()}</dd>
+                                                        }
+                                                    })}
+                                            </dl>
+                                            {l
+                                                .customer_id
+                                                .map(|c| {
+                                                    view! {
+                                                        <p>
+                                                            <a href=format!(
+                                                                "/customers/{c}",
+                                                            )>{t!(i18n, crm.open_customer)}</a>
+                                                        </p>
+                                                    }
+                                                })}
+                                            {l
+                                                .opportunity_id
+                                                .map(|o| {
+                                                    view! {
+                                                        <p>
+                                                            <a href=format!(
+                                                                "/opportunities/{o}",
+                                                            )>{t!(i18n, crm.open_opportunity)}</a>
+                                                        </p>
+                                                    }
+                                                })}
+                                        </section>
+                                        {(l.can_write && open)
+                                            .then(|| {
+                                                view! {
+                                                    <section class="card">
+                                                        <h2 class="card-title">{t!(i18n, crm.next_step)}</h2>
+                                                        <FormErrors errors=status_errors field="form" />
+                                                        {(status == "new")
+                                                            .then(|| {
+                                                                view! {
+                                                                    <button
+                                                                        type="button"
+                                                                        class="btn btn-primary"
+                                                                        on:click=move |_| {
+                                                                            qualify.dispatch(api::QualifyLead { id: id() });
+                                                                        }
+                                                                    >
+                                                                        {t!(i18n, crm.qualify)}
+                                                                    </button>
+                                                                }
+                                                            })}
+                                                        {(status == "qualified")
+                                                            .then(|| {
+                                                                view! {
+                                                                    <ConvertLead lead_id=l.row.id name=l.row.company.clone() />
+                                                                }
+                                                            })}
+                                                        <form
+                                                            novalidate
+                                                            on:submit=move |ev| {
+                                                                ev.prevent_default();
+                                                                disqualify
+                                                                    .dispatch(api::DisqualifyLead {
+                                                                        id: id(),
+                                                                        reason: reason.get_untracked(),
+                                                                    });
+                                                            }
+                                                        >
+                                                            <div class="field">
+                                                                <label for="disqualify-reason">
+                                                                    {t!(i18n, crm.reason)}
+                                                                </label>
+                                                                <input
+                                                                    id="disqualify-reason"
+                                                                    class="input"
+                                                                    type="text"
+                                                                    prop:value=move || reason.get()
+                                                                    on:input=move |ev| reason.set(event_target_value(&ev))
+                                                                />
+                                                                <FieldError errors=status_errors field="reason" />
+                                                            </div>
+                                                            <button type="submit" class="btn btn-secondary">
+                                                                {t!(i18n, crm.disqualify)}
+                                                            </button>
+                                                        </form>
+                                                    </section>
+                                                }
+                                            })}
+                                    </div>
+                                    {(l.can_write && open)
+                                        .then(|| {
+                                            view! {
+                                                <div class="grid grid-main-side">
+                                                    <form
+                                                        class="card"
+                                                        novalidate
+                                                        on:submit=move |ev| {
+                                                            ev.prevent_default();
+                                                            update
+                                                                .dispatch(api::UpdateLead {
+                                                                    id: id(),
+                                                                    form: form.get_untracked(),
+                                                                });
+                                                        }
+                                                    >
+                                                        <h2 class="card-title">{t!(i18n, crm.edit_lead)}</h2>
+                                                        <LeadFields form errors=update_errors />
+                                                        <FormErrors errors=update_errors field="form" />
+                                                        <button type="submit" class="btn btn-secondary">
+                                                            {t!(i18n, common.save)}
+                                                        </button>
+                                                    </form>
+                                                    <LeadDuplicates form except=Some(l.row.id) />
+                                                </div>
+                                            }
+                                        })}
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Transition>
         </div>
     }
@@ -369,24 +609,63 @@ fn ConvertLead(lead_id: i64, name: String) -> impl IntoView {
         }
     });
     view! {
-        <form novalidate data-testid="convert-form" on:submit=move |ev| { ev.prevent_default(); convert.dispatch(api::ConvertLead { id: lead_id, form: form.get_untracked() }); }>
+        <form
+            novalidate
+            data-testid="convert-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                convert
+                    .dispatch(api::ConvertLead {
+                        id: lead_id,
+                        form: form.get_untracked(),
+                    });
+            }
+        >
             <h3 class="card-title">{t!(i18n, crm.convert)}</h3>
             <div class="field">
                 <label for="convert-customer-search">{t!(i18n, crm.existing_customer)}</label>
-                <input id="convert-customer-search" class="input" type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
-                <select class="select" aria-label=move || t_string!(i18n, crm.existing_customer)
-                    on:change=move |ev| form.update(|f| f.customer_id = event_target_value(&ev).parse().ok())>
+                <input
+                    id="convert-customer-search"
+                    class="input"
+                    type="search"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+                <select
+                    class="select"
+                    aria-label=move || t_string!(i18n, crm.existing_customer)
+                    on:change=move |ev| {
+                        form.update(|f| f.customer_id = event_target_value(&ev).parse().ok())
+                    }
+                >
                     <option value="">{t!(i18n, crm.new_customer_from_lead)}</option>
-                    <Transition>{move || matches.get().unwrap_or_default().into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}</Transition>
+                    <Transition>
+                        {move || {
+                            matches
+                                .get()
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+                                .collect_view()
+                        }}
+                    </Transition>
                 </select>
-                <FieldError errors field="customer_id"/>
+                <FieldError errors field="customer_id" />
             </div>
-            {text_field!(form, errors, "convert-title", title, t!(i18n, crm.opportunity_title), "text")}
+            {text_field!(
+                form, errors, "convert-title", title, t!(i18n, crm.opportunity_title), "text"
+            )}
             {text_field!(form, errors, "convert-amount", amount, t!(i18n, crm.amount), "text")}
-            {text_field!(form, errors, "convert-currency", currency, t!(i18n, crm.currency), "text")}
-            {text_field!(form, errors, "convert-close", expected_close, t!(i18n, crm.expected_close), "date")}
-            <FormErrors errors field="form"/>
-            <button type="submit" class="btn btn-primary" disabled=move || convert.pending().get()>{t!(i18n, crm.convert)}</button>
+            {text_field!(
+                form, errors, "convert-currency", currency, t!(i18n, crm.currency), "text"
+            )}
+            {text_field!(
+                form, errors, "convert-close", expected_close, t!(i18n, crm.expected_close), "date"
+            )}
+            <FormErrors errors field="form" />
+            <button type="submit" class="btn btn-primary" disabled=move || convert.pending().get()>
+                {t!(i18n, crm.convert)}
+            </button>
         </form>
     }
 }

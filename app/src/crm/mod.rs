@@ -39,11 +39,46 @@ pub fn CrmTabs(current: &'static str) -> impl IntoView {
     let here = move |key: &str| (current == key).then_some("page");
     view! {
         <nav class="tabs" aria-label=move || t_string!(i18n, crm.sections)>
-            {can("customers.read").then(|| view! { <a href="/customers" class="tab" aria-current=here("customers")>{t!(i18n, nav.customers)}</a> })}
-            {can("leads.read").then(|| view! { <a href="/leads" class="tab" aria-current=here("leads")>{t!(i18n, crm.leads)}</a> })}
-            {can("opportunities.read").then(|| view! { <a href="/opportunities" class="tab" aria-current=here("opportunities")>{t!(i18n, crm.opportunities)}</a> })}
-            {can("activities.read").then(|| view! { <a href="/activities" class="tab" aria-current=here("activities")>{t!(i18n, crm.activities)}</a> })}
-            {can("campaigns.read").then(|| view! { <a href="/campaigns" class="tab" aria-current=here("campaigns")>{t!(i18n, crm.campaigns)}</a> })}
+            {can("customers.read")
+                .then(|| {
+                    view! {
+                        <a href="/customers" class="tab" aria-current=here("customers")>
+                            {t!(i18n, nav.customers)}
+                        </a>
+                    }
+                })}
+            {can("leads.read")
+                .then(|| {
+                    view! {
+                        <a href="/leads" class="tab" aria-current=here("leads")>
+                            {t!(i18n, crm.leads)}
+                        </a>
+                    }
+                })}
+            {can("opportunities.read")
+                .then(|| {
+                    view! {
+                        <a href="/opportunities" class="tab" aria-current=here("opportunities")>
+                            {t!(i18n, crm.opportunities)}
+                        </a>
+                    }
+                })}
+            {can("activities.read")
+                .then(|| {
+                    view! {
+                        <a href="/activities" class="tab" aria-current=here("activities")>
+                            {t!(i18n, crm.activities)}
+                        </a>
+                    }
+                })}
+            {can("campaigns.read")
+                .then(|| {
+                    view! {
+                        <a href="/campaigns" class="tab" aria-current=here("campaigns")>
+                            {t!(i18n, crm.campaigns)}
+                        </a>
+                    }
+                })}
         </nav>
     }
 }

@@ -20,11 +20,23 @@ pub fn OwnerFilter(owners: Resource<Vec<Choice>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Transition>
-            {move || owners.get().filter(|o| !o.is_empty()).map(|list| view! {
-                <SelectFilter id="owner-filter" name="owner" label=t!(i18n, crm.owner)>
-                    {list.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
-                </SelectFilter>
-            })}
+            {move || {
+                owners
+                    .get()
+                    .filter(|o| !o.is_empty())
+                    .map(|list| {
+                        view! {
+                            <SelectFilter id="owner-filter" name="owner" label=t!(i18n, crm.owner)>
+                                {list
+                                    .into_iter()
+                                    .map(|o| {
+                                        view! { <option value=o.id.to_string()>{o.name}</option> }
+                                    })
+                                    .collect_view()}
+                            </SelectFilter>
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -41,17 +53,37 @@ pub fn OwnerField(
     let i18n = use_i18n();
     view! {
         <Transition>
-            {move || owners.get().filter(|o| !o.is_empty()).map(|list| view! {
-                <div class="field">
-                    <label for=id>{t!(i18n, crm.owner)}</label>
-                    <select id=id class="select" prop:value=move || value.get().map(|c| c.to_string()).unwrap_or_default()
-                        on:change=move |ev| on_change.run(event_target_value(&ev).parse().ok())>
-                        <option value="">{t!(i18n, crm.me)}</option>
-                        {list.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
-                    </select>
-                    <FieldError errors field="owner_id"/>
-                </div>
-            })}
+            {move || {
+                owners
+                    .get()
+                    .filter(|o| !o.is_empty())
+                    .map(|list| {
+                        view! {
+                            <div class="field">
+                                <label for=id>{t!(i18n, crm.owner)}</label>
+                                <select
+                                    id=id
+                                    class="select"
+                                    prop:value=move || {
+                                        value.get().map(|c| c.to_string()).unwrap_or_default()
+                                    }
+                                    on:change=move |ev| {
+                                        on_change.run(event_target_value(&ev).parse().ok())
+                                    }
+                                >
+                                    <option value="">{t!(i18n, crm.me)}</option>
+                                    {list
+                                        .into_iter()
+                                        .map(|o| {
+                                            view! { <option value=o.id.to_string()>{o.name}</option> }
+                                        })
+                                        .collect_view()}
+                                </select>
+                                <FieldError errors field="owner_id" />
+                            </div>
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -70,7 +102,14 @@ pub fn ReassignSelect(
             <label for=id>{t!(i18n, crm.reassign_to)}</label>
             <select id=id class="select" on:change=move |ev| value.set(event_target_value(&ev))>
                 <option value="">"—"</option>
-                {move || owners.get().unwrap_or_default().into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                {move || {
+                    owners
+                        .get()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|o| view! { <option value=o.id.to_string()>{o.name}</option> })
+                        .collect_view()
+                }}
             </select>
         </div>
     }
@@ -92,18 +131,26 @@ pub fn BulkReassign(
     let i18n = use_i18n();
     let new_owner = RwSignal::new(String::new());
     view! {
-        <Transition><Show when=move || !owners.get().unwrap_or_default().is_empty() && allowed>
-            <BulkBar selected title_id>
-                <ReassignSelect id=select_id owners value=new_owner/>
-                <FormErrors errors field="selection"/>
-                <FormErrors errors field="form"/>
-                <button type="button" class="btn btn-secondary" on:click=move |_| {
-                    if let Ok(owner_id) = new_owner.get_untracked().parse() {
-                        on_reassign.run(owner_id);
-                        selected.set(Vec::new());
-                    }
-                }>{t!(i18n, crm.reassign)}</button>
-            </BulkBar>
-        </Show></Transition>
+        <Transition>
+            <Show when=move || !owners.get().unwrap_or_default().is_empty() && allowed>
+                <BulkBar selected title_id>
+                    <ReassignSelect id=select_id owners value=new_owner />
+                    <FormErrors errors field="selection" />
+                    <FormErrors errors field="form" />
+                    <button
+                        type="button"
+                        class="btn btn-secondary"
+                        on:click=move |_| {
+                            if let Ok(owner_id) = new_owner.get_untracked().parse() {
+                                on_reassign.run(owner_id);
+                                selected.set(Vec::new());
+                            }
+                        }
+                    >
+                        {t!(i18n, crm.reassign)}
+                    </button>
+                </BulkBar>
+            </Show>
+        </Transition>
     }
 }

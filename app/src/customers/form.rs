@@ -48,25 +48,39 @@ fn CustomerFields(
         <fieldset class="field checks">
             <legend>{t!(i18n, crm.kind)}</legend>
             <div class="check">
-                <input id="kind-company" type="radio" name="kind" prop:checked=move || form.read().kind == "company"
-                    on:change=move |_| form.update(|f| f.kind = "company".into())/>
+                <input
+                    id="kind-company"
+                    type="radio"
+                    name="kind"
+                    prop:checked=move || form.read().kind == "company"
+                    on:change=move |_| form.update(|f| f.kind = "company".into())
+                />
                 <label for="kind-company">{t!(i18n, crm.company)}</label>
             </div>
             <div class="check">
-                <input id="kind-person" type="radio" name="kind" prop:checked=move || form.read().kind == "person"
-                    on:change=move |_| form.update(|f| f.kind = "person".into())/>
+                <input
+                    id="kind-person"
+                    type="radio"
+                    name="kind"
+                    prop:checked=move || form.read().kind == "person"
+                    on:change=move |_| form.update(|f| f.kind = "person".into())
+                />
                 <label for="kind-person">{t!(i18n, crm.person)}</label>
             </div>
         </fieldset>
-        <FieldError errors field="kind"/>
+        <FieldError errors field="kind" />
         {text_field!("customer-name", name, t!(i18n, admin.name), "text")}
         {text_field!("customer-email", email, t!(i18n, admin.email), "email")}
         {text_field!("customer-phone", phone, t!(i18n, crm.phone), "tel")}
         {text_field!("customer-tax", tax_id, t!(i18n, crm.tax_id), "text")}
         <div class="field">
             <label for="customer-address">{t!(i18n, crm.address)}</label>
-            <textarea id="customer-address" class="textarea" prop:value=move || form.read().address.clone()
-                on:change=move |ev| form.update(|f| f.address = event_target_value(&ev))></textarea>
+            <textarea
+                id="customer-address"
+                class="textarea"
+                prop:value=move || form.read().address.clone()
+                on:change=move |ev| form.update(|f| f.address = event_target_value(&ev))
+            ></textarea>
         </div>
         {text_field!("customer-segment", segment, t!(i18n, crm.segment), "text")}
         {text_field!("customer-tags", tags, t!(i18n, crm.tags), "text")}
@@ -74,17 +88,37 @@ fn CustomerFields(
         {text_field!("customer-currency", currency, t!(i18n, crm.currency), "text")}
         <div class="field">
             <label for="customer-terms">{t!(i18n, crm.payment_terms)}</label>
-            <input id="customer-terms" class="input" type="number" min="0" max="365"
+            <input
+                id="customer-terms"
+                class="input"
+                type="number"
+                min="0"
+                max="365"
                 prop:value=move || form.read().payment_terms_days.to_string()
-                on:change=move |ev| form.update(|f| f.payment_terms_days = event_target_value(&ev).parse().unwrap_or(-1))/>
-            <FieldError errors field="payment_terms_days"/>
+                on:change=move |ev| {
+                    form
+                        .update(|f| {
+                            f.payment_terms_days = event_target_value(&ev).parse().unwrap_or(-1);
+                        })
+                }
+            />
+            <FieldError errors field="payment_terms_days" />
         </div>
-        <OwnerField id="customer-owner" owners errors value=move || form.read().owner_id
-            on_change={move |owner: Option<i64>| form.update(|f| f.owner_id = owner)}/>
+        <OwnerField
+            id="customer-owner"
+            owners
+            errors
+            value=move || form.read().owner_id
+            on_change=move |owner: Option<i64>| form.update(|f| f.owner_id = owner)
+        />
         <div class="field">
             <label for="customer-notes">{t!(i18n, crm.notes)}</label>
-            <textarea id="customer-notes" class="textarea" prop:value=move || form.read().notes.clone()
-                on:change=move |ev| form.update(|f| f.notes = event_target_value(&ev))></textarea>
+            <textarea
+                id="customer-notes"
+                class="textarea"
+                prop:value=move || form.read().notes.clone()
+                on:change=move |ev| form.update(|f| f.notes = event_target_value(&ev))
+            ></textarea>
         </div>
     }
 }
@@ -107,19 +141,46 @@ fn Duplicates(form: RwSignal<CustomerForm>, except: Option<i64>) -> impl IntoVie
     });
     view! {
         <Transition>
-            {move || found.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
-                <section class="notice notice-warning" role="status" data-testid="duplicates">
-                    <h2 class="card-title">{t!(i18n, crm.possible_duplicates)}</h2>
-                    <ul class="plain-list">
-                        {list.into_iter().map(|d| view! {
-                            <li>
-                                <a href=format!("/customers/{}", d.id)>{d.name}</a> " " <code>{d.code}</code> " — "
-                                <span class="muted">{d.reasons.iter().map(|r| reason_label(r, i18n)).collect::<Vec<_>>().join(", ")}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </section>
-            })}
+            {move || {
+                found
+                    .get()
+                    .and_then(Result::ok)
+                    .filter(|list| !list.is_empty())
+                    .map(|list| {
+                        view! {
+                            <section
+                                class="notice notice-warning"
+                                role="status"
+                                data-testid="duplicates"
+                            >
+                                <h2 class="card-title">{t!(i18n, crm.possible_duplicates)}</h2>
+                                <ul class="plain-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|d| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!("/customers/{}", d.id)>{d.name}</a>
+                                                    " "
+                                                    <code>{d.code}</code>
+                                                    " — "
+                                                    <span class="muted">
+                                                        {d
+                                                            .reasons
+                                                            .iter()
+                                                            .map(|r| reason_label(r, i18n))
+                                                            .collect::<Vec<_>>()
+                                                            .join(", ")}
+                                                    </span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -148,16 +209,26 @@ pub fn NewCustomerPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.new_customer).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, crm.new_customer).to_owned()
+        }) />
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, crm.new_customer)}</h1></header>
+            <header class="page-header">
+                <h1>{t!(i18n, crm.new_customer)}</h1>
+            </header>
             <div class="grid grid-main-side">
                 <form class="card" novalidate on:submit=submit>
-                    <CustomerFields form errors/>
-                    <FormErrors errors field="form"/>
-                    <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t!(i18n, crm.save_customer)}</button>
+                    <CustomerFields form errors />
+                    <FormErrors errors field="form" />
+                    <button
+                        type="submit"
+                        class="btn btn-primary"
+                        disabled=move || create.pending().get()
+                    >
+                        {t!(i18n, crm.save_customer)}
+                    </button>
                 </form>
-                <Duplicates form except=None/>
+                <Duplicates form except=None />
             </div>
         </div>
     }
@@ -206,23 +277,42 @@ pub fn EditCustomerPage() -> impl IntoView {
         });
     };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, crm.edit_customer).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, crm.edit_customer).to_owned()
+        }) />
         <div class="page">
-            <header class="page-header"><h1>{t!(i18n, crm.edit_customer)}</h1></header>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || loaded.get().map(|result| match result {
-                    Ok(_) => view! {
-                        <div class="grid grid-main-side">
-                            <form class="card" novalidate on:submit=submit>
-                                <CustomerFields form errors/>
-                                <FormErrors errors field="form"/>
-                                <button type="submit" class="btn btn-primary" disabled=move || update.pending().get()>{t!(i18n, crm.save_customer)}</button>
-                            </form>
-                            <Duplicates form except=Some(id())/>
-                        </div>
-                    }.into_any(),
-                    Err(error) => crate::components::failed(error),
-                })}
+            <header class="page-header">
+                <h1>{t!(i18n, crm.edit_customer)}</h1>
+            </header>
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    loaded
+                        .get()
+                        .map(|result| match result {
+                            Ok(_) => {
+                                view! {
+                                    <div class="grid grid-main-side">
+                                        <form class="card" novalidate on:submit=submit>
+                                            <CustomerFields form errors />
+                                            <FormErrors errors field="form" />
+                                            <button
+                                                type="submit"
+                                                class="btn btn-primary"
+                                                disabled=move || update.pending().get()
+                                            >
+                                                {t!(i18n, crm.save_customer)}
+                                            </button>
+                                        </form>
+                                        <Duplicates form except=Some(id()) />
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => crate::components::failed(error),
+                        })
+                }}
             </Transition>
         </div>
     }

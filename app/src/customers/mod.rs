@@ -77,15 +77,29 @@ pub fn CustomersPage() -> impl IntoView {
     };
     view! {
         <div class="page">
-            <PageHeader title=move || t_string!(i18n, nav.customers)>
-                {can_write.then(|| view! { <a class="btn btn-primary" href="/customers/new">{t!(i18n, crm.new_customer)}</a> })}
+            <PageHeader title=move || {
+                t_string!(i18n, nav.customers)
+            }>
+                {can_write
+                    .then(|| {
+                        view! {
+                            <a class="btn btn-primary" href="/customers/new">
+                                {t!(i18n, crm.new_customer)}
+                            </a>
+                        }
+                    })}
             </PageHeader>
-            <CrmTabs current="customers"/>
+            <CrmTabs current="customers" />
             <FilterBar>
-                <SearchFilter id="customer-search" name="q" label=t!(i18n, crm.search)/>
-                <SearchFilter id="customer-segment" name="segment" kind="text" label=t!(i18n, crm.segment)/>
-                <SearchFilter id="customer-tag" name="tag" kind="text" label=t!(i18n, crm.tag)/>
-                <OwnerFilter owners/>
+                <SearchFilter id="customer-search" name="q" label=t!(i18n, crm.search) />
+                <SearchFilter
+                    id="customer-segment"
+                    name="segment"
+                    kind="text"
+                    label=t!(i18n, crm.segment)
+                />
+                <SearchFilter id="customer-tag" name="tag" kind="text" label=t!(i18n, crm.tag) />
+                <OwnerFilter owners />
                 <SelectFilter id="customer-sort" name="sort" label=t!(i18n, crm.sort) any=false>
                     <option value="">{t!(i18n, admin.name)}</option>
                     <option value="-name">{t!(i18n, crm.name_desc)}</option>
@@ -93,12 +107,50 @@ pub fn CustomersPage() -> impl IntoView {
                     <option value="-created">{t!(i18n, crm.newest)}</option>
                     <option value="created">{t!(i18n, crm.oldest)}</option>
                 </SelectFilter>
-                <CheckFilter id="customer-archived" name="archived" value="true" label=t!(i18n, crm.include_archived) checked=archived/>
+                <CheckFilter
+                    id="customer-archived"
+                    name="archived"
+                    value="true"
+                    label=t!(i18n, crm.include_archived)
+                    checked=archived
+                />
             </FilterBar>
-            <ExportCsv name="customers" headers=vec![t_string!(i18n, crm.code).to_owned(), t_string!(i18n, admin.name).to_owned(), t_string!(i18n, crm.kind).to_owned(), t_string!(i18n, crm.segment).to_owned(), t_string!(i18n, admin.email).to_owned(), t_string!(i18n, crm.phone).to_owned(), t_string!(i18n, crm.owner).to_owned(), t_string!(i18n, crm.archived).to_owned()] run=move |headers| api::export_customers(query.get("q"), archived(), query.get("segment"), query.get("tag"), query.id("owner"), query.get("sort"), headers)/>
-            <PagedList list=customers link=query.pager("/customers", &FILTERS) counted=t!(i18n, crm.customers_found) count_testid="customer-count" let:items>
+            <ExportCsv
+                name="customers"
+                headers=vec![
+                    t_string!(i18n, crm.code).to_owned(),
+                    t_string!(i18n, admin.name).to_owned(),
+                    t_string!(i18n, crm.kind).to_owned(),
+                    t_string!(i18n, crm.segment).to_owned(),
+                    t_string!(i18n, admin.email).to_owned(),
+                    t_string!(i18n, crm.phone).to_owned(),
+                    t_string!(i18n, crm.owner).to_owned(),
+                    t_string!(i18n, crm.archived).to_owned(),
+                ]
+                run=move |headers| api::export_customers(
+                    query.get("q"),
+                    archived(),
+                    query.get("segment"),
+                    query.get("tag"),
+                    query.id("owner"),
+                    query.get("sort"),
+                    headers,
+                )
+            />
+            <PagedList
+                list=customers
+                link=query.pager("/customers", &FILTERS)
+                counted=t!(i18n, crm.customers_found)
+                count_testid="customer-count"
+                let:items
+            >
                 <ListTable head=view! {
-                    {can_write.then(|| view! { <SelectAll ids=items.iter().map(|c| c.id).collect() selected/> })}
+                    {can_write
+                        .then(|| {
+                            view! {
+                                <SelectAll ids=items.iter().map(|c| c.id).collect() selected />
+                            }
+                        })}
                     <Col>{t!(i18n, crm.code)}</Col>
                     <Col>{t!(i18n, admin.name)}</Col>
                     <Col>{t!(i18n, admin.email)}</Col>
@@ -106,47 +158,103 @@ pub fn CustomersPage() -> impl IntoView {
                     <Col>{t!(i18n, crm.segment)}</Col>
                     <Col>{t!(i18n, crm.owner)}</Col>
                 }>
-                    {items.into_iter().map(|c| view! {
-                        <tr>
-                            {can_write.then(|| view! { <SelectRow id=c.id name=c.name.clone() selected/> })}
-                            <td><code>{c.code}</code></td>
-                            <td>
-                                <a href=format!("/customers/{}", c.id)>{c.name}</a>
-                                {c.archived.then(|| view! { " " <span class="badge">{t!(i18n, crm.archived)}</span> })}
-                            </td>
-                            <td>{c.email.unwrap_or_default()}</td>
-                            <td>{c.phone.unwrap_or_default()}</td>
-                            <td>{c.segment}</td>
-                            <td>{c.owner.unwrap_or_default()}</td>
-                        </tr>
-                    }).collect_view()}
+                    {items
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <tr>
+                                    {can_write
+                                        .then(|| {
+                                            view! { <SelectRow id=c.id name=c.name.clone() selected /> }
+                                        })} <td>
+                                        <code>{c.code}</code>
+                                    </td> <td>
+                                        <a href=format!("/customers/{}", c.id)>{c.name}</a>
+                                        {c
+                                            .archived
+                                            .then(|| {
+                                                view! {
+                                                    " "
+                                                    <span class="badge">{t!(i18n, crm.archived)}</span>
+                                                }
+                                            })}
+                                    </td> <td>{c.email.unwrap_or_default()}</td>
+                                    <td>{c.phone.unwrap_or_default()}</td> <td>{c.segment}</td>
+                                    <td>{c.owner.unwrap_or_default()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </ListTable>
             </PagedList>
-            {can_write.then(|| view! {
-                <BulkBar selected title_id=Some("customer-bulk-title") testid="bulk">
-                    {move || done().map(|n| view! { <p class="notice" role="status">{n} " " {t!(i18n, crm.changed)}</p> })}
-                    <FormErrors errors field="form"/>
-                    <FormErrors errors field="selection"/>
-                    <FormErrors errors field="tag"/>
-                    <FormErrors errors field="owner_id"/>
-                    <div class="bulk-row">
-                        <div class="field">
-                            <label for="bulk-tag">{t!(i18n, crm.tag)}</label>
-                            <input id="bulk-tag" class="input" type="text" prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev))/>
-                        </div>
-                        <button type="button" class="btn btn-secondary" on:click=move |_| run("tag")>{t!(i18n, crm.add_tag)}</button>
-                    </div>
-                    <Transition><Show when=move || !owners.get().unwrap_or_default().is_empty()>
-                        <div class="bulk-row">
-                            <ReassignSelect id="bulk-owner" owners value=new_owner/>
-                            <button type="button" class="btn btn-secondary" on:click=move |_| run("reassign")>{t!(i18n, crm.reassign)}</button>
-                        </div>
-                    </Show></Transition>
-                    {can_archive.then(|| view! {
-                        <button type="button" class="btn btn-secondary" on:click=move |_| run("archive")>{t!(i18n, crm.archive_selected)}</button>
-                    })}
-                </BulkBar>
-            })}
+            {can_write
+                .then(|| {
+                    view! {
+                        <BulkBar selected title_id=Some("customer-bulk-title") testid="bulk">
+                            {move || {
+                                done()
+                                    .map(|n| {
+                                        view! {
+                                            <p class="notice" role="status">
+                                                {n}
+                                                " "
+                                                {t!(i18n, crm.changed)}
+                                            </p>
+                                        }
+                                    })
+                            }}
+                            <FormErrors errors field="form" />
+                            <FormErrors errors field="selection" />
+                            <FormErrors errors field="tag" />
+                            <FormErrors errors field="owner_id" />
+                            <div class="bulk-row">
+                                <div class="field">
+                                    <label for="bulk-tag">{t!(i18n, crm.tag)}</label>
+                                    <input
+                                        id="bulk-tag"
+                                        class="input"
+                                        type="text"
+                                        prop:value=move || tag.get()
+                                        on:input=move |ev| tag.set(event_target_value(&ev))
+                                    />
+                                </div>
+                                <button
+                                    type="button"
+                                    class="btn btn-secondary"
+                                    on:click=move |_| run("tag")
+                                >
+                                    {t!(i18n, crm.add_tag)}
+                                </button>
+                            </div>
+                            <Transition>
+                                <Show when=move || !owners.get().unwrap_or_default().is_empty()>
+                                    <div class="bulk-row">
+                                        <ReassignSelect id="bulk-owner" owners value=new_owner />
+                                        <button
+                                            type="button"
+                                            class="btn btn-secondary"
+                                            on:click=move |_| run("reassign")
+                                        >
+                                            {t!(i18n, crm.reassign)}
+                                        </button>
+                                    </div>
+                                </Show>
+                            </Transition>
+                            {can_archive
+                                .then(|| {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="btn btn-secondary"
+                                            on:click=move |_| run("archive")
+                                        >
+                                            {t!(i18n, crm.archive_selected)}
+                                        </button>
+                                    }
+                                })}
+                        </BulkBar>
+                    }
+                })}
         </div>
     }
 }

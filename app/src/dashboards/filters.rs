@@ -37,10 +37,17 @@ fn Choice(
                 <label for=id>{label}</label>
                 <select id=id class="select" name=name>
                     <option value="">{t!(i18n, dash.any)}</option>
-                    {options.into_iter().map(|o| {
-                        let selected = o.id == current;
-                        view! { <option value=o.id selected=selected>{o.name}</option> }
-                    }).collect_view()}
+                    {options
+                        .into_iter()
+                        .map(|o| {
+                            let selected = o.id == current;
+                            view! {
+                                <option value=o.id selected=selected>
+                                    {o.name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
         }
@@ -67,26 +74,71 @@ pub fn Filters(board: BoardView) -> impl IntoView {
             <div class="field">
                 <label for="dash-period">{t!(i18n, dash.period)}</label>
                 <select id="dash-period" class="select" name="period">
-                    {["today", "7d", "30d", "quarter", "year", "custom"].into_iter().map(|p| {
-                        let selected = p == board.period;
-                        view! { <option value=p selected=selected>{period_label(p, i18n)}</option> }
-                    }).collect_view()}
+                    {["today", "7d", "30d", "quarter", "year", "custom"]
+                        .into_iter()
+                        .map(|p| {
+                            let selected = p == board.period;
+                            view! {
+                                <option value=p selected=selected>
+                                    {period_label(p, i18n)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="dash-from">{t!(i18n, dash.from)}</label>
-                <input id="dash-from" class="input" type="date" name="from" value=if custom { board.from.clone() } else { get("from") }/>
+                <input
+                    id="dash-from"
+                    class="input"
+                    type="date"
+                    name="from"
+                    value=if custom { board.from.clone() } else { get("from") }
+                />
             </div>
             <div class="field">
                 <label for="dash-to">{t!(i18n, dash.to)}</label>
-                <input id="dash-to" class="input" type="date" name="to" value=if custom { board.to.clone() } else { get("to") }/>
+                <input
+                    id="dash-to"
+                    class="input"
+                    type="date"
+                    name="to"
+                    value=if custom { board.to.clone() } else { get("to") }
+                />
             </div>
-            <Choice id="dash-warehouse" name="warehouse" label=t_string!(i18n, dash.warehouse).to_owned() options=board.warehouses.clone() current=get("warehouse")/>
-            <Choice id="dash-owner" name="owner" label=t_string!(i18n, dash.owner).to_owned() options=board.owners.clone() current=get("owner")/>
-            <Choice id="dash-team" name="team" label=t_string!(i18n, dash.team).to_owned() options=board.teams.clone() current=get("team")/>
-            <Choice id="dash-segment" name="segment" label=t_string!(i18n, dash.segment).to_owned() options=segments current=get("segment")/>
+            <Choice
+                id="dash-warehouse"
+                name="warehouse"
+                label=t_string!(i18n, dash.warehouse).to_owned()
+                options=board.warehouses.clone()
+                current=get("warehouse")
+            />
+            <Choice
+                id="dash-owner"
+                name="owner"
+                label=t_string!(i18n, dash.owner).to_owned()
+                options=board.owners.clone()
+                current=get("owner")
+            />
+            <Choice
+                id="dash-team"
+                name="team"
+                label=t_string!(i18n, dash.team).to_owned()
+                options=board.teams.clone()
+                current=get("team")
+            />
+            <Choice
+                id="dash-segment"
+                name="segment"
+                label=t_string!(i18n, dash.segment).to_owned()
+                options=segments
+                current=get("segment")
+            />
             <div class="field field-actions">
-                <button type="submit" class="btn btn-primary">{t!(i18n, dash.apply)}</button>
+                <button type="submit" class="btn btn-primary">
+                    {t!(i18n, dash.apply)}
+                </button>
             </div>
         </Form>
         <p class="muted small">{t!(i18n, dash.custom_hint)}</p>

@@ -40,15 +40,21 @@ fn query_of(kind: Option<String>, q: &leptos_router::params::ParamsMap) -> Board
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, dash.title).to_owned())/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, dash.title).to_owned()) />
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, dash.title)}</h1>
-                {crate::auth::use_me().is_some_and(|m| m.can("reports.view")).then(|| view! {
-                    <a class="btn btn-secondary" href="/reports">{t!(i18n, rep.title)}</a>
-                })}
+                {crate::auth::use_me()
+                    .is_some_and(|m| m.can("reports.view"))
+                    .then(|| {
+                        view! {
+                            <a class="btn btn-secondary" href="/reports">
+                                {t!(i18n, rep.title)}
+                            </a>
+                        }
+                    })}
             </header>
-            <BoardPanel/>
+            <BoardPanel />
         </div>
     }
 }
@@ -62,26 +68,40 @@ pub fn BoardPanel() -> impl IntoView {
     let request = move || query_of(params.read().get("kind"), &query.read());
     let board = Resource::new(request, api::board);
     view! {
-        <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, dash.loading)}</p> }>
-            {move || board.get().map(|result| match result {
-                // Labels are worded once per render: draw again in the new language.
-                Ok(b) => (move || {
-                    let _ = i18n.get_locale();
-                    view! { <Board board=b.clone()/> }
-                })
-                .into_any(),
-                Err(err @ crate::error::AppError::Validation(_)) => {
-                    let errors = Signal::derive(move || Some(err.clone()));
-                    view! {
-                        <crate::components::forms::FormErrors errors field="period"/>
-                        <crate::components::forms::FormErrors errors field="from"/>
-                        <crate::components::forms::FormErrors errors field="to"/>
-                        <p><a href="/dashboards">{t!(i18n, dash.reset)}</a></p>
-                    }
-                    .into_any()
-                }
-                Err(err) => crate::components::failed(err),
-            })}
+        <Transition fallback=move || {
+            view! {
+                <p class="muted" role="status">
+                    {t!(i18n, dash.loading)}
+                </p>
+            }
+        }>
+            {move || {
+                board
+                    .get()
+                    .map(|result| match result {
+                        Ok(b) => {
+                            (move || {
+                                let _ = i18n.get_locale();
+                                // Labels are worded once per render: draw again in the new language.
+                                view! { <Board board=b.clone() /> }
+                            })
+                                .into_any()
+                        }
+                        Err(err @ crate::error::AppError::Validation(_)) => {
+                            let errors = Signal::derive(move || Some(err.clone()));
+                            view! {
+                                <crate::components::forms::FormErrors errors field="period" />
+                                <crate::components::forms::FormErrors errors field="from" />
+                                <crate::components::forms::FormErrors errors field="to" />
+                                <p>
+                                    <a href="/dashboards">{t!(i18n, dash.reset)}</a>
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => crate::components::failed(err),
+                    })
+            }}
         </Transition>
     }
 }
@@ -103,31 +123,78 @@ fn Board(board: BoardView) -> impl IntoView {
     let tabs = board.kinds.clone();
     let keep = move || query.read_untracked().to_query_string();
     view! {
-        <section class="dash-board" data-testid="board" data-kind=board.kind.clone() aria-label=kind_label(&board.kind, i18n)>
-            {(tabs.len() > 1).then(|| view! {
-                <nav class="tabs" aria-label=move || t_string!(i18n, dash.boards)>
-                    {tabs.into_iter().map(|k| {
-                        let here = (k == current).then_some("page");
-                        let href = format!("/dashboards/{k}{}", keep());
-                        view! { <a class="tab" href=href aria-current=here>{kind_label(&k, i18n)}</a> }
-                    }).collect_view()}
-                </nav>
-            })}
-            <filters::Filters board=board.clone()/>
+        <section
+            class="dash-board"
+            data-testid="board"
+            data-kind=board.kind.clone()
+            aria-label=kind_label(&board.kind, i18n)
+        >
+            {(tabs.len() > 1)
+                .then(|| {
+                    view! {
+                        <nav class="tabs" aria-label=move || t_string!(i18n, dash.boards)>
+                            {tabs
+                                .into_iter()
+                                .map(|k| {
+                                    let here = (k == current).then_some("page");
+                                    let href = format!("/dashboards/{k}{}", keep());
+                                    view! {
+                                        <a class="tab" href=href aria-current=here>
+                                            {kind_label(&k, i18n)}
+                                        </a>
+                                    }
+                                })
+                                .collect_view()}
+                        </nav>
+                    }
+                })}
+            <filters::Filters board=board.clone() />
             <p class="muted small" data-testid="board-period">
-                {board.from.clone()} " – " {board.to.clone()} " · " {t!(i18n, dash.compared_with)} " "
-                {board.previous_from.clone()} " – " {board.previous_to.clone()} " · " {board.currency.clone()}
+                {board.from.clone()}
+                " – "
+                {board.to.clone()}
+                " · "
+                {t!(i18n, dash.compared_with)}
+                " "
+                {board.previous_from.clone()}
+                " – "
+                {board.previous_to.clone()}
+                " · "
+                {board.currency.clone()}
             </p>
             <ul class="tiles" role="list">
-                {board.tiles.iter().cloned().map(|t| view! { <li><TileCard tile=t/></li> }).collect_view()}
+                {board
+                    .tiles
+                    .iter()
+                    .cloned()
+                    .map(|t| {
+                        view! {
+                            <li>
+                                <TileCard tile=t />
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
             <div class="charts">
-                {board.charts.iter().cloned().map(|c| view! { <ChartCard chart=c currency=board.currency.clone()/> }).collect_view()}
+                {board
+                    .charts
+                    .iter()
+                    .cloned()
+                    .map(|c| view! { <ChartCard chart=c currency=board.currency.clone() /> })
+                    .collect_view()}
             </div>
             <div class="grid grid-2">
-                {board.rankings.iter().cloned().map(|r| view! { <RankingCard ranking=r/> }).collect_view()}
+                {board
+                    .rankings
+                    .iter()
+                    .cloned()
+                    .map(|r| view! { <RankingCard ranking=r /> })
+                    .collect_view()}
             </div>
-            <p class="muted small">{t!(i18n, dash.built_in)} " " <span data-testid="took">{board.took_ms}</span> " ms"</p>
+            <p class="muted small">
+                {t!(i18n, dash.built_in)} " " <span data-testid="took">{board.took_ms}</span> " ms"
+            </p>
         </section>
     }
 }
@@ -181,14 +248,14 @@ fn TileCard(tile: TileView) -> impl IntoView {
             std::cmp::Ordering::Equal => ("delta", ""),
         };
         let pct = (p != 0).then(|| format!(" ({:+}.{} %)", (v - p) * 100 / p.abs(), ((v - p) * 1000 / p.abs()).abs() % 10));
-        view! {
-            <span class=class>{sign} {t!(i18n, dash.previous)} " " {shown(&tile.unit, p)} {pct}</span>
-        }
+        view! { <span class=class>{sign} {t!(i18n, dash.previous)} " " {shown(&tile.unit, p)} {pct}</span> }
     });
     view! {
         <a class="tile" href=tile.link.clone() data-testid=format!("tile-{}", tile.key)>
             <span class="tile-label">{tile_label(&tile.key, i18n)}</span>
-            <span class="tile-value" data-testid="tile-value">{value}</span>
+            <span class="tile-value" data-testid="tile-value">
+                {value}
+            </span>
             {change}
         </a>
     }
@@ -260,9 +327,9 @@ fn ChartCard(chart: ChartView, currency: String) -> impl IntoView {
     view! {
         <section class="card chart-card">
             {if chart.kind == "funnel" {
-                view! { <Funnel id title x_label=x axis_label=axis bars/> }.into_any()
+                view! { <Funnel id title x_label=x axis_label=axis bars /> }.into_any()
             } else {
-                view! { <BarChart id title x_label=x axis_label=axis bars money/> }.into_any()
+                view! { <BarChart id title x_label=x axis_label=axis bars money /> }.into_any()
             }}
         </section>
     }
@@ -280,26 +347,57 @@ fn RankingCard(ranking: RankingView) -> impl IntoView {
     view! {
         <section class="card" data-testid=format!("ranking-{}", ranking.key)>
             <h2 class="card-title">{title}</h2>
-            {ranking.rows.is_empty().then(|| view! { <p class="muted">{t!(i18n, dash.no_data)}</p> })}
+            {ranking
+                .rows
+                .is_empty()
+                .then(|| view! { <p class="muted">{t!(i18n, dash.no_data)}</p> })}
             <table class="table">
-                <thead><tr>
-                    <th scope="col">{if products { t_string!(i18n, dash.product) } else { t_string!(i18n, dash.customer) }}</th>
-                    {products.then(|| view! { <th scope="col" class="num">{t!(i18n, dash.quantity)}</th> })}
-                    <th scope="col" class="num">{t!(i18n, dash.net_revenue)}</th>
-                </tr></thead>
-                <tbody>
-                    {ranking.rows.into_iter().map(|r| view! {
-                        <tr>
-                            // No link: a record the reader may not open, under the domain's placeholder.
-                            <td>{if r.link.is_empty() {
-                                localize(&r.label, i18n.get_locale()).into_any()
+                <thead>
+                    <tr>
+                        <th scope="col">
+                            {if products {
+                                t_string!(i18n, dash.product)
                             } else {
-                                view! { <a href=r.link>{r.label}</a> }.into_any()
-                            }}</td>
-                            {products.then(|| view! { <td class="num">{scale::grouped(r.quantity)}</td> })}
-                            <td class="num">{scale::money(r.net_minor)}</td>
-                        </tr>
-                    }).collect_view()}
+                                t_string!(i18n, dash.customer)
+                            }}
+                        </th>
+                        {products
+                            .then(|| {
+                                view! {
+                                    <th scope="col" class="num">
+                                        {t!(i18n, dash.quantity)}
+                                    </th>
+                                }
+                            })}
+                        <th scope="col" class="num">
+                            {t!(i18n, dash.net_revenue)}
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {ranking
+                        .rows
+                        .into_iter()
+                        .map(|r| {
+                            view! {
+                                <tr>
+                                    // No link: a record the reader may not open, under the domain's placeholder.
+                                    <td>
+                                        {if r.link.is_empty() {
+                                            localize(&r.label, i18n.get_locale()).into_any()
+                                        } else {
+                                            view! { <a href=r.link>{r.label}</a> }.into_any()
+                                        }}
+                                    </td>
+                                    {products
+                                        .then(|| {
+                                            view! { <td class="num">{scale::grouped(r.quantity)}</td> }
+                                        })}
+                                    <td class="num">{scale::money(r.net_minor)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
         </section>

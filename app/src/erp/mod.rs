@@ -23,11 +23,46 @@ pub fn ErpTabs(current: &'static str) -> impl IntoView {
     let here = move |key: &str| (current == key).then_some("page");
     view! {
         <nav class="tabs" aria-label=move || t_string!(i18n, erp.sections)>
-            {can("orders.read").then(|| view! { <a href="/orders" class="tab" aria-current=here("orders")>{t!(i18n, erp.orders)}</a> })}
-            {can("shipments.read").then(|| view! { <a href="/shipments" class="tab" aria-current=here("shipments")>{t!(i18n, erp.shipments)}</a> })}
-            {(can("invoices.read") || can("invoices.read_all")).then(|| view! { <a href="/invoices" class="tab" aria-current=here("invoices")>{t!(i18n, money.invoices)}</a> })}
-            {can("products.read").then(|| view! { <a href="/products" class="tab" aria-current=here("products")>{t!(i18n, erp.products)}</a> })}
-            {can("stock.read").then(|| view! { <a href="/warehouses" class="tab" aria-current=here("warehouses")>{t!(i18n, erp.warehouses)}</a> })}
+            {can("orders.read")
+                .then(|| {
+                    view! {
+                        <a href="/orders" class="tab" aria-current=here("orders")>
+                            {t!(i18n, erp.orders)}
+                        </a>
+                    }
+                })}
+            {can("shipments.read")
+                .then(|| {
+                    view! {
+                        <a href="/shipments" class="tab" aria-current=here("shipments")>
+                            {t!(i18n, erp.shipments)}
+                        </a>
+                    }
+                })}
+            {(can("invoices.read") || can("invoices.read_all"))
+                .then(|| {
+                    view! {
+                        <a href="/invoices" class="tab" aria-current=here("invoices")>
+                            {t!(i18n, money.invoices)}
+                        </a>
+                    }
+                })}
+            {can("products.read")
+                .then(|| {
+                    view! {
+                        <a href="/products" class="tab" aria-current=here("products")>
+                            {t!(i18n, erp.products)}
+                        </a>
+                    }
+                })}
+            {can("stock.read")
+                .then(|| {
+                    view! {
+                        <a href="/warehouses" class="tab" aria-current=here("warehouses")>
+                            {t!(i18n, erp.warehouses)}
+                        </a>
+                    }
+                })}
         </nav>
     }
 }
@@ -98,7 +133,13 @@ pub fn DynFieldError(
         {move || {
             message
                 .get()
-                .map(|text| view! { <p class="field-error" role="alert">{text}</p> })
+                .map(|text| {
+                    view! {
+                        <p class="field-error" role="alert">
+                            {text}
+                        </p>
+                    }
+                })
         }}
     }
 }

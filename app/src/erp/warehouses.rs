@@ -47,51 +47,105 @@ pub fn WarehousesPage() -> impl IntoView {
     }
     view! {
         <div class="page">
-            <PageHeader title=move || t_string!(i18n, erp.warehouses)/>
-            <ErpTabs current="warehouses"/>
+            <PageHeader title=move || t_string!(i18n, erp.warehouses) />
+            <ErpTabs current="warehouses" />
             <Transition fallback=loading>
-                {move || list.get().map(|result| result.map(|rows| view! {
-                    <ListTable testid="warehouses" head=view! {
-                        <Col>{t!(i18n, erp.code)}</Col>
-                        <Col>{t!(i18n, admin.name)}</Col>
-                        <Col>{t!(i18n, crm.address)}</Col>
-                        <Col>{t!(i18n, crm.status)}</Col>
-                        {can_write.then(|| view! { <Col>{t!(i18n, common.actions)}</Col> })}
-                    }>
-                        {rows.into_iter().map(|w| {
-                            let edit = WarehouseForm { code: w.code.clone(), name: w.name.clone(), address: w.address.clone(), active: w.active };
-                            let id = w.id;
-                            view! {
-                                <tr>
-                                    <td><code>{w.code}</code></td>
-                                    <td>{w.name}</td>
-                                    <td class="pre">{w.address}</td>
-                                    <td>{if w.active { t_string!(i18n, erp.active) } else { t_string!(i18n, erp.inactive) }}</td>
-                                    {can_write.then(|| view! { <EditCell on_edit=move || editor.edit(id, edit.clone())/> })}
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </ListTable>
-                }))}
+                {move || {
+                    list.get()
+                        .map(|result| {
+                            result
+                                .map(|rows| {
+                                    view! {
+                                        <ListTable
+                                            testid="warehouses"
+                                            head=view! {
+                                                <Col>{t!(i18n, erp.code)}</Col>
+                                                <Col>{t!(i18n, admin.name)}</Col>
+                                                <Col>{t!(i18n, crm.address)}</Col>
+                                                <Col>{t!(i18n, crm.status)}</Col>
+                                                {can_write
+                                                    .then(|| view! { <Col>{t!(i18n, common.actions)}</Col> })}
+                                            }
+                                        >
+                                            {rows
+                                                .into_iter()
+                                                .map(|w| {
+                                                    let edit = WarehouseForm {
+                                                        code: w.code.clone(),
+                                                        name: w.name.clone(),
+                                                        address: w.address.clone(),
+                                                        active: w.active,
+                                                    };
+                                                    let id = w.id;
+                                                    view! {
+                                                        <tr>
+                                                            <td>
+                                                                <code>{w.code}</code>
+                                                            </td>
+                                                            <td>{w.name}</td>
+                                                            <td class="pre">{w.address}</td>
+                                                            <td>
+                                                                {if w.active {
+                                                                    t_string!(i18n, erp.active)
+                                                                } else {
+                                                                    t_string!(i18n, erp.inactive)
+                                                                }}
+                                                            </td>
+                                                            {can_write
+                                                                .then(|| {
+                                                                    view! {
+                                                                        <EditCell on_edit=move || editor.edit(id, edit.clone()) />
+                                                                    }
+                                                                })}
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ListTable>
+                                    }
+                                })
+                        })
+                }}
             </Transition>
-            {can_write.then(|| view! {
-                <EditorForm editor errors on_save=save
-                    adding=move || t_string!(i18n, erp.new_warehouse) editing=move || t_string!(i18n, erp.edit_warehouse)>
-                    {field!("warehouse-code", code, t!(i18n, erp.code))}
-                    {field!("warehouse-name", name, t!(i18n, admin.name))}
-                    <div class="field">
-                        <label for="warehouse-address">{t!(i18n, crm.address)}</label>
-                        <textarea id="warehouse-address" class="input" rows="3" prop:value=move || form.read().address.clone()
-                            on:change=move |ev| form.update(|f| f.address = event_target_value(&ev))></textarea>
-                        <FieldError errors field="address"/>
-                    </div>
-                    <div class="check">
-                        <input id="warehouse-active" type="checkbox" prop:checked=move || form.read().active
-                            on:change=move |ev| form.update(|f| f.active = event_target_checked(&ev))/>
-                        <label for="warehouse-active">{t!(i18n, erp.active)}</label>
-                    </div>
-                </EditorForm>
-            })}
+            {can_write
+                .then(|| {
+                    view! {
+                        <EditorForm
+                            editor
+                            errors
+                            on_save=save
+                            adding=move || t_string!(i18n, erp.new_warehouse)
+                            editing=move || t_string!(i18n, erp.edit_warehouse)
+                        >
+                            {field!("warehouse-code", code, t!(i18n, erp.code))}
+                            {field!("warehouse-name", name, t!(i18n, admin.name))}
+                            <div class="field">
+                                <label for="warehouse-address">{t!(i18n, crm.address)}</label>
+                                <textarea
+                                    id="warehouse-address"
+                                    class="input"
+                                    rows="3"
+                                    prop:value=move || form.read().address.clone()
+                                    on:change=move |ev| {
+                                        form.update(|f| f.address = event_target_value(&ev))
+                                    }
+                                ></textarea>
+                                <FieldError errors field="address" />
+                            </div>
+                            <div class="check">
+                                <input
+                                    id="warehouse-active"
+                                    type="checkbox"
+                                    prop:checked=move || form.read().active
+                                    on:change=move |ev| {
+                                        form.update(|f| f.active = event_target_checked(&ev))
+                                    }
+                                />
+                                <label for="warehouse-active">{t!(i18n, erp.active)}</label>
+                            </div>
+                        </EditorForm>
+                    }
+                })}
         </div>
     }
 }

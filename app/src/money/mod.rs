@@ -78,10 +78,23 @@ pub fn PurchasingTabs(current: &'static str) -> impl IntoView {
     let here = move |key: &str| (current == key).then_some("page");
     view! {
         <nav class="tabs" aria-label=move || t_string!(i18n, money.purchasing_sections)>
-            <a href="/purchase-orders" class="tab" aria-current=here("orders")>{t!(i18n, money.purchase_orders)}</a>
-            <a href="/replenishment" class="tab" aria-current=here("replenishment")>{t!(i18n, money.replenishment)}</a>
-            <a href="/suppliers" class="tab" aria-current=here("suppliers")>{t!(i18n, money.suppliers)}</a>
-            {can("invoices.read").then(|| view! { <a href="/invoices" class="tab">{t!(i18n, money.invoices)}</a> })}
+            <a href="/purchase-orders" class="tab" aria-current=here("orders")>
+                {t!(i18n, money.purchase_orders)}
+            </a>
+            <a href="/replenishment" class="tab" aria-current=here("replenishment")>
+                {t!(i18n, money.replenishment)}
+            </a>
+            <a href="/suppliers" class="tab" aria-current=here("suppliers")>
+                {t!(i18n, money.suppliers)}
+            </a>
+            {can("invoices.read")
+                .then(|| {
+                    view! {
+                        <a href="/invoices" class="tab">
+                            {t!(i18n, money.invoices)}
+                        </a>
+                    }
+                })}
         </nav>
     }
 }
@@ -93,41 +106,98 @@ pub fn NotificationsPage() -> impl IntoView {
     let read = ServerAction::<api::MarkNotificationsRead>::new();
     let list = Resource::new(move || read.version().get(), |_| api::my_notifications());
     view! {
-        <leptos_meta::Title text=move || t_string!(i18n, money.notifications).to_owned()/>
+        <leptos_meta::Title text=move || t_string!(i18n, money.notifications).to_owned() />
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, money.notifications)}</h1>
-                <button type="button" class="btn btn-secondary" on:click=move |_| { read.dispatch(api::MarkNotificationsRead { id: None }); }>{t!(i18n, money.mark_all_read)}</button>
+                <button
+                    type="button"
+                    class="btn btn-secondary"
+                    on:click=move |_| {
+                        read.dispatch(api::MarkNotificationsRead {
+                            id: None,
+                        });
+                    }
+                >
+                    {t!(i18n, money.mark_all_read)}
+                </button>
             </header>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || list.get().map(|result| result.map(|rows| view! {
-                    {rows.is_empty().then(|| view! { <p class="muted">{t!(i18n, money.no_notifications)}</p> })}
-                    <ul class="plain-list" data-testid="notifications">
-                        {rows.into_iter().map(|n| {
-                            let id = n.id;
-                            let title = if n.title.is_empty() {
-                                t_string!(i18n, money.note_unavailable).to_owned()
-                            } else {
-                                n.title.clone()
-                            };
-                            // A record the reader may no longer open: its kind and time, no link.
-                            let subject = match n.link.clone() {
-                                Some(link) => view! { <a href=link>{title}</a> }.into_any(),
-                                None => view! { <span class="muted" data-testid="note-unavailable">{title}</span> }.into_any(),
-                            };
-                            view! {
-                                <li class=if n.read { "muted" } else { "" }>
-                                    <span class="badge">{notification_label(&n.kind, i18n)}</span> " "
-                                    {subject}
-                                    " · " <span class="small">{n.at.clone()}</span>
-                                    {(!n.read).then(|| view! {
-                                        " " <button type="button" class="btn btn-link" on:click=move |_| { read.dispatch(api::MarkNotificationsRead { id: Some(id) }); }>{t!(i18n, money.mark_read)}</button>
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }))}
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    list.get()
+                        .map(|result| {
+                            result
+                                .map(|rows| {
+                                    view! {
+                                        {rows
+                                            .is_empty()
+                                            .then(|| {
+                                                view! {
+                                                    <p class="muted">{t!(i18n, money.no_notifications)}</p>
+                                                }
+                                            })}
+                                        <ul class="plain-list" data-testid="notifications">
+                                            {rows
+                                                .into_iter()
+                                                .map(|n| {
+                                                    let id = n.id;
+                                                    let title = if n.title.is_empty() {
+                                                        t_string!(i18n, money.note_unavailable).to_owned()
+                                                    } else {
+                                                        n.title.clone()
+                                                    };
+                                                    let subject = match n.link.clone() {
+                                                        Some(link) => {
+                                                            // A record the reader may no longer open: its kind and time, no link.
+                                                            view! { <a href=link>{title}</a> }
+                                                                .into_any()
+                                                        }
+                                                        None => {
+                                                            view! {
+                                                                <span class="muted" data-testid="note-unavailable">
+                                                                    {title}
+                                                                </span>
+                                                            }
+                                                                .into_any()
+                                                        }
+                                                    };
+                                                    view! {
+                                                        <li class=if n.read { "muted" } else { "" }>
+                                                            <span class="badge">
+                                                                {notification_label(&n.kind, i18n)}
+                                                            </span>
+                                                            " "
+                                                            {subject}
+                                                            " · "
+                                                            <span class="small">{n.at.clone()}</span>
+                                                            {(!n.read)
+                                                                .then(|| {
+                                                                    view! {
+                                                                        " "
+                                                                        <button
+                                                                            type="button"
+                                                                            class="btn btn-link"
+                                                                            on:click=move |_| {
+                                                                                read.dispatch(api::MarkNotificationsRead {
+                                                                                    id: Some(id),
+                                                                                });
+                                                                            }
+                                                                        >
+                                                                            {t!(i18n, money.mark_read)}
+                                                                        </button>
+                                                                    }
+                                                                })}
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                })
+                        })
+                }}
             </Transition>
         </div>
     }

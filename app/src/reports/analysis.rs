@@ -285,86 +285,255 @@ pub fn AnalysisPage() -> impl IntoView {
             .unwrap_or((SOURCES[0].1, SOURCES[0].2))
     };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, piv.title).to_owned())/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, piv.title).to_owned()) />
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, piv.title)}</h1>
-                <a class="btn btn-secondary" href="/reports">{t!(i18n, rep.title)}</a>
+                <a class="btn btn-secondary" href="/reports">
+                    {t!(i18n, rep.title)}
+                </a>
             </header>
-            <Form method="GET" action="" attr:class="filters no-print" attr:data-testid="pivot-form">
+            <Form
+                method="GET"
+                action=""
+                attr:class="filters no-print"
+                attr:data-testid="pivot-form"
+            >
                 <div class="field">
                     <label for="piv-source">{t!(i18n, piv.source)}</label>
-                    <select id="piv-source" class="select" name="source" on:change=move |ev| source.set(event_target_value(&ev))>
-                        {SOURCES.iter().map(|s| view! { <option value=s.0 selected=move || source.get() == s.0>{move || word(s.0, i18n)}</option> }).collect_view()}
+                    <select
+                        id="piv-source"
+                        class="select"
+                        name="source"
+                        on:change=move |ev| source.set(event_target_value(&ev))
+                    >
+                        {SOURCES
+                            .iter()
+                            .map(|s| {
+                                view! {
+                                    <option value=s.0 selected=move || source.get() == s.0>
+                                        {move || word(s.0, i18n)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
                 <div class="field">
                     <label for="piv-rows">{t!(i18n, piv.rows)}</label>
                     <select id="piv-rows" class="select" name="rows">
-                        {move || dims().0.iter().map(|d| view! { <option value=*d selected=get("rows") == *d>{word(d, i18n)}</option> }).collect_view()}
+                        {move || {
+                            dims()
+                                .0
+                                .iter()
+                                .map(|d| {
+                                    view! {
+                                        <option value=*d selected=get("rows") == *d>
+                                            {word(d, i18n)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                 </div>
                 <div class="field">
                     <label for="piv-columns">{t!(i18n, piv.columns)}</label>
                     <select id="piv-columns" class="select" name="columns">
                         <option value="">{t!(i18n, piv.no_columns)}</option>
-                        {move || dims().0.iter().map(|d| view! { <option value=*d selected=get("columns") == *d>{word(d, i18n)}</option> }).collect_view()}
+                        {move || {
+                            dims()
+                                .0
+                                .iter()
+                                .map(|d| {
+                                    view! {
+                                        <option value=*d selected=get("columns") == *d>
+                                            {word(d, i18n)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                 </div>
                 <div class="field">
                     <label for="piv-measure">{t!(i18n, piv.measure)}</label>
                     <select id="piv-measure" class="select" name="measure">
-                        {move || dims().1.iter().map(|m| view! { <option value=*m selected=get("measure") == *m>{word(m, i18n)}</option> }).collect_view()}
+                        {move || {
+                            dims()
+                                .1
+                                .iter()
+                                .map(|m| {
+                                    view! {
+                                        <option value=*m selected=get("measure") == *m>
+                                            {word(m, i18n)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                 </div>
                 <div class="field">
                     <label for="piv-period">{t!(i18n, dash.period)}</label>
                     <select id="piv-period" class="select" name="period">
-                        {["30d", "7d", "today", "quarter", "year"].into_iter().map(|p| view! {
-                            <option value=p selected=get("period") == p>{move || crate::dashboards::filters::period_label(p, i18n)}</option>
-                        }).collect_view()}
+                        {["30d", "7d", "today", "quarter", "year"]
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <option value=p selected=get("period") == p>
+                                        {move || crate::dashboards::filters::period_label(p, i18n)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
-                <div class="field field-actions"><button type="submit" class="btn btn-primary">{t!(i18n, piv.show)}</button></div>
+                <div class="field field-actions">
+                    <button type="submit" class="btn btn-primary">
+                        {t!(i18n, piv.show)}
+                    </button>
+                </div>
             </Form>
-            <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, dash.loading)}</p> }>
-                {move || result.get().map(|r| match r {
-                    Ok(Some(p)) => view! { <PivotTable pivot=p rows_dim=get("rows") definition=definition() can_export/> }.into_any(),
-                    Ok(None) => view! { <p class="muted">{t!(i18n, piv.pick)}</p> }.into_any(),
-                    Err(err) => view! { <p class="field-error" role="alert">{crate::components::forms::describe(&err, i18n)}</p> }.into_any(),
-                })}
+            <Transition fallback=move || {
+                view! {
+                    <p class="muted" role="status">
+                        {t!(i18n, dash.loading)}
+                    </p>
+                }
+            }>
+                {move || {
+                    result
+                        .get()
+                        .map(|r| match r {
+                            Ok(Some(p)) => {
+                                view! {
+                                    <PivotTable
+                                        pivot=p
+                                        rows_dim=get("rows")
+                                        definition=definition()
+                                        can_export
+                                    />
+                                }
+                                    .into_any()
+                            }
+                            Ok(None) => {
+                                view! { <p class="muted">{t!(i18n, piv.pick)}</p> }.into_any()
+                            }
+                            Err(err) => {
+                                view! {
+                                    <p class="field-error" role="alert">
+                                        {crate::components::forms::describe(&err, i18n)}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Transition>
             <section class="card no-print">
                 <h2 class="card-title">{t!(i18n, piv.saved)}</h2>
                 <div class="filters">
                     <div class="field">
                         <label for="piv-name">{t!(i18n, piv.name)}</label>
-                        <input id="piv-name" class="input" maxlength="100" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                        <input
+                            id="piv-name"
+                            class="input"
+                            maxlength="100"
+                            prop:value=move || name.get()
+                            on:input=move |ev| name.set(event_target_value(&ev))
+                        />
                     </div>
                     <div class="field">
-                        <label class="check"><input type="checkbox" prop:checked=move || shared.get() on:change=move |ev| shared.set(event_target_checked(&ev))/> " " {t!(i18n, piv.share)}</label>
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                prop:checked=move || shared.get()
+                                on:change=move |ev| shared.set(event_target_checked(&ev))
+                            />
+                            " "
+                            {t!(i18n, piv.share)}
+                        </label>
                     </div>
-                    <button type="button" class="btn btn-secondary" data-testid="save-analysis" disabled=move || !ready()
-                        on:click=move |_| { saving.dispatch(Save { name: name.get(), definition: definition(), shared: shared.get() }); }>
+                    <button
+                        type="button"
+                        class="btn btn-secondary"
+                        data-testid="save-analysis"
+                        disabled=move || !ready()
+                        on:click=move |_| {
+                            saving
+                                .dispatch(Save {
+                                    name: name.get(),
+                                    definition: definition(),
+                                    shared: shared.get(),
+                                });
+                        }
+                    >
                         {t!(i18n, piv.save)}
                     </button>
                 </div>
-                {move || saving.value().get().and_then(Result::err).map(|e| view! { <p class="field-error" role="alert">{crate::components::forms::describe(&e, i18n)}</p> })}
+                {move || {
+                    saving
+                        .value()
+                        .get()
+                        .and_then(Result::err)
+                        .map(|e| {
+                            view! {
+                                <p class="field-error" role="alert">
+                                    {crate::components::forms::describe(&e, i18n)}
+                                </p>
+                            }
+                        })
+                }}
                 <Transition>
-                    {move || list.get().and_then(Result::ok).map(|rows| view! {
-                        <ul class="plain-list" data-testid="saved-analyses">
-                            {rows.into_iter().map(|s| {
-                                let id = s.id;
+                    {move || {
+                        list.get()
+                            .and_then(Result::ok)
+                            .map(|rows| {
                                 view! {
-                                    <li>
-                                        <a href=format!("/analysis?{}", s.definition)>{s.name.clone()}</a>
-                                        {s.shared.then(|| view! { " " <span class="badge">{t!(i18n, piv.shared)}</span> })}
-                                        {s.mine.then(|| view! { " " <button type="button" class="btn btn-link" on:click=move |_| { removing.dispatch(Delete { id }); }>{t!(i18n, piv.delete)}</button> })}
-                                    </li>
+                                    <ul class="plain-list" data-testid="saved-analyses">
+                                        {rows
+                                            .into_iter()
+                                            .map(|s| {
+                                                let id = s.id;
+                                                view! {
+                                                    <li>
+                                                        <a href=format!(
+                                                            "/analysis?{}",
+                                                            s.definition,
+                                                        )>{s.name.clone()}</a>
+                                                        {s
+                                                            .shared
+                                                            .then(|| {
+                                                                view! {
+                                                                    " "
+                                                                    <span class="badge">{t!(i18n, piv.shared)}</span>
+                                                                }
+                                                            })}
+                                                        {s
+                                                            .mine
+                                                            .then(|| {
+                                                                view! {
+                                                                    " "
+                                                                    <button
+                                                                        type="button"
+                                                                        class="btn btn-link"
+                                                                        on:click=move |_| {
+                                                                            removing.dispatch(Delete { id });
+                                                                        }
+                                                                    >
+                                                                        {t!(i18n, piv.delete)}
+                                                                    </button>
+                                                                }
+                                                            })}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
                                 }
-                            }).collect_view()}
-                        </ul>
-                    })}
+                            })
+                    }}
                 </Transition>
             </section>
         </div>
@@ -403,32 +572,88 @@ fn PivotTable(
     view! {
         <section class="card" data-testid="pivot">
             <div class="actions no-print">
-                {can_export.then(|| view! {
-                    <button type="button" class="btn btn-secondary" data-testid="export-pivot" on:click=export_csv disabled=move || exporting.get()>{t!(i18n, rep.export)}</button>
-                })}
+                {can_export
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="btn btn-secondary"
+                                data-testid="export-pivot"
+                                on:click=export_csv
+                                disabled=move || exporting.get()
+                            >
+                                {t!(i18n, rep.export)}
+                            </button>
+                        }
+                    })}
             </div>
             {pivot.rows.is_empty().then(|| view! { <p class="muted">{t!(i18n, dash.no_data)}</p> })}
             <div class="table-wrap">
                 <table class="table">
-                    <thead><tr>
-                        <th scope="col"></th>
-                        {pivot.columns.iter().map(|c| view! { <th scope="col" class="num">{if c.is_empty() { t_string!(i18n, rep.none).to_owned() } else { localize(c, i18n.get_locale()) }}</th> }).collect_view()}
-                        <th scope="col" class="num">{t!(i18n, rep.total)}</th>
-                    </tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col"></th>
+                            {pivot
+                                .columns
+                                .iter()
+                                .map(|c| {
+                                    view! {
+                                        <th scope="col" class="num">
+                                            {if c.is_empty() {
+                                                t_string!(i18n, rep.none).to_owned()
+                                            } else {
+                                                localize(c, i18n.get_locale())
+                                            }}
+                                        </th>
+                                    }
+                                })
+                                .collect_view()}
+                            <th scope="col" class="num">
+                                {t!(i18n, rep.total)}
+                            </th>
+                        </tr>
+                    </thead>
                     <tbody>
-                        {pivot.rows.iter().enumerate().map(|(r, label)| view! {
-                            <tr>
-                                <th scope="row">{if label.is_empty() { t_string!(i18n, rep.none).to_owned() } else { localize(label, i18n.get_locale()) }}</th>
-                                {pivot.cells[r].iter().map(|v| view! { <td class="num">{show(*v)}</td> }).collect_view()}
-                                <td class="num"><strong>{show(pivot.row_totals[r])}</strong></td>
-                            </tr>
-                        }).collect_view()}
+                        {pivot
+                            .rows
+                            .iter()
+                            .enumerate()
+                            .map(|(r, label)| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">
+                                            {if label.is_empty() {
+                                                t_string!(i18n, rep.none).to_owned()
+                                            } else {
+                                                localize(label, i18n.get_locale())
+                                            }}
+                                        </th>
+                                        {pivot
+                                            .cells[r]
+                                            .iter()
+                                            .map(|v| view! { <td class="num">{show(*v)}</td> })
+                                            .collect_view()}
+                                        <td class="num">
+                                            <strong>{show(pivot.row_totals[r])}</strong>
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
                     </tbody>
-                    <tfoot><tr data-testid="pivot-totals">
-                        <th scope="row">{t!(i18n, rep.total)}</th>
-                        {pivot.column_totals.iter().map(|v| view! { <td class="num">{show(*v)}</td> }).collect_view()}
-                        <td class="num" data-testid="pivot-total"><strong>{show(pivot.total)}</strong></td>
-                    </tr></tfoot>
+                    <tfoot>
+                        <tr data-testid="pivot-totals">
+                            <th scope="row">{t!(i18n, rep.total)}</th>
+                            {pivot
+                                .column_totals
+                                .iter()
+                                .map(|v| view! { <td class="num">{show(*v)}</td> })
+                                .collect_view()}
+                            <td class="num" data-testid="pivot-total">
+                                <strong>{show(pivot.total)}</strong>
+                            </td>
+                        </tr>
+                    </tfoot>
                 </table>
             </div>
         </section>

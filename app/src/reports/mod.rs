@@ -163,54 +163,115 @@ pub fn ReportsPage() -> impl IntoView {
     );
     let keep = move || query.read().to_query_string();
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, rep.title).to_owned())/>
+        <Title text=crate::components::page_title(move || t_string!(i18n, rep.title).to_owned()) />
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, rep.title)}</h1>
                 <div class="actions">
-                    <a class="btn btn-secondary" href="/analysis">{t!(i18n, piv.title)}</a>
-                    <a class="btn btn-secondary" href="/reports/inbox">{t!(i18n, rep.inbox)}</a>
+                    <a class="btn btn-secondary" href="/analysis">
+                        {t!(i18n, piv.title)}
+                    </a>
+                    <a class="btn btn-secondary" href="/reports/inbox">
+                        {t!(i18n, rep.inbox)}
+                    </a>
                 </div>
             </header>
             <nav class="tabs no-print" aria-label=move || t_string!(i18n, rep.title)>
-                {KINDS.into_iter().map(|k| view! {
-                    <a class="tab" href=move || format!("/reports/{k}{}", keep()) aria-current=move || (kind() == k).then_some("page")>{move || kind_label(k, i18n)}</a>
-                }).collect_view()}
+                {KINDS
+                    .into_iter()
+                    .map(|k| {
+                        view! {
+                            <a
+                                class="tab"
+                                href=move || format!("/reports/{k}{}", keep())
+                                aria-current=move || (kind() == k).then_some("page")
+                            >
+                                {move || kind_label(k, i18n)}
+                            </a>
+                        }
+                    })
+                    .collect_view()}
             </nav>
             <div class="no-print">
                 <Transition>
-                    {move || choices.get().and_then(Result::ok).map(|b| view! { <crate::dashboards::filters::Filters board=b/> })}
+                    {move || {
+                        choices
+                            .get()
+                            .and_then(Result::ok)
+                            .map(|b| view! { <crate::dashboards::filters::Filters board=b /> })
+                    }}
                 </Transition>
-                {move || (kind() == "sales_by_period").then(|| view! {
-                    <p class="small">{t!(i18n, rep.grain)} ": "
-                        {["day", "week", "month"].into_iter().map(|g| {
-                            let href = move || {
-                                let mut q = query.read().clone();
-                                q.replace("grain", g.to_owned());
-                                format!("/reports/sales_by_period{}", q.to_query_string())
-                            };
-                            view! { <a href=href class="btn btn-link">{move || match g { "day" => t_string!(i18n, dash.by_day), "week" => t_string!(i18n, dash.by_week), _ => t_string!(i18n, dash.by_month) }}</a> }
-                        }).collect_view()}
-                    </p>
-                })}
+                {move || {
+                    (kind() == "sales_by_period")
+                        .then(|| {
+                            view! {
+                                <p class="small">
+                                    {t!(i18n, rep.grain)} ": "
+                                    {["day", "week", "month"]
+                                        .into_iter()
+                                        .map(|g| {
+                                            let href = move || {
+                                                let mut q = query.read().clone();
+                                                q.replace("grain", g.to_owned());
+                                                format!("/reports/sales_by_period{}", q.to_query_string())
+                                            };
+                                            view! {
+                                                <a href=href class="btn btn-link">
+                                                    {move || match g {
+                                                        "day" => t_string!(i18n, dash.by_day),
+                                                        "week" => t_string!(i18n, dash.by_week),
+                                                        _ => t_string!(i18n, dash.by_month),
+                                                    }}
+                                                </a>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </p>
+                            }
+                        })
+                }}
             </div>
-            <inbox::Schedule kind=Signal::derive(kind) filter=Signal::derive(move || query.read().to_query_string())/>
-            <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, dash.loading)}</p> }>
-                {move || report.get().map(|result| match result {
-                    Ok(r) => (move || {
-                        let _ = i18n.get_locale();
-                        view! { <ReportTable report=r.clone() source=Source::Live(Box::new(request(kind(), &query.read_untracked())))/> }
-                    }).into_any(),
-                    Err(err @ crate::error::AppError::Validation(_)) => {
-                        let errors = Signal::derive(move || Some(err.clone()));
-                        view! {
-                            <crate::components::forms::FormErrors errors field="from"/>
-                            <crate::components::forms::FormErrors errors field="to"/>
-                            <crate::components::forms::FormErrors errors field="period"/>
-                        }.into_any()
-                    }
-                    Err(err) => crate::components::failed(err),
-                })}
+            <inbox::Schedule
+                kind=Signal::derive(kind)
+                filter=Signal::derive(move || query.read().to_query_string())
+            />
+            <Transition fallback=move || {
+                view! {
+                    <p class="muted" role="status">
+                        {t!(i18n, dash.loading)}
+                    </p>
+                }
+            }>
+                {move || {
+                    report
+                        .get()
+                        .map(|result| match result {
+                            Ok(r) => {
+                                (move || {
+                                    let _ = i18n.get_locale();
+                                    view! {
+                                        <ReportTable
+                                            report=r.clone()
+                                            source=Source::Live(
+                                                Box::new(request(kind(), &query.read_untracked())),
+                                            )
+                                        />
+                                    }
+                                })
+                                    .into_any()
+                            }
+                            Err(err @ crate::error::AppError::Validation(_)) => {
+                                let errors = Signal::derive(move || Some(err.clone()));
+                                view! {
+                                    <crate::components::forms::FormErrors errors field="from" />
+                                    <crate::components::forms::FormErrors errors field="to" />
+                                    <crate::components::forms::FormErrors errors field="period" />
+                                }
+                                    .into_any()
+                            }
+                            Err(err) => crate::components::failed(err),
+                        })
+                }}
             </Transition>
         </div>
     }
@@ -262,55 +323,158 @@ pub fn ReportTable(report: ReportView, source: Source) -> impl IntoView {
             <div class="page-header-row">
                 <h2 class="card-title">{kind_label(&report.kind, i18n)}</h2>
                 <div class="actions no-print">
-                    {can_export.then(|| view! {
-                        <button type="button" class="btn btn-secondary" data-testid="export-csv" on:click=export disabled=move || exporting.get()>
-                            {move || if exporting.get() { t_string!(i18n, rep.exporting) } else { t_string!(i18n, rep.export) }}
-                        </button>
-                    })}
-                    <button type="button" class="btn btn-secondary" on:click=move |_| { let _ = window().print(); }>{t!(i18n, rep.print)}</button>
+                    {can_export
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="btn btn-secondary"
+                                    data-testid="export-csv"
+                                    on:click=export
+                                    disabled=move || exporting.get()
+                                >
+                                    {move || {
+                                        if exporting.get() {
+                                            t_string!(i18n, rep.exporting)
+                                        } else {
+                                            t_string!(i18n, rep.export)
+                                        }
+                                    }}
+                                </button>
+                            }
+                        })}
+                    <button
+                        type="button"
+                        class="btn btn-secondary"
+                        on:click=move |_| {
+                            let _ = window().print();
+                        }
+                    >
+                        {t!(i18n, rep.print)}
+                    </button>
                 </div>
             </div>
             <p class="muted small">
-                {report.from.clone()} " – " {report.to.clone()} " · " {report.currency.clone()} " · "
-                <span data-testid="report-rows">{report.total_rows}</span> " " {t!(i18n, rep.rows)}
-                {more.then(|| view! { " · " {t!(i18n, rep.first_shown)} " " {report.rows.len()} })}
-                " · " {report.took_ms} " ms"
+                {report.from.clone()} " – " {report.to.clone()} " · " {report.currency.clone()}
+                " · " <span data-testid="report-rows">{report.total_rows}</span> " "
+                {t!(i18n, rep.rows)}
+                {more
+                    .then(|| {
+                        view! {
+                            " · "
+                            {t!(i18n, rep.first_shown)}
+                            " "
+                            {report.rows.len()}
+                        }
+                    })} " · " {report.took_ms} " ms"
             </p>
-            {move || failed.get().then(|| view! { <p class="field-error" role="alert">{t!(i18n, errors.internal)}</p> })}
+            {move || {
+                failed
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="field-error" role="alert">
+                                {t!(i18n, errors.internal)}
+                            </p>
+                        }
+                    })
+            }}
             <div class="table-wrap">
                 <table class="table">
-                    <thead><tr>
-                        {columns.iter().map(|c| {
-                            let class = if c.kind == "text" { "" } else { "num" };
-                            view! { <th scope="col" class=class>{column_label(&c.key, i18n)}</th> }
-                        }).collect_view()}
-                    </tr></thead>
+                    <thead>
+                        <tr>
+                            {columns
+                                .iter()
+                                .map(|c| {
+                                    let class = if c.kind == "text" { "" } else { "num" };
+                                    view! {
+                                        <th scope="col" class=class>
+                                            {column_label(&c.key, i18n)}
+                                        </th>
+                                    }
+                                })
+                                .collect_view()}
+                        </tr>
+                    </thead>
                     <tbody>
                         // A stored run keeps no links: its rows show unlinked.
-                        {report.rows.iter().enumerate().map(|(r, row)| (row, report.links.get(r).cloned().flatten())).map(|(row, link)| view! {
-                            <tr>
-                                {row.iter().zip(columns.iter()).enumerate().map(|(i, (cell, c))| {
-                                    let text = shown(&c.kind, cell);
-                                    let text = if text.is_empty() { t_string!(i18n, rep.none).to_owned() } else { text };
-                                    match (i, &link) {
-                                        (0, Some(href)) => view! { <th scope="row"><a href=href.clone()>{text}</a></th> }.into_any(),
-                                        // Unlinked: perhaps a record the reader may not open, named by the domain's placeholder.
-                                        (0, None) => view! { <th scope="row">{localize(&text, i18n.get_locale())}</th> }.into_any(),
-                                        _ => view! { <td class=if c.kind == "text" { "" } else { "num" }>{text}</td> }.into_any(),
-                                    }
-                                }).collect_view()}
-                            </tr>
-                        }).collect_view()}
+                        {report
+                            .rows
+                            .iter()
+                            .enumerate()
+                            .map(|(r, row)| (row, report.links.get(r).cloned().flatten()))
+                            .map(|(row, link)| {
+                                view! {
+                                    <tr>
+                                        {row
+                                            .iter()
+                                            .zip(columns.iter())
+                                            .enumerate()
+                                            .map(|(i, (cell, c))| {
+                                                let text = shown(&c.kind, cell);
+                                                let text = if text.is_empty() {
+                                                    t_string!(i18n, rep.none).to_owned()
+                                                } else {
+                                                    text
+                                                };
+                                                match (i, &link) {
+                                                    (0, Some(href)) => {
+                                                        view! {
+                                                            <th scope="row">
+                                                                <a href=href.clone()>{text}</a>
+                                                            </th>
+                                                        }
+                                                            .into_any()
+                                                    }
+                                                    (0, None) => {
+                                                        // Unlinked: perhaps a record the reader may not open, named by the domain's placeholder.
+                                                        view! {
+                                                            <th scope="row">{localize(&text, i18n.get_locale())}</th>
+                                                        }
+                                                            .into_any()
+                                                    }
+                                                    _ => {
+                                                        view! {
+                                                            <td class=if c.kind == "text" {
+                                                                ""
+                                                            } else {
+                                                                "num"
+                                                            }>{text}</td>
+                                                        }
+                                                            .into_any()
+                                                    }
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
                     </tbody>
                     <tfoot>
                         <tr data-testid="report-totals">
-                            {report.totals.iter().zip(columns.iter()).enumerate().map(|(i, (cell, c))| {
-                                if i == 0 {
-                                    view! { <th scope="row">{t!(i18n, rep.total)}</th> }.into_any()
-                                } else {
-                                    view! { <td class=if c.kind == "text" { "" } else { "num" } data-col=c.key.clone()>{shown(&c.kind, cell)}</td> }.into_any()
-                                }
-                            }).collect_view()}
+                            {report
+                                .totals
+                                .iter()
+                                .zip(columns.iter())
+                                .enumerate()
+                                .map(|(i, (cell, c))| {
+                                    if i == 0 {
+                                        view! { <th scope="row">{t!(i18n, rep.total)}</th> }
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            <td
+                                                class=if c.kind == "text" { "" } else { "num" }
+                                                data-col=c.key.clone()
+                                            >
+                                                {shown(&c.kind, cell)}
+                                            </td>
+                                        }
+                                            .into_any()
+                                    }
+                                })
+                                .collect_view()}
                         </tr>
                     </tfoot>
                 </table>

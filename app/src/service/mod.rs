@@ -73,9 +73,25 @@ pub fn ServiceTabs(current: &'static str) -> impl IntoView {
     let here = move |key: &str| (current == key).then_some("page");
     view! {
         <nav class="tabs" aria-label=move || t_string!(i18n, service.sections)>
-            <a href="/tickets" class="tab" aria-current=here("tickets")>{t!(i18n, service.tickets)}</a>
-            {can("knowledge.read").then(|| view! { <a href="/knowledge" class="tab" aria-current=here("knowledge")>{t!(i18n, service.knowledge)}</a> })}
-            {can("tickets.configure").then(|| view! { <a href="/service/settings" class="tab" aria-current=here("settings")>{t!(i18n, service.settings)}</a> })}
+            <a href="/tickets" class="tab" aria-current=here("tickets")>
+                {t!(i18n, service.tickets)}
+            </a>
+            {can("knowledge.read")
+                .then(|| {
+                    view! {
+                        <a href="/knowledge" class="tab" aria-current=here("knowledge")>
+                            {t!(i18n, service.knowledge)}
+                        </a>
+                    }
+                })}
+            {can("tickets.configure")
+                .then(|| {
+                    view! {
+                        <a href="/service/settings" class="tab" aria-current=here("settings")>
+                            {t!(i18n, service.settings)}
+                        </a>
+                    }
+                })}
         </nav>
     }
 }

@@ -31,43 +31,89 @@ pub fn HelpPage() -> impl IntoView {
     );
     let categories = Resource::new(|| (), |_| api::article_categories());
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, service.help).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, service.help).to_owned()
+        }) />
         <div class="page page-narrow">
-            <header class="page-header"><h1>{t!(i18n, service.help)}</h1>
-                <p class="muted">{t!(i18n, service.help_intro)} " " <a href="/support">{t!(i18n, service.contact_support)}</a></p></header>
+            <header class="page-header">
+                <h1>{t!(i18n, service.help)}</h1>
+                <p class="muted">
+                    {t!(i18n, service.help_intro)} " "
+                    <a href="/support">{t!(i18n, service.contact_support)}</a>
+                </p>
+            </header>
             <Form method="GET" action="" attr:class="filters">
                 <div class="field">
                     <label for="help-q">{t!(i18n, service.search)}</label>
-                    <input id="help-q" class="input" type="search" name="q" maxlength="200" prop:value=move || get("q")/>
+                    <input
+                        id="help-q"
+                        class="input"
+                        type="search"
+                        name="q"
+                        maxlength="200"
+                        prop:value=move || get("q")
+                    />
                 </div>
                 <div class="field">
                     <label for="help-category">{t!(i18n, service.category)}</label>
-                    <select id="help-category" class="select" name="category" prop:value=move || get("category")>
+                    <select
+                        id="help-category"
+                        class="select"
+                        name="category"
+                        prop:value=move || get("category")
+                    >
                         <option value="">{t!(i18n, crm.any)}</option>
                         <Transition fallback=|| ()>
-                            {move || categories.get().and_then(Result::ok).map(|cs| cs.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view())}
+                            {move || {
+                                categories
+                                    .get()
+                                    .and_then(Result::ok)
+                                    .map(|cs| {
+                                        cs.into_iter()
+                                            .map(|c| {
+                                                view! { <option value=c.clone()>{c.clone()}</option> }
+                                            })
+                                            .collect_view()
+                                    })
+                            }}
                         </Transition>
                     </select>
                 </div>
                 <div class="field">
                     <label for="help-lang">{t!(i18n, service.language)}</label>
-                    <select id="help-lang" class="select" name="lang" prop:value=move || get("lang")>
+                    <select
+                        id="help-lang"
+                        class="select"
+                        name="lang"
+                        prop:value=move || get("lang")
+                    >
                         <option value="">{t!(i18n, crm.any)}</option>
                         <option value="en">"English"</option>
                         <option value="zh">"中文"</option>
                     </select>
                 </div>
-                <button type="submit" class="btn btn-secondary">{t!(i18n, service.search)}</button>
+                <button type="submit" class="btn btn-secondary">
+                    {t!(i18n, service.search)}
+                </button>
             </Form>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || list.get().map(|r| match r {
-                    Ok(rows) => view! { <ArticleList rows base="/help"/> }.into_any(),
-                    // A query over the limits, or too many searches from this address.
-                    Err(e) => {
-                        let errors = Signal::stored(Some(e));
-                        view! { <FieldError errors field="q"/> <FormErrors errors field="form"/> }.into_any()
-                    }
-                })}
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    list.get()
+                        .map(|r| match r {
+                            Ok(rows) => view! { <ArticleList rows base="/help" /> }.into_any(),
+                            Err(e) => {
+                                let errors = Signal::stored(Some(e));
+                                // A query over the limits, or too many searches from this address.
+                                view! {
+                                    <FieldError errors field="q" />
+                                    <FormErrors errors field="form" />
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Transition>
         </div>
     }
@@ -82,14 +128,29 @@ pub fn ArticleList(rows: Vec<ArticleRow>, base: &'static str) -> impl IntoView {
     }
     view! {
         <ul class="plain-list article-list" data-testid="articles">
-            {rows.into_iter().map(|a| view! {
-                <li class="card">
-                    <h2 class="card-title"><a href=format!("{base}/{}", a.id)>{a.title.clone()}</a>
-                        {(!a.published).then(|| view! { " " <span class="badge">{t!(i18n, service.draft)}</span> })}</h2>
-                    <p class="small muted">{a.category.clone()} " · " {a.language.clone()}</p>
-                    <p class="small">{a.excerpt.clone()}</p>
-                </li>
-            }).collect_view()}
+            {rows
+                .into_iter()
+                .map(|a| {
+                    view! {
+                        <li class="card">
+                            <h2 class="card-title">
+                                <a href=format!("{base}/{}", a.id)>{a.title.clone()}</a>
+                                {(!a.published)
+                                    .then(|| {
+                                        view! {
+                                            " "
+                                            <span class="badge">{t!(i18n, service.draft)}</span>
+                                        }
+                                    })}
+                            </h2>
+                            <p class="small muted">
+                                {a.category.clone()} " · " {a.language.clone()}
+                            </p>
+                            <p class="small">{a.excerpt.clone()}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()
@@ -103,20 +164,33 @@ pub fn ArticlePage() -> impl IntoView {
     let article = Resource::new(id, api::get_article);
     view! {
         <div class="page page-narrow">
-            <p><a href="/help">{t!(i18n, service.help)}</a></p>
-            <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                {move || article.get().map(|r| match r {
-                    Err(e) => crate::components::failed(e),
-                    Ok(a) => view! {
-                        <Title text=a.form.title.clone()/>
-                        <article class="card article">
-                            <h1 data-testid="article-title">{a.form.title.clone()}</h1>
-                            <p class="small muted">{a.form.category.clone()} " · " {a.updated.clone()}</p>
-                            // Sanitised on the server by ammonia.
-                            <div class="article-body" inner_html=a.html.clone()></div>
-                        </article>
-                    }.into_any(),
-                })}
+            <p>
+                <a href="/help">{t!(i18n, service.help)}</a>
+            </p>
+            <Transition fallback=move || {
+                view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+            }>
+                {move || {
+                    article
+                        .get()
+                        .map(|r| match r {
+                            Err(e) => crate::components::failed(e),
+                            Ok(a) => {
+                                view! {
+                                    <Title text=a.form.title.clone() />
+                                    <article class="card article">
+                                        <h1 data-testid="article-title">{a.form.title.clone()}</h1>
+                                        <p class="small muted">
+                                            {a.form.category.clone()} " · " {a.updated.clone()}
+                                        </p>
+                                        // Sanitised on the server by ammonia.
+                                        <div class="article-body" inner_html=a.html.clone()></div>
+                                    </article>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Transition>
         </div>
     }
@@ -147,67 +221,158 @@ pub fn SupportPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, service.contact_support).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, service.contact_support).to_owned()
+        }) />
         <div class="page page-narrow">
-            <header class="page-header"><h1>{t!(i18n, service.contact_support)}</h1>
-                <p class="muted">{t!(i18n, service.support_intro)} " " <a href="/help">{t!(i18n, service.help)}</a></p></header>
+            <header class="page-header">
+                <h1>{t!(i18n, service.contact_support)}</h1>
+                <p class="muted">
+                    {t!(i18n, service.support_intro)} " "
+                    <a href="/help">{t!(i18n, service.help)}</a>
+                </p>
+            </header>
             {move || match submit.value().get() {
-                Some(Ok(number)) => view! {
-                    <section class="card" role="status" data-testid="support-done">
-                        <h2 class="card-title">{t!(i18n, service.thanks)}</h2>
-                        <p>{t!(i18n, service.your_number)} " " <strong><code data-testid="support-number">{number}</code></strong></p>
-                    </section>
-                }.into_any(),
-                _ => view! {
-                    <form class="card" novalidate data-testid="support-form" on:submit=move |ev| {
-                        ev.prevent_default();
-                        submit.dispatch(api::SubmitSupport { form: form.get_untracked() });
-                    }>
-                        <div class="field">
-                            <label for="sp-name">{t!(i18n, service.your_name)}</label>
-                            <input id="sp-name" class="input" autocomplete="name" maxlength="200" on:change=text(|f| &mut f.name)/>
-                            <FieldError errors field="name"/>
-                        </div>
-                        <div class="field">
-                            <label for="sp-email">{t!(i18n, money.email)}</label>
-                            <input id="sp-email" class="input" type="email" autocomplete="email" on:change=text(|f| &mut f.email)/>
-                            <FieldError errors field="email"/>
-                        </div>
-                        <div class="field">
-                            <label for="sp-order">{t!(i18n, service.order_number_optional)}</label>
-                            <input id="sp-order" class="input" maxlength="40" on:change=text(|f| &mut f.order_number)/>
-                            <FieldError errors field="order_number"/>
-                        </div>
-                        <div class="field">
-                            <label for="sp-subject">{t!(i18n, service.subject)}</label>
-                            <input id="sp-subject" class="input" maxlength="200" on:change=text(|f| &mut f.subject)/>
-                            <FieldError errors field="subject"/>
-                        </div>
-                        <div class="field">
-                            <label for="sp-description">{t!(i18n, service.description)}</label>
-                            <textarea id="sp-description" class="input" rows="6" maxlength="10000" on:change=text(|f| &mut f.description)></textarea>
-                            <FieldError errors field="description"/>
-                        </div>
-                        // The honeypot: hidden from people and from assistive technology.
-                        <div class="honeypot" aria-hidden="true">
-                            <label for="sp-website">"Website"</label>
-                            <input id="sp-website" tabindex="-1" autocomplete="off" on:change=text(|f| &mut f.website)/>
-                        </div>
-                        <Transition fallback=|| ()>
-                            {move || related.get().and_then(Result::ok).filter(|a| !a.is_empty()).map(|articles| view! {
-                                <div class="related" data-testid="related-articles">
-                                    <p class="small muted">{t!(i18n, service.maybe_answered)}</p>
-                                    <ul class="plain-list">
-                                        {articles.into_iter().map(|a| view! { <li><a href=format!("/help/{}", a.id) target="_blank" rel="noopener">{a.title}</a></li> }).collect_view()}
-                                    </ul>
-                                </div>
-                            })}
-                        </Transition>
-                        <FormErrors errors field="website"/>
-                        <FormErrors errors field="form"/>
-                        <button type="submit" class="btn btn-primary" disabled=move || submit.pending().get()>{t!(i18n, service.send_request)}</button>
-                    </form>
-                }.into_any(),
+                Some(Ok(number)) => {
+                    view! {
+                        <section class="card" role="status" data-testid="support-done">
+                            <h2 class="card-title">{t!(i18n, service.thanks)}</h2>
+                            <p>
+                                {t!(i18n, service.your_number)} " " <strong>
+                                    <code data-testid="support-number">{number}</code>
+                                </strong>
+                            </p>
+                        </section>
+                    }
+                        .into_any()
+                }
+                _ => {
+                    view! {
+                        <form
+                            class="card"
+                            novalidate
+                            data-testid="support-form"
+                            on:submit=move |ev| {
+                                ev.prevent_default();
+                                submit
+                                    .dispatch(api::SubmitSupport {
+                                        form: form.get_untracked(),
+                                    });
+                            }
+                        >
+                            <div class="field">
+                                <label for="sp-name">{t!(i18n, service.your_name)}</label>
+                                <input
+                                    id="sp-name"
+                                    class="input"
+                                    autocomplete="name"
+                                    maxlength="200"
+                                    on:change=text(|f| &mut f.name)
+                                />
+                                <FieldError errors field="name" />
+                            </div>
+                            <div class="field">
+                                <label for="sp-email">{t!(i18n, money.email)}</label>
+                                <input
+                                    id="sp-email"
+                                    class="input"
+                                    type="email"
+                                    autocomplete="email"
+                                    on:change=text(|f| &mut f.email)
+                                />
+                                <FieldError errors field="email" />
+                            </div>
+                            <div class="field">
+                                <label for="sp-order">
+                                    {t!(i18n, service.order_number_optional)}
+                                </label>
+                                <input
+                                    id="sp-order"
+                                    class="input"
+                                    maxlength="40"
+                                    on:change=text(|f| &mut f.order_number)
+                                />
+                                <FieldError errors field="order_number" />
+                            </div>
+                            <div class="field">
+                                <label for="sp-subject">{t!(i18n, service.subject)}</label>
+                                <input
+                                    id="sp-subject"
+                                    class="input"
+                                    maxlength="200"
+                                    on:change=text(|f| &mut f.subject)
+                                />
+                                <FieldError errors field="subject" />
+                            </div>
+                            <div class="field">
+                                <label for="sp-description">{t!(i18n, service.description)}</label>
+                                <textarea
+                                    id="sp-description"
+                                    class="input"
+                                    rows="6"
+                                    maxlength="10000"
+                                    on:change=text(|f| &mut f.description)
+                                ></textarea>
+                                <FieldError errors field="description" />
+                            </div>
+                            // The honeypot: hidden from people and from assistive technology.
+                            <div class="honeypot" aria-hidden="true">
+                                <label for="sp-website">"Website"</label>
+                                <input
+                                    id="sp-website"
+                                    tabindex="-1"
+                                    autocomplete="off"
+                                    on:change=text(|f| &mut f.website)
+                                />
+                            </div>
+                            <Transition fallback=|| ()>
+                                {move || {
+                                    related
+                                        .get()
+                                        .and_then(Result::ok)
+                                        .filter(|a| !a.is_empty())
+                                        .map(|articles| {
+                                            view! {
+                                                <div class="related" data-testid="related-articles">
+                                                    <p class="small muted">
+                                                        {t!(i18n, service.maybe_answered)}
+                                                    </p>
+                                                    <ul class="plain-list">
+                                                        {articles
+                                                            .into_iter()
+                                                            .map(|a| {
+                                                                view! {
+                                                                    <li>
+                                                                        <a
+                                                                            href=format!("/help/{}", a.id)
+                                                                            target="_blank"
+                                                                            rel="noopener"
+                                                                        >
+                                                                            {a.title}
+                                                                        </a>
+                                                                    </li>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                    </ul>
+                                                </div>
+                                            }
+                                        })
+                                }}
+                            </Transition>
+                            <FormErrors errors field="website" />
+                            <FormErrors errors field="form" />
+                            <button
+                                type="submit"
+                                class="btn btn-primary"
+                                disabled=move || submit.pending().get()
+                            >
+                                {t!(i18n, service.send_request)}
+                            </button>
+                        </form>
+                    }
+                        .into_any()
+                }
             }}
         </div>
     }
@@ -225,44 +390,107 @@ pub fn RatePage() -> impl IntoView {
     let score = RwSignal::new(0);
     let comment = RwSignal::new(String::new());
     view! {
-        <Title text=crate::components::page_title(move || t_string!(i18n, service.rate_title).to_owned())/>
+        <Title text=crate::components::page_title(move || {
+            t_string!(i18n, service.rate_title).to_owned()
+        }) />
         <div class="page page-narrow">
-            <header class="page-header"><h1>{t!(i18n, service.rate_title)}</h1></header>
-            {move || if matches!(rate.value().get(), Some(Ok(()))) {
-                view! { <p class="card" role="status" data-testid="rated">{t!(i18n, service.rate_thanks)}</p> }.into_any()
-            } else {
-                view! {
-                    <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-                        {move || info.get().map(|r| match r {
-                            Err(_) => view! { <p class="card">{t!(i18n, service.rate_used)}</p> }.into_any(),
-                            Ok((number, subject)) => view! {
-                                <form class="card" novalidate data-testid="rate-form" on:submit=move |ev| {
-                                    ev.prevent_default();
-                                    rate.dispatch(api::RateTicket { token: token(), score: score.get_untracked(), comment: comment.get_untracked() });
-                                }>
-                                    <p><code>{number}</code> " " {subject}</p>
-                                    <fieldset class="field">
-                                        <legend>{t!(i18n, service.rate_question)}</legend>
-                                        {(1..=5).map(|n| {
-                                            let field_id = format!("score-{n}");
+            <header class="page-header">
+                <h1>{t!(i18n, service.rate_title)}</h1>
+            </header>
+            {move || {
+                if matches!(rate.value().get(), Some(Ok(()))) {
+                    view! {
+                        <p class="card" role="status" data-testid="rated">
+                            {t!(i18n, service.rate_thanks)}
+                        </p>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <Transition fallback=move || {
+                            view! { <p class="muted">{t!(i18n, common.loading)}</p> }
+                        }>
+                            {move || {
+                                info.get()
+                                    .map(|r| match r {
+                                        Err(_) => {
+                                            view! { <p class="card">{t!(i18n, service.rate_used)}</p> }
+                                                .into_any()
+                                        }
+                                        Ok((number, subject)) => {
                                             view! {
-                                                <label class="check" for=field_id.clone()><input type="radio" name="score" id=field_id.clone() value=n.to_string() on:change=move |_| score.set(n)/> " " {n}</label> " "
+                                                <form
+                                                    class="card"
+                                                    novalidate
+                                                    data-testid="rate-form"
+                                                    on:submit=move |ev| {
+                                                        ev.prevent_default();
+                                                        rate.dispatch(api::RateTicket {
+                                                            token: token(),
+                                                            score: score.get_untracked(),
+                                                            comment: comment.get_untracked(),
+                                                        });
+                                                    }
+                                                >
+                                                    <p>
+                                                        <code>{number}</code>
+                                                        " "
+                                                        {subject}
+                                                    </p>
+                                                    <fieldset class="field">
+                                                        <legend>{t!(i18n, service.rate_question)}</legend>
+                                                        {(1..=5)
+                                                            .map(|n| {
+                                                                let field_id = format!("score-{n}");
+                                                                view! {
+                                                                    <label class="check" for=field_id.clone()>
+                                                                        <input
+                                                                            type="radio"
+                                                                            name="score"
+                                                                            id=field_id.clone()
+                                                                            value=n.to_string()
+                                                                            on:change=move |_| score.set(n)
+                                                                        />
+                                                                        " "
+                                                                        {n}
+                                                                    </label>
+                                                                    " "
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                        <FieldError errors field="score" />
+                                                    </fieldset>
+                                                    <div class="field">
+                                                        <label for="rate-comment">
+                                                            {t!(i18n, service.comment)}
+                                                        </label>
+                                                        <textarea
+                                                            id="rate-comment"
+                                                            class="input"
+                                                            rows="3"
+                                                            maxlength="1000"
+                                                            on:change=move |ev| comment.set(event_target_value(&ev))
+                                                        ></textarea>
+                                                        <FieldError errors field="comment" />
+                                                    </div>
+                                                    <FormErrors errors field="form" />
+                                                    <button
+                                                        type="submit"
+                                                        class="btn btn-primary"
+                                                        disabled=move || rate.pending().get()
+                                                    >
+                                                        {t!(i18n, service.send)}
+                                                    </button>
+                                                </form>
                                             }
-                                        }).collect_view()}
-                                        <FieldError errors field="score"/>
-                                    </fieldset>
-                                    <div class="field">
-                                        <label for="rate-comment">{t!(i18n, service.comment)}</label>
-                                        <textarea id="rate-comment" class="input" rows="3" maxlength="1000" on:change=move |ev| comment.set(event_target_value(&ev))></textarea>
-                                        <FieldError errors field="comment"/>
-                                    </div>
-                                    <FormErrors errors field="form"/>
-                                    <button type="submit" class="btn btn-primary" disabled=move || rate.pending().get()>{t!(i18n, service.send)}</button>
-                                </form>
-                            }.into_any(),
-                        })}
-                    </Transition>
-                }.into_any()
+                                                .into_any()
+                                        }
+                                    })
+                            }}
+                        </Transition>
+                    }
+                        .into_any()
+                }
             }}
         </div>
     }

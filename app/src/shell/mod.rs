@@ -15,10 +15,16 @@ pub fn AppShell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let nav_open = RwSignal::new(false);
     view! {
-        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
-        <div class="app" class:nav-open=move || nav_open.get() class:no-nav=crate::auth::use_me().is_none()>
-            <TopBar nav_open/>
-            {crate::auth::use_me().is_some().then(|| view! { <SideNav nav_open/> })}
+        <a class="skip-link" href="#main">
+            {t!(i18n, skip_to_content)}
+        </a>
+        <div
+            class="app"
+            class:nav-open=move || nav_open.get()
+            class:no-nav=crate::auth::use_me().is_none()
+        >
+            <TopBar nav_open />
+            {crate::auth::use_me().is_some().then(|| view! { <SideNav nav_open /> })}
             <main id="main" class="app-main" tabindex="-1">
                 {children()}
             </main>

@@ -25,7 +25,9 @@ pub fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
         <nav id="side-nav" class="side-nav" aria-label=move || t_string!(i18n, nav.label)>
             <ul role="list">
                 <li>
-                    <a href="/" aria-current=home on:click=close>{t!(i18n, nav.home)}</a>
+                    <a href="/" aria-current=home on:click=close>
+                        {t!(i18n, nav.home)}
+                    </a>
                 </li>
                 {Area::ALL
                     .into_iter()
@@ -33,7 +35,11 @@ pub fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
                     .map(|area| {
                         view! {
                             <li>
-                                <a href=area.href() aria-current=move || current(area) on:click=close>
+                                <a
+                                    href=area.href()
+                                    aria-current=move || current(area)
+                                    on:click=close
+                                >
                                     {move || area.name(i18n)}
                                 </a>
                             </li>
@@ -43,8 +49,8 @@ pub fn SideNav(nav_open: RwSignal<bool>) -> impl IntoView {
             </ul>
             // On phones the top bar has no room for these; the drawer has.
             <div class="nav-extras">
-                <LanguageSwitch id="language-mobile"/>
-                <UserMenu/>
+                <LanguageSwitch id="language-mobile" />
+                <UserMenu />
             </div>
         </nav>
     }
