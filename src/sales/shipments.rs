@@ -305,7 +305,7 @@ pub async fn ship(
         .all(&txn)
         .await?;
     let complete = order_lines.iter().all(|l| l.shipped == l.quantity);
-    let from = OrderState::parse(&order.state).unwrap_or(OrderState::Confirmed);
+    let from = crate::sales::orders::state_of(&order)?;
     let to = if complete {
         OrderState::Shipped
     } else {

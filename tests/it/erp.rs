@@ -1357,3 +1357,30 @@ async fn shipments_and_to_ship_keep_to_the_order_scope() -> TestResult {
     shipments::get(&db.conn, Some(&e.ana), s.id).await?;
     Ok(())
 }
+
+#[db_test]
+async fn an_order_stored_in_an_unknown_state_is_an_error_not_read_as_another_state() -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let e = erp(&db.conn, admin).await?;
+    let p = stocked(&db.conn, &e, "ODD-1", 100, 10).await?;
+    let c = customer(&db.conn, &e.ana, "Initech", 0).await?;
+    let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 1)])).await?;
+    db.conn
+        .execute_unprepared(&format!(
+            "UPDATE sales_orders SET state = 'lost' WHERE id = {}",
+            o.id
+        ))
+        .await?;
+    // Neither read as a draft (it could be edited) nor as confirmed (it
+    // could be shipped): every reader refuses it alike.
+    let read = orders::get(&db.conn, Some(&e.ana), o.id).await;
+    assert!(matches!(read, Err(Error::Internal(_))), "{read:?}");
+    let cancelled = orders::cancel(&db.conn, Some(&e.ana), o.id, "mistake").await;
+    assert!(
+        matches!(cancelled, Err(Error::Internal(_))),
+        "{cancelled:?}"
+    );
+    let figures = orders::customer_figures(&db.conn, Some(&e.ana), c).await;
+    assert!(matches!(figures, Err(Error::Internal(_))), "{figures:?}");
+    Ok(())
+}

@@ -68,7 +68,7 @@ pub async fn settle(db: &impl ConnectionTrait, order_id: i64, nothing_owed: bool
     let Some(order) = sales_orders::Entity::find_by_id(order_id).one(db).await? else {
         return Ok(());
     };
-    let mut state = OrderState::parse(&order.state).unwrap_or(OrderState::Draft);
+    let mut state = super::state_of(&order)?;
     let now = Utc::now();
     let lines = sales_order_lines::Entity::find()
         .filter(sales_order_lines::Column::OrderId.eq(order_id))

@@ -37,7 +37,7 @@ pub async fn cancel(
     }
     let txn = db.begin().await?;
     let seen = in_scope(&txn, Some(actor), id).await?;
-    let state = state_of(&seen);
+    let state = state_of(&seen)?;
     if state == OrderState::Cancelled {
         txn.commit().await?;
         return Ok(seen);
@@ -72,6 +72,7 @@ pub async fn cancel(
             .one(&txn)
             .await?
             .map(|o| state_of(&o))
+            .transpose()?
             .unwrap_or(OrderState::Cancelled);
         if now_state == OrderState::Cancelled {
             let order = sales_orders::Entity::find_by_id(id)

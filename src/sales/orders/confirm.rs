@@ -79,7 +79,7 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
             .one(&txn)
             .await?
             .ok_or(Error::NotFound)?;
-        if state_of(&order) == OrderState::Cancelled {
+        if state_of(&order)? == OrderState::Cancelled {
             return Err(Error::Conflict(messages::ORDER_CANCELLED.into()));
         }
         let lines = lines_of(&txn, id).await?;

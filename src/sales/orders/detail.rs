@@ -105,7 +105,7 @@ pub async fn detail_of(
     )
     .await?;
     Ok(OrderDetail {
-        state: state_of(&order),
+        state: state_of(&order)?,
         lines: lines
             .into_iter()
             .map(|line| {

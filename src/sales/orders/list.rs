@@ -184,11 +184,11 @@ pub async fn customer_figures(
         ..Default::default()
     };
     for (state, total, n) in rows {
-        match OrderState::parse(&state) {
-            Some(OrderState::Shipped | OrderState::Invoiced | OrderState::Closed) => {
+        match OrderState::stored(&state)? {
+            OrderState::Shipped | OrderState::Invoiced | OrderState::Closed => {
                 out.revenue_minor += total.unwrap_or(0);
             }
-            Some(OrderState::Confirmed | OrderState::PartiallyShipped) => {
+            OrderState::Confirmed | OrderState::PartiallyShipped => {
                 out.open_orders += n as u64;
             }
             _ => {}

@@ -102,6 +102,16 @@ impl OrderState {
     }
 }
 
-pub(super) fn state_of(order: &sales_orders::Model) -> OrderState {
-    OrderState::parse(&order.state).unwrap_or(OrderState::Draft)
+/// The state an order is in. An unknown stored value is an error, never
+/// read as some default state (one rule for every reader).
+pub(crate) fn state_of(order: &sales_orders::Model) -> Result<OrderState> {
+    OrderState::stored(&order.state)
+}
+
+impl OrderState {
+    /// A state as stored; an unknown value is an internal error.
+    pub fn stored(text: &str) -> Result<OrderState> {
+        OrderState::parse(text)
+            .ok_or_else(|| Error::Internal(format!("an order has the unknown state {text:?}")))
+    }
 }
