@@ -31,12 +31,13 @@ pub async fn check(db: &impl sea_orm::ConnectionTrait) -> Result<Vec<Difference>
     Ok(all)
 }
 
-/// Recounts every summary: the sales summaries in one transaction (see
-/// [`stats::rebuild`]), then the tickets' resolution minutes in another.
-/// Returns the number of `order_stats` rows.
+/// Recounts every summary in one transaction: the sales summaries (see
+/// [`stats::rebuild`]) and the tickets' resolution minutes, so a failure
+/// leaves all of them as they were. Returns the number of `order_stats`
+/// rows.
 pub async fn rebuild(db: &impl Tx, progress: impl FnMut(u64)) -> Result<u64> {
-    let rows = stats::rebuild(db, progress).await?;
     let txn = db.begin().await?;
+    let rows = stats::rebuild(&txn, progress).await?;
     tickets::check_minutes(&txn, true).await?;
     txn.commit().await?;
     Ok(rows)

@@ -256,8 +256,9 @@ crate::authz!(
 #[server(endpoint = "admin/import/start", input = Json)]
 pub async fn start_import(form: ImportForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/admin/import/start")?;
     let (upload_id, options) = convert::options(form)?;
-    Ok(import::launch(&state.db, actor().as_ref(), upload_id, options).await?)
+    Ok(import::launch(&state.db, actor.as_ref(), upload_id, options).await?)
 }
 
 crate::authz!(

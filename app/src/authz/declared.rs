@@ -24,13 +24,17 @@ impl Access {
     /// Whether a user holding `held` passes (anonymous callers pass only
     /// [`Access::Public`]).
     pub fn allows(self, held: &[Permission]) -> bool {
-        let has = |p: &Permission| held.contains(p);
+        self.allows_if(|p| held.contains(&p))
+    }
+
+    /// Whether a user holding what `has` says passes.
+    pub fn allows_if(self, has: impl Fn(Permission) -> bool) -> bool {
         match self {
             Access::Public | Access::SignedIn => true,
-            Access::Needs(p) => has(&p),
-            Access::AnyOf(ps) => ps.iter().any(has),
-            Access::AllOf(ps) => ps.iter().all(has),
-            Access::Export(ps) => has(&Permission::ReportsExport) && ps.iter().any(has),
+            Access::Needs(p) => has(p),
+            Access::AnyOf(ps) => ps.iter().any(|p| has(*p)),
+            Access::AllOf(ps) => ps.iter().all(|p| has(*p)),
+            Access::Export(ps) => has(Permission::ReportsExport) && ps.iter().any(|p| has(*p)),
         }
     }
 }
@@ -62,4 +66,33 @@ pub fn server_fns() -> Vec<&'static ServerFnSpec> {
     let mut all: Vec<&'static ServerFnSpec> = inventory::iter::<ServerFnSpec>.into_iter().collect();
     all.sort_by_key(|s| s.path);
     all
+}
+
+/// Enforces the access declared for the server function at `path` and
+/// returns the request's actor: 401 for an anonymous caller, 403 for one
+/// who lacks it. For the server functions that read form text before they
+/// call the service (which checks again): a caller who may not act learns
+/// that, not which fields were wrong. An undeclared path is an internal
+/// error (the role-matrix test would show it).
+pub fn require(path: &str) -> Result<Option<tandem_domain::access::Actor>, crate::error::AppError> {
+    use crate::error::AppError;
+    static BY_PATH: std::sync::OnceLock<std::collections::HashMap<&'static str, Access>> =
+        std::sync::OnceLock::new();
+    let declared = BY_PATH.get_or_init(|| {
+        server_fns()
+            .into_iter()
+            .map(|s| (s.path, s.access))
+            .collect()
+    });
+    let access = declared.get(path).copied().ok_or_else(|| {
+        tracing::error!(path, "server function without an authz! declaration");
+        AppError::Internal
+    })?;
+    let actor = crate::ssr::actor();
+    match (access, &actor) {
+        (Access::Public, _) => Ok(actor),
+        (_, None) => Err(AppError::Unauthorized),
+        (access, Some(who)) if access.allows_if(|p| who.has(p)) => Ok(actor),
+        _ => Err(AppError::Forbidden),
+    }
 }

@@ -9,7 +9,7 @@
 mod declared;
 
 #[cfg(feature = "ssr")]
-pub use declared::{server_fns, Access, ServerFnSpec, FORM, JSON};
+pub use declared::{require, server_fns, Access, ServerFnSpec, FORM, JSON};
 
 /// Declares what the server function that follows requires:
 /// `authz!("/api/orders/list", AnyOf(&[OrdersRead, OrdersReadAll]), JSON, "{…}")`.

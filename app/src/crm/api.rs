@@ -749,8 +749,9 @@ crate::authz!(
 #[server(endpoint = "leads/convert", input = Json)]
 pub async fn convert_lead(id: i64, form: ConvertForm) -> Result<ConvertedView, AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/leads/convert")?;
     let input = convert::convert_input(form)?;
-    let done = leads::convert(&state.db, actor().as_ref(), id, &input).await?;
+    let done = leads::convert(&state.db, actor.as_ref(), id, &input).await?;
     Ok(convert::converted(done))
 }
 
@@ -938,8 +939,9 @@ crate::authz!(
 #[server(endpoint = "opportunities/create", input = Json)]
 pub async fn create_opportunity(form: OpportunityForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/opportunities/create")?;
     let input = convert::opportunity_input(form)?;
-    let created = opportunities::create(&state.db, actor().as_ref(), &input).await?;
+    let created = opportunities::create(&state.db, actor.as_ref(), &input).await?;
     Ok(created.id)
 }
 
@@ -953,8 +955,9 @@ crate::authz!(
 #[server(endpoint = "opportunities/update", input = Json)]
 pub async fn update_opportunity(id: i64, form: OpportunityForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/opportunities/update")?;
     let input = convert::opportunity_input(form)?;
-    opportunities::update(&state.db, actor().as_ref(), id, &input).await?;
+    opportunities::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
 }
 
@@ -1088,8 +1091,9 @@ crate::authz!(
 #[server(endpoint = "activities/create", input = Json)]
 pub async fn create_activity(form: ActivityForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/activities/create")?;
     let input = convert::activity_input(form)?;
-    activities::create(&state.db, actor().as_ref(), &input).await?;
+    activities::create(&state.db, actor.as_ref(), &input).await?;
     Ok(())
 }
 
@@ -1128,8 +1132,9 @@ crate::authz!(
 #[server(endpoint = "campaigns/create", input = Json)]
 pub async fn create_campaign(form: CampaignForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/campaigns/create")?;
     let input = convert::campaign_input(form)?;
-    campaigns::create(&state.db, actor().as_ref(), &input).await?;
+    campaigns::create(&state.db, actor.as_ref(), &input).await?;
     Ok(())
 }
 
@@ -1143,7 +1148,8 @@ crate::authz!(
 #[server(endpoint = "campaigns/update", input = Json)]
 pub async fn update_campaign(id: i64, form: CampaignForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/campaigns/update")?;
     let input = convert::campaign_input(form)?;
-    campaigns::update(&state.db, actor().as_ref(), id, &input).await?;
+    campaigns::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
 }

@@ -259,7 +259,7 @@ fn LeadFields(
             owners
             errors
             value=move || form.read().owner_id
-            on_change=move |owner: Option<i64>| form.update(|f| f.owner_id = owner)
+            on_change={move |owner: Option<i64>| form.update(|f| f.owner_id = owner)}
         />
     }
 }

@@ -613,7 +613,7 @@ fn OpportunityFields(
             owners
             errors
             value=move || form.read().owner_id
-            on_change=move |owner: Option<i64>| form.update(|f| f.owner_id = owner)
+            on_change={move |owner: Option<i64>| form.update(|f| f.owner_id = owner)}
         />
     }
 }

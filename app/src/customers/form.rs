@@ -96,10 +96,9 @@ fn CustomerFields(
                 max="365"
                 prop:value=move || form.read().payment_terms_days.to_string()
                 on:change=move |ev| {
-                    form
-                        .update(|f| {
-                            f.payment_terms_days = event_target_value(&ev).parse().unwrap_or(-1);
-                        })
+                    form.update(|f| {
+                        f.payment_terms_days = event_target_value(&ev).parse().unwrap_or(-1);
+                    })
                 }
             />
             <FieldError errors field="payment_terms_days" />
@@ -109,7 +108,7 @@ fn CustomerFields(
             owners
             errors
             value=move || form.read().owner_id
-            on_change=move |owner: Option<i64>| form.update(|f| f.owner_id = owner)
+            on_change={move |owner: Option<i64>| form.update(|f| f.owner_id = owner)}
         />
         <div class="field">
             <label for="customer-notes">{t!(i18n, crm.notes)}</label>

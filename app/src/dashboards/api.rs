@@ -10,9 +10,6 @@ use crate::error::AppError;
 use tandem_domain::analytics::dashboards;
 
 #[cfg(feature = "ssr")]
-use crate::ssr::actor;
-
-#[cfg(feature = "ssr")]
 pub(crate) mod convert {
     use tandem_domain::{
         analytics::dashboards::{
@@ -193,9 +190,10 @@ crate::authz!(
 #[server(endpoint = "dashboards/board", input = server_fn::codec::Json)]
 pub async fn board(query: BoardQuery) -> Result<BoardView, AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/dashboards/board")?;
     let (kind, input) = convert::board_query(&query)?;
     let started = std::time::Instant::now();
     let now = chrono::Utc::now();
-    let opened = dashboards::open(&state.reader, actor().as_ref(), kind, &input, now).await?;
+    let opened = dashboards::open(&state.reader, actor.as_ref(), kind, &input, now).await?;
     Ok(convert::board(opened, started.elapsed().as_millis() as i64))
 }

@@ -715,7 +715,7 @@ crate::authz!(
 #[server(endpoint = "products/create", input = Json)]
 pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
+    let actor = crate::authz::require("/api/products/create")?;
     let input = convert::product_input(form, actor.as_ref())?;
     let created = products::create(&state.db, actor.as_ref(), &input).await?;
     Ok(created.id)
@@ -731,7 +731,7 @@ crate::authz!(
 #[server(endpoint = "products/update", input = Json)]
 pub async fn update_product(id: i64, form: ProductForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
+    let actor = crate::authz::require("/api/products/update")?;
     let input = convert::product_input(form, actor.as_ref())?;
     products::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
@@ -841,8 +841,9 @@ crate::authz!(
 #[server(endpoint = "orders/preview", input = Json)]
 pub async fn preview_quote(form: QuoteForm) -> Result<QuotePreview, AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/orders/preview")?;
     let lines = convert::lines(&form)?;
-    let preview = orders::preview(&state.db, actor().as_ref(), form.warehouse_id, &lines).await?;
+    let preview = orders::preview(&state.db, actor.as_ref(), form.warehouse_id, &lines).await?;
     Ok(convert::quote_preview(preview))
 }
 
@@ -866,8 +867,9 @@ crate::authz!(
 #[server(endpoint = "orders/create", input = Json)]
 pub async fn create_order(form: QuoteForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/orders/create")?;
     let input = convert::order_input(form)?;
-    let created = orders::create(&state.db, actor().as_ref(), &input).await?;
+    let created = orders::create(&state.db, actor.as_ref(), &input).await?;
     Ok(created.id)
 }
 
@@ -881,8 +883,9 @@ crate::authz!(
 #[server(endpoint = "orders/update", input = Json)]
 pub async fn update_order(id: i64, form: QuoteForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/orders/update")?;
     let input = convert::order_input(form)?;
-    orders::update(&state.db, actor().as_ref(), id, &input).await?;
+    orders::update(&state.db, actor.as_ref(), id, &input).await?;
     Ok(())
 }
 
@@ -906,8 +909,12 @@ async fn orders_page(
     per_page: u64,
 ) -> Result<PageView<OrderRow>, AppError> {
     let state = crate::ssr::state()?;
+    let actor = actor();
+    // The scope first: a reader who may not list orders is told so, not
+    // which filter was wrong (orders::list checks it again).
+    orders::scope_of(actor.as_ref())?;
     let filter = convert::order_filter(query)?;
-    let found = orders::list(&state.reader, actor().as_ref(), &filter, page, per_page).await?;
+    let found = orders::list(&state.reader, actor.as_ref(), &filter, page, per_page).await?;
     Ok(PageView::from_page(found, convert::order_row))
 }
 

@@ -147,10 +147,11 @@ crate::authz!(
 #[server(endpoint = "reports/run", input = server_fn::codec::Json)]
 pub async fn run(query: ReportQuery) -> Result<ReportView, AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/reports/run")?;
     let request = convert::request(&query)?;
     let started = std::time::Instant::now();
     let now = chrono::Utc::now();
-    let report = reports::show(&state.reader, actor().as_ref(), &request, now).await?;
+    let report = reports::show(&state.reader, actor.as_ref(), &request, now).await?;
     Ok(convert::report(report, started))
 }
 
@@ -168,9 +169,10 @@ pub async fn export(
     total_label: String,
 ) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/reports/export")?;
     let request = convert::request(&query)?;
     let now = chrono::Utc::now();
-    let report = reports::export(&state.reader, actor().as_ref(), &request, now).await?;
+    let report = reports::export(&state.reader, actor.as_ref(), &request, now).await?;
     convert::text(reports::to_csv(&report, &headers, &total_label)?)
 }
 

@@ -777,8 +777,9 @@ pub async fn request_return(
     reason: String,
 ) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/returns/request")?;
     let input = convert::return_input(order_id, warehouse_id, &lines, reason)?;
-    returns::request(&state.db, actor().as_ref(), ticket_id, &input).await?;
+    returns::request(&state.db, actor.as_ref(), ticket_id, &input).await?;
     Ok(())
 }
 

@@ -143,3 +143,79 @@ async fn pages_redirect_anonymous_visitors_and_forbid_the_unpermitted() -> TestR
     assert!(page.body.contains(r#"href="/admin""#));
     Ok(())
 }
+
+/// Server functions that read form text before they call the service:
+/// a body whose fields do not parse, as (path, body).
+const UNPARSABLE: &[(&str, &str)] = &[
+    (
+        "/api/campaigns/create",
+        r#"{"form":{"name":"","channel":"","budget":"x","currency":"","starts_on":"","ends_on":""}}"#,
+    ),
+    (
+        "/api/opportunities/create",
+        r#"{"form":{"customer_id":1,"contact_id":null,"title":"X","amount":"lots","currency":"EUR","expected_close":"soon","stage_id":null,"probability":"x","owner_id":null}}"#,
+    ),
+    (
+        "/api/activities/create",
+        r#"{"form":{"kind":"","subject":"","body":"","due":"tomorrow-ish","done":false,"customer_id":1,"contact_id":null,"opportunity_id":null}}"#,
+    ),
+    (
+        "/api/leads/convert",
+        r#"{"id":1,"form":{"customer_id":null,"title":"X","amount":"lots","currency":"EUR","expected_close":"2027-01-01"}}"#,
+    ),
+    (
+        "/api/products/create",
+        r#"{"form":{"sku":"","name":"","description":"","category":"","unit":"","list_price":"x","cost_price":"x","tax_rate":"x","barcode":"","active":true}}"#,
+    ),
+    (
+        "/api/orders/create",
+        r#"{"form":{"customer_id":1,"warehouse_id":1,"ship_by":"never","notes":"","lines":[]}}"#,
+    ),
+    (
+        "/api/reports/export",
+        r#"{"query":{"kind":"sales_by_period","filter":{"kind":"","period":"","from":"x","to":"y","warehouse":null,"owner":null,"team":null,"segment":""},"grain":"x"},"headers":[],"total_label":"Total"}"#,
+    ),
+    (
+        "/api/dashboards/board",
+        r#"{"query":{"kind":"nonsense","period":"","from":"x","to":"y","warehouse":null,"owner":null,"team":null,"segment":""}}"#,
+    ),
+];
+
+/// A caller who may not act is told so before any field error: anonymous
+/// callers get 401 and roles without the declared access 403, whatever the
+/// fields hold (validation must not answer for them).
+#[db_test]
+async fn permission_is_checked_before_the_fields_of_a_form_are_read() -> TestResult {
+    let app = TestApp::new().await?;
+    let specs = server_fns();
+    let mut failures = Vec::new();
+    let mut sessions = Vec::new();
+    for role in BuiltinRole::ALL {
+        sessions.push((role, app.login_as(role).await?));
+    }
+    for (path, body) in UNPARSABLE {
+        let spec = specs
+            .iter()
+            .find(|s| s.path == *path)
+            .ok_or(format!("{path} is not a declared server function"))?;
+        let anonymous = app
+            .send("POST", path, None, Some(spec.content_type), body)
+            .await?;
+        if anonymous.status != StatusCode::UNAUTHORIZED {
+            failures.push(format!("{path} anonymous: {}", anonymous.status));
+        }
+        for (role, cookie) in &sessions {
+            if spec.access.allows(&role.permissions()) {
+                continue;
+            }
+            let reply = app
+                .send("POST", path, Some(cookie), Some(spec.content_type), body)
+                .await?;
+            if reply.status != StatusCode::FORBIDDEN {
+                failures.push(format!("{path} as {}: {}", role.key(), reply.status));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    Ok(())
+}

@@ -1,7 +1,8 @@
 //! What billing and service report about an order: units invoiced and
 //! returned on its lines, and the state that follows from its invoices.
-//! Only sales writes an order's rows; the other areas call these, in their
-//! own transaction.
+//! Only sales writes an order's rows; the other areas of this crate call
+//! these in their own transaction, after their own permission check (they
+//! take no actor, so they are not offered outside the crate).
 
 use chrono::Utc;
 use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -16,27 +17,46 @@ use super::OrderState;
 
 /// Adds `quantity` invoiced units to the order line `line_id`, unless that
 /// would invoice more than was shipped. Whether it did.
-pub async fn add_invoiced(db: &impl ConnectionTrait, line_id: i64, quantity: i64) -> Result<bool> {
+pub(crate) async fn add_invoiced(
+    db: &impl ConnectionTrait,
+    line_id: i64,
+    quantity: i64,
+) -> Result<bool> {
     add_within_shipped(db, line_id, sales_order_lines::Column::Invoiced, quantity).await
 }
 
 /// Takes back `quantity` invoiced units of the order line `line_id` (its
 /// invoice was cancelled).
-pub async fn remove_invoiced(db: &impl ConnectionTrait, line_id: i64, quantity: i64) -> Result<()> {
-    sales_order_lines::Entity::update_many()
+pub(crate) async fn remove_invoiced(
+    db: &impl ConnectionTrait,
+    line_id: i64,
+    quantity: i64,
+) -> Result<()> {
+    let moved = sales_order_lines::Entity::update_many()
         .col_expr(
             sales_order_lines::Column::Invoiced,
             Expr::col(sales_order_lines::Column::Invoiced).sub(quantity),
         )
         .filter(sales_order_lines::Column::Id.eq(line_id))
+        .filter(sales_order_lines::Column::Invoiced.gte(quantity))
         .exec(db)
         .await?;
+    if moved.rows_affected != 1 {
+        // Never below zero: the invoice being cancelled billed these units.
+        return Err(crate::Error::Internal(format!(
+            "order line {line_id} has fewer than {quantity} units invoiced"
+        )));
+    }
     Ok(())
 }
 
 /// Adds `quantity` returned units to the order line `line_id`, unless that
 /// would return more than was shipped. Whether it did.
-pub async fn add_returned(db: &impl ConnectionTrait, line_id: i64, quantity: i64) -> Result<bool> {
+pub(crate) async fn add_returned(
+    db: &impl ConnectionTrait,
+    line_id: i64,
+    quantity: i64,
+) -> Result<bool> {
     add_within_shipped(db, line_id, sales_order_lines::Column::Returned, quantity).await
 }
 
@@ -64,7 +84,11 @@ async fn add_within_shipped(
 /// invoiced; invoiced and nothing owed → closed; invoiced but no longer
 /// all invoiced (an invoice was cancelled) → shipped. `nothing_owed`:
 /// whether none of the order's invoices is still unpaid (billing's word).
-pub async fn settle(db: &impl ConnectionTrait, order_id: i64, nothing_owed: bool) -> Result<()> {
+pub(crate) async fn settle(
+    db: &impl ConnectionTrait,
+    order_id: i64,
+    nothing_owed: bool,
+) -> Result<()> {
     let Some(order) = sales_orders::Entity::find_by_id(order_id).one(db).await? else {
         return Ok(());
     };

@@ -29,7 +29,7 @@ pub use approval::{
     approval, approve, awaits_approval, discount_threshold, Approval,
     DEFAULT_DISCOUNT_THRESHOLD_BP, DISCOUNT_THRESHOLD_KEY,
 };
-pub use billed::{add_invoiced, add_returned, remove_invoiced, settle};
+pub(crate) use billed::{add_invoiced, add_returned, remove_invoiced, settle};
 pub use cancel::cancel;
 pub use confirm::{confirm, large_order, Confirmed, DEFAULT_LARGE_ORDER_MINOR, LARGE_ORDER_KEY};
 pub use detail::{detail_of, get, LineView, OrderDetail};
