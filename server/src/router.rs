@@ -75,7 +75,14 @@ impl RouterConfig {
 pub fn build(state: AppState, config: &RouterConfig) -> Router {
     // Installs the recorder before the first request is counted.
     let _ = metrics::handle();
-    let routes = generate_route_list(App);
+    // Generated once per process. Generating it runs the app with resource
+    // loading suppressed through a process-wide flag, so a page rendering
+    // meanwhile on another thread could wait forever on a resource
+    // (leptos issue #4773): the test suites, which build a router per
+    // test, saw such renders hang.
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let options = state.leptos_options.clone();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("tandem_session")
