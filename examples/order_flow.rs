@@ -59,7 +59,7 @@ async fn flow(
         .collect();
     let order = orders::create(
         db,
-        Some(actor),
+        actor,
         &OrderInput {
             customer_id: customer,
             warehouse_id: warehouse,
@@ -69,11 +69,11 @@ async fn flow(
     )
     .await?;
     let t1 = Instant::now();
-    orders::confirm(db, Some(actor), order.id).await?;
+    orders::confirm(db, actor, order.id).await?;
     let t2 = Instant::now();
-    let shipment = shipments::create(db, Some(actor), order.id, &[]).await?;
+    let shipment = shipments::create(db, actor, order.id, &[]).await?;
     let t3 = Instant::now();
-    shipments::ship(db, Some(actor), shipment.id, "DHL", "BENCH").await?;
+    shipments::ship(db, actor, shipment.id, "DHL", "BENCH").await?;
     let t4 = Instant::now();
     for (slot, d) in steps.iter_mut().zip([t1 - t, t2 - t1, t3 - t2, t4 - t3]) {
         *slot += d;
@@ -129,7 +129,7 @@ async fn main() -> Result<(), BoxError> {
     let manager = access::resolve_actor(&db, id, RequestMeta::default())
         .await?
         .ok_or("manager missing")?;
-    let main = warehouses::list(&db, Some(&manager))
+    let main = warehouses::list(&db, &manager)
         .await?
         .into_iter()
         .find(|w| w.code == "MAIN")
@@ -144,7 +144,7 @@ async fn main() -> Result<(), BoxError> {
     for &p in &product_ids {
         stock::adjust(
             &db,
-            Some(&manager),
+            &manager,
             &stock::AdjustInput {
                 product_id: p,
                 warehouse_id: main,

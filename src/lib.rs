@@ -24,6 +24,7 @@ pub mod integration;
 pub mod inventory;
 pub mod messages;
 pub mod money;
+pub mod parse;
 pub mod platform;
 pub mod purchasing;
 pub mod sales;

@@ -61,7 +61,7 @@ where
 {
     use tandem_domain::analytics::reports::{csv_rows, EXPORT_MAX_ROWS};
     tandem_domain::access::policy::require(
-        crate::ssr::actor().as_ref(),
+        &crate::ssr::signed_in()?,
         tandem_domain::access::Permission::ReportsExport,
     )?;
     let mut rows: Vec<Vec<String>> = Vec::new();

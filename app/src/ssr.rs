@@ -74,6 +74,12 @@ pub fn actor() -> Option<Actor> {
     parts()?.extensions.get::<CurrentActor>()?.0.clone()
 }
 
+/// The signed-in actor of this request; 401 for an anonymous one. Every
+/// service takes a signed-in actor, so server functions ask here first.
+pub fn signed_in() -> Result<Actor, AppError> {
+    actor().ok_or(AppError::Unauthorized)
+}
+
 /// Where this request came from.
 pub fn request_meta() -> RequestMeta {
     parts()

@@ -94,7 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let targets = webhooks::Targets::allowing(vec!["127.0.0.0/8".parse::<webhooks::Net>()?]);
     let created = webhooks::create(
         &db.conn,
-        Some(&admin),
+        &admin,
         &webhooks::EndpointInput {
             name: "bench".into(),
             url,

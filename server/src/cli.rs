@@ -276,19 +276,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let run_id = import::start(&db, Some(&actor), &file_name, &parsed, &options)
+            let run_id = import::start(&db, &actor, &file_name, &parsed, &options)
                 .await
                 .map_err(|err| anyhow::anyhow!("cannot start: {}", describe(&err)))?;
             let bar = progress_bar()?;
             bar.set_message("rows");
             bar.set_length(parsed.rows.len() as u64);
             let began = Instant::now();
-            let report =
-                import::execute(&db, Some(&actor), run_id, &parsed, &options, |done, _| {
-                    bar.set_position(done)
-                })
-                .await
-                .map_err(|err| anyhow::anyhow!("import failed: {}", describe(&err)))?;
+            let report = import::execute(&db, &actor, run_id, &parsed, &options, |done, _| {
+                bar.set_position(done)
+            })
+            .await
+            .map_err(|err| anyhow::anyhow!("import failed: {}", describe(&err)))?;
             bar.finish();
             let seconds = began.elapsed().as_secs_f64();
             let outcome = match (options.dry_run, report.committed) {
@@ -307,7 +306,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 report.total as f64 / seconds.max(0.001)
             ))?;
             if report.failed > 0 {
-                let errors = import::errors_of(&db, Some(&actor), run_id)
+                let errors = import::errors_of(&db, &actor, run_id)
                     .await
                     .map_err(|err| anyhow::anyhow!("{}", describe(&err)))?;
                 let path = args.file.with_extension("errors.csv");

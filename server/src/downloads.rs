@@ -124,13 +124,17 @@ impl Write for ChannelWriter {
     }
 }
 
-fn refused(actor: Option<&Actor>) -> Option<Response> {
-    match policy::require(actor, Permission::AdminBackups) {
-        Ok(_) => None,
-        Err(tandem_domain::Error::Unauthenticated) => {
-            Some((StatusCode::UNAUTHORIZED, "Sign in first.").into_response())
-        }
-        Err(_) => Some((StatusCode::FORBIDDEN, "You may not download this.").into_response()),
+fn allowed(actor: Option<Actor>) -> Result<Actor, Box<Response>> {
+    let Some(actor) = actor else {
+        return Err(Box::new(
+            (StatusCode::UNAUTHORIZED, "Sign in first.").into_response(),
+        ));
+    };
+    match policy::require(&actor, Permission::AdminBackups) {
+        Ok(_) => Ok(actor),
+        Err(_) => Err(Box::new(
+            (StatusCode::FORBIDDEN, "You may not download this.").into_response(),
+        )),
     }
 }
 
@@ -183,13 +187,14 @@ pub async fn backup(
     State(state): State<AppState>,
     Extension(CurrentActor(actor)): Extension<CurrentActor>,
 ) -> Response {
-    if let Some(refusal) = refused(actor.as_ref()) {
-        return refusal;
-    }
+    let actor = match allowed(actor) {
+        Ok(actor) => actor,
+        Err(refusal) => return *refusal,
+    };
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     if let Err(err) = audit::record(
         &state.db,
-        actor.as_ref().map_or(Who::System, Who::Actor),
+        Who::Actor(&actor),
         Entry::new("backup.downloaded", "backup", None),
     )
     .await
@@ -201,7 +206,7 @@ pub async fn backup(
         "application/gzip",
         format!("tandem-backup-{stamp}.jsonl.gz"),
         move |mut out| async move {
-            match backup::write(&state.reader, actor.as_ref(), &mut out).await {
+            match backup::write(&state.reader, &actor, &mut out).await {
                 Ok(_) => {}
                 Err(err) if client_gone(&err) => {
                     tracing::info!("backup download stopped by the client");
@@ -221,10 +226,11 @@ pub async fn export(
     Extension(CurrentActor(actor)): Extension<CurrentActor>,
     Path(kind): Path<String>,
 ) -> Response {
-    if let Some(refusal) = refused(actor.as_ref()) {
-        return refusal;
-    }
-    match backup::export_kinds(&state.reader, actor.as_ref()).await {
+    let actor = match allowed(actor) {
+        Ok(actor) => actor,
+        Err(refusal) => return *refusal,
+    };
+    match backup::export_kinds(&state.reader, &actor).await {
         Ok(kinds) if kinds.contains(&kind) => {}
         Ok(_) => return (StatusCode::NOT_FOUND, "No such kind of data.").into_response(),
         Err(err) => {
@@ -234,7 +240,7 @@ pub async fn export(
     }
     if let Err(err) = audit::record(
         &state.db,
-        actor.as_ref().map_or(Who::System, Who::Actor),
+        Who::Actor(&actor),
         Entry::new("data.exported", "export", Some(kind.clone())),
     )
     .await
@@ -247,7 +253,7 @@ pub async fn export(
         "text/csv; charset=utf-8",
         format!("tandem-{kind}-{stamp}.csv"),
         move |mut out| async move {
-            let result = backup::export_csv(&state.reader, actor.as_ref(), &kind, &mut out)
+            let result = backup::export_csv(&state.reader, &actor, &kind, &mut out)
                 .await
                 .and_then(|_| {
                     out.flush()

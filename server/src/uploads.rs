@@ -96,7 +96,10 @@ pub async fn upload(
     Extension(CurrentActor(actor)): Extension<CurrentActor>,
     request: Request,
 ) -> Response {
-    if let Err(err) = policy::require(actor.as_ref(), Permission::AdminImport) {
+    let Some(actor) = actor else {
+        return refused(Error::Unauthenticated);
+    };
+    if let Err(err) = policy::require(&actor, Permission::AdminImport) {
         return refused(err);
     }
     let largest = (MAX_UPLOAD + FORM_OVERHEAD) as u64;
@@ -138,7 +141,7 @@ pub async fn upload(
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return failed(code, "missing");
     };
-    match import::upload(&state.db, actor.as_ref(), &file_name, &bytes).await {
+    match import::upload(&state.db, &actor, &file_name, &bytes).await {
         Ok((id, _)) => {
             Redirect::to(&format!("/admin/import?kind={code}&upload={id}")).into_response()
         }
@@ -166,7 +169,10 @@ pub async fn errors(
     Extension(CurrentActor(actor)): Extension<CurrentActor>,
     Path(run): Path<i64>,
 ) -> Response {
-    match import::errors_of(&state.reader, actor.as_ref(), run).await {
+    let Some(actor) = actor else {
+        return refused(Error::Unauthenticated);
+    };
+    match import::errors_of(&state.reader, &actor, run).await {
         Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

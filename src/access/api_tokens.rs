@@ -165,7 +165,7 @@ fn view(model: api_tokens::Model, user_email: String) -> Token {
 /// permissions must be held by the owner.
 pub async fn create(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &TokenInput,
     now: DateTime<Utc>,
 ) -> Result<Created> {
@@ -287,7 +287,7 @@ async fn issue(
 
 /// Tokens, newest first: every user's with `admin.integrations`, otherwise
 /// the actor's own (with `admin.own_tokens`).
-pub async fn list(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<Token>> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Token>> {
     let actor = policy::require_any(
         actor,
         &[Permission::AdminIntegrations, Permission::AdminOwnTokens],
@@ -328,9 +328,8 @@ pub struct Overview {
 
 /// The tokens, the owners a new token may have and the permissions it may
 /// get. Needs `admin.integrations` or `admin.own_tokens`.
-pub async fn overview(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Overview> {
+pub async fn overview(db: &impl ConnectionTrait, actor: &Actor) -> Result<Overview> {
     let tokens = list(db, actor).await?;
-    let actor = policy::require_signed_in(actor)?;
     let owners = if actor.has(Permission::AdminIntegrations) {
         crate::access::users::active_names(db).await?
     } else {
@@ -353,7 +352,7 @@ pub async fn overview(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Resul
 /// revoke any; a user their own. Revoking twice changes nothing.
 pub async fn revoke(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {

@@ -106,7 +106,7 @@ pub const RECORD_TYPES: &[&str] = &[
 
 /// The kinds of record the audit log can be filtered by, in the order to
 /// offer them. Needs `admin.audit`.
-pub fn record_types(actor: Option<&Actor>) -> Result<&'static [&'static str]> {
+pub fn record_types(actor: &Actor) -> Result<&'static [&'static str]> {
     policy::require(actor, Permission::AdminAudit)?;
     Ok(RECORD_TYPES)
 }
@@ -170,7 +170,7 @@ pub struct AuditFilter {
 /// The audit log, newest first. Needs `admin.audit`.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &AuditFilter,
 ) -> Result<Page<audit_events::Model>> {
     policy::require(actor, Permission::AdminAudit)?;

@@ -14,7 +14,7 @@ use sea_orm::{
 
 use crate::{
     access::scope::records::{self, Record},
-    access::{policy, Actor, Permission},
+    access::{Actor, Permission},
     entities::{notifications, role_permissions, user_roles, users},
     Result,
 };
@@ -80,10 +80,9 @@ pub async fn holders(db: &impl ConnectionTrait, permission: Permission) -> Resul
 /// may not open (now) comes without its title and link.
 pub async fn mine(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     limit: u64,
 ) -> Result<Vec<notifications::Model>> {
-    let actor = policy::require_signed_in(actor)?;
     let mut found = notifications::Entity::find()
         .filter(notifications::Column::UserId.eq(actor.user_id))
         .order_by_desc(notifications::Column::Id)
@@ -106,8 +105,7 @@ pub async fn mine(
 }
 
 /// How many of the signed-in user's notifications are unread.
-pub async fn unread(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<u64> {
-    let actor = policy::require_signed_in(actor)?;
+pub async fn unread(db: &impl ConnectionTrait, actor: &Actor) -> Result<u64> {
     Ok(notifications::Entity::find()
         .filter(notifications::Column::UserId.eq(actor.user_id))
         .filter(notifications::Column::ReadAt.is_null())
@@ -116,12 +114,7 @@ pub async fn unread(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<
 }
 
 /// Marks the signed-in user's notification `id` (or all, with `None`) read.
-pub async fn mark_read(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: Option<i64>,
-) -> Result<()> {
-    let actor = policy::require_signed_in(actor)?;
+pub async fn mark_read(db: &impl ConnectionTrait, actor: &Actor, id: Option<i64>) -> Result<()> {
     let mut update = notifications::Entity::update_many()
         .col_expr(notifications::Column::ReadAt, Expr::value(Utc::now()))
         .filter(notifications::Column::UserId.eq(actor.user_id))

@@ -6,33 +6,27 @@ use std::collections::BTreeSet;
 use super::{Actor, Permission};
 use crate::{messages, Error};
 
-/// Requires a signed-in actor holding `permission`.
+/// Requires the actor to hold `permission` ([`Error::Forbidden`] if not).
 ///
-/// Anonymous callers get [`Error::Unauthenticated`], signed-in callers
-/// without the permission [`Error::Forbidden`].
-pub fn require(actor: Option<&Actor>, permission: Permission) -> Result<&Actor, Error> {
-    match actor {
-        None => Err(Error::Unauthenticated),
-        Some(actor) if actor.has(permission) => Ok(actor),
-        Some(_) => Err(Error::Forbidden),
+/// Services take a signed-in [`Actor`]; an anonymous request is refused
+/// ([`Error::Unauthenticated`]) at the edge, before a service is called.
+/// The few things anyone may do (the public support form, a rating,
+/// signing in) are functions of their own that take no actor.
+pub fn require(actor: &Actor, permission: Permission) -> Result<&Actor, Error> {
+    if actor.has(permission) {
+        Ok(actor)
+    } else {
+        Err(Error::Forbidden)
     }
 }
 
-/// Requires a signed-in actor holding at least one of `permissions`.
-pub fn require_any<'a>(
-    actor: Option<&'a Actor>,
-    permissions: &[Permission],
-) -> Result<&'a Actor, Error> {
-    match actor {
-        None => Err(Error::Unauthenticated),
-        Some(actor) if permissions.iter().any(|p| actor.has(*p)) => Ok(actor),
-        Some(_) => Err(Error::Forbidden),
+/// Requires the actor to hold at least one of `permissions`.
+pub fn require_any<'a>(actor: &'a Actor, permissions: &[Permission]) -> Result<&'a Actor, Error> {
+    if permissions.iter().any(|p| actor.has(*p)) {
+        Ok(actor)
+    } else {
+        Err(Error::Forbidden)
     }
-}
-
-/// Requires a signed-in actor, whatever their permissions.
-pub fn require_signed_in(actor: Option<&Actor>) -> Result<&Actor, Error> {
-    actor.ok_or(Error::Unauthenticated)
 }
 
 /// Which records of an area an actor may see.
@@ -46,12 +40,7 @@ pub enum Scope {
 
 /// The record scope for an area with a `read` and a `read_all` permission:
 /// `read_all` sees everything, `read` only the actor's own records.
-pub fn scope(
-    actor: Option<&Actor>,
-    read: Permission,
-    read_all: Permission,
-) -> Result<Scope, Error> {
-    let actor = require_signed_in(actor)?;
+pub fn scope(actor: &Actor, read: Permission, read_all: Permission) -> Result<Scope, Error> {
     if actor.has(read_all) {
         Ok(Scope::All)
     } else if actor.has(read) {
@@ -131,17 +120,13 @@ mod tests {
     }
 
     #[test]
-    fn require_is_a_table_of_anonymous_lacking_and_holding() {
+    fn require_is_a_table_of_lacking_and_holding() {
         use Permission::{AdminUsers, CustomersRead};
         let holder = actor(&[CustomersRead]);
-        let cases: [(Option<&Actor>, Permission, Result<(), Error>); 4] = [
-            (None, CustomersRead, Err(Error::Unauthenticated)),
-            (Some(&holder), CustomersRead, Ok(())),
-            (Some(&holder), AdminUsers, Err(Error::Forbidden)),
-            (None, AdminUsers, Err(Error::Unauthenticated)),
-        ];
-        for (who, permission, expected) in cases {
-            let got = require(who, permission).map(|_| ());
+        let cases: [(Permission, Result<(), Error>); 2] =
+            [(CustomersRead, Ok(())), (AdminUsers, Err(Error::Forbidden))];
+        for (permission, expected) in cases {
+            let got = require(&holder, permission).map(|_| ());
             assert_eq!(format!("{got:?}"), format!("{expected:?}"), "{permission}");
         }
     }
@@ -228,20 +213,16 @@ mod tests {
         let own = actor(&[CustomersRead]);
         let none = actor(&[]);
         assert_eq!(
-            scope(Some(&all), CustomersRead, CustomersReadAll).ok(),
+            scope(&all, CustomersRead, CustomersReadAll).ok(),
             Some(Scope::All)
         );
         assert_eq!(
-            scope(Some(&own), CustomersRead, CustomersReadAll).ok(),
+            scope(&own, CustomersRead, CustomersReadAll).ok(),
             Some(Scope::Own(7))
         );
         assert!(matches!(
-            scope(Some(&none), CustomersRead, CustomersReadAll),
+            scope(&none, CustomersRead, CustomersReadAll),
             Err(Error::Forbidden)
-        ));
-        assert!(matches!(
-            scope(None, CustomersRead, CustomersReadAll),
-            Err(Error::Unauthenticated)
         ));
     }
 }

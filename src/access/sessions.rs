@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     access::audit::{self, Entry, Who},
-    access::{policy, Actor},
+    access::Actor,
     entities::sessions,
     Error, Result,
 };
@@ -157,10 +157,9 @@ pub struct SessionInfo {
 /// The actor's unexpired sessions, newest first.
 pub async fn list_mine(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     current: Option<&str>,
 ) -> Result<Vec<SessionInfo>> {
-    let actor = policy::require_signed_in(actor)?;
     let current = current.map(storage_key);
     let rows = sessions::Entity::find()
         .filter(sessions::Column::UserId.eq(actor.user_id))
@@ -184,10 +183,9 @@ pub async fn list_mine(
 /// Ends one of the actor's own sessions by its handle.
 pub async fn end_mine(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     session_handle: &str,
 ) -> Result<()> {
-    let actor = policy::require_signed_in(actor)?;
     let rows = sessions::Entity::find()
         .filter(sessions::Column::UserId.eq(actor.user_id))
         .all(db)

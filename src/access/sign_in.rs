@@ -16,7 +16,7 @@ use crate::{
     access::{
         builtin::BuiltinRole,
         password::{self, Verified},
-        policy, Actor, RequestMeta,
+        Actor, RequestMeta,
     },
     entities::{login_throttles, sessions, users},
     messages, Error, Result,
@@ -291,12 +291,11 @@ pub async fn record_logout(db: &impl ConnectionTrait, actor: &Actor) -> Result<(
 /// ends their other sessions (`keep_session` stays signed in).
 pub async fn change_password(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     current: &str,
     new: &str,
     keep_session: Option<&str>,
 ) -> Result<()> {
-    let actor = policy::require_signed_in(actor)?;
     if current.chars().nth(MAX_PASSWORD).is_some() {
         return Err(Error::field("current_password", messages::MAX_1024));
     }

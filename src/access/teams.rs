@@ -29,7 +29,7 @@ pub struct Team {
 }
 
 /// Every team with its members. Needs `admin.users`.
-pub async fn list(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<Team>> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Team>> {
     policy::require(actor, Permission::AdminUsers)?;
     let found = teams::Entity::find()
         .order_by_asc(teams::Column::Name)
@@ -75,7 +75,7 @@ pub struct Roster {
 }
 
 /// Every team and every active user. Needs `admin.users`.
-pub async fn roster(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Roster> {
+pub async fn roster(db: &impl ConnectionTrait, actor: &Actor) -> Result<Roster> {
     let found = list(db, actor).await?;
     Ok(Roster {
         teams: found,
@@ -84,7 +84,7 @@ pub async fn roster(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<
 }
 
 /// Creates a team. Needs `admin.users`; names are unique.
-pub async fn create(db: &DatabaseConnection, actor: Option<&Actor>, name: &str) -> Result<i64> {
+pub async fn create(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<i64> {
     let actor = policy::require(actor, Permission::AdminUsers)?;
     let name = name.trim();
     if name.is_empty() {
@@ -130,7 +130,7 @@ pub async fn create(db: &DatabaseConnection, actor: Option<&Actor>, name: &str) 
 /// Puts a user in a team, or in none. Needs `admin.users`.
 pub async fn set_team(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     user_id: i64,
     team_id: Option<i64>,
 ) -> Result<()> {

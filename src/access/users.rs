@@ -224,7 +224,7 @@ fn snapshot(user: &UserInfo) -> serde_json::Value {
 /// Users matching the filter, by name. Needs `admin.users`.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &UserFilter,
 ) -> Result<Page<UserInfo>> {
     policy::require(actor, Permission::AdminUsers)?;
@@ -270,11 +270,7 @@ pub async fn list(
 }
 
 /// One user. Needs `admin.users`.
-pub async fn get(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    user_id: i64,
-) -> Result<UserInfo> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, user_id: i64) -> Result<UserInfo> {
     policy::require(actor, Permission::AdminUsers)?;
     load(db, user_id).await
 }
@@ -338,7 +334,7 @@ pub(crate) async fn insert(
 /// one (shown once, never stored).
 pub async fn create(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &NewUser,
 ) -> Result<(i64, Option<String>)> {
     let actor = policy::require(actor, Permission::AdminUsers)?;
@@ -381,7 +377,7 @@ pub async fn create(
 /// request.
 pub async fn update(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     user_id: i64,
     patch: &UserPatch,
 ) -> Result<()> {
@@ -426,7 +422,7 @@ pub async fn update(
 /// `admin.users` and every permission the user holds.
 pub async fn set_active(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     user_id: i64,
     active: bool,
 ) -> Result<()> {
@@ -477,7 +473,7 @@ pub async fn set_active(
 /// permission the user holds.
 pub async fn reset_password(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     user_id: i64,
     new_password: Option<String>,
 ) -> Result<Option<String>> {
@@ -559,10 +555,7 @@ pub async fn names(
 /// Every active user's id and name, by name: the owners records can be
 /// given to. Only users who may hand records to others (any `read_all` of
 /// the CRM) may list them.
-pub async fn assignable(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-) -> Result<Vec<(i64, String)>> {
+pub async fn assignable(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<(i64, String)>> {
     policy::require_any(
         actor,
         &[

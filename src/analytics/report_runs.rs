@@ -93,7 +93,7 @@ fn check(kind: &str, filter: &str, now: DateTime<Utc>) -> Result<()> {
 /// Subscribes the actor to report `kind` with `filter`, `frequency`.
 pub async fn subscribe(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     kind: &str,
     filter: &str,
     frequency: &str,
@@ -129,7 +129,7 @@ pub async fn subscribe(
 }
 
 /// Ends one of the actor's subscriptions.
-pub async fn unsubscribe(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<()> {
+pub async fn unsubscribe(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<()> {
     let actor = policy::require(actor, Permission::ReportsView)?;
     let done = report_subscriptions::Entity::update_many()
         .col_expr(report_subscriptions::Column::Active, Expr::value(false))
@@ -150,7 +150,7 @@ pub async fn unsubscribe(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i
 /// The actor's active subscriptions.
 pub async fn subscriptions(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
 ) -> Result<Vec<report_subscriptions::Model>> {
     let actor = policy::require(actor, Permission::ReportsView)?;
     Ok(report_subscriptions::Entity::find()
@@ -193,7 +193,7 @@ async fn enqueue(
 /// Queues report `kind` with `filter` to run in the background now.
 pub async fn request(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     kind: &str,
     filter: &str,
     now: DateTime<Utc>,
@@ -206,7 +206,7 @@ pub async fn request(
 /// The actor's newest runs, without their content.
 pub async fn runs(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     limit: u64,
 ) -> Result<Vec<report_runs::Model>> {
     use report_runs::Column as C;
@@ -319,7 +319,7 @@ impl Stored {
 /// One of the actor's runs with its result (once done).
 pub async fn get(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<(report_runs::Model, Option<Stored>)> {
     let actor = policy::require(actor, Permission::ReportsView)?;
@@ -337,7 +337,7 @@ pub async fn get(
 
 /// One of the actor's finished runs, for a CSV export (a run not yet done
 /// is not found). Needs `reports.export` besides `reports.view`.
-pub async fn export(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<Stored> {
+pub async fn export(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<Stored> {
     policy::require(actor, Permission::ReportsExport)?;
     get(db, actor, id).await?.1.ok_or(Error::NotFound)
 }
@@ -376,7 +376,7 @@ async fn work(
     let (input, grain) = parse_filter(&run.filter);
     let outcome = match owner {
         None => Err(Error::Forbidden),
-        Some(owner) => reports::run(db, Some(&owner), &run.kind, &input, grain, now, None).await,
+        Some(owner) => reports::run(db, &owner, &run.kind, &input, grain, now, None).await,
     };
     set_progress(db, run.id, 70).await?;
     let finished = Utc::now();

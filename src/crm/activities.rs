@@ -53,7 +53,7 @@ pub struct ActivityInput {
 }
 
 /// The record scope for activities (also asked by the views derived from them).
-pub(crate) fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
+pub(crate) fn scope_of(actor: &Actor) -> Result<Scope> {
     crate::access::scope::records::scope(actor, crate::access::scope::records::Kind::Activity)
 }
 
@@ -92,7 +92,7 @@ pub fn check(input: &ActivityInput) -> Result<()> {
 /// Logs or plans an activity on a customer in the actor's customer scope.
 pub async fn create(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &ActivityInput,
 ) -> Result<activities::Model> {
     let actor = policy::require(actor, Permission::ActivitiesWrite)?;
@@ -109,7 +109,7 @@ pub(crate) async fn insert(
     now: DateTime<Utc>,
 ) -> Result<activities::Model> {
     let (kind, subject) = validate(input)?;
-    customers::get(txn, Some(actor), input.customer_id)
+    customers::get(txn, actor, input.customer_id)
         .await
         .map_err(|e| match e {
             Error::NotFound => Error::field("customer_id", crate::messages::CUSTOMER_MISSING),
@@ -186,11 +186,7 @@ pub(crate) async fn insert(
 }
 
 /// One activity in the actor's scope.
-pub async fn get(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<activities::Model> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<activities::Model> {
     let scope = scope_of(actor)?;
     activities::Entity::find_by_id(id)
         .filter(scope::owned(scope, activities::Column::OwnerId))
@@ -202,12 +198,12 @@ pub async fn get(
 /// Marks an activity done (doing it twice changes nothing).
 pub async fn complete(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<activities::Model> {
     let actor = policy::require(actor, Permission::ActivitiesWrite)?;
     let txn = db.begin().await?;
-    let before = get(&txn, Some(actor), id).await?;
+    let before = get(&txn, actor, id).await?;
     let now = Utc::now();
     let changed = activities::Entity::update_many()
         .col_expr(activities::Column::DoneAt, Some(now).into())
@@ -285,7 +281,7 @@ pub struct ActivityFilter {
 /// Activities in the actor's scope matching the filter.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &ActivityFilter,
 ) -> Result<Page<activities::Model>> {
     let scope = scope_of(actor)?;
@@ -345,12 +341,11 @@ pub struct MyDay {
 /// zone (`offset_minutes` east of UTC). At most 100 in each list.
 pub async fn my_day(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     now: DateTime<Utc>,
     offset_minutes: i32,
 ) -> Result<MyDay> {
     scope_of(actor)?;
-    let actor = policy::require_signed_in(actor)?;
     let offset = FixedOffset::east_opt(offset_minutes.clamp(-14 * 60, 14 * 60) * 60)
         .unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
     let local = now.with_timezone(&offset).date_naive();

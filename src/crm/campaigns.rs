@@ -96,7 +96,7 @@ fn snapshot(c: &campaigns::Model) -> serde_json::Value {
 /// Creates a campaign.
 pub async fn create(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &CampaignInput,
 ) -> Result<campaigns::Model> {
     let actor = policy::require(actor, Permission::CampaignsWrite)?;
@@ -130,7 +130,7 @@ pub async fn create(
 /// Edits a campaign.
 pub async fn update(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &CampaignInput,
 ) -> Result<campaigns::Model> {
@@ -176,7 +176,7 @@ pub struct CampaignStats {
 }
 
 /// Every campaign, newest first, with its results. Needs `campaigns.read`.
-pub async fn list(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<CampaignStats>> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<CampaignStats>> {
     policy::require(actor, Permission::CampaignsRead)?;
     let found = campaigns::Entity::find()
         .order_by_desc(campaigns::Column::StartsOn)
@@ -238,11 +238,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Ve
 }
 
 /// One campaign. Needs `campaigns.read`.
-pub async fn get(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<campaigns::Model> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<campaigns::Model> {
     policy::require(actor, Permission::CampaignsRead)?;
     campaigns::Entity::find_by_id(id)
         .one(db)

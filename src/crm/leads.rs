@@ -111,7 +111,7 @@ pub fn check(input: &LeadInput) -> Result<()> {
 }
 
 /// The record scope for leads (also asked by the views derived from them).
-pub(crate) fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
+pub(crate) fn scope_of(actor: &Actor) -> Result<Scope> {
     crate::access::scope::records::scope(actor, crate::access::scope::records::Kind::Lead)
 }
 
@@ -153,7 +153,7 @@ fn apply(mut model: leads::ActiveModel, valid: &Valid, input: &LeadInput) -> lea
 /// Creates a new lead.
 pub async fn create(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &LeadInput,
 ) -> Result<leads::Model> {
     let actor = policy::require(actor, Permission::LeadsWrite)?;
@@ -181,11 +181,7 @@ pub async fn create(
 }
 
 /// One lead in the actor's scope.
-pub async fn get(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<leads::Model> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<leads::Model> {
     let scope = scope_of(actor)?;
     leads::Entity::find_by_id(id)
         .filter(scope::owned(scope, leads::Column::OwnerId))
@@ -197,14 +193,14 @@ pub async fn get(
 /// Edits a lead that is not yet converted or disqualified.
 pub async fn update(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &LeadInput,
 ) -> Result<leads::Model> {
     let actor = policy::require(actor, Permission::LeadsWrite)?;
     let valid = validate(input)?;
     let txn = db.begin().await?;
-    let before = get(&txn, Some(actor), id).await?;
+    let before = get(&txn, actor, id).await?;
     if before.status == "converted" || before.status == "disqualified" {
         return Err(Error::Conflict(crate::messages::LEAD_CLOSED.into()));
     }
@@ -250,14 +246,10 @@ async fn transition(
 
 /// Qualifies a new lead; returns it qualified (qualifying it again changes
 /// nothing).
-pub async fn qualify(
-    db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<leads::Model> {
+pub async fn qualify(db: &impl crate::db::Tx, actor: &Actor, id: i64) -> Result<leads::Model> {
     let actor = policy::require(actor, Permission::LeadsWrite)?;
     let txn = db.begin().await?;
-    let before = get(&txn, Some(actor), id).await?;
+    let before = get(&txn, actor, id).await?;
     if before.status == "qualified" {
         return Ok(before);
     }
@@ -283,7 +275,7 @@ pub async fn qualify(
 /// Disqualifies a new or qualified lead, with a reason.
 pub async fn disqualify(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     reason: &str,
 ) -> Result<()> {
@@ -296,7 +288,7 @@ pub async fn disqualify(
         return Err(Error::field("reason", crate::messages::MAX_500));
     }
     let txn = db.begin().await?;
-    let before = get(&txn, Some(actor), id).await?;
+    let before = get(&txn, actor, id).await?;
     if !transition(&txn, id, &["new", "qualified"], "disqualified", reason).await? {
         return Err(Error::Conflict(crate::messages::LEAD_CLOSED.into()));
     }
@@ -362,16 +354,16 @@ pub struct Converted {
 /// lead's owner and attributed to its campaign.
 pub async fn convert(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &ConvertInput,
 ) -> Result<Converted> {
     let actor = policy::require(actor, Permission::LeadsWrite)?;
-    policy::require(Some(actor), Permission::OpportunitiesWrite)?;
+    policy::require(actor, Permission::OpportunitiesWrite)?;
     let opportunity = opportunity_of(input);
     opportunities::check(&opportunity)?;
     let txn = db.begin().await?;
-    let lead = get(&txn, Some(actor), id).await?;
+    let lead = get(&txn, actor, id).await?;
     match lead.status.as_str() {
         "qualified" => {}
         "new" => return Err(Error::Conflict(crate::messages::LEAD_NOT_QUALIFIED.into())),
@@ -382,18 +374,14 @@ pub async fn convert(
     }
     let owner = lead.owner_id.unwrap_or(actor.user_id);
     let customer = match input.customer_id {
-        Some(existing) => {
-            customers::get(&txn, Some(actor), existing)
-                .await
-                .map_err(|e| match e {
-                    Error::NotFound => {
-                        Error::field("customer_id", crate::messages::CUSTOMER_MISSING)
-                    }
-                    other => other,
-                })?
-        }
+        Some(existing) => customers::get(&txn, actor, existing)
+            .await
+            .map_err(|e| match e {
+                Error::NotFound => Error::field("customer_id", crate::messages::CUSTOMER_MISSING),
+                other => other,
+            })?,
         None => {
-            policy::require(Some(actor), Permission::CustomersWrite)?;
+            policy::require(actor, Permission::CustomersWrite)?;
             let company = !lead.company.is_empty();
             let new = CustomerInput {
                 kind: if company { "company" } else { "person" }.into(),
@@ -509,7 +497,7 @@ pub struct LeadFilter {
 /// Leads in the actor's scope matching the filter.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &LeadFilter,
 ) -> Result<Page<leads::Model>> {
     let scope = scope_of(actor)?;
@@ -576,7 +564,7 @@ pub struct LeadDuplicate {
 /// be is refused before any work.
 pub async fn find_duplicates(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &LeadInput,
     except: Option<i64>,
 ) -> Result<Vec<LeadDuplicate>> {
@@ -680,7 +668,7 @@ pub async fn find_duplicates(
 /// Gives leads to another owner; each must be in scope.
 pub async fn reassign(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     ids: &[i64],
     owner: i64,
 ) -> Result<u64> {
@@ -689,7 +677,7 @@ pub async fn reassign(
     let txn = db.begin().await?;
     let owner = scope::assignee(&txn, actor, Some(owner), Permission::LeadsReadAll).await?;
     for id in ids {
-        let before = get(&txn, Some(actor), *id).await?;
+        let before = get(&txn, actor, *id).await?;
         let mut model: leads::ActiveModel = before.clone().into();
         model.owner_id = Set(Some(owner));
         model.updated_at = Set(Utc::now());

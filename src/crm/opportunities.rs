@@ -53,7 +53,7 @@ pub struct OpportunityInput {
     pub owner_id: Option<i64>,
 }
 
-pub(crate) fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
+pub(crate) fn scope_of(actor: &Actor) -> Result<Scope> {
     crate::access::scope::records::scope(actor, crate::access::scope::records::Kind::Opportunity)
 }
 
@@ -149,7 +149,7 @@ fn link(id: i64) -> String {
 /// Creates an opportunity for a customer in the actor's customer scope.
 pub async fn create(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &OpportunityInput,
 ) -> Result<opportunities::Model> {
     let actor = policy::require(actor, Permission::OpportunitiesWrite)?;
@@ -179,7 +179,7 @@ async fn insert(
     valid: &Valid,
     campaign_id: Option<i64>,
 ) -> Result<opportunities::Model> {
-    customers::get(txn, Some(actor), input.customer_id)
+    customers::get(txn, actor, input.customer_id)
         .await
         .map_err(|e| match e {
             Error::NotFound => Error::field("customer_id", crate::messages::CUSTOMER_MISSING),
@@ -241,7 +241,7 @@ async fn insert(
 /// One opportunity in the actor's scope.
 pub async fn get(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<opportunities::Model> {
     let scope = scope_of(actor)?;
@@ -255,14 +255,14 @@ pub async fn get(
 /// Edits an opportunity's facts (not its stage: see [`move_stage`]).
 pub async fn update(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &OpportunityInput,
 ) -> Result<opportunities::Model> {
     let actor = policy::require(actor, Permission::OpportunitiesWrite)?;
     let valid = validate(input)?;
     let txn = db.begin().await?;
-    let before = get(&txn, Some(actor), id).await?;
+    let before = get(&txn, actor, id).await?;
     check_contact(&txn, before.customer_id, input.contact_id).await?;
     let owner = match input.owner_id {
         Some(owner) if Some(owner) != before.owner_id => {
@@ -300,7 +300,7 @@ pub async fn update(
 /// deal, leaving them reopens it. Probability becomes the stage's default.
 pub async fn move_stage(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     from: i64,
     to: i64,
@@ -308,7 +308,7 @@ pub async fn move_stage(
 ) -> Result<opportunities::Model> {
     let actor = policy::require(actor, Permission::OpportunitiesWrite)?;
     let txn = db.begin().await?;
-    let before = get(&txn, Some(actor), id).await?;
+    let before = get(&txn, actor, id).await?;
     let target = stage(&txn, to).await?;
     let reason = lost_reason.trim();
     if target.is_lost && reason.is_empty() {
@@ -434,7 +434,7 @@ pub struct OpportunityFilter {
 /// Opportunities in the actor's scope matching the filter.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &OpportunityFilter,
 ) -> Result<Page<opportunities::Model>> {
     let scope = scope_of(actor)?;
@@ -506,7 +506,7 @@ pub struct Column {
 /// close first for open stages and latest closed first for won/lost ones.
 pub async fn board(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     owner: Option<i64>,
 ) -> Result<Vec<Column>> {
     use sea_orm::PaginatorTrait;
@@ -585,13 +585,12 @@ pub fn weighted(pairs: impl IntoIterator<Item = (i64, i32)>) -> i64 {
 /// first month).
 pub async fn forecast(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     whose: ForecastScope,
     from: NaiveDate,
     months: u32,
 ) -> Result<Vec<ForecastRow>> {
     let own = scope_of(actor)?;
-    let actor = policy::require_signed_in(actor)?;
     let owners: Option<Vec<i64>> = match whose {
         ForecastScope::Mine => Some(vec![actor.user_id]),
         ForecastScope::All => {
@@ -700,7 +699,7 @@ pub async fn forecast(
 /// `opportunities.read_all`; each row must be in scope.
 pub async fn reassign(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     ids: &[i64],
     owner: i64,
 ) -> Result<u64> {
@@ -709,7 +708,7 @@ pub async fn reassign(
     let txn = db.begin().await?;
     let owner = scope::assignee(&txn, actor, Some(owner), Permission::OpportunitiesReadAll).await?;
     for id in ids {
-        let before = get(&txn, Some(actor), *id).await?;
+        let before = get(&txn, actor, *id).await?;
         let mut model: opportunities::ActiveModel = before.clone().into();
         model.owner_id = Set(Some(owner));
         model.updated_at = Set(Utc::now());

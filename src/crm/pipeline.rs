@@ -53,10 +53,7 @@ fn validate(input: &StageInput) -> Result<String> {
 }
 
 /// Every stage, in board order. Anyone who may see opportunities may see them.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-) -> Result<Vec<pipeline_stages::Model>> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<pipeline_stages::Model>> {
     policy::scope(
         actor,
         Permission::OpportunitiesRead,
@@ -90,7 +87,7 @@ fn snapshot(s: &pipeline_stages::Model) -> serde_json::Value {
 /// Adds a stage at the end (before won/lost stages it is simply last; managers reorder).
 pub async fn create(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &StageInput,
 ) -> Result<pipeline_stages::Model> {
     let actor = policy::require(actor, Permission::PipelineConfigure)?;
@@ -141,7 +138,7 @@ async fn ensure_open_remains(txn: &impl ConnectionTrait, except: i64) -> Result<
 /// Edits a stage. Opportunities already in it keep their probability.
 pub async fn update(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &StageInput,
 ) -> Result<pipeline_stages::Model> {
@@ -175,12 +172,7 @@ pub async fn update(
 }
 
 /// Moves a stage one place earlier (`up`) or later on the board.
-pub async fn reorder(
-    db: &DatabaseConnection,
-    actor: Option<&Actor>,
-    id: i64,
-    up: bool,
-) -> Result<()> {
+pub async fn reorder(db: &DatabaseConnection, actor: &Actor, id: i64, up: bool) -> Result<()> {
     let actor = policy::require(actor, Permission::PipelineConfigure)?;
     let txn = db.begin().await?;
     let stages = all(&txn).await?;
@@ -222,7 +214,7 @@ pub async fn reorder(
 }
 
 /// Deletes a stage no opportunity is in.
-pub async fn delete(db: &DatabaseConnection, actor: Option<&Actor>, id: i64) -> Result<()> {
+pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<()> {
     let actor = policy::require(actor, Permission::PipelineConfigure)?;
     let txn = db.begin().await?;
     let stage = pipeline_stages::Entity::find_by_id(id)

@@ -251,7 +251,7 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
     let manager = demo_actor(db, BuiltinRole::Manager).await?;
     let main = warehouses::create(
         db,
-        Some(&keeper),
+        &keeper,
         &WarehouseInput {
             code: "MAIN".into(),
             name: "Main warehouse".into(),
@@ -262,7 +262,7 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
     .await?;
     let east = warehouses::create(
         db,
-        Some(&keeper),
+        &keeper,
         &WarehouseInput {
             code: "EAST".into(),
             name: "East depot".into(),
@@ -277,7 +277,7 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
         for (n, (name, price)) in items.iter().enumerate() {
             let product = products::create(
                 db,
-                Some(&keeper),
+                &keeper,
                 &ProductInput {
                     sku: format!("{prefix}-{:03}", n + 1),
                     name: (*name).into(),
@@ -364,7 +364,7 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
             .collect();
         let order = orders::create(
             db,
-            Some(&manager),
+            &manager,
             &OrderInput {
                 customer_id: customer,
                 warehouse_id: warehouse,
@@ -396,7 +396,7 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
             date_back(db, order.id, at).await?;
             continue;
         }
-        let mut confirmed = orders::confirm(db, Some(&manager), order.id).await?;
+        let mut confirmed = orders::confirm(db, &manager, order.id).await?;
         if target == "shipped" {
             // Older orders got their stock in the end: restock what was short.
             let mut short = false;
@@ -415,12 +415,12 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
                 .await?;
             }
             if short {
-                orders::reserve_backorders(db, Some(&manager), order.id).await?;
-                confirmed = orders::confirm(db, Some(&manager), order.id).await?;
+                orders::reserve_backorders(db, &manager, order.id).await?;
+                confirmed = orders::confirm(db, &manager, order.id).await?;
             }
         }
         if target == "cancelled" {
-            orders::cancel(db, Some(&manager), order.id, "Customer changed the plan").await?;
+            orders::cancel(db, &manager, order.id, "Customer changed the plan").await?;
         } else if target != "confirmed" {
             let reserved: Vec<(i64, i64)> = confirmed
                 .lines
@@ -439,11 +439,10 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
                 .collect();
             if !reserved.is_empty() {
                 let carrier = *gen.pick(&["DHL", "UPS", "DPD", "GLS", "SF Express"]);
-                let shipment =
-                    shipment_service::create(db, Some(&keeper), order.id, &reserved).await?;
+                let shipment = shipment_service::create(db, &keeper, order.id, &reserved).await?;
                 shipment_service::ship(
                     db,
-                    Some(&keeper),
+                    &keeper,
                     shipment.id,
                     carrier,
                     &format!(

@@ -10,7 +10,6 @@ use crate::{
     access::builtin::BuiltinRole,
     db::Tx,
     entities::{products, sales_orders, warehouses},
-    money::format_minor,
     Result,
     {
         billing::invoices::{self, PaymentInput},
@@ -67,7 +66,7 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
         suppliers.push(
             purchasing::create_supplier(
                 db,
-                Some(&keeper),
+                &keeper,
                 &SupplierInput {
                     name: (*name).into(),
                     contact_name: (*contact).into(),
@@ -97,17 +96,17 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
     for (n, p) in catalogue.iter().enumerate() {
         // Each product from one or two suppliers, near its cost.
         let first = suppliers[n % suppliers.len()];
-        purchasing::set_price(db, Some(&keeper), first, p.id, p.cost_price_minor, 1).await?;
+        purchasing::set_price(db, &keeper, first, p.id, p.cost_price_minor, 1).await?;
         if n % 3 == 0 {
             let second = suppliers[(n + 1) % suppliers.len()];
             let price = p.cost_price_minor * (95 + gen.below(15) as i64) / 100;
-            purchasing::set_price(db, Some(&keeper), second, p.id, price, 10).await?;
+            purchasing::set_price(db, &keeper, second, p.id, price, 10).await?;
         }
         let scarce = n % 5 == 4;
         if scarce || n % 4 == 0 {
             replenishment::set_rule(
                 db,
-                Some(&keeper),
+                &keeper,
                 p.id,
                 main,
                 if scarce { 10 } else { 25 },
@@ -140,7 +139,7 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
             .collect();
         let po = purchasing::create(
             db,
-            Some(&keeper),
+            &keeper,
             &PoInput {
                 supplier_id: supplier,
                 warehouse_id: main,
@@ -154,14 +153,14 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
             continue;
         }
         if *state == "cancelled" {
-            purchasing::cancel(db, Some(&keeper), po.id).await?;
+            purchasing::cancel(db, &keeper, po.id).await?;
             continue;
         }
-        purchasing::send(db, Some(&keeper), po.id).await?;
+        purchasing::send(db, &keeper, po.id).await?;
         if *state == "sent" {
             continue;
         }
-        let detail = purchasing::get(db, Some(&keeper), po.id).await?;
+        let detail = purchasing::get(db, &keeper, po.id).await?;
         let part: Vec<(i64, i64)> = if *state == "partially_received" {
             detail
                 .lines
@@ -171,9 +170,9 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
         } else {
             Vec::new()
         };
-        purchasing::receive(db, Some(&keeper), po.id, &part).await?;
+        purchasing::receive(db, &keeper, po.id, &part).await?;
         if *state == "closed" {
-            purchasing::close(db, Some(&keeper), po.id).await?;
+            purchasing::close(db, &keeper, po.id).await?;
         }
     }
     // Invoices for what shipped, paid on time mostly; some late.
@@ -194,7 +193,7 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
         let issued = (order.created_at + Duration::days(3))
             .date_naive()
             .min(today);
-        let invoice = invoices::raise(db, Some(&manager), order.id, None, issued).await?;
+        let invoice = invoices::raise(db, &manager, order.id, None, issued).await?;
         let age = (today - issued).num_days();
         let roll = gen.below(100);
         let paid_on = (issued + Duration::days(1 + gen.below(25) as i64)).min(today);
@@ -220,13 +219,13 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
         if amount > 0 && paid_on > issued {
             invoices::pay(
                 db,
-                Some(&manager),
+                &manager,
                 &PaymentInput {
                     invoice_id: invoice.id,
-                    amount: format_minor(amount),
+                    amount_minor: amount,
                     method: (*gen.pick(&["bank_transfer", "bank_transfer", "card", "cheque"]))
                         .into(),
-                    paid_on: paid_on.to_string(),
+                    paid_on: Some(paid_on),
                     reference: format!("BANK-{}", 100_000 + invoice.id),
                     keep_excess_as_credit: false,
                 },

@@ -181,7 +181,7 @@ pub(crate) async fn seed(db: &impl Tx, now: DateTime<Utc>) -> Result<()> {
     for (language, category, title, tags, body) in ARTICLES {
         knowledge::save(
             db,
-            Some(&support),
+            &support,
             None,
             &ArticleInput {
                 title: (*title).into(),
@@ -345,7 +345,7 @@ async fn seed_tickets(
             if let Some(line) = line {
                 let requested = returns::request(
                     db,
-                    Some(support),
+                    support,
                     ticket.id,
                     &ReturnInput {
                         order_id: inv.order_id,
@@ -358,7 +358,7 @@ async fn seed_tickets(
                 if let Ok(ret) = requested {
                     returns_made += 1;
                     if returns_made % 3 != 0 {
-                        returns::approve(db, Some(support), ret.id, now.date_naive()).await?;
+                        returns::approve(db, support, ret.id, now.date_naive()).await?;
                     }
                 }
             }

@@ -15,6 +15,7 @@ use sea_orm::{
 };
 
 use crate::{
+    entities::sales_orders::OrderState,
     entities::{
         invoice_lines, invoices, payments, products, sales_order_lines, sales_orders,
         shipment_lines, shipments, stock_levels, stock_moves, tickets,
@@ -104,21 +105,21 @@ fn tax_of(net: i64, bp: i32) -> i64 {
 }
 
 /// The state an order of `age` days has, drawn.
-fn state_for(gen: &mut Gen, age: i64) -> &'static str {
+fn state_for(gen: &mut Gen, age: i64) -> OrderState {
     if gen.below(100) < 3 {
-        return "cancelled";
+        return OrderState::Cancelled;
     }
     let roll = gen.below(100);
     match age {
-        ..=1 if roll < 30 => "draft",
-        ..=1 => "confirmed",
-        2..=6 if roll < 50 => "confirmed",
-        2..=6 if roll < 60 => "partially_shipped",
-        2..=6 => "shipped",
-        7..=44 if roll < 20 => "shipped",
-        7..=44 => "invoiced",
-        _ if roll < 8 => "invoiced",
-        _ => "closed",
+        ..=1 if roll < 30 => OrderState::Draft,
+        ..=1 => OrderState::Confirmed,
+        2..=6 if roll < 50 => OrderState::Confirmed,
+        2..=6 if roll < 60 => OrderState::PartiallyShipped,
+        2..=6 => OrderState::Shipped,
+        7..=44 if roll < 20 => OrderState::Shipped,
+        7..=44 => OrderState::Invoiced,
+        _ if roll < 8 => OrderState::Invoiced,
+        _ => OrderState::Closed,
     }
 }
 
@@ -134,13 +135,16 @@ fn order(gen: &mut Gen, world: &World, keys: &mut Keys, batch: &mut Batch, at: D
     let warehouse = world.stock[gen.below(world.stock.len() as u64) as usize].1;
     let choices: Vec<&(i64, i64, i64, i32)> =
         world.stock.iter().filter(|s| s.1 == warehouse).collect();
-    let shipped_all = matches!(state, "shipped" | "invoiced" | "closed");
+    let shipped_all = matches!(
+        state,
+        OrderState::Shipped | OrderState::Invoiced | OrderState::Closed
+    );
     let mut lines = Vec::new();
     for n in 0..1 + gen.below(3) {
         let (product, _, price, bp) = *choices[gen.below(choices.len() as u64) as usize];
         let quantity = 1 + gen.below(5) as i64;
         let net = quantity * price;
-        let shipped = if shipped_all || (state == "partially_shipped" && n == 0) {
+        let shipped = if shipped_all || (state == OrderState::PartiallyShipped && n == 0) {
             quantity
         } else {
             0
@@ -160,14 +164,14 @@ fn order(gen: &mut Gen, world: &World, keys: &mut Keys, batch: &mut Batch, at: D
     }
     let subtotal: i64 = lines.iter().map(|l| l.6).sum();
     let tax: i64 = lines.iter().map(|l| l.7).sum();
-    let confirmed = (state != "draft").then(|| at + Duration::hours(1));
+    let confirmed = (state != OrderState::Draft).then(|| at + Duration::hours(1));
     batch.orders.push(sales_orders::ActiveModel {
         id: Set(id),
         number: Set(format!("SV-{id:08}")),
         customer_id: Set(customer),
         warehouse_id: Set(warehouse),
         owner_id: Set(Some(owner)),
-        state: Set(state.into()),
+        state: Set(state),
         currency: Set("EUR".into()),
         subtotal_minor: Set(subtotal),
         tax_minor: Set(tax),
@@ -178,8 +182,8 @@ fn order(gen: &mut Gen, world: &World, keys: &mut Keys, batch: &mut Batch, at: D
         approved_by: Set(None),
         approved_at: Set(None),
         confirmed_at: Set(confirmed),
-        cancelled_at: Set((state == "cancelled").then(|| at + Duration::hours(3))),
-        cancel_reason: Set(if state == "cancelled" {
+        cancelled_at: Set((state == OrderState::Cancelled).then(|| at + Duration::hours(3))),
+        cancel_reason: Set(if state == OrderState::Cancelled {
             "customer changed plans".into()
         } else {
             String::new()
@@ -188,7 +192,7 @@ fn order(gen: &mut Gen, world: &World, keys: &mut Keys, batch: &mut Batch, at: D
         created_at: Set(at),
         updated_at: Set(at + Duration::hours(2)),
     });
-    let invoiced = matches!(state, "invoiced" | "closed");
+    let invoiced = matches!(state, OrderState::Invoiced | OrderState::Closed);
     for &(line_id, line_no, product, quantity, price, bp, net, tax, shipped) in &lines {
         batch.lines.push(sales_order_lines::ActiveModel {
             id: Set(line_id),
@@ -219,7 +223,7 @@ fn order(gen: &mut Gen, world: &World, keys: &mut Keys, batch: &mut Batch, at: D
             batch,
             (id, customer, owner),
             at,
-            state == "closed",
+            state == OrderState::Closed,
             &lines,
         );
     }

@@ -17,8 +17,8 @@ pub struct Model {
     pub warehouse_id: i64,
     /// The sales user it belongs to.
     pub owner_id: Option<i64>,
-    /// draft, confirmed, partially_shipped, shipped, invoiced, closed, cancelled.
-    pub state: String,
+    /// Where it is in the flow (`sales::orders::state` has the rules).
+    pub state: OrderState,
     /// ISO 4217 currency.
     pub currency: String,
     /// Sum of the lines after discount, minor units.
@@ -49,6 +49,34 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     /// Updated (UTC).
     pub updated_at: ChronoDateTimeUtc,
+}
+
+/// An order's state, stored as its name. Reading an unknown name is an
+/// error (there is no fallback state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum OrderState {
+    /// A quote, still editable.
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    /// Confirmed: stock reserved (in part when short).
+    #[sea_orm(string_value = "confirmed")]
+    Confirmed,
+    /// Some lines or quantities shipped.
+    #[sea_orm(string_value = "partially_shipped")]
+    PartiallyShipped,
+    /// Everything shipped.
+    #[sea_orm(string_value = "shipped")]
+    Shipped,
+    /// Everything shipped is invoiced («Money and supply»).
+    #[sea_orm(string_value = "invoiced")]
+    Invoiced,
+    /// Paid in full.
+    #[sea_orm(string_value = "closed")]
+    Closed,
+    /// Cancelled before anything shipped.
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
 }
 
 /// Relations are queried explicitly.

@@ -384,7 +384,7 @@ fn json_line<T: Serialize>(out: &mut impl Write, value: &T) -> Result<()> {
 /// On SQLite pass the read-only pool, so the writer is never held.
 pub async fn write<W: Write>(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     out: W,
 ) -> Result<Vec<TableSum>> {
     policy::require(actor, Permission::AdminBackups)?;
@@ -699,7 +699,7 @@ const SECRET_COLUMNS: &[(&str, &str)] = &[
 ];
 
 /// The kinds of data the admin page exports in full (one table each).
-pub async fn export_kinds(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<String>> {
+pub async fn export_kinds(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<String>> {
     policy::require(actor, Permission::AdminBackups)?;
     Ok(tables(db)
         .await?
@@ -714,7 +714,7 @@ pub async fn export_kinds(db: &impl ConnectionTrait, actor: Option<&Actor>) -> R
 /// the rows written.
 pub async fn export_csv<W: Write>(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     kind: &str,
     out: W,
 ) -> Result<u64> {

@@ -28,7 +28,7 @@ pub struct Abilities {
 }
 
 /// The actor's abilities, from the permissions the reads and writes require.
-pub fn abilities(actor: Option<&Actor>) -> Abilities {
+pub fn abilities(actor: &Actor) -> Abilities {
     let has = |permission| policy::require(actor, permission).is_ok();
     Abilities {
         see_stock: has(Permission::StockRead),
@@ -50,7 +50,7 @@ pub struct ProductPage {
 }
 
 /// A product's page (`products.read`; the levels only with `stock.read`).
-pub async fn get(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<ProductPage> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<ProductPage> {
     let product = products::get(db, actor, id).await?;
     let abilities = abilities(actor);
     let levels = if abilities.see_stock {

@@ -80,7 +80,7 @@ pub struct Product {
 }
 
 /// Whether `actor` may see cost prices, and so set them (`products.read_cost`).
-pub fn cost_visible(actor: Option<&Actor>) -> bool {
+pub fn cost_visible(actor: &Actor) -> bool {
     policy::require(actor, Permission::ProductsReadCost).is_ok()
 }
 
@@ -208,7 +208,7 @@ fn require_cost_write(actor: &Actor, input: &ProductInput) -> Result<()> {
 /// Creates a product.
 pub async fn create(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &ProductInput,
 ) -> Result<Product> {
     let actor = policy::require(actor, Permission::ProductsWrite)?;
@@ -249,7 +249,7 @@ pub async fn create(
 /// Edits a product.
 pub async fn update(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &ProductInput,
 ) -> Result<Product> {
@@ -294,7 +294,7 @@ pub(crate) async fn model(db: &impl ConnectionTrait, id: i64) -> Result<products
 }
 
 /// One product.
-pub async fn get(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<Product> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<Product> {
     let actor = policy::require(actor, Permission::ProductsRead)?;
     Ok(view(actor, model(db, id).await?))
 }
@@ -335,7 +335,7 @@ fn search_condition(search: &str) -> Condition {
 /// A page of products, by name.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &ProductFilter,
     page: u64,
     per_page: u64,
@@ -432,7 +432,7 @@ pub struct Offer {
 /// availability in `warehouse_id` (search as you type; at most `limit`).
 pub async fn search(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     text: &str,
     warehouse_id: i64,
     limit: u64,
@@ -459,7 +459,7 @@ pub async fn search(
 }
 
 /// The categories in use, for filters and the form.
-pub async fn categories(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<String>> {
+pub async fn categories(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<String>> {
     policy::require(actor, Permission::ProductsRead)?;
     let rows: Vec<String> = products::Entity::find()
         .select_only()

@@ -23,7 +23,7 @@ pub const DEFAULT_WAREHOUSE_KEY: &str = "inventory.default_warehouse";
 /// warehouse is active. Needs `orders.write`: it serves the quote builder.
 pub async fn default_warehouse(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
 ) -> Result<Option<warehouses::Model>> {
     policy::require(actor, Permission::OrdersWrite)?;
     let active = warehouses::Entity::find()

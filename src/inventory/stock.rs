@@ -290,7 +290,7 @@ async fn active_product(db: &impl ConnectionTrait, id: i64) -> Result<products::
 /// reason. Removing more than is unreserved is refused.
 pub async fn adjust(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &AdjustInput,
 ) -> Result<stock_levels::Model> {
     let actor = policy::require(actor, Permission::StockAdjust)?;
@@ -358,7 +358,7 @@ pub struct TransferInput {
 /// stock can leave. Returns the number.
 pub async fn transfer(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &TransferInput,
 ) -> Result<String> {
     let actor = policy::require(actor, Permission::StockTransfer)?;
@@ -446,7 +446,7 @@ pub struct LevelRow {
 /// A product's stock in every warehouse (zero where it has none).
 pub async fn levels(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     product_id: i64,
 ) -> Result<Vec<LevelRow>> {
     policy::require(actor, Permission::StockRead)?;
@@ -488,7 +488,7 @@ pub struct MoveRow {
 /// A product's moves, newest first (or after the API's cursor, in id order).
 pub async fn moves(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     product_id: i64,
     warehouse_id: Option<i64>,
     after: Option<i64>,
@@ -696,7 +696,7 @@ pub async fn check_ledger(db: &impl ConnectionTrait) -> Result<Vec<Difference>> 
 }
 
 /// The ledger check for the admin page (`admin.audit`).
-pub async fn check(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<Difference>> {
+pub async fn check(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Difference>> {
     policy::require(actor, Permission::AdminAudit)?;
     check_ledger(db).await
 }

@@ -73,10 +73,7 @@ fn snapshot(w: &warehouses::Model) -> serde_json::Value {
 }
 
 /// Every warehouse (active first), for pickers and the stock pages.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-) -> Result<Vec<warehouses::Model>> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<warehouses::Model>> {
     policy::require_any(actor, READERS)?;
     Ok(warehouses::Entity::find()
         .order_by_desc(warehouses::Column::Active)
@@ -101,7 +98,7 @@ pub(crate) async fn active(
 /// Creates a warehouse.
 pub async fn create(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &WarehouseInput,
 ) -> Result<warehouses::Model> {
     let actor = policy::require(actor, Permission::WarehousesWrite)?;
@@ -138,7 +135,7 @@ pub async fn create(
 /// Edits a warehouse.
 pub async fn update(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &WarehouseInput,
 ) -> Result<warehouses::Model> {

@@ -125,7 +125,7 @@ pub struct Forecast {
 /// The forecast of a product over all warehouses (`products.read`).
 pub async fn of_product(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     product_id: i64,
     today: NaiveDate,
     horizon: usize,

@@ -45,7 +45,7 @@ use crate::sales::orders::MAX_QUANTITY;
 /// Sets a product's reorder point and quantity in a warehouse.
 pub async fn set_rule(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     product_id: i64,
     warehouse_id: i64,
     reorder_point: i64,
@@ -120,7 +120,7 @@ pub async fn set_rule(
 /// Removes a product's rule in a warehouse.
 pub async fn remove_rule(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     product_id: i64,
     warehouse_id: i64,
 ) -> Result<()> {
@@ -149,7 +149,7 @@ pub async fn remove_rule(
 /// A product's rules, per warehouse (`stock.read` or `products.read`).
 pub async fn rules_of(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     product_id: i64,
 ) -> Result<Vec<reorder_rules::Model>> {
     policy::require_any(actor, &[Permission::StockRead, Permission::ProductsRead])?;
@@ -399,7 +399,7 @@ pub fn propose(
 /// Current suggestions as of `today` (of one warehouse, or all), by SKU.
 pub async fn suggestions(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     warehouse_id: Option<i64>,
     today: NaiveDate,
 ) -> Result<Vec<Suggestion>> {
@@ -533,16 +533,16 @@ pub async fn suggestions(
 /// refused with a message.
 pub async fn order(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     chosen: &[(i64, i64, Option<i64>)],
     today: NaiveDate,
 ) -> Result<Vec<purchase_orders::Model>> {
     let actor = policy::require(actor, Permission::ReplenishmentManage)?;
-    policy::require(Some(actor), Permission::PurchasingWrite)?;
+    policy::require(actor, Permission::PurchasingWrite)?;
     if chosen.is_empty() {
         return Err(Error::field("lines", messages::CHOOSE_SUGGESTIONS));
     }
-    let current = suggestions(db, Some(actor), None, today).await?;
+    let current = suggestions(db, actor, None, today).await?;
     let mut groups: BTreeMap<(i64, i64), Vec<purchasing::PoLineInput>> = BTreeMap::new();
     let mut errors = FieldErrors::new();
     for (i, (product_id, warehouse_id, quantity)) in chosen.iter().enumerate() {
@@ -583,7 +583,7 @@ pub async fn order(
         created.push(
             purchasing::create(
                 &txn,
-                Some(actor),
+                actor,
                 &purchasing::PoInput {
                     supplier_id,
                     warehouse_id,

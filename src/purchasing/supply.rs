@@ -49,7 +49,7 @@ pub struct Supply {
 /// permission that reads warehouses).
 pub async fn supply(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     product_id: i64,
     today: NaiveDate,
 ) -> Result<Supply> {

@@ -79,7 +79,7 @@ pub fn link(id: i64) -> String {
 /// for everything reserved that is not already in an open shipment.
 pub async fn create(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     order_id: i64,
     lines: &[(i64, i64)],
 ) -> Result<shipments::Model> {
@@ -202,7 +202,7 @@ fn clean(text: &str, field: &str, required: bool, errors: &mut FieldErrors) -> S
 /// shipped or shipped. Repeating it changes nothing.
 pub async fn ship(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     carrier: &str,
     tracking: &str,
@@ -305,7 +305,7 @@ pub async fn ship(
         .all(&txn)
         .await?;
     let complete = order_lines.iter().all(|l| l.shipped == l.quantity);
-    let from = crate::sales::orders::state_of(&order)?;
+    let from = order.state;
     let to = if complete {
         OrderState::Shipped
     } else {
@@ -369,11 +369,7 @@ pub async fn ship(
 }
 
 /// Cancels an open shipment (the quantities stay reserved on the order).
-pub async fn cancel(
-    db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<shipments::Model> {
+pub async fn cancel(db: &impl crate::db::Tx, actor: &Actor, id: i64) -> Result<shipments::Model> {
     let actor = policy::require(actor, Permission::ShipmentsWrite)?;
     let txn = db.begin().await?;
     let flipped = shipments::Entity::update_many()
@@ -434,16 +430,12 @@ pub struct ShipmentDetail {
 
 /// Whether `actor` may ship or cancel `shipment`: it is open and the actor
 /// holds `shipments.write`, which [`ship`] and [`cancel`] require.
-pub fn can_ship(actor: Option<&Actor>, shipment: &shipments::Model) -> bool {
+pub fn can_ship(actor: &Actor, shipment: &shipments::Model) -> bool {
     shipment.state == OPEN && policy::require(actor, Permission::ShipmentsWrite).is_ok()
 }
 
 /// One shipment (`shipments.read`).
-pub async fn get(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<ShipmentDetail> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<ShipmentDetail> {
     policy::require(actor, Permission::ShipmentsRead)?;
     let shipment = shipments::Entity::find_by_id(id)
         .one(db)
@@ -543,7 +535,7 @@ pub struct ToShip {
 /// the warehouse's "to ship today".
 pub async fn to_ship(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     day: NaiveDate,
     warehouse_id: Option<i64>,
     limit: u64,
@@ -613,7 +605,7 @@ pub struct ShipmentRow {
 /// order or one customer (or after the API's cursor, in id order).
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     state: Option<&str>,
     customer_id: Option<i64>,
     after: Option<i64>,

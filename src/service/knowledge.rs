@@ -122,7 +122,7 @@ fn snapshot(a: &articles::Model) -> serde_json::Value {
 /// Writes an article (`id` none: a new one). Needs `knowledge.write`.
 pub async fn save(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: Option<i64>,
     input: &ArticleInput,
 ) -> Result<articles::Model> {
@@ -330,7 +330,8 @@ pub async fn search(
         return Err(Error::field("category", messages::MAX_100));
     }
     if drafts {
-        policy::require(actor, Permission::KnowledgeRead)?;
+        let staff = actor.ok_or(Error::Unauthenticated)?;
+        policy::require(staff, Permission::KnowledgeRead)?;
     }
     let mut query = articles::Entity::find();
     if !drafts {

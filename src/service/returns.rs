@@ -86,7 +86,7 @@ async fn pending(db: &impl ConnectionTrait, order_id: i64) -> Result<HashMap<i64
 /// open requests ask for.
 pub async fn request(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     ticket_id: i64,
     input: &ReturnInput,
 ) -> Result<ticket_returns::Model> {
@@ -233,7 +233,7 @@ pub struct Approved {
 /// note has something to reverse.
 pub async fn approve(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     return_id: i64,
     today: NaiveDate,
 ) -> Result<Approved> {
@@ -395,7 +395,7 @@ pub async fn approve(
 /// Rejects a requested return. Needs `tickets.returns`.
 pub async fn reject(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     return_id: i64,
 ) -> Result<ticket_returns::Model> {
     let actor = policy::require(actor, Permission::TicketsReturns)?;
@@ -452,7 +452,7 @@ pub async fn reject(
 /// `tickets.returns`.
 pub async fn credit_complaint(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     ticket_id: i64,
     input: &CreditInput,
     today: NaiveDate,
@@ -511,7 +511,7 @@ pub struct ReturnLine {
 /// The lines of a ticket's returns, by return id.
 pub async fn lines_of_ticket(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     ticket_id: i64,
 ) -> Result<BTreeMap<i64, Vec<ReturnLine>>> {
     let actor = policy::require_any(
@@ -560,10 +560,7 @@ pub async fn order_number(db: &impl ConnectionTrait, order_id: i64) -> Result<St
 
 /// Active warehouses goods can come back to (the return form's choice).
 /// Needs `tickets.write`.
-pub async fn warehouses(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-) -> Result<Vec<(i64, String)>> {
+pub async fn warehouses(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<(i64, String)>> {
     policy::require(actor, Permission::TicketsWrite)?;
     Ok(warehouses::Entity::find()
         .filter(warehouses::Column::Active.eq(true))

@@ -42,7 +42,7 @@ pub struct Queue {
     pub members: Vec<(i64, String, bool)>,
 }
 
-fn readers(actor: Option<&Actor>) -> Result<&Actor> {
+fn readers(actor: &Actor) -> Result<&Actor> {
     policy::require_any(
         actor,
         &[
@@ -54,7 +54,7 @@ fn readers(actor: Option<&Actor>) -> Result<&Actor> {
 }
 
 /// Every queue with its members. Needs a ticket permission.
-pub async fn queues(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<Queue>> {
+pub async fn queues(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Queue>> {
     readers(actor)?;
     let all = queues::Entity::find()
         .order_by_asc(queues::Column::Name)
@@ -124,7 +124,7 @@ async fn check_users(db: &impl ConnectionTrait, field: &str, ids: &[i64]) -> Res
 /// `tickets.configure`; names are unique ignoring case.
 pub async fn save_queue(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: Option<i64>,
     input: &QueueInput,
 ) -> Result<i64> {
@@ -229,7 +229,7 @@ pub async fn save_queue(
 
 /// Marks the actor away (or back). Any ticket reader may; round-robin
 /// skips agents who are away.
-pub async fn set_away(db: &impl crate::db::Tx, actor: Option<&Actor>, away: bool) -> Result<()> {
+pub async fn set_away(db: &impl crate::db::Tx, actor: &Actor, away: bool) -> Result<()> {
     let actor = readers(actor)?;
     let txn = db.begin().await?;
     crate::access::users::mark_away(&txn, actor.user_id, away).await?;
@@ -245,7 +245,7 @@ pub async fn set_away(db: &impl crate::db::Tx, actor: Option<&Actor>, away: bool
 }
 
 /// Whether the actor is marked away.
-pub async fn is_away(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<bool> {
+pub async fn is_away(db: &impl ConnectionTrait, actor: &Actor) -> Result<bool> {
     let actor = readers(actor)?;
     Ok(users::Entity::find_by_id(actor.user_id)
         .one(db)
@@ -345,7 +345,7 @@ pub(crate) async fn load_calendar(db: &impl ConnectionTrait, id: i64) -> Result<
 
 /// The calendar policies count in (the first; created on first use as
 /// Monday–Friday 09:00–17:00 UTC).
-pub async fn calendar(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<CalendarView> {
+pub async fn calendar(db: &impl ConnectionTrait, actor: &Actor) -> Result<CalendarView> {
     readers(actor)?;
     let id = default_calendar(db).await?;
     load_calendar(db, id).await
@@ -404,7 +404,7 @@ pub struct CalendarInput {
 /// tickets move at their next change or the next SLA check.
 pub async fn save_calendar(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &CalendarInput,
 ) -> Result<()> {
     let actor = policy::require(actor, Permission::TicketsConfigure)?;
@@ -503,7 +503,7 @@ pub async fn save_calendar(
 /// Every SLA policy, by priority then segment.
 pub async fn policies(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
 ) -> Result<Vec<sla_policies::Model>> {
     readers(actor)?;
     let mut all = sla_policies::Entity::find().all(db).await?;
@@ -535,7 +535,7 @@ pub struct PolicyInput {
 /// `tickets.configure`.
 pub async fn save_policy(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &PolicyInput,
 ) -> Result<i64> {
     let actor = policy::require(actor, Permission::TicketsConfigure)?;
@@ -641,10 +641,7 @@ pub(crate) async fn policy_for(
 
 /// Active users who may work tickets (hold `tickets.write`), by name —
 /// the people queues are made of. Needs `tickets.configure` or `tickets.assign`.
-pub async fn agents(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-) -> Result<Vec<(i64, String)>> {
+pub async fn agents(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<(i64, String)>> {
     policy::require_any(
         actor,
         &[Permission::TicketsConfigure, Permission::TicketsAssign],

@@ -42,7 +42,7 @@ pub struct TicketPage {
 /// ticket in the reader's scope.
 pub async fn get(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<TicketPage> {

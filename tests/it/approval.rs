@@ -9,7 +9,9 @@ use tandem_domain::testing::db_test;
 use sea_orm::EntityTrait;
 use tandem_domain::{
     entities::sales_orders,
-    messages, Db, Error,
+    messages,
+    sales::orders::OrderState,
+    Db, Error,
     {
         inventory::products,
         platform::meta,
@@ -18,8 +20,8 @@ use tandem_domain::{
 };
 
 use crate::{
-    erp::{customer, erp, level, line, lines, product, quote, stocked, Erp, Gen, Refused},
     support::{with_admin, BoxResult},
+    world::{customer, erp, level, line, lines, product, quote, stocked, Erp, Gen, Refused},
     TestResult,
 };
 
@@ -67,14 +69,12 @@ async fn a_price_far_below_list_at_zero_tax_needs_a_recorded_approver() -> TestR
     let mut cheap = line(p, 10);
     cheap.unit_price_minor = Some(1);
     cheap.tax_rate_bp = Some(0);
-    let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![cheap])).await?;
+    let o = orders::create(&db.conn, &e.ana, &quote(c, e.main, vec![cheap])).await?;
     // What the order page shows before anyone confirms: the same rule.
-    let preview = orders::approval(&db.conn, Some(&e.ana), o.id).await?;
+    let preview = orders::approval(&db.conn, &e.ana, o.id).await?;
     assert!(preview.over_discount && preview.over_tax, "{preview:?}");
     assert_eq!(preview.reason(), "discount,tax");
-    let err = orders::confirm(&db.conn, Some(&e.ana), o.id)
-        .await
-        .refused()?;
+    let err = orders::confirm(&db.conn, &e.ana, o.id).await.refused()?;
     assert_eq!(
         err,
         Error::Conflict(messages::NEEDS_APPROVAL_SEVERAL.into())
@@ -93,7 +93,7 @@ async fn a_price_far_below_list_at_zero_tax_needs_a_recorded_approver() -> TestR
     // Approvers find it; a sales user cannot approve it themselves.
     let queue = orders::list(
         &db.conn,
-        Some(&e.manager),
+        &e.manager,
         &OrderFilter {
             state: Some("approval".into()),
             ..Default::default()
@@ -104,12 +104,12 @@ async fn a_price_far_below_list_at_zero_tax_needs_a_recorded_approver() -> TestR
     .await?;
     assert!(queue.items.iter().any(|r| r.order.id == o.id));
     assert_eq!(
-        orders::approve(&db.conn, Some(&e.ana), o.id).await,
+        orders::approve(&db.conn, &e.ana, o.id).await,
         Err(Error::Forbidden)
     );
-    orders::approve(&db.conn, Some(&e.manager), o.id).await?;
-    let done = orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
-    assert_eq!(done.order.state, "confirmed");
+    orders::approve(&db.conn, &e.manager, o.id).await?;
+    let done = orders::confirm(&db.conn, &e.ana, o.id).await?;
+    assert_eq!(done.order.state, OrderState::Confirmed);
     assert_eq!(done.order.approved_by, Some(e.manager.user_id));
     assert_eq!(done.order.approval_reason, "discount,tax");
     Ok(())
@@ -184,7 +184,7 @@ async fn effective_discounts_and_tax_rates_need_approval_as_the_table_says() -> 
     for (i, case) in CASES.iter().enumerate() {
         let p = products::create(
             &db.conn,
-            Some(&e.keeper),
+            &e.keeper,
             &product(&format!("TBL-{i}"), case.list, 1900),
         )
         .await?
@@ -193,14 +193,14 @@ async fn effective_discounts_and_tax_rates_need_approval_as_the_table_says() -> 
         l.unit_price_minor = case.price;
         l.discount_bp = case.discount;
         l.tax_rate_bp = case.tax;
-        let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![l])).await?;
-        let approval = orders::approval(&db.conn, Some(&e.ana), o.id).await?;
+        let o = orders::create(&db.conn, &e.ana, &quote(c, e.main, vec![l])).await?;
+        let approval = orders::approval(&db.conn, &e.ana, o.id).await?;
         assert_eq!(
             (approval.over_discount, approval.over_tax),
             (case.over_discount, case.tax_differs),
             "case {i}: {case:?}"
         );
-        let result = orders::confirm(&db.conn, Some(&e.ana), o.id).await;
+        let result = orders::confirm(&db.conn, &e.ana, o.id).await;
         if case.over_discount || case.tax_differs {
             let err = result.refused()?;
             assert_eq!(
@@ -212,7 +212,7 @@ async fn effective_discounts_and_tax_rates_need_approval_as_the_table_says() -> 
             assert_eq!((stored.state.as_str(), stored.approved_by), ("draft", None));
         } else {
             let done = result.map_err(|err| format!("case {i}: {case:?}: {err:?}"))?;
-            assert_eq!(done.order.state, "confirmed", "case {i}");
+            assert_eq!(done.order.state, OrderState::Confirmed, "case {i}");
             assert_eq!(done.order.approved_by, None, "case {i}");
         }
     }
@@ -228,12 +228,7 @@ async fn random_catalogue(db: &Db, e: &Erp, taxes: &[i32]) -> BoxResult<Vec<(i64
         .enumerate()
     {
         let tax = taxes[n % taxes.len()];
-        let p = products::create(
-            db,
-            Some(&e.keeper),
-            &product(&format!("RND-{n}"), list, tax),
-        )
-        .await?;
+        let p = products::create(db, &e.keeper, &product(&format!("RND-{n}"), list, tax)).await?;
         catalogue.push((p.id, list, tax));
     }
     Ok(catalogue)
@@ -296,13 +291,13 @@ async fn confirm_within_the_rules(
     (discount_rule, tax_rule): (bool, bool),
     round: u32,
 ) -> BoxResult<bool> {
-    match orders::confirm(db, Some(&e.ana), id).await {
+    match orders::confirm(db, &e.ana, id).await {
         Ok(done) => {
             assert!(
                 !discount_rule && !tax_rule,
                 "round {round}: confirmed past the rules"
             );
-            assert_eq!(done.order.state, "confirmed");
+            assert_eq!(done.order.state, OrderState::Confirmed);
             Ok(false)
         }
         Err(err) => {
@@ -319,8 +314,8 @@ async fn confirm_within_the_rules(
             assert_eq!(stored.approval_reason, reason(discount_rule, tax_rule));
             // Some are approved, then confirmed by the sales user.
             if round.is_multiple_of(3) {
-                orders::approve(db, Some(&e.manager), id).await?;
-                let done = orders::confirm(db, Some(&e.ana), id).await?;
+                orders::approve(db, &e.manager, id).await?;
+                let done = orders::confirm(db, &e.ana, id).await?;
                 assert_eq!(done.order.approved_by, Some(e.manager.user_id));
             }
             Ok(true)
@@ -340,8 +335,12 @@ async fn assert_every_confirmation_past_the_rules_has_an_approver(
         .iter()
         .map(|&(id, list, tax)| (id, (list, tax)))
         .collect();
-    let all = orders::list(db, Some(&e.manager), &OrderFilter::default(), 1, 200).await?;
-    for row in all.items.iter().filter(|r| r.order.state == "confirmed") {
+    let all = orders::list(db, &e.manager, &OrderFilter::default(), 1, 200).await?;
+    for row in all
+        .items
+        .iter()
+        .filter(|r| r.order.state == OrderState::Confirmed)
+    {
         let past = lines(db, row.order.id).await?.iter().any(|l| {
             let (list, tax) = rule[&l.product_id];
             over_threshold(list, l.unit_price_minor, l.discount_bp, threshold)
@@ -385,8 +384,8 @@ async fn random_lines_never_confirm_past_the_rules_without_a_recorded_approver()
     for round in 0..rounds {
         let (input, discount_rule, tax_rule) =
             random_lines(&mut gen, &catalogue, &taxes, threshold);
-        let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, input)).await?;
-        let shown = orders::approval(&db.conn, Some(&e.ana), o.id).await?;
+        let o = orders::create(&db.conn, &e.ana, &quote(c, e.main, input)).await?;
+        let shown = orders::approval(&db.conn, &e.ana, o.id).await?;
         assert_eq!(
             (shown.over_discount, shown.over_tax),
             (discount_rule, tax_rule),
@@ -423,18 +422,18 @@ async fn an_edit_racing_a_confirmation_never_rides_on_the_old_approval() -> Test
         l
     };
     for _ in 0..8 {
-        let id = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![deep(2500)]))
+        let id = orders::create(&db.conn, &e.ana, &quote(c, e.main, vec![deep(2500)]))
             .await?
             .id;
-        orders::approve(&db.conn, Some(&e.manager), id).await?;
+        orders::approve(&db.conn, &e.manager, id).await?;
         let edit = {
             let (conn, ana) = (db.conn.clone(), e.ana.clone());
             let input = quote(c, e.main, vec![deep(9000)]);
-            tokio::spawn(async move { orders::update(&conn, Some(&ana), id, &input).await })
+            tokio::spawn(async move { orders::update(&conn, &ana, id, &input).await })
         };
         let confirm = {
             let (conn, ana) = (db.conn.clone(), e.ana.clone());
-            tokio::spawn(async move { orders::confirm(&conn, Some(&ana), id).await })
+            tokio::spawn(async move { orders::confirm(&conn, &ana, id).await })
         };
         let (edited, confirmed) = (edit.await?, confirm.await?);
         let stored = order(&db.conn, id).await?;
@@ -443,11 +442,11 @@ async fn an_edit_racing_a_confirmation_never_rides_on_the_old_approval() -> Test
             .iter()
             .map(|l| l.discount_bp)
             .collect();
-        if stored.state == "confirmed" {
+        if stored.state == OrderState::Confirmed {
             assert_eq!(discounts, [2500], "only the approved lines are confirmed");
             assert!(confirmed.is_ok() && edited.is_err());
         } else {
-            assert_eq!(stored.state, "draft");
+            assert_eq!(stored.state, OrderState::Draft);
             assert_eq!(discounts, [9000]);
             assert_eq!(stored.approved_by, None, "the edit cleared the approval");
             assert!(edited.is_ok() && confirmed.is_err());

@@ -17,6 +17,7 @@ const LAYERS: &[&str] = &[
     "messages",
     "error",
     "money",
+    "parse",
     "db",
     "entities",
     // The areas, as in the README's layout table.

@@ -17,8 +17,8 @@ use tandem_domain::{
 };
 
 use crate::{
-    erp::{erp, line, quote, stocked},
     support::{with_admin, BoxResult},
+    world::{erp, line, quote, stocked},
     TestResult,
 };
 
@@ -111,7 +111,7 @@ async fn reports_runs_and_analyses_defuse_hostile_customer_names_and_headers() -
     for name in &names {
         let customer = customers::create(
             &db.conn,
-            Some(&e.ana),
+            &e.ana,
             &CustomerInput {
                 kind: "company".into(),
                 name: (*name).to_owned(),
@@ -123,17 +123,17 @@ async fn reports_runs_and_analyses_defuse_hostile_customer_names_and_headers() -
         .await?;
         let order = orders::create(
             &db.conn,
-            Some(&e.ana),
+            &e.ana,
             &quote(customer.id, e.main, vec![line(product, 1)]),
         )
         .await?;
-        orders::confirm(&db.conn, Some(&e.ana), order.id).await?;
+        orders::confirm(&db.conn, &e.ana, order.id).await?;
     }
     let now = Utc::now();
     // A report, with the reader's (hostile) headers and total label.
     let report = reports::run(
         &db.conn,
-        Some(&e.manager),
+        &e.manager,
         "sales_by_customer",
         &FilterInput::default(),
         None,
@@ -146,10 +146,9 @@ async fn reports_runs_and_analyses_defuse_hostile_customer_names_and_headers() -
     expected.push(HOSTILE[0]);
     assert_defused("report", &file, &expected)?;
     // The same report run in the background and exported later.
-    let asked =
-        report_runs::request(&db.conn, Some(&e.manager), "sales_by_customer", "", now).await?;
+    let asked = report_runs::request(&db.conn, &e.manager, "sales_by_customer", "", now).await?;
     report_runs::tick(&db.conn, now).await?;
-    let (_, stored) = report_runs::get(&db.conn, Some(&e.manager), asked).await?;
+    let (_, stored) = report_runs::get(&db.conn, &e.manager, asked).await?;
     let stored = stored.ok_or("a finished run keeps its result")?;
     let file = stored.to_csv(&headers(stored.columns.len()), HOSTILE[3])?;
     assert_defused("stored report run", &file, &names)?;
@@ -161,13 +160,13 @@ async fn reports_runs_and_analyses_defuse_hostile_customer_names_and_headers() -
         measure: "count".into(),
         filter: FilterInput::default(),
     };
-    let by_column = pivot::run(&db.conn, Some(&e.manager), &q("owner", "customer"), now).await?;
+    let by_column = pivot::run(&db.conn, &e.manager, &q("owner", "customer"), now).await?;
     assert!(by_column.columns.iter().any(|c| c == HOSTILE[0]));
     let file = pivot::to_csv(&by_column, HOSTILE[2], HOSTILE[4])?;
     let mut expected = names.clone();
     expected.extend([HOSTILE[2], HOSTILE[4]]);
     assert_defused("analysis by customer column", &file, &expected)?;
-    let by_row = pivot::run(&db.conn, Some(&e.manager), &q("customer", ""), now).await?;
+    let by_row = pivot::run(&db.conn, &e.manager, &q("customer", ""), now).await?;
     let file = pivot::to_csv(&by_row, HOSTILE[7], HOSTILE[11])?;
     assert_defused("analysis by customer row", &file, &names)?;
     Ok(())
@@ -215,10 +214,10 @@ async fn list_exports_import_error_files_and_the_full_export_defuse_every_cell()
         skip_bad: false,
         dry_run: true,
     };
-    let run = import::start(&db.conn, Some(&admin), "hostile.csv", &parsed, &options).await?;
-    let report = import::execute(&db.conn, Some(&admin), run, &parsed, &options, |_, _| {}).await?;
+    let run = import::start(&db.conn, &admin, "hostile.csv", &parsed, &options).await?;
+    let report = import::execute(&db.conn, &admin, run, &parsed, &options, |_, _| {}).await?;
     assert_eq!(report.failed, HOSTILE.len() as u64);
-    let errors = import::errors_of(&db.conn, Some(&admin), run).await?;
+    let errors = import::errors_of(&db.conn, &admin, run).await?;
     // Cells are trimmed on import, so the trimmed forms come back.
     let trimmed: Vec<&str> = HOSTILE.iter().map(|h| h.trim()).collect();
     assert_defused("import error file", errors.as_bytes(), &trimmed)?;
@@ -227,7 +226,7 @@ async fn list_exports_import_error_files_and_the_full_export_defuse_every_cell()
     for name in hostile_names() {
         customers::create(
             &db.conn,
-            Some(&admin),
+            &admin,
             &CustomerInput {
                 kind: "company".into(),
                 name: name.to_owned(),
@@ -240,7 +239,7 @@ async fn list_exports_import_error_files_and_the_full_export_defuse_every_cell()
         .await?;
     }
     let mut out = Vec::new();
-    let written = backup::export_csv(&db.conn, Some(&admin), "customers", &mut out).await?;
+    let written = backup::export_csv(&db.conn, &admin, "customers", &mut out).await?;
     assert_eq!(written, hostile_names().len() as u64);
     assert_defused("full export", &out, &hostile_names())?;
     Ok(())

@@ -37,8 +37,7 @@ async fn bad_input_reports_every_field_and_writes_nothing() -> TestResult {
         tags: vec!["a,b".into()],
         ..Default::default()
     };
-    let Err(Error::Validation(fields)) = customers::create(&db.conn, Some(&admin), &bad).await
-    else {
+    let Err(Error::Validation(fields)) = customers::create(&db.conn, &admin, &bad).await else {
         return Err("invalid input was accepted".into());
     };
     for field in [
@@ -58,7 +57,7 @@ async fn bad_input_reports_every_field_and_writes_nothing() -> TestResult {
     }
     let page = customers::list(
         &db.conn,
-        Some(&admin),
+        &admin,
         &CustomerFilter {
             per_page: 10,
             ..Default::default()
@@ -77,7 +76,7 @@ async fn customers_get_readable_codes_that_stay_unique_under_concurrency() -> Te
             let conn = db.conn.clone();
             let admin = admin.clone();
             tokio::spawn(async move {
-                customers::create(&conn, Some(&admin), &company(&format!("Firm {i}"))).await
+                customers::create(&conn, &admin, &company(&format!("Firm {i}"))).await
             })
         })
         .collect();
@@ -113,22 +112,22 @@ async fn sales_users_see_their_own_customers_and_managers_see_all() -> TestResul
         user_with(&db.conn, &admin, "boss@example.com", BuiltinRole::Manager).await?,
     )
     .await?;
-    let annes = customers::create(&db.conn, Some(&ann), &company("Anne's Client")).await?;
-    customers::create(&db.conn, Some(&bob), &company("Bob's Client")).await?;
+    let annes = customers::create(&db.conn, &ann, &company("Anne's Client")).await?;
+    customers::create(&db.conn, &bob, &company("Bob's Client")).await?;
     let all = CustomerFilter {
         per_page: 50,
         ..Default::default()
     };
-    assert_eq!(customers::list(&db.conn, Some(&ann), &all).await?.total, 1);
-    assert_eq!(customers::list(&db.conn, Some(&boss), &all).await?.total, 2);
+    assert_eq!(customers::list(&db.conn, &ann, &all).await?.total, 1);
+    assert_eq!(customers::list(&db.conn, &boss, &all).await?.total, 2);
     assert!(matches!(
-        customers::get(&db.conn, Some(&bob), annes.id).await,
+        customers::get(&db.conn, &bob, annes.id).await,
         Err(Error::NotFound)
     ));
     assert!(matches!(
         customers::update(
             &db.conn,
-            Some(&bob),
+            &bob,
             annes.id,
             &company("Stolen"),
             &tandem_domain::sales::stats::OrderSummaries
@@ -142,7 +141,7 @@ async fn sales_users_see_their_own_customers_and_managers_see_all() -> TestResul
         ..company("Gift")
     };
     assert!(matches!(
-        customers::create(&db.conn, Some(&ann), &handed).await,
+        customers::create(&db.conn, &ann, &handed).await,
         Err(Error::Forbidden)
     ));
     // A support user reads every customer but writes none.
@@ -151,9 +150,9 @@ async fn sales_users_see_their_own_customers_and_managers_see_all() -> TestResul
         user_with(&db.conn, &admin, "sue@example.com", BuiltinRole::Support).await?,
     )
     .await?;
-    assert_eq!(customers::list(&db.conn, Some(&sue), &all).await?.total, 2);
+    assert_eq!(customers::list(&db.conn, &sue, &all).await?.total, 2);
     assert!(matches!(
-        customers::create(&db.conn, Some(&sue), &company("X")).await,
+        customers::create(&db.conn, &sue, &company("X")).await,
         Err(Error::Forbidden)
     ));
     Ok(())
@@ -164,7 +163,7 @@ async fn likely_duplicates_are_found_by_email_phone_tax_id_and_similar_name() ->
     let (db, admin) = with_admin().await?;
     let acme = customers::create(
         &db.conn,
-        Some(&admin),
+        &admin,
         &CustomerInput {
             email: "Sales@Acme.example".into(),
             phone: "+49 30 1234567".into(),
@@ -173,12 +172,12 @@ async fn likely_duplicates_are_found_by_email_phone_tax_id_and_similar_name() ->
         },
     )
     .await?;
-    customers::create(&db.conn, Some(&admin), &company("Globex")).await?;
+    customers::create(&db.conn, &admin, &company("Globex")).await?;
     let reasons = |input: CustomerInput| {
         let conn = db.conn.clone();
         let admin = admin.clone();
         async move {
-            let found = customers::find_duplicates(&conn, Some(&admin), &input, None).await?;
+            let found = customers::find_duplicates(&conn, &admin, &input, None).await?;
             Ok::<_, Error>(
                 found
                     .into_iter()
@@ -215,13 +214,8 @@ async fn likely_duplicates_are_found_by_email_phone_tax_id_and_similar_name() ->
     assert_eq!(reasons(company("Acme Tradng Ltd")).await?, vec!["name"]);
     assert!(reasons(company("Initech")).await?.is_empty());
     // Editing a customer does not report itself.
-    let own = customers::find_duplicates(
-        &db.conn,
-        Some(&admin),
-        &company("ACME Trading"),
-        Some(acme.id),
-    )
-    .await?;
+    let own = customers::find_duplicates(&db.conn, &admin, &company("ACME Trading"), Some(acme.id))
+        .await?;
     assert!(own.iter().all(|d| d.id != acme.id));
     Ok(())
 }
@@ -229,39 +223,29 @@ async fn likely_duplicates_are_found_by_email_phone_tax_id_and_similar_name() ->
 #[db_test]
 async fn archived_customers_leave_the_list_and_come_back_with_audit() -> TestResult {
     let (db, admin) = with_admin().await?;
-    let c = customers::create(&db.conn, Some(&admin), &company("Sleepy Co")).await?;
-    customers::set_archived(&db.conn, Some(&admin), c.id, true).await?;
+    let c = customers::create(&db.conn, &admin, &company("Sleepy Co")).await?;
+    customers::set_archived(&db.conn, &admin, c.id, true).await?;
     let active = CustomerFilter {
         per_page: 10,
         ..Default::default()
     };
-    assert_eq!(
-        customers::list(&db.conn, Some(&admin), &active)
-            .await?
-            .total,
-        0
-    );
+    assert_eq!(customers::list(&db.conn, &admin, &active).await?.total, 0);
     let with_archived = CustomerFilter {
         include_archived: true,
         per_page: 10,
         ..Default::default()
     };
     assert_eq!(
-        customers::list(&db.conn, Some(&admin), &with_archived)
+        customers::list(&db.conn, &admin, &with_archived)
             .await?
             .total,
         1
     );
-    customers::set_archived(&db.conn, Some(&admin), c.id, false).await?;
-    assert_eq!(
-        customers::list(&db.conn, Some(&admin), &active)
-            .await?
-            .total,
-        1
-    );
+    customers::set_archived(&db.conn, &admin, c.id, false).await?;
+    assert_eq!(customers::list(&db.conn, &admin, &active).await?.total, 1);
     let log = audit::list(
         &db.conn,
-        Some(&admin),
+        &admin,
         &AuditFilter {
             entity: Some("customer".into()),
             per_page: 20,
@@ -279,10 +263,10 @@ async fn archived_customers_leave_the_list_and_come_back_with_audit() -> TestRes
 #[db_test]
 async fn companies_have_contacts_and_people_do_not() -> TestResult {
     let (db, admin) = with_admin().await?;
-    let firm = customers::create(&db.conn, Some(&admin), &company("Contacts Inc")).await?;
+    let firm = customers::create(&db.conn, &admin, &company("Contacts Inc")).await?;
     let person = customers::create(
         &db.conn,
-        Some(&admin),
+        &admin,
         &CustomerInput {
             kind: "person".into(),
             ..company("Pat Doe")
@@ -295,10 +279,10 @@ async fn companies_have_contacts_and_people_do_not() -> TestResult {
         email: "chris@contacts.example".into(),
         phone: "+1 555 0100 22".into(),
     };
-    let added = customers::add_contact(&db.conn, Some(&admin), firm.id, &contact).await?;
+    let added = customers::add_contact(&db.conn, &admin, firm.id, &contact).await?;
     assert_eq!(added.phone.as_deref(), Some("+1555010022"));
     assert!(matches!(
-        customers::add_contact(&db.conn, Some(&admin), person.id, &contact).await,
+        customers::add_contact(&db.conn, &admin, person.id, &contact).await,
         Err(Error::Validation(_))
     ));
     let bad = ContactInput {
@@ -307,16 +291,16 @@ async fn companies_have_contacts_and_people_do_not() -> TestResult {
         ..Default::default()
     };
     assert!(
-        matches!(customers::add_contact(&db.conn, Some(&admin), firm.id, &bad).await, Err(Error::Validation(ref f)) if f.contains_key("name") && f.contains_key("email"))
+        matches!(customers::add_contact(&db.conn, &admin, firm.id, &bad).await, Err(Error::Validation(ref f)) if f.contains_key("name") && f.contains_key("email"))
     );
     assert_eq!(
-        customers::contacts_of(&db.conn, Some(&admin), firm.id)
+        customers::contacts_of(&db.conn, &admin, firm.id)
             .await?
             .len(),
         1
     );
-    customers::remove_contact(&db.conn, Some(&admin), added.id).await?;
-    assert!(customers::contacts_of(&db.conn, Some(&admin), firm.id)
+    customers::remove_contact(&db.conn, &admin, added.id).await?;
+    assert!(customers::contacts_of(&db.conn, &admin, firm.id)
         .await?
         .is_empty());
     Ok(())
@@ -339,14 +323,14 @@ async fn exact_keys_are_found_first_however_many_names_share_the_first_character
         skip_bad: false,
         dry_run: false,
     };
-    let run = import::start(&db.conn, Some(&admin), "acme.csv", &parsed, &options).await?;
-    let report = import::execute(&db.conn, Some(&admin), run, &parsed, &options, |_, _| {}).await?;
+    let run = import::start(&db.conn, &admin, "acme.csv", &parsed, &options).await?;
+    let report = import::execute(&db.conn, &admin, run, &parsed, &options, |_, _| {}).await?;
     assert_eq!(report.created, 250);
     // Then one customer with the same email and phone, one with the same
     // tax id, under unrelated names.
     let both = customers::create(
         &db.conn,
-        Some(&admin),
+        &admin,
         &CustomerInput {
             email: "billing@zeta.example".into(),
             phone: "+49 40 5550000".into(),
@@ -356,7 +340,7 @@ async fn exact_keys_are_found_first_however_many_names_share_the_first_character
     .await?;
     let tax = customers::create(
         &db.conn,
-        Some(&admin),
+        &admin,
         &CustomerInput {
             tax_id: "DE 999 888 777".into(),
             ..company("Ypsilon Trading")
@@ -369,7 +353,7 @@ async fn exact_keys_are_found_first_however_many_names_share_the_first_character
         tax_id: "de999888777".into(),
         ..company("ACME 100")
     };
-    let found = customers::find_duplicates(&db.conn, Some(&admin), &input, None).await?;
+    let found = customers::find_duplicates(&db.conn, &admin, &input, None).await?;
     let shown: Vec<(String, Vec<&str>)> = found
         .iter()
         .map(|d| (d.name.clone(), d.reasons.clone()))
@@ -396,13 +380,13 @@ async fn exact_keys_are_found_first_however_many_names_share_the_first_character
     );
     // The same answer every time.
     assert_eq!(
-        customers::find_duplicates(&db.conn, Some(&admin), &input, None).await?,
+        customers::find_duplicates(&db.conn, &admin, &input, None).await?,
         found
     );
     // An exact key alone, with a name hundreds of others start like, comes first.
     let by_email = customers::find_duplicates(
         &db.conn,
-        Some(&admin),
+        &admin,
         &CustomerInput {
             email: "billing@zeta.example".into(),
             ..company("Acme")
@@ -417,7 +401,7 @@ async fn exact_keys_are_found_first_however_many_names_share_the_first_character
 #[db_test]
 async fn a_duplicate_check_refuses_overlong_input_before_any_work() -> TestResult {
     let (db, admin) = with_admin().await?;
-    customers::create(&db.conn, Some(&admin), &company(&"a".repeat(200))).await?;
+    customers::create(&db.conn, &admin, &company(&"a".repeat(200))).await?;
     let huge = "ab".repeat(1 << 20);
     for (input, field) in [
         (company(&huge), "name"),
@@ -445,7 +429,7 @@ async fn a_duplicate_check_refuses_overlong_input_before_any_work() -> TestResul
         ),
     ] {
         let started = std::time::Instant::now();
-        let refused = customers::find_duplicates(&db.conn, Some(&admin), &input, None).await;
+        let refused = customers::find_duplicates(&db.conn, &admin, &input, None).await;
         let fields = match refused {
             Err(Error::Validation(fields)) => fields,
             other => return Err(format!("{field}: not refused: {other:?}").into()),
@@ -458,14 +442,14 @@ async fn a_duplicate_check_refuses_overlong_input_before_any_work() -> TestResul
         );
         // The import's exact lookup refuses it as well.
         assert!(matches!(
-            customers::find_same(&db.conn, Some(&admin), &input).await,
+            customers::find_same(&db.conn, &admin, &input).await,
             Err(Error::Validation(_))
         ));
     }
     // The longest name a customer may have is still checked.
     let longest = customers::find_duplicates(
         &db.conn,
-        Some(&admin),
+        &admin,
         &company(&format!("  {}  ", "a".repeat(200))),
         None,
     )
@@ -494,12 +478,12 @@ async fn a_lead_with_the_same_email_is_found_however_many_leads_share_the_name_s
         skip_bad: false,
         dry_run: false,
     };
-    let run = import::start(&db.conn, Some(&admin), "wang.csv", &parsed, &options).await?;
-    let report = import::execute(&db.conn, Some(&admin), run, &parsed, &options, |_, _| {}).await?;
+    let run = import::start(&db.conn, &admin, "wang.csv", &parsed, &options).await?;
+    let report = import::execute(&db.conn, &admin, run, &parsed, &options, |_, _| {}).await?;
     assert_eq!(report.created, 250);
     let same = leads::create(
         &db.conn,
-        Some(&admin),
+        &admin,
         &LeadInput {
             // Named to sort after the similar names (the old check sorted by
             // name and kept ten).
@@ -515,7 +499,7 @@ async fn a_lead_with_the_same_email_is_found_however_many_leads_share_the_name_s
         email: "LN@example.com".into(),
         ..Default::default()
     };
-    let found = leads::find_duplicates(&db.conn, Some(&admin), &input, None).await?;
+    let found = leads::find_duplicates(&db.conn, &admin, &input, None).await?;
     assert_eq!(
         found.first().map(|d| (d.kind, d.id, d.reasons.clone())),
         Some(("lead", same.id, vec!["email"]))
@@ -528,7 +512,7 @@ async fn a_lead_with_the_same_email_is_found_however_many_leads_share_the_name_s
         ..Default::default()
     };
     assert!(matches!(
-        leads::find_duplicates(&db.conn, Some(&admin), &huge, None).await,
+        leads::find_duplicates(&db.conn, &admin, &huge, None).await,
         Err(Error::Validation(_))
     ));
     Ok(())

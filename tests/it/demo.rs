@@ -1,5 +1,6 @@
 use tandem_domain::testing::db_test;
 use tandem_domain::{
+    sales::orders::OrderState,
     testing::TestDb,
     {demo, platform::meta},
 };
@@ -80,14 +81,14 @@ async fn demo_data_gives_each_role_a_user_and_sales_some_customers() -> TestResu
     };
     let mine = customers::list(
         &db.conn,
-        Some(&sales),
+        &sales,
         &customers::CustomerFilter {
             search: Some("acme".into()),
             ..filter.clone()
         },
     )
     .await?;
-    let all_mine = customers::list(&db.conn, Some(&sales), &filter).await?;
+    let all_mine = customers::list(&db.conn, &sales, &filter).await?;
     assert!(
         all_mine.total > 50 && all_mine.total < 200,
         "the sales user owns a share of the demo customers, not all: {}",
@@ -107,9 +108,7 @@ async fn demo_data_gives_each_role_a_user_and_sales_some_customers() -> TestResu
         .await?
         .ok_or("inactive")?;
     assert_eq!(
-        customers::list(&db.conn, Some(&manager), &filter)
-            .await?
-            .total,
+        customers::list(&db.conn, &manager, &filter).await?.total,
         200
     );
     let acme = mine
@@ -118,7 +117,7 @@ async fn demo_data_gives_each_role_a_user_and_sales_some_customers() -> TestResu
         .find(|c| c.name == "Acme Trading GmbH")
         .ok_or("no Acme")?;
     assert_eq!(
-        customers::contacts_of(&db.conn, Some(&sales), acme.id)
+        customers::contacts_of(&db.conn, &sales, acme.id)
             .await?
             .len(),
         2
@@ -126,9 +125,7 @@ async fn demo_data_gives_each_role_a_user_and_sales_some_customers() -> TestResu
     // Seeding again adds nothing.
     demo::seed(&db.conn).await?;
     assert_eq!(
-        customers::list(&db.conn, Some(&manager), &filter)
-            .await?
-            .total,
+        customers::list(&db.conn, &manager, &filter).await?.total,
         200
     );
     Ok(())
@@ -177,7 +174,7 @@ async fn demo_erp_has_products_stock_and_a_year_of_orders_in_every_state() -> Te
     let lines = sales_order_lines::Entity::find().all(&db.conn).await?;
     let open: std::collections::HashSet<i64> = orders
         .iter()
-        .filter(|o| o.state == "confirmed" || o.state == "partially_shipped")
+        .filter(|o| o.state == OrderState::Confirmed || o.state == OrderState::PartiallyShipped)
         .map(|o| o.id)
         .collect();
     assert!(

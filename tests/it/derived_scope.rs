@@ -28,10 +28,10 @@ use tandem_domain::{
         analytics::report_runs,
         analytics::reports::{self, Cell},
         billing::invoices,
-        crm::activities::{self, ActivityInput},
+        crm::activities::{self, ActivityFilter, ActivityInput},
         crm::customers::{self, Bulk},
         crm::leads::{self, ConvertInput, LeadInput},
-        crm::opportunities::{self, ForecastScope, OpportunityInput},
+        crm::opportunities::{self, ForecastScope, OpportunityFilter, OpportunityInput},
         crm::pipeline,
         crm::timeline,
         inventory::products,
@@ -42,15 +42,15 @@ use tandem_domain::{
 };
 
 use crate::{
-    erp::{customer, erp, line, lines, quote, stocked, Erp},
     support::{actor, role_id, user_with, with_admin, BoxResult},
+    world::{customer, erp, line, lines, quote, stocked, Erp},
     TestResult,
 };
 
 /// Whether `who` may open `record`, asked of the record's own `get`.
 async fn opens(db: &Db, who: &Actor, record: Record) -> BoxResult<bool> {
     let id = record.id;
-    let me = Some(who);
+    let me = who;
     let got: Result<(), Error> = match record.kind {
         Kind::Customer => customers::get(db, me, id).await.map(|_| ()),
         Kind::Lead => leads::get(db, me, id).await.map(|_| ()),
@@ -92,7 +92,7 @@ fn record_of(event: &timeline_events::Model) -> BoxResult<Record> {
 /// A customer's timeline for `who` equals the customer's events whose
 /// record `who` may open, newest first, and pages of two add up to it.
 async fn check_timeline(db: &Db, who: &Actor, customer_id: i64) -> BoxResult<Vec<Record>> {
-    let shown = match timeline::of_customer(db, Some(who), customer_id, None, 200).await {
+    let shown = match timeline::of_customer(db, who, customer_id, None, 200).await {
         Err(Error::NotFound) => {
             assert!(!opens_kind(db, who, Kind::Customer, customer_id).await?);
             return Ok(Vec::new());
@@ -116,7 +116,7 @@ async fn check_timeline(db: &Db, who: &Actor, customer_id: i64) -> BoxResult<Vec
     let mut paged = Vec::new();
     let mut before = None;
     loop {
-        let page = timeline::of_customer(db, Some(who), customer_id, before, 2).await?;
+        let page = timeline::of_customer(db, who, customer_id, before, 2).await?;
         let Some(last) = page.last() else { break };
         before = Some(last.event.id);
         paged.extend(page.iter().map(|e| e.event.id));
@@ -128,7 +128,7 @@ async fn check_timeline(db: &Db, who: &Actor, customer_id: i64) -> BoxResult<Vec
 /// The customer page's figures and ticket tab against the records `who`
 /// may open.
 async fn check_customer_page(db: &Db, who: &Actor, customer_id: i64) -> BoxResult<()> {
-    let me = Some(who);
+    let me = who;
     let readable = opens_kind(db, who, Kind::Customer, customer_id).await?;
     let overview = customers::overview(db, me, customer_id).await;
     let figures = orders::customer_figures(db, me, customer_id).await;
@@ -224,7 +224,7 @@ async fn check_forecast(
     owners: Option<&[i64]>,
 ) -> BoxResult<()> {
     let today = Utc::now().date_naive();
-    let rows = match opportunities::forecast(db, Some(who), whose, today, 6).await {
+    let rows = match opportunities::forecast(db, who, whose, today, 6).await {
         Err(Error::Forbidden) => {
             let reads_all = who.has(Permission::OpportunitiesReadAll);
             assert!(
@@ -256,7 +256,7 @@ async fn check_forecast(
 /// Every notification either opens or says nothing; returns the blanked ones.
 async fn check_notifications(db: &Db, who: &Actor) -> BoxResult<usize> {
     let mut blank = 0;
-    for n in notifications::mine(db, Some(who), 200).await? {
+    for n in notifications::mine(db, who, 200).await? {
         if n.link.is_empty() {
             assert!(n.title.is_empty(), "{n:?}");
             blank += 1;
@@ -282,14 +282,7 @@ async fn check_sales_board(db: &Db, who: &Actor) -> BoxResult<()> {
     let everyone = who.has(Permission::DashboardsViewAll);
     let counted = |owner: Option<i64>| everyone || owner == Some(who.user_id);
     let now = Utc::now();
-    let board = dashboards::board(
-        db,
-        Some(who),
-        BoardKind::Sales,
-        &FilterInput::default(),
-        now,
-    )
-    .await?;
+    let board = dashboards::board(db, who, BoardKind::Sales, &FilterInput::default(), now).await?;
     let (from, to) = (board.filter.from, board.filter.to);
     let mut weighted: i64 = 0;
     for o in opportunity_rows::Entity::find()
@@ -357,14 +350,8 @@ async fn check_sales_board(db: &Db, who: &Actor) -> BoxResult<()> {
 /// Support's board against the tickets the agent may open.
 async fn check_support_board(db: &Db, who: &Actor) -> BoxResult<()> {
     let now = Utc::now();
-    let board = dashboards::board(
-        db,
-        Some(who),
-        BoardKind::Support,
-        &FilterInput::default(),
-        now,
-    )
-    .await?;
+    let board =
+        dashboards::board(db, who, BoardKind::Support, &FilterInput::default(), now).await?;
     let (mut mine, mut opened) = (0, 0);
     for t in ticket_rows::Entity::find().all(db).await? {
         if !opens_kind(db, who, Kind::Ticket, t.id).await? {
@@ -430,17 +417,17 @@ async fn book(
     product: i64,
     issued: i64,
 ) -> BoxResult<()> {
-    let me = Some(who);
+    let me = who;
     orders::create(db, me, &quote(customer_id, e.main, vec![line(product, 1)])).await?;
     let order = orders::create(db, me, &quote(customer_id, e.main, vec![line(product, 2)])).await?;
     orders::confirm(db, me, order.id).await?;
     let l = lines(db, order.id).await?;
-    let s = shipments::create(db, Some(&e.keeper), order.id, &[(l[0].id, 2)]).await?;
-    shipments::ship(db, Some(&e.keeper), s.id, "DHL", "JD0001").await?;
+    let s = shipments::create(db, &e.keeper, order.id, &[(l[0].id, 2)]).await?;
+    shipments::ship(db, &e.keeper, s.id, "DHL", "JD0001").await?;
     let today = Utc::now().date_naive();
     invoices::raise(
         db,
-        Some(&e.manager),
+        &e.manager,
         order.id,
         None,
         today - Duration::days(issued),
@@ -461,12 +448,7 @@ async fn book(
     )
     .await?;
     for n in 0..2 {
-        tickets::create(
-            db,
-            Some(sue),
-            &ticket_for(customer_id, &format!("Q{n}"), None),
-        )
-        .await?;
+        tickets::create(db, sue, &ticket_for(customer_id, &format!("Q{n}"), None)).await?;
     }
     Ok(())
 }
@@ -493,7 +475,7 @@ async fn walk(db: &Db, viewers: &[&Actor], team: &[i64]) -> BoxResult<()> {
         };
         check_forecast(db, who, ForecastScope::Team, Some(&mates)).await?;
         check_forecast(db, who, ForecastScope::All, None).await?;
-        let kinds = dashboards::kinds(Some(who))?;
+        let kinds = dashboards::kinds(who)?;
         if kinds.contains(&BoardKind::Sales) {
             check_sales_board(db, who).await?;
         }
@@ -522,9 +504,9 @@ async fn two_books(db: &Db, admin: Actor) -> BoxResult<Scene> {
         user_with(db, &e.admin, "sue@example.com", BuiltinRole::Support).await?,
     )
     .await?;
-    let north = teams::create(db, Some(&e.admin), "North").await?;
+    let north = teams::create(db, &e.admin, "North").await?;
     for who in [&e.ana, &e.ben] {
-        teams::set_team(db, Some(&e.admin), who.user_id, Some(north)).await?;
+        teams::set_team(db, &e.admin, who.user_id, Some(north)).await?;
     }
     let team = [e.ana.user_id, e.ben.user_id];
     let product = stocked(db, &e, "DV-1", 1_000, 100).await?;
@@ -550,13 +532,13 @@ async fn two_books(db: &Db, admin: Actor) -> BoxResult<Scene> {
 async fn tickets_for_sue(db: &Db, s: &Scene) -> BoxResult<i64> {
     tickets::create(
         db,
-        Some(&s.sue),
+        &s.sue,
         &ticket_for(s.ana_co, "Mine", Some(s.sue.user_id)),
     )
     .await?;
     let taken = tickets::create(
         db,
-        Some(&s.e.manager),
+        &s.e.manager,
         &ticket_for(s.ana_co, "Escalated", Some(s.sue.user_id)),
     )
     .await?;
@@ -577,10 +559,10 @@ struct Moving {
 /// ticket support opened.
 async fn moving_customer(db: &Db, s: &Scene, taken: i64) -> BoxResult<Moving> {
     let e = &s.e;
-    tickets::assign(db, Some(&e.manager), taken, None, Some(e.manager.user_id)).await?;
+    tickets::assign(db, &e.manager, taken, None, Some(e.manager.user_id)).await?;
     let lead = leads::create(
         db,
-        Some(&e.ana),
+        &e.ana,
         &LeadInput {
             name: "Mo Ving".into(),
             company: "Moving Co".into(),
@@ -590,10 +572,10 @@ async fn moving_customer(db: &Db, s: &Scene, taken: i64) -> BoxResult<Moving> {
         },
     )
     .await?;
-    leads::qualify(db, Some(&e.ana), lead.id).await?;
+    leads::qualify(db, &e.ana, lead.id).await?;
     let converted = leads::convert(
         db,
-        Some(&e.ana),
+        &e.ana,
         lead.id,
         &ConvertInput {
             title: "First order".into(),
@@ -606,9 +588,9 @@ async fn moving_customer(db: &Db, s: &Scene, taken: i64) -> BoxResult<Moving> {
     .await?;
     let moving = converted.customer_id;
     let quote_ = quote(moving, e.main, vec![line(s.product, 3)]);
-    let ana_quote = orders::create(db, Some(&e.ana), &quote_).await?;
-    let ana_note = activities::create(db, Some(&e.ana), &note(moving, "Moving budget")).await?;
-    tickets::create(db, Some(&s.sue), &ticket_for(moving, "Where is it?", None)).await?;
+    let ana_quote = orders::create(db, &e.ana, &quote_).await?;
+    let ana_note = activities::create(db, &e.ana, &note(moving, "Moving budget")).await?;
+    tickets::create(db, &s.sue, &ticket_for(moving, "Where is it?", None)).await?;
     Ok(Moving {
         lead: lead.id,
         opportunity: converted.opportunity_id,
@@ -632,14 +614,14 @@ async fn moved(db: &Db, s: &Scene, m: &Moving) -> BoxResult<(i64, i64)> {
     let e = &s.e;
     customers::bulk(
         db,
-        Some(&e.manager),
+        &e.manager,
         &[m.customer],
         &Bulk::Reassign(e.ben.user_id),
     )
     .await?;
     let quote_ = quote(m.customer, e.main, vec![line(s.product, 1)]);
-    let ben_quote = orders::create(db, Some(&e.ben), &quote_).await?;
-    let ben_note = activities::create(db, Some(&e.ben), &note(m.customer, "Intro call")).await?;
+    let ben_quote = orders::create(db, &e.ben, &quote_).await?;
+    let ben_note = activities::create(db, &e.ben, &note(m.customer, "Intro call")).await?;
     Ok((ben_quote.id, ben_note.id))
 }
 
@@ -683,7 +665,7 @@ async fn a_ticket_taken_from_an_agent_leaves_her_a_notification_that_says_nothin
     let s = two_books(db, admin).await?;
     let taken = tickets_for_sue(db, &s).await?;
     assert_eq!(check_notifications(db, &s.sue).await?, 0);
-    assert!(notifications::mine(db, Some(&s.sue), 10)
+    assert!(notifications::mine(db, &s.sue, 10)
         .await?
         .iter()
         .any(|n| n.title.contains("Escalated")));
@@ -703,7 +685,7 @@ async fn a_teams_forecast_counts_only_the_deals_its_reader_may_open() -> TestRes
     let today = Utc::now().date_naive();
     let sum =
         |rows: Vec<opportunities::ForecastRow>| rows.iter().map(|r| r.open_minor).sum::<i64>();
-    let ana = Some(&s.e.ana);
+    let ana = &s.e.ana;
     assert_eq!(
         sum(opportunities::forecast(db, ana, ForecastScope::Team, today, 6).await?),
         sum(opportunities::forecast(db, ana, ForecastScope::Mine, today, 6).await?),
@@ -738,16 +720,54 @@ async fn a_moved_customer_leaves_its_old_salesperson_and_her_deal_stays_hers() -
     let (s, m) = scene(db, admin).await?;
     moved(db, &s, &m).await?;
     assert!(matches!(
-        timeline::of_customer(db, Some(&s.e.ana), m.customer, None, 50).await,
+        timeline::of_customer(db, &s.e.ana, m.customer, None, 50).await,
         Err(Error::NotFound)
     ));
-    let overview = customers::overview(db, Some(&s.e.ben), m.customer).await?;
+    let overview = customers::overview(db, &s.e.ben, m.customer).await?;
     assert_eq!(
         overview.open_opportunities,
         Some(0),
         "Ana's deal stays hers"
     );
     assert_eq!(overview.open_activities, Some(0));
+    Ok(())
+}
+
+/// The customer `who`'s deal `m.opportunity` and note `m.ana_note` name.
+async fn named_in_rows(db: &Db, who: &Actor, m: &Moving) -> BoxResult<(String, String)> {
+    let deals = opportunities::rows(db, who, &OpportunityFilter::default()).await?;
+    let deal = deals
+        .items
+        .into_iter()
+        .find(|r| r.opportunity.id == m.opportunity)
+        .ok_or("the deal is not in the list")?;
+    let notes = activities::rows(db, who, &ActivityFilter::default()).await?;
+    let note = notes
+        .items
+        .into_iter()
+        .find(|r| r.activity.id == m.ana_note)
+        .ok_or("the note is not in the list")?;
+    Ok((deal.customer, note.customer))
+}
+
+#[db_test]
+async fn a_moved_customers_name_is_withheld_from_the_deal_and_note_its_old_salesperson_keeps(
+) -> TestResult {
+    let (db, admin) = with_admin().await?;
+    let db = &db.conn;
+    let (s, m) = scene(db, admin).await?;
+    let (deal, note) = named_in_rows(db, &s.e.ana, &m).await?;
+    assert_eq!((deal.as_str(), note.as_str()), ("Moving Co", "Moving Co"));
+    moved(db, &s, &m).await?;
+    // Still hers, but the customer is Ben's now: not named to her.
+    let (deal, note) = named_in_rows(db, &s.e.ana, &m).await?;
+    assert_eq!(
+        (deal.as_str(), note.as_str()),
+        (records::WITHHELD, records::WITHHELD)
+    );
+    // The manager reads every customer and sees it named.
+    let (deal, note) = named_in_rows(db, &s.e.manager, &m).await?;
+    assert_eq!((deal.as_str(), note.as_str()), ("Moving Co", "Moving Co"));
     Ok(())
 }
 
@@ -769,8 +789,8 @@ async fn hostile_timeline_requests_reveal_nothing() -> TestResult {
     let e = erp(db, admin).await?;
     let ana_co = customer(db, &e.ana, "Ana Co", 0).await?;
     let ben_co = customer(db, &e.ben, "Ben Co", 0).await?;
-    activities::create(db, Some(&e.ben), &note(ben_co, "Ben's secret")).await?;
-    activities::create(db, Some(&e.ana), &note(ana_co, "Ana's call")).await?;
+    activities::create(db, &e.ben, &note(ben_co, "Ben's secret")).await?;
+    activities::create(db, &e.ana, &note(ana_co, "Ana's call")).await?;
     let ben_event = timeline_events::Entity::find()
         .filter(timeline_events::Column::CustomerId.eq(ben_co))
         .one(db)
@@ -778,18 +798,14 @@ async fn hostile_timeline_requests_reveal_nothing() -> TestResult {
         .ok_or("no event")?;
     for customer_id in [ben_co, 0, -1, i64::MAX, i64::MIN] {
         assert!(matches!(
-            timeline::of_customer(db, Some(&e.ana), customer_id, None, 50).await,
+            timeline::of_customer(db, &e.ana, customer_id, None, 50).await,
             Err(Error::NotFound)
         ));
     }
-    assert!(matches!(
-        timeline::of_customer(db, None, ana_co, None, 50).await,
-        Err(Error::Unauthenticated)
-    ));
     // Any cursor and any page size: only Ana's own event, never Ben's.
     for before in [None, Some(ben_event.id), Some(0), Some(-5), Some(i64::MAX)] {
         for limit in [0, 1, 200, u64::MAX] {
-            let page = timeline::of_customer(db, Some(&e.ana), ana_co, before, limit).await?;
+            let page = timeline::of_customer(db, &e.ana, ana_co, before, limit).await?;
             assert!(page.len() <= 1);
             assert!(page
                 .iter()
@@ -822,7 +838,7 @@ async fn demo_timelines_name_only_records_their_viewer_may_open() -> TestResult 
             .ok_or("inactive")?;
         let mine = customers::list(
             db_,
-            Some(&who),
+            &who,
             &customers::CustomerFilter {
                 per_page: 12,
                 ..Default::default()
@@ -847,7 +863,7 @@ async fn sell(
     product: i64,
     quantity: i64,
 ) -> BoxResult<(sales_orders::Model, invoice_rows::Model)> {
-    let me = Some(who);
+    let me = who;
     let order = orders::create(
         db,
         me,
@@ -856,16 +872,9 @@ async fn sell(
     .await?;
     orders::confirm(db, me, order.id).await?;
     let l = lines(db, order.id).await?;
-    let s = shipments::create(db, Some(&e.keeper), order.id, &[(l[0].id, quantity)]).await?;
-    shipments::ship(db, Some(&e.keeper), s.id, "DHL", "JD0002").await?;
-    let invoice = invoices::raise(
-        db,
-        Some(&e.manager),
-        order.id,
-        None,
-        Utc::now().date_naive(),
-    )
-    .await?;
+    let s = shipments::create(db, &e.keeper, order.id, &[(l[0].id, quantity)]).await?;
+    shipments::ship(db, &e.keeper, s.id, "DHL", "JD0002").await?;
+    let invoice = invoices::raise(db, &e.manager, order.id, None, Utc::now().date_naive()).await?;
     let order = sales_orders::Entity::find_by_id(order.id)
         .one(db)
         .await?
@@ -881,7 +890,7 @@ async fn report(
     limit: Option<usize>,
 ) -> Result<reports::Report, Error> {
     let input = FilterInput::default();
-    reports::run(db, Some(who), kind, &input, None, Utc::now(), limit).await
+    reports::run(db, who, kind, &input, None, Utc::now(), limit).await
 }
 
 /// Whether any cell of `report` says `name` or any link leads to `customer_id`.
@@ -951,7 +960,7 @@ async fn sold_then_moved(db: &Db, admin: Actor) -> BoxResult<Moved> {
     let mut granted = BuiltinRole::Sales.permissions();
     granted.extend([Permission::ReportsView, Permission::DashboardsViewAll]);
     let sales = role_id(db, BuiltinRole::Sales).await?;
-    access::set_role_permissions(db, Some(&e.admin), sales, &granted).await?;
+    access::set_role_permissions(db, &e.admin, sales, &granted).await?;
     let ana = actor(db, e.ana.user_id).await?;
     assert!(ana.has(Permission::ReportsView) && ana.has(Permission::InvoicesRead));
     assert!(!ana.has(Permission::CustomersReadAll));
@@ -961,13 +970,7 @@ async fn sold_then_moved(db: &Db, admin: Actor) -> BoxResult<Moved> {
     let (small, small_invoice) = sell(db, &e, &ana, kept, product, 1).await?;
     let (big, big_invoice) = sell(db, &e, &ana, moving, product, 3).await?;
     assert!(big.subtotal_minor > small.subtotal_minor);
-    customers::bulk(
-        db,
-        Some(&e.manager),
-        &[moving],
-        &Bulk::Reassign(e.ben.user_id),
-    )
-    .await?;
+    customers::bulk(db, &e.manager, &[moving], &Bulk::Reassign(e.ben.user_id)).await?;
     assert_eq!(
         big_invoice.owner_id,
         Some(ana.user_id),
@@ -1082,7 +1085,7 @@ async fn an_analysis_counts_but_does_not_name_a_customer_its_reader_may_not_open
         pivot_query("order_lines", "customer", "", "quantity"),
         pivot_query("order_lines", "product", "customer", "revenue"),
     ] {
-        let mine = pivot::run(db, Some(&m.ana), &q, now).await?;
+        let mine = pivot::run(db, &m.ana, &q, now).await?;
         let labels: Vec<&String> = mine.rows.iter().chain(&mine.columns).collect();
         assert!(
             !labels.iter().any(|l| l.contains("Moving Secret")),
@@ -1095,7 +1098,7 @@ async fn an_analysis_counts_but_does_not_name_a_customer_its_reader_may_not_open
         );
         let csv = String::from_utf8(pivot::to_csv(&mine, "Customer", "Total")?)?;
         assert!(!csv.contains("Moving Secret"), "{csv}");
-        let all = pivot::run(db, Some(&m.e.manager), &q, now).await?;
+        let all = pivot::run(db, &m.e.manager, &q, now).await?;
         assert!(
             all.rows.iter().chain(&all.columns).any(|l| l == SECRET),
             "{q:?} {all:?}"
@@ -1118,7 +1121,7 @@ async fn an_analysis_counts_but_does_not_name_a_customer_its_reader_may_not_open
         }
     }
     let revenue_by_customer = pivot_query("orders", "customer", "", "revenue");
-    let revenue = pivot::run(db, Some(&m.ana), &revenue_by_customer, now).await?;
+    let revenue = pivot::run(db, &m.ana, &revenue_by_customer, now).await?;
     assert_eq!(revenue.total, m.small.subtotal_minor + m.big.subtotal_minor);
     Ok(())
 }
@@ -1130,7 +1133,7 @@ async fn the_boards_top_customers_count_but_do_not_name_a_customer_its_reader_ma
     let db = &db.conn;
     let m = sold_then_moved(db, admin).await?;
     let input = FilterInput::default();
-    let board = dashboards::board(db, Some(&m.ana), BoardKind::Manager, &input, Utc::now()).await?;
+    let board = dashboards::board(db, &m.ana, BoardKind::Manager, &input, Utc::now()).await?;
     let top = board
         .rankings
         .iter()

@@ -19,8 +19,8 @@ use tandem_domain::{
 };
 
 use crate::{
-    erp::{erp, field_of, stocked, Erp, Refused},
     support::{actor, user_with, with_admin, BoxResult},
+    world::{erp, field_of, stocked, Erp, Refused},
     TestResult,
 };
 
@@ -53,8 +53,8 @@ async fn run(
     parsed: &Parsed,
     options: &Options,
 ) -> Result<import::Report, Error> {
-    let id = import::start(db, Some(actor), "test.csv", parsed, options).await?;
-    import::execute(db, Some(actor), id, parsed, options, |_, _| {}).await
+    let id = import::start(db, actor, "test.csv", parsed, options).await?;
+    import::execute(db, actor, id, parsed, options, |_, _| {}).await
 }
 
 async fn customers(db: &Db) -> BoxResult<u64> {
@@ -114,7 +114,7 @@ async fn ten_thousand_rows_with_three_percent_bad_report_exactly_those_then_impo
     assert_eq!((dry.total, dry.failed, dry.created), (10_000, 303, 9_697));
     assert!(!dry.committed);
     assert_eq!(customers(db).await?, before);
-    let error_file = import::errors_of(db, Some(&admin), dry.run_id).await?;
+    let error_file = import::errors_of(db, &admin, dry.run_id).await?;
     let mut reader = csv::Reader::from_reader(error_file.trim_start_matches('\u{feff}').as_bytes());
     let header = reader.headers()?.clone();
     assert_eq!(
@@ -152,7 +152,7 @@ async fn ten_thousand_rows_with_three_percent_bad_report_exactly_those_then_impo
         .await?
         .ok_or("customer 42 missing")?;
     assert_eq!(one.credit_limit_minor, 125_050);
-    assert_eq!(import::runs(db, Some(&admin), 1).await?[0].status, "done");
+    assert_eq!(import::runs(db, &admin, 1).await?[0].status, "done");
     // The mapping is remembered for the next file of the kind.
     let remembered = import::remembered(db, Kind::Customers)
         .await?
@@ -311,7 +311,7 @@ async fn import_book(db: &Db, admin: &tandem_domain::access::Actor) -> BoxResult
     stocked(db, &e, "NUT", 50, 5).await?;
     purchasing::create_supplier(
         db,
-        Some(admin),
+        admin,
         &SupplierInput {
             name: "Bolt Works".into(),
             currency: "EUR".into(),
@@ -468,21 +468,21 @@ async fn imports_need_admin_import_and_the_kinds_permission_and_a_valid_mapping(
         true,
     );
     assert_eq!(
-        import::start(db, Some(&sales), "x.csv", &parsed, &opts)
+        import::start(db, &sales, "x.csv", &parsed, &opts)
             .await
             .refused()?,
         Error::Forbidden
     );
     let support = user_with(db, &admin, "t@example.com", BuiltinRole::Support).await?;
     assert_eq!(
-        import::upload(db, Some(&actor(db, support).await?), "x.csv", b"Name\nX\n")
+        import::upload(db, &actor(db, support).await?, "x.csv", b"Name\nX\n")
             .await
             .refused()?,
         Error::Forbidden
     );
     let err = import::start(
         db,
-        Some(&admin),
+        &admin,
         "x.csv",
         &parsed,
         &options(
@@ -498,7 +498,7 @@ async fn imports_need_admin_import_and_the_kinds_permission_and_a_valid_mapping(
     assert_eq!(field_of(&err), ["mapping.email", "mapping.name"]);
     let err = import::start(
         db,
-        Some(&admin),
+        &admin,
         "x.csv",
         &parsed,
         &options(
@@ -513,12 +513,12 @@ async fn imports_need_admin_import_and_the_kinds_permission_and_a_valid_mapping(
     .refused()?;
     assert_eq!(field_of(&err), ["mapping"]);
     // Uploads are the uploader's.
-    let (id, read) = import::upload(db, Some(&admin), "x.csv", b"Name\nX\n").await?;
+    let (id, read) = import::upload(db, &admin, "x.csv", b"Name\nX\n").await?;
     assert_eq!(read.rows.len(), 1);
-    assert_eq!(import::uploaded(db, Some(&admin), id).await?.0, "x.csv");
+    assert_eq!(import::uploaded(db, &admin, id).await?.0, "x.csv");
     let manager = user_with(db, &admin, "m@example.com", BuiltinRole::Manager).await?;
     assert_eq!(
-        import::uploaded(db, Some(&actor(db, manager).await?), id)
+        import::uploaded(db, &actor(db, manager).await?, id)
             .await
             .refused()?,
         Error::NotFound
@@ -544,9 +544,9 @@ async fn one_import_per_kind_runs_at_a_time() -> TestResult {
             let admin = admin.clone();
             let parsed = parsed.clone();
             let opts = opts.clone();
-            tokio::spawn(async move {
-                import::start(&db, Some(&admin), "same.csv", &parsed, &opts).await
-            })
+            tokio::spawn(
+                async move { import::start(&db, &admin, "same.csv", &parsed, &opts).await },
+            )
         })
         .collect();
     let mut started = Vec::new();
@@ -563,7 +563,7 @@ async fn one_import_per_kind_runs_at_a_time() -> TestResult {
     let leads = import::parse(b"Name\nL\n")?;
     import::start(
         db,
-        Some(&admin),
+        &admin,
         "l.csv",
         &leads,
         &options(
@@ -575,7 +575,7 @@ async fn one_import_per_kind_runs_at_a_time() -> TestResult {
         ),
     )
     .await?;
-    import::execute(db, Some(&admin), started[0], &parsed, &opts, |_, _| {}).await?;
+    import::execute(db, &admin, started[0], &parsed, &opts, |_, _| {}).await?;
     let again = run(db, &admin, &parsed, &opts).await?;
     assert_eq!(again.skipped, 1, "the first import's row is there");
     assert_eq!(customers(db).await?, 1);
@@ -604,7 +604,7 @@ async fn fix_and_import_again(
         (0, rows),
         "{kind:?}: {first:?}"
     );
-    let written = import::errors_of(db, Some(admin), first.run_id).await?;
+    let written = import::errors_of(db, admin, first.run_id).await?;
     let text = written.strip_prefix('\u{feff}').ok_or("no BOM")?;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header = reader.headers()?.clone();
@@ -691,7 +691,7 @@ async fn a_fixed_contacts_error_file_imports_the_values_as_they_were() -> TestRe
     let db = &tdb.conn;
     let holder = tandem_domain::crm::customers::create(
         db,
-        Some(&admin),
+        &admin,
         &tandem_domain::crm::customers::CustomerInput {
             kind: "company".into(),
             name: "Contact Holder".into(),
@@ -843,7 +843,7 @@ async fn a_fixed_opening_stock_error_file_imports_the_values_as_they_were() -> T
     let (e, bolt) = dashed_bolt(db, &admin).await?;
     let west = warehouses::create(
         db,
-        Some(&e.keeper),
+        &e.keeper,
         &WarehouseInput {
             code: "-WEST".into(),
             name: "West".into(),
@@ -884,7 +884,7 @@ async fn a_fixed_supplier_prices_error_file_imports_the_values_as_they_were() ->
     let (_, bolt) = dashed_bolt(db, &admin).await?;
     purchasing::create_supplier(
         db,
-        Some(&admin),
+        &admin,
         &SupplierInput {
             name: "=Bolt Works".into(),
             currency: "EUR".into(),

@@ -24,8 +24,8 @@ use tandem_domain::{
 };
 
 use crate::{
-    erp::{customer, erp, field_of, line, quote, stocked, Erp, Refused},
     support::{actor, user_with, with_admin, BoxResult},
+    world::{customer, erp, field_of, line, quote, stocked, Erp, Refused},
     TestResult,
 };
 
@@ -47,8 +47,8 @@ fn public() -> Targets {
 async fn confirmed_order(db: &Db, e: &Erp, sku: &str) -> BoxResult<i64> {
     let p = stocked(db, e, sku, 1250, 10).await?;
     let c = customer(db, &e.ana, &format!("{sku} Ltd"), 0).await?;
-    let o = orders::create(db, Some(&e.ana), &quote(c, e.main, vec![line(p, 2)])).await?;
-    orders::confirm(db, Some(&e.ana), o.id).await?;
+    let o = orders::create(db, &e.ana, &quote(c, e.main, vec![line(p, 2)])).await?;
+    orders::confirm(db, &e.ana, o.id).await?;
     Ok(o.id)
 }
 
@@ -66,27 +66,23 @@ async fn webhook_endpoints_need_admin_and_valid_input_and_show_the_secret_once()
     let sales = user_with(db, &admin, "s@example.com", BuiltinRole::Sales).await?;
     let sales = actor(db, sales).await?;
     let now = Utc::now();
-    let err = webhooks::create(db, Some(&sales), &endpoint("shop", &["*"]), &public(), now)
+    let err = webhooks::create(db, &sales, &endpoint("shop", &["*"]), &public(), now)
         .await
         .refused()?;
     assert_eq!(err, Error::Forbidden);
-    assert_eq!(
-        webhooks::list(db, None).await.refused()?,
-        Error::Unauthenticated
-    );
     let bad = EndpointInput {
         name: String::new(),
         url: "javascript:alert(1)".into(),
         event_types: vec![],
         active: true,
     };
-    let err = webhooks::create(db, Some(&admin), &bad, &public(), now)
+    let err = webhooks::create(db, &admin, &bad, &public(), now)
         .await
         .refused()?;
     assert_eq!(field_of(&err), ["event_types", "name", "url"]);
     let err = webhooks::create(
         db,
-        Some(&admin),
+        &admin,
         &endpoint("x", &["order.exploded"]),
         &public(),
         now,
@@ -96,37 +92,30 @@ async fn webhook_endpoints_need_admin_and_valid_input_and_show_the_secret_once()
     assert_eq!(field_of(&err), ["event_types"]);
     let created = webhooks::create(
         db,
-        Some(&admin),
+        &admin,
         &endpoint("shop", &["order.confirmed"]),
         &public(),
         now,
     )
     .await?;
     assert!(created.secret.starts_with("whsec_") && created.secret.len() > 40);
-    let rotated = webhooks::rotate_secret(db, Some(&admin), created.endpoint.id, now).await?;
+    let rotated = webhooks::rotate_secret(db, &admin, created.endpoint.id, now).await?;
     assert_ne!(rotated, created.secret);
     let mut change = endpoint("shop", &["order.shipped", "order.confirmed"]);
     change.active = false;
-    let updated = webhooks::update(
-        db,
-        Some(&admin),
-        created.endpoint.id,
-        &change,
-        &public(),
-        now,
-    )
-    .await?;
+    let updated =
+        webhooks::update(db, &admin, created.endpoint.id, &change, &public(), now).await?;
     assert_eq!(
         updated.event_types,
         ["order.confirmed", "order.shipped"],
         "sorted"
     );
     assert!(!updated.active);
-    assert_eq!(webhooks::list(db, Some(&admin)).await?.len(), 1);
-    webhooks::delete(db, Some(&admin), created.endpoint.id).await?;
-    assert!(webhooks::list(db, Some(&admin)).await?.is_empty());
+    assert_eq!(webhooks::list(db, &admin).await?.len(), 1);
+    webhooks::delete(db, &admin, created.endpoint.id).await?;
+    assert!(webhooks::list(db, &admin).await?.is_empty());
     assert_eq!(
-        webhooks::get(db, Some(&admin), created.endpoint.id)
+        webhooks::get(db, &admin, created.endpoint.id)
             .await
             .refused()?,
         Error::NotFound
@@ -275,12 +264,11 @@ async fn webhook_endpoints_refuse_internal_and_hostile_addresses() -> TestResult
     let db = &db.conn;
     let now = Utc::now();
     assert!(HOSTILE.len() >= 30);
-    let kept =
-        webhooks::create(db, Some(&admin), &endpoint("kept", &["*"]), &public(), now).await?;
+    let kept = webhooks::create(db, &admin, &endpoint("kept", &["*"]), &public(), now).await?;
     for (url, expected) in HOSTILE {
         let mut input = endpoint("hostile", &["*"]);
         input.url = (*url).to_owned();
-        let err = webhooks::create(db, Some(&admin), &input, &public(), now)
+        let err = webhooks::create(db, &admin, &input, &public(), now)
             .await
             .refused()?;
         let Error::Validation(fields) = &err else {
@@ -290,18 +278,18 @@ async fn webhook_endpoints_refuse_internal_and_hostile_addresses() -> TestResult
         let message = fields.get("url").map(String::as_str).unwrap_or_default();
         assert_eq!(message, *expected, "{url:?}");
         // Changing an endpoint's address is refused alike.
-        let err = webhooks::update(db, Some(&admin), kept.endpoint.id, &input, &public(), now)
+        let err = webhooks::update(db, &admin, kept.endpoint.id, &input, &public(), now)
             .await
             .refused()?;
         assert_eq!(field_of(&err), ["url"], "{url:?}");
     }
-    let endpoints = webhooks::list(db, Some(&admin)).await?;
+    let endpoints = webhooks::list(db, &admin).await?;
     assert_eq!(endpoints.len(), 1, "nothing hostile was stored");
     assert_eq!(endpoints[0].url, "https://hooks.example.com/kept");
     for url in PUBLIC {
         let mut input = endpoint("public", &["*"]);
         input.url = (*url).to_owned();
-        webhooks::create(db, Some(&admin), &input, &public(), now).await?;
+        webhooks::create(db, &admin, &input, &public(), now).await?;
     }
     // The operator's networks open exactly themselves.
     let allowing = Targets::allowing(vec![
@@ -317,7 +305,7 @@ async fn webhook_endpoints_refuse_internal_and_hostile_addresses() -> TestResult
     ] {
         let mut input = endpoint("internal", &["*"]);
         input.url = url.to_owned();
-        webhooks::create(db, Some(&admin), &input, &allowing, now).await?;
+        webhooks::create(db, &admin, &input, &allowing, now).await?;
     }
     for url in [
         "http://10.2.0.1/x",
@@ -327,7 +315,7 @@ async fn webhook_endpoints_refuse_internal_and_hostile_addresses() -> TestResult
     ] {
         let mut input = endpoint("internal", &["*"]);
         input.url = url.to_owned();
-        let err = webhooks::create(db, Some(&admin), &input, &allowing, now)
+        let err = webhooks::create(db, &admin, &input, &allowing, now)
             .await
             .refused()?;
         assert_eq!(field_of(&err), ["url"], "{url:?}");
@@ -342,7 +330,7 @@ async fn the_delivery_log_keeps_a_short_reason_for_each_failure() -> TestResult 
     let e = erp(db, admin.clone()).await?;
     let hook = webhooks::create(
         db,
-        Some(&admin),
+        &admin,
         &endpoint("reasons", &["order.confirmed"]),
         &public(),
         Utc::now() - Duration::seconds(5),
@@ -368,7 +356,7 @@ async fn the_delivery_log_keeps_a_short_reason_for_each_failure() -> TestResult 
         let due = webhooks::claim(db, "r", now, 10, 10, &none).await?;
         assert_eq!(due.len(), 1);
         webhooks::record(db, due[0].delivery_id, "r", &Outcome::Failed(failure), now).await?;
-        let log = webhooks::deliveries(db, Some(&admin), hook.endpoint.id, None, 1, 50).await?;
+        let log = webhooks::deliveries(db, &admin, hook.endpoint.id, None, 1, 50).await?;
         assert_eq!(log.items[0].last_error, reason);
         assert_eq!(log.items[0].last_status_code, status);
         now += webhooks::BACKOFF_CAP + Duration::seconds(1);
@@ -386,7 +374,7 @@ async fn the_delivery_log_keeps_a_short_reason_for_each_failure() -> TestResult 
         .filter(webhook_deliveries::Column::EndpointId.eq(hook.endpoint.id))
         .exec(db)
         .await?;
-    let log = webhooks::deliveries(db, Some(&admin), hook.endpoint.id, None, 1, 50).await?;
+    let log = webhooks::deliveries(db, &admin, hook.endpoint.id, None, 1, 50).await?;
     let shown = &log.items[0].last_error;
     assert!(shown.chars().count() <= 60, "{shown}");
     assert!(!shown.chars().any(char::is_control), "{shown:?}");
@@ -402,36 +390,23 @@ async fn events_fan_out_once_per_subscribed_endpoint_even_from_racing_relays() -
     // Registered before the events: hears them (by their type).
     let confirmed = webhooks::create(
         db,
-        Some(&admin),
+        &admin,
         &endpoint("confirmed", &["order.confirmed"]),
         &public(),
         before,
     )
     .await?;
-    let every = webhooks::create(
-        db,
-        Some(&admin),
-        &endpoint("every", &["*"]),
-        &public(),
-        before,
-    )
-    .await?;
+    let every = webhooks::create(db, &admin, &endpoint("every", &["*"]), &public(), before).await?;
     let mut off = endpoint("off", &["*"]);
     off.active = false;
-    let off = webhooks::create(db, Some(&admin), &off, &public(), before).await?;
+    let off = webhooks::create(db, &admin, &off, &public(), before).await?;
     let mut orders = Vec::new();
     for i in 0..3 {
         orders.push(confirmed_order(db, &e, &format!("FAN-{i}")).await?);
     }
     // Registered after them: hears none of them.
-    let late = webhooks::create(
-        db,
-        Some(&admin),
-        &endpoint("late", &["*"]),
-        &public(),
-        Utc::now(),
-    )
-    .await?;
+    let late =
+        webhooks::create(db, &admin, &endpoint("late", &["*"]), &public(), Utc::now()).await?;
     let events = outbox::Entity::find().count(db).await?;
     assert!(events >= 6, "stock and order events were written: {events}");
     // Four relays fan out at once.
@@ -461,7 +436,7 @@ async fn events_fan_out_once_per_subscribed_endpoint_even_from_racing_relays() -
     assert_eq!(distinct.len(), every_rows.len());
     assert!(deliveries_of(db, off.endpoint.id).await?.is_empty());
     assert!(deliveries_of(db, late.endpoint.id).await?.is_empty());
-    let health = webhooks::health(db, Some(&admin)).await?;
+    let health = webhooks::health(db, &admin).await?;
     assert_eq!(health.outbox_backlog, 0);
     assert_eq!(health.pending, events + 3);
     Ok(())
@@ -473,8 +448,8 @@ async fn a_delivery_is_leased_to_one_relay_at_a_time_and_slots_are_shared() -> T
     let db = &tdb.conn;
     let e = erp(db, admin.clone()).await?;
     let before = Utc::now() - Duration::seconds(5);
-    let a = webhooks::create(db, Some(&admin), &endpoint("a", &["*"]), &public(), before).await?;
-    let b = webhooks::create(db, Some(&admin), &endpoint("b", &["*"]), &public(), before).await?;
+    let a = webhooks::create(db, &admin, &endpoint("a", &["*"]), &public(), before).await?;
+    let b = webhooks::create(db, &admin, &endpoint("b", &["*"]), &public(), before).await?;
     for i in 0..3 {
         confirmed_order(db, &e, &format!("LEASE-{i}")).await?;
     }
@@ -524,7 +499,7 @@ async fn failed_attempts_back_off_give_up_and_can_be_replayed() -> TestResult {
     let e = erp(db, admin.clone()).await?;
     let hook = webhooks::create(
         db,
-        Some(&admin),
+        &admin,
         &endpoint("flaky", &["order.confirmed"]),
         &public(),
         Utc::now() - Duration::seconds(5),
@@ -546,7 +521,7 @@ async fn failed_attempts_back_off_give_up_and_can_be_replayed() -> TestResult {
             .await?
             .is_empty()
     );
-    let log = webhooks::deliveries(db, Some(&admin), hook.endpoint.id, None, 1, 50).await?;
+    let log = webhooks::deliveries(db, &admin, hook.endpoint.id, None, 1, 50).await?;
     assert_eq!(log.items[0].attempts, 1);
     assert_eq!(log.items[0].last_status_code, Some(503));
     assert_eq!(log.items[0].last_error, "HTTP 503");
@@ -576,25 +551,24 @@ async fn failed_attempts_back_off_give_up_and_can_be_replayed() -> TestResult {
             .is_empty(),
         "given up"
     );
-    let health = webhooks::health(db, Some(&admin)).await?;
+    let health = webhooks::health(db, &admin).await?;
     assert_eq!(health.failed, 1);
     assert_eq!(
         health.failing_endpoints,
         [(hook.endpoint.id, "flaky".to_owned())]
     );
-    let failed =
-        webhooks::deliveries(db, Some(&admin), hook.endpoint.id, Some("failed"), 1, 50).await?;
+    let failed = webhooks::deliveries(db, &admin, hook.endpoint.id, Some("failed"), 1, 50).await?;
     assert_eq!(failed.total, 1);
     assert_eq!(
         field_of(
-            &webhooks::deliveries(db, Some(&admin), hook.endpoint.id, Some("lost"), 1, 50)
+            &webhooks::deliveries(db, &admin, hook.endpoint.id, Some("lost"), 1, 50)
                 .await
                 .refused()?
         ),
         ["status"]
     );
     // Replay: due at once, then delivered.
-    let replayed = webhooks::replay(db, Some(&admin), id, now).await?;
+    let replayed = webhooks::replay(db, &admin, id, now).await?;
     assert_eq!(replayed.status, webhooks::PENDING);
     let due = webhooks::claim(db, "r", now, 10, 10, &none).await?;
     assert_eq!(due.len(), 1);
@@ -602,12 +576,10 @@ async fn failed_attempts_back_off_give_up_and_can_be_replayed() -> TestResult {
     let row = &deliveries_of(db, hook.endpoint.id).await?[0];
     assert_eq!(row.status, webhooks::DELIVERED);
     assert_eq!(row.delivered_at, Some(now));
-    let health = webhooks::health(db, Some(&admin)).await?;
+    let health = webhooks::health(db, &admin).await?;
     assert!(health.failing_endpoints.is_empty());
     assert_eq!(
-        webhooks::replay(db, Some(&e.ana), id, now)
-            .await
-            .refused()?,
+        webhooks::replay(db, &e.ana, id, now).await.refused()?,
         Error::Forbidden
     );
     Ok(())
@@ -631,7 +603,7 @@ fn gunzip(bytes: &[u8]) -> BoxResult<String> {
 async fn varied_data(db: &Db, e: &Erp) -> BoxResult<()> {
     customers::create(
         db,
-        Some(&e.ana),
+        &e.ana,
         &CustomerInput {
             kind: "company".into(),
             name: "上海 \"引号\" 'quotes', commas\nand a new line 🚀".into(),
@@ -646,13 +618,13 @@ async fn varied_data(db: &Db, e: &Erp) -> BoxResult<()> {
     for i in 0..3 {
         let order = confirmed_order(db, e, &format!("BK-{i}")).await?;
         if i > 0 {
-            let s = shipments::create(db, Some(&e.keeper), order, &[]).await?;
-            shipments::ship(db, Some(&e.keeper), s.id, "DHL", "TRK").await?;
+            let s = shipments::create(db, &e.keeper, order, &[]).await?;
+            shipments::ship(db, &e.keeper, s.id, "DHL", "TRK").await?;
         }
     }
     webhooks::create(
         db,
-        Some(&e.admin),
+        &e.admin,
         &endpoint("backup", &["*"]),
         &public(),
         Utc::now() - Duration::seconds(5),
@@ -669,7 +641,7 @@ async fn a_backup_restores_into_an_empty_database_with_every_table_equal() -> Te
     let e = erp(db, admin.clone()).await?;
     varied_data(db, &e).await?;
     let mut file = Vec::new();
-    let written = backup::write(db, Some(&admin), &mut file).await?;
+    let written = backup::write(db, &admin, &mut file).await?;
     let original = backup::checksums(db).await?;
     assert_eq!(written, original);
     let filled = original.iter().filter(|t| t.rows > 0).count();
@@ -705,7 +677,7 @@ async fn a_damaged_or_truncated_backup_is_refused_and_restores_nothing() -> Test
     let e = erp(db, admin.clone()).await?;
     varied_data(db, &e).await?;
     let mut file = Vec::new();
-    backup::write(db, Some(&admin), &mut file).await?;
+    backup::write(db, &admin, &mut file).await?;
     let text = gunzip(&file)?;
     // One character changed inside a customer row.
     let damaged = text.replacen("commas", "kommas", 1);
@@ -759,14 +731,14 @@ async fn a_backup_taken_while_orders_are_written_is_one_consistent_snapshot() ->
         let main = e.main;
         tokio::spawn(async move {
             for _ in 0..30 {
-                let o = orders::create(&db, Some(&ana), &quote(c, main, vec![line(p, 3)])).await?;
-                orders::confirm(&db, Some(&ana), o.id).await?;
+                let o = orders::create(&db, &ana, &quote(c, main, vec![line(p, 3)])).await?;
+                orders::confirm(&db, &ana, o.id).await?;
             }
             Ok::<_, Error>(())
         })
     };
     let mut file = Vec::new();
-    backup::write(&reader, Some(&admin), &mut file).await?;
+    backup::write(&reader, &admin, &mut file).await?;
     writer.await??;
     let fresh = TestDb::empty().await?;
     backup::restore(&fresh.conn, file.as_slice(), |_| {}).await?;
@@ -783,28 +755,26 @@ async fn backups_and_full_exports_need_admin_backups_and_leave_secrets_out() -> 
     varied_data(db, &e).await?;
     let mut sink = Vec::new();
     assert_eq!(
-        backup::write(db, Some(&e.manager), &mut sink)
-            .await
-            .refused()?,
+        backup::write(db, &e.manager, &mut sink).await.refused()?,
         Error::Forbidden
     );
     assert_eq!(
-        backup::export_csv(db, Some(&e.manager), "customers", &mut sink)
+        backup::export_csv(db, &e.manager, "customers", &mut sink)
             .await
             .refused()?,
         Error::Forbidden
     );
-    let kinds = backup::export_kinds(db, Some(&admin)).await?;
+    let kinds = backup::export_kinds(db, &admin).await?;
     assert!(kinds.iter().any(|k| k == "customers"));
     assert!(!kinds.iter().any(|k| k == "sessions"));
     assert_eq!(
-        backup::export_csv(db, Some(&admin), "sessions", &mut sink)
+        backup::export_csv(db, &admin, "sessions", &mut sink)
             .await
             .refused()?,
         Error::NotFound
     );
     let mut csv = Vec::new();
-    let rows = backup::export_csv(db, Some(&admin), "customers", &mut csv).await?;
+    let rows = backup::export_csv(db, &admin, "customers", &mut csv).await?;
     assert_eq!(rows, 4);
     assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM for spreadsheets");
     let mut reader = csv::Reader::from_reader(&csv[3..]);
@@ -828,11 +798,11 @@ async fn backups_and_full_exports_need_admin_backups_and_leave_secrets_out() -> 
         "formula defused"
     );
     let mut users = Vec::new();
-    backup::export_csv(db, Some(&admin), "users", &mut users).await?;
+    backup::export_csv(db, &admin, "users", &mut users).await?;
     let users = String::from_utf8(users)?;
     assert!(!users.contains("password_hash") && !users.contains("$argon2"));
     let mut hooks = Vec::new();
-    backup::export_csv(db, Some(&admin), "webhook_endpoints", &mut hooks).await?;
+    backup::export_csv(db, &admin, "webhook_endpoints", &mut hooks).await?;
     assert!(!String::from_utf8(hooks)?.contains("whsec_"));
     Ok(())
 }

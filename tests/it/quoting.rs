@@ -5,7 +5,9 @@
 use tandem_domain::testing::db_test;
 use tandem_domain::{
     access::Actor,
-    messages, Db, Error,
+    messages,
+    sales::orders::OrderState,
+    Db, Error,
     {
         analytics::dashboards,
         crm::customers::{self, CustomerInput},
@@ -19,8 +21,8 @@ use tandem_domain::{
 
 use crate::{
     approval::order,
-    erp::{customer, erp, field_of, level, line, quote, stocked, Erp, Refused},
     support::{with_admin, BoxResult},
+    world::{customer, erp, field_of, level, line, quote, stocked, Erp, Refused},
     TestResult,
 };
 
@@ -37,35 +39,26 @@ async fn quotes_in_another_currency_than_the_list_prices_are_refused() -> TestRe
         payment_terms_days: 30,
         ..Default::default()
     };
-    let usd = customers::create(&db.conn, Some(&e.ana), &in_currency("Dollar Inc", "usd"))
+    let usd = customers::create(&db.conn, &e.ana, &in_currency("Dollar Inc", "usd"))
         .await?
         .id;
-    let cny = customers::create(&db.conn, Some(&e.ana), &in_currency("Yuan Ltd", "CNY"))
+    let cny = customers::create(&db.conn, &e.ana, &in_currency("Yuan Ltd", "CNY"))
         .await?
         .id;
     // List prices are in the company currency, EUR unless set.
     for other in [usd, cny] {
-        let err = orders::create(
-            &db.conn,
-            Some(&e.ana),
-            &quote(other, e.main, vec![line(p, 1)]),
-        )
-        .await
-        .refused()?;
+        let err = orders::create(&db.conn, &e.ana, &quote(other, e.main, vec![line(p, 1)]))
+            .await
+            .refused()?;
         assert_eq!(field_of(&err), ["customer_id"]);
         assert_eq!(
             err,
             Error::field("customer_id", messages::QUOTE_CURRENCY_MISMATCH)
         );
     }
-    let listed = orders::list(&db.conn, Some(&e.manager), &OrderFilter::default(), 1, 50).await?;
+    let listed = orders::list(&db.conn, &e.manager, &OrderFilter::default(), 1, 50).await?;
     assert_eq!(listed.total, 0, "nothing was saved");
-    let draft = orders::create(
-        &db.conn,
-        Some(&e.ana),
-        &quote(eur, e.main, vec![line(p, 2)]),
-    )
-    .await?;
+    let draft = orders::create(&db.conn, &e.ana, &quote(eur, e.main, vec![line(p, 2)])).await?;
     assert_eq!(draft.currency, "EUR");
 
     // The company now prices in USD: the EUR quote can be neither edited
@@ -73,14 +66,14 @@ async fn quotes_in_another_currency_than_the_list_prices_are_refused() -> TestRe
     meta::set(&db.conn, dashboards::CURRENCY_KEY, "USD").await?;
     let err = orders::update(
         &db.conn,
-        Some(&e.ana),
+        &e.ana,
         draft.id,
         &quote(eur, e.main, vec![line(p, 1)]),
     )
     .await
     .refused()?;
     assert_eq!(field_of(&err), ["customer_id"]);
-    let err = orders::confirm(&db.conn, Some(&e.manager), draft.id)
+    let err = orders::confirm(&db.conn, &e.manager, draft.id)
         .await
         .refused()?;
     assert_eq!(
@@ -88,28 +81,21 @@ async fn quotes_in_another_currency_than_the_list_prices_are_refused() -> TestRe
         Error::Conflict(messages::QUOTE_CURRENCY_MISMATCH.into())
     );
     let stored = order(&db.conn, draft.id).await?;
-    assert_eq!(stored.state, "draft");
+    assert_eq!(stored.state, OrderState::Draft);
     assert_eq!(
         level(&db.conn, p, e.main).await?,
         (10, 0),
         "nothing reserved"
     );
-    let dollars = orders::create(
-        &db.conn,
-        Some(&e.ana),
-        &quote(usd, e.main, vec![line(p, 1)]),
-    )
-    .await?;
+    let dollars = orders::create(&db.conn, &e.ana, &quote(usd, e.main, vec![line(p, 1)])).await?;
     assert_eq!(dollars.currency, "USD");
-    orders::confirm(&db.conn, Some(&e.ana), dollars.id).await?;
+    orders::confirm(&db.conn, &e.ana, dollars.id).await?;
     Ok(())
 }
 
 /// The warehouse a new quote of `actor`'s ships from.
 async fn default_of(db: &Db, actor: &Actor) -> BoxResult<Option<i64>> {
-    Ok(sourcing::default_warehouse(db, Some(actor))
-        .await?
-        .map(|w| w.id))
+    Ok(sourcing::default_warehouse(db, actor).await?.map(|w| w.id))
 }
 
 /// MAIN as [`erp`] creates it, active or archived.
@@ -151,7 +137,7 @@ async fn an_archived_default_warehouse_falls_back_to_the_first_active_one() -> T
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
     meta::set(&db.conn, sourcing::DEFAULT_WAREHOUSE_KEY, "MAIN").await?;
-    warehouses::update(&db.conn, Some(&e.keeper), e.main, &main_house(false)).await?;
+    warehouses::update(&db.conn, &e.keeper, e.main, &main_house(false)).await?;
     assert_eq!(default_of(&db.conn, &e.ana).await?, Some(e.east));
     Ok(())
 }
@@ -161,11 +147,7 @@ async fn only_who_writes_quotes_asks_for_the_default_warehouse() -> TestResult {
     let (db, admin) = with_admin().await?;
     let e = erp(&db.conn, admin).await?;
     assert_eq!(
-        sourcing::default_warehouse(&db.conn, None).await,
-        Err(Error::Unauthenticated)
-    );
-    assert_eq!(
-        sourcing::default_warehouse(&db.conn, Some(&e.keeper)).await,
+        sourcing::default_warehouse(&db.conn, &e.keeper).await,
         Err(Error::Forbidden),
         "the quote builder's, for who writes quotes"
     );
@@ -181,7 +163,7 @@ async fn ten_main_three_east(db: &Db, e: &Erp) -> BoxResult<i64> {
         quantity: 3,
         reason: "opening stock".into(),
     };
-    stock::adjust(db, Some(&e.keeper), &east).await?;
+    stock::adjust(db, &e.keeper, &east).await?;
     Ok(p)
 }
 
@@ -194,7 +176,7 @@ async fn hint(
     warehouse: i64,
     quantity: i64,
 ) -> BoxResult<(i64, Option<(String, i64)>)> {
-    let preview = orders::preview(db, Some(&e.ana), warehouse, &[line(p, quantity)]).await?;
+    let preview = orders::preview(db, &e.ana, warehouse, &[line(p, quantity)]).await?;
     let first = preview.lines.first().ok_or("line")?;
     Ok((
         first.available,
@@ -228,8 +210,8 @@ async fn reserved_stock_and_archived_warehouses_are_never_hinted() -> TestResult
     let p = ten_main_three_east(&db.conn, &e).await?;
     // Reserved stock is not available elsewhere either.
     let c = customer(&db.conn, &e.ana, "Hint Co", 0).await?;
-    let o = orders::create(&db.conn, Some(&e.ana), &quote(c, e.main, vec![line(p, 9)])).await?;
-    orders::confirm(&db.conn, Some(&e.ana), o.id).await?;
+    let o = orders::create(&db.conn, &e.ana, &quote(c, e.main, vec![line(p, 9)])).await?;
+    orders::confirm(&db.conn, &e.ana, o.id).await?;
     assert_eq!(
         hint(&db.conn, &e, p, e.east, 5).await?,
         (3, None),
@@ -237,8 +219,8 @@ async fn reserved_stock_and_archived_warehouses_are_never_hinted() -> TestResult
     );
     // An archived warehouse is never suggested.
     let p2 = stocked(&db.conn, &e, "HINT-2", 1_000, 10).await?;
-    warehouses::update(&db.conn, Some(&e.keeper), e.main, &main_house(false)).await?;
-    let preview = orders::preview(&db.conn, Some(&e.ana), e.east, &[line(p2, 1)]).await?;
+    warehouses::update(&db.conn, &e.keeper, e.main, &main_house(false)).await?;
+    let preview = orders::preview(&db.conn, &e.ana, e.east, &[line(p2, 1)]).await?;
     assert_eq!(preview.lines[0].elsewhere, None);
     Ok(())
 }

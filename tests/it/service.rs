@@ -35,8 +35,8 @@ use tandem_domain::{
 };
 
 use crate::{
-    erp::{erp, level, line, lines, quote, stocked, Erp, Refused},
     support::{actor, user_with, BoxResult},
+    world::{erp, level, line, lines, quote, stocked, Erp, Refused},
     TestResult,
 };
 
@@ -66,7 +66,7 @@ async fn desk(db: &Db, admin: Actor) -> BoxResult<Desk> {
     for (priority, response, resolution) in [("normal", 60, 480), ("urgent", 30, 120)] {
         service_desk::save_policy(
             db,
-            Some(&e.manager),
+            &e.manager,
             &PolicyInput {
                 name: priority.into(),
                 priority: priority.into(),
@@ -79,7 +79,7 @@ async fn desk(db: &Db, admin: Actor) -> BoxResult<Desk> {
     }
     let queue = service_desk::save_queue(
         db,
-        Some(&e.manager),
+        &e.manager,
         None,
         &QueueInput {
             name: "Front line".into(),
@@ -122,18 +122,18 @@ async fn billed(db: &Db, d: &Desk, name: &str, quantity: i64) -> BoxResult<(i64,
         10,
     )
     .await?;
-    let customer = crate::erp::customer(db, &e.ana, name, 0).await?;
+    let customer = crate::world::customer(db, &e.ana, name, 0).await?;
     let order = orders::create(
         db,
-        Some(&e.ana),
+        &e.ana,
         &quote(customer, e.main, vec![line(product, quantity)]),
     )
     .await?;
-    orders::confirm(db, Some(&e.ana), order.id).await?;
+    orders::confirm(db, &e.ana, order.id).await?;
     let l = lines(db, order.id).await?;
-    let s = shipments::create(db, Some(&e.keeper), order.id, &[(l[0].id, quantity)]).await?;
-    shipments::ship(db, Some(&e.keeper), s.id, "DHL", "JD0001").await?;
-    let inv = invoices::raise(db, Some(&e.manager), order.id, None, today()).await?;
+    let s = shipments::create(db, &e.keeper, order.id, &[(l[0].id, quantity)]).await?;
+    shipments::ship(db, &e.keeper, s.id, "DHL", "JD0001").await?;
+    let inv = invoices::raise(db, &e.manager, order.id, None, today()).await?;
     Ok((customer, order.id, inv.id, product))
 }
 
@@ -143,19 +143,19 @@ async fn a_ticket_lives_through_replies_pauses_resolution_and_rating() -> TestRe
     let db = &db.conn;
     let d = desk(db, admin).await?;
     // The second agent is away: round-robin gives both tickets to the first.
-    service_desk::set_away(db, Some(&d.second), true).await?;
-    let customer = crate::erp::customer(db, &d.e.ana, "Service Ltd", 0).await?;
+    service_desk::set_away(db, &d.second, true).await?;
+    let customer = crate::world::customer(db, &d.e.ana, "Service Ltd", 0).await?;
     let mut input = ticket(customer, "question", None);
     input.queue_id = Some(d.queue);
-    let t1 = tickets::create(db, Some(&d.agent), &input).await?;
-    let t2 = tickets::create(db, Some(&d.agent), &input).await?;
+    let t1 = tickets::create(db, &d.agent, &input).await?;
+    let t2 = tickets::create(db, &d.agent, &input).await?;
     assert_eq!(
         (t1.assignee_id, t2.assignee_id),
         (Some(d.agent.user_id), Some(d.agent.user_id))
     );
-    service_desk::set_away(db, Some(&d.second), false).await?;
-    let t3 = tickets::create(db, Some(&d.agent), &input).await?;
-    let t4 = tickets::create(db, Some(&d.agent), &input).await?;
+    service_desk::set_away(db, &d.second, false).await?;
+    let t3 = tickets::create(db, &d.agent, &input).await?;
+    let t4 = tickets::create(db, &d.agent, &input).await?;
     let mut got = vec![t3.assignee_id, t4.assignee_id];
     got.sort();
     let mut want = vec![Some(d.agent.user_id), Some(d.second.user_id)];
@@ -165,10 +165,10 @@ async fn a_ticket_lives_through_replies_pauses_resolution_and_rating() -> TestRe
     assert!(t1.resolution_due.is_some() && t1.first_response_due.is_some());
 
     // A public reply answers and opens it; the response clock is met.
-    tickets::comment(db, Some(&d.agent), t1.id, "We are on it.", true).await?;
-    tickets::comment(db, Some(&d.agent), t1.id, "Internal: check stock", false).await?;
+    tickets::comment(db, &d.agent, t1.id, "We are on it.", true).await?;
+    tickets::comment(db, &d.agent, t1.id, "Internal: check stock", false).await?;
     let now = Utc::now();
-    let detail = tickets::get(db, Some(&d.agent), t1.id, now).await?;
+    let detail = tickets::get(db, &d.agent, t1.id, now).await?;
     assert_eq!(detail.ticket.status, "open");
     assert!(matches!(
         detail.sla.response,
@@ -178,14 +178,14 @@ async fn a_ticket_lives_through_replies_pauses_resolution_and_rating() -> TestRe
     assert!(detail.ticket.first_response_due.is_none());
 
     // Waiting on the customer pauses the resolution clock.
-    let waiting = tickets::set_status(db, Some(&d.agent), t1.id, "waiting").await?;
+    let waiting = tickets::set_status(db, &d.agent, t1.id, "waiting").await?;
     assert!(
         waiting.resolution_due.is_none(),
         "paused clocks have no deadline"
     );
     // Illegal steps are refused.
-    let resolved = tickets::set_status(db, Some(&d.agent), t1.id, "resolved").await?;
-    let err = tickets::set_status(db, Some(&d.agent), t1.id, "waiting")
+    let resolved = tickets::set_status(db, &d.agent, t1.id, "resolved").await?;
+    let err = tickets::set_status(db, &d.agent, t1.id, "waiting")
         .await
         .refused()?;
     assert_eq!(
@@ -206,16 +206,16 @@ async fn a_ticket_lives_through_replies_pauses_resolution_and_rating() -> TestRe
     let again = tickets::rate(db, &token, 5, "").await.refused()?;
     assert_eq!(again, Error::Conflict(messages::RATING_LINK_USED.into()));
     let (n, avg) =
-        tickets::satisfaction(db, Some(&d.agent), today(), today() + Duration::days(1)).await?;
+        tickets::satisfaction(db, &d.agent, today(), today() + Duration::days(1)).await?;
     assert_eq!((n, avg), (1, 400));
 
     // Reopening resumes the clock and gives a deadline again.
-    let reopened = tickets::set_status(db, Some(&d.agent), t1.id, "open").await?;
+    let reopened = tickets::set_status(db, &d.agent, t1.id, "open").await?;
     assert!(reopened.resolution_due.is_some());
     assert!(reopened.rating_token.is_none());
 
     // The customer's timeline tells the story.
-    let kinds: Vec<String> = timeline::of_customer(db, Some(&d.e.manager), customer, None, 100)
+    let kinds: Vec<String> = timeline::of_customer(db, &d.e.manager, customer, None, 100)
         .await?
         .into_iter()
         .map(|e| e.event.kind)
@@ -240,11 +240,11 @@ async fn bad_ticket_input_is_refused_field_by_field() -> TestResult {
     let (db, admin) = crate::support::with_admin().await?;
     let db = &db.conn;
     let d = desk(db, admin).await?;
-    let mine = crate::erp::customer(db, &d.e.ana, "Mine Ltd", 0).await?;
+    let mine = crate::world::customer(db, &d.e.ana, "Mine Ltd", 0).await?;
     let (_, other_order, _, _) = billed(db, &d, "Other Ltd", 1).await?;
     let err = tickets::create(
         db,
-        Some(&d.agent),
+        &d.agent,
         &TicketInput {
             customer_id: Some(mine),
             order_id: Some(other_order),
@@ -259,7 +259,7 @@ async fn bad_ticket_input_is_refused_field_by_field() -> TestResult {
     )
     .await
     .refused()?;
-    let mut fields = crate::erp::field_of(&err);
+    let mut fields = crate::world::field_of(&err);
     fields.sort();
     assert_eq!(
         fields,
@@ -274,11 +274,11 @@ async fn bad_ticket_input_is_refused_field_by_field() -> TestResult {
         ]
     );
     // Sales may read tickets but not write them.
-    let denied = tickets::create(db, Some(&d.e.ana), &ticket(mine, "question", None))
+    let denied = tickets::create(db, &d.e.ana, &ticket(mine, "question", None))
         .await
         .refused()?;
     assert_eq!(denied, Error::Forbidden);
-    let empty = tickets::comment(db, Some(&d.agent), 1, "  ", true)
+    let empty = tickets::comment(db, &d.agent, 1, "  ", true)
         .await
         .refused()?;
     assert_eq!(empty, Error::field("body", messages::COMMENT_REQUIRED));
@@ -300,7 +300,7 @@ struct ReturnCase {
 async fn return_case(db: &Db, admin: Actor) -> BoxResult<ReturnCase> {
     let d = desk(db, admin).await?;
     let (customer, order, invoice, product) = billed(db, &d, "Return Co", 4).await?;
-    let t = tickets::create(db, Some(&d.agent), &ticket(customer, "return", Some(order))).await?;
+    let t = tickets::create(db, &d.agent, &ticket(customer, "return", Some(order))).await?;
     let order_line = lines(db, order).await?[0].id;
     Ok(ReturnCase {
         d,
@@ -328,16 +328,14 @@ async fn ask_back(
         reason: reason.into(),
         ..Default::default()
     };
-    Ok(returns::request(db, Some(&r.d.agent), ticket, &input)
-        .await?
-        .id)
+    Ok(returns::request(db, &r.d.agent, ticket, &input).await?.id)
 }
 
 /// The return case with 3 of the 4 asked back and approved; returns the
 /// approved request.
 async fn three_returned(db: &Db, r: &ReturnCase) -> BoxResult<i64> {
     let ret = ask_back(db, r, r.ticket, 3, "Unused").await?;
-    returns::approve(db, Some(&r.d.agent), ret, today()).await?;
+    returns::approve(db, &r.d.agent, ret, today()).await?;
     Ok(ret)
 }
 
@@ -346,7 +344,7 @@ async fn a_return_tickets_panel_shows_what_shipped_with_its_tracking_and_invoice
     let (db, admin) = crate::support::with_admin().await?;
     let db = &db.conn;
     let r = return_case(db, admin).await?;
-    let panel = tickets::panel(db, Some(&r.d.agent), r.ticket).await?;
+    let panel = tickets::panel(db, &r.d.agent, r.ticket).await?;
     assert_eq!(panel.orders[0].lines[0].shipped, 4);
     assert_eq!(panel.shipments[0].0.tracking, "JD0001");
     assert_eq!(panel.invoices[0].0.id, r.invoice);
@@ -359,11 +357,11 @@ async fn a_return_never_asks_for_more_than_shipped_counting_pending_requests() -
     let db = &db.conn;
     let r = return_case(db, admin).await?;
     let too_much = ask_back(db, &r, r.ticket, 5, "").await.refused()?;
-    assert_eq!(crate::erp::field_of(&too_much), ["lines.0.quantity"]);
+    assert_eq!(crate::world::field_of(&too_much), ["lines.0.quantity"]);
     ask_back(db, &r, r.ticket, 3, "Unused").await?;
     // Pending requests count: only 1 more may be asked for.
     let pending = ask_back(db, &r, r.ticket, 2, "").await.refused()?;
-    assert_eq!(crate::erp::field_of(&pending), ["lines.0.quantity"]);
+    assert_eq!(crate::world::field_of(&pending), ["lines.0.quantity"]);
     Ok(())
 }
 
@@ -373,7 +371,7 @@ async fn the_warehouse_may_not_approve_returns() -> TestResult {
     let db = &db.conn;
     let r = return_case(db, admin).await?;
     let ret = ask_back(db, &r, r.ticket, 3, "Unused").await?;
-    let denied = returns::approve(db, Some(&r.d.e.keeper), ret, today())
+    let denied = returns::approve(db, &r.d.e.keeper, ret, today())
         .await
         .refused()?;
     assert_eq!(denied, Error::Forbidden);
@@ -387,7 +385,7 @@ async fn an_approved_return_restocks_exactly_and_credits_what_came_back() -> Tes
     let r = return_case(db, admin).await?;
     assert_eq!(level(db, r.product, r.d.e.main).await?, (6, 0));
     let ret = ask_back(db, &r, r.ticket, 3, "Unused").await?;
-    let approved = returns::approve(db, Some(&r.d.agent), ret, today()).await?;
+    let approved = returns::approve(db, &r.d.agent, ret, today()).await?;
     assert_eq!(approved.ret.state, "approved");
     assert_eq!(
         level(db, r.product, r.d.e.main).await?,
@@ -418,7 +416,7 @@ async fn a_decided_return_is_not_approved_again() -> TestResult {
     let db = &db.conn;
     let r = return_case(db, admin).await?;
     let ret = three_returned(db, &r).await?;
-    let twice = returns::approve(db, Some(&r.d.agent), ret, today())
+    let twice = returns::approve(db, &r.d.agent, ret, today())
         .await
         .refused()?;
     assert_eq!(twice, Error::Conflict(messages::RETURN_DECIDED.into()));
@@ -431,9 +429,9 @@ async fn an_approved_return_shows_on_the_ticket_and_the_customers_timeline() -> 
     let db = &db.conn;
     let r = return_case(db, admin).await?;
     three_returned(db, &r).await?;
-    let detail = tickets::get(db, Some(&r.d.agent), r.ticket, Utc::now()).await?;
+    let detail = tickets::get(db, &r.d.agent, r.ticket, Utc::now()).await?;
     assert_eq!(detail.credit_notes.len(), 1);
-    let kinds: Vec<String> = timeline::of_customer(db, Some(&r.d.e.manager), r.customer, None, 100)
+    let kinds: Vec<String> = timeline::of_customer(db, &r.d.e.manager, r.customer, None, 100)
         .await?
         .into_iter()
         .map(|e| e.event.kind)
@@ -452,7 +450,7 @@ async fn a_question_ticket_takes_no_returns() -> TestResult {
     let db = &db.conn;
     let r = return_case(db, admin).await?;
     three_returned(db, &r).await?;
-    let q = tickets::create(db, Some(&r.d.agent), &ticket(r.customer, "question", None)).await?;
+    let q = tickets::create(db, &r.d.agent, &ticket(r.customer, "question", None)).await?;
     let wrong = ask_back(db, &r, q.id, 1, "").await.refused()?;
     assert_eq!(
         wrong,
@@ -468,10 +466,10 @@ async fn concurrent_approvals_never_return_more_than_shipped() -> TestResult {
     let d = desk(db, admin).await?;
     let (customer, order, _, product) = billed(db, &d, "Race Co", 4).await?;
     let order_line = lines(db, order).await?[0].id;
-    let t = tickets::create(db, Some(&d.agent), &ticket(customer, "return", Some(order))).await?;
+    let t = tickets::create(db, &d.agent, &ticket(customer, "return", Some(order))).await?;
     let a = returns::request(
         db,
-        Some(&d.agent),
+        &d.agent,
         t.id,
         &ReturnInput {
             order_id: order,
@@ -482,7 +480,7 @@ async fn concurrent_approvals_never_return_more_than_shipped() -> TestResult {
     .await?;
     let b = returns::request(
         db,
-        Some(&d.agent),
+        &d.agent,
         t.id,
         &ReturnInput {
             order_id: order,
@@ -497,7 +495,7 @@ async fn concurrent_approvals_never_return_more_than_shipped() -> TestResult {
         let conn = db.clone();
         let who = d.agent.clone();
         runs.push(tokio::spawn(async move {
-            returns::approve(&conn, Some(&who), id, Utc::now().date_naive()).await
+            returns::approve(&conn, &who, id, Utc::now().date_naive()).await
         }));
     }
     let mut landed = 0;
@@ -519,7 +517,7 @@ async fn concurrent_approvals_never_return_more_than_shipped() -> TestResult {
     // Nothing is left to return.
     let none = returns::request(
         db,
-        Some(&d.agent),
+        &d.agent,
         t.id,
         &ReturnInput {
             order_id: order,
@@ -529,7 +527,7 @@ async fn concurrent_approvals_never_return_more_than_shipped() -> TestResult {
     )
     .await
     .refused()?;
-    assert_eq!(crate::erp::field_of(&none), ["lines.0.quantity"]);
+    assert_eq!(crate::world::field_of(&none), ["lines.0.quantity"]);
     Ok(())
 }
 
@@ -539,12 +537,7 @@ async fn a_complaint_is_settled_with_a_credit_note_alone() -> TestResult {
     let db = &db.conn;
     let d = desk(db, admin).await?;
     let (customer, order, inv, product) = billed(db, &d, "Complain Co", 2).await?;
-    let t = tickets::create(
-        db,
-        Some(&d.agent),
-        &ticket(customer, "complaint", Some(order)),
-    )
-    .await?;
+    let t = tickets::create(db, &d.agent, &ticket(customer, "complaint", Some(order))).await?;
     let invoice_line = tandem_domain::entities::invoice_lines::Entity::find()
         .filter(tandem_domain::entities::invoice_lines::Column::InvoiceId.eq(inv))
         .one(db)
@@ -552,7 +545,7 @@ async fn a_complaint_is_settled_with_a_credit_note_alone() -> TestResult {
         .ok_or("line")?;
     let note = returns::credit_complaint(
         db,
-        Some(&d.agent),
+        &d.agent,
         t.id,
         &CreditInput {
             invoice_id: inv,
@@ -574,10 +567,10 @@ async fn a_complaint_is_settled_with_a_credit_note_alone() -> TestResult {
         (8, 0),
         "no goods moved"
     );
-    let q = tickets::create(db, Some(&d.agent), &ticket(customer, "question", None)).await?;
+    let q = tickets::create(db, &d.agent, &ticket(customer, "question", None)).await?;
     let refused = returns::credit_complaint(
         db,
-        Some(&d.agent),
+        &d.agent,
         q.id,
         &CreditInput {
             invoice_id: inv,
@@ -602,7 +595,7 @@ async fn the_public_form_matches_validates_and_limits() -> TestResult {
     let d = desk(db, admin).await?;
     let known = customers::create(
         db,
-        Some(&d.e.ana),
+        &d.e.ana,
         &CustomerInput {
             kind: "company".into(),
             name: "Known GmbH".into(),
@@ -667,7 +660,7 @@ async fn the_public_form_matches_validates_and_limits() -> TestResult {
     };
     let err = support_form::submit(db, &bad).await.refused()?;
     assert_eq!(
-        crate::erp::field_of(&err),
+        crate::world::field_of(&err),
         ["description", "email", "name", "subject"]
     );
     let bot = PublicRequest {
@@ -701,13 +694,13 @@ async fn lists_follow_scope_views_and_filters() -> TestResult {
     let (db, admin) = crate::support::with_admin().await?;
     let db = &db.conn;
     let d = desk(db, admin).await?;
-    let customer = crate::erp::customer(db, &d.e.ana, "List Co", 0).await?;
+    let customer = crate::world::customer(db, &d.e.ana, "List Co", 0).await?;
     let mut queued = ticket(customer, "complaint", None);
     queued.queue_id = Some(d.queue);
-    tickets::create(db, Some(&d.agent), &queued).await?;
+    tickets::create(db, &d.agent, &queued).await?;
     let mut loose = ticket(customer, "question", None);
     loose.priority = "urgent".into();
-    let unassigned = tickets::create(db, Some(&d.e.manager), &loose).await?;
+    let unassigned = tickets::create(db, &d.e.manager, &loose).await?;
     let now = Utc::now();
     let all = |view: &str| TicketFilter {
         view: view.into(),
@@ -716,11 +709,11 @@ async fn lists_follow_scope_views_and_filters() -> TestResult {
         ..Default::default()
     };
     // The agent sees their queue's ticket, not the manager's unqueued one.
-    let seen = tickets::list(db, Some(&d.agent), &all("all"), now).await?;
+    let seen = tickets::list(db, &d.agent, &all("all"), now).await?;
     assert_eq!(seen.total, 1);
-    let everything = tickets::list(db, Some(&d.e.manager), &all("all"), now).await?;
+    let everything = tickets::list(db, &d.e.manager, &all("all"), now).await?;
     assert_eq!(everything.total, 2);
-    let un = tickets::list(db, Some(&d.e.manager), &all("unassigned"), now).await?;
+    let un = tickets::list(db, &d.e.manager, &all("unassigned"), now).await?;
     assert_eq!(
         un.items.iter().map(|r| r.ticket.id).collect::<Vec<_>>(),
         [unassigned.id]
@@ -729,21 +722,16 @@ async fn lists_follow_scope_views_and_filters() -> TestResult {
         kind: "complaint".into(),
         ..all("all")
     };
-    assert_eq!(
-        tickets::list(db, Some(&d.e.manager), &kind, now)
-            .await?
-            .total,
-        1
-    );
+    assert_eq!(tickets::list(db, &d.e.manager, &kind, now).await?.total, 1);
     // A month later everything open is breaching.
     let later = now + Duration::days(30);
     assert_eq!(
-        tickets::list(db, Some(&d.e.manager), &all("breaching"), later)
+        tickets::list(db, &d.e.manager, &all("breaching"), later)
             .await?
             .total,
         2
     );
-    let hidden = tickets::get(db, Some(&d.agent), unassigned.id, now)
+    let hidden = tickets::get(db, &d.agent, unassigned.id, now)
         .await
         .refused()?;
     assert_eq!(hidden, Error::NotFound);
@@ -755,11 +743,11 @@ async fn sla_alerts_reach_the_assignee_and_manager_once() -> TestResult {
     let (db, admin) = crate::support::with_admin().await?;
     let db = &db.conn;
     let d = desk(db, admin).await?;
-    let customer = crate::erp::customer(db, &d.e.ana, "Alert Co", 0).await?;
+    let customer = crate::world::customer(db, &d.e.ana, "Alert Co", 0).await?;
     let mut input = ticket(customer, "request", None);
     input.queue_id = Some(d.queue);
     input.assignee_id = Some(d.agent.user_id);
-    let t = tickets::create(db, Some(&d.agent), &input).await?;
+    let t = tickets::create(db, &d.agent, &input).await?;
     let later = Utc::now() + Duration::days(30);
     assert_eq!(tickets::sla_alerts(db, later).await?, 1);
     assert_eq!(tickets::sla_alerts(db, later).await?, 0, "once per stage");
@@ -817,12 +805,12 @@ async fn opened_hours_ago(db: &Db, id: i64, hours: i64) -> BoxResult<()> {
 /// few minutes to 40 days ago: some before the board's 30 days, some past
 /// their resolution target. Returns their ids.
 async fn aged_tickets(db: &Db, d: &Desk) -> BoxResult<Vec<i64>> {
-    let customer = crate::erp::customer(db, &d.e.ana, "Counted Co", 0).await?;
+    let customer = crate::world::customer(db, &d.e.ana, "Counted Co", 0).await?;
     let mut ids = Vec::new();
     for n in 0..14_i64 {
         let mut input = ticket(customer, "request", None);
         input.priority = if n % 3 == 0 { "urgent" } else { "normal" }.into();
-        let t = tickets::create(db, Some(&d.agent), &input).await?;
+        let t = tickets::create(db, &d.agent, &input).await?;
         opened_hours_ago(db, t.id, [0, 1, 5, 30, 200, 960][n as usize % 6]).await?;
         ids.push(t.id);
     }
@@ -831,7 +819,7 @@ async fn aged_tickets(db: &Db, d: &Desk) -> BoxResult<Vec<i64>> {
 
 /// Two agents resolving and closing the same ticket at once.
 async fn resolved_and_closed_at_once(db: &Db, d: &Desk, raced: i64) -> TestResult {
-    tickets::set_status(db, Some(&d.agent), raced, "open").await?;
+    tickets::set_status(db, &d.agent, raced, "open").await?;
     let mut tasks = Vec::new();
     for (who, to) in [
         (d.agent.clone(), "resolved"),
@@ -839,7 +827,7 @@ async fn resolved_and_closed_at_once(db: &Db, d: &Desk, raced: i64) -> TestResul
     ] {
         let conn = db.clone();
         tasks.push(tokio::spawn(async move {
-            tickets::set_status(&conn, Some(&who), raced, to).await
+            tickets::set_status(&conn, &who, raced, to).await
         }));
     }
     for t in tasks {
@@ -914,7 +902,7 @@ async fn the_boards_ticket_tiles_equal_a_recount_after_random_status_changes() -
     for _ in 0..60 {
         let id = ids[g.below(ids.len() as u64) as usize];
         let to = moves[g.below(moves.len() as u64) as usize];
-        match tickets::set_status(db, Some(&d.agent), id, to).await {
+        match tickets::set_status(db, &d.agent, id, to).await {
             Ok(_) | Err(Error::Conflict(_)) => {}
             Err(other) => return Err(format!("{id} → {to}: {other:?}").into()),
         }
@@ -925,7 +913,7 @@ async fn the_boards_ticket_tiles_equal_a_recount_after_random_status_changes() -
     assert!(differences.is_empty(), "{differences:?}");
 
     let input = dashboards::FilterInput::default();
-    let (manager, now) = (Some(&d.e.manager), Utc::now());
+    let (manager, now) = (&d.e.manager, Utc::now());
     let board = dashboards::board(db, manager, dashboards::Kind::Manager, &input, now).await?;
     let c = recount_tickets(db, &board).await?;
     assert!(c.opened < c.rows, "some were opened before the period");
@@ -967,15 +955,9 @@ async fn the_knowledge_base_renders_safely_and_hides_drafts() -> TestResult {
         language: "en".into(),
         published,
     };
-    let public =
-        knowledge::save(db, Some(&d.agent), None, &article("Returning goods", true)).await?;
-    let draft = knowledge::save(
-        db,
-        Some(&d.agent),
-        None,
-        &article("Draft returns policy", false),
-    )
-    .await?;
+    let public = knowledge::save(db, &d.agent, None, &article("Returning goods", true)).await?;
+    let draft =
+        knowledge::save(db, &d.agent, None, &article("Draft returns policy", false)).await?;
     let view = knowledge::get(db, None, public.id).await?;
     assert!(view.html.contains("<strong>return</strong>"));
     assert!(!view.html.contains("<script"));
@@ -989,13 +971,13 @@ async fn the_knowledge_base_renders_safely_and_hides_drafts() -> TestResult {
     let related =
         knowledge::related(db, "I want to return my goods, how does the RMA work?", 5).await?;
     assert_eq!(related.first().map(|a| a.id), Some(public.id));
-    let err = knowledge::save(db, Some(&d.e.ana), None, &article("x", true))
+    let err = knowledge::save(db, &d.e.ana, None, &article("x", true))
         .await
         .refused()?;
     assert_eq!(err, Error::Forbidden);
     let err = knowledge::save(
         db,
-        Some(&d.agent),
+        &d.agent,
         None,
         &ArticleInput {
             language: "fr".into(),
@@ -1004,7 +986,7 @@ async fn the_knowledge_base_renders_safely_and_hides_drafts() -> TestResult {
     )
     .await
     .refused()?;
-    assert_eq!(crate::erp::field_of(&err), ["language", "title"]);
+    assert_eq!(crate::world::field_of(&err), ["language", "title"]);
     Ok(())
 }
 
@@ -1015,7 +997,7 @@ async fn support_cannot_see_cost_prices_or_administer() -> TestResult {
     let d = desk(db, admin).await?;
     assert!(!d.agent.has(Permission::ProductsReadCost));
     assert_eq!(
-        users::list(db, Some(&d.agent), &Default::default())
+        users::list(db, &d.agent, &Default::default())
             .await
             .refused()?,
         Error::Forbidden
@@ -1023,7 +1005,7 @@ async fn support_cannot_see_cost_prices_or_administer() -> TestResult {
     // Configuring the desk is for managers.
     let err = service_desk::save_queue(
         db,
-        Some(&d.agent),
+        &d.agent,
         None,
         &QueueInput {
             name: "Mine".into(),
@@ -1052,7 +1034,7 @@ async fn nobody_joins_a_queue_to_see_its_tickets_without_reading_all_tickets() -
     };
     let others = service_desk::save_queue(
         db,
-        Some(&d.e.admin),
+        &d.e.admin,
         None,
         &join(Some(-1), vec![d.second.user_id]),
     )
@@ -1061,7 +1043,7 @@ async fn nobody_joins_a_queue_to_see_its_tickets_without_reading_all_tickets() -
         (None, vec![lead.user_id]),
         (Some(others), vec![lead.user_id, d.second.user_id]),
     ] {
-        let err = service_desk::save_queue(db, Some(&lead), id, &join(id, members))
+        let err = service_desk::save_queue(db, &lead, id, &join(id, members))
             .await
             .refused()?;
         assert_eq!(
@@ -1072,18 +1054,17 @@ async fn nobody_joins_a_queue_to_see_its_tickets_without_reading_all_tickets() -
     }
     // Adding others is configuring the desk; so is staying where one is.
     let queue =
-        service_desk::save_queue(db, Some(&lead), None, &join(None, vec![d.second.user_id]))
-            .await?;
+        service_desk::save_queue(db, &lead, None, &join(None, vec![d.second.user_id])).await?;
     service_desk::save_queue(
         db,
-        Some(&d.e.admin),
+        &d.e.admin,
         Some(queue),
         &join(Some(queue), vec![lead.user_id]),
     )
     .await?;
     service_desk::save_queue(
         db,
-        Some(&lead),
+        &lead,
         Some(queue),
         &join(Some(queue), vec![lead.user_id, d.second.user_id]),
     )
@@ -1152,9 +1133,8 @@ async fn help_search_refuses_hostile_queries_and_still_finds() -> TestResult {
         language: language.into(),
         published: true,
     };
-    let english =
-        knowledge::save(db, Some(&admin), None, &article("Returning goods", "en")).await?;
-    let chinese = knowledge::save(db, Some(&admin), None, &article("退货流程", "zh")).await?;
+    let english = knowledge::save(db, &admin, None, &article("Returning goods", "en")).await?;
+    let chinese = knowledge::save(db, &admin, None, &article("退货流程", "zh")).await?;
     let thousand_terms = (0..1000)
         .map(|i| format!("t{i}"))
         .collect::<Vec<_>>()
@@ -1237,7 +1217,7 @@ async fn every_search(
         purchasing::purchase_orders as purchasing,
         sales::orders::OrderFilter,
     };
-    let a = Some(actor);
+    let a = actor;
     let search = Some(text.to_owned());
     vec![
         (
@@ -1402,7 +1382,7 @@ async fn the_audit_filters_have_maximum_lengths() -> TestResult {
     use tandem_domain::access::audit::{self, AuditFilter};
     let (db, admin) = crate::support::with_admin().await?;
     let db = &db.conn;
-    let a = Some(&admin);
+    let a = &admin;
     for (field, filter) in [
         (
             "actor",
@@ -1427,7 +1407,7 @@ async fn the_audit_filters_have_maximum_lengths() -> TestResult {
         ),
     ] {
         let err = audit::list(db, a, &filter).await.refused()?;
-        assert_eq!(crate::erp::field_of(&err), [field]);
+        assert_eq!(crate::world::field_of(&err), [field]);
     }
     audit::list(
         db,
@@ -1450,7 +1430,7 @@ async fn list_and_board_filters_have_maximum_lengths() -> TestResult {
     };
     let (db, admin) = crate::support::with_admin().await?;
     let db = &db.conn;
-    let a = Some(&admin);
+    let a = &admin;
     let tag = CustomerFilter {
         tag: Some("t".repeat(41)),
         ..Default::default()
@@ -1561,10 +1541,10 @@ async fn every_customer_text_field_has_a_maximum_length() -> TestResult {
         ),
     ];
     for (field, input) in &over {
-        let err = customers::create(db, Some(&admin), input).await.refused()?;
-        assert_eq!(crate::erp::field_of(&err), [*field]);
+        let err = customers::create(db, &admin, input).await.refused()?;
+        assert_eq!(crate::world::field_of(&err), [*field]);
     }
-    customers::create(db, Some(&admin), &customer_at_limits()).await?;
+    customers::create(db, &admin, &customer_at_limits()).await?;
     Ok(())
 }
 
@@ -1573,7 +1553,7 @@ async fn a_contacts_name_and_title_have_maximum_lengths() -> TestResult {
     use tandem_domain::crm::customers::ContactInput;
     let (db, admin) = crate::support::with_admin().await?;
     let db = &db.conn;
-    let a = Some(&admin);
+    let a = &admin;
     let at_limits = customers::create(db, a, &customer_at_limits()).await?;
     for (field, input) in [
         (
@@ -1595,7 +1575,7 @@ async fn a_contacts_name_and_title_have_maximum_lengths() -> TestResult {
         let err = customers::add_contact(db, a, at_limits.id, &input)
             .await
             .refused()?;
-        assert_eq!(crate::erp::field_of(&err), [field]);
+        assert_eq!(crate::world::field_of(&err), [field]);
     }
     customers::add_contact(
         db,
@@ -1651,10 +1631,8 @@ async fn every_knowledge_article_text_field_has_a_maximum_length() -> TestResult
             },
         ),
     ] {
-        let err = knowledge::save(db, Some(&admin), None, &input)
-            .await
-            .refused()?;
-        assert_eq!(crate::erp::field_of(&err), [field]);
+        let err = knowledge::save(db, &admin, None, &input).await.refused()?;
+        assert_eq!(crate::world::field_of(&err), [field]);
     }
     Ok(())
 }
@@ -1713,15 +1691,9 @@ async fn sign_in_refuses_oversized_credentials_before_checking_them() -> TestRes
     assert_eq!(err, Error::field("form", messages::LOGIN_FAILED));
     assert_eq!(failures().await?, Some(1));
     // Changing one's password: an oversized current one is not verified either.
-    let err = auth::change_password(
-        db,
-        Some(&admin),
-        &"p".repeat(1025),
-        "new-password-123",
-        None,
-    )
-    .await
-    .refused()?;
+    let err = auth::change_password(db, &admin, &"p".repeat(1025), "new-password-123", None)
+        .await
+        .refused()?;
     assert_eq!(err, Error::field("current_password", messages::MAX_1024));
     Ok(())
 }

@@ -83,13 +83,13 @@ async fn a_session_is_stored_under_the_hash_of_its_id_only() -> TestResult {
     );
     assert_eq!(session_rows::Entity::find().count(&db.conn).await?, 1);
     // The account page's handle names the session without being its id.
-    let listed = sessions::list_mine(&db.conn, Some(&admin), Some(id)).await?;
+    let listed = sessions::list_mine(&db.conn, &admin, Some(id)).await?;
     assert_eq!(listed.len(), 1);
     assert!(listed[0].current);
     assert_eq!(listed[0].handle, sessions::handle(id));
     assert!(row.id.starts_with(&listed[0].handle));
     assert!(!id.contains(&listed[0].handle));
-    sessions::end_mine(&db.conn, Some(&admin), &listed[0].handle).await?;
+    sessions::end_mine(&db.conn, &admin, &listed[0].handle).await?;
     assert!(sessions::load(&db.conn, id).await?.is_none());
     sessions::create(&db.conn, &session(id, admin.user_id)).await?;
     sessions::delete(&db.conn, id).await?;
@@ -119,7 +119,7 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() -> TestR
     sessions::create(&db.conn, &session("other-browser", admin.user_id)).await?;
     auth::change_password(
         &db.conn,
-        Some(&admin),
+        &admin,
         PASSWORD,
         "green-teapot-hums-43",
         Some("this-browser"),
@@ -136,7 +136,7 @@ async fn backups_carry_no_sessions_and_older_backups_with_them_still_restore() -
     let id = "live-session-cookie-value";
     sessions::create(&db.conn, &session(id, admin.user_id)).await?;
     let mut file = Vec::new();
-    let sums = backup::write(&db.conn, Some(&admin), &mut file).await?;
+    let sums = backup::write(&db.conn, &admin, &mut file).await?;
     assert!(sums.iter().all(|t| t.table != "sessions"), "{sums:?}");
     assert!(sums.iter().any(|t| t.table == "users"));
     let text = gunzip(&file)?;

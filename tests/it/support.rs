@@ -51,7 +51,7 @@ pub async fn user_with(db: &Db, admin: &Actor, email: &str, role: BuiltinRole) -
     let role = role_id(db, role).await?;
     let (id, _) = users::create(
         db,
-        Some(admin),
+        admin,
         &users::NewUser {
             email: email.into(),
             name: format!("User {email}"),

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use tandem_domain::access::{sessions, sign_in};
 
 #[cfg(feature = "ssr")]
-use crate::ssr::actor;
+use crate::ssr::signed_in;
 
 #[cfg(feature = "ssr")]
 mod convert {
@@ -47,7 +47,7 @@ crate::authz!(
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let keep = session_id().await?;
-    sign_in::change_password(&state.db, actor().as_ref(), &current, &new, keep.as_deref()).await?;
+    sign_in::change_password(&state.db, &signed_in()?, &current, &new, keep.as_deref()).await?;
     Ok(())
 }
 
@@ -57,7 +57,7 @@ crate::authz!("/api/account/sessions", SignedIn, FORM, "");
 pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
     let state = crate::ssr::state()?;
     let current = session_id().await?;
-    let found = sessions::list_mine(&state.db, actor().as_ref(), current.as_deref()).await?;
+    let found = sessions::list_mine(&state.db, &signed_in()?, current.as_deref()).await?;
     Ok(found.into_iter().map(convert::session).collect())
 }
 
@@ -71,5 +71,5 @@ crate::authz!(
 #[server(endpoint = "account/sessions/end", input = Json)]
 pub async fn end_session(handle: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(sessions::end_mine(&state.db, actor().as_ref(), &handle).await?)
+    Ok(sessions::end_mine(&state.db, &signed_in()?, &handle).await?)
 }

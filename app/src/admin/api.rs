@@ -14,11 +14,14 @@ use crate::error::AppError;
 use tandem_domain::access::{audit, roles, users};
 
 #[cfg(feature = "ssr")]
-use crate::ssr::actor;
+use crate::ssr::signed_in;
 
 #[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::access::{audit, roles, users, Permission};
+    use tandem_domain::{
+        access::{audit, roles, users, Permission},
+        parse::Form,
+    };
 
     use super::*;
     use crate::admin::types::HolderView;
@@ -146,34 +149,20 @@ mod convert {
     /// The audit log's filter, 50 a page; the days must read YYYY-MM-DD
     /// (`until` includes its day).
     pub fn audit_filter(query: AuditQuery) -> Result<audit::AuditFilter, AppError> {
+        let mut read = Form::new();
+        let from = read.date("from", query.from.as_deref().unwrap_or_default());
+        let until = read.date("until", query.until.as_deref().unwrap_or_default());
+        read.finish(())?;
+        let midnight = |day: chrono::NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
         Ok(audit::AuditFilter {
             actor: query.actor,
             entity: query.entity,
             action: query.action,
-            from: date(query.from.as_deref(), "from", false)?,
-            until: date(query.until.as_deref(), "until", true)?,
+            from: from.map(midnight),
+            until: until.map(|day| midnight(day.succ_opt().unwrap_or(day))),
             page: query.page,
             per_page: 50,
         })
-    }
-
-    fn date(
-        text: Option<&str>,
-        field: &str,
-        end_of_day: bool,
-    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
-        let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-            return Ok(None);
-        };
-        let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            AppError::Validation([(field.to_owned(), "YYYY-MM-DD".to_owned())].into())
-        })?;
-        let day = if end_of_day {
-            day.succ_opt().unwrap_or(day)
-        } else {
-            day
-        };
-        Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
     }
 }
 
@@ -188,7 +177,7 @@ pub async fn list_users(
 ) -> Result<PageView<UserSummary>, AppError> {
     let state = crate::ssr::state()?;
     let filter = convert::user_filter(search, role_id, active, page);
-    let found = users::list(&state.db, actor().as_ref(), &filter).await?;
+    let found = users::list(&state.db, &signed_in()?, &filter).await?;
     Ok(PageView::from_page(found, convert::user))
 }
 
@@ -197,7 +186,7 @@ crate::authz!("/api/admin/users/get", Needs(AdminUsers), FORM, "id=999999");
 #[server(endpoint = "admin/users/get")]
 pub async fn get_user(id: i64) -> Result<UserSummary, AppError> {
     let state = crate::ssr::state()?;
-    let user = users::get(&state.db, actor().as_ref(), id).await?;
+    let user = users::get(&state.db, &signed_in()?, id).await?;
     Ok(convert::user(user))
 }
 
@@ -212,7 +201,7 @@ crate::authz!(
 pub async fn create_user(input: UserInput) -> Result<Created, AppError> {
     let state = crate::ssr::state()?;
     let new = convert::new_user(input);
-    let (id, generated) = users::create(&state.db, actor().as_ref(), &new).await?;
+    let (id, generated) = users::create(&state.db, &signed_in()?, &new).await?;
     Ok(convert::created(id, generated))
 }
 
@@ -227,7 +216,7 @@ crate::authz!(
 pub async fn update_user(id: i64, input: UserInput) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let patch = convert::user_patch(input);
-    Ok(users::update(&state.db, actor().as_ref(), id, &patch).await?)
+    Ok(users::update(&state.db, &signed_in()?, id, &patch).await?)
 }
 
 crate::authz!(
@@ -240,7 +229,7 @@ crate::authz!(
 #[server(endpoint = "admin/users/set_active", input = Json)]
 pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(users::set_active(&state.db, actor().as_ref(), id, active).await?)
+    Ok(users::set_active(&state.db, &signed_in()?, id, active).await?)
 }
 
 crate::authz!(
@@ -253,7 +242,7 @@ crate::authz!(
 #[server(endpoint = "admin/users/reset_password", input = Json)]
 pub async fn reset_user_password(id: i64, password: Option<String>) -> Result<Created, AppError> {
     let state = crate::ssr::state()?;
-    let generated = users::reset_password(&state.db, actor().as_ref(), id, password).await?;
+    let generated = users::reset_password(&state.db, &signed_in()?, id, password).await?;
     Ok(convert::created(id, generated))
 }
 
@@ -263,7 +252,7 @@ crate::authz!("/api/admin/users/role_choices", Needs(AdminUsers), FORM, "");
 #[server(endpoint = "admin/users/role_choices")]
 pub async fn role_choices(user_id: Option<i64>) -> Result<Vec<RoleChoice>, AppError> {
     let state = crate::ssr::state()?;
-    let offers = roles::role_offers(&state.db, actor().as_ref(), user_id).await?;
+    let offers = roles::role_offers(&state.db, &signed_in()?, user_id).await?;
     Ok(offers.into_iter().map(convert::role_choice).collect())
 }
 
@@ -277,7 +266,7 @@ crate::authz!(
 #[server(endpoint = "admin/roles/list")]
 pub async fn list_roles() -> Result<Vec<RoleView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = roles::list_roles(&state.db, actor().as_ref()).await?;
+    let found = roles::list_roles(&state.db, &signed_in()?).await?;
     Ok(found.into_iter().map(convert::role).collect())
 }
 
@@ -286,7 +275,7 @@ crate::authz!("/api/admin/roles/get", Needs(AdminRoles), FORM, "id=999999");
 #[server(endpoint = "admin/roles/get")]
 pub async fn get_role(id: i64) -> Result<RoleDetail, AppError> {
     let state = crate::ssr::state()?;
-    let found = roles::get_role(&state.db, actor().as_ref(), id).await?;
+    let found = roles::get_role(&state.db, &signed_in()?, id).await?;
     Ok(convert::role_detail(found))
 }
 
@@ -302,7 +291,7 @@ pub async fn create_role(input: RoleInput, permissions: Vec<String>) -> Result<i
     let state = crate::ssr::state()?;
     let permissions = roles::parse_permissions(&permissions)?;
     let input = convert::role_input(input);
-    Ok(roles::create_role(&state.db, actor().as_ref(), &input, &permissions).await?)
+    Ok(roles::create_role(&state.db, &signed_in()?, &input, &permissions).await?)
 }
 
 crate::authz!(
@@ -316,7 +305,7 @@ crate::authz!(
 pub async fn update_role(id: i64, input: RoleInput) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::role_input(input);
-    Ok(roles::update_role(&state.db, actor().as_ref(), id, &input).await?)
+    Ok(roles::update_role(&state.db, &signed_in()?, id, &input).await?)
 }
 
 crate::authz!(
@@ -330,7 +319,7 @@ crate::authz!(
 pub async fn set_role_permissions(id: i64, permissions: Vec<String>) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let permissions = roles::parse_permissions(&permissions)?;
-    Ok(roles::set_role_permissions(&state.db, actor().as_ref(), id, &permissions).await?)
+    Ok(roles::set_role_permissions(&state.db, &signed_in()?, id, &permissions).await?)
 }
 
 crate::authz!(
@@ -343,7 +332,7 @@ crate::authz!(
 #[server(endpoint = "admin/roles/delete", input = Json)]
 pub async fn delete_role(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(roles::delete_role(&state.db, actor().as_ref(), id).await?)
+    Ok(roles::delete_role(&state.db, &signed_in()?, id).await?)
 }
 
 crate::authz!("/api/admin/permissions", Needs(AdminRoles), FORM, "");
@@ -352,7 +341,7 @@ crate::authz!("/api/admin/permissions", Needs(AdminRoles), FORM, "");
 #[server(endpoint = "admin/permissions")]
 pub async fn permission_catalogue(role_id: Option<i64>) -> Result<Vec<PermissionView>, AppError> {
     let state = crate::ssr::state()?;
-    let offers = roles::permission_offers(&state.db, actor().as_ref(), role_id).await?;
+    let offers = roles::permission_offers(&state.db, &signed_in()?, role_id).await?;
     Ok(offers.into_iter().map(convert::permission_offer).collect())
 }
 
@@ -360,7 +349,7 @@ crate::authz!("/api/admin/audit/record_types", Needs(AdminAudit), FORM, "");
 /// The kinds of record the audit log can be filtered by, in order.
 #[server(endpoint = "admin/audit/record_types")]
 pub async fn audit_record_types() -> Result<Vec<String>, AppError> {
-    let kinds = audit::record_types(actor().as_ref())?;
+    let kinds = audit::record_types(&signed_in()?)?;
     Ok(kinds.iter().map(|kind| (*kind).to_owned()).collect())
 }
 
@@ -375,6 +364,6 @@ crate::authz!(
 pub async fn list_audit(query: AuditQuery) -> Result<PageView<AuditEventView>, AppError> {
     let state = crate::ssr::state()?;
     let filter = convert::audit_filter(query)?;
-    let found = audit::list(&state.db, actor().as_ref(), &filter).await?;
+    let found = audit::list(&state.db, &signed_in()?, &filter).await?;
     Ok(PageView::from_page(found, convert::event))
 }

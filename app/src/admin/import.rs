@@ -18,7 +18,7 @@ use crate::{error::AppError, i18n::*, messages::localize};
 use tandem_domain::integration::import;
 
 #[cfg(feature = "ssr")]
-use crate::ssr::actor;
+use crate::ssr::signed_in;
 
 /// A field a column can fill.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,7 +241,7 @@ crate::authz!(
 pub async fn import_setup(upload: Option<i64>, kind: String) -> Result<SetupView, AppError> {
     let state = crate::ssr::state()?;
     let kind = convert::page_kind(&kind);
-    let setup = import::setup(&state.reader, actor().as_ref(), kind, upload).await?;
+    let setup = import::setup(&state.reader, &signed_in()?, kind, upload).await?;
     Ok(convert::setup(setup))
 }
 
@@ -258,7 +258,7 @@ pub async fn start_import(form: ImportForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/admin/import/start")?;
     let (upload_id, options) = convert::options(form)?;
-    Ok(import::launch(&state.db, actor.as_ref(), upload_id, options).await?)
+    Ok(import::launch(&state.db, &actor, upload_id, options).await?)
 }
 
 crate::authz!(
@@ -271,7 +271,7 @@ crate::authz!(
 #[server(endpoint = "admin/import/status", input = Json)]
 pub async fn import_status(run_id: i64) -> Result<RunView, AppError> {
     let state = crate::ssr::state()?;
-    let found = import::run_with_errors(&state.reader, actor().as_ref(), run_id).await?;
+    let found = import::run_with_errors(&state.reader, &signed_in()?, run_id).await?;
     Ok(convert::status(found))
 }
 

@@ -29,7 +29,7 @@ use crate::{
 use tandem_domain::{access::api_tokens, integration::backup, integration::webhooks};
 
 #[cfg(feature = "ssr")]
-use crate::ssr::actor;
+use crate::ssr::signed_in;
 
 /// A token as the list shows it (never its secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,7 +200,7 @@ pub struct DeliveriesView {
 
 #[cfg(feature = "ssr")]
 mod convert {
-    use tandem_domain::integration::import;
+    use tandem_domain::{integration::import, parse::Form};
 
     use super::*;
     use crate::ssr::local_time;
@@ -236,20 +236,12 @@ mod convert {
     /// The token form as the domain takes it; the last day it works must
     /// read YYYY-MM-DD (it expires when that day ends, UTC).
     pub fn token_input(form: TokenForm) -> Result<api_tokens::TokenInput, AppError> {
-        let expires_at = match form.expires_on.trim() {
-            "" => None,
-            day => Some(
-                chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                    .ok()
-                    .and_then(|d| d.succ_opt())
-                    .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
-                    .ok_or_else(|| {
-                        AppError::Validation(
-                            [("expires_at".to_owned(), "YYYY-MM-DD".to_owned())].into(),
-                        )
-                    })?,
-            ),
-        };
+        let mut read = Form::new();
+        let last_day = read.date("expires_at", &form.expires_on);
+        read.finish(())?;
+        let expires_at = last_day
+            .and_then(|d| d.succ_opt())
+            .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc());
         Ok(api_tokens::TokenInput {
             user_id: form.user_id,
             name: form.name,
@@ -355,7 +347,7 @@ crate::authz!(
 #[server(endpoint = "admin/tokens/list", input = Json)]
 pub async fn list_tokens() -> Result<TokensView, AppError> {
     let state = crate::ssr::state()?;
-    let overview = api_tokens::overview(&state.db, actor().as_ref()).await?;
+    let overview = api_tokens::overview(&state.db, &signed_in()?).await?;
     Ok(convert::tokens(overview))
 }
 
@@ -371,7 +363,7 @@ pub async fn create_token(form: TokenForm) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
     let input = convert::token_input(form)?;
     let now = chrono::Utc::now();
-    let created = api_tokens::create(&state.db, actor().as_ref(), &input, now).await?;
+    let created = api_tokens::create(&state.db, &signed_in()?, &input, now).await?;
     Ok(created.secret)
 }
 
@@ -385,7 +377,7 @@ crate::authz!(
 #[server(endpoint = "admin/tokens/revoke", input = Json)]
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    api_tokens::revoke(&state.db, actor().as_ref(), id, chrono::Utc::now()).await?;
+    api_tokens::revoke(&state.db, &signed_in()?, id, chrono::Utc::now()).await?;
     Ok(())
 }
 
@@ -399,7 +391,7 @@ crate::authz!(
 #[server(endpoint = "admin/webhooks/list", input = Json)]
 pub async fn list_webhooks() -> Result<WebhooksView, AppError> {
     let state = crate::ssr::state()?;
-    let overview = webhooks::overview(&state.db, actor().as_ref()).await?;
+    let overview = webhooks::overview(&state.db, &signed_in()?).await?;
     Ok(convert::webhooks(overview))
 }
 
@@ -416,7 +408,7 @@ pub async fn create_webhook(form: EndpointForm) -> Result<String, AppError> {
     let input = convert::input(form);
     let targets = &state.webhook_targets;
     let now = chrono::Utc::now();
-    let created = webhooks::create(&state.db, actor().as_ref(), &input, targets, now).await?;
+    let created = webhooks::create(&state.db, &signed_in()?, &input, targets, now).await?;
     Ok(created.secret)
 }
 
@@ -433,7 +425,7 @@ pub async fn update_webhook(id: i64, form: EndpointForm) -> Result<(), AppError>
     let input = convert::input(form);
     let targets = &state.webhook_targets;
     let now = chrono::Utc::now();
-    webhooks::update(&state.db, actor().as_ref(), id, &input, targets, now).await?;
+    webhooks::update(&state.db, &signed_in()?, id, &input, targets, now).await?;
     Ok(())
 }
 
@@ -448,7 +440,7 @@ crate::authz!(
 pub async fn rotate_webhook_secret(id: i64) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
-    Ok(webhooks::rotate_secret(&state.db, actor().as_ref(), id, now).await?)
+    Ok(webhooks::rotate_secret(&state.db, &signed_in()?, id, now).await?)
 }
 
 crate::authz!(
@@ -461,7 +453,7 @@ crate::authz!(
 #[server(endpoint = "admin/webhooks/delete", input = Json)]
 pub async fn delete_webhook(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(webhooks::delete(&state.db, actor().as_ref(), id).await?)
+    Ok(webhooks::delete(&state.db, &signed_in()?, id).await?)
 }
 
 crate::authz!(
@@ -479,7 +471,7 @@ pub async fn webhook_deliveries(
 ) -> Result<DeliveriesView, AppError> {
     let state = crate::ssr::state()?;
     let query = convert::log_query(endpoint_id, status, page);
-    let log = webhooks::delivery_log(&state.reader, actor().as_ref(), &query).await?;
+    let log = webhooks::delivery_log(&state.reader, &signed_in()?, &query).await?;
     Ok(convert::deliveries(log))
 }
 
@@ -493,7 +485,7 @@ crate::authz!(
 #[server(endpoint = "admin/webhooks/replay", input = Json)]
 pub async fn replay_delivery(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    webhooks::replay(&state.db, actor().as_ref(), id, chrono::Utc::now()).await?;
+    webhooks::replay(&state.db, &signed_in()?, id, chrono::Utc::now()).await?;
     Ok(())
 }
 
@@ -502,7 +494,7 @@ crate::authz!("/api/admin/data/kinds", Needs(AdminBackups), JSON, r#"{}"#);
 #[server(endpoint = "admin/data/kinds", input = Json)]
 pub async fn data_kinds() -> Result<Vec<String>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(backup::export_kinds(&state.reader, actor().as_ref()).await?)
+    Ok(backup::export_kinds(&state.reader, &signed_in()?).await?)
 }
 
 /// A secret shown once, with the warning to copy it now.

@@ -18,7 +18,7 @@ use crate::{
 use tandem_domain::access::teams;
 
 #[cfg(feature = "ssr")]
-use crate::ssr::actor;
+use crate::ssr::signed_in;
 
 /// A team and its members.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,7 +71,7 @@ crate::authz!("/api/admin/teams/list", Needs(AdminUsers), JSON, r#"{}"#);
 #[server(endpoint = "admin/teams/list", input = Json)]
 pub async fn list_teams() -> Result<TeamsView, AppError> {
     let state = crate::ssr::state()?;
-    let roster = teams::roster(&state.db, actor().as_ref()).await?;
+    let roster = teams::roster(&state.db, &signed_in()?).await?;
     Ok(convert::roster(roster))
 }
 
@@ -85,7 +85,7 @@ crate::authz!(
 #[server(endpoint = "admin/teams/create", input = Json)]
 pub async fn create_team(name: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    teams::create(&state.db, actor().as_ref(), &name).await?;
+    teams::create(&state.db, &signed_in()?, &name).await?;
     Ok(())
 }
 
@@ -99,7 +99,7 @@ crate::authz!(
 #[server(endpoint = "admin/teams/set", input = Json)]
 pub async fn set_team(user_id: i64, team_id: Option<i64>) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(teams::set_team(&state.db, actor().as_ref(), user_id, team_id).await?)
+    Ok(teams::set_team(&state.db, &signed_in()?, user_id, team_id).await?)
 }
 
 /// `/admin/teams`.

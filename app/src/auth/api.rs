@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use tandem_domain::access::{policy, rate_limit::Public, sign_in, RequestMeta};
+use tandem_domain::access::{rate_limit::Public, sign_in, RequestMeta};
 
 #[cfg(feature = "ssr")]
-use crate::ssr::{actor, request_meta, session, session_error, session_keys, state};
+use crate::ssr::{request_meta, session, session_error, session_keys, signed_in, state};
 
 /// Starts the signed-in session under a new id, so a session fixed before
 /// sign-in is useless: the user, when, and where from.
@@ -64,9 +64,8 @@ crate::authz!("/api/auth/logout", SignedIn, FORM, "");
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     let state = state()?;
-    let actor = actor();
-    let actor = policy::require_signed_in(actor.as_ref())?;
-    sign_in::record_logout(&state.db, actor).await?;
+    let actor = signed_in()?;
+    sign_in::record_logout(&state.db, &actor).await?;
     session().await?.flush().await.map_err(session_error)?;
     Ok(())
 }

@@ -74,7 +74,7 @@ pub fn server_fns() -> Vec<&'static ServerFnSpec> {
 /// call the service (which checks again): a caller who may not act learns
 /// that, not which fields were wrong. An undeclared path is an internal
 /// error (the role-matrix test would show it).
-pub fn require(path: &str) -> Result<Option<tandem_domain::access::Actor>, crate::error::AppError> {
+pub fn require(path: &str) -> Result<tandem_domain::access::Actor, crate::error::AppError> {
     use crate::error::AppError;
     static BY_PATH: std::sync::OnceLock<std::collections::HashMap<&'static str, Access>> =
         std::sync::OnceLock::new();
@@ -88,11 +88,10 @@ pub fn require(path: &str) -> Result<Option<tandem_domain::access::Actor>, crate
         tracing::error!(path, "server function without an authz! declaration");
         AppError::Internal
     })?;
-    let actor = crate::ssr::actor();
-    match (access, &actor) {
-        (Access::Public, _) => Ok(actor),
-        (_, None) => Err(AppError::Unauthorized),
-        (access, Some(who)) if access.allows_if(|p| who.has(p)) => Ok(actor),
-        _ => Err(AppError::Forbidden),
+    let actor = crate::ssr::signed_in()?;
+    if access.allows_if(|p| actor.has(p)) {
+        Ok(actor)
+    } else {
+        Err(AppError::Forbidden)
     }
 }

@@ -28,6 +28,19 @@ pub fn PageHeader(
     }
 }
 
+/// A page's "New …" button (`children` its label), shown only to those
+/// who may create (`allowed`).
+#[component]
+pub fn NewLink(allowed: bool, href: &'static str, children: Children) -> impl IntoView {
+    allowed.then(|| {
+        view! {
+            <a class="btn btn-primary" href=href>
+                {children()}
+            </a>
+        }
+    })
+}
+
 /// One page of a list as it loads: "N found" (when `counted` names the
 /// records), the rows `children` make of the page's records, and the
 /// pager, whose `link` gives a page's address.

@@ -18,7 +18,7 @@ pub use editor::{EditCell, Editor, EditorForm};
 pub use filters::{
     CheckFilter, FilterBar, HiddenFilters, Labeler, Options, SearchFilter, SelectFilter,
 };
-pub use list::{loading, Col, Empty, ListTable, PageHeader, PagedList};
+pub use list::{loading, Col, Empty, ListTable, NewLink, PageHeader, PagedList};
 pub use pager::Pager;
 pub use query::{id_param, param, query_string, use_list_query, ListQuery};
 pub use status_pages::{failed, ErrorPage, Forbidden, NotFound};

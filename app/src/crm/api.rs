@@ -19,7 +19,7 @@ use tandem_domain::{
 #[cfg(feature = "ssr")]
 use crate::{
     exports::{export, PAGE},
-    ssr::{actor, tz_offset},
+    ssr::{signed_in, tz_offset},
 };
 
 /// Domain records to wire types, and wire forms to domain inputs.
@@ -507,7 +507,7 @@ crate::authz!(
 #[server(endpoint = "crm/assignees", input = Json)]
 pub async fn assignees() -> Result<Vec<Choice>, AppError> {
     let state = crate::ssr::state()?;
-    let found = users::assignable(&state.db, actor().as_ref()).await?;
+    let found = users::assignable(&state.db, &signed_in()?).await?;
     Ok(convert::choices(found))
 }
 
@@ -522,7 +522,7 @@ crate::authz!(
 #[server(endpoint = "crm/customers/pick", input = Json)]
 pub async fn pick_customers(search: String) -> Result<Vec<Choice>, AppError> {
     let state = crate::ssr::state()?;
-    let found = customers::pick(&state.db, actor().as_ref(), search).await?;
+    let found = customers::pick(&state.db, &signed_in()?, search).await?;
     Ok(found.into_iter().map(convert::customer_choice).collect())
 }
 
@@ -539,7 +539,7 @@ pub async fn customer_timeline(
     before: Option<i64>,
 ) -> Result<Vec<TimelineItem>, AppError> {
     let state = crate::ssr::state()?;
-    let found = timeline::of_customer(&state.db, actor().as_ref(), customer_id, before, 30).await?;
+    let found = timeline::of_customer(&state.db, &signed_in()?, customer_id, before, 30).await?;
     Ok(found.into_iter().map(convert::timeline_item).collect())
 }
 
@@ -553,9 +553,9 @@ crate::authz!(
 #[server(endpoint = "customers/overview", input = Json)]
 pub async fn customer_overview(customer_id: i64) -> Result<OverviewView, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let found = customers::overview(&state.db, actor.as_ref(), customer_id).await?;
-    let abilities = customers::abilities(actor.as_ref());
+    let actor = signed_in()?;
+    let found = customers::overview(&state.db, &actor, customer_id).await?;
+    let abilities = customers::abilities(&actor);
     Ok(convert::overview(found, abilities))
 }
 
@@ -569,8 +569,8 @@ crate::authz!(
 #[server(endpoint = "customers/merge", input = Json)]
 pub async fn merge_customers(survivor: i64, duplicate: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let (db, actor) = (&state.db, actor());
-    customers::merge(db, actor.as_ref(), survivor, duplicate, &OrderSummaries).await?;
+    let (db, actor) = (&state.db, signed_in()?);
+    customers::merge(db, &actor, survivor, duplicate, &OrderSummaries).await?;
     Ok(())
 }
 
@@ -590,7 +590,7 @@ pub async fn bulk_customers(
 ) -> Result<u64, AppError> {
     let state = crate::ssr::state()?;
     let action = convert::bulk(&action, owner_id, tag)?;
-    Ok(customers::bulk(&state.db, actor().as_ref(), &ids, &action).await?)
+    Ok(customers::bulk(&state.db, &signed_in()?, &ids, &action).await?)
 }
 
 // ---- leads -----------------------------------------------------------------
@@ -630,7 +630,7 @@ async fn leads_page(
         per_page,
         ..filter
     };
-    let found = leads::rows(&state.db, actor().as_ref(), &filter).await?;
+    let found = leads::rows(&state.db, &signed_in()?, &filter).await?;
     Ok(PageView::from_page(found, convert::lead_row))
 }
 
@@ -661,7 +661,7 @@ crate::authz!("/api/leads/get", Needs(LeadsRead), JSON, r#"{"id":999999}"#);
 #[server(endpoint = "leads/get", input = Json)]
 pub async fn get_lead(id: i64) -> Result<LeadView, AppError> {
     let state = crate::ssr::state()?;
-    let found = leads::detail(&state.db, actor().as_ref(), id).await?;
+    let found = leads::detail(&state.db, &signed_in()?, id).await?;
     Ok(convert::lead_view(found))
 }
 
@@ -676,7 +676,7 @@ crate::authz!(
 pub async fn create_lead(form: LeadForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let input = convert::lead_input(form);
-    Ok(leads::create(&state.db, actor().as_ref(), &input).await?.id)
+    Ok(leads::create(&state.db, &signed_in()?, &input).await?.id)
 }
 
 crate::authz!(
@@ -690,7 +690,7 @@ crate::authz!(
 pub async fn update_lead(id: i64, form: LeadForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::lead_input(form);
-    leads::update(&state.db, actor().as_ref(), id, &input).await?;
+    leads::update(&state.db, &signed_in()?, id, &input).await?;
     Ok(())
 }
 
@@ -708,7 +708,7 @@ pub async fn lead_duplicates(
 ) -> Result<Vec<LeadDuplicateView>, AppError> {
     let state = crate::ssr::state()?;
     let input = convert::lead_input(form);
-    let found = leads::find_duplicates(&state.db, actor().as_ref(), &input, except).await?;
+    let found = leads::find_duplicates(&state.db, &signed_in()?, &input, except).await?;
     Ok(found.into_iter().map(convert::lead_duplicate).collect())
 }
 
@@ -722,7 +722,7 @@ crate::authz!(
 #[server(endpoint = "leads/qualify", input = Json)]
 pub async fn qualify_lead(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    leads::qualify(&state.db, actor().as_ref(), id).await?;
+    leads::qualify(&state.db, &signed_in()?, id).await?;
     Ok(())
 }
 
@@ -736,7 +736,7 @@ crate::authz!(
 #[server(endpoint = "leads/disqualify", input = Json)]
 pub async fn disqualify_lead(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(leads::disqualify(&state.db, actor().as_ref(), id, &reason).await?)
+    Ok(leads::disqualify(&state.db, &signed_in()?, id, &reason).await?)
 }
 
 crate::authz!(
@@ -751,7 +751,7 @@ pub async fn convert_lead(id: i64, form: ConvertForm) -> Result<ConvertedView, A
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/leads/convert")?;
     let input = convert::convert_input(form)?;
-    let done = leads::convert(&state.db, actor.as_ref(), id, &input).await?;
+    let done = leads::convert(&state.db, &actor, id, &input).await?;
     Ok(convert::converted(done))
 }
 
@@ -765,7 +765,7 @@ crate::authz!(
 #[server(endpoint = "leads/reassign", input = Json)]
 pub async fn reassign_leads(ids: Vec<i64>, owner_id: i64) -> Result<u64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(leads::reassign(&state.db, actor().as_ref(), &ids, owner_id).await?)
+    Ok(leads::reassign(&state.db, &signed_in()?, &ids, owner_id).await?)
 }
 
 // ---- pipeline and opportunities ---------------------------------------------
@@ -780,7 +780,7 @@ crate::authz!(
 #[server(endpoint = "opportunities/stages", input = Json)]
 pub async fn list_stages() -> Result<Vec<StageView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = pipeline::list(&state.db, actor().as_ref()).await?;
+    let found = pipeline::list(&state.db, &signed_in()?).await?;
     Ok(found.iter().map(convert::stage).collect())
 }
 
@@ -795,7 +795,7 @@ crate::authz!(
 pub async fn create_stage(form: StageForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::stage_input(form);
-    pipeline::create(&state.db, actor().as_ref(), &input).await?;
+    pipeline::create(&state.db, &signed_in()?, &input).await?;
     Ok(())
 }
 
@@ -810,7 +810,7 @@ crate::authz!(
 pub async fn update_stage(id: i64, form: StageForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::stage_input(form);
-    pipeline::update(&state.db, actor().as_ref(), id, &input).await?;
+    pipeline::update(&state.db, &signed_in()?, id, &input).await?;
     Ok(())
 }
 
@@ -824,7 +824,7 @@ crate::authz!(
 #[server(endpoint = "stages/reorder", input = Json)]
 pub async fn reorder_stage(id: i64, up: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(pipeline::reorder(&state.db, actor().as_ref(), id, up).await?)
+    Ok(pipeline::reorder(&state.db, &signed_in()?, id, up).await?)
 }
 
 crate::authz!(
@@ -837,7 +837,7 @@ crate::authz!(
 #[server(endpoint = "stages/delete", input = Json)]
 pub async fn delete_stage(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(pipeline::delete(&state.db, actor().as_ref(), id).await?)
+    Ok(pipeline::delete(&state.db, &signed_in()?, id).await?)
 }
 
 crate::authz!(
@@ -850,7 +850,7 @@ crate::authz!(
 #[server(endpoint = "opportunities/board", input = Json)]
 pub async fn board(owner_id: Option<i64>) -> Result<Vec<BoardColumn>, AppError> {
     let state = crate::ssr::state()?;
-    let columns = opportunities::board_rows(&state.db, actor().as_ref(), owner_id).await?;
+    let columns = opportunities::board_rows(&state.db, &signed_in()?, owner_id).await?;
     Ok(columns.into_iter().map(convert::board_column).collect())
 }
 
@@ -889,7 +889,7 @@ async fn opportunities_page(
         per_page,
         ..filter
     };
-    let found = opportunities::rows(&state.db, actor().as_ref(), &filter).await?;
+    let found = opportunities::rows(&state.db, &signed_in()?, &filter).await?;
     Ok(PageView::from_page(found, convert::opportunity_row))
 }
 
@@ -925,7 +925,7 @@ crate::authz!(
 #[server(endpoint = "opportunities/get", input = Json)]
 pub async fn get_opportunity(id: i64) -> Result<OpportunityView, AppError> {
     let state = crate::ssr::state()?;
-    let found = opportunities::detail(&state.db, actor().as_ref(), id).await?;
+    let found = opportunities::detail(&state.db, &signed_in()?, id).await?;
     Ok(convert::opportunity_view(found))
 }
 
@@ -941,7 +941,7 @@ pub async fn create_opportunity(form: OpportunityForm) -> Result<i64, AppError> 
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/opportunities/create")?;
     let input = convert::opportunity_input(form)?;
-    let created = opportunities::create(&state.db, actor.as_ref(), &input).await?;
+    let created = opportunities::create(&state.db, &actor, &input).await?;
     Ok(created.id)
 }
 
@@ -957,7 +957,7 @@ pub async fn update_opportunity(id: i64, form: OpportunityForm) -> Result<(), Ap
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/opportunities/update")?;
     let input = convert::opportunity_input(form)?;
-    opportunities::update(&state.db, actor.as_ref(), id, &input).await?;
+    opportunities::update(&state.db, &actor, id, &input).await?;
     Ok(())
 }
 
@@ -976,7 +976,7 @@ pub async fn move_opportunity(
     lost_reason: String,
 ) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    opportunities::move_stage(&state.db, actor().as_ref(), id, from, to, &lost_reason).await?;
+    opportunities::move_stage(&state.db, &signed_in()?, id, from, to, &lost_reason).await?;
     Ok(())
 }
 
@@ -992,7 +992,7 @@ pub async fn forecast(whose: String) -> Result<Vec<ForecastRowView>, AppError> {
     let state = crate::ssr::state()?;
     let whose = convert::forecast_scope(&whose);
     let today = chrono::Utc::now().date_naive();
-    let rows = opportunities::forecast(&state.db, actor().as_ref(), whose, today, 6).await?;
+    let rows = opportunities::forecast(&state.db, &signed_in()?, whose, today, 6).await?;
     Ok(rows.into_iter().map(convert::forecast_row).collect())
 }
 
@@ -1006,7 +1006,7 @@ crate::authz!(
 #[server(endpoint = "opportunities/reassign", input = Json)]
 pub async fn reassign_opportunities(ids: Vec<i64>, owner_id: i64) -> Result<u64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(opportunities::reassign(&state.db, actor().as_ref(), &ids, owner_id).await?)
+    Ok(opportunities::reassign(&state.db, &signed_in()?, &ids, owner_id).await?)
 }
 
 crate::authz!(
@@ -1019,7 +1019,7 @@ crate::authz!(
 #[server(endpoint = "customers/contact-choices", input = Json)]
 pub async fn contact_choices(customer_id: i64) -> Result<Vec<Choice>, AppError> {
     let state = crate::ssr::state()?;
-    let found = customers::contacts_of(&state.db, actor().as_ref(), customer_id).await?;
+    let found = customers::contacts_of(&state.db, &signed_in()?, customer_id).await?;
     Ok(found.into_iter().map(convert::contact_choice).collect())
 }
 
@@ -1047,7 +1047,7 @@ async fn activities_page(
 ) -> Result<PageView<ActivityRow>, AppError> {
     let state = crate::ssr::state()?;
     let filter = convert::activity_filter(query, page, per_page);
-    let found = activities::rows(&state.db, actor().as_ref(), &filter).await?;
+    let found = activities::rows(&state.db, &signed_in()?, &filter).await?;
     Ok(PageView::from_page(found, convert::activity_row))
 }
 
@@ -1077,7 +1077,7 @@ crate::authz!(
 pub async fn my_day() -> Result<MyDayView, AppError> {
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
-    let day = activities::my_day_rows(&state.db, actor().as_ref(), now, tz_offset()).await?;
+    let day = activities::my_day_rows(&state.db, &signed_in()?, now, tz_offset()).await?;
     Ok(convert::my_day(day))
 }
 
@@ -1093,7 +1093,7 @@ pub async fn create_activity(form: ActivityForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/activities/create")?;
     let input = convert::activity_input(form)?;
-    activities::create(&state.db, actor.as_ref(), &input).await?;
+    activities::create(&state.db, &actor, &input).await?;
     Ok(())
 }
 
@@ -1107,7 +1107,7 @@ crate::authz!(
 #[server(endpoint = "activities/complete", input = Json)]
 pub async fn complete_activity(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    activities::complete(&state.db, actor().as_ref(), id).await?;
+    activities::complete(&state.db, &signed_in()?, id).await?;
     Ok(())
 }
 
@@ -1118,7 +1118,7 @@ crate::authz!("/api/campaigns/list", Needs(CampaignsRead), JSON, r#"{}"#);
 #[server(endpoint = "campaigns/list", input = Json)]
 pub async fn list_campaigns() -> Result<Vec<CampaignRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = campaigns::list(&state.db, actor().as_ref()).await?;
+    let found = campaigns::list(&state.db, &signed_in()?).await?;
     Ok(found.into_iter().map(convert::campaign_row).collect())
 }
 
@@ -1134,7 +1134,7 @@ pub async fn create_campaign(form: CampaignForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/campaigns/create")?;
     let input = convert::campaign_input(form)?;
-    campaigns::create(&state.db, actor.as_ref(), &input).await?;
+    campaigns::create(&state.db, &actor, &input).await?;
     Ok(())
 }
 
@@ -1150,6 +1150,6 @@ pub async fn update_campaign(id: i64, form: CampaignForm) -> Result<(), AppError
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/campaigns/update")?;
     let input = convert::campaign_input(form)?;
-    campaigns::update(&state.db, actor.as_ref(), id, &input).await?;
+    campaigns::update(&state.db, &actor, id, &input).await?;
     Ok(())
 }

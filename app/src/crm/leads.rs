@@ -18,8 +18,8 @@ use crate::{
     auth::use_me,
     components::{
         forms::{FieldError, FormErrors},
-        id_param, use_list_query, Col, FilterBar, HiddenFilters, ListTable, Options, PageHeader,
-        PagedList, SearchFilter, SelectAll, SelectFilter, SelectRow,
+        id_param, use_list_query, Col, FilterBar, HiddenFilters, ListTable, NewLink, Options,
+        PageHeader, PagedList, SearchFilter, SelectAll, SelectFilter, SelectRow,
     },
     i18n::*,
 };
@@ -89,17 +89,10 @@ pub fn LeadsPage() -> impl IntoView {
     let errors = Signal::derive(move || reassign.value().get().and_then(Result::err));
     view! {
         <div class="page">
-            <PageHeader title=move || {
-                t_string!(i18n, crm.leads)
-            }>
-                {can_write
-                    .then(|| {
-                        view! {
-                            <a class="btn btn-primary" href="/leads/new">
-                                {t!(i18n, crm.new_lead)}
-                            </a>
-                        }
-                    })}
+            <PageHeader title=move || { t_string!(i18n, crm.leads) }>
+                <NewLink allowed=can_write href="/leads/new">
+                    {t!(i18n, crm.new_lead)}
+                </NewLink>
             </PageHeader>
             <CrmTabs current="leads" />
             <FilterBar>

@@ -20,8 +20,8 @@ use crate::{
     auth::use_me,
     components::{
         forms::{FieldError, FormErrors},
-        id_param, loading, use_list_query, Col, FilterBar, ListTable, Money, PageHeader, PagedList,
-        SearchFilter, SelectAll, SelectFilter, SelectRow,
+        id_param, loading, use_list_query, Col, FilterBar, ListTable, Money, NewLink, PageHeader,
+        PagedList, SearchFilter, SelectAll, SelectFilter, SelectRow,
     },
     i18n::*,
 };
@@ -58,14 +58,9 @@ fn OpportunityNav(current: &'static str) -> impl IntoView {
                         </a>
                     }
                 })}
-            {write
-                .then(|| {
-                    view! {
-                        <a class="btn btn-primary" href="/opportunities/new">
-                            {t!(i18n, crm.new_opportunity)}
-                        </a>
-                    }
-                })}
+            <NewLink allowed=write href="/opportunities/new">
+                {t!(i18n, crm.new_opportunity)}
+            </NewLink>
         </div>
     }
 }

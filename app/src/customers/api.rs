@@ -15,7 +15,7 @@ use tandem_domain::{crm::customers, sales::stats::OrderSummaries};
 #[cfg(feature = "ssr")]
 use crate::{
     exports::{export, PAGE},
-    ssr::actor,
+    ssr::signed_in,
 };
 
 /// Domain records to wire types, and wire forms to domain inputs.
@@ -196,7 +196,7 @@ async fn customers_page(
         per_page,
         ..filter
     };
-    let found = customers::rows(&state.reader, actor().as_ref(), &filter).await?;
+    let found = customers::rows(&state.reader, &signed_in()?, &filter).await?;
     Ok(PageView::from_page(found, convert::summary_row))
 }
 
@@ -232,7 +232,7 @@ crate::authz!(
 #[server(endpoint = "customers/get")]
 pub async fn get_customer(id: i64) -> Result<CustomerView, AppError> {
     let state = crate::ssr::state()?;
-    let found = customers::detail(&state.db, actor().as_ref(), id).await?;
+    let found = customers::detail(&state.db, &signed_in()?, id).await?;
     Ok(convert::view(found))
 }
 
@@ -250,7 +250,7 @@ pub async fn find_duplicates(
 ) -> Result<Vec<DuplicateView>, AppError> {
     let state = crate::ssr::state()?;
     let input = convert::probe(form)?;
-    let found = customers::find_duplicates(&state.db, actor().as_ref(), &input, except).await?;
+    let found = customers::find_duplicates(&state.db, &signed_in()?, &input, except).await?;
     Ok(found.into_iter().map(convert::duplicate).collect())
 }
 
@@ -265,7 +265,7 @@ crate::authz!(
 pub async fn create_customer(form: CustomerForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let input = convert::input(form)?;
-    let created = customers::create(&state.db, actor().as_ref(), &input).await?;
+    let created = customers::create(&state.db, &signed_in()?, &input).await?;
     Ok(created.id)
 }
 
@@ -280,7 +280,7 @@ crate::authz!(
 pub async fn update_customer(id: i64, form: CustomerForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::input(form)?;
-    customers::update(&state.db, actor().as_ref(), id, &input, &OrderSummaries).await?;
+    customers::update(&state.db, &signed_in()?, id, &input, &OrderSummaries).await?;
     Ok(())
 }
 
@@ -294,7 +294,7 @@ crate::authz!(
 #[server(endpoint = "customers/archive", input = Json)]
 pub async fn archive_customer(id: i64, archived: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(customers::set_archived(&state.db, actor().as_ref(), id, archived).await?)
+    Ok(customers::set_archived(&state.db, &signed_in()?, id, archived).await?)
 }
 
 crate::authz!(
@@ -307,7 +307,7 @@ crate::authz!(
 #[server(endpoint = "customers/contacts")]
 pub async fn list_contacts(customer_id: i64) -> Result<Vec<ContactView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = customers::contacts_of(&state.db, actor().as_ref(), customer_id).await?;
+    let found = customers::contacts_of(&state.db, &signed_in()?, customer_id).await?;
     Ok(found.into_iter().map(convert::contact).collect())
 }
 
@@ -322,7 +322,7 @@ crate::authz!(
 pub async fn add_contact(customer_id: i64, form: ContactForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::contact_input(form);
-    customers::add_contact(&state.db, actor().as_ref(), customer_id, &input).await?;
+    customers::add_contact(&state.db, &signed_in()?, customer_id, &input).await?;
     Ok(())
 }
 
@@ -336,5 +336,5 @@ crate::authz!(
 #[server(endpoint = "customers/contacts/remove", input = Json)]
 pub async fn remove_contact(contact_id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(customers::remove_contact(&state.db, actor().as_ref(), contact_id).await?)
+    Ok(customers::remove_contact(&state.db, &signed_in()?, contact_id).await?)
 }

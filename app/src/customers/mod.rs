@@ -17,7 +17,7 @@ use crate::{
     auth::use_me,
     components::{
         forms::FormErrors, use_list_query, BulkBar, CheckFilter, Col, FilterBar, ListTable,
-        PageHeader, PagedList, SearchFilter, SelectAll, SelectFilter, SelectRow,
+        NewLink, PageHeader, PagedList, SearchFilter, SelectAll, SelectFilter, SelectRow,
     },
     crm::{
         self, assignee_options,
@@ -77,17 +77,10 @@ pub fn CustomersPage() -> impl IntoView {
     };
     view! {
         <div class="page">
-            <PageHeader title=move || {
-                t_string!(i18n, nav.customers)
-            }>
-                {can_write
-                    .then(|| {
-                        view! {
-                            <a class="btn btn-primary" href="/customers/new">
-                                {t!(i18n, crm.new_customer)}
-                            </a>
-                        }
-                    })}
+            <PageHeader title=move || { t_string!(i18n, nav.customers) }>
+                <NewLink allowed=can_write href="/customers/new">
+                    {t!(i18n, crm.new_customer)}
+                </NewLink>
             </PageHeader>
             <CrmTabs current="customers" />
             <FilterBar>

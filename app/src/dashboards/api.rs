@@ -15,22 +15,11 @@ pub(crate) mod convert {
         analytics::dashboards::{
             Chart, ChartKind, FilterInput, Kind, Labels, Opened, Options, Unit,
         },
-        Error, FieldErrors,
+        parse::Form,
+        Error,
     };
 
     use super::*;
-
-    fn day(text: &str, field: &str, errors: &mut FieldErrors) -> Option<chrono::NaiveDate> {
-        let text = text.trim();
-        if text.is_empty() {
-            return None;
-        }
-        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| {
-                errors.insert(field.into(), tandem_domain::messages::DATE_INVALID.into());
-            })
-            .ok()
-    }
 
     /// The board asked for (`None`: the user's own) and its filter; an
     /// unknown board is not found.
@@ -44,12 +33,10 @@ pub(crate) mod convert {
 
     /// The filter as the domain takes it.
     pub fn filter(q: &BoardQuery) -> Result<FilterInput, Error> {
-        let mut errors = FieldErrors::new();
-        let from = day(&q.from, "from", &mut errors);
-        let to = day(&q.to, "to", &mut errors);
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
+        let mut read = Form::new();
+        let from = read.date("from", &q.from);
+        let to = read.date("to", &q.to);
+        read.finish(())?;
         Ok(FilterInput {
             period: q.period.trim().to_owned(),
             from,
@@ -194,6 +181,6 @@ pub async fn board(query: BoardQuery) -> Result<BoardView, AppError> {
     let (kind, input) = convert::board_query(&query)?;
     let started = std::time::Instant::now();
     let now = chrono::Utc::now();
-    let opened = dashboards::open(&state.reader, actor.as_ref(), kind, &input, now).await?;
+    let opened = dashboards::open(&state.reader, &actor, kind, &input, now).await?;
     Ok(convert::board(opened, started.elapsed().as_millis() as i64))
 }

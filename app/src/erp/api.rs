@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use tandem_domain::{
-    access::{policy, Permission},
     inventory::{product_page, products, sourcing, stock, warehouses},
     sales::{orders, shipments},
 };
@@ -22,6 +21,7 @@ pub(crate) mod convert {
         inventory::{product_page, products, stock, warehouses},
         messages,
         money::{format_minor, format_rate, parse_minor, parse_rate},
+        parse::Form,
         sales::{orders, shipments},
         Error, FieldErrors,
     };
@@ -31,20 +31,10 @@ pub(crate) mod convert {
 
     /// The list filter; dates must read YYYY-MM-DD.
     pub fn order_filter(q: OrderQuery) -> Result<orders::OrderFilter, Error> {
-        let mut errors = FieldErrors::new();
-        let mut day = |text: Option<String>, field: &str| {
-            let text = text.filter(|t| !t.trim().is_empty())?;
-            chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| {
-                    errors.insert(field.into(), messages::DATE_INVALID.into());
-                })
-                .ok()
-        };
-        let from = day(q.from, "from");
-        let to = day(q.to, "to");
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
+        let mut read = Form::new();
+        let from = read.date("from", q.from.as_deref().unwrap_or_default());
+        let to = read.date("to", q.to.as_deref().unwrap_or_default());
+        read.finish(())?;
         Ok(orders::OrderFilter {
             state: q.state,
             customer_id: q.customer,
@@ -153,7 +143,7 @@ pub(crate) mod convert {
     /// The product form; the cost is read only from those who may see costs.
     pub fn product_input(
         form: ProductForm,
-        actor: Option<&Actor>,
+        actor: &Actor,
     ) -> Result<products::ProductInput, AppError> {
         let mut errors = FieldErrors::new();
         let list = merge(parse_minor(&form.list_price, "list_price"), &mut errors).unwrap_or(0);
@@ -309,17 +299,11 @@ pub(crate) mod convert {
     pub fn order_input(form: QuoteForm) -> Result<orders::OrderInput, AppError> {
         let lines = lines(&form);
         let mut errors = FieldErrors::new();
-        let ship_by = if form.ship_by.trim().is_empty() {
-            None
-        } else {
-            match chrono::NaiveDate::parse_from_str(form.ship_by.trim(), "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.insert("ship_by".into(), messages::DATE_INVALID.into());
-                    None
-                }
-            }
-        };
+        let mut read = Form::new();
+        let ship_by = read.date("ship_by", &form.ship_by);
+        if let Err(Error::Validation(f)) = read.finish(()) {
+            errors.extend(f);
+        }
         let lines = match lines {
             Ok(l) => l,
             Err(AppError::Validation(f)) => {
@@ -368,13 +352,13 @@ pub(crate) mod convert {
         let o = r.order;
         OrderRow {
             id: o.id,
-            awaiting_approval: o.state == "draft"
+            awaiting_approval: o.state == orders::OrderState::Draft
                 && !o.approval_reason.is_empty()
                 && o.approved_by.is_none(),
             number: o.number,
             customer_id: o.customer_id,
             customer: r.customer_name,
-            state: o.state,
+            state: o.state.as_str().into(),
             total: format_minor(o.total_minor),
             currency: o.currency,
             ship_by: o.ship_by.to_string(),
@@ -431,7 +415,7 @@ pub(crate) mod convert {
         OrderView {
             id: o.id,
             number: o.number.clone(),
-            state: o.state.clone(),
+            state: o.state.as_str().into(),
             customer_id: o.customer_id,
             customer: d.customer.name.clone(),
             warehouse_id: o.warehouse_id,
@@ -540,7 +524,7 @@ pub(crate) mod convert {
     }
 
     /// A shipment's page with its picking list.
-    pub fn shipment_view(d: shipments::ShipmentDetail, actor: Option<&Actor>) -> ShipmentView {
+    pub fn shipment_view(d: shipments::ShipmentDetail, actor: &Actor) -> ShipmentView {
         let can_ship = shipments::can_ship(actor, &d.shipment);
         let s = d.shipment;
         ShipmentView {
@@ -610,9 +594,7 @@ pub(crate) mod convert {
 }
 
 #[cfg(feature = "ssr")]
-fn actor() -> Option<tandem_domain::access::Actor> {
-    crate::ssr::actor()
-}
+use crate::ssr::signed_in;
 
 crate::authz!(
     "/api/products/list",
@@ -639,7 +621,7 @@ async fn products_page(
     per_page: u64,
 ) -> Result<PageView<ProductRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = products::list(&state.db, actor().as_ref(), &filter, page, per_page).await?;
+    let found = products::list(&state.db, &signed_in()?, &filter, page, per_page).await?;
     Ok(PageView::from_page(found, |r| {
         convert::product_row(r.product, r.on_hand, r.reserved)
     }))
@@ -674,7 +656,7 @@ crate::authz!(
 #[server(endpoint = "products/categories", input = Json)]
 pub async fn product_categories() -> Result<Vec<String>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(products::categories(&state.db, actor().as_ref()).await?)
+    Ok(products::categories(&state.db, &signed_in()?).await?)
 }
 
 crate::authz!(
@@ -687,7 +669,7 @@ crate::authz!(
 #[server(endpoint = "products/get", input = Json)]
 pub async fn get_product(id: i64) -> Result<ProductDetail, AppError> {
     let state = crate::ssr::state()?;
-    let page = product_page::get(&state.db, actor().as_ref(), id).await?;
+    let page = product_page::get(&state.db, &signed_in()?, id).await?;
     Ok(convert::product_detail(page))
 }
 
@@ -701,7 +683,7 @@ crate::authz!(
 #[server(endpoint = "products/moves", input = Json)]
 pub async fn product_moves(id: i64, page: u64) -> Result<PageView<MoveRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = stock::moves(&state.db, actor().as_ref(), id, None, None, page, 25).await?;
+    let found = stock::moves(&state.db, &signed_in()?, id, None, None, page, 25).await?;
     Ok(PageView::from_page(found, convert::move_row))
 }
 
@@ -716,8 +698,8 @@ crate::authz!(
 pub async fn create_product(form: ProductForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/products/create")?;
-    let input = convert::product_input(form, actor.as_ref())?;
-    let created = products::create(&state.db, actor.as_ref(), &input).await?;
+    let input = convert::product_input(form, &actor)?;
+    let created = products::create(&state.db, &actor, &input).await?;
     Ok(created.id)
 }
 
@@ -732,8 +714,8 @@ crate::authz!(
 pub async fn update_product(id: i64, form: ProductForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/products/update")?;
-    let input = convert::product_input(form, actor.as_ref())?;
-    products::update(&state.db, actor.as_ref(), id, &input).await?;
+    let input = convert::product_input(form, &actor)?;
+    products::update(&state.db, &actor, id, &input).await?;
     Ok(())
 }
 
@@ -748,10 +730,9 @@ crate::authz!(
 #[server(endpoint = "stock/adjust", input = Json)]
 pub async fn adjust_stock(product_id: i64, form: AdjustForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    policy::require(actor.as_ref(), Permission::StockAdjust)?;
+    let actor = crate::authz::require("/api/stock/adjust")?;
     let input = convert::adjust_input(product_id, form)?;
-    stock::adjust(&state.db, actor.as_ref(), &input).await?;
+    stock::adjust(&state.db, &actor, &input).await?;
     Ok(())
 }
 
@@ -766,10 +747,9 @@ crate::authz!(
 #[server(endpoint = "stock/transfer", input = Json)]
 pub async fn transfer_stock(product_id: i64, form: TransferForm) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    policy::require(actor.as_ref(), Permission::StockTransfer)?;
+    let actor = crate::authz::require("/api/stock/transfer")?;
     let input = convert::transfer_input(product_id, form)?;
-    Ok(stock::transfer(&state.db, actor.as_ref(), &input).await?)
+    Ok(stock::transfer(&state.db, &actor, &input).await?)
 }
 
 crate::authz!(
@@ -782,7 +762,7 @@ crate::authz!(
 #[server(endpoint = "warehouses/list", input = Json)]
 pub async fn list_warehouses() -> Result<Vec<WarehouseRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = warehouses::list(&state.db, actor().as_ref()).await?;
+    let found = warehouses::list(&state.db, &signed_in()?).await?;
     Ok(found.into_iter().map(convert::warehouse_row).collect())
 }
 
@@ -797,7 +777,7 @@ crate::authz!(
 pub async fn create_warehouse(form: WarehouseForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::warehouse_input(form);
-    warehouses::create(&state.db, actor().as_ref(), &input).await?;
+    warehouses::create(&state.db, &signed_in()?, &input).await?;
     Ok(())
 }
 
@@ -812,7 +792,7 @@ crate::authz!(
 pub async fn update_warehouse(id: i64, form: WarehouseForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::warehouse_input(form);
-    warehouses::update(&state.db, actor().as_ref(), id, &input).await?;
+    warehouses::update(&state.db, &signed_in()?, id, &input).await?;
     Ok(())
 }
 
@@ -827,7 +807,7 @@ crate::authz!(
 #[server(endpoint = "orders/products", input = Json)]
 pub async fn search_products(q: String, warehouse_id: i64) -> Result<Vec<Offer>, AppError> {
     let state = crate::ssr::state()?;
-    let found = products::search(&state.db, actor().as_ref(), &q, warehouse_id, 8).await?;
+    let found = products::search(&state.db, &signed_in()?, &q, warehouse_id, 8).await?;
     Ok(found.into_iter().map(convert::offer).collect())
 }
 
@@ -843,7 +823,7 @@ pub async fn preview_quote(form: QuoteForm) -> Result<QuotePreview, AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/orders/preview")?;
     let lines = convert::lines(&form)?;
-    let preview = orders::preview(&state.db, actor.as_ref(), form.warehouse_id, &lines).await?;
+    let preview = orders::preview(&state.db, &actor, form.warehouse_id, &lines).await?;
     Ok(convert::quote_preview(preview))
 }
 
@@ -852,7 +832,7 @@ crate::authz!("/api/orders/defaults", Needs(OrdersWrite), JSON, r#"{}"#);
 #[server(endpoint = "orders/defaults", input = Json)]
 pub async fn quote_defaults() -> Result<QuoteStart, AppError> {
     let state = crate::ssr::state()?;
-    let warehouse = sourcing::default_warehouse(&state.db, actor().as_ref()).await?;
+    let warehouse = sourcing::default_warehouse(&state.db, &signed_in()?).await?;
     let warehouse_id = warehouse.map_or(0, |w| w.id);
     Ok(QuoteStart { warehouse_id })
 }
@@ -869,7 +849,7 @@ pub async fn create_order(form: QuoteForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/orders/create")?;
     let input = convert::order_input(form)?;
-    let created = orders::create(&state.db, actor.as_ref(), &input).await?;
+    let created = orders::create(&state.db, &actor, &input).await?;
     Ok(created.id)
 }
 
@@ -885,7 +865,7 @@ pub async fn update_order(id: i64, form: QuoteForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/orders/update")?;
     let input = convert::order_input(form)?;
-    orders::update(&state.db, actor.as_ref(), id, &input).await?;
+    orders::update(&state.db, &actor, id, &input).await?;
     Ok(())
 }
 
@@ -909,12 +889,12 @@ async fn orders_page(
     per_page: u64,
 ) -> Result<PageView<OrderRow>, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
+    let actor = signed_in()?;
     // The scope first: a reader who may not list orders is told so, not
     // which filter was wrong (orders::list checks it again).
-    orders::scope_of(actor.as_ref())?;
+    orders::scope_of(&actor)?;
     let filter = convert::order_filter(query)?;
-    let found = orders::list(&state.reader, actor.as_ref(), &filter, page, per_page).await?;
+    let found = orders::list(&state.reader, &actor, &filter, page, per_page).await?;
     Ok(PageView::from_page(found, convert::order_row))
 }
 
@@ -944,7 +924,7 @@ crate::authz!(
 #[server(endpoint = "orders/get", input = Json)]
 pub async fn get_order(id: i64) -> Result<OrderView, AppError> {
     let state = crate::ssr::state()?;
-    let page = orders::page(&state.db, actor().as_ref(), id).await?;
+    let page = orders::page(&state.db, &signed_in()?, id).await?;
     Ok(convert::order_view(page))
 }
 
@@ -958,7 +938,7 @@ crate::authz!(
 #[server(endpoint = "orders/confirm", input = Json)]
 pub async fn confirm_order(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    orders::confirm(&state.db, actor().as_ref(), id).await?;
+    orders::confirm(&state.db, &signed_in()?, id).await?;
     Ok(())
 }
 
@@ -972,7 +952,7 @@ crate::authz!(
 #[server(endpoint = "orders/approve", input = Json)]
 pub async fn approve_order(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    orders::approve(&state.db, actor().as_ref(), id).await?;
+    orders::approve(&state.db, &signed_in()?, id).await?;
     Ok(())
 }
 
@@ -986,7 +966,7 @@ crate::authz!(
 #[server(endpoint = "orders/cancel", input = Json)]
 pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    orders::cancel(&state.db, actor().as_ref(), id, &reason).await?;
+    orders::cancel(&state.db, &signed_in()?, id, &reason).await?;
     Ok(())
 }
 
@@ -1000,7 +980,7 @@ crate::authz!(
 #[server(endpoint = "orders/reserve", input = Json)]
 pub async fn reserve_order(id: i64) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(orders::reserve_backorders(&state.db, actor().as_ref(), id).await?)
+    Ok(orders::reserve_backorders(&state.db, &signed_in()?, id).await?)
 }
 
 crate::authz!(
@@ -1013,7 +993,7 @@ crate::authz!(
 #[server(endpoint = "orders/customer-figures", input = Json)]
 pub async fn customer_order_figures(customer_id: i64) -> Result<OrderFigures, AppError> {
     let state = crate::ssr::state()?;
-    let figures = orders::customer_figures(&state.db, actor().as_ref(), customer_id).await?;
+    let figures = orders::customer_figures(&state.db, &signed_in()?, customer_id).await?;
     Ok(convert::order_figures(figures))
 }
 
@@ -1028,7 +1008,7 @@ crate::authz!(
 #[server(endpoint = "shipments/create", input = Json)]
 pub async fn create_shipment(order_id: i64, lines: Vec<(i64, i64)>) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let created = shipments::create(&state.db, actor().as_ref(), order_id, &lines).await?;
+    let created = shipments::create(&state.db, &signed_in()?, order_id, &lines).await?;
     Ok(created.id)
 }
 
@@ -1042,7 +1022,7 @@ crate::authz!(
 #[server(endpoint = "shipments/ship", input = Json)]
 pub async fn ship_shipment(id: i64, carrier: String, tracking: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    shipments::ship(&state.db, actor().as_ref(), id, &carrier, &tracking).await?;
+    shipments::ship(&state.db, &signed_in()?, id, &carrier, &tracking).await?;
     Ok(())
 }
 
@@ -1056,7 +1036,7 @@ crate::authz!(
 #[server(endpoint = "shipments/cancel", input = Json)]
 pub async fn cancel_shipment(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    shipments::cancel(&state.db, actor().as_ref(), id).await?;
+    shipments::cancel(&state.db, &signed_in()?, id).await?;
     Ok(())
 }
 
@@ -1070,9 +1050,9 @@ crate::authz!(
 #[server(endpoint = "shipments/get", input = Json)]
 pub async fn get_shipment(id: i64) -> Result<ShipmentView, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let detail = shipments::get(&state.db, actor.as_ref(), id).await?;
-    Ok(convert::shipment_view(detail, actor.as_ref()))
+    let actor = signed_in()?;
+    let detail = shipments::get(&state.db, &actor, id).await?;
+    Ok(convert::shipment_view(detail, &actor))
 }
 
 crate::authz!(
@@ -1086,7 +1066,7 @@ crate::authz!(
 pub async fn to_ship(warehouse: Option<i64>) -> Result<Vec<ToShipRow>, AppError> {
     let state = crate::ssr::state()?;
     let today = crate::ssr::local_today();
-    let rows = shipments::to_ship(&state.db, actor().as_ref(), today, warehouse, 200).await?;
+    let rows = shipments::to_ship(&state.db, &signed_in()?, today, warehouse, 200).await?;
     Ok(rows.into_iter().map(convert::to_ship_row).collect())
 }
 
@@ -1134,7 +1114,7 @@ async fn shipments_page(
     let state = crate::ssr::state()?;
     let found = shipments::list(
         &state.db,
-        actor().as_ref(),
+        &signed_in()?,
         state_filter.as_deref(),
         customer,
         None,
@@ -1150,6 +1130,6 @@ crate::authz!("/api/stock/check", Needs(AdminAudit), JSON, r#"{}"#);
 #[server(endpoint = "stock/check", input = Json)]
 pub async fn ledger_check() -> Result<Vec<LedgerDifference>, AppError> {
     let state = crate::ssr::state()?;
-    let found = stock::check(&state.db, actor().as_ref()).await?;
+    let found = stock::check(&state.db, &signed_in()?).await?;
     Ok(found.into_iter().map(convert::difference).collect())
 }

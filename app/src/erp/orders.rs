@@ -18,7 +18,7 @@ use crate::{
     components::{
         forms::{FieldError, FormErrors},
         id_param, loading, use_list_query, Col, FilterBar, HiddenFilters, ListTable, Money,
-        Options, PageHeader, PagedList, SearchFilter, SelectFilter,
+        NewLink, Options, PageHeader, PagedList, SearchFilter, SelectFilter,
     },
     i18n::*,
 };
@@ -69,17 +69,10 @@ pub fn OrdersPage() -> impl IntoView {
     let can_write = use_me().is_some_and(|m| m.can("orders.write"));
     view! {
         <div class="page">
-            <PageHeader title=move || {
-                t_string!(i18n, erp.orders)
-            }>
-                {can_write
-                    .then(|| {
-                        view! {
-                            <a class="btn btn-primary" href="/orders/new">
-                                {t!(i18n, erp.new_quote)}
-                            </a>
-                        }
-                    })}
+            <PageHeader title=move || { t_string!(i18n, erp.orders) }>
+                <NewLink allowed=can_write href="/orders/new">
+                    {t!(i18n, erp.new_quote)}
+                </NewLink>
             </PageHeader>
             <ErpTabs current="orders" />
             <FilterBar>

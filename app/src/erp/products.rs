@@ -16,7 +16,7 @@ use crate::{
     auth::use_me,
     components::{
         forms::{FieldError, FormErrors},
-        id_param, loading, use_list_query, CheckFilter, Col, Empty, FilterBar, ListTable,
+        id_param, loading, use_list_query, CheckFilter, Col, Empty, FilterBar, ListTable, NewLink,
         PageHeader, PagedList, SearchFilter, SelectFilter,
     },
     i18n::*,
@@ -47,17 +47,10 @@ pub fn ProductsPage() -> impl IntoView {
     let show_cost = use_me().is_some_and(|m| m.can("products.read_cost"));
     view! {
         <div class="page">
-            <PageHeader title=move || {
-                t_string!(i18n, erp.products)
-            }>
-                {can_write
-                    .then(|| {
-                        view! {
-                            <a class="btn btn-primary" href="/products/new">
-                                {t!(i18n, erp.new_product)}
-                            </a>
-                        }
-                    })}
+            <PageHeader title=move || { t_string!(i18n, erp.products) }>
+                <NewLink allowed=can_write href="/products/new">
+                    {t!(i18n, erp.new_product)}
+                </NewLink>
             </PageHeader>
             <ErpTabs current="products" />
             <FilterBar>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::{error::AppError, home::types::SystemStatusView};
 
 #[cfg(feature = "ssr")]
-use tandem_domain::{access::policy, platform::system};
+use tandem_domain::platform::system;
 
 #[cfg(feature = "ssr")]
 mod convert {
@@ -28,7 +28,7 @@ crate::authz!("/api/system/status", SignedIn, FORM, "");
 #[server(endpoint = "system/status")]
 pub async fn system_status() -> Result<SystemStatusView, AppError> {
     let state = crate::ssr::state()?;
-    policy::require_signed_in(crate::ssr::actor().as_ref())?;
+    crate::ssr::signed_in()?;
     let health = system::health(&state.db).await;
     Ok(convert::status(health))
 }

@@ -15,7 +15,7 @@ use crate::{admin::types::PageView, error::AppError};
 
 #[cfg(feature = "ssr")]
 use tandem_domain::{
-    access::{notifications, policy, Permission},
+    access::notifications,
     billing::invoices,
     purchasing::{purchase_orders as purchasing, replenishment, supply},
 };
@@ -32,6 +32,7 @@ pub(crate) mod convert {
         },
         messages,
         money::{format_minor, format_rate, parse_minor},
+        parse::Form,
         Db, Error, FieldErrors,
     };
 
@@ -55,7 +56,7 @@ pub(crate) mod convert {
     }
 
     /// An invoice's page, with what the actor may do to it.
-    pub fn invoice_view(d: invoices::InvoiceDetail, actor: Option<&Actor>) -> InvoiceView {
+    pub fn invoice_view(d: invoices::InvoiceDetail, actor: &Actor) -> InvoiceView {
         let can = invoices::abilities(actor, &d.invoice);
         InvoiceView {
             order_id: d.invoice.order_id,
@@ -118,16 +119,20 @@ pub(crate) mod convert {
         }
     }
 
-    /// The payment form; the service parses the amount and the date.
-    pub fn payment_input(form: PaymentForm) -> invoices::PaymentInput {
-        invoices::PaymentInput {
+    /// The payment form, typed: the amount in minor units, the date (blank
+    /// for today).
+    pub fn payment_input(form: PaymentForm) -> Result<invoices::PaymentInput, AppError> {
+        let mut read = Form::new();
+        let amount_minor = read.minor("amount", &form.amount);
+        let paid_on = read.date("paid_on", &form.paid_on);
+        Ok(read.finish(invoices::PaymentInput {
             invoice_id: form.invoice_id,
-            amount: form.amount,
+            amount_minor,
             method: form.method,
-            paid_on: form.paid_on,
+            paid_on,
             reference: form.reference,
             keep_excess_as_credit: form.keep_credit,
-        }
+        })?)
     }
 
     /// A credit note's lines; all blank credits nothing (to the service, no
@@ -197,7 +202,7 @@ pub(crate) mod convert {
     }
 
     /// A supplier's page, with whether the actor may edit it.
-    pub fn supplier_view(d: purchasing::SupplierDetail, actor: Option<&Actor>) -> SupplierView {
+    pub fn supplier_view(d: purchasing::SupplierDetail, actor: &Actor) -> SupplierView {
         SupplierView {
             supplier: supplier_form(d.supplier),
             prices: d.prices.into_iter().map(price_view).collect(),
@@ -286,7 +291,7 @@ pub(crate) mod convert {
     }
 
     /// A purchase order's page, with what the actor may do to it.
-    pub fn po_view(d: purchasing::PoDetail, actor: Option<&Actor>) -> PoView {
+    pub fn po_view(d: purchasing::PoDetail, actor: &Actor) -> PoView {
         let can = purchasing::abilities(actor);
         PoView {
             supplier_id: d.supplier.id,
@@ -463,9 +468,7 @@ pub(crate) mod convert {
 }
 
 #[cfg(feature = "ssr")]
-fn actor() -> Option<tandem_domain::access::Actor> {
-    crate::ssr::actor()
-}
+use crate::ssr::signed_in;
 
 crate::authz!(
     "/api/invoices/list",
@@ -500,7 +503,7 @@ async fn invoices_page(
         order_id: order,
         after: None,
     };
-    let found = invoices::list(&state.reader, actor().as_ref(), &filter, page, per_page).await?;
+    let found = invoices::list(&state.reader, &signed_in()?, &filter, page, per_page).await?;
     Ok(PageView::from_page(found, |r| {
         convert::invoice_row(r.invoice, r.customer_name)
     }))
@@ -534,9 +537,9 @@ crate::authz!(
 #[server(endpoint = "invoices/get", input = Json)]
 pub async fn get_invoice(id: i64) -> Result<InvoiceView, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let detail = invoices::get(&state.db, actor.as_ref(), id).await?;
-    Ok(convert::invoice_view(detail, actor.as_ref()))
+    let actor = signed_in()?;
+    let detail = invoices::get(&state.db, &actor, id).await?;
+    Ok(convert::invoice_view(detail, &actor))
 }
 
 crate::authz!(
@@ -551,8 +554,7 @@ crate::authz!(
 pub async fn raise_invoice(order_id: i64, shipment_id: Option<i64>) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let today = local_today();
-    let invoice =
-        invoices::raise(&state.db, actor().as_ref(), order_id, shipment_id, today).await?;
+    let invoice = invoices::raise(&state.db, &signed_in()?, order_id, shipment_id, today).await?;
     Ok(invoice.id)
 }
 
@@ -566,8 +568,8 @@ crate::authz!(
 #[server(endpoint = "invoices/pay", input = Json)]
 pub async fn record_payment(form: PaymentForm) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let input = convert::payment_input(form);
-    invoices::pay(&state.db, actor().as_ref(), &input, local_today()).await?;
+    let input = convert::payment_input(form)?;
+    invoices::pay(&state.db, &signed_in()?, &input, local_today()).await?;
     Ok(())
 }
 
@@ -585,10 +587,9 @@ pub async fn credit_invoice(
     reason: String,
 ) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let actor = policy::require(actor.as_ref(), Permission::InvoicesWrite)?;
+    let actor = crate::authz::require("/api/invoices/credit")?;
     let input = convert::credit_input(invoice_id, &lines, reason)?;
-    invoices::credit(&state.db, Some(actor), &input, local_today()).await?;
+    invoices::credit(&state.db, &actor, &input, local_today()).await?;
     Ok(())
 }
 
@@ -602,7 +603,7 @@ crate::authz!(
 #[server(endpoint = "invoices/cancel", input = Json)]
 pub async fn cancel_invoice(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    invoices::cancel(&state.db, actor().as_ref(), id, &reason).await?;
+    invoices::cancel(&state.db, &signed_in()?, id, &reason).await?;
     Ok(())
 }
 
@@ -616,7 +617,7 @@ crate::authz!(
 #[server(endpoint = "invoices/aging", input = Json)]
 pub async fn aging(customer: Option<i64>) -> Result<Vec<AgingRow>, AppError> {
     let state = crate::ssr::state()?;
-    let rows = invoices::aging(&state.db, actor().as_ref(), customer, local_today()).await?;
+    let rows = invoices::aging(&state.db, &signed_in()?, customer, local_today()).await?;
     Ok(rows.into_iter().map(convert::aging_row).collect())
 }
 
@@ -634,7 +635,7 @@ pub async fn list_suppliers(
 ) -> Result<PageView<SupplierForm>, AppError> {
     let state = crate::ssr::state()?;
     let found =
-        purchasing::suppliers(&state.db, actor().as_ref(), q.as_deref(), true, page, 50).await?;
+        purchasing::suppliers(&state.db, &signed_in()?, q.as_deref(), true, page, 50).await?;
     Ok(PageView::from_page(found, convert::supplier_form))
 }
 
@@ -648,9 +649,9 @@ crate::authz!(
 #[server(endpoint = "suppliers/get", input = Json)]
 pub async fn get_supplier(id: i64) -> Result<SupplierView, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let detail = purchasing::supplier(&state.db, actor.as_ref(), id).await?;
-    Ok(convert::supplier_view(detail, actor.as_ref()))
+    let actor = signed_in()?;
+    let detail = purchasing::supplier(&state.db, &actor, id).await?;
+    Ok(convert::supplier_view(detail, &actor))
 }
 
 crate::authz!(
@@ -663,10 +664,9 @@ crate::authz!(
 #[server(endpoint = "suppliers/save", input = Json)]
 pub async fn save_supplier(form: SupplierForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let actor = policy::require(actor.as_ref(), Permission::PurchasingWrite)?;
+    let actor = crate::authz::require("/api/suppliers/save")?;
     let (id, input) = convert::supplier_input(form)?;
-    let saved = purchasing::save_supplier(&state.db, Some(actor), id, &input).await?;
+    let saved = purchasing::save_supplier(&state.db, &actor, id, &input).await?;
     Ok(saved.id)
 }
 
@@ -685,10 +685,9 @@ pub async fn set_supplier_price(
     min_quantity: String,
 ) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let actor = policy::require(actor.as_ref(), Permission::PurchasingWrite)?;
+    let actor = crate::authz::require("/api/suppliers/price")?;
     let (product, price, min) = convert::price(&state.db, &sku, &price, &min_quantity).await?;
-    purchasing::set_price(&state.db, Some(actor), supplier_id, product, price, min).await?;
+    purchasing::set_price(&state.db, &actor, supplier_id, product, price, min).await?;
     Ok(())
 }
 
@@ -702,7 +701,7 @@ crate::authz!(
 #[server(endpoint = "suppliers/remove_price", input = Json)]
 pub async fn remove_supplier_price(supplier_id: i64, product_id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    purchasing::remove_price(&state.db, actor().as_ref(), supplier_id, product_id).await?;
+    purchasing::remove_price(&state.db, &signed_in()?, supplier_id, product_id).await?;
     Ok(())
 }
 
@@ -731,7 +730,7 @@ async fn purchase_orders_page(
     let state = crate::ssr::state()?;
     let found = purchasing::list(
         &state.db,
-        actor().as_ref(),
+        &signed_in()?,
         state_filter.as_deref(),
         None,
         None,
@@ -768,9 +767,9 @@ crate::authz!(
 #[server(endpoint = "purchase_orders/get", input = Json)]
 pub async fn get_purchase_order(id: i64) -> Result<PoView, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let detail = purchasing::get(&state.db, actor.as_ref(), id).await?;
-    Ok(convert::po_view(detail, actor.as_ref()))
+    let actor = signed_in()?;
+    let detail = purchasing::get(&state.db, &actor, id).await?;
+    Ok(convert::po_view(detail, &actor))
 }
 
 crate::authz!(
@@ -788,10 +787,9 @@ pub async fn create_purchase_order(
     lines: Vec<PoLineForm>,
 ) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let actor = policy::require(actor.as_ref(), Permission::PurchasingWrite)?;
+    let actor = crate::authz::require("/api/purchase_orders/create")?;
     let input = convert::po_input(&state.db, supplier_id, warehouse_id, notes, &lines).await?;
-    let po = purchasing::create(&state.db, Some(actor), &input).await?;
+    let po = purchasing::create(&state.db, &actor, &input).await?;
     Ok(po.id)
 }
 
@@ -805,7 +803,7 @@ crate::authz!(
 #[server(endpoint = "purchase_orders/step", input = Json)]
 pub async fn step_purchase_order(id: i64, step: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    purchasing::step(&state.db, actor().as_ref(), id, &step).await?;
+    purchasing::step(&state.db, &signed_in()?, id, &step).await?;
     Ok(())
 }
 
@@ -823,10 +821,9 @@ pub async fn receive_purchase_order(
     lines: Vec<(i64, String)>,
 ) -> Result<Vec<(String, i64)>, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let actor = policy::require(actor.as_ref(), Permission::PurchasingReceive)?;
+    let actor = crate::authz::require("/api/purchase_orders/receive")?;
     let lines = convert::quantities(&lines, tandem_domain::messages::RECEIVE_TOO_MUCH)?;
-    let received = purchasing::receive(&state.db, Some(actor), id, &lines).await?;
+    let received = purchasing::receive(&state.db, &actor, id, &lines).await?;
     Ok(received.reserved)
 }
 
@@ -841,7 +838,7 @@ crate::authz!(
 pub async fn list_suggestions(warehouse: Option<i64>) -> Result<Vec<SuggestionView>, AppError> {
     let state = crate::ssr::state()?;
     let found =
-        replenishment::suggestions(&state.db, actor().as_ref(), warehouse, local_today()).await?;
+        replenishment::suggestions(&state.db, &signed_in()?, warehouse, local_today()).await?;
     Ok(found.into_iter().map(convert::suggestion).collect())
 }
 
@@ -858,10 +855,9 @@ pub async fn order_suggestions(
     chosen: Vec<(i64, i64, String)>,
 ) -> Result<Vec<(i64, String)>, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let actor = policy::require(actor.as_ref(), Permission::ReplenishmentManage)?;
+    let actor = crate::authz::require("/api/replenishment/order")?;
     let chosen = convert::chosen(&chosen)?;
-    let created = replenishment::order(&state.db, Some(actor), &chosen, local_today()).await?;
+    let created = replenishment::order(&state.db, &actor, &chosen, local_today()).await?;
     Ok(created.into_iter().map(|p| (p.id, p.number)).collect())
 }
 
@@ -875,7 +871,7 @@ crate::authz!(
 #[server(endpoint = "products/supply", input = Json)]
 pub async fn product_supply(id: i64) -> Result<SupplyView, AppError> {
     let state = crate::ssr::state()?;
-    let found = supply::supply(&state.db, actor().as_ref(), id, local_today()).await?;
+    let found = supply::supply(&state.db, &signed_in()?, id, local_today()).await?;
     Ok(convert::supply_view(found))
 }
 
@@ -894,10 +890,9 @@ pub async fn set_reorder_rule(
     quantity: String,
 ) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let actor = policy::require(actor.as_ref(), Permission::ReplenishmentManage)?;
+    let actor = crate::authz::require("/api/products/reorder_rule")?;
     let (point, qty) = convert::reorder_rule(&point, &quantity)?;
-    replenishment::set_rule(&state.db, Some(actor), product_id, warehouse_id, point, qty).await?;
+    replenishment::set_rule(&state.db, &actor, product_id, warehouse_id, point, qty).await?;
     Ok(())
 }
 
@@ -906,7 +901,7 @@ crate::authz!("/api/notifications/mine", SignedIn, JSON, r#"{}"#);
 #[server(endpoint = "notifications/mine", input = Json)]
 pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
     let state = crate::ssr::state()?;
-    let found = notifications::mine(&state.db, actor().as_ref(), 100).await?;
+    let found = notifications::mine(&state.db, &signed_in()?, 100).await?;
     Ok(found.into_iter().map(convert::notification).collect())
 }
 
@@ -915,7 +910,7 @@ crate::authz!("/api/notifications/unread", SignedIn, JSON, r#"{}"#);
 #[server(endpoint = "notifications/unread", input = Json)]
 pub async fn unread_notifications() -> Result<u64, AppError> {
     let state = crate::ssr::state()?;
-    Ok(notifications::unread(&state.db, actor().as_ref()).await?)
+    Ok(notifications::unread(&state.db, &signed_in()?).await?)
 }
 
 crate::authz!("/api/notifications/read", SignedIn, JSON, r#"{"id":null}"#);
@@ -923,6 +918,6 @@ crate::authz!("/api/notifications/read", SignedIn, JSON, r#"{"id":null}"#);
 #[server(endpoint = "notifications/read", input = Json)]
 pub async fn mark_notifications_read(id: Option<i64>) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    notifications::mark_read(&state.db, actor().as_ref(), id).await?;
+    notifications::mark_read(&state.db, &signed_in()?, id).await?;
     Ok(())
 }

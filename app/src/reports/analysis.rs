@@ -14,7 +14,7 @@ use crate::{auth::use_me, dashboards::scale, error::AppError, i18n::*, messages:
 use tandem_domain::analytics::pivot;
 
 #[cfg(feature = "ssr")]
-use crate::ssr::actor;
+use crate::ssr::signed_in;
 
 /// A pivot on the wire.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,7 +74,7 @@ mod convert {
     }
 
     /// The analyses, each marked when the user may delete it.
-    pub fn saved(list: Vec<saved_analyses::Model>, actor: Option<&Actor>) -> Vec<SavedView> {
+    pub fn saved(list: Vec<saved_analyses::Model>, actor: &Actor) -> Vec<SavedView> {
         list.into_iter()
             .map(|s| SavedView {
                 mine: pivot::may_delete(actor, &s),
@@ -98,7 +98,7 @@ crate::authz!(
 pub async fn run(definition: String) -> Result<PivotView, AppError> {
     let state = crate::ssr::state()?;
     let query = pivot::parse(&definition);
-    let p = pivot::run(&state.reader, actor().as_ref(), &query, chrono::Utc::now()).await?;
+    let p = pivot::run(&state.reader, &signed_in()?, &query, chrono::Utc::now()).await?;
     Ok(convert::pivot(p))
 }
 
@@ -117,7 +117,7 @@ pub async fn export(
 ) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
     let query = pivot::parse(&definition);
-    let p = pivot::export(&state.reader, actor().as_ref(), &query, chrono::Utc::now()).await?;
+    let p = pivot::export(&state.reader, &signed_in()?, &query, chrono::Utc::now()).await?;
     convert::text(pivot::to_csv(&p, &row_header, &total_label)?)
 }
 
@@ -132,7 +132,7 @@ crate::authz!(
 pub async fn save(name: String, definition: String, shared: bool) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
-    Ok(pivot::save(&state.db, actor().as_ref(), &name, &definition, shared, now).await?)
+    Ok(pivot::save(&state.db, &signed_in()?, &name, &definition, shared, now).await?)
 }
 
 crate::authz!("/api/pivot/saved", Needs(ReportsView), JSON, r#"{}"#);
@@ -140,9 +140,9 @@ crate::authz!("/api/pivot/saved", Needs(ReportsView), JSON, r#"{}"#);
 #[server(endpoint = "pivot/saved", input = server_fn::codec::Json)]
 pub async fn saved() -> Result<Vec<SavedView>, AppError> {
     let state = crate::ssr::state()?;
-    let actor = actor();
-    let list = pivot::saved(&state.db, actor.as_ref()).await?;
-    Ok(convert::saved(list, actor.as_ref()))
+    let actor = signed_in()?;
+    let list = pivot::saved(&state.db, &actor).await?;
+    Ok(convert::saved(list, &actor))
 }
 
 crate::authz!("/api/pivot/delete", Needs(ReportsView), JSON, r#"{"id":0}"#);
@@ -150,7 +150,7 @@ crate::authz!("/api/pivot/delete", Needs(ReportsView), JSON, r#"{"id":0}"#);
 #[server(endpoint = "pivot/delete", input = server_fn::codec::Json)]
 pub async fn delete(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(pivot::delete(&state.db, actor().as_ref(), id).await?)
+    Ok(pivot::delete(&state.db, &signed_in()?, id).await?)
 }
 
 /// Sources with their dimensions and measures: the domain's table, which the

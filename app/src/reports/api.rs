@@ -11,7 +11,7 @@ use crate::error::AppError;
 use tandem_domain::analytics::{report_runs, reports};
 
 #[cfg(feature = "ssr")]
-use crate::{dashboards::api::convert::choices_only, ssr::actor};
+use crate::{dashboards::api::convert::choices_only, ssr::signed_in};
 
 #[cfg(feature = "ssr")]
 mod convert {
@@ -151,7 +151,7 @@ pub async fn run(query: ReportQuery) -> Result<ReportView, AppError> {
     let request = convert::request(&query)?;
     let started = std::time::Instant::now();
     let now = chrono::Utc::now();
-    let report = reports::show(&state.reader, actor.as_ref(), &request, now).await?;
+    let report = reports::show(&state.reader, &actor, &request, now).await?;
     Ok(convert::report(report, started))
 }
 
@@ -172,7 +172,7 @@ pub async fn export(
     let actor = crate::authz::require("/api/reports/export")?;
     let request = convert::request(&query)?;
     let now = chrono::Utc::now();
-    let report = reports::export(&state.reader, actor.as_ref(), &request, now).await?;
+    let report = reports::export(&state.reader, &actor, &request, now).await?;
     convert::text(reports::to_csv(&report, &headers, &total_label)?)
 }
 
@@ -191,7 +191,7 @@ pub async fn options(
     to: String,
 ) -> Result<crate::dashboards::types::BoardView, AppError> {
     let state = crate::ssr::state()?;
-    let options = reports::options(&state.reader, actor().as_ref()).await?;
+    let options = reports::options(&state.reader, &signed_in()?).await?;
     Ok(choices_only(period, from, to, options))
 }
 
@@ -206,7 +206,7 @@ crate::authz!(
 pub async fn request(kind: String, filter: String) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
-    Ok(report_runs::request(&state.db, actor().as_ref(), &kind, &filter, now).await?)
+    Ok(report_runs::request(&state.db, &signed_in()?, &kind, &filter, now).await?)
 }
 
 crate::authz!(
@@ -220,8 +220,8 @@ crate::authz!(
 pub async fn subscribe(kind: String, filter: String, frequency: String) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
-    let actor = actor();
-    Ok(report_runs::subscribe(&state.db, actor.as_ref(), &kind, &filter, &frequency, now).await?)
+    let actor = signed_in()?;
+    Ok(report_runs::subscribe(&state.db, &actor, &kind, &filter, &frequency, now).await?)
 }
 
 crate::authz!(
@@ -234,7 +234,7 @@ crate::authz!(
 #[server(endpoint = "reports/unsubscribe", input = server_fn::codec::Json)]
 pub async fn unsubscribe(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    Ok(report_runs::unsubscribe(&state.db, actor().as_ref(), id).await?)
+    Ok(report_runs::unsubscribe(&state.db, &signed_in()?, id).await?)
 }
 
 crate::authz!(
@@ -247,7 +247,7 @@ crate::authz!(
 #[server(endpoint = "reports/subscriptions", input = server_fn::codec::Json)]
 pub async fn subscriptions() -> Result<Vec<SubscriptionRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = report_runs::subscriptions(&state.db, actor().as_ref()).await?;
+    let found = report_runs::subscriptions(&state.db, &signed_in()?).await?;
     Ok(found.into_iter().map(convert::subscription).collect())
 }
 
@@ -256,7 +256,7 @@ crate::authz!("/api/reports/runs", Needs(ReportsView), JSON, r#"{}"#);
 #[server(endpoint = "reports/runs", input = server_fn::codec::Json)]
 pub async fn runs() -> Result<Vec<RunRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = report_runs::runs(&state.db, actor().as_ref(), 100).await?;
+    let found = report_runs::runs(&state.db, &signed_in()?, 100).await?;
     Ok(found.into_iter().map(convert::run_row).collect())
 }
 
@@ -270,7 +270,7 @@ crate::authz!(
 #[server(endpoint = "reports/get_run", input = server_fn::codec::Json)]
 pub async fn get_run(id: i64) -> Result<RunView, AppError> {
     let state = crate::ssr::state()?;
-    let found = report_runs::get(&state.db, actor().as_ref(), id).await?;
+    let found = report_runs::get(&state.db, &signed_in()?, id).await?;
     Ok(convert::run(found))
 }
 
@@ -288,6 +288,6 @@ pub async fn export_run(
     total_label: String,
 ) -> Result<String, AppError> {
     let state = crate::ssr::state()?;
-    let stored = report_runs::export(&state.db, actor().as_ref(), id).await?;
+    let stored = report_runs::export(&state.db, &signed_in()?, id).await?;
     convert::text(stored.to_csv(&headers, &total_label)?)
 }

@@ -242,7 +242,7 @@ pub(crate) mod convert {
                 .map(|o| PanelOrder {
                     id: o.order.id,
                     number: o.order.number.clone(),
-                    state: o.order.state.clone(),
+                    state: o.order.state.as_str().into(),
                     date: o.order.created_at.date_naive().to_string(),
                     total: format_minor(o.order.total_minor),
                     currency: o.order.currency.clone(),
@@ -532,6 +532,9 @@ fn actor() -> Option<tandem_domain::access::Actor> {
     crate::ssr::actor()
 }
 
+#[cfg(feature = "ssr")]
+use crate::ssr::signed_in;
+
 /// The state, once this anonymous request is counted against its client
 /// address's `kind` limit (429 over it).
 #[cfg(feature = "ssr")]
@@ -564,7 +567,7 @@ async fn tickets_page(
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
     let filter = convert::filter(query, page, per_page);
-    let found = tickets::list(&state.reader, actor().as_ref(), &filter, now).await?;
+    let found = tickets::list(&state.reader, &signed_in()?, &filter, now).await?;
     Ok(PageView::from_page(found, |r| {
         convert::row(&r.ticket, r.customer, r.queue, r.assignee, now)
     }))
@@ -598,7 +601,7 @@ crate::authz!(
 #[server(endpoint = "tickets/of_customer", input = Json)]
 pub async fn customer_tickets(customer_id: i64) -> Result<Vec<TicketRow>, AppError> {
     let state = crate::ssr::state()?;
-    let found = tickets::of_customer(&state.db, actor().as_ref(), customer_id).await?;
+    let found = tickets::of_customer(&state.db, &signed_in()?, customer_id).await?;
     Ok(convert::bare_rows(&found, chrono::Utc::now()))
 }
 
@@ -613,7 +616,7 @@ crate::authz!(
 pub async fn get_ticket(id: i64) -> Result<TicketView, AppError> {
     let state = crate::ssr::state()?;
     let now = chrono::Utc::now();
-    let page = ticket_page::get(&state.db, actor().as_ref(), id, now).await?;
+    let page = ticket_page::get(&state.db, &signed_in()?, id, now).await?;
     Ok(convert::ticket_view(page, now))
 }
 
@@ -627,7 +630,7 @@ crate::authz!(
 #[server(endpoint = "tickets/panel", input = Json)]
 pub async fn ticket_panel(id: i64) -> Result<PanelView, AppError> {
     let state = crate::ssr::state()?;
-    let panel = tickets::panel(&state.db, actor().as_ref(), id).await?;
+    let panel = tickets::panel(&state.db, &signed_in()?, id).await?;
     Ok(convert::panel(panel, chrono::Utc::now()))
 }
 
@@ -642,7 +645,7 @@ crate::authz!(
 pub async fn create_ticket(form: TicketForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let input = convert::ticket_input(form);
-    let created = tickets::create(&state.db, actor().as_ref(), &input).await?;
+    let created = tickets::create(&state.db, &signed_in()?, &input).await?;
     Ok(created.id)
 }
 
@@ -657,7 +660,7 @@ crate::authz!(
 pub async fn update_ticket(id: i64, form: TicketEdit) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::ticket_update(form);
-    tickets::update(&state.db, actor().as_ref(), id, &input).await?;
+    tickets::update(&state.db, &signed_in()?, id, &input).await?;
     Ok(())
 }
 
@@ -671,7 +674,7 @@ crate::authz!(
 #[server(endpoint = "tickets/status", input = Json)]
 pub async fn set_ticket_status(id: i64, status: String) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tickets::set_status(&state.db, actor().as_ref(), id, &status).await?;
+    tickets::set_status(&state.db, &signed_in()?, id, &status).await?;
     Ok(())
 }
 
@@ -685,7 +688,7 @@ crate::authz!(
 #[server(endpoint = "tickets/comment", input = Json)]
 pub async fn comment_ticket(id: i64, body: String, public: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tickets::comment(&state.db, actor().as_ref(), id, &body, public).await?;
+    tickets::comment(&state.db, &signed_in()?, id, &body, public).await?;
     Ok(())
 }
 
@@ -703,7 +706,7 @@ pub async fn assign_ticket(
     assignee_id: Option<i64>,
 ) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    tickets::assign(&state.db, actor().as_ref(), id, queue_id, assignee_id).await?;
+    tickets::assign(&state.db, &signed_in()?, id, queue_id, assignee_id).await?;
     Ok(())
 }
 
@@ -717,7 +720,7 @@ crate::authz!(
 #[server(endpoint = "tickets/queues", input = Json)]
 pub async fn list_queues() -> Result<Vec<QueueView>, AppError> {
     let state = crate::ssr::state()?;
-    let queues = service_desk::queues(&state.db, actor().as_ref()).await?;
+    let queues = service_desk::queues(&state.db, &signed_in()?).await?;
     Ok(queues.into_iter().map(convert::queue).collect())
 }
 
@@ -731,7 +734,7 @@ crate::authz!(
 #[server(endpoint = "tickets/away", input = Json)]
 pub async fn am_away() -> Result<bool, AppError> {
     let state = crate::ssr::state()?;
-    Ok(service_desk::is_away(&state.db, actor().as_ref()).await?)
+    Ok(service_desk::is_away(&state.db, &signed_in()?).await?)
 }
 
 crate::authz!(
@@ -744,7 +747,7 @@ crate::authz!(
 #[server(endpoint = "tickets/set_away", input = Json)]
 pub async fn set_away(away: bool) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    service_desk::set_away(&state.db, actor().as_ref(), away).await?;
+    service_desk::set_away(&state.db, &signed_in()?, away).await?;
     Ok(())
 }
 
@@ -758,7 +761,7 @@ crate::authz!(
 #[server(endpoint = "returns/warehouses", input = Json)]
 pub async fn return_warehouses() -> Result<Vec<(i64, String)>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(returns::warehouses(&state.db, actor().as_ref()).await?)
+    Ok(returns::warehouses(&state.db, &signed_in()?).await?)
 }
 
 crate::authz!(
@@ -779,7 +782,7 @@ pub async fn request_return(
     let state = crate::ssr::state()?;
     let actor = crate::authz::require("/api/returns/request")?;
     let input = convert::return_input(order_id, warehouse_id, &lines, reason)?;
-    returns::request(&state.db, actor.as_ref(), ticket_id, &input).await?;
+    returns::request(&state.db, &actor, ticket_id, &input).await?;
     Ok(())
 }
 
@@ -793,7 +796,7 @@ crate::authz!(
 #[server(endpoint = "returns/approve", input = Json)]
 pub async fn approve_return(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    returns::approve(&state.db, actor().as_ref(), id, crate::ssr::local_today()).await?;
+    returns::approve(&state.db, &signed_in()?, id, crate::ssr::local_today()).await?;
     Ok(())
 }
 
@@ -807,7 +810,7 @@ crate::authz!(
 #[server(endpoint = "returns/reject", input = Json)]
 pub async fn reject_return(id: i64) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
-    returns::reject(&state.db, actor().as_ref(), id).await?;
+    returns::reject(&state.db, &signed_in()?, id).await?;
     Ok(())
 }
 
@@ -826,7 +829,7 @@ pub async fn credit_complaint(
 ) -> Result<(), AppError> {
     let (state, today) = (crate::ssr::state()?, crate::ssr::local_today());
     let input = convert::credit(invoice_id, reason);
-    returns::credit_complaint(&state.db, actor().as_ref(), ticket_id, &input, today).await?;
+    returns::credit_complaint(&state.db, &signed_in()?, ticket_id, &input, today).await?;
     Ok(())
 }
 
@@ -877,7 +880,7 @@ crate::authz!("/api/knowledge/get", Public, JSON, r#"{"id":999999}"#);
 #[server(endpoint = "knowledge/get", input = Json)]
 pub async fn get_article(id: i64) -> Result<ArticleView, AppError> {
     let state = throttled(Limit::Read)?;
-    let article = knowledge::get(&state.db, actor().as_ref(), id).await?;
+    let article = knowledge::get(&state.db, crate::ssr::actor().as_ref(), id).await?;
     Ok(convert::article(article))
 }
 
@@ -892,7 +895,7 @@ crate::authz!(
 pub async fn save_article(id: Option<i64>, form: ArticleForm) -> Result<i64, AppError> {
     let state = crate::ssr::state()?;
     let input = convert::article_input(form);
-    let saved = knowledge::save(&state.db, actor().as_ref(), id, &input).await?;
+    let saved = knowledge::save(&state.db, &signed_in()?, id, &input).await?;
     Ok(saved.id)
 }
 
@@ -943,7 +946,7 @@ crate::authz!(
 #[server(endpoint = "service/policies", input = Json)]
 pub async fn list_policies() -> Result<Vec<PolicyView>, AppError> {
     let state = crate::ssr::state()?;
-    let policies = service_desk::policies(&state.db, actor().as_ref()).await?;
+    let policies = service_desk::policies(&state.db, &signed_in()?).await?;
     Ok(policies.into_iter().map(convert::policy).collect())
 }
 
@@ -958,7 +961,7 @@ crate::authz!(
 pub async fn save_policy(form: PolicyView) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::policy_input(form);
-    service_desk::save_policy(&state.db, actor().as_ref(), &input).await?;
+    service_desk::save_policy(&state.db, &signed_in()?, &input).await?;
     Ok(())
 }
 
@@ -979,7 +982,7 @@ pub async fn save_queue(
 ) -> Result<(), AppError> {
     let state = crate::ssr::state()?;
     let input = convert::queue_input(name, manager_id, auto_assign, member_ids);
-    service_desk::save_queue(&state.db, actor().as_ref(), id, &input).await?;
+    service_desk::save_queue(&state.db, &signed_in()?, id, &input).await?;
     Ok(())
 }
 
@@ -993,7 +996,7 @@ crate::authz!(
 #[server(endpoint = "service/agents", input = Json)]
 pub async fn list_agents() -> Result<Vec<(i64, String)>, AppError> {
     let state = crate::ssr::state()?;
-    Ok(service_desk::agents(&state.db, actor().as_ref()).await?)
+    Ok(service_desk::agents(&state.db, &signed_in()?).await?)
 }
 
 crate::authz!(
@@ -1006,7 +1009,7 @@ crate::authz!(
 #[server(endpoint = "service/calendar", input = Json)]
 pub async fn get_calendar() -> Result<CalendarForm, AppError> {
     let state = crate::ssr::state()?;
-    let calendar = service_desk::calendar(&state.db, actor().as_ref()).await?;
+    let calendar = service_desk::calendar(&state.db, &signed_in()?).await?;
     Ok(convert::calendar_form(calendar))
 }
 
@@ -1021,11 +1024,10 @@ crate::authz!(
 /// (401/403) rather than shown the form's errors.
 #[server(endpoint = "service/save_calendar", input = Json)]
 pub async fn save_calendar(form: CalendarForm) -> Result<(), AppError> {
-    use tandem_domain::access::{policy, Permission};
-    let (state, actor) = (crate::ssr::state()?, actor());
-    policy::require(actor.as_ref(), Permission::TicketsConfigure)?;
+    let state = crate::ssr::state()?;
+    let actor = crate::authz::require("/api/service/save_calendar")?;
     let input = convert::calendar_input(form)?;
-    service_desk::save_calendar(&state.db, actor.as_ref(), &input).await?;
+    service_desk::save_calendar(&state.db, &actor, &input).await?;
     Ok(())
 }
 
@@ -1040,7 +1042,7 @@ crate::authz!(
 #[server(endpoint = "tickets/open_count", input = Json)]
 pub async fn open_ticket_count(customer_id: i64) -> Result<Option<u64>, AppError> {
     let state = crate::ssr::state()?;
-    match tickets::open_count(&state.db, actor().as_ref(), customer_id).await {
+    match tickets::open_count(&state.db, &signed_in()?, customer_id).await {
         Ok(n) => Ok(Some(n)),
         Err(tandem_domain::Error::Forbidden) => Ok(None),
         Err(e) => Err(e.into()),

@@ -10,7 +10,7 @@ use super::{api, priority_label, public::ArticleList, types::*, ServiceTabs, PRI
 use crate::{
     components::{
         forms::{FieldError, FormErrors},
-        param,
+        param, NewLink,
     },
     i18n::*,
 };
@@ -498,14 +498,9 @@ pub fn KnowledgePage() -> impl IntoView {
         <div class="page">
             <header class="page-header page-header-row">
                 <h1>{t!(i18n, service.knowledge)}</h1>
-                {can_write
-                    .then(|| {
-                        view! {
-                            <a class="btn btn-primary" href="/knowledge/new">
-                                {t!(i18n, service.new_article)}
-                            </a>
-                        }
-                    })}
+                <NewLink allowed=can_write href="/knowledge/new">
+                    {t!(i18n, service.new_article)}
+                </NewLink>
             </header>
             <ServiceTabs current="knowledge" />
             <form method="GET" action="" class="filters">

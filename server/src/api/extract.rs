@@ -20,8 +20,8 @@ pub struct Caller(pub Authenticated);
 
 impl Caller {
     /// The actor, as the services take it.
-    pub fn actor(&self) -> Option<&Actor> {
-        Some(&self.0.actor)
+    pub fn actor(&self) -> &Actor {
+        &self.0.actor
     }
 }
 

@@ -10,7 +10,6 @@ use tandem_domain::{
         invoices as invoice_entity, payments as payment_entity, purchase_orders,
         shipments as shipment_entity,
     },
-    money,
     {
         billing::invoices::{self, InvoiceDetail, InvoiceFilter, PaymentInput},
         purchasing::purchase_orders::{self as purchasing, PoDetail, PoInput, PoLineInput},
@@ -502,9 +501,9 @@ pub async fn pay_invoice(
 ) -> ApiResult<Written<Payment>> {
     let input = PaymentInput {
         invoice_id: id,
-        amount: money::format_minor(input.amount_minor),
+        amount_minor: input.amount_minor,
         method: input.method,
-        paid_on: input.paid_on.map(|d| d.to_string()).unwrap_or_default(),
+        paid_on: input.paid_on,
         reference: input.reference,
         keep_excess_as_credit: input.keep_excess_as_credit,
     };

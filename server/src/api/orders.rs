@@ -114,7 +114,7 @@ fn order(m: sales_orders::Model, customer_name: String, lines: Option<Vec<Line>>
         customer_name,
         warehouse_id: m.warehouse_id,
         owner_id: m.owner_id,
-        state: m.state,
+        state: m.state.as_str().into(),
         currency: m.currency,
         subtotal_minor: m.subtotal_minor,
         tax_minor: m.tax_minor,

@@ -969,7 +969,7 @@ async fn sales_users_create_no_tokens_and_managers_only_their_own() -> TestResul
         ..Default::default()
     };
     assert_eq!(
-        tokens::create(&app.db.conn, Some(&sales_actor), &own, chrono::Utc::now())
+        tokens::create(&app.db.conn, &sales_actor, &own, chrono::Utc::now())
             .await
             .err(),
         Some(tandem_domain::Error::Forbidden)
@@ -980,7 +980,7 @@ async fn sales_users_create_no_tokens_and_managers_only_their_own() -> TestResul
         .await?
         .ok_or("manager inactive")?;
     assert!(
-        tokens::create(&app.db.conn, Some(&manager), &own, chrono::Utc::now())
+        tokens::create(&app.db.conn, &manager, &own, chrono::Utc::now())
             .await
             .is_ok()
     );
@@ -989,7 +989,7 @@ async fn sales_users_create_no_tokens_and_managers_only_their_own() -> TestResul
         ..own.clone()
     };
     assert_eq!(
-        tokens::create(&app.db.conn, Some(&manager), &for_other, chrono::Utc::now())
+        tokens::create(&app.db.conn, &manager, &for_other, chrono::Utc::now())
             .await
             .err(),
         Some(tandem_domain::Error::Forbidden)
@@ -1015,7 +1015,7 @@ async fn a_token_loses_what_its_owner_loses_on_its_next_request() -> TestResult 
         .into_iter()
         .filter(|p| *p != Permission::CustomersRead)
         .collect();
-    access::set_role_permissions(&app.db.conn, Some(&admin_actor), sales_role, &kept).await?;
+    access::set_role_permissions(&app.db.conn, &admin_actor, sales_role, &kept).await?;
     assert_eq!(
         get_status(&app, &full, "/api/v1/customers").await?,
         StatusCode::FORBIDDEN
@@ -1075,7 +1075,7 @@ async fn a_revoked_token_is_refused_at_once_and_revoking_again_changes_nothing()
     );
     for _ in 0..2 {
         let now = chrono::Utc::now();
-        tokens::revoke(&app.db.conn, Some(&admin_actor), other_id, now).await?;
+        tokens::revoke(&app.db.conn, &admin_actor, other_id, now).await?;
     }
     assert_eq!(
         get_status(&app, &other, "/api/v1/orders").await?,
@@ -1090,7 +1090,7 @@ async fn a_deactivated_owners_tokens_stop_working() -> TestResult {
     let admin_actor = app.admin().await?;
     let (sales_email, sales_id) = demo_sales(&app).await?;
     let third = app.token(&sales_email, None).await?;
-    user_service::set_active(&app.db.conn, Some(&admin_actor), sales_id, false).await?;
+    user_service::set_active(&app.db.conn, &admin_actor, sales_id, false).await?;
     assert_eq!(
         get_status(&app, &third, "/api/v1/orders").await?,
         StatusCode::UNAUTHORIZED

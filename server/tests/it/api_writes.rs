@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use tandem_domain::{
     entities::{audit_events, sales_orders},
-    sales::orders,
+    sales::orders::{self, OrderState},
 };
 
 use crate::{
@@ -241,7 +241,7 @@ async fn a_confirmation_waiting_for_approval_keeps_the_request_and_its_answer() 
         .one(&app.db.conn)
         .await?
         .ok_or("order gone")?;
-    assert_eq!(order.state, "draft");
+    assert_eq!(order.state, OrderState::Draft);
     assert!(
         order.approval_reason.contains("discount"),
         "{:?}",
@@ -259,7 +259,7 @@ async fn a_confirmation_waiting_for_approval_keeps_the_request_and_its_answer() 
         .await?;
     assert_eq!(noted, 1);
     // Once approved, a new attempt (a new key) confirms it.
-    orders::approve(&app.db.conn, Some(&app.admin().await?), id).await?;
+    orders::approve(&app.db.conn, &app.admin().await?, id).await?;
     let confirmed = app
         .api("POST", &path, Some(&confirmer), None, Some("confirm-2"))
         .await?;

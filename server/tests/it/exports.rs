@@ -72,7 +72,7 @@ async fn a_list_export_holds_exactly_the_filtered_rows_the_user_may_see() -> Tes
         ("Zexport Other One", admin.user_id),
         ("Zexport Other Two", admin.user_id),
     ] {
-        customers::create(&app.db.conn, Some(&admin), &company(name, owner)).await?;
+        customers::create(&app.db.conn, &admin, &company(name, owner)).await?;
     }
 
     // Sales sees its own customers only, in the export as in the list.
@@ -310,14 +310,14 @@ async fn hostile_app() -> BoxResult<(TestApp, Actor, String)> {
         payment_terms_days: 30,
         ..Default::default()
     };
-    let customer = customers::create(&app.db.conn, Some(&admin), &customer).await?;
+    let customer = customers::create(&app.db.conn, &admin, &customer).await?;
     let warehouse = WarehouseInput {
         code: "CSVW".into(),
         name: "CSV warehouse".into(),
         address: String::new(),
         active: true,
     };
-    let warehouse = warehouses::create(&app.db.conn, Some(&admin), &warehouse).await?;
+    let warehouse = warehouses::create(&app.db.conn, &admin, &warehouse).await?;
     let product = ProductInput {
         sku: "CSV-HOSTILE".into(),
         name: "Hostile widget".into(),
@@ -328,7 +328,7 @@ async fn hostile_app() -> BoxResult<(TestApp, Actor, String)> {
         active: true,
         ..Default::default()
     };
-    let product = products::create(&app.db.conn, Some(&admin), &product).await?;
+    let product = products::create(&app.db.conn, &admin, &product).await?;
     let order = OrderInput {
         customer_id: customer.id,
         warehouse_id: warehouse.id,
@@ -339,8 +339,8 @@ async fn hostile_app() -> BoxResult<(TestApp, Actor, String)> {
         }],
         ..Default::default()
     };
-    let order = orders::create(&app.db.conn, Some(&admin), &order).await?;
-    orders::confirm(&app.db.conn, Some(&admin), order.id).await?;
+    let order = orders::create(&app.db.conn, &admin, &order).await?;
+    orders::confirm(&app.db.conn, &admin, order.id).await?;
     Ok((app, admin, cookie))
 }
 
@@ -462,16 +462,8 @@ async fn an_import_error_file_defuses_hostile_headers_and_values() -> TestResult
         skip_bad: false,
         dry_run: true,
     };
-    let run = import::start(&app.db.conn, Some(&admin), "bad.csv", &parsed, &options).await?;
-    import::execute(
-        &app.db.conn,
-        Some(&admin),
-        run,
-        &parsed,
-        &options,
-        |_, _| {},
-    )
-    .await?;
+    let run = import::start(&app.db.conn, &admin, "bad.csv", &parsed, &options).await?;
+    import::execute(&app.db.conn, &admin, run, &parsed, &options, |_, _| {}).await?;
     let reply = app
         .get(&format!("/admin/files/import-errors/{run}"), Some(&cookie))
         .await?;

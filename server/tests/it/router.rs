@@ -214,7 +214,7 @@ async fn a_missing_record_page_answers_404_every_time() -> TestResult {
     let admin_actor = app.admin().await?;
     let foreign = tandem_domain::crm::customers::create(
         &app.db.conn,
-        Some(&admin_actor),
+        &admin_actor,
         &tandem_domain::crm::customers::CustomerInput {
             kind: "company".into(),
             name: "Not yours GmbH".into(),

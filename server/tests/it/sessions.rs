@@ -132,7 +132,7 @@ async fn deactivation_and_role_changes_apply_on_the_next_request() -> TestResult
     let (email, _) = tandem_domain::demo::demo_user(BuiltinRole::Sales);
     let page = users::list(
         &app.db.conn,
-        Some(&admin),
+        &admin,
         &users::UserFilter {
             search: Some(email.clone()),
             per_page: 5,
@@ -146,7 +146,7 @@ async fn deactivation_and_role_changes_apply_on_the_next_request() -> TestResult
         .ok_or("no admin role")?;
     users::update(
         &app.db.conn,
-        Some(&admin),
+        &admin,
         user.id,
         &users::UserPatch {
             email: email.clone(),
@@ -161,7 +161,7 @@ async fn deactivation_and_role_changes_apply_on_the_next_request() -> TestResult
             .status,
         StatusCode::OK
     );
-    users::set_active(&app.db.conn, Some(&admin), user.id, false).await?;
+    users::set_active(&app.db.conn, &admin, user.id, false).await?;
     assert_eq!(
         app.send("POST", STATUS, Some(&sales), FORM, "")
             .await?
@@ -230,7 +230,7 @@ async fn user_supplied_names_are_rendered_as_text() -> TestResult {
     let admin = app.admin().await?;
     users::create(
         &app.db.conn,
-        Some(&admin),
+        &admin,
         &users::NewUser {
             email: "xss@example.com".into(),
             name: "<script>alert(1)</script>".into(),

@@ -242,7 +242,7 @@ async fn hook(
 ) -> BoxResult<(i64, String)> {
     let created = webhooks::create(
         &db.conn,
-        Some(admin),
+        admin,
         &EndpointInput {
             name: url.rsplit('/').next().unwrap_or("hook").to_owned(),
             url,
@@ -262,7 +262,7 @@ async fn only_delivery(
     admin: &tandem_domain::access::Actor,
     endpoint: i64,
 ) -> BoxResult<webhooks::Delivery> {
-    let log = webhooks::deliveries(&db.conn, Some(admin), endpoint, None, 1, 50).await?;
+    let log = webhooks::deliveries(&db.conn, admin, endpoint, None, 1, 50).await?;
     assert_eq!(log.items.len(), 1, "{:?}", log.items);
     Ok(log.items.into_iter().next().ok_or("no delivery")?)
 }
@@ -362,7 +362,7 @@ async fn the_relay_signs_retries_with_backoff_times_out_and_replays() -> TestRes
     assert!(!signed(&ok_secret, stamp, &forged, &signature)?);
     assert!(!signed("whsec_other", stamp, first, &signature)?);
     // The flaky endpoint: one 503 (retry due in 30 s), one success.
-    let log = webhooks::deliveries(&db.conn, Some(&admin), flaky, None, 1, 50).await?;
+    let log = webhooks::deliveries(&db.conn, &admin, flaky, None, 1, 50).await?;
     let failed: Vec<_> = log.items.iter().filter(|d| d.status == "pending").collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].last_status_code, Some(503));
@@ -372,7 +372,7 @@ async fn the_relay_signs_retries_with_backoff_times_out_and_replays() -> TestRes
     );
     assert!(failed[0].next_attempt_at > now + chrono::Duration::seconds(25));
     // The hanging endpoint: no answer within the timeout.
-    let hung = webhooks::deliveries(&db.conn, Some(&admin), hang, None, 1, 50).await?;
+    let hung = webhooks::deliveries(&db.conn, &admin, hang, None, 1, 50).await?;
     assert_eq!(hung.items[0].last_status_code, None);
     assert_eq!(hung.items[0].last_error, messages::WEBHOOK_TIMED_OUT);
     // Nothing is due before the backoff ends; then the retry succeeds.
@@ -380,7 +380,7 @@ async fn the_relay_signs_retries_with_backoff_times_out_and_replays() -> TestRes
     assert_eq!(receiver.got("/flaky").len(), 2);
     run(&relay, Utc::now() + chrono::Duration::seconds(31)).await?;
     assert_eq!(receiver.got("/flaky").len(), 3);
-    let log = webhooks::deliveries(&db.conn, Some(&admin), flaky, Some("delivered"), 1, 50).await?;
+    let log = webhooks::deliveries(&db.conn, &admin, flaky, Some("delivered"), 1, 50).await?;
     assert_eq!(log.total, 2);
     let retried = log
         .items
@@ -389,9 +389,9 @@ async fn the_relay_signs_retries_with_backoff_times_out_and_replays() -> TestRes
         .ok_or("no retry")?;
     assert_eq!(retried.last_status_code, Some(200));
     // Replay a delivered event: it arrives again, with the same event id.
-    let first = webhooks::deliveries(&db.conn, Some(&admin), ok, None, 1, 50).await?;
+    let first = webhooks::deliveries(&db.conn, &admin, ok, None, 1, 50).await?;
     let replayed = &first.items[0];
-    webhooks::replay(&db.conn, Some(&admin), replayed.id, Utc::now()).await?;
+    webhooks::replay(&db.conn, &admin, replayed.id, Utc::now()).await?;
     run(&relay, Utc::now()).await?;
     let got = receiver.got("/ok");
     assert_eq!(got.len(), 4);
@@ -479,7 +479,7 @@ async fn two_relays_deliver_each_event_once() -> TestResult {
         for task in a?.into_iter().chain(b?) {
             task.await?;
         }
-        if webhooks::health(&db.conn, Some(&admin)).await?.pending == 0 {
+        if webhooks::health(&db.conn, &admin).await?.pending == 0 {
             break;
         }
     }
@@ -514,7 +514,7 @@ async fn a_name_that_resolves_to_an_internal_address_is_refused_at_delivery() ->
     for name in [REBOUND, MIXED, SIDEWAYS] {
         let created = webhooks::create(
             &db.conn,
-            Some(&admin),
+            &admin,
             &EndpointInput {
                 name: name.to_owned(),
                 url: format!("http://{name}:{port}/ok"),
@@ -558,7 +558,7 @@ async fn a_name_that_resolves_to_an_internal_address_is_refused_at_delivery() ->
     }
     // (The mixed name would now be tried at its public address: out of a
     // test's reach.)
-    webhooks::delete(&db.conn, Some(&admin), ids[MIXED]).await?;
+    webhooks::delete(&db.conn, &admin, ids[MIXED]).await?;
     // The operator allows loopback: the same deliveries go out on their
     // retry, except to the name that also resolves to a private address.
     let allowing = Relay::new(
@@ -658,7 +658,7 @@ async fn the_admin_page_refuses_internal_targets_and_shows_only_reasons() -> Tes
         );
     }
     let admin = app.admin().await?;
-    assert!(webhooks::list(&app.db.conn, Some(&admin)).await?.is_empty());
+    assert!(webhooks::list(&app.db.conn, &admin).await?.is_empty());
     // An endpoint that answers with a page of secrets: the log page shows
     // its status only.
     let receiver = Receiver::default();

@@ -57,7 +57,7 @@ async fn name_taken(db: &impl ConnectionTrait, name: &str, except: Option<i64>) 
 }
 
 /// The permission catalogue, for the permission matrix. Needs `admin.roles`.
-pub fn permission_catalogue(actor: Option<&Actor>) -> Result<&'static [Permission]> {
+pub fn permission_catalogue(actor: &Actor) -> Result<&'static [Permission]> {
     policy::require(actor, Permission::AdminRoles)?;
     Ok(Permission::ALL)
 }
@@ -77,7 +77,7 @@ pub fn parse_permissions(codes: &[String]) -> Result<Vec<Permission>> {
 /// permission granted.
 pub async fn create_role(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &RoleInput,
     permissions: &[Permission],
 ) -> Result<i64> {
@@ -108,7 +108,7 @@ pub async fn create_role(
 /// every permission of the role.
 pub async fn update_role(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     role_id: i64,
     input: &RoleInput,
 ) -> Result<()> {
@@ -147,7 +147,7 @@ pub async fn update_role(
 /// if no administrator would remain.
 pub async fn set_role_permissions(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     role_id: i64,
     permissions: &[Permission],
 ) -> Result<()> {
@@ -188,11 +188,7 @@ pub async fn set_role_permissions(
 /// Deletes a role (its holders lose it). Needs `admin.roles` and every
 /// permission of the role; refused for a role the actor holds, and if no
 /// administrator would remain.
-pub async fn delete_role(
-    db: &DatabaseConnection,
-    actor: Option<&Actor>,
-    role_id: i64,
-) -> Result<()> {
+pub async fn delete_role(db: &DatabaseConnection, actor: &Actor, role_id: i64) -> Result<()> {
     let actor = policy::require(actor, Permission::AdminRoles)?;
     let txn = db.begin().await?;
     lock_access(&txn).await?;

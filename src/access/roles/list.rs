@@ -41,11 +41,7 @@ pub struct RoleHolder {
 }
 
 /// Every role, by name. Needs `admin.roles` or `admin.users` (to assign roles).
-pub async fn list_roles(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-) -> Result<Vec<RoleSummary>> {
-    let actor = policy::require_signed_in(actor)?;
+pub async fn list_roles(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<RoleSummary>> {
     if !actor.has(Permission::AdminRoles) && !actor.has(Permission::AdminUsers) {
         return Err(Error::Forbidden);
     }
@@ -83,7 +79,7 @@ pub async fn list_roles(
 /// One role with its holders. Needs `admin.roles`.
 pub async fn get_role(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     role_id: i64,
 ) -> Result<(RoleSummary, Vec<RoleHolder>)> {
     policy::require(actor, Permission::AdminRoles)?;

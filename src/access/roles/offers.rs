@@ -60,7 +60,7 @@ fn refusal(outcome: Result<()>) -> Result<Option<String>> {
 /// [`authorize_change`]: super::authorize_change
 pub async fn role_offers(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     user_id: Option<i64>,
 ) -> Result<Vec<Offer<(i64, String)>>> {
     let actor = policy::require(actor, Permission::AdminUsers)?;
@@ -101,7 +101,7 @@ pub async fn role_offers(
 /// `admin.roles`.
 pub async fn permission_offers(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     role_id: Option<i64>,
 ) -> Result<Vec<Offer<Permission>>> {
     let actor = policy::require(actor, Permission::AdminRoles)?;

@@ -172,7 +172,7 @@ pub enum Readable {
 /// kind's read-all permission, their own with its read permission,
 /// forbidden otherwise. A kind scoped otherwise (tickets, shipments) is
 /// forbidden here; see [`readable`].
-pub fn scope(actor: Option<&Actor>, kind: Kind) -> Result<Scope> {
+pub fn scope(actor: &Actor, kind: Kind) -> Result<Scope> {
     let (read, read_all) = kind.owner_permissions().ok_or(Error::Forbidden)?;
     policy::scope(actor, read, read_all)
 }
@@ -214,7 +214,7 @@ fn by_owner(scope: Result<Scope>, owner: impl ColumnTrait) -> Result<Readable> {
 /// `get` lets through (`orders::get`, `tickets::get`, …), since each arm
 /// asks that area's own scope.
 pub async fn readable(db: &impl ConnectionTrait, actor: &Actor, kind: Kind) -> Result<Readable> {
-    let who = Some(actor);
+    let who = actor;
     match kind {
         Kind::Customer => by_owner(scope(who, Kind::Customer), customers::Column::OwnerId),
         Kind::Lead => by_owner(scope(who, Kind::Lead), leads::Column::OwnerId),

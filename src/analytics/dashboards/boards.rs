@@ -50,7 +50,7 @@ fn orders_link(filter: &Filter, state: &str) -> String {
 }
 
 fn scope(actor: &Actor, read: Permission, read_all: Permission) -> Option<Scope> {
-    policy::scope(Some(actor), read, read_all).ok()
+    policy::scope(actor, read, read_all).ok()
 }
 
 /// Rows owned by one of `owners` (all when `None`), of `segment`'s customers.

@@ -23,7 +23,7 @@ pub struct Opened {
 /// `dashboards.view` or `dashboards.view_all`, and the board's own rule.
 pub async fn open(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     kind: Option<Kind>,
     input: &FilterInput,
     now: DateTime<Utc>,

@@ -23,7 +23,7 @@ pub(super) async fn opportunities_facts(
 ) -> Result<Vec<Fact>> {
     use opportunities::Column as C;
     let scope = policy::scope(
-        Some(actor),
+        actor,
         Permission::OpportunitiesRead,
         Permission::OpportunitiesReadAll,
     )?;

@@ -22,11 +22,7 @@ pub(super) async fn lines(
     f: &dashboards::Filter,
     currency: &str,
 ) -> Result<Vec<Fact>> {
-    let scope = policy::scope(
-        Some(actor),
-        Permission::OrdersRead,
-        Permission::OrdersReadAll,
-    )?;
+    let scope = policy::scope(actor, Permission::OrdersRead, Permission::OrdersReadAll)?;
     let slice = dashboards::Slice {
         from: f.from,
         to: f.to,

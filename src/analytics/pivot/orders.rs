@@ -26,11 +26,7 @@ pub(super) async fn orders(
     f: &dashboards::Filter,
     currency: &str,
 ) -> Result<Vec<Fact>> {
-    let scope = policy::scope(
-        Some(actor),
-        Permission::OrdersRead,
-        Permission::OrdersReadAll,
-    )?;
+    let scope = policy::scope(actor, Permission::OrdersRead, Permission::OrdersReadAll)?;
     let owners = dashboards::owners(db, scope, f).await?;
     let summary_dims = [
         "segment",

@@ -32,7 +32,7 @@ pub fn parse(definition: &str) -> Query {
 /// who may run reports when `shared`).
 pub async fn save(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     name: &str,
     definition: &str,
     shared: bool,
@@ -73,7 +73,7 @@ pub async fn save(
 /// The analyses the actor may open: their own and the shared ones, by name.
 pub async fn saved(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
 ) -> Result<Vec<crate::entities::saved_analyses::Model>> {
     use crate::entities::saved_analyses::{Column as C, Entity};
     use sea_orm::QueryOrder;
@@ -92,15 +92,12 @@ pub async fn saved(
 
 /// Whether `actor` may delete `analysis`: their own only, as [`delete`]
 /// decides.
-pub fn may_delete(
-    actor: Option<&Actor>,
-    analysis: &crate::entities::saved_analyses::Model,
-) -> bool {
+pub fn may_delete(actor: &Actor, analysis: &crate::entities::saved_analyses::Model) -> bool {
     policy::require(actor, Permission::ReportsView).is_ok_and(|a| a.user_id == analysis.owner_id)
 }
 
 /// Deletes one of the actor's own analyses.
-pub async fn delete(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<()> {
+pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<()> {
     use crate::entities::saved_analyses::{Column as C, Entity};
     let actor = policy::require(actor, Permission::ReportsView)?;
     let done = Entity::delete_many()

@@ -21,7 +21,7 @@ pub(super) async fn moves(
     f: &dashboards::Filter,
 ) -> Result<Vec<Fact>> {
     use stock_moves::Column as C;
-    policy::require(Some(actor), Permission::StockRead)?;
+    policy::require(actor, Permission::StockRead)?;
     let mut find = stock_moves::Entity::find()
         .select_only()
         .columns([

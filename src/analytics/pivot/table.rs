@@ -20,7 +20,7 @@ use crate::{
 /// access to the source's area.
 pub async fn run(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     query: &Query,
     now: DateTime<Utc>,
 ) -> Result<Pivot> {
@@ -94,7 +94,7 @@ fn assemble(facts: Vec<Fact>, money: bool, columns_dim: &str) -> Pivot {
 /// too.
 pub async fn export(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     query: &Query,
     now: DateTime<Utc>,
 ) -> Result<Pivot> {

@@ -132,7 +132,7 @@ pub struct Report {
 /// every row). Needs `reports.view` and read access to the report's area.
 pub async fn run(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     kind: &str,
     input: &FilterInput,
     grain: Option<Grain>,

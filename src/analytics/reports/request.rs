@@ -26,7 +26,7 @@ pub struct Request {
 /// count over every row: what the page shows. Needs what [`run`] needs.
 pub async fn show(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     request: &Request,
     now: DateTime<Utc>,
 ) -> Result<Report> {
@@ -46,7 +46,7 @@ pub async fn show(
 /// besides what [`run`] needs.
 pub async fn export(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     request: &Request,
     now: DateTime<Utc>,
 ) -> Result<Report> {
@@ -65,7 +65,7 @@ pub async fn export(
 
 /// The choices of the report page's filter form (the dashboards' form).
 /// Needs `reports.view`.
-pub async fn options(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Options> {
+pub async fn options(db: &impl ConnectionTrait, actor: &Actor) -> Result<Options> {
     policy::require(actor, Permission::ReportsView)?;
     dashboards::options(db, actor).await
 }

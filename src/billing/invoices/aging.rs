@@ -60,7 +60,7 @@ impl Aging {
 /// customer, or of every customer in scope), largest total first.
 pub async fn aging(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     customer_id: Option<i64>,
     today: NaiveDate,
 ) -> Result<Vec<Aging>> {

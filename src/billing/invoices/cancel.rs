@@ -25,7 +25,7 @@ use super::{balance::lock_invoice, link, settle::settle_order, CANCELLED};
 /// invoiceable again.
 pub async fn cancel(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     reason: &str,
 ) -> Result<invoices::Model> {

@@ -44,7 +44,7 @@ pub struct CreditInput {
 /// credit (the customer had already paid it).
 pub async fn credit(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &CreditInput,
     today: NaiveDate,
 ) -> Result<credit_notes::Model> {

@@ -26,7 +26,7 @@ pub struct Abilities {
 
 /// The actor's abilities on `invoice`, from the permissions
 /// [`pay`](super::pay) and [`credit`](super::credit) require.
-pub fn abilities(actor: Option<&Actor>, invoice: &invoices::Model) -> Abilities {
+pub fn abilities(actor: &Actor, invoice: &invoices::Model) -> Abilities {
     let open = invoice.state != CANCELLED;
     Abilities {
         pay: open && owed(invoice) > 0 && policy::require(actor, Permission::PaymentsWrite).is_ok(),
@@ -88,7 +88,7 @@ pub struct InvoiceDetail {
 
 async fn find_in_scope(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<invoices::Model> {
     policy::require_any(
@@ -103,11 +103,7 @@ async fn find_in_scope(
 }
 
 /// One invoice (`invoices.read`, own customers' unless `invoices.read_all`).
-pub async fn get(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<InvoiceDetail> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<InvoiceDetail> {
     let invoice = find_in_scope(db, actor, id).await?;
     detail_of(db, invoice).await
 }

@@ -40,7 +40,7 @@ pub struct InvoiceRow {
 /// Invoices in scope, newest first.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &InvoiceFilter,
     page: u64,
     per_page: u64,

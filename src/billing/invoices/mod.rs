@@ -64,7 +64,7 @@ pub const COMPANY_KEYS: [&str; 4] = [
 ];
 
 /// The record scope for invoices (their owner is the order's owner).
-pub fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
+pub fn scope_of(actor: &Actor) -> Result<Scope> {
     crate::access::scope::records::scope(actor, crate::access::scope::records::Kind::Invoice)
 }
 

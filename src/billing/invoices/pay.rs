@@ -24,17 +24,18 @@ use super::{
     CANCELLED, METHODS, METHOD_CREDIT, PAID,
 };
 
-/// What the payment form sends.
+/// A payment to record, typed: the form and the REST API parse their text
+/// at the edge (`money::parse_minor`, ISO dates).
 #[derive(Clone, Debug, Default)]
 pub struct PaymentInput {
     /// The invoice paid.
     pub invoice_id: i64,
-    /// Amount as typed ("120.50").
-    pub amount: String,
+    /// Amount, minor units of the invoice's currency (more than 0).
+    pub amount_minor: i64,
     /// One of [`METHODS`].
     pub method: String,
-    /// Date received (YYYY-MM-DD); empty for today.
-    pub paid_on: String,
+    /// Date received; `None` for today.
+    pub paid_on: Option<NaiveDate>,
     /// Bank or cheque reference.
     pub reference: String,
     /// Keep what exceeds the amount owed as customer credit (else refused).
@@ -44,38 +45,23 @@ pub struct PaymentInput {
 /// Records a payment against an invoice, as of `today`.
 pub async fn pay(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &PaymentInput,
     today: NaiveDate,
 ) -> Result<payments::Model> {
     let actor = policy::require(actor, Permission::PaymentsWrite)?;
     let mut errors = FieldErrors::new();
-    let amount = match money::parse_minor(&input.amount, "amount") {
-        Ok(a) if a > 0 => a,
-        Ok(_) => {
-            errors.insert("amount".into(), messages::AMOUNT_POSITIVE.into());
-            0
-        }
-        Err(Error::Validation(e)) => {
-            errors.extend(e);
-            0
-        }
-        Err(e) => return Err(e),
-    };
+    let amount = input.amount_minor;
+    if amount <= 0 {
+        errors.insert("amount".into(), messages::AMOUNT_POSITIVE.into());
+    }
     let method = input.method.trim();
     if !METHODS.contains(&method) {
         errors.insert("method".into(), messages::METHOD_INVALID.into());
     }
-    let paid_on = if input.paid_on.trim().is_empty() {
-        Some(today)
-    } else {
-        NaiveDate::parse_from_str(input.paid_on.trim(), "%Y-%m-%d").ok()
-    };
-    match paid_on {
-        Some(d) if d <= today && d.year() >= 2000 => {}
-        _ => {
-            errors.insert("paid_on".into(), messages::PAID_ON_INVALID.into());
-        }
+    let paid_on = input.paid_on.unwrap_or(today);
+    if paid_on > today || paid_on.year() < 2000 {
+        errors.insert("paid_on".into(), messages::PAID_ON_INVALID.into());
     }
     let reference = input.reference.trim().to_owned();
     if reference.chars().count() > 100 {
@@ -84,7 +70,6 @@ pub async fn pay(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let paid_on = paid_on.unwrap_or(today);
     let txn = db.begin().await?;
     let invoice = lock_invoice(&txn, input.invoice_id).await?;
     if invoice.state == CANCELLED {

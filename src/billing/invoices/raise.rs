@@ -33,7 +33,7 @@ use super::{amounts::invoice_amounts, link, settle::settle_order, CANCELLED, OPE
 /// `issue_date` and due after the customer's payment terms.
 pub async fn raise(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     order_id: i64,
     shipment_id: Option<i64>,
     issue_date: NaiveDate,

@@ -6,7 +6,10 @@ use sea_orm::ConnectionTrait;
 
 use super::{list, my_day, ActivityFilter};
 use crate::{
-    access::{users, Actor},
+    access::{
+        scope::records::{self, Kind, Record},
+        users, Actor,
+    },
     crm::customers,
     entities::activities,
     platform::page::Page,
@@ -24,14 +27,16 @@ pub struct ActivityRow {
     pub owner: Option<String>,
 }
 
-/// Puts names to activities the caller already read within scope.
+/// Puts names to activities the caller already read within scope; a
+/// customer the actor may not open is named [`records::WITHHELD`].
 async fn named(
     db: &impl ConnectionTrait,
+    actor: &Actor,
     rows: Vec<activities::Model>,
 ) -> Result<Vec<ActivityRow>> {
     let customer_names = customers::names(db, rows.iter().map(|a| a.customer_id)).await?;
     let owners = users::names(db, rows.iter().filter_map(|a| a.owner_id)).await?;
-    Ok(rows
+    let mut named: Vec<_> = rows
         .into_iter()
         .map(|a| ActivityRow {
             customer: customer_names
@@ -41,18 +46,34 @@ async fn named(
             owner: a.owner_id.and_then(|o| owners.get(&o).cloned()),
             activity: a,
         })
-        .collect())
+        .collect();
+    // A customer since moved to someone else keeps the row (it is the
+    // actor's own), not the customer's name (the one rule of derived views).
+    records::withhold(
+        db,
+        actor,
+        &mut named,
+        |row| {
+            Some(Record {
+                kind: Kind::Customer,
+                id: row.activity.customer_id,
+            })
+        },
+        |row| row.customer = records::WITHHELD.to_owned(),
+    )
+    .await?;
+    Ok(named)
 }
 
 /// A page of the activities [`list`], with names.
 pub async fn rows(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &ActivityFilter,
 ) -> Result<Page<ActivityRow>> {
     let found = list(db, actor, filter).await?;
     Ok(Page {
-        items: named(db, found.items).await?,
+        items: named(db, actor, found.items).await?,
         total: found.total,
         page: found.page,
         per_page: found.per_page,
@@ -74,14 +95,14 @@ pub struct MyDayRows {
 /// The actor's day as [`my_day`] splits it, with names.
 pub async fn my_day_rows(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     now: DateTime<Utc>,
     offset_minutes: i32,
 ) -> Result<MyDayRows> {
     let day = my_day(db, actor, now, offset_minutes).await?;
     Ok(MyDayRows {
-        overdue: named(db, day.overdue).await?,
-        today: named(db, day.today).await?,
-        upcoming: named(db, day.upcoming).await?,
+        overdue: named(db, actor, day.overdue).await?,
+        today: named(db, actor, day.today).await?,
+        upcoming: named(db, actor, day.upcoming).await?,
     })
 }

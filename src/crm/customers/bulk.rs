@@ -41,7 +41,7 @@ pub enum Bulk {
 /// each change audited. Returns how many changed.
 pub async fn bulk(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     ids: &[i64],
     action: &Bulk,
 ) -> Result<u64> {
@@ -53,7 +53,7 @@ pub async fn bulk(
             Some(scope::assignee(&txn, actor, Some(*owner), Permission::CustomersReadAll).await?)
         }
         Bulk::Archive => {
-            policy::require(Some(actor), Permission::CustomersArchive)?;
+            policy::require(actor, Permission::CustomersArchive)?;
             None
         }
         Bulk::AddTag(tag) => {
@@ -67,7 +67,7 @@ pub async fn bulk(
     let mut changed = 0;
     let now = Utc::now();
     for id in ids {
-        let before = get(&txn, Some(actor), *id).await?;
+        let before = get(&txn, actor, *id).await?;
         let mut model: customers::ActiveModel = before.clone().into();
         let (verb, from, to) = match action {
             Bulk::Reassign(_) => {

@@ -70,7 +70,7 @@ pub(super) fn validate_contact(
 /// The contacts of a customer in scope, by name.
 pub async fn contacts_of(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     customer_id: i64,
 ) -> Result<Vec<contacts::Model>> {
     get(db, actor, customer_id).await?;
@@ -84,7 +84,7 @@ pub async fn contacts_of(
 /// Adds a contact to a company customer. Needs `customers.write`.
 pub async fn add_contact(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     customer_id: i64,
     input: &ContactInput,
 ) -> Result<contacts::Model> {
@@ -105,7 +105,7 @@ pub(crate) async fn insert_contact(
     input: &ContactInput,
 ) -> Result<contacts::Model> {
     let (name, title, email, phone) = validate_contact(input)?;
-    let customer = get(txn, Some(actor), customer_id).await?;
+    let customer = get(txn, actor, customer_id).await?;
     if customer.kind != "company" {
         return Err(Error::field(
             "customer",
@@ -144,7 +144,7 @@ pub(crate) async fn insert_contact(
 /// Changes a contact of a customer in scope. Needs `customers.write`.
 pub async fn update_contact(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     contact_id: i64,
     input: &ContactInput,
 ) -> Result<contacts::Model> {
@@ -155,7 +155,7 @@ pub async fn update_contact(
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
-    get(&txn, Some(actor), contact.customer_id).await?;
+    get(&txn, actor, contact.customer_id).await?;
     let before = json!({ "name": contact.name, "title": contact.title, "email": contact.email, "phone": contact.phone });
     let customer_id = contact.customer_id;
     let mut row: contacts::ActiveModel = contact.into();
@@ -178,18 +178,14 @@ pub async fn update_contact(
 }
 
 /// Removes a contact. Needs `customers.write`.
-pub async fn remove_contact(
-    db: &DatabaseConnection,
-    actor: Option<&Actor>,
-    contact_id: i64,
-) -> Result<()> {
+pub async fn remove_contact(db: &DatabaseConnection, actor: &Actor, contact_id: i64) -> Result<()> {
     let actor = policy::require(actor, Permission::CustomersWrite)?;
     let txn = db.begin().await?;
     let contact = contacts::Entity::find_by_id(contact_id)
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
-    get(&txn, Some(actor), contact.customer_id).await?;
+    get(&txn, actor, contact.customer_id).await?;
     contacts::Entity::delete_by_id(contact_id)
         .exec(&txn)
         .await?;

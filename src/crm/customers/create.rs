@@ -24,7 +24,7 @@ use crate::{
 /// The code is `CUS-` and the id, unique under concurrency.
 pub async fn create(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &CustomerInput,
 ) -> Result<customers::Model> {
     let actor = policy::require(actor, Permission::CustomersWrite)?;

@@ -67,7 +67,7 @@ fn keys(input: &CustomerInput) -> Result<Keys> {
 /// refused before any work.
 pub async fn find_duplicates(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &CustomerInput,
     except: Option<i64>,
 ) -> Result<Vec<Duplicate>> {
@@ -134,7 +134,7 @@ pub async fn find_duplicates(
 /// overwrite a record; indexed lookups only.
 pub async fn find_same(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &CustomerInput,
 ) -> Result<Option<i64>> {
     let scope = scope_of(actor)?;

@@ -44,7 +44,7 @@ pub struct CustomerFilter {
 /// Customers in the actor's scope matching the filter, by name.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &CustomerFilter,
 ) -> Result<Page<customers::Model>> {
     let scope = scope_of(actor)?;
@@ -129,7 +129,7 @@ pub struct CustomerRow {
 /// A page of the customers [`list`], each with its owner's name.
 pub async fn rows(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &CustomerFilter,
 ) -> Result<Page<CustomerRow>> {
     let found = list(db, actor, filter).await?;
@@ -144,7 +144,7 @@ pub async fn rows(
 /// `search`, at most 20, for pickers.
 pub async fn pick(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     search: String,
 ) -> Result<Vec<customers::Model>> {
     let filter = CustomerFilter {

@@ -48,7 +48,7 @@ pub struct Merged {
 /// One transaction, audited with the ids of everything that moved.
 pub async fn merge(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     survivor: i64,
     duplicate: i64,
     figures: &impl Regroup,
@@ -62,8 +62,8 @@ pub async fn merge(
         return Err(Error::field("duplicate", crate::messages::MERGE_SAME));
     }
     let txn = db.begin().await?;
-    let keep = get(&txn, Some(actor), survivor).await?;
-    let gone = get(&txn, Some(actor), duplicate).await?;
+    let keep = get(&txn, actor, survivor).await?;
+    let gone = get(&txn, actor, duplicate).await?;
     if keep.merged_into_id.is_some() || gone.merged_into_id.is_some() {
         return Err(Error::Conflict(crate::messages::MERGE_MERGED.into()));
     }

@@ -39,7 +39,7 @@ use crate::{
 };
 
 /// The record scope for customers (also asked by the views derived from them).
-pub(crate) fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
+pub(crate) fn scope_of(actor: &Actor) -> Result<Scope> {
     crate::access::scope::records::scope(actor, crate::access::scope::records::Kind::Customer)
 }
 

@@ -11,11 +11,7 @@ use crate::{
 };
 
 /// One customer within the actor's scope (out of scope is "not found").
-pub async fn get(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<customers::Model> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<customers::Model> {
     let scope = scope_of(actor)?;
     customers::Entity::find_by_id(id)
         .filter(in_scope(scope))
@@ -38,7 +34,7 @@ pub struct Abilities {
 }
 
 /// The actor's abilities on customers, from the same policy the writes use.
-pub fn abilities(actor: Option<&Actor>) -> Abilities {
+pub fn abilities(actor: &Actor) -> Abilities {
     Abilities {
         read: scope_of(actor).is_ok(),
         merge: policy::require(actor, Permission::CustomersMerge).is_ok(),
@@ -60,11 +56,7 @@ pub struct CustomerDetail {
 
 /// One customer within the actor's scope, with its owner's name and the
 /// actor's [`abilities`].
-pub async fn detail(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<CustomerDetail> {
+pub async fn detail(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<CustomerDetail> {
     let customer = get(db, actor, id).await?;
     let owner = owner_name(db, &customer).await?;
     Ok(CustomerDetail {
@@ -91,11 +83,7 @@ pub struct Overview {
 }
 
 /// The customer page's header figures.
-pub async fn overview(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<Overview> {
+pub async fn overview(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<Overview> {
     use sea_orm::PaginatorTrait;
 
     use crate::entities::{activities, opportunities};

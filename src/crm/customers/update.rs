@@ -62,7 +62,7 @@ impl Regroup for NoFigures {
 /// Edits a customer. Needs `customers.write` and the customer in scope.
 pub async fn update(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &CustomerInput,
     figures: &impl Regroup,
@@ -70,7 +70,7 @@ pub async fn update(
     let actor = policy::require(actor, Permission::CustomersWrite)?;
     let valid = validate(input)?;
     let txn = db.begin().await?;
-    let before = get(&txn, Some(actor), id).await?;
+    let before = get(&txn, actor, id).await?;
     let owner = input.owner_id.or(before.owner_id);
     if owner != before.owner_id && !actor.has(Permission::CustomersReadAll) {
         return Err(Error::Forbidden);
@@ -103,13 +103,13 @@ pub async fn update(
 /// Archives or restores a customer. Needs `customers.archive` and the customer in scope.
 pub async fn set_archived(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     archived: bool,
 ) -> Result<()> {
     let actor = policy::require(actor, Permission::CustomersArchive)?;
     let txn = db.begin().await?;
-    let before = get(&txn, Some(actor), id).await?;
+    let before = get(&txn, actor, id).await?;
     if before.archived == archived {
         return Ok(());
     }

@@ -24,7 +24,7 @@ pub struct LeadRow {
 /// A page of the leads [`list`], each lead with its owner's name.
 pub async fn rows(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &LeadFilter,
 ) -> Result<Page<LeadRow>> {
     let found = list(db, actor, filter).await?;
@@ -47,11 +47,7 @@ pub struct LeadDetail {
 }
 
 /// One lead in the actor's scope, as its page shows it.
-pub async fn detail(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<LeadDetail> {
+pub async fn detail(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<LeadDetail> {
     let lead = get(db, actor, id).await?;
     // A campaign the viewer may not read (or that cannot be read) is left
     // unnamed rather than failing the page.

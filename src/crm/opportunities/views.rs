@@ -8,7 +8,11 @@ use sea_orm::ConnectionTrait;
 
 use super::{board, get, list, OpportunityFilter};
 use crate::{
-    access::{policy, users, Actor, Permission},
+    access::{
+        policy,
+        scope::records::{self, Kind, Record},
+        users, Actor, Permission,
+    },
     crm::{customers, pipeline},
     entities::{opportunities, pipeline_stages},
     platform::page::Page,
@@ -28,9 +32,11 @@ pub struct OpportunityRow {
     pub owner: Option<String>,
 }
 
-/// Puts names to opportunities the caller already read within scope.
+/// Puts names to opportunities the caller already read within scope; a
+/// customer the actor may not open is named [`records::WITHHELD`].
 async fn named(
     db: &impl ConnectionTrait,
+    actor: &Actor,
     rows: Vec<opportunities::Model>,
 ) -> Result<Vec<OpportunityRow>> {
     let customer_names = customers::names(db, rows.iter().map(|o| o.customer_id)).await?;
@@ -40,7 +46,7 @@ async fn named(
         .map(|s| (s.id, s.name))
         .collect();
     let owners = users::names(db, rows.iter().filter_map(|o| o.owner_id)).await?;
-    Ok(rows
+    let mut named: Vec<_> = rows
         .into_iter()
         .map(|o| OpportunityRow {
             customer: customer_names
@@ -51,18 +57,34 @@ async fn named(
             owner: o.owner_id.and_then(|id| owners.get(&id).cloned()),
             opportunity: o,
         })
-        .collect())
+        .collect();
+    // A customer since moved to someone else keeps the row (it is the
+    // actor's own), not the customer's name (the one rule of derived views).
+    records::withhold(
+        db,
+        actor,
+        &mut named,
+        |row| {
+            Some(Record {
+                kind: Kind::Customer,
+                id: row.opportunity.customer_id,
+            })
+        },
+        |row| row.customer = records::WITHHELD.to_owned(),
+    )
+    .await?;
+    Ok(named)
 }
 
 /// A page of the opportunities [`list`], with names.
 pub async fn rows(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &OpportunityFilter,
 ) -> Result<Page<OpportunityRow>> {
     let found = list(db, actor, filter).await?;
     Ok(Page {
-        items: named(db, found.items).await?,
+        items: named(db, actor, found.items).await?,
         total: found.total,
         page: found.page,
         per_page: found.per_page,
@@ -82,11 +104,14 @@ pub struct OpportunityDetail {
 /// One opportunity in the actor's scope, as its page shows it.
 pub async fn detail(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<OpportunityDetail> {
     let found = get(db, actor, id).await?;
-    let row = named(db, vec![found]).await?.pop().ok_or(Error::NotFound)?;
+    let row = named(db, actor, vec![found])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)?;
     Ok(OpportunityDetail {
         row,
         can_write: policy::require(actor, Permission::OpportunitiesWrite).is_ok(),
@@ -109,13 +134,13 @@ pub struct BoardColumn {
 /// The [`board`] with its cards named.
 pub async fn board_rows(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     owner: Option<i64>,
 ) -> Result<Vec<BoardColumn>> {
     let mut columns = Vec::new();
     for column in board(db, actor, owner).await? {
         columns.push(BoardColumn {
-            cards: named(db, column.cards).await?,
+            cards: named(db, actor, column.cards).await?,
             stage: column.stage,
             total: column.total,
             amount_minor: column.amount_minor,

@@ -52,7 +52,7 @@ async fn begin_rows(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransact
 /// say. `progress` hears (rows done, rows in all).
 pub async fn execute(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     run_id: i64,
     parsed: &Parsed,
     options: &Options,

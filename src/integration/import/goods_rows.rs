@@ -74,14 +74,14 @@ pub(super) async fn product_row(
         match duplicates {
             Duplicates::Skip => return Ok(Done::Skipped),
             Duplicates::Update => {
-                products::update(db, Some(actor), existing.id, &input).await?;
+                products::update(db, actor, existing.id, &input).await?;
                 return Ok(Done::Updated);
             }
             // A SKU names one product: the service refuses the second.
             Duplicates::Create => {}
         }
     }
-    products::create(db, Some(actor), &input).await?;
+    products::create(db, actor, &input).await?;
     Ok(Done::Created)
 }
 
@@ -133,7 +133,7 @@ pub(super) async fn stock_row(
     if delta != 0 {
         stock::adjust(
             db,
-            Some(actor),
+            actor,
             &AdjustInput {
                 product_id: product.id,
                 warehouse_id: warehouse,
@@ -189,7 +189,7 @@ pub(super) async fn price_row(
     // One price per supplier and product: "create" replaces it like "update".
     purchasing::set_price(
         db,
-        Some(actor),
+        actor,
         supplier_id,
         product.id,
         price.unwrap_or(0),

@@ -65,7 +65,7 @@ pub(super) async fn customer_row(
     if duplicates != Duplicates::Create {
         // Sure matches only (the same email, phone, tax id or normalised
         // name): a merely similar name must not overwrite a record.
-        let existing = customers::find_same(db, Some(actor), &input).await?;
+        let existing = customers::find_same(db, actor, &input).await?;
         if let Some(existing) = existing {
             if duplicates == Duplicates::Skip {
                 return Ok(Done::Skipped);
@@ -80,7 +80,7 @@ pub(super) async fn customer_row(
             };
             customers::update(
                 db,
-                Some(actor),
+                actor,
                 existing,
                 &input,
                 &crate::sales::stats::OrderSummaries,
@@ -89,7 +89,7 @@ pub(super) async fn customer_row(
             return Ok(Done::Updated);
         }
     }
-    customers::create(db, Some(actor), &input).await?;
+    customers::create(db, actor, &input).await?;
     Ok(Done::Created)
 }
 
@@ -115,7 +115,7 @@ pub(super) async fn contact_row(
         phone: row.get("phone"),
     };
     if duplicates != Duplicates::Create && !input.email.is_empty() {
-        let existing = customers::contacts_of(db, Some(actor), customer.id)
+        let existing = customers::contacts_of(db, actor, customer.id)
             .await?
             .into_iter()
             .find(|c| {
@@ -127,11 +127,11 @@ pub(super) async fn contact_row(
             if duplicates == Duplicates::Skip {
                 return Ok(Done::Skipped);
             }
-            customers::update_contact(db, Some(actor), existing.id, &input).await?;
+            customers::update_contact(db, actor, existing.id, &input).await?;
             return Ok(Done::Updated);
         }
     }
-    customers::add_contact(db, Some(actor), customer.id, &input).await?;
+    customers::add_contact(db, actor, customer.id, &input).await?;
     Ok(Done::Created)
 }
 
@@ -159,7 +159,7 @@ pub(super) async fn lead_row(
         ..Default::default()
     };
     if duplicates != Duplicates::Create {
-        let existing = leads::find_duplicates(db, Some(actor), &input, None)
+        let existing = leads::find_duplicates(db, actor, &input, None)
             .await?
             .into_iter()
             .find(|d| d.kind == "lead" && d.reasons.iter().any(|r| *r != "name"));
@@ -167,10 +167,10 @@ pub(super) async fn lead_row(
             if duplicates == Duplicates::Skip {
                 return Ok(Done::Skipped);
             }
-            leads::update(db, Some(actor), existing.id, &input).await?;
+            leads::update(db, actor, existing.id, &input).await?;
             return Ok(Done::Updated);
         }
     }
-    leads::create(db, Some(actor), &input).await?;
+    leads::create(db, actor, &input).await?;
     Ok(Done::Created)
 }

@@ -92,11 +92,7 @@ fn run_view(r: import_runs::Model) -> Run {
 
 /// Recent runs, newest first: everyone's with `admin.integrations` (the
 /// integrations' health), otherwise the actor's own with `admin.import`.
-pub async fn runs(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    limit: u64,
-) -> Result<Vec<Run>> {
+pub async fn runs(db: &impl ConnectionTrait, actor: &Actor, limit: u64) -> Result<Vec<Run>> {
     let actor = policy::require_any(
         actor,
         &[Permission::AdminImport, Permission::AdminIntegrations],
@@ -111,15 +107,11 @@ pub async fn runs(
 }
 
 /// One run of the actor's (or anyone's, with `admin.integrations`).
-pub async fn run(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<Run> {
+pub async fn run(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<Run> {
     Ok(run_view(own_run(db, actor, id).await?))
 }
 
-async fn own_run(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<import_runs::Model> {
+async fn own_run(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<import_runs::Model> {
     let actor = policy::require_any(
         actor,
         &[Permission::AdminImport, Permission::AdminIntegrations],
@@ -132,11 +124,7 @@ async fn own_run(
 }
 
 /// A run's error file (CSV; empty when no row was bad).
-pub async fn errors_of(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<String> {
+pub async fn errors_of(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<String> {
     Ok(own_run(db, actor, id).await?.error_csv)
 }
 
@@ -144,7 +132,7 @@ pub async fn errors_of(
 /// import page's progress box.
 pub async fn run_with_errors(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<(Run, String)> {
     let mut model = own_run(db, actor, id).await?;

@@ -41,7 +41,7 @@ pub struct Setup {
 /// `admin.import`.
 pub async fn setup(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     kind: Kind,
     upload: Option<i64>,
 ) -> Result<Setup> {

@@ -24,9 +24,9 @@ pub async fn remembered(db: &impl ConnectionTrait, kind: Kind) -> Result<Option<
         .and_then(|m| serde_json::from_str(&m.mapping).ok()))
 }
 
-pub(super) fn require(actor: Option<&Actor>, kind: Kind) -> Result<&Actor> {
+pub(super) fn require(actor: &Actor, kind: Kind) -> Result<&Actor> {
     let actor = policy::require(actor, Permission::AdminImport)?;
-    policy::require(Some(actor), kind.permission())
+    policy::require(actor, kind.permission())
 }
 
 fn check_mapping(kind: Kind, headers: &[String], mapping: &Mapping) -> Result<()> {
@@ -65,7 +65,7 @@ fn check_mapping(kind: Kind, headers: &[String], mapping: &Mapping) -> Result<()
 /// mapping first (and remembers the mapping for the kind).
 pub async fn start(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     file_name: &str,
     parsed: &Parsed,
     options: &Options,
@@ -153,17 +153,17 @@ fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
 /// permission.
 pub async fn launch(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     upload_id: i64,
     options: Options,
 ) -> Result<i64> {
     let (file_name, parsed) = uploaded(db, actor, upload_id).await?;
     let run_id = start(db, actor, &file_name, &parsed, &options).await?;
     let db = db.clone();
-    let actor = actor.cloned();
+    let actor = actor.clone();
     tokio::spawn(async move {
         let progress = tracker(run_id);
-        let result = execute(&db, actor.as_ref(), run_id, &parsed, &options, progress).await;
+        let result = execute(&db, &actor, run_id, &parsed, &options, progress).await;
         if let Err(err) = result {
             tracing::error!(%err, run_id, "an import failed");
         }

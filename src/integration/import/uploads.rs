@@ -34,7 +34,7 @@ pub async fn actor_for_email(db: &DatabaseConnection, email: &str) -> Result<Act
 /// Needs `admin.import`. Returns its id and what was read.
 pub async fn upload(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<(i64, Parsed)> {
@@ -63,7 +63,7 @@ pub async fn upload(
 /// An upload of the actor's, read again. Needs `admin.import`.
 pub async fn uploaded(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<(String, Parsed)> {
     let actor = policy::require(actor, Permission::AdminImport)?;

@@ -72,7 +72,7 @@ fn delivery_view(d: webhook_deliveries::Model) -> Delivery {
 /// An endpoint's delivery log, newest first; `status` narrows it.
 pub async fn deliveries(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     endpoint_id: i64,
     status: Option<&str>,
     page: u64,
@@ -119,7 +119,7 @@ pub struct DeliveryLog {
 /// An endpoint and a page of its delivery log. Needs `admin.integrations`.
 pub async fn delivery_log(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     query: &LogQuery,
 ) -> Result<DeliveryLog> {
     let endpoint = get(db, actor, query.endpoint_id).await?;
@@ -139,7 +139,7 @@ pub async fn delivery_log(
 /// due now. The receiver sees the same event id as before.
 pub async fn replay(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     delivery_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Delivery> {

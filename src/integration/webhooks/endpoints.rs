@@ -103,7 +103,7 @@ fn validate(input: &EndpointInput, targets: &Targets) -> Result<(String, String,
 /// `targets` allows.
 pub async fn create(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &EndpointInput,
     targets: &Targets,
     now: DateTime<Utc>,
@@ -147,7 +147,7 @@ pub async fn create(
 /// address must be one `targets` allows.
 pub async fn update(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &EndpointInput,
     targets: &Targets,
@@ -183,7 +183,7 @@ pub async fn update(
 /// now on are signed with it.
 pub async fn rotate_secret(
     db: &DatabaseConnection,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<String> {
@@ -209,7 +209,7 @@ pub async fn rotate_secret(
 }
 
 /// Removes an endpoint and its delivery log.
-pub async fn delete(db: &DatabaseConnection, actor: Option<&Actor>, id: i64) -> Result<()> {
+pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<()> {
     let actor = policy::require(actor, Permission::AdminIntegrations)?;
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;

@@ -27,7 +27,7 @@ pub struct Health {
 }
 
 /// Outbox backlog, waiting and given-up deliveries, failing endpoints.
-pub async fn health(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Health> {
+pub async fn health(db: &impl ConnectionTrait, actor: &Actor) -> Result<Health> {
     policy::require(actor, Permission::AdminIntegrations)?;
     let outbox_backlog = outbox::Entity::find()
         .filter(outbox::Column::PublishedAt.is_null())

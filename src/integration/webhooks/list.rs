@@ -134,7 +134,7 @@ pub(super) async fn find(db: &impl ConnectionTrait, id: i64) -> Result<webhook_e
 }
 
 /// Every endpoint, newest first, with its delivery counts.
-pub async fn list(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Vec<Endpoint>> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Endpoint>> {
     policy::require(actor, Permission::AdminIntegrations)?;
     let models = webhook_endpoints::Entity::find()
         .order_by_desc(webhook_endpoints::Column::Id)
@@ -144,7 +144,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Ve
 }
 
 /// One endpoint.
-pub async fn get(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<Endpoint> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<Endpoint> {
     policy::require(actor, Permission::AdminIntegrations)?;
     let model = find(db, id).await?;
     one_view(db, model).await

@@ -21,7 +21,7 @@ pub struct Overview {
 }
 
 /// Endpoints, health and the last imports. Needs `admin.integrations`.
-pub async fn overview(db: &impl ConnectionTrait, actor: Option<&Actor>) -> Result<Overview> {
+pub async fn overview(db: &impl ConnectionTrait, actor: &Actor) -> Result<Overview> {
     Ok(Overview {
         endpoints: list(db, actor).await?,
         health: health(db, actor).await?,

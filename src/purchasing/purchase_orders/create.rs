@@ -50,7 +50,7 @@ pub struct PoInput {
 /// Creates a draft purchase order (`PO-2026-000123`).
 pub async fn create(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &PoInput,
 ) -> Result<purchase_orders::Model> {
     let actor = policy::require(actor, Permission::PurchasingWrite)?;

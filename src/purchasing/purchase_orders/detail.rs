@@ -37,7 +37,7 @@ pub struct PoDetail {
 }
 
 /// One purchase order.
-pub async fn get(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<PoDetail> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<PoDetail> {
     policy::require(actor, Permission::PurchasingRead)?;
     let order = purchase_orders::Entity::find_by_id(id)
         .one(db)

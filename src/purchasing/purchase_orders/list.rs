@@ -28,7 +28,7 @@ pub struct PoRow {
 /// received) or all; of one supplier (or after the API's cursor, in id order).
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     state: Option<&str>,
     supplier_id: Option<i64>,
     after: Option<i64>,

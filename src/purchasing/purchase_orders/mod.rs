@@ -60,7 +60,7 @@ pub struct Abilities {
 }
 
 /// The actor's abilities in purchasing, from the permissions the writes require.
-pub fn abilities(actor: Option<&Actor>) -> Abilities {
+pub fn abilities(actor: &Actor) -> Abilities {
     Abilities {
         write: policy::require(actor, Permission::PurchasingWrite).is_ok(),
         receive: policy::require(actor, Permission::PurchasingReceive).is_ok(),

@@ -41,11 +41,7 @@ pub struct SupplierDetail {
 }
 
 /// One supplier and its prices.
-pub async fn supplier(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<SupplierDetail> {
+pub async fn supplier(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<SupplierDetail> {
     policy::require(actor, Permission::PurchasingRead)?;
     let supplier = suppliers::Entity::find_by_id(id)
         .one(db)
@@ -74,7 +70,7 @@ pub async fn supplier(
 /// Sets (adds or replaces) what a supplier charges for a product.
 pub async fn set_price(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     supplier_id: i64,
     product_id: i64,
     price_minor: i64,
@@ -153,7 +149,7 @@ pub async fn set_price(
 /// Removes a supplier price.
 pub async fn remove_price(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     supplier_id: i64,
     product_id: i64,
 ) -> Result<()> {

@@ -43,7 +43,7 @@ pub struct Received {
 /// receipt moves and reserves backorders oldest first, in one transaction.
 pub async fn receive(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     lines: &[(i64, i64)],
 ) -> Result<Received> {

@@ -103,7 +103,7 @@ fn name_taken(e: sea_orm::DbErr) -> Error {
 /// Creates a supplier.
 pub async fn create_supplier(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &SupplierInput,
 ) -> Result<suppliers::Model> {
     let actor = policy::require(actor, Permission::PurchasingWrite)?;
@@ -153,7 +153,7 @@ pub async fn create_supplier(
 /// Changes a supplier.
 pub async fn update_supplier(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &SupplierInput,
 ) -> Result<suppliers::Model> {
@@ -199,7 +199,7 @@ pub async fn update_supplier(
 /// Creates a supplier (`id` none) or changes one.
 pub async fn save_supplier(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: Option<i64>,
     input: &SupplierInput,
 ) -> Result<suppliers::Model> {
@@ -212,7 +212,7 @@ pub async fn save_supplier(
 /// Suppliers by name (active ones only unless `all`), optionally matching `q`.
 pub async fn suppliers(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     q: Option<&str>,
     all: bool,
     page: u64,

@@ -66,7 +66,7 @@ async fn transition(
 /// Sends a draft to the supplier.
 pub async fn send(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<purchase_orders::Model> {
     let actor = policy::require(actor, Permission::PurchasingWrite)?;
@@ -76,7 +76,7 @@ pub async fn send(
 /// Cancels a draft or sent order (nothing has arrived).
 pub async fn cancel(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<purchase_orders::Model> {
     let actor = policy::require(actor, Permission::PurchasingWrite)?;
@@ -95,7 +95,7 @@ pub async fn cancel(
 /// longer expected).
 pub async fn close(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<purchase_orders::Model> {
     let actor = policy::require(actor, Permission::PurchasingWrite)?;
@@ -114,7 +114,7 @@ pub async fn close(
 /// step is not found.
 pub async fn step(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     step: &str,
 ) -> Result<purchase_orders::Model> {

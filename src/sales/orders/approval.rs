@@ -192,11 +192,7 @@ pub(super) async fn request_approval(
 }
 
 /// Whether confirming this quote now would need an approval.
-pub async fn approval(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<Approval> {
+pub async fn approval(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<Approval> {
     let order = in_scope(db, actor, id).await?;
     let lines = lines_of(db, id).await?;
     approval_for(db, &order, &lines, false).await
@@ -205,12 +201,12 @@ pub async fn approval(
 /// Approves a quote that needs it (`orders.approve`), recording who.
 pub async fn approve(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<sales_orders::Model> {
     let actor = policy::require(actor, Permission::OrdersApprove)?;
     let txn = db.begin().await?;
-    in_scope(&txn, Some(actor), id).await?;
+    in_scope(&txn, actor, id).await?;
     // The locked row, not an earlier read: the approval is of the quote as it is.
     let Some(before) = lock_in(&txn, id, &[OrderState::Draft]).await? else {
         return Err(Error::Conflict(messages::ORDER_NOT_DRAFT.into()));

@@ -92,7 +92,7 @@ pub(crate) async fn settle(
     let Some(order) = sales_orders::Entity::find_by_id(order_id).one(db).await? else {
         return Ok(());
     };
-    let mut state = super::state_of(&order)?;
+    let mut state = order.state;
     let now = Utc::now();
     let lines = sales_order_lines::Entity::find()
         .filter(sales_order_lines::Column::OrderId.eq(order_id))

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{
     rows::{in_scope, lines_of, lines_snapshot, link, snapshot},
-    state::{state_of, OrderState},
+    state::OrderState,
 };
 use crate::{
     access::audit::{self, Entry, Who},
@@ -26,7 +26,7 @@ use crate::{
 /// its open shipments. Cancelling a cancelled order changes nothing.
 pub async fn cancel(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     reason: &str,
 ) -> Result<sales_orders::Model> {
@@ -36,8 +36,8 @@ pub async fn cancel(
         return Err(Error::field("reason", messages::MAX_500));
     }
     let txn = db.begin().await?;
-    let seen = in_scope(&txn, Some(actor), id).await?;
-    let state = state_of(&seen)?;
+    let seen = in_scope(&txn, actor, id).await?;
+    let state = seen.state;
     if state == OrderState::Cancelled {
         txn.commit().await?;
         return Ok(seen);
@@ -48,7 +48,7 @@ pub async fn cancel(
     } else {
         Permission::OrdersCancel
     };
-    policy::require(Some(actor), needed)?;
+    policy::require(actor, needed)?;
     let now = Utc::now();
     let counted = stats::Snapshot::take(&txn, vec![id]).await?;
     let flipped = sales_orders::Entity::update_many()
@@ -71,8 +71,7 @@ pub async fn cancel(
         let now_state = sales_orders::Entity::find_by_id(id)
             .one(&txn)
             .await?
-            .map(|o| state_of(&o))
-            .transpose()?
+            .map(|o| o.state)
             .unwrap_or(OrderState::Cancelled);
         if now_state == OrderState::Cancelled {
             let order = sales_orders::Entity::find_by_id(id)

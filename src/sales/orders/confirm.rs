@@ -9,7 +9,7 @@ use super::{
     approval::{approval_for, request_approval},
     reserve::reserve_lines,
     rows::{in_scope, lines_of, lines_snapshot, link, snapshot},
-    state::{state_of, OrderState},
+    state::OrderState,
 };
 use crate::{
     access::audit::{self, Entry, Who},
@@ -55,10 +55,10 @@ pub struct Confirmed {
 /// approval, see [`awaits_approval`](super::awaits_approval)), then reserves each line in the
 /// order's warehouse, as much as is available. A repeated confirm changes
 /// nothing.
-pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) -> Result<Confirmed> {
+pub async fn confirm(db: &impl crate::db::Tx, actor: &Actor, id: i64) -> Result<Confirmed> {
     let actor = policy::require(actor, Permission::OrdersConfirm)?;
     let txn = db.begin().await?;
-    let seen = in_scope(&txn, Some(actor), id).await?;
+    let seen = in_scope(&txn, actor, id).await?;
     let now = Utc::now();
     // The draft → confirmed flip is the guard: of two identical requests
     // only one finds the order still a draft.
@@ -79,7 +79,7 @@ pub async fn confirm(db: &impl crate::db::Tx, actor: Option<&Actor>, id: i64) ->
             .one(&txn)
             .await?
             .ok_or(Error::NotFound)?;
-        if state_of(&order)? == OrderState::Cancelled {
+        if order.state == OrderState::Cancelled {
             return Err(Error::Conflict(messages::ORDER_CANCELLED.into()));
         }
         let lines = lines_of(&txn, id).await?;

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::{
     rows::{in_scope, lines_of},
-    state::{state_of, OrderState},
+    state::OrderState,
 };
 use crate::{
     access::{users, Actor},
@@ -58,7 +58,7 @@ pub struct OrderDetail {
 }
 
 /// One order in the actor's scope, with lines, availability and shipments.
-pub async fn get(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<OrderDetail> {
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<OrderDetail> {
     let order = in_scope(db, actor, id).await?;
     detail_of(db, order).await
 }
@@ -105,7 +105,7 @@ pub async fn detail_of(
     )
     .await?;
     Ok(OrderDetail {
-        state: state_of(&order)?,
+        state: order.state,
         lines: lines
             .into_iter()
             .map(|line| {

@@ -28,7 +28,7 @@ async fn customer_for(
     actor: &Actor,
     id: i64,
 ) -> Result<customers::Model> {
-    customer_service::get(db, Some(actor), id)
+    customer_service::get(db, actor, id)
         .await
         .map_err(|e| match e {
             Error::NotFound => Error::field("customer_id", messages::CUSTOMER_MISSING),
@@ -46,7 +46,7 @@ async fn customer_for(
 /// Creates a quote with a new number (`SO-2026-000123`).
 pub async fn create(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &OrderInput,
 ) -> Result<sales_orders::Model> {
     let actor = policy::require(actor, Permission::OrdersWrite)?;
@@ -70,7 +70,7 @@ pub async fn create(
         customer_id: Set(customer.id),
         warehouse_id: Set(input.warehouse_id),
         owner_id: Set(Some(owner)),
-        state: Set(OrderState::Draft.as_str().into()),
+        state: Set(OrderState::Draft),
         currency: Set(customer.currency.clone()),
         subtotal_minor: Set(subtotal),
         tax_minor: Set(tax),
@@ -133,14 +133,14 @@ pub async fn create(
 /// earlier approval: the approver approved the quote as it was.
 pub async fn update(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &OrderInput,
 ) -> Result<sales_orders::Model> {
     let actor = policy::require(actor, Permission::OrdersWrite)?;
     validate(input)?;
     let txn = db.begin().await?;
-    let before = in_scope(&txn, Some(actor), id).await?;
+    let before = in_scope(&txn, actor, id).await?;
     if lock_in(&txn, id, &[OrderState::Draft]).await?.is_none() {
         return Err(Error::Conflict(messages::ORDER_NOT_DRAFT.into()));
     }

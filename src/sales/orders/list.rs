@@ -58,7 +58,7 @@ pub struct OrderRow {
 /// A page of orders in the actor's scope, newest first.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &OrderFilter,
     page: u64,
     per_page: u64,
@@ -155,7 +155,7 @@ pub struct CustomerFigures {
 /// The order figures of a customer in the actor's scope.
 pub async fn customer_figures(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     customer_id: i64,
 ) -> Result<CustomerFigures> {
     let scope = scope_of(actor)?;

@@ -42,7 +42,6 @@ pub use reserve::reserve_backorders;
 pub(crate) use reserve::reserve_lines;
 pub(crate) use rows::{backordered, lock_in, try_lock_in};
 pub use rows::{link, scope_of};
-pub(crate) use state::state_of;
 pub use state::{is_booked, OrderState, BOOKED};
 
 pub use crate::sales::credit::exposure;

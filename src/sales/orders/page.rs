@@ -31,7 +31,7 @@ pub struct Abilities {
 
 /// The actor's abilities on an order in `state` (`needs_approval`: it is a
 /// quote waiting for an approval), from the permissions the writes require.
-pub fn abilities(actor: Option<&Actor>, state: OrderState, needs_approval: bool) -> Abilities {
+pub fn abilities(actor: &Actor, state: OrderState, needs_approval: bool) -> Abilities {
     let has = |permission| policy::require(actor, permission).is_ok();
     let draft = state == OrderState::Draft;
     Abilities {
@@ -61,7 +61,7 @@ pub struct OrderPage {
 }
 
 /// An order's page. Needs the order in the reader's scope.
-pub async fn page(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<OrderPage> {
+pub async fn page(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<OrderPage> {
     let detail = get(db, actor, id).await?;
     let approval_reason = if detail.order.approved_by.is_some() {
         String::new()
@@ -106,11 +106,12 @@ mod tests {
             ShipmentsWrite,
         ]);
         let writer = actor(&[OrdersWrite]);
+        let reader = actor(&[]);
         let none = Abilities::default();
         let cases = [
-            (None, Draft, true, none),
+            (&reader, Draft, true, none),
             (
-                Some(&all),
+                &all,
                 Draft,
                 true,
                 Abilities {
@@ -122,7 +123,7 @@ mod tests {
                 },
             ),
             (
-                Some(&all),
+                &all,
                 Draft,
                 false,
                 Abilities {
@@ -134,7 +135,7 @@ mod tests {
                 },
             ),
             (
-                Some(&writer),
+                &writer,
                 Draft,
                 true,
                 Abilities {
@@ -144,7 +145,7 @@ mod tests {
                 },
             ),
             (
-                Some(&all),
+                &all,
                 Confirmed,
                 false,
                 Abilities {
@@ -153,15 +154,15 @@ mod tests {
                     ..none
                 },
             ),
-            (Some(&writer), Confirmed, false, none),
+            (&writer, Confirmed, false, none),
             (
-                Some(&all),
+                &all,
                 PartiallyShipped,
                 false,
                 Abilities { ship: true, ..none },
             ),
-            (Some(&all), Shipped, false, none),
-            (Some(&all), Cancelled, false, none),
+            (&all, Shipped, false, none),
+            (&all, Cancelled, false, none),
         ];
         for (actor, state, needs_approval, expected) in cases {
             assert_eq!(

@@ -189,7 +189,7 @@ pub struct PreviewLine {
 /// Prices a quote without saving it (the quote builder's live totals).
 pub async fn preview(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     warehouse_id: i64,
     lines: &[LineInput],
 ) -> Result<Preview> {

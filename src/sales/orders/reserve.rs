@@ -51,14 +51,10 @@ pub(crate) async fn reserve_lines(
 
 /// Reserves what has become available for a confirmed order's backordered
 /// quantities (after stock arrived). Returns how many units it reserved.
-pub async fn reserve_backorders(
-    db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
-    id: i64,
-) -> Result<i64> {
+pub async fn reserve_backorders(db: &impl crate::db::Tx, actor: &Actor, id: i64) -> Result<i64> {
     let actor = policy::require(actor, Permission::OrdersConfirm)?;
     let txn = db.begin().await?;
-    in_scope(&txn, Some(actor), id).await?;
+    in_scope(&txn, actor, id).await?;
     let Some(order) = lock_in(
         &txn,
         id,

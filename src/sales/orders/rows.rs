@@ -15,14 +15,14 @@ use crate::{
 };
 
 /// The record scope for orders.
-pub fn scope_of(actor: Option<&Actor>) -> Result<Scope> {
+pub fn scope_of(actor: &Actor) -> Result<Scope> {
     crate::access::scope::records::scope(actor, crate::access::scope::records::Kind::Order)
 }
 
 pub(super) fn snapshot(o: &sales_orders::Model) -> serde_json::Value {
     json!({
         "number": o.number, "customer_id": o.customer_id, "warehouse_id": o.warehouse_id,
-        "owner_id": o.owner_id, "state": o.state, "currency": o.currency,
+        "owner_id": o.owner_id, "state": o.state.as_str(), "currency": o.currency,
         "subtotal_minor": o.subtotal_minor, "tax_minor": o.tax_minor, "total_minor": o.total_minor,
         "ship_by": o.ship_by.to_string(), "approved_by": o.approved_by,
     })
@@ -85,7 +85,7 @@ pub(crate) fn backordered() -> sea_orm::sea_query::SimpleExpr {
 
 pub(super) async fn in_scope(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
 ) -> Result<sales_orders::Model> {
     let scope = scope_of(actor)?;

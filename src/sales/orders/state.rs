@@ -1,26 +1,9 @@
 //! The order state machine: the states, which count as booked revenue and
 //! which transitions the flow allows.
 
-use crate::{entities::sales_orders, messages, Error, Result};
+use crate::{messages, Error, Result};
 
-/// An order's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum OrderState {
-    /// A quote, still editable.
-    Draft,
-    /// Confirmed: stock reserved (in part when short).
-    Confirmed,
-    /// Some lines or quantities shipped.
-    PartiallyShipped,
-    /// Everything shipped.
-    Shipped,
-    /// Everything shipped is invoiced («Money and supply»).
-    Invoiced,
-    /// Paid in full.
-    Closed,
-    /// Cancelled before anything shipped.
-    Cancelled,
-}
+pub use crate::entities::sales_orders::OrderState;
 
 /// States whose orders count as booked revenue.
 pub const BOOKED: [OrderState; 5] = [
@@ -102,14 +85,9 @@ impl OrderState {
     }
 }
 
-/// The state an order is in. An unknown stored value is an error, never
-/// read as some default state (one rule for every reader).
-pub(crate) fn state_of(order: &sales_orders::Model) -> Result<OrderState> {
-    OrderState::stored(&order.state)
-}
-
 impl OrderState {
-    /// A state as stored; an unknown value is an internal error.
+    /// A state named in a query result read as text; an unknown name is an
+    /// internal error.
     pub fn stored(text: &str) -> Result<OrderState> {
         OrderState::parse(text)
             .ok_or_else(|| Error::Internal(format!("an order has the unknown state {text:?}")))

@@ -26,7 +26,7 @@ use super::{
 /// needs `tickets.assign`. Without an assignee, a round-robin queue picks one.
 pub async fn create(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     input: &TicketInput,
 ) -> Result<tickets::Model> {
     let actor = policy::require(actor, Permission::TicketsWrite)?;

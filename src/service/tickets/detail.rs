@@ -65,7 +65,7 @@ pub struct TicketDetail {
 /// A ticket with its comments, history, clocks and links.
 pub async fn get(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<TicketDetail> {
@@ -87,7 +87,7 @@ pub async fn get(
         Some(o) => sales_orders::Entity::find_by_id(o)
             .one(db)
             .await?
-            .map(|o| (o.number, o.state)),
+            .map(|o| (o.number, o.state.as_str().to_owned())),
         None => None,
     };
     let shipment = match ticket.shipment_id {

@@ -44,7 +44,7 @@ pub struct TicketUpdate {
 /// new priority picks the SLA policy again.
 pub async fn update(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     input: &TicketUpdate,
 ) -> Result<tickets::Model> {
@@ -114,7 +114,7 @@ pub async fn update(
 /// Needs `tickets.assign`; the new assignee is notified.
 pub async fn assign(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     queue_id: Option<i64>,
     assignee_id: Option<i64>,

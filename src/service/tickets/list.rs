@@ -62,7 +62,7 @@ pub struct TicketRow {
 /// A page of tickets in the actor's scope.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     filter: &TicketFilter,
     now: DateTime<Utc>,
 ) -> Result<Page<TicketRow>> {
@@ -165,7 +165,7 @@ pub async fn list(
 /// The tickets of one customer (the customer page's tab), newest first.
 pub async fn of_customer(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     customer_id: i64,
 ) -> Result<Vec<tickets::Model>> {
     let actor = reader(actor)?;
@@ -179,11 +179,7 @@ pub async fn of_customer(
 }
 
 /// Open tickets of a customer (for the customer page's figures).
-pub async fn open_count(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    customer_id: i64,
-) -> Result<u64> {
+pub async fn open_count(db: &impl ConnectionTrait, actor: &Actor, customer_id: i64) -> Result<u64> {
     use sea_orm::PaginatorTrait;
     let actor = reader(actor)?;
     Ok(tickets::Entity::find()

@@ -102,7 +102,7 @@ pub struct Abilities {
 }
 
 /// The actor's abilities on tickets.
-pub fn abilities(actor: Option<&Actor>) -> Abilities {
+pub fn abilities(actor: &Actor) -> Abilities {
     let can = |permission| policy::require(actor, permission).is_ok();
     Abilities {
         write: can(Permission::TicketsWrite),
@@ -111,7 +111,7 @@ pub fn abilities(actor: Option<&Actor>) -> Abilities {
     }
 }
 
-fn reader(actor: Option<&Actor>) -> Result<&Actor> {
+fn reader(actor: &Actor) -> Result<&Actor> {
     policy::require_any(
         actor,
         &[Permission::TicketsRead, Permission::TicketsReadAll],

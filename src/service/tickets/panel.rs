@@ -63,12 +63,12 @@ pub struct Panel {
 const PANEL_ROWS: u64 = 10;
 
 /// The ERP panel of a ticket.
-pub async fn panel(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) -> Result<Panel> {
+pub async fn panel(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<Panel> {
     let actor = reader(actor)?;
     let ticket = in_scope(db, actor, id, false).await?;
     let customer_id = ticket.customer_id;
     let mut panel = Panel::default();
-    if let Ok(scope) = orders::scope_of(Some(actor)) {
+    if let Ok(scope) = orders::scope_of(actor) {
         let found = sales_orders::Entity::find()
             .filter(sales_orders::Column::CustomerId.eq(customer_id))
             .filter(scope::owned(scope, sales_orders::Column::OwnerId))
@@ -119,7 +119,7 @@ pub async fn panel(db: &impl ConnectionTrait, actor: Option<&Actor>, id: i64) ->
             })
             .collect();
     }
-    if let Ok(scope) = invoice_service::scope_of(Some(actor)) {
+    if let Ok(scope) = invoice_service::scope_of(actor) {
         panel.invoices = invoices::Entity::find()
             .filter(invoices::Column::CustomerId.eq(customer_id))
             .filter(scope::owned(scope, invoices::Column::OwnerId))

@@ -111,7 +111,7 @@ pub async fn rate(db: &impl crate::db::Tx, token: &str, score: i32, comment: &st
 /// 100, rounded) in the actor's scope — the reports' figure.
 pub async fn satisfaction(
     db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
+    actor: &Actor,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<(u64, i64)> {

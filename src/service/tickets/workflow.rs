@@ -29,7 +29,7 @@ use super::{
 /// resumes the SLA clock and withdraws an unused link.
 pub async fn set_status(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     to: &str,
 ) -> Result<tickets::Model> {
@@ -97,7 +97,7 @@ pub async fn set_status(
 /// ticket.
 pub async fn comment(
     db: &impl crate::db::Tx,
-    actor: Option<&Actor>,
+    actor: &Actor,
     id: i64,
     body: &str,
     public: bool,

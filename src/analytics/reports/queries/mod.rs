@@ -39,6 +39,6 @@ async fn owners(
     read: Permission,
     read_all: Permission,
 ) -> Result<Option<Vec<i64>>> {
-    let scope = policy::scope(Some(actor), read, read_all)?;
+    let scope = policy::scope(actor, read, read_all)?;
     dashboards::owners(db, scope, &report.filter).await
 }

@@ -25,7 +25,7 @@ pub async fn inventory(
     actor: &Actor,
     report: &mut Report,
 ) -> Result<()> {
-    policy::require(Some(actor), Permission::StockRead)?;
+    policy::require(actor, Permission::StockRead)?;
     let warehouse = report.filter.warehouse_id;
     let mut levels = stock_levels::Entity::find()
         .select_only()
