@@ -735,13 +735,23 @@ async fn a_moved_customer_leaves_its_old_salesperson_and_her_deal_stays_hers() -
 
 /// The customer `who`'s deal `m.opportunity` and note `m.ana_note` name.
 async fn named_in_rows(db: &Db, who: &Actor, m: &Moving) -> BoxResult<(String, String)> {
-    let deals = opportunities::rows(db, who, &OpportunityFilter::default()).await?;
+    let all_deals = OpportunityFilter {
+        page: 1,
+        per_page: 100,
+        ..Default::default()
+    };
+    let deals = opportunities::rows(db, who, &all_deals).await?;
     let deal = deals
         .items
         .into_iter()
         .find(|r| r.opportunity.id == m.opportunity)
         .ok_or("the deal is not in the list")?;
-    let notes = activities::rows(db, who, &ActivityFilter::default()).await?;
+    let all_notes = ActivityFilter {
+        page: 1,
+        per_page: 100,
+        ..Default::default()
+    };
+    let notes = activities::rows(db, who, &all_notes).await?;
     let note = notes
         .items
         .into_iter()
