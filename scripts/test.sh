@@ -77,11 +77,15 @@ node -e '
     console.log([dir.endsWith("/server") ? "server" : "other", dir, m.target.name, m.executable].join("\t"));
   }' "$LOGS/build.json" >"$LOGS/tests.tsv"
 : >"$LOGS/rust.log"
+# As `cargo test` does: the proc-macro crate's tests link the toolchain's
+# shared standard library.
+libdir="$(rustc --print target-libdir)"
 while IFS=$'\t' read -r package dir target executable; do
   threads=2
   if [[ $package == other && $target == it ]]; then threads=4; fi
   echo "     Running $target ($executable, $threads threads)" | tee -a "$LOGS/rust.log"
-  (cd "$dir" && "$executable" --test-threads="$threads") 2>&1 | tee -a "$LOGS/rust.log"
+  (cd "$dir" && LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$executable" --test-threads="$threads") 2>&1 |
+    tee -a "$LOGS/rust.log"
 done <"$LOGS/tests.tsv"
 read -r rust_passed rust_failed < <(count_rust "$LOGS/rust.log")
 sqlite_passed=$(grep -c '_on_sqlite \.\.\. ok$' "$LOGS/rust.log" || true)
