@@ -6,10 +6,7 @@ use sea_orm::ConnectionTrait;
 
 use super::{list, my_day, ActivityFilter};
 use crate::{
-    access::{
-        scope::records::{self, Kind, Record},
-        users, Actor,
-    },
+    access::{users, Actor},
     crm::customers,
     entities::activities,
     platform::page::Page,
@@ -28,15 +25,17 @@ pub struct ActivityRow {
 }
 
 /// Puts names to activities the caller already read within scope; a
-/// customer the actor may not open is named [`records::WITHHELD`].
+/// customer the actor may not open is named as withheld
+/// ([`customers::names_for`]).
 async fn named(
     db: &impl ConnectionTrait,
     actor: &Actor,
     rows: Vec<activities::Model>,
 ) -> Result<Vec<ActivityRow>> {
-    let customer_names = customers::names(db, rows.iter().map(|a| a.customer_id)).await?;
+    let customer_names =
+        customers::names_for(db, actor, rows.iter().map(|a| a.customer_id)).await?;
     let owners = users::names(db, rows.iter().filter_map(|a| a.owner_id)).await?;
-    let mut named: Vec<_> = rows
+    Ok(rows
         .into_iter()
         .map(|a| ActivityRow {
             customer: customer_names
@@ -46,23 +45,7 @@ async fn named(
             owner: a.owner_id.and_then(|o| owners.get(&o).cloned()),
             activity: a,
         })
-        .collect();
-    // A customer since moved to someone else keeps the row (it is the
-    // actor's own), not the customer's name (the one rule of derived views).
-    records::withhold(
-        db,
-        actor,
-        &mut named,
-        |row| {
-            Some(Record {
-                kind: Kind::Customer,
-                id: row.activity.customer_id,
-            })
-        },
-        |row| row.customer = records::WITHHELD.to_owned(),
-    )
-    .await?;
-    Ok(named)
+        .collect())
 }
 
 /// A page of the activities [`list`], with names.

@@ -169,6 +169,33 @@ pub async fn names(
     .await
 }
 
+/// The name of each of `ids` as `actor` may see it: a customer the actor
+/// may not open (one moved to a colleague since) is named
+/// [`records::WITHHELD`](crate::access::scope::records::WITHHELD), the one
+/// rule for rows of derived views that name a customer.
+pub async fn names_for(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>> {
+    use crate::access::scope::records::{self, Kind, Record};
+    let mut named: Vec<(i64, String)> = names(db, ids).await?.into_iter().collect();
+    records::withhold(
+        db,
+        actor,
+        &mut named,
+        |(id, _)| {
+            Some(Record {
+                kind: Kind::Customer,
+                id: *id,
+            })
+        },
+        |(_, name)| *name = records::WITHHELD.to_owned(),
+    )
+    .await?;
+    Ok(named.into_iter().collect())
+}
+
 /// The segment of each of `ids`.
 pub async fn segments(
     db: &impl ConnectionTrait,

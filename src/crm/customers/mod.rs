@@ -21,7 +21,7 @@ pub use self::duplicates::{find_duplicates, find_same, Duplicate};
 pub(crate) use self::input::optional;
 pub use self::input::{check, CustomerInput};
 pub use self::list::{
-    list, names, pick, rows, segment_customers, segments, CustomerFilter, CustomerRow,
+    list, names, names_for, pick, rows, segment_customers, segments, CustomerFilter, CustomerRow,
 };
 pub use self::merge::{merge, Merged, CUSTOMER_REFERENCES};
 pub use self::overview::{

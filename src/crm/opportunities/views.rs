@@ -8,11 +8,7 @@ use sea_orm::ConnectionTrait;
 
 use super::{board, get, list, OpportunityFilter};
 use crate::{
-    access::{
-        policy,
-        scope::records::{self, Kind, Record},
-        users, Actor, Permission,
-    },
+    access::{policy, users, Actor, Permission},
     crm::{customers, pipeline},
     entities::{opportunities, pipeline_stages},
     platform::page::Page,
@@ -33,20 +29,22 @@ pub struct OpportunityRow {
 }
 
 /// Puts names to opportunities the caller already read within scope; a
-/// customer the actor may not open is named [`records::WITHHELD`].
+/// customer the actor may not open is named as withheld
+/// ([`customers::names_for`]).
 async fn named(
     db: &impl ConnectionTrait,
     actor: &Actor,
     rows: Vec<opportunities::Model>,
 ) -> Result<Vec<OpportunityRow>> {
-    let customer_names = customers::names(db, rows.iter().map(|o| o.customer_id)).await?;
+    let customer_names =
+        customers::names_for(db, actor, rows.iter().map(|o| o.customer_id)).await?;
     let stages: HashMap<i64, String> = pipeline::all(db)
         .await?
         .into_iter()
         .map(|s| (s.id, s.name))
         .collect();
     let owners = users::names(db, rows.iter().filter_map(|o| o.owner_id)).await?;
-    let mut named: Vec<_> = rows
+    Ok(rows
         .into_iter()
         .map(|o| OpportunityRow {
             customer: customer_names
@@ -57,23 +55,7 @@ async fn named(
             owner: o.owner_id.and_then(|id| owners.get(&id).cloned()),
             opportunity: o,
         })
-        .collect();
-    // A customer since moved to someone else keeps the row (it is the
-    // actor's own), not the customer's name (the one rule of derived views).
-    records::withhold(
-        db,
-        actor,
-        &mut named,
-        |row| {
-            Some(Record {
-                kind: Kind::Customer,
-                id: row.opportunity.customer_id,
-            })
-        },
-        |row| row.customer = records::WITHHELD.to_owned(),
-    )
-    .await?;
-    Ok(named)
+        .collect())
 }
 
 /// A page of the opportunities [`list`], with names.
